@@ -1,0 +1,272 @@
+// Package db opens Atelier's database — embedded SQLite or PostgreSQL — and
+// gives the domain packages one way to talk to either.
+//
+// SQL is written once, in a dialect both engines accept, with `?`
+// placeholders (rewritten to $1, $2… for PostgreSQL). Times are stored as
+// BIGINT microseconds since the Unix epoch in UTC, so comparisons against a
+// deadline are plain integer comparisons on both engines, whatever the
+// server's time zone or collation. IDs are prefixed, time-ordered strings, so
+// ordering by id is ordering by creation and makes cursors cheap.
+//
+// A transaction carries a fixed Now taken from the injected clock when it
+// begins: every row it writes agrees on the time, and a test clock moves it.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/clock"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The two engines Atelier runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open database with its engine and clock.
+type DB struct {
+	sql    *sql.DB
+	Engine Engine
+	Clock  clock.Clock
+	// Where is a printable description of the database (a file or a host),
+	// without credentials.
+	Where string
+}
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// or postgresql:// URL. Empty means embedded SQLite.
+	URL string
+	// DataDir holds the SQLite file (atelier.db) when URL is empty.
+	DataDir string
+}
+
+// Open opens (and for SQLite creates) the database. It does not migrate;
+// call Migrate.
+func Open(ctx context.Context, cfg Config, clk clock.Clock) (*DB, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		return openPostgres(ctx, cfg.URL, clk)
+	}
+	if cfg.URL != "" {
+		return nil, fmt.Errorf("database url %q: only postgres:// URLs are supported (leave it empty for embedded SQLite)", redact(cfg.URL))
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "atelier-data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return openSQLite(ctx, filepath.Join(dir, "atelier.db"), clk)
+}
+
+// SQLite settings, with their reasons:
+//   - WAL lets readers run while one writer commits.
+//   - synchronous=NORMAL is durable across process crashes in WAL mode and
+//     ten times faster than FULL; a power cut may lose the last commits.
+//   - busy_timeout makes a second writer (another connection, or an
+//     `atelier operator create` beside a running server) wait instead of
+//     failing with SQLITE_BUSY.
+//   - _txlock=immediate takes the write lock at BEGIN, so two transactions
+//     never deadlock upgrading a read lock; busy_timeout then queues them.
+//   - foreign_keys is off by default in SQLite; we want it on.
+func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
+	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1&_txlock=immediate"
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	sdb.SetMaxOpenConns(8)
+	sdb.SetMaxIdleConns(8)
+	sdb.SetConnMaxIdleTime(0)
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &DB{sql: sdb, Engine: SQLite, Clock: clk, Where: path}, nil
+}
+
+func openPostgres(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
+	sdb, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	sdb.SetMaxOpenConns(20)
+	sdb.SetMaxIdleConns(20)
+	sdb.SetConnMaxLifetime(30 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("connect to postgres %s: %w", redact(url), err)
+	}
+	return &DB{sql: sdb, Engine: Postgres, Clock: clk, Where: redact(url)}, nil
+}
+
+// redact hides a password in a URL.
+func redact(url string) string {
+	at := strings.LastIndex(url, "@")
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 {
+		return url
+	}
+	creds := url[scheme+3 : at]
+	if i := strings.Index(creds, ":"); i >= 0 {
+		return url[:scheme+3] + creds[:i] + ":***" + url[at:]
+	}
+	return url
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Stats returns the pool statistics.
+func (db *DB) Stats() sql.DBStats { return db.sql.Stats() }
+
+// Queryer runs SQL: the DB itself (each statement on its own) or a Tx.
+type Queryer interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Exec runs a statement outside a transaction.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.sql.ExecContext(ctx, db.rebind(q), args...)
+}
+
+// Query runs a query outside a transaction.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// Tx is a transaction with the time it began.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	Now time.Time
+}
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+// Engine is the engine the transaction runs on.
+func (tx *Tx) Engine() Engine { return tx.db.Engine }
+
+// InTx runs fn in a transaction that commits when fn returns nil and rolls
+// back otherwise. The transaction's Now is read from the clock once.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: stx, db: db, Now: db.Clock.Now()}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// rebind rewrites ? placeholders to $n for PostgreSQL. Queries must not hold
+// a literal '?' (none do: values always travel as arguments).
+func (db *DB) rebind(q string) string {
+	if db.Engine != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// NewID returns a new identifier: prefix, "_", and a time-ordered UUIDv7 in
+// hex, e.g. "usr_0193…". IDs of one kind sort by creation time.
+func NewID(prefix string) string {
+	u := uuid.Must(uuid.NewV7())
+	return prefix + "_" + strings.ReplaceAll(u.String(), "-", "")
+}
+
+// Micros converts a time to the stored form.
+func Micros(t time.Time) int64 { return t.UnixMicro() }
+
+// Time converts the stored form back to a UTC time.
+func Time(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// NullTime converts a nullable stored time; the zero time means NULL.
+func NullTime(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return Time(v.Int64)
+}
+
+// NullMicros is the stored form of an optional time (zero means NULL).
+func NullMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+// ErrNotFound is returned by lookups that find no row.
+var ErrNotFound = errors.New("not found")
+
+// NoRows turns sql.ErrNoRows into ErrNotFound.
+func NoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,116 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"atelier/internal/clock"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+func TestMigrateTwiceAndConcurrently(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		cfg := dbtest.Config(t, e)
+		// Two "nodes" start at once on one database: each migration runs once.
+		var wg sync.WaitGroup
+		applied := make([][]string, 2)
+		errs := make([]error, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d, err := db.Open(ctx, cfg, nil)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer d.Close()
+				applied[i], errs[i] = d.Migrate(ctx)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if total := len(applied[0]) + len(applied[1]); total == 0 || (len(applied[0]) > 0 && len(applied[1]) > 0) {
+			t.Fatalf("migrations applied %v and %v; want all by exactly one node", applied[0], applied[1])
+		}
+		d, err := db.Open(ctx, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		again, err := d.Migrate(ctx)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("third migrate applied %v, %v", again, err)
+		}
+	})
+}
+
+func TestTxNowUniqueAndRollback(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		clk := clock.NewTest()
+		d := dbtest.Open(t, e, clk)
+		clk.Advance(48 * time.Hour)
+		var txNow time.Time
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			txNow = tx.Now
+			_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+				db.NewID("usr"), "a@example.com", "A", "x", db.Micros(tx.Now))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := txNow.Sub(time.Now()); d < 47*time.Hour {
+			t.Fatalf("tx.Now did not follow the test clock: %v ahead", d)
+		}
+		// A duplicate e-mail is a unique violation on both engines, and the
+		// failed transaction leaves nothing behind.
+		sentinel := errors.New("stop")
+		err = d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+				db.NewID("usr"), "b@example.com", "B", "x", 1); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+				db.NewID("usr"), "a@example.com", "A2", "x", 1)
+			if !db.IsUniqueViolation(err) {
+				t.Errorf("duplicate e-mail: got %v, want a unique violation", err)
+			}
+			return sentinel
+		})
+		if !errors.Is(err, sentinel) {
+			t.Fatal(err)
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("users = %d (%v), want 1 after rollback", n, err)
+		}
+		// Times round-trip at microsecond precision.
+		var at int64
+		if err := d.QueryRow(ctx, `SELECT created_at FROM users WHERE email = ?`, "a@example.com").Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		if !db.Time(at).Equal(txNow) {
+			t.Fatalf("stored %v, want %v", db.Time(at), txNow)
+		}
+	})
+}
+
+func TestIDsSortByCreation(t *testing.T) {
+	a := db.NewID("x")
+	time.Sleep(2 * time.Millisecond)
+	b := db.NewID("x")
+	if !(a < b) || len(a) != 34 {
+		t.Fatalf("ids %q, %q", a, b)
+	}
+}

@@ -1,0 +1,82 @@
+// Package money holds the Money value: an integer amount of minor units and
+// an ISO 4217 currency code. There are no floats anywhere near money.
+package money
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Money is an amount in minor units (cents) of a currency.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// Currencies Atelier accepts, with the number of minor-unit digits.
+var currencies = map[string]int{"USD": 2, "EUR": 2, "GBP": 2}
+
+// DefaultCurrency is used when an account does not choose one.
+const DefaultCurrency = "USD"
+
+// ValidCurrency reports whether code is a supported currency.
+func ValidCurrency(code string) bool {
+	_, ok := currencies[code]
+	return ok
+}
+
+// New returns an amount of a currency.
+func New(amount int64, currency string) Money { return Money{Amount: amount, Currency: currency} }
+
+// String formats the amount in a neutral way, e.g. "12.50 USD".
+func (m Money) String() string {
+	sign := ""
+	a := m.Amount
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+}
+
+// Format renders m for people in a language: "$1,234.56" style for English
+// and "1 234,56 €" for French.
+func (m Money) Format(lang string) string {
+	sign := ""
+	a := m.Amount
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	units, cents := a/100, a%100
+	if strings.HasPrefix(lang, "fr") {
+		return fmt.Sprintf("%s%s,%02d %s", sign, group(units, "\u202f"), cents, symbol(m.Currency))
+	}
+	sym := symbol(m.Currency)
+	if sym == m.Currency {
+		return fmt.Sprintf("%s%s.%02d %s", sign, group(units, ","), cents, sym)
+	}
+	return fmt.Sprintf("%s%s%s.%02d", sign, sym, group(units, ","), cents)
+}
+
+func symbol(c string) string {
+	switch c {
+	case "USD":
+		return "$"
+	case "EUR":
+		return "€"
+	case "GBP":
+		return "£"
+	}
+	return c
+}
+
+func group(n int64, sep string) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
