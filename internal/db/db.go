@@ -270,3 +270,6 @@ func NoRows(err error) error {
 	}
 	return err
 }
+
+// NullInt is a nullable BIGINT column (a nullable time or amount).
+type NullInt = sql.NullInt64

@@ -1,0 +1,146 @@
+// Command atelier is the whole of Atelier in one binary: the web UI and JSON
+// API server, and the operations around it. `atelier help` lists the
+// commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"atelier/internal/app"
+	"atelier/internal/db"
+	"atelier/internal/users"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `Atelier — a marketplace where business teams buy services from vetted freelancers.
+
+Usage: atelier <command> [flags]
+
+Commands:
+  serve                 run the web UI and the JSON API (default: 127.0.0.1:8080, SQLite in ./atelier-data)
+  migrate               create or update the database schema, then exit
+  operator create       create a platform operator: --email E --password P --name N
+  help                  show this help
+
+Flags common to every command (each may also be set by its ATELIER_* variable):
+  --database-url URL    PostgreSQL URL (postgres://…); empty: embedded SQLite   [ATELIER_DATABASE_URL]
+  --data-dir DIR        where the SQLite database lives (default ./atelier-data) [ATELIER_DATA_DIR]
+Flags of serve:
+  --addr HOST:PORT      listen address (default 127.0.0.1:8080)                 [ATELIER_ADDR]
+  --test-mode           add the test clock routes of the API                     [ATELIER_TEST_MODE]
+  --log-format text|json                                                         [ATELIER_LOG_FORMAT]
+`
+
+// Main runs one atelier command and returns the process exit code. Tests
+// call it directly.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "operator" {
+		if len(rest) == 0 || rest[0] != "create" {
+			fmt.Fprintln(stderr, "usage: atelier operator create --email E --password P --name N")
+			return 2
+		}
+		cmd, rest = "operator create", rest[1:]
+	}
+	fs := flag.NewFlagSet("atelier "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := app.Config{}
+	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("ATELIER_DATABASE_URL"), "PostgreSQL URL; empty for embedded SQLite")
+	fs.StringVar(&cfg.DataDir, "data-dir", envOr("ATELIER_DATA_DIR", "atelier-data"), "SQLite data directory")
+	fs.StringVar(&cfg.Addr, "addr", envOr("ATELIER_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.BoolVar(&cfg.TestMode, "test-mode", os.Getenv("ATELIER_TEST_MODE") == "true", "enable the test clock")
+	logFormat := fs.String("log-format", envOr("ATELIER_LOG_FORMAT", "text"), "text or json")
+	var email, password, name string
+	if cmd == "operator create" {
+		fs.StringVar(&email, "email", "", "operator e-mail")
+		fs.StringVar(&password, "password", "", "operator password")
+		fs.StringVar(&name, "name", "", "operator name")
+	}
+	if err := fs.Parse(rest); err != nil {
+		return 2
+	}
+	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	if *logFormat == "json" {
+		h = slog.NewJSONHandler(stderr, nil)
+	}
+	cfg.Log = slog.New(h)
+
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stderr)
+	case "migrate":
+		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer d.Close()
+		applied, err := d.Migrate(ctx)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "database %s is up to date (%d migrations applied now)\n", d.Where, len(applied))
+		return 0
+	case "operator create":
+		a, err := app.New(ctx, cfg)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer a.Close()
+		u, err := a.Users.CreateOperator(ctx, users.NewUser{Email: email, Password: password, Name: name})
+		if err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "operator %s <%s> created (id %s)\n", u.Name, u.Email, u.ID)
+		return 0
+	}
+	fmt.Fprintf(stderr, "atelier: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+func serve(ctx context.Context, cfg app.Config, stderr io.Writer) int {
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := a.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
+		return fail(stderr, err)
+	}
+	return 0
+}
+
+func fail(w io.Writer, err error) int {
+	fmt.Fprintf(w, "atelier: %s\n", strings.TrimSpace(err.Error()))
+	return 1
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,176 @@
+// Package api is the JSON API v1 (API.md): one table of routes, each a thin
+// translation between HTTP and a domain call. The same table builds the
+// ServeMux and the OpenAPI document, so a route cannot exist without being
+// described.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/clock"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/jobs"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Prefix is the base path of the API.
+const Prefix = "/api/v1"
+
+// Server serves the JSON API.
+type Server struct {
+	Users     *users.Service
+	Accounts  *accounts.Service
+	DB        *db.DB
+	Jobs      *jobs.Runner
+	TestClock *clock.Test // the test-clock routes exist only when set
+	Log       *slog.Logger
+}
+
+// route is one API operation.
+type route struct {
+	Method  string
+	Path    string // under Prefix, with {name} parameters
+	Tag     string
+	Summary string
+	Public  bool // answers without a session
+	Status  int  // on success; 200 if zero
+	In      any  // a value of the request body's type, for the schema
+	Out     any  // a value of the answer's type, for the schema
+	Handle  func(c *call) (any, error)
+}
+
+// call is one request on its way through a route.
+type call struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	user users.User
+	lang string
+}
+
+func (c *call) param(name string) string { return c.r.PathValue(name) }
+
+func (c *call) page() (page.Request, error) {
+	q := c.r.URL.Query()
+	return page.Parse(q.Get("limit"), q.Get("cursor"))
+}
+
+// decode reads a JSON body into a T. Unknown fields are ignored, so clients
+// written against a newer API keep working.
+func decode[T any](c *call) (T, error) {
+	var v T
+	body := http.MaxBytesReader(c.w, c.r.Body, 1<<20)
+	if err := json.NewDecoder(body).Decode(&v); err != nil && !errors.Is(err, io.EOF) {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return v, errs.Invalid(typeErr.Field, "field_type_invalid").With("type", typeErr.Type.String())
+		}
+		return v, errs.Malformed("malformed_json")
+	}
+	return v, nil
+}
+
+// errorBody is the shape of every API error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if v != nil {
+		json.NewEncoder(w).Encode(v)
+	}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := httpx.Status(err)
+	detail := errorDetail{Code: "internal", Message: httpx.Message(httpx.Lang(r), err)}
+	if e, ok := errs.As(err); ok {
+		detail.Code, detail.Field = e.Code, e.Field
+	} else {
+		s.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, errorBody{detail})
+}
+
+// routes is the whole API.
+func (s *Server) routes() []route {
+	list := []route{}
+	list = append(list, s.userRoutes()...)
+	list = append(list, s.accountRoutes()...)
+	if s.TestClock != nil {
+		list = append(list, s.testClockRoutes()...)
+	}
+	return list
+}
+
+// Handler returns the API's routes, the OpenAPI document, and a JSON 404
+// for everything else under /api/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	table := s.routes()
+	for _, rt := range table {
+		rt := rt
+		mux.HandleFunc(rt.Method+" "+Prefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			c := &call{w: w, r: r, lang: httpx.Lang(r)}
+			if !rt.Public {
+				u, ok := httpx.User(r)
+				if !ok {
+					s.writeError(w, r, errs.Unauthorized)
+					return
+				}
+				c.user = u
+			} else if u, ok := httpx.User(r); ok {
+				c.user = u
+			}
+			out, err := rt.Handle(c)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			status := rt.Status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			if status == http.StatusNoContent {
+				w.WriteHeader(status)
+				return
+			}
+			writeJSON(w, status, out)
+		})
+	}
+	doc := openAPI(table)
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, doc)
+	})
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errs.NotFound("not_found"))
+	})
+	return mux
+}
+
+// pathParams lists the {names} in a path.
+func pathParams(path string) []string {
+	var names []string
+	for _, part := range strings.Split(path, "/") {
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			names = append(names, strings.TrimSuffix(strings.TrimPrefix(part, "{"), "}"))
+		}
+	}
+	return names
+}

@@ -1,0 +1,53 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/errs"
+)
+
+type advanceIn struct {
+	Duration string `json:"duration"` // Go duration, or whole days like "2d"
+}
+
+type clockOut struct {
+	Now time.Time `json:"now"`
+}
+
+// parseDuration reads a Go duration ("49h", "90m") or a number of days ("2d").
+func parseDuration(s string) (time.Duration, bool) {
+	s = strings.TrimSpace(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		return time.Duration(n) * 24 * time.Hour, err == nil && n > 0
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil && d > 0
+}
+
+// testClockRoutes exist only under `atelier serve --test-mode`.
+func (s *Server) testClockRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/test-clock", Tag: "test", Summary: "Read the test clock (test mode only)", Public: true, Out: clockOut{},
+			Handle: func(c *call) (any, error) { return clockOut{Now: s.TestClock.Now()}, nil }},
+		{Method: "POST", Path: "/test-clock/advance", Tag: "test", Public: true, In: advanceIn{}, Out: clockOut{},
+			Summary: "Move the clock forward and run every job that became due before answering (test mode only)",
+			Handle: func(c *call) (any, error) {
+				in, err := decode[advanceIn](c)
+				if err != nil {
+					return nil, err
+				}
+				d, ok := parseDuration(in.Duration)
+				if !ok {
+					return nil, errs.Invalid("duration", "duration_invalid")
+				}
+				now := s.TestClock.Advance(d)
+				if err := s.Jobs.RunDue(c.r.Context()); err != nil {
+					return nil, err
+				}
+				return clockOut{Now: now}, nil
+			}},
+	}
+}

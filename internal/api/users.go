@@ -1,0 +1,103 @@
+package api
+
+import (
+	"net/http"
+
+	"atelier/internal/accounts"
+	"atelier/internal/httpx"
+	"atelier/internal/notify"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+type signUpIn struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+}
+
+type signInIn struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionOut struct {
+	Token string     `json:"token"`
+	User  users.User `json:"user"`
+}
+
+type membershipOut struct {
+	AccountID   string        `json:"account_id"`
+	AccountName string        `json:"account_name"`
+	Role        accounts.Role `json:"role"`
+}
+
+type meOut struct {
+	ID           string          `json:"id"`
+	Email        string          `json:"email"`
+	Name         string          `json:"name"`
+	Operator     bool            `json:"operator"`
+	Memberships  []membershipOut `json:"memberships"`
+	FreelancerID *string         `json:"freelancer_id"`
+}
+
+func (s *Server) userRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/users", Tag: "users", Summary: "Sign up", Public: true, Status: http.StatusCreated,
+			In: signUpIn{}, Out: users.User{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[signUpIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Users.SignUp(c.r.Context(), users.NewUser{Email: in.Email, Password: in.Password, Name: in.Name})
+			}},
+		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token", Public: true, Status: http.StatusCreated,
+			In: signInIn{}, Out: sessionOut{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[signInIn](c)
+				if err != nil {
+					return nil, err
+				}
+				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession)
+				if err != nil {
+					return nil, err
+				}
+				return sessionOut{Token: tok, User: u}, nil
+			}},
+		{Method: "DELETE", Path: "/sessions/current", Tag: "users", Summary: "Sign out (ends this token's session)", Status: http.StatusNoContent,
+			Handle: func(c *call) (any, error) {
+				return nil, s.Users.SignOut(c.r.Context(), httpx.SessionToken(c.r))
+			}},
+		{Method: "GET", Path: "/me", Tag: "users", Summary: "The signed-in user and their memberships", Out: meOut{},
+			Handle: func(c *call) (any, error) {
+				list, err := s.Accounts.ForUser(c.r.Context(), c.user)
+				if err != nil {
+					return nil, err
+				}
+				me := meOut{ID: c.user.ID, Email: c.user.Email, Name: c.user.Name, Operator: c.user.IsOperator, Memberships: []membershipOut{}}
+				for _, a := range list {
+					me.Memberships = append(me.Memberships, membershipOut{AccountID: a.ID, AccountName: a.Name, Role: a.Role})
+				}
+				return me, nil
+			}},
+		{Method: "GET", Path: "/me/invitations", Tag: "accounts", Summary: "Open invitations sent to my e-mail address",
+			Out: page.Page[accounts.Invitation]{},
+			Handle: func(c *call) (any, error) {
+				p, err := c.page()
+				if err != nil {
+					return nil, err
+				}
+				return s.Accounts.MyInvitations(c.r.Context(), c.user, p)
+			}},
+		{Method: "GET", Path: "/me/notifications", Tag: "users", Summary: "My in-app notifications, newest first",
+			Out: page.Page[notify.Notification]{},
+			Handle: func(c *call) (any, error) {
+				p, err := c.page()
+				if err != nil {
+					return nil, err
+				}
+				return notify.List(c.r.Context(), s.DB, c.user.ID, p)
+			}},
+	}
+}

@@ -1,0 +1,157 @@
+// Package app wires Atelier together: it opens the database, builds the
+// domain services, the background runner and the HTTP handler, and serves
+// them until asked to stop. cmd/atelier and the end-to-end tests both start
+// Atelier through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/api"
+	"atelier/internal/clock"
+	"atelier/internal/db"
+	"atelier/internal/httpx"
+	"atelier/internal/jobs"
+	"atelier/internal/notify"
+	"atelier/internal/users"
+	"atelier/internal/web"
+)
+
+// Config is everything Atelier can be told at start.
+type Config struct {
+	Addr        string // listen address, 127.0.0.1:8080 by default
+	DataDir     string // SQLite directory, ./atelier-data by default
+	DatabaseURL string // postgres://… to run on PostgreSQL
+	TestMode    bool   // adds the test clock routes
+	// SweepInterval is how often timers and the outbox are swept (1s).
+	SweepInterval time.Duration
+	Log           *slog.Logger
+}
+
+// App is a wired Atelier.
+type App struct {
+	Config    Config
+	DB        *db.DB
+	Clock     clock.Clock
+	TestClock *clock.Test // nil unless TestMode
+	Users     *users.Service
+	Accounts  *accounts.Service
+	Jobs      *jobs.Runner
+	Log       *slog.Logger
+}
+
+// New opens and migrates the database and builds the services.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	a := &App{Config: cfg, Log: cfg.Log, Clock: clock.Real{}}
+	if cfg.TestMode {
+		a.TestClock = clock.NewTest()
+		a.Clock = a.TestClock
+	}
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, a.Clock)
+	if err != nil {
+		return nil, err
+	}
+	if applied, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	} else if len(applied) > 0 {
+		a.Log.Info("database migrated", "engine", d.Engine, "applied", applied)
+	}
+	a.DB = d
+	a.Users = &users.Service{DB: d}
+	a.Accounts = &accounts.Service{DB: d}
+	a.Jobs = &jobs.Runner{
+		DB:       d,
+		Interval: cfg.SweepInterval,
+		Log:      a.Log,
+		Timers: []jobs.Timer{
+			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
+			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
+		},
+		Handlers: map[string]jobs.Handler{
+			notify.TopicEmail: notify.LogMailer(a.Log),
+		},
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler is the whole HTTP surface: API, health, static files and pages.
+func (a *App) Handler() http.Handler {
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Log: a.Log}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiSrv.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		if err := a.DB.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(`{"status":"database unreachable"}`))
+			return
+		}
+		w.Write([]byte(`{"status":"ready"}`))
+	})
+	mux.Handle("/", webSrv.Handler())
+	// Browsers send Sec-Fetch-Site/Origin: a cross-site form post or fetch
+	// that changes state is refused, which is the CSRF protection of every
+	// form. API clients that are not browsers send neither header and pass.
+	return http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Users, mux))
+}
+
+// Serve runs the HTTP server and the background runner on ln until ctx is
+// cancelled, then shuts down gracefully: in-flight requests finish (up to
+// 20 seconds) and the runner completes its sweep.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	a.Jobs.Start(jobsCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("atelier serving", "addr", ln.Addr().String(), "database", a.DB.Engine, "where", a.DB.Where, "test_mode", a.TestClock != nil)
+	select {
+	case err := <-errc:
+		stopJobs()
+		a.Jobs.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutCtx)
+	stopJobs()
+	a.Jobs.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,114 @@
+// Package httpx holds what the web UI and the JSON API share about HTTP:
+// who is signed in (a session cookie or a bearer token, the same sessions),
+// which language to answer in, and the request's context values.
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"atelier/internal/errs"
+	"atelier/internal/i18n"
+	"atelier/internal/users"
+)
+
+// CookieName is the session cookie of the web UI.
+const CookieName = "atelier_session"
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	tokenKey
+	langKey
+)
+
+// Token returns the session token a request carries: the bearer token of
+// the Authorization header, or else the session cookie.
+func Token(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// Authenticate resolves the request's session, if any, and puts the user and
+// the language into the request context. A request without a valid session
+// goes on anonymously; handlers that need a user ask for one.
+func Authenticate(us *users.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var saved string
+		if tok := Token(r); tok != "" {
+			if u, err := us.Authenticate(ctx, tok); err == nil {
+				ctx = context.WithValue(ctx, userKey, u)
+				ctx = context.WithValue(ctx, tokenKey, tok)
+				saved = u.Locale
+			}
+		}
+		if c, err := r.Cookie("atelier_lang"); err == nil && saved == "" {
+			saved = c.Value
+		}
+		ctx = context.WithValue(ctx, langKey, i18n.Negotiate(saved, r.Header.Get("Accept-Language")))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// User returns the signed-in user of a request.
+func User(r *http.Request) (users.User, bool) {
+	u, ok := r.Context().Value(userKey).(users.User)
+	return u, ok
+}
+
+// SessionToken returns the token of the request's live session.
+func SessionToken(r *http.Request) string {
+	t, _ := r.Context().Value(tokenKey).(string)
+	return t
+}
+
+// Lang returns the language to answer the request in.
+func Lang(r *http.Request) string {
+	if l, ok := r.Context().Value(langKey).(string); ok {
+		return l
+	}
+	return "en"
+}
+
+// Status is the HTTP status of an error: its kind's for a refusal, 500 for
+// anything else.
+func Status(err error) int {
+	e, ok := errs.As(err)
+	if !ok {
+		return http.StatusInternalServerError
+	}
+	switch e.Kind {
+	case errs.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case errs.KindMalformed:
+		return http.StatusBadRequest
+	case errs.KindUnauthorized:
+		return http.StatusUnauthorized
+	case errs.KindForbidden:
+		return http.StatusForbidden
+	case errs.KindNotFound:
+		return http.StatusNotFound
+	case errs.KindConflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// Message is the sentence a person reads for an error, in lang.
+func Message(lang string, err error) string {
+	e, ok := errs.As(err)
+	if !ok {
+		return i18n.T(lang, "error.internal")
+	}
+	return i18n.TMap(lang, "error."+e.Code, e.Args)
+}

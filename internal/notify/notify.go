@@ -1,0 +1,111 @@
+// Package notify records what people must hear about: an in-app
+// notification for a user, and an e-mail through the outbox, both written in
+// the transaction of the event that causes them, so a notice exists exactly
+// when its event happened.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"atelier/internal/db"
+	"atelier/internal/jobs"
+	"atelier/internal/page"
+)
+
+// TopicEmail is the outbox topic of e-mails.
+const TopicEmail = "email"
+
+// Email is the outbox payload of one e-mail: a message kind (its template
+// and translation key), its values and the link back to the right page.
+type Email struct {
+	To     string         `json:"to"`
+	Kind   string         `json:"kind"`
+	Params map[string]any `json:"params"`
+	Link   string         `json:"link"`
+}
+
+// User notifies a registered user in the app and by e-mail.
+func User(ctx context.Context, tx *db.Tx, userID, kind string, params map[string]any, link string) error {
+	p, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	var email string
+	if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, params, link, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		db.NewID("ntf"), userID, kind, string(p), link, db.Micros(tx.Now)); err != nil {
+		return err
+	}
+	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Kind: kind, Params: params, Link: link})
+}
+
+// Address sends an e-mail to an address that may not belong to any user yet
+// (an invitation), and notifies that user in the app when there is one.
+func Address(ctx context.Context, tx *db.Tx, email, kind string, params map[string]any, link string) error {
+	var userID string
+	err := tx.QueryRow(ctx, `SELECT id FROM users WHERE email = ?`, email).Scan(&userID)
+	if err == nil {
+		return User(ctx, tx, userID, kind, params, link)
+	}
+	if db.NoRows(err) != db.ErrNotFound {
+		return err
+	}
+	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Kind: kind, Params: params, Link: link})
+}
+
+// Notification is one in-app notice.
+type Notification struct {
+	ID        string         `json:"id"`
+	Kind      string         `json:"kind"`
+	Params    map[string]any `json:"params"`
+	Link      string         `json:"link"`
+	CreatedAt time.Time      `json:"created_at"`
+	Read      bool           `json:"read"`
+}
+
+// List returns a user's notifications, newest first.
+func List(ctx context.Context, q db.Queryer, userID string, r page.Request) (page.Page[Notification], error) {
+	r = r.Norm()
+	after := r.After
+	if after == "" {
+		after = "~" // sorts after every id
+	}
+	rows, err := q.Query(ctx, `SELECT id, kind, params, link, created_at, read_at FROM notifications
+		WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, userID, after, r.Limit+1)
+	if err != nil {
+		return page.Page[Notification]{}, err
+	}
+	defer rows.Close()
+	var list []Notification
+	for rows.Next() {
+		var n Notification
+		var params string
+		var created int64
+		var read db.NullInt
+		if err := rows.Scan(&n.ID, &n.Kind, &params, &n.Link, &created, &read); err != nil {
+			return page.Page[Notification]{}, err
+		}
+		json.Unmarshal([]byte(params), &n.Params)
+		n.CreatedAt, n.Read = db.Time(created), read.Valid
+		list = append(list, n)
+	}
+	return page.Cut(list, r, func(n Notification) string { return n.ID }), rows.Err()
+}
+
+// LogMailer is the e-mail handler used when no SMTP server is configured:
+// it writes each e-mail to the server log.
+func LogMailer(log *slog.Logger) func(ctx context.Context, payload []byte) error {
+	return func(ctx context.Context, payload []byte) error {
+		var e Email
+		if err := json.Unmarshal(payload, &e); err != nil {
+			return err
+		}
+		log.Info("e-mail (no SMTP server configured)", "to", e.To, "kind", e.Kind, "link", e.Link)
+		return nil
+	}
+}

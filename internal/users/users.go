@@ -1,0 +1,234 @@
+// Package users holds people who sign in to Atelier: their accounts of
+// record (e-mail, name, password), platform operators, and the sessions that
+// keep them signed in — a cookie in the browser and a bearer token on the API
+// are the same kind of session row.
+package users
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/db"
+	"atelier/internal/errs"
+)
+
+// User is a registered person.
+type User struct {
+	ID         string    `json:"id"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	IsOperator bool      `json:"-"`
+	Locale     string    `json:"-"`
+	CreatedAt  time.Time `json:"-"`
+}
+
+// SessionKind tells a browser session from an API token.
+type SessionKind string
+
+// The two kinds of session.
+const (
+	WebSession SessionKind = "web"
+	APISession SessionKind = "api"
+)
+
+// SessionLifetime is how long a session stays valid after sign-in.
+const SessionLifetime = 30 * 24 * time.Hour
+
+// Service is the users domain.
+type Service struct {
+	DB *db.DB
+}
+
+// NewUser is what a person gives to sign up.
+type NewUser struct {
+	Email    string
+	Password string
+	Name     string
+}
+
+// NormalizeEmail validates an e-mail address and returns it lower-cased.
+func NormalizeEmail(field, email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return "", errs.Invalid(field, "email_required")
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") || len(email) > 254 {
+		return "", errs.Invalid(field, "email_invalid")
+	}
+	return email, nil
+}
+
+func validateName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", errs.Invalid("name", "name_required")
+	case utf8.RuneCountInString(name) > 100:
+		return "", errs.Invalid("name", "name_too_long")
+	}
+	return name, nil
+}
+
+func validatePassword(p string) error {
+	switch n := utf8.RuneCountInString(p); {
+	case n < 8:
+		return errs.Invalid("password", "password_too_short")
+	case n > 200:
+		return errs.Invalid("password", "password_too_long")
+	}
+	return nil
+}
+
+// SignUp registers a person.
+func (s *Service) SignUp(ctx context.Context, in NewUser) (User, error) {
+	return s.create(ctx, in, false)
+}
+
+// CreateOperator registers a platform operator (staff).
+func (s *Service) CreateOperator(ctx context.Context, in NewUser) (User, error) {
+	return s.create(ctx, in, true)
+}
+
+func (s *Service) create(ctx context.Context, in NewUser, operator bool) (User, error) {
+	email, err := NormalizeEmail("email", in.Email)
+	if err != nil {
+		return User{}, err
+	}
+	name, err := validateName(in.Name)
+	if err != nil {
+		return User{}, err
+	}
+	if err := validatePassword(in.Password); err != nil {
+		return User{}, err
+	}
+	hash := hashPassword(in.Password)
+	u := User{ID: db.NewID("usr"), Email: email, Name: name, IsOperator: operator}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		u.CreatedAt = tx.Now
+		_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, is_operator, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, hash, operator, db.Micros(tx.Now))
+		if db.IsUniqueViolation(err) {
+			return errs.Invalid("email", "email_taken")
+		}
+		return err
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+const userColumns = `id, email, name, is_operator, locale, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created); err != nil {
+		return User{}, db.NoRows(err)
+	}
+	u.CreatedAt = db.Time(created)
+	return u, nil
+}
+
+// Get returns a user by id.
+func (s *Service) Get(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return User{}, errs.NotFound("user_not_found")
+	}
+	return u, err
+}
+
+// ByEmail returns the user with an e-mail address, if any.
+func (s *Service) ByEmail(ctx context.Context, q db.Queryer, email string) (User, bool, error) {
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))))
+	if errors.Is(err, db.ErrNotFound) {
+		return User{}, false, nil
+	}
+	return u, err == nil, err
+}
+
+// ErrBadCredentials is a sign-in with an unknown e-mail or a wrong password;
+// the two are not told apart.
+var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "invalid_credentials"}
+
+// SignIn checks an e-mail and password and opens a session. It returns the
+// session token, which the caller hands to the client and never stores.
+func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind) (string, User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var hash string
+	var u User
+	var created int64
+	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash, password)
+		return "", User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return "", User{}, err
+	}
+	u.CreatedAt = db.Time(created)
+	if !checkPassword(hash, password) {
+		return "", User{}, ErrBadCredentials
+	}
+	token, err := s.openSession(ctx, u.ID, kind)
+	return token, u, err
+}
+
+func (s *Service) openSession(ctx context.Context, userID string, kind SessionKind) (string, error) {
+	var raw [32]byte
+	rand.Read(raw[:])
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hashToken(token), userID, string(kind), db.Micros(tx.Now), db.Micros(tx.Now.Add(SessionLifetime)))
+		return err
+	})
+	return token, err
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Authenticate returns the user of a live session token.
+func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
+	if token == "" {
+		return User{}, errs.Unauthorized
+	}
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.is_operator, u.locale, u.created_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), db.Micros(s.DB.Clock.Now())))
+	if errors.Is(err, db.ErrNotFound) {
+		return User{}, errs.Unauthorized
+	}
+	return u, err
+}
+
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
+	return err
+}
+
+// DeleteExpiredSessions removes sessions past their expiry; a periodic job.
+func (s *Service) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, db.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
