@@ -1,6 +1,10 @@
 package i18n
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -39,5 +43,34 @@ func TestNegotiateAndT(t *testing.T) {
 	}
 	if got := T("en", "no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key shows %q", got)
+	}
+}
+
+// Every error code the code can return has a message in the catalog.
+func TestEveryErrorCodeHasAMessage(t *testing.T) {
+	re := regexp.MustCompile(`errs\.(?:Invalid\([^,]+, |NotFound\(|Forbidden\(|Conflict\(|Malformed\()"([a-z_]+)"|Code: "([a-z_]+)"`)
+	found := 0
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			code := m[1] + m[2]
+			found++
+			if !Has("error." + code) {
+				t.Errorf("%s: error code %q has no message error.%s in en.json", path, code, code)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 20 {
+		t.Fatalf("found only %d error codes: the pattern no longer matches the code", found)
 	}
 }

@@ -1,0 +1,117 @@
+// Package apptest starts a whole Atelier — real database, real HTTP server,
+// test clock — for tests that talk to it over HTTP, and gives them a small
+// JSON client.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"atelier/internal/app"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+// Server is a running Atelier.
+type Server struct {
+	URL string
+	App *app.App
+}
+
+// Start runs Atelier in test mode on a fresh database of engine, over a
+// real HTTP listener, until the test ends.
+func Start(t testing.TB, engine db.Engine) *Server {
+	t.Helper()
+	cfg := dbtest.Config(t, engine)
+	a, err := app.New(context.Background(), app.Config{
+		DatabaseURL: cfg.URL, DataDir: cfg.DataDir, TestMode: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { ts.Close(); a.Close() })
+	return &Server{URL: ts.URL, App: a}
+}
+
+// Client calls the API as one person (or anonymously, with no token).
+type Client struct {
+	t     testing.TB
+	base  string
+	Token string
+}
+
+// Client returns an anonymous client.
+func (s *Server) Client(t testing.TB) *Client { return &Client{t: t, base: s.URL} }
+
+// Response is a decoded answer.
+type Response struct {
+	Status int
+	Body   map[string]any
+	Raw    []byte
+}
+
+// Do sends a request with an optional JSON body and decodes the answer.
+func (c *Client) Do(method, path string, body any, headers ...string) Response {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := Response{Status: resp.StatusCode, Raw: raw}
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &out.Body); err != nil {
+			c.t.Fatalf("%s %s: bad JSON %q", method, path, raw)
+		}
+	}
+	return out
+}
+
+// Must sends a request and fails the test unless the status is want.
+func (c *Client) Must(want int, method, path string, body any) map[string]any {
+	c.t.Helper()
+	r := c.Do(method, path, body)
+	if r.Status != want {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Raw)
+	}
+	return r.Body
+}
+
+// SignUp registers a person and returns a client signed in as them, and
+// their user id.
+func (s *Server) SignUp(t testing.TB, email, name string) (*Client, string) {
+	t.Helper()
+	c := s.Client(t)
+	u := c.Must(201, "POST", "/api/v1/users", map[string]any{"email": email, "password": "correct horse", "name": name})
+	sess := c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})
+	c.Token = sess["token"].(string)
+	return c, u["id"].(string)
+}
