@@ -1,12 +1,38 @@
 // Package web is Atelier's server-rendered UI: handlers that translate form
 // posts into domain calls and domain results into HTML pages.
+//
+// A handler never decides a rule. It reads the form, calls the domain
+// service with the signed-in user, and shows what came back:
+//
+//   - success: a 303 redirect with a flash message (post/redirect/get);
+//   - a refusal with a Field: the same page again, with the message next to
+//     that field and the person's input kept;
+//   - any other refusal: the same page with an alert and the refusal's HTTP
+//     status, except "not found" and "forbidden", which get their own pages;
+//   - anything else: a logged 500 page that leaks nothing.
+//
+// Templates and the stylesheet are embedded; every page is parsed and
+// checked when the handler is built (see views.go), so a missing template
+// stops the server at start, not a visitor at run time. Every word on a page
+// comes from the translation catalog (internal/i18n). JavaScript is not
+// needed for anything: each action is a plain form.
 package web
 
 import (
+	"encoding/base64"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
 	"atelier/internal/users"
 )
 
@@ -14,15 +40,169 @@ import (
 type Server struct {
 	Users    *users.Service
 	Accounts *accounts.Service
+	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
+
+	views *views
 }
 
-// Handler returns the web UI's routes.
+// LangCookie holds the language a visitor chose with the language switch;
+// httpx.Authenticate reads it.
+const LangCookie = "atelier_lang"
+
+const flashCookie = "atelier_flash"
+
+// Handler returns the web UI's routes. It parses and checks every template
+// first and panics when one is broken: that is a bug in the build, found at
+// start.
 func (s *Server) Handler() http.Handler {
+	v, err := loadViews()
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	s.views = v
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	static, _ := fs.Sub(files, "static")
+
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte("<!doctype html><title>Atelier</title><h1>Atelier</h1><a href=\"/signup\">Sign up</a>"))
+	mux.Handle("GET /static/", cacheFor(time.Hour, http.StripPrefix("/static/", http.FileServerFS(static))))
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /signup", s.signUpPage)
+	mux.HandleFunc("POST /signup", s.signUp)
+	mux.HandleFunc("GET /signin", s.signInPage)
+	mux.HandleFunc("POST /signin", s.signIn)
+	mux.HandleFunc("POST /signout", s.signOut)
+	mux.HandleFunc("POST /lang", s.setLanguage)
+
+	mux.HandleFunc("GET /accounts", s.auth(s.accountList))
+	mux.HandleFunc("GET /accounts/new", s.auth(s.newAccountPage))
+	mux.HandleFunc("POST /accounts", s.auth(s.createAccount))
+	mux.HandleFunc("GET /accounts/{account}", s.auth(s.accountPage))
+	mux.HandleFunc("POST /accounts/{account}/rename", s.auth(s.renameAccount))
+	mux.HandleFunc("GET /accounts/{account}/members", s.auth(s.membersPage))
+	mux.HandleFunc("POST /accounts/{account}/members/{user}/role", s.auth(s.changeRole))
+	mux.HandleFunc("POST /accounts/{account}/members/{user}/remove", s.auth(s.removeMember))
+	mux.HandleFunc("POST /accounts/{account}/transfer-admin", s.auth(s.transferAdmin))
+	mux.HandleFunc("GET /accounts/{account}/invitations", s.auth(s.accountInvitationsPage))
+	mux.HandleFunc("POST /accounts/{account}/invitations", s.auth(s.invite))
+	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/approve", s.auth(s.approveInvitation))
+	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/reject", s.auth(s.rejectInvitation))
+	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/revoke", s.auth(s.revokeInvitation))
+	mux.HandleFunc("GET /accounts/{account}/policies", s.auth(s.policiesPage))
+	mux.HandleFunc("POST /accounts/{account}/policies", s.auth(s.savePolicies))
+	mux.HandleFunc("GET /accounts/{account}/audit-log", s.auth(s.auditLogPage))
+
+	mux.HandleFunc("GET /invitations", s.auth(s.myInvitationsPage))
+	mux.HandleFunc("GET /invitations/{inv}", s.auth(s.invitationPage))
+	mux.HandleFunc("POST /invitations/{inv}/accept", s.auth(s.acceptInvitation))
+	mux.HandleFunc("POST /invitations/{inv}/decline", s.auth(s.declineInvitation))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	})
 	return mux
+}
+
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
+
+// auth wraps a handler that needs a signed-in user: a visitor without a
+// session goes to the sign-in page and comes back afterwards.
+func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok := httpx.User(r)
+		if !ok {
+			next := r.URL.RequestURI()
+			if r.Method != http.MethodGet {
+				// A form posted after the session ended: come back to the
+				// page it was on, not to the action.
+				next = "/"
+				if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+					next = safeNext(ref.RequestURI())
+				}
+			}
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// safeNext keeps a post-sign-in destination on this site: a local path, or
+// the home page.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// fail answers a domain call that returned err. A refusal tied to the input
+// or the state goes back to the page through redo with the message inline
+// (or as an alert) and the refusal's status; "not found" and "forbidden" get
+// their own pages; anything else is a bug: logged, and a 500 page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, redo func(f *form, status int)) {
+	lang := httpx.Lang(r)
+	e, ok := errs.As(err)
+	if !ok {
+		s.Log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, httpx.Message(lang, err))
+		return
+	}
+	status := httpx.Status(err)
+	if e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || redo == nil {
+		s.errorPage(w, r, status, httpx.Message(lang, err))
+		return
+	}
+	f := postedForm(r)
+	if e.Field != "" {
+		f.Errors[e.Field] = httpx.Message(lang, err)
+	} else {
+		f.Alert = httpx.Message(lang, err)
+	}
+	redo(f, status)
+}
+
+// done ends a successful POST: a flash message for the next page, then a
+// 303 to it. args are pairs of placeholder name and value for the message.
+func (s *Server) done(w http.ResponseWriter, r *http.Request, to, flashKey string, args ...string) {
+	v := url.Values{"k": {flashKey}}
+	for i := 0; i+1 < len(args); i += 2 {
+		v.Add("a", args[i])
+		v.Add("a", args[i+1])
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(v.Encode())),
+		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// takeFlash reads the flash message left by the previous POST and clears
+// it, so it shows once.
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return ""
+	}
+	v, err := url.ParseQuery(string(raw))
+	if err != nil || !strings.HasPrefix(v.Get("k"), "flash.") {
+		return "" // only our own flash keys, never an arbitrary catalog entry
+	}
+	args := make([]any, 0, len(v["a"]))
+	for _, a := range v["a"] {
+		args = append(args, a)
+	}
+	return i18n.T(httpx.Lang(r), v.Get("k"), args...)
 }

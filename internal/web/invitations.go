@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+type accountInvitationsData struct {
+	Pending    []accounts.Invitation // waiting for the admin
+	All        []accounts.Invitation
+	NextCursor string
+	Roles      []accounts.Role // the roles the viewer may invite as
+	// NeedsApproval: the viewer's invitations wait for the admin (a hint;
+	// the domain decides).
+	NeedsApproval bool
+}
+
+func (s *Server) accountInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showAccountInvitations(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p.Limit = page.MaxLimit
+	list, err := s.Accounts.Invitations(r.Context(), u, a.ID, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := accountInvitationsData{All: list.Items, NextCursor: list.NextCursor, Roles: []accounts.Role{accounts.Member}}
+	if a.Role.Can(accounts.InviteBillingManager) {
+		d.Roles = append(d.Roles, accounts.BillingManager)
+	}
+	pol, err := s.Accounts.Policies(r.Context(), u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d.NeedsApproval = pol.InvitationApproval && !a.Role.Can(accounts.ApproveInvitations)
+	if a.Role.Can(accounts.ApproveInvitations) {
+		for _, i := range list.Items {
+			if i.Status == accounts.InvitePendingApproval {
+				d.Pending = append(d.Pending, i)
+			}
+		}
+	}
+	s.render(w, r, status, "account_invitations", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invitations.title"),
+		Account: &a, Tab: "invitations", Form: f, Data: d})
+}
+
+func (s *Server) invite(w http.ResponseWriter, r *http.Request, u users.User) {
+	account := r.PathValue("account")
+	inv, err := s.Accounts.Invite(r.Context(), u, account, r.PostFormValue("email"), accounts.Role(r.PostFormValue("role")))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showAccountInvitations(w, r, u, f, status) })
+		return
+	}
+	key := "flash.invitation_sent"
+	if inv.Status == accounts.InvitePendingApproval {
+		key = "flash.invitation_pending"
+	}
+	s.done(w, r, "/accounts/"+account+"/invitations", key, "email", inv.Email)
+}
+
+// invitationAction runs one admin or sender action on an account's
+// invitation and comes back to the account's invitations.
+func (s *Server) invitationAction(w http.ResponseWriter, r *http.Request, u users.User, flashKey string,
+	act func(account, inv string) (accounts.Invitation, error)) {
+	account := r.PathValue("account")
+	r.ParseForm()
+	inv, err := act(account, r.PathValue("inv"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showAccountInvitations(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/accounts/"+account+"/invitations", flashKey, "email", inv.Email)
+}
+
+func (s *Server) approveInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.invitationAction(w, r, u, "flash.invitation_approved", func(account, inv string) (accounts.Invitation, error) {
+		return s.Accounts.ApproveInvitation(r.Context(), u, account, inv)
+	})
+}
+
+func (s *Server) rejectInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.invitationAction(w, r, u, "flash.invitation_rejected", func(account, inv string) (accounts.Invitation, error) {
+		return s.Accounts.RejectInvitation(r.Context(), u, account, inv, r.PostFormValue("reason"))
+	})
+}
+
+func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.invitationAction(w, r, u, "flash.invitation_revoked", func(account, inv string) (accounts.Invitation, error) {
+		return s.Accounts.RevokeInvitation(r.Context(), u, account, inv)
+	})
+}
+
+func (s *Server) myInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showMyInvitations(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	list, err := s.Accounts.MyInvitations(r.Context(), u, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "invitations", &view{Nav: "invitations", Title: i18n.T(httpx.Lang(r), "my_invitations.title"), Form: f, Data: list.Items})
+}
+
+type invitationData struct {
+	Invitation accounts.Invitation
+	Mine       bool // addressed to the viewer
+	// DaysLeft and Percent show the time left to answer a sent invitation.
+	DaysLeft int
+	Percent  int
+}
+
+// invitationPage shows one invitation: the page the invitation e-mail
+// links to.
+func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showInvitation(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	lang := httpx.Lang(r)
+	inv, err := s.Accounts.Invitation(r.Context(), u, r.PathValue("inv"))
+	if err != nil {
+		if httpx.Status(err) == http.StatusNotFound {
+			// Most often the link was opened while signed in with another
+			// address: say so.
+			s.render(w, r, http.StatusNotFound, "error", &view{Status: http.StatusNotFound, Title: i18n.T(lang, "error.title.not_found"),
+				Message: i18n.T(lang, "invitation.not_found_hint", "email", u.Email)})
+			return
+		}
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := invitationData{Invitation: inv, Mine: inv.Email == u.Email}
+	if inv.Status == accounts.InviteSent && !inv.ExpiresAt.IsZero() {
+		left := inv.ExpiresAt.Sub(s.now())
+		if left < 0 {
+			left = 0
+		}
+		d.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
+		d.Percent = int(100 * left / accounts.InvitationLifetime)
+	}
+	s.render(w, r, status, "invitation", &view{Nav: "invitations", Title: i18n.T(lang, "invitation.title", "account", inv.AccountName), Form: f, Data: d})
+}
+
+func (s *Server) now() time.Time {
+	if s.DB != nil && s.DB.Clock != nil {
+		return s.DB.Clock.Now()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+	inv, err := s.Accounts.AcceptInvitation(r.Context(), u, r.PathValue("inv"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showInvitation(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/accounts/"+inv.AccountID, "flash.invitation_accepted", "account", inv.AccountName)
+}
+
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+	inv, err := s.Accounts.DeclineInvitation(r.Context(), u, r.PathValue("inv"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showInvitation(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/invitations", "flash.invitation_declined", "account", inv.AccountName)
+}

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+type policiesData struct {
+	Policies accounts.Policies
+	// Members who can have a limit of their own (everyone but the admin).
+	Members []accounts.Membership
+}
+
+func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showPolicies(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showPolicies(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	p, err := s.Accounts.Policies(r.Context(), u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	all, err := s.allMembers(r, u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	var members []accounts.Membership
+	for _, m := range all {
+		if m.Role != accounts.Admin {
+			members = append(members, m)
+		}
+	}
+	if f == nil {
+		// Show the saved policies in the form, typed the way a person
+		// types them.
+		f = &form{Values: map[string][]string{}, Errors: map[string]string{}}
+		if p.InvitationApproval {
+			f.Values.Set("invitation_approval", "on")
+		}
+		f.Values.Set("order_approval_threshold", amountText(p.OrderApprovalThreshold))
+		f.Values.Set("member_monthly_limit", amountText(p.MemberMonthlyLimit))
+		for user, m := range p.MemberLimits {
+			f.Values.Set("member_limits."+user, amountText(&m))
+		}
+	}
+	s.render(w, r, status, "policies", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "policies.title"), Account: &a, Tab: "policies", Form: f,
+		Data: policiesData{Policies: p, Members: members}})
+}
+
+// allMembers reads every page of an account's members: the policies form
+// replaces all per-member limits, so it must show all of them.
+func (s *Server) allMembers(r *http.Request, u users.User, accountID string) ([]accounts.Membership, error) {
+	var all []accounts.Membership
+	p := page.Request{Limit: page.MaxLimit}
+	for {
+		list, err := s.Accounts.Members(r.Context(), u, accountID, p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list.Items...)
+		if list.NextCursor == "" {
+			return all, nil
+		}
+		p.After = list.Items[len(list.Items)-1].UserID
+	}
+}
+
+func (s *Server) savePolicies(w http.ResponseWriter, r *http.Request, u users.User) {
+	redo := func(f *form, status int) { s.showPolicies(w, r, u, f, status) }
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p, err := policiesForm(r, a.Currency)
+	if err == nil {
+		_, err = s.Accounts.SetPolicies(r.Context(), u, a.ID, p)
+	}
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	s.done(w, r, "/accounts/"+a.ID+"/policies", "flash.policies_saved")
+}
+
+// policiesForm reads the policies form. An empty amount means "none".
+func policiesForm(r *http.Request, currency string) (accounts.Policies, error) {
+	p := accounts.Policies{InvitationApproval: r.PostFormValue("invitation_approval") != "", MemberLimits: map[string]money.Money{}}
+	var err error
+	if p.OrderApprovalThreshold, err = parseAmount("order_approval_threshold", r.PostFormValue("order_approval_threshold"), currency); err != nil {
+		return p, err
+	}
+	if p.MemberMonthlyLimit, err = parseAmount("member_monthly_limit", r.PostFormValue("member_monthly_limit"), currency); err != nil {
+		return p, err
+	}
+	keys := make([]string, 0, len(r.PostForm))
+	for k := range r.PostForm {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		user, ok := strings.CutPrefix(k, "member_limits.")
+		if !ok {
+			continue
+		}
+		m, err := parseAmount(k, r.PostForm.Get(k), currency)
+		if err != nil {
+			return p, err
+		}
+		if m != nil {
+			p.MemberLimits[user] = *m
+		}
+	}
+	return p, nil
+}
+
+// parseAmount reads a decimal amount as typed by a person — "250",
+// "250.00", "1,250.50" or, French style, "1 250,50" — into minor units of
+// currency. Empty is nil. A negative amount is passed on for the domain to
+// refuse.
+func parseAmount(field, s, currency string) (*money.Money, error) {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\u00a0', '\u202f', '\'':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(s, currency), "$"), "€")
+	if s == "" {
+		return nil, nil
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	// The last '.' or ',' followed by one or two digits is the decimal
+	// separator; any other is a thousands separator.
+	units, cents := s, ""
+	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
+		units, cents = s[:i], s[i+1:]
+	}
+	bad := errs.Invalid(field, "amount_invalid")
+	groups := strings.FieldsFunc(units, func(r rune) bool { return r == ',' || r == '.' })
+	for i, g := range groups {
+		if i > 0 && len(g) != 3 {
+			return nil, bad // "1.2.3" is no number
+		}
+	}
+	units = strings.Join(groups, "")
+	if units == "" || len(units) > 13 || !digits(units) || !digits(cents) {
+		return nil, bad
+	}
+	for len(cents) < 2 {
+		cents += "0"
+	}
+	u, _ := strconv.ParseInt(units, 10, 64)
+	c, _ := strconv.ParseInt(cents, 10, 64)
+	amount := u*100 + c
+	if neg {
+		amount = -amount
+	}
+	return &money.Money{Amount: amount, Currency: currency}, nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// amountText writes an amount the way the form reads it back: "250.00".
+func amountText(m *money.Money) string {
+	if m == nil {
+		return ""
+	}
+	a := m.Amount
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return sign + strconv.FormatInt(a/100, 10) + "." + strconv.FormatInt(a%100/10, 10) + strconv.FormatInt(a%10, 10)
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/notify"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+type authData struct {
+	Next string
+}
+
+func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.showSignUp(w, r, nil, http.StatusOK)
+}
+
+func (s *Server) showSignUp(w http.ResponseWriter, r *http.Request, f *form, status int) {
+	next := safeNext(firstOf(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.render(w, r, status, "signup", &view{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup.title"), Form: f, Data: authData{Next: next}})
+}
+
+// signUp registers the person and signs them in at once.
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	redo := func(f *form, status int) {
+		f.Values.Del("password")
+		s.showSignUp(w, r, f, status)
+	}
+	in := users.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
+	u, err := s.Users.SignUp(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	if !s.startSession(w, r, in.Email, in.Password, redo) {
+		return
+	}
+	s.done(w, r, safeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
+}
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.showSignIn(w, r, nil, http.StatusOK)
+}
+
+func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, f *form, status int) {
+	next := safeNext(firstOf(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.render(w, r, status, "signin", &view{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	redo := func(f *form, status int) {
+		f.Values.Del("password")
+		s.showSignIn(w, r, f, status)
+	}
+	if !s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password"), redo) {
+		return
+	}
+	s.done(w, r, safeNext(r.PostFormValue("next")), "flash.signed_in")
+}
+
+// startSession signs in and sets the session cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, password string, redo func(*form, int)) bool {
+	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return false
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: httpx.CookieName, Value: token, Path: "/",
+		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	return true
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if tok := httpx.SessionToken(r); tok != "" {
+		if err := s.Users.SignOut(r.Context(), tok); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	s.done(w, r, "/", "flash.signed_out")
+}
+
+// setLanguage remembers the chosen language in a cookie and goes back to
+// the page the switch was on.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Supported(r.PostFormValue("lang"))
+	http.SetCookie(w, &http.Cookie{
+		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+type homeData struct {
+	Accounts      []accounts.Account
+	Invitations   []accounts.Invitation
+	Notifications []notice
+}
+
+// notice is an in-app notification ready to show.
+type notice struct {
+	Text string
+	Link string
+	At   time.Time
+	Read bool
+}
+
+// home is the landing page for visitors and the dashboard for users.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	lang := httpx.Lang(r)
+	u, ok := httpx.User(r)
+	if !ok {
+		s.render(w, r, http.StatusOK, "landing", &view{Nav: "home", Title: i18n.T(lang, "landing.title")})
+		return
+	}
+	ctx := r.Context()
+	list, err := s.Accounts.ForUser(ctx, u)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	invs, err := s.Accounts.MyInvitations(ctx, u, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	var notes []notice
+	if s.DB != nil {
+		ns, err := notify.List(ctx, s.DB, u.ID, page.Request{Limit: 10})
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		for _, n := range ns.Items {
+			notes = append(notes, notice{Text: noticeText(lang, n), Link: n.Link, At: n.CreatedAt, Read: n.Read})
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &view{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
+		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes}})
+}
+
+// noticeText words a notification; a role among its values is named in
+// the language, not shown as its code.
+func noticeText(lang string, n notify.Notification) string {
+	args := make([]any, 0, 2*len(n.Params))
+	for k, v := range n.Params {
+		if k == "role" {
+			if r, ok := v.(string); ok {
+				v = i18n.T(lang, "role."+r)
+			}
+		}
+		args = append(args, k, v)
+	}
+	return i18n.T(lang, "notification."+n.Kind, args...)
+}

@@ -1,0 +1,314 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"text/template/parse"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/users"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// views holds one parsed template set per page: the layout and the shared
+// partials, plus that page's "content".
+type views struct {
+	pages map[string]*template.Template
+}
+
+// loadViews parses every page and checks, before anyone visits, that each
+// one defines what the layout needs and that every {{template}} it calls
+// exists — html/template would only notice at run time.
+func loadViews() (*views, error) {
+	base, err := template.New("").ParseFS(files, "templates/layout/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(files, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, need := range []string{"layout", "content"} {
+			if t.Lookup(need) == nil {
+				return nil, fmt.Errorf("page %s: no template %q", name, need)
+			}
+		}
+		for _, tt := range t.Templates() {
+			if tt.Tree == nil {
+				continue
+			}
+			if missing := missingTemplate(t, tt.Tree.Root); missing != "" {
+				return nil, fmt.Errorf("page %s: template %q calls undefined template %q", name, tt.Name(), missing)
+			}
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+// missingTemplate walks a parse tree and returns the first {{template}}
+// call whose target is not defined in t.
+func missingTemplate(t *template.Template, n parse.Node) string {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Nodes {
+			if m := missingTemplate(t, c); m != "" {
+				return m
+			}
+		}
+	case *parse.TemplateNode:
+		if t.Lookup(n.Name) == nil {
+			return n.Name
+		}
+	case *parse.IfNode:
+		return firstOf(missingTemplate(t, n.List), missingTemplate(t, n.ElseList))
+	case *parse.RangeNode:
+		return firstOf(missingTemplate(t, n.List), missingTemplate(t, n.ElseList))
+	case *parse.WithNode:
+		return firstOf(missingTemplate(t, n.List), missingTemplate(t, n.ElseList))
+	}
+	return ""
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// view is what every page template receives: the request's language and
+// user, the flash message, the posted form (with its errors), and the page's
+// own Data. Its methods are the template's vocabulary: T translates, Date
+// and Money format for the language.
+type view struct {
+	Lang    string
+	User    *users.User
+	Path    string // the current URL, where the language switch returns
+	Nav     string // the active item of the main navigation
+	Title   string // the page title, translated
+	Flash   string
+	Form    *form
+	Account *accounts.Account // set on an account's pages, for its tabs
+	Tab     string
+	Status  int    // on error pages
+	Message string // on error pages
+	Data    any
+}
+
+// render writes a page with status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := s.views.pages[page]
+	if !ok {
+		s.Log.Error("web: no such page", "page", page)
+		http.Error(w, i18n.T(httpx.Lang(r), "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	v.Lang = httpx.Lang(r)
+	if u, ok := httpx.User(r); ok {
+		v.User = &u
+	}
+	v.Path = r.URL.RequestURI()
+	if v.Form == nil {
+		v.Form = &form{Values: url.Values{}, Errors: map[string]string{}}
+	}
+	if status < 400 {
+		v.Flash = takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.Log.Error("web: render failed", "page", page, "err", err)
+		http.Error(w, i18n.T(v.Lang, "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// errorPage shows a refusal or failure on a page of its own.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", &view{Status: status, Message: msg, Title: i18n.T(httpx.Lang(r), "error.title."+statusKey(status))})
+}
+
+func statusKey(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusInternalServerError:
+		return "internal"
+	}
+	return "other"
+}
+
+// T translates a message key; args are pairs of placeholder and value.
+func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// HTML translates a key whose message is trusted markup from the catalog.
+func (v *view) HTML(key string) template.HTML { return template.HTML(i18n.T(v.Lang, key)) }
+
+// Date formats a time for the language, always in UTC:
+// "Nov 27, 2026 14:05 UTC" or "27 nov. 2026 14:05 UTC".
+func (v *view) Date(t time.Time) string { return formatDate(v.Lang, t) }
+
+// Day formats the date alone: "Nov 27, 2026" or "27 nov. 2026".
+func (v *view) Day(t time.Time) string { return formatDay(v.Lang, t) }
+
+// Money formats an amount with its currency for the language.
+func (v *view) Money(m money.Money) string { return m.Format(v.Lang) }
+
+// Role names a role.
+func (v *view) Role(r accounts.Role) string { return i18n.T(v.Lang, "role."+string(r)) }
+
+// Status names an invitation status.
+func (v *view) InvitationStatus(s string) string { return i18n.T(v.Lang, "invitation.status."+s) }
+
+// Level names a rewards level.
+func (v *view) Level(l string) string { return i18n.T(v.Lang, "rewards.level."+l) }
+
+// Can reports whether the viewer's role in the current account allows a,
+// by the domain's own table; it only decides what to show, never what is
+// allowed.
+func (v *view) Can(a string) bool {
+	return v.Account != nil && v.Account.Role.Can(accounts.Action(a))
+}
+
+// IsMe reports whether a user id is the signed-in user.
+func (v *view) IsMe(id string) bool { return v.User != nil && v.User.ID == id }
+
+// Field describes one form field for the "field" partial: its translated
+// label, the value to show again and its inline error.
+func (v *view) Field(name, labelKey, typ string) field {
+	return field{
+		lang: v.Lang, Name: name, ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name), Type: typ,
+		Label: i18n.T(v.Lang, labelKey), Value: v.Form.Value(name), Error: v.Form.Errors[name],
+	}
+}
+
+// field is one input of the "field" partial. Its methods return a changed
+// copy, so a template can chain them: ($.Field "email" "x" "email").Auto "email".
+type field struct {
+	lang                                string
+	Name, ID, Type, Label, Value, Error string
+	Hint, Auto, Placeholder, Mode       string
+	Disabled                            bool
+}
+
+// WithHint adds a translated help text under the label.
+func (f field) WithHint(key string, args ...any) field {
+	f.Hint = i18n.T(f.lang, key, args...)
+	return f
+}
+
+// WithValue sets the value shown when nothing was posted.
+func (f field) WithValue(v string) field { f.Value = v; return f }
+
+// WithAuto sets the autocomplete token.
+func (f field) WithAuto(token string) field { f.Auto = token; return f }
+
+// WithPlaceholder sets an example value.
+func (f field) WithPlaceholder(p string) field { f.Placeholder = p; return f }
+
+// WithMode sets the inputmode (e.g. "decimal" for amounts).
+func (f field) WithMode(m string) field { f.Mode = m; return f }
+
+// WithDisabled shows the field read-only when off is true.
+func (f field) WithDisabled(off bool) field { f.Disabled = off; return f }
+
+// sub hands a partial the view (V) and a value of its own (D).
+type sub struct {
+	V *view
+	D any
+}
+
+// With pairs the view with a value for a partial.
+func (v *view) With(d any) sub { return sub{V: v, D: d} }
+
+// Keys pairs the view with message keys, for the "empty" partial.
+func (v *view) Keys(keys ...string) sub { return sub{V: v, D: keys} }
+
+// form is a posted form shown again: the values a person typed, and the
+// messages of what was wrong, by field name, or as one alert.
+type form struct {
+	Values url.Values
+	Errors map[string]string
+	Alert  string
+	// Target is the row (invitation or member id) the form was posted for,
+	// so an error lands on that row of a table.
+	Target string
+}
+
+func postedForm(r *http.Request) *form {
+	f := &form{Values: url.Values{}, Errors: map[string]string{}}
+	if r.PostForm != nil {
+		f.Values = r.PostForm
+	}
+	f.Target = firstOf(r.PathValue("inv"), r.PathValue("user"))
+	return f
+}
+
+// Value returns what was typed in a field.
+func (f *form) Value(name string) string { return f.Values.Get(name) }
+
+// Error returns the message of a field.
+func (f *form) Error(name string) string { return f.Errors[name] }
+
+// ErrorFor returns the message of a field of one table row.
+func (f *form) ErrorFor(target, name string) string {
+	if f.Target != target {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// AlertFor returns the alert of one table row.
+func (f *form) AlertFor(target string) string {
+	if f.Target != target {
+		return ""
+	}
+	return f.Alert
+}
+
+// months are the catalog keys of the short month names.
+var months = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+func formatDay(lang string, t time.Time) string {
+	t = t.UTC()
+	return i18n.T(lang, "date.day", "month", i18n.T(lang, "date.month."+months[t.Month()-1]),
+		"d", t.Day(), "year", t.Year())
+}
+
+func formatDate(lang string, t time.Time) string {
+	t = t.UTC()
+	return i18n.T(lang, "date.datetime", "day", formatDay(lang, t), "time", t.Format("15:04"))
+}

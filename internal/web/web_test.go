@@ -1,0 +1,248 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"atelier/internal/accounts"
+	"atelier/internal/app"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/i18n"
+	"atelier/internal/users"
+)
+
+// setup starts the whole Atelier handler on a fresh database.
+func setup(t *testing.T, engine db.Engine) (*app.App, *httptest.Server) {
+	t.Helper()
+	cfg := dbtest.Config(t, engine)
+	a, err := app.New(context.Background(), app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(srv.Close)
+	return a, srv
+}
+
+// browser is an HTTP client with its own cookies that does not follow
+// redirects, so a test sees each answer.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, srv *httptest.Server) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) do(method, path string, form url.Values) (int, string, http.Header) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", "en")
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	text, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(text), res.Header
+}
+
+func (b *browser) signIn(email, password string) {
+	b.t.Helper()
+	status, _, h := b.do("POST", "/signin", url.Values{"email": {email}, "password": {password}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/" {
+		b.t.Fatalf("sign in %s: status %d, location %q", email, status, h.Get("Location"))
+	}
+}
+
+func signUp(t *testing.T, a *app.App, name, email string) users.User {
+	t.Helper()
+	u, err := a.Users.SignUp(context.Background(), users.NewUser{Name: name, Email: email, Password: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestSignUpWithBadEmailShowsInlineErrorAndCreatesNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		a, srv := setup(t, engine)
+		b := newBrowser(t, srv)
+		status, body, h := b.do("POST", "/signup", url.Values{"name": {"Ada Lovelace"}, "email": {"ada-at-example"}, "password": {"correct horse"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", status)
+		}
+		want := `<p class="field-error" id="f-email-error">` + i18n.T("en", "error.email_invalid") + `</p>`
+		if !strings.Contains(body, want) {
+			t.Errorf("no inline e-mail error %q in the page:\n%s", want, body)
+		}
+		if !strings.Contains(body, `value="Ada Lovelace"`) {
+			t.Error("the name typed was not kept")
+		}
+		if strings.Contains(body, "correct horse") {
+			t.Error("the password is shown back")
+		}
+		for _, c := range (&http.Response{Header: h}).Cookies() {
+			if c.Name == "atelier_session" && c.Value != "" {
+				t.Error("a session cookie was set")
+			}
+		}
+		var n int
+		if err := a.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%d users exist after a refused sign-up", n)
+		}
+	})
+}
+
+func TestStrangerGets404OnMembersPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		a, srv := setup(t, engine)
+		admin := signUp(t, a, "Alice Admin", "alice@example.com")
+		signUp(t, a, "Mallory", "mallory@example.com")
+		acc, err := a.Accounts.Create(context.Background(), admin, "Acme", "EUR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, srv)
+		b.signIn("mallory@example.com", "correct horse")
+		status, body, _ := b.do("GET", "/accounts/"+acc.ID+"/members", nil)
+		if status != http.StatusNotFound {
+			t.Fatalf("status %d, want 404", status)
+		}
+		if strings.Contains(body, "alice@example.com") || strings.Contains(body, "Acme") {
+			t.Error("the 404 page shows the account's data")
+		}
+		if !strings.Contains(body, i18n.T("en", "error.account_not_found")) {
+			t.Error("the 404 page does not say the account does not exist")
+		}
+	})
+}
+
+func TestMemberCannotSavePolicies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		a, srv := setup(t, engine)
+		admin := signUp(t, a, "Alice Admin", "alice@example.com")
+		bob := signUp(t, a, "Bob Member", "bob@example.com")
+		acc, err := a.Accounts.Create(ctx, admin, "Acme", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := a.Accounts.Invite(ctx, admin, acc.ID, bob.Email, accounts.Member)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, srv)
+		b.signIn("bob@example.com", "correct horse")
+
+		status, body, _ := b.do("GET", "/accounts/"+acc.ID+"/policies", nil)
+		if status != http.StatusOK {
+			t.Fatalf("GET policies: status %d", status)
+		}
+		if strings.Contains(body, i18n.T("en", "policies.save")) {
+			t.Error("a member sees the save button")
+		}
+		if !strings.Contains(body, i18n.T("en", "policies.read_only")) {
+			t.Error("a member is not told the policies are read-only")
+		}
+
+		status, body, _ = b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"invitation_approval": {"on"}, "member_monthly_limit": {"10.00"}})
+		if status != http.StatusForbidden {
+			t.Fatalf("POST policies: status %d, want 403", status)
+		}
+		if !strings.Contains(body, i18n.T("en", "error.role_not_allowed")) {
+			t.Error("the 403 page does not say why")
+		}
+		p, err := a.Accounts.Policies(ctx, admin, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.InvitationApproval || p.MemberMonthlyLimit != nil {
+			t.Errorf("policies changed by a member: %+v", p)
+		}
+	})
+}
+
+func TestAdminSavesPoliciesAsDecimalAmounts(t *testing.T) {
+	ctx := context.Background()
+	a, srv := setup(t, db.SQLite)
+	admin := signUp(t, a, "Alice Admin", "alice@example.com")
+	acc, err := a.Accounts.Create(ctx, admin, "Acme", "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv)
+	b.signIn("alice@example.com", "correct horse")
+
+	status, body, _ := b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"order_approval_threshold": {"12,5x"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.amount_invalid")) {
+		t.Fatalf("bad amount: status %d, no inline error", status)
+	}
+	if !strings.Contains(body, `value="12,5x"`) {
+		t.Error("the amount typed was not kept")
+	}
+
+	status, _, h := b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"invitation_approval": {"on"}, "order_approval_threshold": {"250.00"}, "member_monthly_limit": {"1 000,50"}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/accounts/"+acc.ID+"/policies" {
+		t.Fatalf("save: status %d, location %q", status, h.Get("Location"))
+	}
+	p, err := a.Accounts.Policies(ctx, admin, acc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.InvitationApproval || p.OrderApprovalThreshold == nil || p.OrderApprovalThreshold.Amount != 25000 ||
+		p.MemberMonthlyLimit == nil || p.MemberMonthlyLimit.Amount != 100050 {
+		t.Fatalf("saved policies %+v", p)
+	}
+	_, body, _ = b.do("GET", "/accounts/"+acc.ID+"/policies", nil)
+	if !strings.Contains(body, i18n.T("en", "flash.policies_saved")) || !strings.Contains(body, `value="250.00"`) {
+		t.Error("the saved page shows no flash or not the saved threshold")
+	}
+	_, body, _ = b.do("GET", "/accounts/"+acc.ID+"/audit-log", nil)
+	for _, want := range []string{i18n.T("en", "audit.action.policies.changed"), "€250.00", "€1,000.50"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("audit log lacks %q", want)
+		}
+	}
+}
+
+func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
+	_, srv := setup(t, db.SQLite)
+	b := newBrowser(t, srv)
+	status, _, h := b.do("GET", "/invitations/inv_123", nil)
+	if status != http.StatusSeeOther || h.Get("Location") != "/signin?next=%2Finvitations%2Finv_123" {
+		t.Fatalf("status %d, location %q", status, h.Get("Location"))
+	}
+	status, body, _ := b.do("GET", "/no/such/page", nil)
+	if status != http.StatusNotFound || !strings.Contains(body, i18n.T("en", "error.title.not_found")) {
+		t.Fatalf("unknown page: status %d", status)
+	}
+}
