@@ -70,7 +70,7 @@ func TestTxNowUniqueAndRollback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := txNow.Sub(time.Now()); d < 47*time.Hour {
+		if d := time.Until(txNow); d < 47*time.Hour {
 			t.Fatalf("tx.Now did not follow the test clock: %v ahead", d)
 		}
 		// A duplicate e-mail is a unique violation on both engines, and the

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+// The test binary doubles as the atelier binary: run with ATELIER_AS_MAIN=1
+// it executes Main, so these tests start real `atelier` processes.
+func TestMain(m *testing.M) {
+	if os.Getenv("ATELIER_AS_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// node is one running `atelier serve` process.
+type node struct {
+	cmd  *exec.Cmd
+	URL  string
+	logs *bytes.Buffer
+	mu   *sync.Mutex
+}
+
+var addrRe = regexp.MustCompile(`"atelier serving" addr=(\S+)`)
+
+// startNode runs `atelier serve` with args in dir and waits until it listens.
+func startNode(t *testing.T, dir string, args ...string) *node {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ATELIER_AS_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	n := &node{cmd: cmd, logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			n.mu.Lock()
+			n.logs.WriteString(line + "\n")
+			n.mu.Unlock()
+			if m := addrRe.FindStringSubmatch(line); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case addr := <-found:
+		n.URL = "http://" + addr
+	case <-time.After(30 * time.Second):
+		t.Fatalf("atelier serve did not start:\n%s", n.log())
+	}
+	return n
+}
+
+func (n *node) log() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.logs.String()
+}
+
+func (n *node) call(t *testing.T, token, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, n.URL+path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func (n *node) must(t *testing.T, want int, token, method, path string, body any) map[string]any {
+	t.Helper()
+	status, out := n.call(t, token, method, path, body)
+	if status != want {
+		t.Fatalf("%s %s on %s: %d, want %d: %v", method, path, n.URL, status, want, out)
+	}
+	return out
+}
+
+func signUp(t *testing.T, n *node, email string) string {
+	n.must(t, 201, "", "POST", "/api/v1/users", map[string]any{"email": email, "password": "correct horse", "name": "Test " + email[:3]})
+	return n.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})["token"].(string)
+}
+
+// `atelier serve` with no flags creates ./atelier-data, migrates, answers
+// /healthz and the sign-up page, and stops cleanly on SIGTERM.
+func TestServeZeroConfigAndGracefulShutdown(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, dir)
+	if _, err := os.Stat(dir + "/atelier-data/atelier.db"); err != nil {
+		t.Fatalf("no database created: %v", err)
+	}
+	n.must(t, 200, "", "GET", "/healthz", nil)
+	n.must(t, 200, "", "GET", "/readyz", nil)
+	resp, err := http.Get(n.URL + "/signup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "<form") {
+		t.Fatalf("sign-up page: %d\n%s", resp.StatusCode, page)
+	}
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- n.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, n.log())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit 30s after SIGTERM")
+	}
+	if !strings.Contains(n.log(), "shutting down") {
+		t.Fatalf("no graceful shutdown in the log:\n%s", n.log())
+	}
+}
+
+// `atelier operator create` works while a server runs on the same database.
+func TestOperatorCreateBesideARunningServer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		dir := t.TempDir()
+		cfg := dbtest.Config(t, e)
+		args := []string{"--data-dir", dir + "/data"}
+		if cfg.URL != "" {
+			args = []string{"--database-url", cfg.URL}
+		}
+		n := startNode(t, dir, args...)
+		tok := signUp(t, n, "someone@example.com")
+		n.must(t, 201, tok, "POST", "/api/v1/accounts", map[string]any{"name": "Busy"})
+
+		var out, errOut bytes.Buffer
+		code := Main(context.Background(), append([]string{"operator", "create", "--email", "ops@atelier.test", "--password", "operator pass", "--name", "Olga Ops"}, args...), &out, &errOut)
+		if code != 0 || !strings.Contains(out.String(), "operator Olga Ops") {
+			t.Fatalf("operator create: code %d\n%s%s", code, out.String(), errOut.String())
+		}
+		opTok := n.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": "ops@atelier.test", "password": "operator pass"})["token"].(string)
+		if me := n.must(t, 200, opTok, "GET", "/api/v1/me", nil); me["operator"] != true {
+			t.Fatalf("operator me = %v", me)
+		}
+		// Bad input: a clear message and a non-zero exit.
+		errOut.Reset()
+		code = Main(context.Background(), append([]string{"operator", "create", "--email", "ops@atelier.test", "--password", "operator pass", "--name", "Again"}, args...), &out, &errOut)
+		if code == 0 || !strings.Contains(errOut.String(), "email_taken") {
+			t.Fatalf("duplicate operator: code %d, %s", code, errOut.String())
+		}
+	})
+}
+
+// Two `atelier serve` processes on one PostgreSQL: both sweep when the
+// clock passes an invitation's deadline, and it expires exactly once.
+func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	dir := t.TempDir()
+	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+
+	tok := signUp(t, a, "admin@two.test")
+	acc := a.must(t, 201, tok, "POST", "/api/v1/accounts", map[string]any{"name": "Two Nodes"})["id"].(string)
+	// The session made on node a is valid on node b: sessions live in the database.
+	inv := b.must(t, 201, tok, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "slow@two.test"})["id"].(string)
+
+	var wg sync.WaitGroup
+	for _, n := range []*node{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "8d"})
+		}()
+	}
+	wg.Wait()
+	if got := a.must(t, 200, tok, "GET", "/api/v1/invitations/"+inv, nil)["status"]; got != "expired" {
+		t.Fatalf("status %v", got)
+	}
+	// Let both background sweepers run a few more times.
+	time.Sleep(2500 * time.Millisecond)
+	log := b.must(t, 200, tok, "GET", "/api/v1/accounts/"+acc+"/audit-log?limit=100", nil)["items"].([]any)
+	expired := 0
+	for _, e := range log {
+		if e.(map[string]any)["action"] == "invitation.expired" {
+			expired++
+		}
+	}
+	notes := a.must(t, 200, tok, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
+	expiredNotes := 0
+	for _, n := range notes {
+		if n.(map[string]any)["kind"] == "invitation_expired" {
+			expiredNotes++
+		}
+	}
+	if expired != 1 || expiredNotes != 1 {
+		t.Fatalf("expiry applied %d times with %d notifications; want once\nnode a:\n%s\nnode b:\n%s", expired, expiredNotes, a.log(), b.log())
+	}
+	fired := strings.Count(a.log(), "timer=invitation_expiry") + strings.Count(b.log(), "timer=invitation_expiry")
+	if fired != 1 {
+		t.Fatalf("timer fired %d times across nodes, want 1", fired)
+	}
+}
+
+func TestHelpAndUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "operator create") {
+		t.Fatalf("help: %d %s", code, out.String())
+	}
+	if code := Main(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 {
+		t.Fatalf("unknown command exit %d", code)
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"migrate", "--data-dir", t.TempDir()}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("migrate: %d %s %s", code, out.String(), errOut.String())
+	}
+}

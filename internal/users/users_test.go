@@ -1,0 +1,77 @@
+package users_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"atelier/internal/clock"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/errs"
+	"atelier/internal/users"
+)
+
+func TestSignUpSignInSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		clk := clock.NewTest()
+		d := dbtest.Open(t, e, clk)
+		s := &users.Service{DB: d}
+		u, err := s.SignUp(ctx, users.NewUser{Email: "  Ann@Example.COM ", Password: "correct horse", Name: " Ann "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Email != "ann@example.com" || u.Name != "Ann" {
+			t.Fatalf("user %+v", u)
+		}
+		var hash string
+		d.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&hash)
+		if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") || strings.Contains(hash, "correct horse") {
+			t.Fatalf("stored hash %q", hash)
+		}
+		tok, _, err := s.SignIn(ctx, "ANN@example.com", "correct horse", users.APISession)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, tok).Scan(&stored)
+		if stored != 0 {
+			t.Fatal("the raw token is stored")
+		}
+		if got, err := s.Authenticate(ctx, tok); err != nil || got.ID != u.ID {
+			t.Fatalf("authenticate: %v %v", got, err)
+		}
+		if _, _, err := s.SignIn(ctx, "ann@example.com", "wrong horse", users.WebSession); err != users.ErrBadCredentials {
+			t.Fatalf("wrong password: %v", err)
+		}
+		// Sessions end after their lifetime, and are cleaned up.
+		clk.Advance(users.SessionLifetime + time.Minute)
+		if _, err := s.Authenticate(ctx, tok); err == nil {
+			t.Fatal("expired session still valid")
+		}
+		if n, err := s.DeleteExpiredSessions(ctx, clk.Now()); err != nil || n != 1 {
+			t.Fatalf("cleanup removed %d (%v)", n, err)
+		}
+		// Sign out ends the session at once.
+		tok2, _, _ := s.SignIn(ctx, "ann@example.com", "correct horse", users.WebSession)
+		s.SignOut(ctx, tok2)
+		if _, err := s.Authenticate(ctx, tok2); err == nil {
+			t.Fatal("session valid after sign-out")
+		}
+		// Operators are flagged.
+		op, err := s.CreateOperator(ctx, users.NewUser{Email: "ops@example.com", Password: "operator pass", Name: "Ops"})
+		if err != nil || !op.IsOperator {
+			t.Fatalf("operator %+v %v", op, err)
+		}
+		got, _ := s.Get(ctx, op.ID)
+		if !got.IsOperator {
+			t.Fatal("operator flag not stored")
+		}
+		_, err = s.Get(ctx, "usr_missing")
+		if e, ok := errs.As(err); !ok || e.Kind != errs.KindNotFound {
+			t.Fatalf("missing user: %v", err)
+		}
+	})
+}
