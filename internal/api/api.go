@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/clock"
 	"atelier/internal/db"
 	"atelier/internal/errs"
@@ -29,6 +30,7 @@ const Prefix = "/api/v1"
 type Server struct {
 	Users     *users.Service
 	Accounts  *accounts.Service
+	Catalog   *catalog.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
@@ -113,6 +115,7 @@ func (s *Server) routes() []route {
 	list := []route{}
 	list = append(list, s.userRoutes()...)
 	list = append(list, s.accountRoutes()...)
+	list = append(list, s.catalogRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

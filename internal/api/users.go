@@ -76,6 +76,11 @@ func (s *Server) userRoutes() []route {
 					return nil, err
 				}
 				me := meOut{ID: c.user.ID, Email: c.user.Email, Name: c.user.Name, Operator: c.user.IsOperator, Memberships: []membershipOut{}}
+				if f, ok, err := s.Catalog.FreelancerOf(c.r.Context(), c.user.ID); err != nil {
+					return nil, err
+				} else if ok {
+					me.FreelancerID = &f.ID
+				}
 				for _, a := range list {
 					me.Memberships = append(me.Memberships, membershipOut{AccountID: a.ID, AccountName: a.Name, Role: a.Role})
 				}

@@ -15,6 +15,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/api"
+	"atelier/internal/catalog"
 	"atelier/internal/clock"
 	"atelier/internal/db"
 	"atelier/internal/httpx"
@@ -43,6 +44,7 @@ type App struct {
 	TestClock *clock.Test // nil unless TestMode
 	Users     *users.Service
 	Accounts  *accounts.Service
+	Catalog   *catalog.Service
 	Jobs      *jobs.Runner
 	Log       *slog.Logger
 }
@@ -73,6 +75,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.DB = d
 	a.Users = &users.Service{DB: d}
 	a.Accounts = &accounts.Service{DB: d}
+	a.Catalog = &catalog.Service{DB: d}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -93,7 +96,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
 	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, DB: a.DB, Log: a.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
