@@ -15,9 +15,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"atelier/internal/app"
 	"atelier/internal/db"
+	"atelier/internal/demo"
 	"atelier/internal/users"
 )
 
@@ -34,6 +36,8 @@ Usage: atelier <command> [flags]
 
 Commands:
   serve                 run the web UI and the JSON API (default: 127.0.0.1:8080, SQLite in ./atelier-data)
+  demo                  fill a new database with a demo marketplace and print its logins
+                        (--services N: how many services, 300 by default; --seed S)
   migrate               create or update the database schema, then exit
   operator create       create a platform operator: --email E --password P --name N
   help                  show this help
@@ -44,6 +48,7 @@ Flags common to every command (each may also be set by its ATELIER_* variable):
 Flags of serve:
   --addr HOST:PORT      listen address (default 127.0.0.1:8080)                 [ATELIER_ADDR]
   --test-mode           add the test clock routes of the API                     [ATELIER_TEST_MODE]
+  --demo                fill an empty database with the demo marketplace first   [ATELIER_DEMO]
   --log-format text|json                                                         [ATELIER_LOG_FORMAT]
 `
 
@@ -70,6 +75,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Addr, "addr", envOr("ATELIER_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.BoolVar(&cfg.TestMode, "test-mode", os.Getenv("ATELIER_TEST_MODE") == "true", "enable the test clock")
 	logFormat := fs.String("log-format", envOr("ATELIER_LOG_FORMAT", "text"), "text or json")
+	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
+	demoOpt := demo.Options{}
+	if cmd == "demo" {
+		fs.IntVar(&demoOpt.Services, "services", 300, "how many services")
+		fs.Uint64Var(&demoOpt.Seed, "seed", 1, "random seed")
+	}
 	var email, password, name string
 	if cmd == "operator create" {
 		fs.StringVar(&email, "email", "", "operator e-mail")
@@ -87,7 +98,17 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, stderr)
+		return serve(ctx, cfg, *withDemo, stdout, stderr)
+	case "demo":
+		a, err := app.New(ctx, cfg)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer a.Close()
+		if err := fillDemo(ctx, a, demoOpt, stdout); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
 	case "migrate":
 		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
 		if err != nil {
@@ -117,12 +138,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func serve(ctx context.Context, cfg app.Config, stderr io.Writer) int {
+func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io.Writer) int {
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	defer a.Close()
+	if withDemo {
+		err := fillDemo(ctx, a, demo.Options{}, stdout)
+		if errors.Is(err, demo.ErrNotEmpty) {
+			a.Log.Info("demo: the database already has data; serving it as it is")
+		} else if err != nil {
+			return fail(stderr, err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fail(stderr, err)
@@ -131,6 +160,20 @@ func serve(ctx context.Context, cfg app.Config, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	return 0
+}
+
+func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Writer) error {
+	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Demo marketplace ready in %s: %d freelancers, %d services, %d reviews.\n",
+		sum.Took.Round(time.Millisecond), sum.Freelancers, sum.Services, sum.Reviews)
+	fmt.Fprintf(stdout, "Sign in at http://%s/signin with the password %q as:\n", a.Config.Addr, demo.Password)
+	for _, l := range sum.Logins {
+		fmt.Fprintf(stdout, "  %-16s %s (%s)\n", l.Role, l.Email, l.Name)
+	}
+	return nil
 }
 
 func fail(w io.Writer, err error) int {

@@ -277,6 +277,9 @@ var contractRoutes = []string{
 	"POST /invitations/{inv}/accept", "POST /invitations/{inv}/decline",
 	"GET /accounts/{account}/policies", "PUT /accounts/{account}/policies", "GET /accounts/{account}/audit-log",
 	"GET /test-clock", "POST /test-clock/advance",
+	"POST /freelancers", "GET /freelancers/{freelancer}", "POST /freelancers/{freelancer}/pro-application",
+	"POST /pro-applications/{app}/approve", "POST /pro-applications/{app}/reject",
+	"POST /services", "GET /services/{service}", "GET /categories", "GET /services", "GET /me/recently-viewed",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -300,7 +303,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

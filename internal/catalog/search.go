@@ -159,7 +159,7 @@ func (s *Service) Search(ctx context.Context, q Search) (Results, error) {
 		match = `s.search @@ to_tsquery('english', ?)`
 		args = append(args, strings.Join(words, " & "))
 	default:
-		from = `services_fts JOIN services s ON s.rowid = services_fts.rowid`
+		from = `services_fts CROSS JOIN services s ON s.rowid = services_fts.rowid`
 		match = `services_fts MATCH ?`
 		quoted := make([]string, len(words))
 		for i, w := range words {

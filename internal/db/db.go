@@ -273,3 +273,32 @@ func NoRows(err error) error {
 
 // NullInt is a nullable BIGINT column (a nullable time or amount).
 type NullInt = sql.NullInt64
+
+// InsertMany inserts rows into table in multi-row INSERT statements of up
+// to 500 rows: bulk loads (the demo marketplace) without a round trip per
+// row.
+func (tx *Tx) InsertMany(ctx context.Context, table string, cols []string, rows [][]any) error {
+	const chunk = 500
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for start := 0; start < len(rows); start += chunk {
+		end := min(start+chunk, len(rows))
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, (end-start)*len(cols))
+		for i, r := range rows[start:end] {
+			if len(r) != len(cols) {
+				return fmt.Errorf("insert into %s: row has %d values for %d columns", table, len(r), len(cols))
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+			args = append(args, r...)
+		}
+		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,193 @@
+// Command search measures catalog search over HTTP: it builds a demo
+// marketplace of each size on each engine, serves it on a loopback port,
+// and drives it with concurrent clients issuing a mix of searches (words,
+// filters, sorts; every answer includes the total count). It prints
+// requests/s and latency percentiles as Markdown table rows.
+//
+//	go run ./bench/search -sizes 10000,100000 -engines sqlite,postgres \
+//	    -database-url 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"atelier/internal/app"
+	"atelier/internal/demo"
+)
+
+func main() {
+	sizes := flag.String("sizes", "10000,100000", "catalog sizes, comma-separated")
+	engines := flag.String("engines", "sqlite", "sqlite, postgres, or both comma-separated")
+	pgURL := flag.String("database-url", os.Getenv("ATELIER_TEST_DATABASE_URL"), "PostgreSQL URL for the postgres engine")
+	clients := flag.Int("clients", 16, "concurrent clients")
+	duration := flag.Duration("duration", 10*time.Second, "measuring time per run")
+	flag.Parse()
+
+	fmt.Printf("search benchmark: %d clients, %s per run, GOMAXPROCS=%d, %s\n\n", *clients, *duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
+	fmt.Println("| engine | services | build | requests/s | p50 | p90 | p99 | max | mean matches |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, engine := range strings.Split(*engines, ",") {
+		for _, s := range strings.Split(*sizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				log.Fatalf("size %q: %v", s, err)
+			}
+			run(strings.TrimSpace(engine), n, *pgURL, *clients, *duration)
+		}
+	}
+}
+
+func run(engine string, n int, pgURL string, clients int, d time.Duration) {
+	ctx := context.Background()
+	cfg := app.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	switch engine {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "atelier-bench-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		cfg.DataDir = dir
+	case "postgres":
+		if pgURL == "" {
+			log.Fatal("postgres needs -database-url or ATELIER_TEST_DATABASE_URL")
+		}
+		schema := fmt.Sprintf("bench_%d_%d", n, time.Now().UnixNano())
+		admin, err := sql.Open("pgx", pgURL)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			log.Fatal(err)
+		}
+		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		u, _ := url.Parse(pgURL)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		cfg.DatabaseURL = u.String()
+	default:
+		log.Fatalf("unknown engine %q", engine)
+	}
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}, demo.Options{Services: n})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if engine == "postgres" {
+		a.DB.Exec(ctx, "ANALYZE")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: a.Handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String() + "/api/v1/services?"
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
+	// Warm up: caches, prepared plans, connections.
+	drive(client, base, clients, 2*time.Second, 99)
+	lat, matches := drive(client, base, clients, d, 1)
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
+	ms := func(x time.Duration) string { return fmt.Sprintf("%.1f ms", float64(x.Microseconds())/1000) }
+	fmt.Printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %d |\n", engine, sum.Services, sum.Took.Round(100*time.Millisecond),
+		float64(len(lat))/d.Seconds(), ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(lat[len(lat)-1]), matches)
+}
+
+// queries is the mix: single and double words, words with filters, and
+// browsing a category by price or rating.
+func query(r *rand.Rand) string {
+	words := []string{"logo", "brand", "video", "python", "seo", "translation", "podcast", "dashboard", "chatbot", "photos",
+		"startup", "restaurant", "wordpress", "animation", "data", "design", "marketing", "app", "website", "music"}
+	cats := []string{"graphics-design", "programming-tech", "digital-marketing", "video-animation", "writing-translation",
+		"music-audio", "business", "data", "ai-services", "photography"}
+	v := url.Values{}
+	switch k := r.IntN(10); {
+	case k < 4:
+		v.Set("q", words[r.IntN(len(words))])
+	case k < 6:
+		v.Set("q", words[r.IntN(len(words))]+" "+words[r.IntN(len(words))])
+	case k < 8:
+		v.Set("category", cats[r.IntN(len(cats))])
+		v.Set("sort", []string{"price_asc", "price_desc", "rating", "newest"}[r.IntN(4)])
+	case k < 9:
+		v.Set("q", words[r.IntN(len(words))])
+		v.Set("category", cats[r.IntN(len(cats))])
+		v.Set("min_rating", "4")
+	default:
+		v.Set("pro", "true")
+		v.Set("max_price", "50000")
+		v.Set("sort", "rating")
+	}
+	return v.Encode()
+}
+
+func drive(client *http.Client, base string, clients int, d time.Duration, seed uint64) ([]time.Duration, int) {
+	var mu sync.Mutex
+	var all []time.Duration
+	total, count := 0, 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(seed, uint64(c)))
+			var lat []time.Duration
+			sum, n := 0, 0
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				resp, err := client.Get(base + query(r))
+				if err != nil {
+					log.Fatal(err)
+				}
+				var body struct {
+					Total int `json:"total"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != 200 {
+					log.Fatalf("search answered %d: %v", resp.StatusCode, err)
+				}
+				lat = append(lat, time.Since(t0))
+				sum += body.Total
+				n++
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			total += sum
+			count += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return all, total / max(count, 1)
+}
