@@ -45,7 +45,11 @@ func chromium(t *testing.T) string {
 	if p, err := exec.LookPath("chromium"); err == nil {
 		return p
 	}
-	t.Skip("browser tests need Debian's chromium package: apt-get install chromium")
+	const msg = "browser tests need Debian's chromium package: apt-get install chromium"
+	if os.Getenv("ATELIER_REQUIRE_BROWSER") != "" {
+		t.Fatal(msg) // CI: a skipped browser test would hide a failure
+	}
+	t.Skip(msg)
 	return ""
 }
 
