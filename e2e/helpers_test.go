@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"log/slog"
 	"net"
@@ -212,7 +213,17 @@ func (p *person) choose(css, value string) {
 // click clicks what css selects and waits for the page it leads to.
 func (p *person) click(css string) {
 	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css)))); err != nil {
+	var err error
+	for range 3 {
+		_, err = chromedp.Run(p.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css))))
+		// Right after a load, the DevTools DOM mirror may still hold the
+		// old document's nodes; the click never happened, so try again.
+		if err == nil || !strings.Contains(err.Error(), "No node with given id") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		p.t.Fatalf("%s: click %s: %v\npage:\n%s", p.name, css, err, p.pageText())
 	}
 }
@@ -223,15 +234,34 @@ func (p *person) check(css string) {
 	p.do("check "+css, chromedp.Click(chromedp.CSS(css)))
 }
 
-// pageText is the visible text of the page's main content.
+// pageText is the visible text of the page.
 func (p *person) pageText() string {
-	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	s, err := p.text("body")
 	if err != nil {
 		return "(no text: " + err.Error() + ")"
 	}
 	return s
+}
+
+// text reads the visible text of the first element css selects. It reads
+// it in the page (innerText) rather than through the DevTools DOM mirror,
+// which can lag a page that has just loaded, and tries again for a moment
+// while the element is not there yet.
+func (p *person) text(css string) (string, error) {
+	expr := "(() => { const e = document.querySelector(" + jsString(css) + "); return e ? e.innerText : null; })()"
+	var err error
+	for range 30 {
+		var s *string
+		s, err = chromedp.Run(p.ctx, chromedp.Evaluate[*string](expr))
+		if err == nil && s != nil {
+			return *s, nil
+		}
+		if err == nil {
+			err = errors.New("no element " + css)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return "", err
 }
 
 // sees fails the test unless the page shows every text.
@@ -259,7 +289,7 @@ func (p *person) seesNot(texts ...string) {
 // within returns the text of the element css selects.
 func (p *person) within(css string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(css)))
+	s, err := p.text(css)
 	if err != nil {
 		p.t.Fatalf("%s: read %s: %v", p.name, css, err)
 	}
