@@ -132,6 +132,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		v.User = &u
 	}
 	v.Path = r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		// A form shown again after a refused post: the language switch
+		// goes back to the page of the form, not to its action.
+		v.Path = "/"
+		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+			v.Path = safeNext(ref.RequestURI())
+		}
+	}
 	if v.Form == nil {
 		v.Form = &form{Values: url.Values{}, Errors: map[string]string{}}
 	}

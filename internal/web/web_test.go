@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -244,5 +245,76 @@ func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
 	status, body, _ := b.do("GET", "/no/such/page", nil)
 	if status != http.StatusNotFound || !strings.Contains(body, i18n.T("en", "error.title.not_found")) {
 		t.Fatalf("unknown page: status %d", status)
+	}
+}
+
+// untranslated finds a message key shown instead of its message (i18n.T
+// shows a missing key as itself) or a placeholder left unfilled.
+var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
+
+// Every page renders, in English and in French, for the admin and for a
+// member, with every word translated.
+func TestPagesRenderInBothLanguages(t *testing.T) {
+	ctx := context.Background()
+	a, srv := setup(t, db.SQLite)
+	admin := signUp(t, a, "Alice Admin", "alice@example.com")
+	bob := signUp(t, a, "Bob Member", "bob@example.com")
+	signUp(t, a, "Carol", "carol@example.com")
+	acc, err := a.Accounts.Create(ctx, admin, "Acme", "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, _ := a.Accounts.Invite(ctx, admin, acc.ID, bob.Email, accounts.Member)
+	if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Accounts.SetPolicies(ctx, admin, acc.ID, accounts.Policies{InvitationApproval: true}); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := a.Accounts.Invite(ctx, bob, acc.ID, "dave@example.com", accounts.Member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	carolInv, err := a.Accounts.Invite(ctx, admin, acc.ID, "carol@example.com", accounts.BillingManager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Accounts.ChangeRole(ctx, admin, acc.ID, bob.ID, accounts.BillingManager); err != nil {
+		t.Fatal(err)
+	}
+
+	pages := map[string][]string{
+		"alice@example.com": {"/", "/accounts", "/accounts/new", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members",
+			"/accounts/" + acc.ID + "/invitations", "/accounts/" + acc.ID + "/policies", "/accounts/" + acc.ID + "/audit-log",
+			"/invitations", "/invitations/" + pending.ID},
+		"bob@example.com": {"/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
+			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID},
+		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
+		"":                  {"/", "/signin", "/signup?next=/invitations"},
+	}
+	for _, lang := range i18n.Languages {
+		for who, paths := range pages {
+			b := newBrowser(t, srv)
+			status, _, _ := b.do("POST", "/lang", url.Values{"lang": {lang}, "next": {"/"}})
+			if status != http.StatusSeeOther {
+				t.Fatalf("language switch: %d", status)
+			}
+			if who != "" {
+				b.signIn(who, "correct horse")
+			}
+			for _, p := range paths {
+				status, body, _ := b.do("GET", p, nil)
+				if status != http.StatusOK {
+					t.Errorf("%s %s GET %s: status %d", lang, who, p, status)
+					continue
+				}
+				if !strings.Contains(body, `<html lang="`+lang+`">`) {
+					t.Errorf("%s %s GET %s: page not in %s", lang, who, p, lang)
+				}
+				if m := untranslated.FindString(body); m != "" {
+					t.Errorf("%s %s GET %s: untranslated %q", lang, who, p, m)
+				}
+			}
+		}
 	}
 }
