@@ -210,7 +210,7 @@ func (s *Service) Search(ctx context.Context, q Search) (Results, error) {
 		case len(words) == 0:
 			order = `s.rating DESC, s.reviews_count DESC, s.id DESC`
 		case s.DB.Engine == db.Postgres:
-			order = `ts_rank(s.search, to_tsquery('english', ?)) DESC, s.id DESC`
+			order = `ts_rank(s.search, to_tsquery('english', ?), 1) DESC, s.id DESC`
 			args = append(args, args[0])
 		default:
 			// Title matters most, then skills, then the description.
