@@ -235,6 +235,14 @@ func (s *Service) Rename(ctx context.Context, actor users.User, accountID, name 
 	return s.Get(ctx, actor, accountID)
 }
 
+// accountName is the account's name for a message ("" if unreadable: the
+// message still makes sense without it).
+func accountName(ctx context.Context, q db.Queryer, accountID string) string {
+	var name string
+	q.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, accountID).Scan(&name)
+	return name
+}
+
 // audit appends one entry to an account's audit log, in the transaction of
 // the change it records. actorID "" is the platform itself (a timer).
 func audit(ctx context.Context, tx *db.Tx, accountID, actorID, action, target string, details map[string]any) error {

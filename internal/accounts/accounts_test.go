@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -226,7 +227,7 @@ func TestInvitationApprovalPolicy(t *testing.T) {
 			t.Fatalf("admin invitation = %+v, %v", direct, err)
 		}
 		// Members see only the invitations they sent.
-		bobs, _ := f.acc.Invitations(f.ctx, bob, acc.ID, page.Request{})
+		bobs, _ := f.acc.Invitations(f.ctx, bob, acc.ID, "", page.Request{})
 		if len(bobs.Items) != 1 || bobs.Items[0].ID != inv.ID {
 			t.Fatalf("bob sees %d invitations", len(bobs.Items))
 		}
@@ -381,5 +382,27 @@ func TestPoliciesValidationChangesNothing(t *testing.T) {
 		if len(got.MemberLimits) != 0 {
 			t.Fatalf("limits after removal: %v", got.MemberLimits)
 		}
+	})
+}
+
+func TestPendingApprovalsFilter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e)
+		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
+		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
+		f.join(t, ann, acc.ID, bob, accounts.Member)
+		f.acc.SetPolicies(f.ctx, ann, acc.ID, accounts.Policies{InvitationApproval: true})
+		for i := range 3 {
+			if _, err := f.acc.Invite(f.ctx, bob, acc.ID, fmt.Sprintf("p%d@example.com", i), accounts.Member); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.acc.Invite(f.ctx, ann, acc.ID, "direct@example.com", accounts.Member)
+		p, err := f.acc.Invitations(f.ctx, ann, acc.ID, accounts.InvitePendingApproval, page.Request{Limit: 2})
+		if err != nil || len(p.Items) != 2 || p.NextCursor == "" {
+			t.Fatalf("first page %+v %v", p, err)
+		}
+		_, err = f.acc.Invitations(f.ctx, ann, acc.ID, "waiting", page.Request{})
+		wantErr(t, err, errs.KindInvalid, "status_invalid")
 	})
 }

@@ -151,9 +151,16 @@ func sendInvitation(ctx context.Context, tx *db.Tx, id string) error {
 		"/invitations/"+i.ID)
 }
 
-// Invitations lists an account's invitations, newest first. The admin and
-// billing managers see all of them; members see the ones they sent.
-func (s *Service) Invitations(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Invitation], error) {
+// Invitations lists an account's invitations, newest first, all of them or
+// those in one status (the admin's pending approvals are status
+// "pending_approval"). The admin and billing managers see all of them;
+// members see the ones they sent.
+func (s *Service) Invitations(ctx context.Context, actor users.User, accountID, status string, r page.Request) (page.Page[Invitation], error) {
+	switch status {
+	case "", InvitePendingApproval, InviteSent, InviteAccepted, InviteDeclined, InviteRejected, InviteRevoked, InviteExpired:
+	default:
+		return page.Page[Invitation]{}, errs.Invalid("status", "status_invalid")
+	}
 	role, err := Authorize(ctx, s.DB, actor, accountID, ViewAccount)
 	if err != nil {
 		return page.Page[Invitation]{}, err
@@ -168,6 +175,10 @@ func (s *Service) Invitations(ctx context.Context, actor users.User, accountID s
 	if !role.Can(SeeAllInvitations) {
 		q += ` AND i.invited_by = ?`
 		args = append(args, actor.ID)
+	}
+	if status != "" {
+		q += ` AND i.status = ?`
+		args = append(args, status)
 	}
 	q += ` ORDER BY i.id DESC LIMIT ?`
 	args = append(args, r.Limit+1)

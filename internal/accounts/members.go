@@ -93,7 +93,7 @@ func (s *Service) ChangeRole(ctx context.Context, actor users.User, accountID, u
 			map[string]any{"user_id": userID, "before": before, "after": role}); err != nil {
 			return err
 		}
-		return notify.User(ctx, tx, userID, "role_changed", map[string]any{"account_id": accountID, "role": role}, "/accounts/"+accountID)
+		return notify.User(ctx, tx, userID, "role_changed", map[string]any{"account": accountName(ctx, tx, accountID), "role": role}, "/accounts/"+accountID)
 	})
 }
 
@@ -161,7 +161,7 @@ func (s *Service) TransferAdmin(ctx context.Context, actor users.User, accountID
 			map[string]any{"from": actor.ID, "to": userID, "to_role_before": before}); err != nil {
 			return err
 		}
-		return notify.User(ctx, tx, userID, "admin_transferred", map[string]any{"account_id": accountID}, "/accounts/"+accountID)
+		return notify.User(ctx, tx, userID, "admin_transferred", map[string]any{"account": accountName(ctx, tx, accountID)}, "/accounts/"+accountID)
 	})
 }
 

@@ -112,13 +112,13 @@ func (s *Server) accountRoutes() []route {
 				return s.Accounts.Invite(c.r.Context(), c.user, c.param("account"), in.Email, in.Role)
 			}},
 		{Method: "GET", Path: "/accounts/{account}/invitations", Tag: "accounts",
-			Summary: "The account's invitations (members see the ones they sent)", Out: page.Page[accounts.Invitation]{},
+			Summary: "The account's invitations, newest first; ?status=pending_approval for the admin's approvals (members see the ones they sent)", Out: page.Page[accounts.Invitation]{},
 			Handle: func(c *call) (any, error) {
 				p, err := c.page()
 				if err != nil {
 					return nil, err
 				}
-				return s.Accounts.Invitations(c.r.Context(), c.user, c.param("account"), p)
+				return s.Accounts.Invitations(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
 			}},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/approve", Tag: "accounts",
 			Summary: "Approve and send a waiting invitation (admin)", Out: accounts.Invitation{},

@@ -315,3 +315,35 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Errorf("openapi describes %d operations, fewer than the %d of the contract", described, len(contractRoutes))
 	}
 }
+
+func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		s := apptest.Start(t, e)
+		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
+		wantError(t, ann.Do("PATCH", "/api/v1/me", map[string]any{"locale": "de"}), 422, "locale_unsupported", "locale")
+		ann.Must(200, "PATCH", "/api/v1/me", map[string]any{"locale": "fr"})
+		r := ann.Do("POST", "/api/v1/accounts", map[string]any{"name": ""}, "Accept-Language", "en-US")
+		if msg := r.Body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "Saisissez") {
+			t.Fatalf("saved French lost to Accept-Language: %q", msg)
+		}
+		acc := ann.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
+		bob, bobID := s.SignUp(t, "bob@example.com", "Bob")
+		inv := ann.Must(201, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "bob@example.com"})
+		bob.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		ann.Must(200, "PATCH", "/api/v1/accounts/"+acc+"/members/"+bobID, map[string]any{"role": "billing_manager"})
+		notes := bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
+		if len(notes) != 2 || notes[0].(map[string]any)["params"].(map[string]any)["account"] != "Acme" || notes[0].(map[string]any)["read"] != false {
+			t.Fatalf("bob's notifications %v", notes)
+		}
+		bob.Must(204, "POST", "/api/v1/me/notifications/read", map[string]any{"ids": []string{notes[0].(map[string]any)["id"].(string)}})
+		notes = bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
+		if notes[0].(map[string]any)["read"] != true || notes[1].(map[string]any)["read"] != false {
+			t.Fatalf("after marking one read: %v", notes)
+		}
+		bob.Must(204, "POST", "/api/v1/me/notifications/read", map[string]any{})
+		notes = bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
+		if notes[1].(map[string]any)["read"] != true {
+			t.Fatalf("after marking all read: %v", notes)
+		}
+	})
+}

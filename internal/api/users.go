@@ -26,6 +26,14 @@ type sessionOut struct {
 	User  users.User `json:"user"`
 }
 
+type localeIn struct {
+	Locale string `json:"locale"`
+}
+
+type readIn struct {
+	IDs []string `json:"ids"`
+}
+
 type membershipOut struct {
 	AccountID   string        `json:"account_id"`
 	AccountName string        `json:"account_name"`
@@ -85,6 +93,24 @@ func (s *Server) userRoutes() []route {
 					me.Memberships = append(me.Memberships, membershipOut{AccountID: a.ID, AccountName: a.Name, Role: a.Role})
 				}
 				return me, nil
+			}},
+		{Method: "PATCH", Path: "/me", Tag: "users", Summary: "Save my language (locale: en, fr, or \"\" to follow the browser)",
+			In: localeIn{}, Out: users.User{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[localeIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Users.SetLocale(c.r.Context(), c.user, in.Locale)
+			}},
+		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
+			In: readIn{}, Status: http.StatusNoContent,
+			Handle: func(c *call) (any, error) {
+				in, err := decode[readIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return nil, notify.MarkRead(c.r.Context(), s.DB, c.user.ID, in.IDs, s.DB.Clock.Now())
 			}},
 		{Method: "GET", Path: "/me/invitations", Tag: "accounts", Summary: "Open invitations sent to my e-mail address",
 			Out: page.Page[accounts.Invitation]{},

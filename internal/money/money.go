@@ -39,7 +39,7 @@ func (m Money) String() string {
 }
 
 // Format renders m for people in a language: "$1,234.56" style for English
-// and "1 234,56 €" for French.
+// and "1 234,56 €" for French (with no-break spaces, so it never wraps).
 func (m Money) Format(lang string) string {
 	sign := ""
 	a := m.Amount
@@ -48,7 +48,7 @@ func (m Money) Format(lang string) string {
 	}
 	units, cents := a/100, a%100
 	if strings.HasPrefix(lang, "fr") {
-		return fmt.Sprintf("%s%s,%02d %s", sign, group(units, "\u202f"), cents, symbol(m.Currency))
+		return fmt.Sprintf("%s%s,%02d\u00a0%s", sign, group(units, "\u202f"), cents, symbol(m.Currency))
 	}
 	sym := symbol(m.Currency)
 	if sym == m.Currency {

@@ -9,7 +9,7 @@ func TestFormat(t *testing.T) {
 		want string
 	}{
 		{New(123456, "USD"), "en", "$1,234.56"},
-		{New(123456, "EUR"), "fr", "1\u202f234,56 €"},
+		{New(123456, "EUR"), "fr", "1\u202f234,56\u00a0€"},
 		{New(5, "USD"), "en", "$0.05"},
 		{New(-2000, "EUR"), "en", "-€20.00"},
 		{New(100000000, "USD"), "en", "$1,000,000.00"},

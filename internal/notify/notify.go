@@ -109,3 +109,25 @@ func LogMailer(log *slog.Logger) func(ctx context.Context, payload []byte) error
 		return nil
 	}
 }
+
+// MarkRead marks some of a user's notifications read, or all of them when
+// ids is empty.
+func MarkRead(ctx context.Context, q db.Queryer, userID string, ids []string, now time.Time) error {
+	if len(ids) == 0 {
+		_, err := q.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, db.Micros(now), userID)
+		return err
+	}
+	for _, id := range ids {
+		if _, err := q.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? AND read_at IS NULL`, db.Micros(now), userID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Unread counts a user's unread notifications.
+func Unread(ctx context.Context, q db.Queryer, userID string) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	return n, err
+}

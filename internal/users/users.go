@@ -19,6 +19,7 @@ import (
 
 	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/i18n"
 )
 
 // User is a registered person.
@@ -27,7 +28,7 @@ type User struct {
 	Email      string    `json:"email"`
 	Name       string    `json:"name"`
 	IsOperator bool      `json:"-"`
-	Locale     string    `json:"-"`
+	Locale     string    `json:"locale"`
 	CreatedAt  time.Time `json:"-"`
 }
 
@@ -231,4 +232,18 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context, now time.Time) (int
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// SetLocale saves the language the user reads Atelier in ("" follows the
+// browser). It wins over the browser's Accept-Language on every page,
+// e-mail and API message.
+func (s *Service) SetLocale(ctx context.Context, actor User, locale string) (User, error) {
+	if locale != "" && i18n.Supported(locale) != locale {
+		return User{}, errs.Invalid("locale", "locale_unsupported")
+	}
+	if _, err := s.DB.Exec(ctx, `UPDATE users SET locale = ? WHERE id = ?`, locale, actor.ID); err != nil {
+		return User{}, err
+	}
+	actor.Locale = locale
+	return actor, nil
 }

@@ -36,7 +36,7 @@ func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	p.Limit = page.MaxLimit
-	list, err := s.Accounts.Invitations(r.Context(), u, a.ID, p)
+	list, err := s.Accounts.Invitations(r.Context(), u, a.ID, "", p)
 	if err != nil {
 		s.fail(w, r, err, nil)
 		return
@@ -52,11 +52,12 @@ func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, 
 	}
 	d.NeedsApproval = pol.InvitationApproval && !a.Role.Can(accounts.ApproveInvitations)
 	if a.Role.Can(accounts.ApproveInvitations) {
-		for _, i := range list.Items {
-			if i.Status == accounts.InvitePendingApproval {
-				d.Pending = append(d.Pending, i)
-			}
+		pending, err := s.Accounts.Invitations(r.Context(), u, a.ID, accounts.InvitePendingApproval, page.Request{Limit: page.MaxLimit})
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
 		}
+		d.Pending = pending.Items
 	}
 	s.render(w, r, status, "account_invitations", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invitations.title"),
 		Account: &a, Tab: "invitations", Form: f, Data: d})

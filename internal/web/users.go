@@ -103,6 +103,12 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 // the page the switch was on.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Supported(r.PostFormValue("lang"))
+	if u, ok := httpx.User(r); ok {
+		if _, err := s.Users.SetLocale(r.Context(), u, lang); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
