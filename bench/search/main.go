@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +42,16 @@ func main() {
 	pgURL := flag.String("database-url", os.Getenv("ATELIER_TEST_DATABASE_URL"), "PostgreSQL URL for the postgres engine")
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "measuring time per run")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 
 	fmt.Printf("search benchmark: %d clients, %s per run, GOMAXPROCS=%d, %s\n\n", *clients, *duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
 	fmt.Println("| engine | services | build | requests/s | p50 | p90 | p99 | max | mean matches |")

@@ -170,6 +170,9 @@ func TestProVettingShowsTheBadgeEverywhere(t *testing.T) {
 		fr := f.freelancer(t, ann, "Ann Studio", "branding")
 		svc, _ := f.cat.CreateService(f.ctx, ann, offer(fr, "Brand identity for scale-ups", "graphics-design", 90000))
 
+		if before, _ := f.cat.Search(f.ctx, catalog.Search{Q: "brand identity", ProOnly: true}); before.Total != 0 {
+			t.Fatalf("words + pro before approval: %d", before.Total)
+		}
 		app, err := f.cat.ApplyForPro(f.ctx, ann, fr.ID, "Ten years of brand work.")
 		if err != nil || app.Status != "pending" {
 			t.Fatalf("apply: %+v %v", app, err)
@@ -198,6 +201,9 @@ func TestProVettingShowsTheBadgeEverywhere(t *testing.T) {
 		got, _ := f.cat.Freelancer(f.ctx, nil, fr.ID)
 		l, _ := f.cat.Listing(f.ctx, svc.ID)
 		res, _ := f.cat.Search(f.ctx, catalog.Search{ProOnly: true})
+		if words, _ := f.cat.Search(f.ctx, catalog.Search{Q: "brand identity", ProOnly: true}); words.Total != 1 {
+			t.Fatalf("words + pro after approval: %d", words.Total)
+		}
 		if !got.Pro || !l.Pro || !l.Freelancer.Pro || res.Total != 1 {
 			t.Fatalf("badge: profile %v, service %v/%v, pro search %d", got.Pro, l.Pro, l.Freelancer.Pro, res.Total)
 		}
@@ -266,8 +272,14 @@ func TestSearch(t *testing.T) {
 			t.Fatalf("q=designing logos: %v", titles(r))
 		}
 		// Skills are searched too; diacritics folded on SQLite, stems on both.
-		if r := search("q=illustration"); r.Total != 2 {
-			t.Fatalf("q=illustration (a skill): %v", titles(r))
+		// A title match ranks before a better-rated service that has the
+		// word only in its skills.
+		if r := search("q=illustration"); r.Total != 2 || r.Items[0].ID == logo.ID || r.Items[1].ID != logo.ID {
+			t.Fatalf("q=illustration (a title, and a skill): %v", titles(r))
+		}
+		// Pages of a relevance search cross the tiers without a gap or a repeat.
+		if a, b := search("q=illustration&limit=1"), search("q=illustration&limit=1&cursor="+search("q=illustration&limit=1").NextCursor); a.Items[0].ID == b.Items[0].ID || b.Items[0].ID != logo.ID {
+			t.Fatalf("paging across tiers: %v then %v", titles(a), titles(b))
 		}
 		if r := search("q=python&category=data"); r.Total != 1 {
 			t.Fatalf("python in data: %v", titles(r))

@@ -149,90 +149,250 @@ func terms(q string) []string {
 func (s *Service) Search(ctx context.Context, q Search) (Results, error) {
 	q = q.norm()
 	words := terms(q.Q)
-	var from, match string
-	var args []any
-	switch {
-	case len(words) == 0:
-		from = `services s`
-	case s.DB.Engine == db.Postgres:
-		from = `services s`
-		match = `s.search @@ to_tsquery('english', ?)`
-		args = append(args, strings.Join(words, " & "))
-	default:
-		from = `services_fts CROSS JOIN services s ON s.rowid = services_fts.rowid`
-		match = `services_fts MATCH ?`
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = `"` + w + `"`
-		}
-		args = append(args, strings.Join(quoted, " AND "))
+	if len(words) > 0 && s.DB.Engine == db.SQLite {
+		return s.searchFTS5(ctx, q, words)
 	}
-	where := []string{`s.status = 'active'`}
-	if match != "" {
-		where = append([]string{match}, where...)
+	return s.searchSQL(ctx, q, words)
+}
+
+// filters returns the SQL conditions on services s for the filters that are
+// not words. With inFTS, the ones the SQLite full-text index answers itself
+// (category, Pro, minimum rating) are left out.
+func (q Search) filters(inFTS bool) (cond []string, args []any) {
+	if !inFTS && q.Category != "" {
+		cond, args = append(cond, `s.category = ?`), append(args, q.Category)
 	}
-	if q.Category != "" {
-		where, args = append(where, `s.category = ?`), append(args, q.Category)
+	if !inFTS && q.ProOnly {
+		cond = append(cond, `s.pro = TRUE`)
+	}
+	if !inFTS && q.MinRating > 0 {
+		cond, args = append(cond, `s.rating >= ?`), append(args, int(q.MinRating))
 	}
 	if q.MinPrice > 0 {
-		where, args = append(where, `s.min_price >= ?`), append(args, q.MinPrice)
+		cond, args = append(cond, `s.min_price >= ?`), append(args, q.MinPrice)
 	}
 	if q.MaxPrice > 0 {
-		where, args = append(where, `s.min_price <= ?`), append(args, q.MaxPrice)
+		cond, args = append(cond, `s.min_price <= ?`), append(args, q.MaxPrice)
 	}
 	if q.MaxDeliveryDays > 0 {
-		where, args = append(where, `s.min_delivery_days <= ?`), append(args, q.MaxDeliveryDays)
+		cond, args = append(cond, `s.min_delivery_days <= ?`), append(args, q.MaxDeliveryDays)
+	}
+	return cond, args
+}
+
+var orders = map[string]string{
+	"price_asc":  `s.min_price, s.id`,
+	"price_desc": `s.min_price DESC, s.id DESC`,
+	"rating":     `s.rating DESC, s.reviews_count DESC, s.id DESC`,
+	"newest":     `s.id DESC`,
+}
+
+// searchFTS5 answers a search with words on SQLite. The FTS5 index holds
+// only active services, knows each one's category and Pro badge, and walks
+// its matches best rated first (its rowid is a quality key; see the
+// migration 0003_search.sqlite.sql). So a search with no other filter — the
+// common case — counts on the index alone, reads the page's rows and stops:
+// its cost depends on the page size, not on how many services match.
+//
+// Relevance is two tiers: services whose title has every word, then those
+// that have them only in skills or description; best rated first in each.
+func (s *Service) searchFTS5(ctx context.Context, q Search, words []string) (Results, error) {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = `"` + w + `"`
+	}
+	all := strings.Join(quoted, " AND ")
+	facets := ""
+	if q.Category != "" {
+		facets += ` AND facets: cat` + strings.ReplaceAll(q.Category, "-", "")
 	}
 	if q.ProOnly {
-		where = append(where, `s.pro = TRUE`)
+		facets += ` AND facets: ispro`
 	}
-	if q.MinRating > 0 {
-		where, args = append(where, `s.rating >= ?`), append(args, int(q.MinRating))
+	match := `({title skills description}: (` + all + `))` + facets
+	inTitle := `({title}: (` + all + `))` + facets
+	notInTitle := `(` + match + `) NOT ({title}: (` + all + `))`
+
+	cond, fargs := q.filters(true)
+	// The minimum rating is a range of the index's quality key.
+	minKey := int64(q.MinRating) * 1024 << 32
+	// count and rows run one FTS query, on the index alone when no filter
+	// needs the services table, through a join otherwise.
+	count := func(m string) (int, error) {
+		query := `SELECT COUNT(*) FROM services_fts WHERE services_fts MATCH ? AND services_fts.rowid >= ?`
+		if len(cond) > 0 {
+			query = `SELECT COUNT(*) FROM services_fts CROSS JOIN services s ON s.seq = (services_fts.rowid & 4294967295)
+				WHERE services_fts MATCH ? AND services_fts.rowid >= ? AND ` + strings.Join(cond, " AND ")
+		}
+		var n int
+		err := s.DB.QueryRow(ctx, query, append([]any{m, minKey}, fargs...)...).Scan(&n)
+		return n, err
 	}
-	cond := strings.Join(where, " AND ")
+	rows := func(m, order string, limit, offset int) ([]Listing, error) {
+		var query string
+		switch {
+		case order == "" && len(cond) == 0:
+			query = `SELECT ` + listingColumns + ` FROM (SELECT rowid AS k FROM services_fts WHERE services_fts MATCH ? AND rowid >= ?
+				ORDER BY rowid DESC LIMIT ? OFFSET ?) m CROSS JOIN services s ON s.seq = (m.k & 4294967295)
+				JOIN freelancers f ON f.id = s.freelancer_id ORDER BY m.k DESC`
+		case order == "":
+			order = `services_fts.rowid DESC`
+			fallthrough
+		default:
+			where := `services_fts MATCH ? AND services_fts.rowid >= ?`
+			if len(cond) > 0 {
+				where += ` AND ` + strings.Join(cond, " AND ")
+			}
+			query = `SELECT ` + listingColumns + ` FROM services_fts CROSS JOIN services s ON s.seq = (services_fts.rowid & 4294967295)
+				JOIN freelancers f ON f.id = s.freelancer_id WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		}
+		args := append([]any{m, minKey}, fargs...)
+		return s.listings(ctx, query, append(args, limit, offset)...)
+	}
+
+	res := Results{Items: []Listing{}}
+	var err error
+	if res.Total, err = count(match); err != nil || res.Total == 0 || q.Offset >= res.Total {
+		return res, err
+	}
+	if q.Sort != "relevance" {
+		order := orders[q.Sort]
+		if q.Sort == "rating" {
+			order = "" // the index's own order: rating, then reviews
+		}
+		if res.Items, err = rows(match, order, q.Limit, q.Offset); err != nil {
+			return Results{}, err
+		}
+		return res.withCursor(q), nil
+	}
+	titled, err := count(inTitle)
+	if err != nil {
+		return Results{}, err
+	}
+	if q.Offset < titled {
+		if res.Items, err = rows(inTitle, "", q.Limit, q.Offset); err != nil {
+			return Results{}, err
+		}
+	}
+	if missing := q.Limit - len(res.Items); missing > 0 && titled < res.Total {
+		more, err := rows(notInTitle, "", missing, max(0, q.Offset-titled))
+		if err != nil {
+			return Results{}, err
+		}
+		res.Items = append(res.Items, more...)
+	}
+	return res.withCursor(q), nil
+}
+
+// searchSQL answers browsing (no words) on both engines and full-text
+// searches on PostgreSQL, where the GIN index finds the matches and the
+// title tier is a second match against the title's lexemes.
+func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Results, error) {
+	cond := []string{`s.status = 'active'`}
+	var args []any
+	if len(words) > 0 {
+		cond, args = append(cond, `s.search @@ to_tsquery('english', ?)`), append(args, strings.Join(words, " & "))
+	}
+	more, fargs := q.filters(false)
+	cond, args = append(cond, more...), append(args, fargs...)
+	where := strings.Join(cond, " AND ")
 
 	var res Results
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+cond, args...).Scan(&res.Total); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
 		return Results{}, err
 	}
 	res.Items = []Listing{}
 	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	order := map[string]string{
-		"price_asc":  `s.min_price, s.id`,
-		"price_desc": `s.min_price DESC, s.id DESC`,
-		"rating":     `s.rating DESC, s.reviews_count DESC, s.id DESC`,
-		"newest":     `s.id DESC`,
-	}[q.Sort]
+	order := orders[q.Sort]
 	if q.Sort == "relevance" {
-		switch {
-		case len(words) == 0:
-			order = `s.rating DESC, s.reviews_count DESC, s.id DESC`
-		case s.DB.Engine == db.Postgres:
-			order = `ts_rank(s.search, to_tsquery('english', ?), 1) DESC, s.id DESC`
-			args = append(args, args[0])
-		default:
-			// Title matters most, then skills, then the description.
-			order = `bm25(services_fts, 10.0, 4.0, 1.0), s.id DESC`
+		order = orders["rating"]
+		if len(words) > 0 {
+			// The same two tiers as on SQLite: title matches (the title's
+			// lexemes carry weight A) first, best rated first in each.
+			order = `(s.search @@ to_tsquery('english', ?)) DESC, ` + orders["rating"]
+			args = append(args, strings.Join(words, ":A & ")+":A")
 		}
 	}
-	args = append(args, q.Limit, q.Offset)
-	rows, err := s.DB.Query(ctx, `SELECT `+listingColumns+` FROM `+from+` JOIN freelancers f ON f.id = s.freelancer_id
-		WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+	// The page's ids first (the order and limit run on services alone, so
+	// the planner cannot join every match to its freelancer), then its rows.
+	ids, err := s.ids(ctx, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return Results{}, err
 	}
+	if res.Items, err = s.listingsByID(ctx, ids); err != nil {
+		return Results{}, err
+	}
+	return res.withCursor(q), nil
+}
+
+func (s *Service) ids(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.DB.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// listingsByID reads listings by id, in the order of ids.
+func (s *Service) listingsByID(ctx context.Context, ids []string) ([]Listing, error) {
+	if len(ids) == 0 {
+		return []Listing{}, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.listings(ctx, `SELECT `+listingColumns+` FROM services s JOIN freelancers f ON f.id = s.freelancer_id
+		WHERE s.id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Listing, len(found))
+	for _, l := range found {
+		byID[l.ID] = l
+	}
+	list := make([]Listing, 0, len(ids))
+	for _, id := range ids {
+		if l, ok := byID[id]; ok {
+			list = append(list, l)
+		}
+	}
+	return list, nil
+}
+
+// listings reads the listings a query returns (without their packages).
+func (s *Service) listings(ctx context.Context, query string, args ...any) ([]Listing, error) {
+	rows, err := s.DB.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Listing{}
 	for rows.Next() {
 		l, err := scanListing(rows)
 		if err != nil {
-			return Results{}, err
+			return nil, err
 		}
-		res.Items = append(res.Items, l)
+		list = append(list, l)
 	}
+	return list, rows.Err()
+}
+
+// withCursor sets the cursor of the page after this one, if any.
+func (res Results) withCursor(q Search) Results {
 	if next := q.Offset + len(res.Items); next < res.Total && next <= 10000 {
 		res.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(next)))
 	}
-	return res, rows.Err()
+	return res
 }

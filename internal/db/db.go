@@ -26,7 +26,8 @@ import (
 	"atelier/internal/clock"
 
 	"github.com/google/uuid"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 )
 
@@ -89,8 +90,14 @@ func Open(ctx context.Context, cfg Config, clk clock.Clock) (*DB, error) {
 //   - _txlock=immediate takes the write lock at BEGIN, so two transactions
 //     never deadlock upgrading a read lock; busy_timeout then queues them.
 //   - foreign_keys is off by default in SQLite; we want it on.
+//   - mmap_size maps the database file into memory, shared by every
+//     connection: reads cost no system call (the default read path was
+//     half of a search's time), and the OS page cache is the cache.
+//   - cache_size (32 MiB a connection, up from 2 MiB) keeps the hot
+//     index pages in SQLite's own cache.
 func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
-	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1&_txlock=immediate"
+	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=1&_txlock=immediate" +
+		"&_pragma=mmap_size(4294967296)&_pragma=cache_size(-32768)"
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -102,14 +109,27 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 		sdb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	// Refresh the planner's statistics where they are missing or stale: the
+	// catalog's indexes are only chosen well with them.
+	if _, err := sdb.ExecContext(ctx, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002"); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("optimize sqlite %s: %w", path, err)
+	}
 	return &DB{sql: sdb, Engine: SQLite, Clock: clk, Where: path}, nil
 }
 
 func openPostgres(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
-	sdb, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("database url: %w", err)
 	}
+	// The data is on SSDs and mostly cached: a random page costs about what
+	// a sequential one does. With the default (4.0) the planner scans the
+	// whole services table instead of using the full-text index.
+	if _, set := cfg.RuntimeParams["random_page_cost"]; !set {
+		cfg.RuntimeParams["random_page_cost"] = "1.1"
+	}
+	sdb := stdlib.OpenDB(*cfg)
 	sdb.SetMaxOpenConns(20)
 	sdb.SetMaxIdleConns(20)
 	sdb.SetConnMaxLifetime(30 * time.Minute)

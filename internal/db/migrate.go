@@ -12,7 +12,9 @@ import (
 )
 
 // Migrations live in migrations/ as NNNN_name.sql, written once in SQL both
-// engines accept. Where DDL must differ (full-text search, say), a file
+// engines accept. Where one line must differ, it is written twice, as
+// comments: a line starting "--sqlite " or "--postgres " is uncommented for
+// that engine only. Where a whole file differs (full-text search), a file
 // NNNN_name.sqlite.sql or NNNN_name.postgres.sql replaces the shared one for
 // that engine. This is the whole migration tool: one folder instead of two
 // copies of every table (which a per-engine goose folder would need), and a
@@ -54,7 +56,7 @@ func (db *DB) migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		byVersion[v] = migration{version: v, name: name, body: string(body)}
+		byVersion[v] = migration{version: v, name: name, body: db.forEngine(string(body))}
 	}
 	list := make([]migration, 0, len(byVersion))
 	for _, m := range byVersion {
@@ -125,6 +127,17 @@ func (db *DB) applyOne(ctx context.Context, conn *sql.Conn, m migration) (bool, 
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// forEngine uncomments the lines meant for this engine only.
+func (db *DB) forEngine(body string) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "--"+string(db.Engine)+" "); ok {
+			lines[i] = rest
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // splitStatements splits a migration on semicolons that end a line. Bodies

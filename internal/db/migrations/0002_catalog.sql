@@ -51,7 +51,11 @@ CREATE INDEX pro_applications_queue ON pro_applications (status, id);
 -- one indexed scan: min_price and min_delivery_days from the packages, pro
 -- and skills from the freelancer.
 CREATE TABLE services (
-    id                TEXT PRIMARY KEY,
+    -- On SQLite, seq is the rowid the full-text index points at; declared
+    -- INTEGER PRIMARY KEY it survives VACUUM (a bare rowid may not).
+--sqlite     seq               INTEGER PRIMARY KEY,
+--sqlite     id                TEXT NOT NULL UNIQUE,
+--postgres   id                TEXT PRIMARY KEY,
     freelancer_id     TEXT NOT NULL REFERENCES freelancers (id) ON DELETE CASCADE,
     title             TEXT NOT NULL,
     description       TEXT NOT NULL,
@@ -110,3 +114,5 @@ CREATE TABLE recently_viewed (
     PRIMARY KEY (user_id, freelancer_id)
 );
 CREATE INDEX recently_viewed_user ON recently_viewed (user_id, viewed_at);
+CREATE INDEX services_pro_price ON services (status, pro, min_price, id);
+CREATE INDEX services_pro_rating ON services (status, pro, rating, reviews_count, id);
