@@ -252,3 +252,26 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 		t.Fatalf("migrate: %d %s %s", code, out.String(), errOut.String())
 	}
 }
+
+// `atelier serve --demo` fills a new database, prints the logins, and
+// serves a searchable marketplace; a second start keeps the data as it is.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if code := Main(context.Background(), []string{"demo", "--data-dir", dir + "/data", "--services", "120"}, &out, io.Discard); code != 0 {
+		t.Fatalf("atelier demo exit %d", code)
+	}
+	for _, want := range []string{"120 services", "operator@atelier.test", "admin@northwind.test", "billing@northwind.test", "member@northwind.test", "freelancer@atelier.test"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+	n := startNode(t, dir, "--data-dir", dir+"/data", "--demo")
+	found := n.must(t, 200, "", "GET", "/api/v1/services?q=logo", nil)
+	if found["total"].(float64) == 0 {
+		t.Fatal("the demo marketplace has no logo services")
+	}
+	if !strings.Contains(n.log(), "already has data") {
+		t.Fatalf("serve --demo on a filled database:\n%s", n.log())
+	}
+}
