@@ -183,13 +183,12 @@ func TestCatalogScreenshots(t *testing.T) {
 		milo.click(`.service-card:nth-child(` + i + `) h3 a`)
 		milo.click(`.seller-card a.btn`)
 	}
-	milo.open("/services?q=brand&pro=true")
-	milo.sees("Complete brand identity")
+	milo.screenshot("freelancer-profile") // the best rated service's seller
+	milo.open("/services?q=complete+brand+identity+software&pro=true")
 	milo.click(`.service-card h3 a`)
+	milo.sees("Complete brand identity for your B2B software company")
 	milo.open(strings.TrimPrefix(milo.location(), srv.URL) + "?package=2&quantity=2")
 	milo.screenshot("service")
-	milo.click(`.seller-card a.btn`)
-	milo.screenshot("freelancer-profile")
 	milo.open("/services?category=graphics-design&sort=rating")
 	milo.screenshot("search")
 
