@@ -158,7 +158,7 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 
 		// In French, the same log speaks French.
 		alice.click(`.langswitch button[value="fr"]`)
-		alice.sees("Journal d'audit", "Règles modifiées", "Invitation acceptée", "250,00 €", "1\u202f000,00 €")
+		alice.sees("Journal d'audit", "Règles modifiées", "Invitation acceptée", "250,00\u00a0€", "1\u202f000,00\u00a0€")
 		alice.click(`.langswitch button[value="en"]`)
 		alice.sees("Audit log")
 	})

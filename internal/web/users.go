@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/notify"
@@ -120,6 +121,7 @@ type homeData struct {
 	Accounts      []accounts.Account
 	Invitations   []accounts.Invitation
 	Notifications []notice
+	Recent        []catalog.Freelancer
 }
 
 // notice is an in-app notification ready to show.
@@ -160,8 +162,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			notes = append(notes, notice{Text: noticeText(lang, n), Link: n.Link, At: n.CreatedAt, Read: n.Read})
 		}
 	}
+	recent, err := s.Catalog.RecentlyViewed(ctx, u, recentShown)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	s.render(w, r, http.StatusOK, "dashboard", &view{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
-		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes}})
+		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent}})
 }
 
 // noticeText words a notification; a role among its values is named in

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
@@ -40,6 +41,7 @@ import (
 type Server struct {
 	Users    *users.Service
 	Accounts *accounts.Service
+	Catalog  *catalog.Service
 	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
 
@@ -98,6 +100,27 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /invitations/{inv}", s.auth(s.invitationPage))
 	mux.HandleFunc("POST /invitations/{inv}/accept", s.auth(s.acceptInvitation))
 	mux.HandleFunc("POST /invitations/{inv}/decline", s.auth(s.declineInvitation))
+
+	mux.HandleFunc("GET /services", s.searchPage)
+	mux.HandleFunc("GET /services/{service}", s.servicePage)
+	mux.HandleFunc("GET /freelancers/{freelancer}", s.freelancerPage)
+
+	mux.HandleFunc("GET /sell", s.auth(s.sellPage))
+	mux.HandleFunc("POST /sell/profile", s.auth(s.createProfile))
+	mux.HandleFunc("POST /sell/profile/edit", s.auth(s.updateProfile))
+	mux.HandleFunc("POST /sell/pro", s.auth(s.applyForPro))
+	mux.HandleFunc("POST /sell/team", s.auth(s.addTeamMember))
+	mux.HandleFunc("POST /sell/team/{user}/remove", s.auth(s.removeTeamMember))
+	mux.HandleFunc("GET /sell/services/new", s.auth(s.newServicePage))
+	mux.HandleFunc("POST /sell/services", s.auth(s.createService))
+	mux.HandleFunc("GET /sell/services/{service}/edit", s.auth(s.editServicePage))
+	mux.HandleFunc("POST /sell/services/{service}", s.auth(s.updateService))
+	mux.HandleFunc("POST /sell/services/{service}/pause", s.auth(s.pauseService))
+	mux.HandleFunc("POST /sell/services/{service}/resume", s.auth(s.resumeService))
+
+	mux.HandleFunc("GET /operator/pro-applications", s.auth(s.proQueuePage))
+	mux.HandleFunc("POST /operator/pro-applications/{app}/approve", s.auth(s.approvePro))
+	mux.HandleFunc("POST /operator/pro-applications/{app}/reject", s.auth(s.rejectPro))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))

@@ -14,9 +14,11 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/app"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
+	"atelier/internal/money"
 	"atelier/internal/users"
 )
 
@@ -250,7 +252,7 @@ func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
 
 // untranslated finds a message key shown instead of its message (i18n.T
 // shows a missing key as itself) or a placeholder left unfilled.
-var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
+var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
 
 // Every page renders, in English and in French, for the admin and for a
 // member, with every word translated.
@@ -283,14 +285,78 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A marketplace: Alice sells as an agency with Bob on her team, one
+	// service reviewed and one paused, and applications in each state.
+	shop, err := a.Catalog.CreateFreelancer(ctx, admin, catalog.Profile{DisplayName: "Alice Studio", Headline: "Brand design",
+		Bio: "Ten years of brands.", Skills: []string{"branding"}, Languages: []string{"English"}, Country: "FR",
+		HourlyRate: money.New(9000, "EUR"), Agency: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Catalog.AddAgencyMember(ctx, admin, shop.ID, bob.Email, "Designer"); err != nil {
+		t.Fatal(err)
+	}
+	offer := catalog.Offer{FreelancerID: shop.ID, Title: "Logo design for your startup", Description: "Three concepts.",
+		Category: "graphics-design", MaxQuantity: 3, Packages: []catalog.Package{
+			{Name: "Basic", Description: "One concept", Price: money.New(2500, "EUR"), DeliveryDays: 1, Revisions: 1},
+			{Name: "Premium", Price: money.New(9000, "EUR"), DeliveryDays: 5, Revisions: 3}}}
+	svc, err := a.Catalog.CreateService(ctx, admin, offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer.Title = "Brand book for your company"
+	paused, err := a.Catalog.CreateService(ctx, admin, offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Catalog.SetPaused(ctx, admin, paused.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.InTx(ctx, func(tx *db.Tx) error {
+		_, err := catalog.PublishReview(ctx, tx, svc.ID, "Zoé", 5, "Lovely work.")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	op, err := a.Users.CreateOperator(ctx, users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, who := range []users.User{bob, signUp(t, a, "Dan", "dan@example.com"), signUp(t, a, "Eve", "eve@example.com")} {
+		f, err := a.Catalog.CreateFreelancer(ctx, who, catalog.Profile{DisplayName: who.Name, Country: "US", HourlyRate: money.New(5000, "USD")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, err := a.Catalog.ApplyForPro(ctx, who, f.ID, "Please.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i {
+		case 1:
+			_, err = a.Catalog.ApproveProApplication(ctx, op, app.ID)
+		case 2:
+			_, err = a.Catalog.RejectProApplication(ctx, op, app.ID, "Not enough reviews yet.")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	catalogPages := []string{"/services", "/services?q=logo&category=graphics-design&sort=price_asc", "/services?q=nothing+matches",
+		"/services/" + svc.ID + "?package=2&quantity=3", "/services/" + paused.ID, "/freelancers/" + shop.ID}
+
 	pages := map[string][]string{
-		"alice@example.com": {"/", "/accounts", "/accounts/new", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members",
+		"olivia@example.com": append([]string{"/operator/pro-applications", "/operator/pro-applications?status=approved",
+			"/operator/pro-applications?status=rejected", "/sell"}, append(catalogPages, "/")...),
+		"dan@example.com": {"/sell"},
+		"eve@example.com": {"/sell"},
+		"alice@example.com": {"/sell", "/sell/services/new", "/sell/services/" + svc.ID + "/edit", "/services/" + svc.ID,
+			"/freelancers/" + shop.ID, "/", "/accounts", "/accounts/new", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members",
 			"/accounts/" + acc.ID + "/invitations", "/accounts/" + acc.ID + "/policies", "/accounts/" + acc.ID + "/audit-log",
 			"/invitations", "/invitations/" + pending.ID},
-		"bob@example.com": {"/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
+		"bob@example.com": {"/sell", "/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
 			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID},
 		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
-		"":                  {"/", "/signin", "/signup?next=/invitations"},
+		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
 	}
 	for _, lang := range i18n.Languages {
 		for who, paths := range pages {

@@ -1,0 +1,340 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"atelier/internal/catalog"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// searchPageSize fills a grid of 2, 3 or 4 columns evenly.
+const searchPageSize = 24
+
+// recentShown is how many recently viewed profiles a strip shows.
+const recentShown = 8
+
+// searchFields are the inputs of the search form; a refusal about any
+// other parameter (a stale cursor) is shown as an alert.
+var searchFields = []string{"q", "category", "min_price", "max_price", "max_delivery_days", "pro", "min_rating", "sort"}
+
+// minRatings are the choices of the "rating at least" filter.
+var minRatings = []string{"4.5", "4", "3"}
+
+type searchData struct {
+	Results    catalog.Results
+	Count      string
+	NextURL    string
+	Categories []string
+	Sorts      []string
+	MinRatings []string
+	Recent     []catalog.Freelancer
+	// Filtered is true when any filter narrows the search, so the empty
+	// state can suggest removing them.
+	Filtered bool
+}
+
+// searchPage is the catalog: the search form, the results and the
+// visitor's recently viewed profiles. It is public.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
+	in := r.URL.Query()
+	q, err := searchQuery(in)
+	var res catalog.Results
+	if err == nil {
+		res, err = s.Catalog.Search(r.Context(), q)
+	}
+	if err != nil {
+		s.fail(w, r, searchError(err), func(f *form, status int) {
+			f.Values = in
+			alertUnless(f, searchFields...)
+			s.showSearch(w, r, f, status, catalog.Results{Items: []catalog.Listing{}}, in)
+		})
+		return
+	}
+	s.showSearch(w, r, &form{Values: in, Errors: map[string]string{}}, http.StatusOK, res, in)
+}
+
+func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, status int, res catalog.Results, in url.Values) {
+	lang := httpx.Lang(r)
+	d := searchData{Results: res, Categories: catalog.Categories, Sorts: catalog.Sorts, MinRatings: minRatings}
+	for _, k := range searchFields[1:] {
+		if k != "sort" && in.Get(k) != "" {
+			d.Filtered = true
+		}
+	}
+	if len(f.Errors) == 0 && f.Alert == "" {
+		key := "search.count_other"
+		if res.Total == 1 {
+			key = "search.count_one"
+		}
+		d.Count = i18n.T(lang, key, "count", formatInt(lang, int64(res.Total)))
+	}
+	if res.NextCursor != "" {
+		next := url.Values{}
+		for k, v := range in {
+			next[k] = v
+		}
+		next.Set("cursor", res.NextCursor)
+		d.NextURL = "/services?" + next.Encode()
+	}
+	if u, ok := httpx.User(r); ok {
+		recent, err := s.Catalog.RecentlyViewed(r.Context(), u, recentShown)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Recent = recent
+	}
+	title := i18n.T(lang, "search.title")
+	if q := strings.TrimSpace(in.Get("q")); q != "" && len(f.Errors) == 0 {
+		title = i18n.T(lang, "search.title_for", "q", q)
+	}
+	s.render(w, r, status, "services", &view{Nav: "services", Title: title, Form: f, Data: d})
+}
+
+// searchQuery turns the search form into the catalog's query parameters:
+// prices are typed in currency units ("50", "49.99") and the catalog
+// counts minor units.
+func searchQuery(in url.Values) (catalog.Search, error) {
+	v := url.Values{"limit": {strconv.Itoa(searchPageSize)}}
+	for _, k := range []string{"q", "category", "max_delivery_days", "pro", "min_rating", "sort", "cursor"} {
+		if x := strings.TrimSpace(in.Get(k)); x != "" {
+			v.Set(k, x)
+		}
+	}
+	for _, k := range []string{"min_price", "max_price"} {
+		m, err := parseAmount(k, in.Get(k), "")
+		if err != nil {
+			return catalog.Search{}, err
+		}
+		if m != nil {
+			v.Set(k, strconv.FormatInt(m.Amount, 10))
+		}
+	}
+	return catalog.ParseSearch(v)
+}
+
+// searchError words the catalog's price-filter refusal for people who
+// type amounts, not the API's cents.
+func searchError(err error) error {
+	if e, ok := errs.As(err); ok && e.Code == "price_filter_invalid" {
+		return errs.Invalid(e.Field, "price_filter_decimal")
+	}
+	return err
+}
+
+// alertUnless moves the error of a field the page has no input for into
+// the page's alert, so no refusal goes unseen.
+func alertUnless(f *form, fields ...string) {
+	for name, msg := range f.Errors {
+		known := false
+		for _, k := range fields {
+			if k == name {
+				known = true
+			}
+		}
+		if !known {
+			f.Alert = msg
+			delete(f.Errors, name)
+		}
+	}
+}
+
+type serviceData struct {
+	Service  catalog.Listing
+	Seller   catalog.Freelancer
+	Selected int // the chosen package, from 1
+	Quantity int
+	Total    money.Money
+	Reviews  []catalog.Review
+	Mine     bool
+}
+
+// Package returns the chosen package.
+func (d serviceData) Package() catalog.Package { return d.Service.Packages[d.Selected-1] }
+
+// servicePage shows a service, its packages and reviews, with the total
+// for a package and quantity (?package=2&quantity=3): the page works as a
+// calculator without JavaScript.
+func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	seller, err := s.Catalog.Freelancer(ctx, nil, l.FreelancerID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	reviews, err := s.Catalog.Reviews(ctx, l.ID, "", page.Request{Limit: 20})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := serviceData{Service: l, Seller: seller, Selected: 1, Quantity: 1, Reviews: reviews.Items}
+	if u, ok := httpx.User(r); ok && u.ID == seller.OwnerID {
+		d.Mine = true
+	}
+	in := r.URL.Query()
+	f := &form{Values: in, Errors: map[string]string{}}
+	err = choose(&d, in)
+	if len(l.Packages) > 0 {
+		d.Total = d.Package().Total(d.Quantity)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Values = in
+			s.render(w, r, status, "service", &view{Nav: "services", Title: l.Title, Form: f, Data: d})
+		})
+		return
+	}
+	s.render(w, r, http.StatusOK, "service", &view{Nav: "services", Title: l.Title, Form: f, Data: d})
+}
+
+// choose reads the package and quantity of the calculator form.
+func choose(d *serviceData, in url.Values) error {
+	if ref := strings.TrimSpace(in.Get("package")); ref != "" {
+		found := false
+		for i, p := range d.Service.Packages {
+			if strings.EqualFold(p.Name, ref) || ref == strconv.Itoa(i+1) {
+				d.Selected, found = i+1, true
+				break
+			}
+		}
+		if !found {
+			return errs.Invalid("package", "package_unknown")
+		}
+	}
+	if raw := strings.TrimSpace(in.Get("quantity")); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > d.Service.MaxQuantity {
+			return errs.Invalid("quantity", "quantity_invalid").With("max", d.Service.MaxQuantity)
+		}
+		d.Quantity = n
+	}
+	return nil
+}
+
+type freelancerData struct {
+	Freelancer catalog.Freelancer
+	Services   []catalog.Listing
+	Reviews    []catalog.Review
+	Mine       bool
+}
+
+// freelancerPage is a public profile; a signed-in visitor's view is
+// remembered in their recently viewed list (by the domain).
+func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var viewer *users.User
+	if u, ok := httpx.User(r); ok {
+		viewer = &u
+	}
+	f, err := s.Catalog.Freelancer(ctx, viewer, r.PathValue("freelancer"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	// The public profile shows active services only, even to its owner,
+	// who manages paused ones on the seller dashboard.
+	services, err := s.Catalog.FreelancerServices(ctx, nil, f.ID, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	reviews, err := s.Catalog.Reviews(ctx, "", f.ID, page.Request{Limit: 20})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := freelancerData{Freelancer: f, Services: services.Items, Reviews: reviews.Items, Mine: viewer != nil && viewer.ID == f.OwnerID}
+	s.render(w, r, http.StatusOK, "freelancer", &view{Nav: "services", Title: f.DisplayName, Data: d})
+}
+
+// formatInt groups the digits of a count for the language: "1,234" or
+// "1 234" (with a narrow no-break space).
+func formatInt(lang string, n int64) string {
+	sep := ","
+	if lang == "fr" {
+		sep = "\u202f"
+	}
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Rating writes an average rating with two decimals for the language:
+// "4.87" or "4,87".
+func (v *view) Rating(r catalog.Rating) string {
+	sep := "."
+	if v.Lang == "fr" {
+		sep = ","
+	}
+	return strconv.Itoa(int(r)/100) + sep + strconv.Itoa(int(r)%100/10) + strconv.Itoa(int(r)%10)
+}
+
+// Category names a category.
+func (v *view) Category(slug string) string { return i18n.T(v.Lang, "category."+slug) }
+
+// Count writes a count with the language's digit grouping.
+func (v *view) Count(n int64) string { return formatInt(v.Lang, n) }
+
+// Days writes a number of days: "1 day", "3 days".
+func (v *view) Days(n int) string {
+	if n == 1 {
+		return i18n.T(v.Lang, "common.days_one", "count", n)
+	}
+	return i18n.T(v.Lang, "common.days_other", "count", n)
+}
+
+// Stars writes a 1–5 rating as stars, for a review.
+func (v *view) Stars(n int) string {
+	if n < 0 || n > 5 {
+		return ""
+	}
+	return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
+}
+
+// Index returns i+1, for the positions of packages.
+func (v *view) Pos(i int) int { return i + 1 }
+
+// PackageField names an input of a package row: "packages[1].price".
+func (v *view) PackageField(i int, name string) string {
+	return "packages[" + strconv.Itoa(i) + "]." + name
+}
+
+// Initials are the first letters of a name's first two words, for an
+// avatar: "Studio Lumen" → "SL".
+func (v *view) Initials(name string) string {
+	var b strings.Builder
+	for i, w := range strings.Fields(name) {
+		if i == 2 {
+			break
+		}
+		for _, r := range w {
+			b.WriteString(strings.ToUpper(string(r)))
+			break
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+
+	"atelier/internal/catalog"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// proStatuses are the tabs of the vetting queue.
+var proStatuses = []string{"pending", "approved", "rejected"}
+
+type proQueueData struct {
+	Status       string
+	Statuses     []string
+	Applications []catalog.ProApplication
+	NextCursor   string
+}
+
+// proQueuePage is the operators' vetting queue. The catalog refuses
+// everyone else, who get the 403 page.
+func (s *Server) proQueuePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showProQueue(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	q := r.URL.Query()
+	state := q.Get("status")
+	if state == "" {
+		state = "pending"
+	}
+	p, err := page.Parse("", q.Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p.Limit = 50
+	list, err := s.Catalog.ProApplications(r.Context(), u, state, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "operator_pro", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.pro.title"), Form: f,
+		Data: proQueueData{Status: state, Statuses: proStatuses, Applications: list.Items, NextCursor: list.NextCursor}})
+}
+
+func (s *Server) approvePro(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = r.PathValue("app")
+			s.showProQueue(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
+}
+
+func (s *Server) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = r.PathValue("app")
+			s.showProQueue(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
+}

@@ -1,0 +1,433 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"atelier/internal/catalog"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// sellerCurrencies are the currencies a seller prices in.
+var sellerCurrencies = []string{"USD", "EUR"}
+
+// packageRows is how many package rows the service form shows: the
+// catalog's maximum.
+const packageRows = 3
+
+// profileFields are the inputs of the profile form.
+var profileFields = []string{"display_name", "headline", "bio", "skills", "languages", "country", "hourly_rate", "currency", "agency"}
+
+type sellData struct {
+	Freelancer  catalog.Freelancer
+	Application *catalog.ProApplication
+	Services    []catalog.Listing
+	Currencies  []string
+}
+
+// sellPage is the seller's home: the form to open a seller profile, or
+// the dashboard of the profile the user has.
+func (s *Server) sellPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	f, ok, err := s.Catalog.FreelancerOf(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	if !ok {
+		s.showSellStart(w, r, nil, http.StatusOK)
+		return
+	}
+	s.showSell(w, r, u, f, nil, http.StatusOK)
+}
+
+func (s *Server) showSellStart(w http.ResponseWriter, r *http.Request, f *form, status int) {
+	if f == nil {
+		f = &form{Values: url.Values{"currency": {money.DefaultCurrency}}, Errors: map[string]string{}}
+	}
+	s.render(w, r, status, "sell_start", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.start.title"), Form: f,
+		Data: sellData{Currencies: sellerCurrencies}})
+}
+
+func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) {
+	ctx := r.Context()
+	app, ok, err := s.Catalog.LatestApplication(ctx, fr.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	services, err := s.Catalog.FreelancerServices(ctx, &u, fr.ID, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	// The profile form shows the saved profile, unless it is the form that
+	// was just refused.
+	values := profileValues(fr)
+	if f == nil {
+		f = &form{Values: values, Errors: map[string]string{}}
+	} else if !f.Values.Has("display_name") {
+		for k, v := range f.Values {
+			values[k] = v
+		}
+		f.Values = values
+	}
+	d := sellData{Freelancer: fr, Services: services.Items, Currencies: sellerCurrencies}
+	if ok {
+		d.Application = &app
+	}
+	s.render(w, r, status, "sell", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.title"), Form: f, Data: d})
+}
+
+// profileValues writes a profile the way its form reads it.
+func profileValues(f catalog.Freelancer) url.Values {
+	v := url.Values{
+		"display_name": {f.DisplayName}, "headline": {f.Headline}, "bio": {f.Bio},
+		"skills": {strings.Join(f.Skills, ", ")}, "languages": {strings.Join(f.Languages, ", ")},
+		"country": {f.Country}, "hourly_rate": {amountText(&f.HourlyRate)}, "currency": {f.HourlyRate.Currency},
+	}
+	if f.Agency {
+		v.Set("agency", "on")
+	}
+	return v
+}
+
+// profileForm reads the profile form. Skills and languages are typed
+// comma-separated; an empty rate is passed on for the catalog to refuse.
+func profileForm(r *http.Request) (catalog.Profile, error) {
+	p := catalog.Profile{
+		DisplayName: r.PostFormValue("display_name"), Headline: r.PostFormValue("headline"), Bio: r.PostFormValue("bio"),
+		Skills: splitList(r.PostFormValue("skills")), Languages: splitList(r.PostFormValue("languages")),
+		Country: r.PostFormValue("country"), Agency: r.PostFormValue("agency") != "",
+	}
+	currency := r.PostFormValue("currency")
+	rate, err := parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), currency)
+	if err != nil {
+		return p, err
+	}
+	p.HourlyRate = money.Money{Currency: currency}
+	if rate != nil {
+		p.HourlyRate = *rate
+	}
+	return p, nil
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
+}
+
+func (s *Server) createProfile(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	p, err := profileForm(r)
+	if err == nil {
+		_, err = s.Catalog.CreateFreelancer(r.Context(), u, p)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f, profileFields...)
+			s.showSellStart(w, r, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/sell", "flash.profile_created")
+}
+
+// myProfile loads the seller profile of the user; without one, the user
+// is sent to open it.
+func (s *Server) myProfile(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, bool) {
+	f, ok, err := s.Catalog.FreelancerOf(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return f, false
+	}
+	if !ok {
+		http.Redirect(w, r, "/sell", http.StatusSeeOther)
+	}
+	return f, ok
+}
+
+func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	p, err := profileForm(r)
+	if err == nil {
+		_, err = s.Catalog.UpdateFreelancer(r.Context(), u, fr.ID, p)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f, profileFields...)
+			s.showSell(w, r, u, fr, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/sell", "flash.profile_saved")
+}
+
+func (s *Server) applyForPro(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	if _, err := s.Catalog.ApplyForPro(r.Context(), u, fr.ID, r.PostFormValue("message")); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
+		return
+	}
+	s.done(w, r, "/sell", "flash.pro_applied")
+}
+
+func (s *Server) addTeamMember(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	email := r.PostFormValue("email")
+	if _, err := s.Catalog.AddAgencyMember(r.Context(), u, fr.ID, email, r.PostFormValue("title")); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
+		return
+	}
+	s.done(w, r, "/sell", "flash.team_member_added", "email", strings.TrimSpace(email))
+}
+
+func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	name := ""
+	for _, m := range fr.Members {
+		if m.UserID == r.PathValue("user") {
+			name = m.Name
+		}
+	}
+	if err := s.Catalog.RemoveAgencyMember(r.Context(), u, fr.ID, r.PathValue("user")); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
+		return
+	}
+	s.done(w, r, "/sell", "flash.team_member_removed", "name", name)
+}
+
+type serviceFormData struct {
+	Freelancer catalog.Freelancer
+	Service    *catalog.Listing // nil for a new service
+	Categories []string
+	Rows       []int
+}
+
+func (s *Server) newServicePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	s.showServiceForm(w, r, fr, nil, &form{Values: url.Values{"max_quantity": {"1"}}, Errors: map[string]string{}}, http.StatusOK)
+}
+
+func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr catalog.Freelancer, l *catalog.Listing, f *form, status int) {
+	title := i18n.T(httpx.Lang(r), "service_form.new_title")
+	if l != nil {
+		title = i18n.T(httpx.Lang(r), "service_form.edit_title")
+	}
+	rows := make([]int, packageRows)
+	for i := range rows {
+		rows[i] = i
+	}
+	s.render(w, r, status, "service_form", &view{Nav: "sell", Title: title, Form: f,
+		Data: serviceFormData{Freelancer: fr, Service: l, Categories: catalog.Categories, Rows: rows}})
+}
+
+// serviceFields are the inputs of the service form besides package rows.
+var serviceFields = []string{"title", "description", "category", "max_quantity", "pro_only"}
+
+// packageField matches a field of a package row: "packages[1].price".
+var packageField = regexp.MustCompile(`^packages\[(\d+)\]\.(name|description|price|delivery_days|revisions)$`)
+
+// offerForm reads the service form. Package rows left empty are skipped,
+// so rows[i] is the form row of the offer's package i, for putting an
+// error about "packages[i]" on the row the person typed it in.
+func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, error) {
+	o := catalog.Offer{
+		FreelancerID: fr.ID, Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
+		Category: r.PostFormValue("category"), ProOnly: r.PostFormValue("pro_only") != "",
+	}
+	var err error
+	if o.MaxQuantity, err = wholeNumber("max_quantity", r.PostFormValue("max_quantity")); err != nil {
+		return o, nil, err
+	}
+	var rows []int
+	for i := range packageRows {
+		name := func(f string) string { return fmt.Sprintf("packages[%d].%s", i, f) }
+		blank := true
+		for _, f := range []string{"name", "description", "price", "delivery_days", "revisions"} {
+			if strings.TrimSpace(r.PostFormValue(name(f))) != "" {
+				blank = false
+			}
+		}
+		if blank {
+			continue
+		}
+		p := catalog.Package{Name: r.PostFormValue(name("name")), Description: r.PostFormValue(name("description")),
+			Price: money.Money{Currency: fr.HourlyRate.Currency}}
+		price, err := parseAmount(name("price"), r.PostFormValue(name("price")), fr.HourlyRate.Currency)
+		if err != nil {
+			return o, rows, err
+		}
+		if price != nil {
+			p.Price = *price
+		}
+		if p.DeliveryDays, err = wholeNumber(name("delivery_days"), r.PostFormValue(name("delivery_days"))); err != nil {
+			return o, rows, err
+		}
+		if p.Revisions, err = wholeNumber(name("revisions"), r.PostFormValue(name("revisions"))); err != nil {
+			return o, rows, err
+		}
+		o.Packages = append(o.Packages, p)
+		rows = append(rows, i)
+	}
+	return o, rows, nil
+}
+
+// wholeNumber reads a count typed in a form; empty is zero, for the
+// catalog to judge.
+func wholeNumber(field, s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, errs.Invalid(field, "number_invalid")
+	}
+	return n, nil
+}
+
+// offerError puts a refusal about the offer's package i on the form row
+// it came from; a refusal about no field of the form becomes an alert.
+func offerError(f *form, rows []int) {
+	moved := map[string]string{}
+	fields := append([]string{}, serviceFields...)
+	for name, msg := range f.Errors {
+		if m := packageField.FindStringSubmatch(name); m != nil {
+			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
+				name = fmt.Sprintf("packages[%d].%s", rows[i], m[2])
+			}
+			fields = append(fields, name)
+		} else if name == "packages" {
+			name = "packages[0].name"
+			fields = append(fields, name)
+		}
+		moved[name] = msg
+	}
+	f.Errors = moved
+	alertUnless(f, fields...)
+}
+
+func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	o, rows, err := offerForm(r, fr)
+	var l catalog.Listing
+	if err == nil {
+		l, err = s.Catalog.CreateService(r.Context(), u, o)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			offerError(f, rows)
+			s.showServiceForm(w, r, fr, nil, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/services/"+l.ID, "flash.service_created")
+}
+
+// ownService loads a service of the user's profile for its edit form; the
+// catalog refuses changes by anyone else, and the form is not shown to
+// them either.
+func (s *Server) ownService(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, catalog.Listing, bool) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return fr, catalog.Listing{}, false
+	}
+	l, err := s.Catalog.Listing(r.Context(), r.PathValue("service"))
+	if err == nil && l.FreelancerID != fr.ID {
+		err = errs.Forbidden("not_your_service")
+	}
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return fr, l, false
+	}
+	return fr, l, true
+}
+
+func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, l, ok := s.ownService(w, r, u)
+	if !ok {
+		return
+	}
+	v := url.Values{"title": {l.Title}, "description": {l.Description}, "category": {l.Category},
+		"max_quantity": {strconv.Itoa(l.MaxQuantity)}}
+	if l.ProOnly {
+		v.Set("pro_only", "on")
+	}
+	for i, p := range l.Packages {
+		v.Set(fmt.Sprintf("packages[%d].name", i), p.Name)
+		v.Set(fmt.Sprintf("packages[%d].description", i), p.Description)
+		v.Set(fmt.Sprintf("packages[%d].price", i), amountText(&p.Price))
+		v.Set(fmt.Sprintf("packages[%d].delivery_days", i), strconv.Itoa(p.DeliveryDays))
+		v.Set(fmt.Sprintf("packages[%d].revisions", i), strconv.Itoa(p.Revisions))
+	}
+	s.showServiceForm(w, r, fr, &l, &form{Values: v, Errors: map[string]string{}}, http.StatusOK)
+}
+
+func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, l, ok := s.ownService(w, r, u)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	o, rows, err := offerForm(r, fr)
+	if err == nil {
+		_, err = s.Catalog.UpdateService(r.Context(), u, l.ID, o)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			offerError(f, rows)
+			s.showServiceForm(w, r, fr, &l, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/sell", "flash.service_saved", "title", strings.TrimSpace(o.Title))
+}
+
+func (s *Server) pauseService(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.setPaused(w, r, u, true)
+}
+
+func (s *Server) resumeService(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.setPaused(w, r, u, false)
+}
+
+func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, u users.User, paused bool) {
+	l, err := s.Catalog.SetPaused(r.Context(), u, r.PathValue("service"), paused)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	key := "flash.service_resumed"
+	if paused {
+		key = "flash.service_paused"
+	}
+	s.done(w, r, "/sell", key, "title", l.Title)
+}
