@@ -145,10 +145,15 @@ func TestProfilesAndServicesValidation(t *testing.T) {
 		if svc.PriceFrom.Amount != 5000 || svc.DeliveryDays != 3 || len(svc.Packages) != 3 || svc.Status != "active" {
 			t.Fatalf("service %+v", svc)
 		}
-		p, ok := svc.Package("p2")
-		if !ok || p.Total(2) != money.New(24000, "USD") {
-			t.Fatalf("standard × 2 = %v", p.Total(2))
+		p, _, err := svc.Choose("p2", 2)
+		if err != nil || p.Total(2) != money.New(24000, "USD") {
+			t.Fatalf("standard × 2 = %v (%v)", p.Total(2), err)
 		}
+		if _, _, err := svc.Choose("2", 6); err == nil {
+			t.Fatal("quantity above the maximum accepted")
+		}
+		_, _, err = svc.Choose("platinum", 1)
+		wantInvalid(t, err, "package", "package_unknown")
 		if _, err := f.cat.SetPaused(f.ctx, bob, svc.ID, true); err == nil {
 			t.Fatal("bob paused ann's service")
 		}
@@ -295,6 +300,9 @@ func TestSearch(t *testing.T) {
 		}
 		if r := search("min_rating=4.5"); r.Total != 1 || r.Items[0].ID != logo.ID || r.Items[0].Rating != 500 {
 			t.Fatalf("min_rating: %v", titles(r))
+		}
+		if r := search("max_price=40000&currency=EUR"); r.Total != 0 {
+			t.Fatalf("EUR price filter matched USD services: %v", titles(r))
 		}
 		if r := search("max_delivery_days=6"); r.Total != 0 {
 			t.Fatalf("max_delivery_days=6: %v", titles(r))

@@ -10,6 +10,7 @@ import (
 
 	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/money"
 	"atelier/internal/page"
 )
 
@@ -20,8 +21,9 @@ var Sorts = []string{"relevance", "price_asc", "price_desc", "rating", "newest"}
 type Search struct {
 	Q               string
 	Category        string
-	MinPrice        int64 // minor units; 0: none
-	MaxPrice        int64 // minor units; 0: none
+	MinPrice        int64  // minor units; 0: none
+	MaxPrice        int64  // minor units; 0: none
+	Currency        string // of the price filters (USD unless given): services priced in others are left out
 	MaxDeliveryDays int   // 0: none
 	ProOnly         bool
 	MinRating       Rating // × 100; 0: none
@@ -56,6 +58,12 @@ func ParseSearch(v url.Values) (Search, error) {
 	}
 	if s.MinPrice > 0 && s.MaxPrice > 0 && s.MinPrice > s.MaxPrice {
 		return s, errs.Invalid("max_price", "max_below_min")
+	}
+	if c := strings.ToUpper(v.Get("currency")); c != "" {
+		if !money.ValidCurrency(c) {
+			return s, errs.Invalid("currency", "currency_unsupported")
+		}
+		s.Currency = c
 	}
 	if d := v.Get("max_delivery_days"); d != "" {
 		n, err := strconv.Atoi(d)
@@ -167,6 +175,14 @@ func (q Search) filters(inFTS bool) (cond []string, args []any) {
 	}
 	if !inFTS && q.MinRating > 0 {
 		cond, args = append(cond, `s.rating >= ?`), append(args, int(q.MinRating))
+	}
+	if q.MinPrice > 0 || q.MaxPrice > 0 {
+		// Prices compare only within one currency.
+		currency := q.Currency
+		if currency == "" {
+			currency = money.DefaultCurrency
+		}
+		cond, args = append(cond, `s.currency = ?`), append(args, currency)
 	}
 	if q.MinPrice > 0 {
 		cond, args = append(cond, `s.min_price >= ?`), append(args, q.MinPrice)

@@ -58,16 +58,29 @@ func (p Package) Total(quantity int) money.Money {
 	return money.New(p.Price.Amount*int64(quantity), p.Price.Currency)
 }
 
-// Package returns a package by name (case-insensitive) or by position
-// ("1", "2", "3").
-func (l Listing) Package(ref string) (Package, bool) {
+// Choose applies the buying rule of a service: the package exists (by name
+// or position) and the quantity is between 1 and the service's maximum. It
+// returns the package and its index (0-based). Orders and the service page
+// both ask here.
+func (l Listing) Choose(ref string, quantity int) (Package, int, error) {
 	ref = strings.TrimSpace(ref)
+	if ref == "" && len(l.Packages) > 0 {
+		ref = "1"
+	}
+	idx := -1
 	for i, p := range l.Packages {
 		if strings.EqualFold(p.Name, ref) || ref == fmt.Sprint(i+1) {
-			return p, true
+			idx = i
+			break
 		}
 	}
-	return Package{}, false
+	if idx < 0 {
+		return Package{}, -1, errs.Invalid("package", "package_unknown")
+	}
+	if quantity < 1 || quantity > l.MaxQuantity {
+		return Package{}, -1, errs.Invalid("quantity", "quantity_invalid").With("max", l.MaxQuantity)
+	}
+	return l.Packages[idx], idx, nil
 }
 
 // Offer is what a freelancer writes to create or edit a service.

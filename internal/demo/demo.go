@@ -281,6 +281,7 @@ func (g *generator) catalog(ctx context.Context, d *db.DB, n int, sum *Summary) 
 	sum.Freelancers = nf
 
 	// Services, their packages and reviews.
+	slot := (span / time.Duration(2*n)).Microseconds()
 	for start := 0; start < n; start += batch {
 		end := min(start+batch, n)
 		var svcRows, pkgRows, revRows [][]any
@@ -317,7 +318,8 @@ func (g *generator) catalog(ctx context.Context, d *db.DB, n int, sum *Summary) 
 				}
 				rsum += int64(rating)
 				rcount++
-				revRows = append(revRows, []any{db.NewID("rev"), id, s.id, g.pick(reviewers), rating, g.pick(reviewTexts), at + int64(r+1)*86_400_000_000})
+				// Within the service's time slot, so review dates follow their ids.
+				revRows = append(revRows, []any{db.NewID("rev"), id, s.id, g.pick(reviewers), rating, g.pick(reviewTexts), at + int64(r+1)*slot/10})
 			}
 			rating := 0
 			if rcount > 0 {

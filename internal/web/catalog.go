@@ -202,25 +202,22 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 
 // choose reads the package and quantity of the calculator form.
 func choose(d *serviceData, in url.Values) error {
-	if ref := strings.TrimSpace(in.Get("package")); ref != "" {
-		found := false
-		for i, p := range d.Service.Packages {
-			if strings.EqualFold(p.Name, ref) || ref == strconv.Itoa(i+1) {
-				d.Selected, found = i+1, true
-				break
-			}
-		}
-		if !found {
-			return errs.Invalid("package", "package_unknown")
-		}
-	}
+	ref, quantity := strings.TrimSpace(in.Get("package")), d.Quantity
 	if raw := strings.TrimSpace(in.Get("quantity")); raw != "" {
 		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > d.Service.MaxQuantity {
+		if err != nil {
 			return errs.Invalid("quantity", "quantity_invalid").With("max", d.Service.MaxQuantity)
 		}
-		d.Quantity = n
+		quantity = n
 	}
+	if ref == "" {
+		ref = strconv.Itoa(max(d.Selected, 1))
+	}
+	_, idx, err := d.Service.Choose(ref, quantity)
+	if err != nil {
+		return err
+	}
+	d.Selected, d.Quantity = idx+1, quantity
 	return nil
 }
 
