@@ -243,6 +243,13 @@ func accountName(ctx context.Context, q db.Queryer, accountID string) string {
 	return name
 }
 
+// Audit appends one entry to an account's audit log, in the transaction of
+// the change it records; other domains (billing, orders) call it too.
+// actorID "" is the platform itself (a timer).
+func Audit(ctx context.Context, tx *db.Tx, accountID, actorID, action, target string, details map[string]any) error {
+	return audit(ctx, tx, accountID, actorID, action, target, details)
+}
+
 // audit appends one entry to an account's audit log, in the transaction of
 // the change it records. actorID "" is the platform itself (a timer).
 func audit(ctx context.Context, tx *db.Tx, accountID, actorID, action, target string, details map[string]any) error {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
 	"atelier/internal/db"
@@ -31,10 +32,61 @@ type Server struct {
 	Users     *users.Service
 	Accounts  *accounts.Service
 	Catalog   *catalog.Service
+	Billing   *billing.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
 	Log       *slog.Logger
+}
+
+// answer is a response ready to write (and to keep, for an idempotent
+// request).
+type answer struct {
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type"`
+	Filename    string `json:"filename,omitempty"`
+	Body        []byte `json:"body"`
+}
+
+func (a answer) write(w http.ResponseWriter) {
+	if a.ContentType != "" {
+		w.Header().Set("Content-Type", a.ContentType)
+	}
+	if a.Filename != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+a.Filename+`"`)
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
+}
+
+// file is an answer that is not JSON: a PDF, a CSV.
+type file struct {
+	ContentType, Name string
+	Data              []byte
+}
+
+// answer runs a route's handler and encodes what it returns.
+func (s *Server) answer(rt route, c *call) answer {
+	out, err := rt.Handle(c)
+	if err != nil {
+		return s.errorAnswer(c.r, err)
+	}
+	status := rt.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	switch v := out.(type) {
+	case file:
+		return answer{Status: status, ContentType: v.ContentType, Filename: v.Name, Body: v.Data}
+	}
+	if status == http.StatusNoContent {
+		return answer{Status: status}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return s.errorAnswer(c.r, err)
+	}
+	return answer{Status: status, ContentType: "application/json", Body: append(b, '\n')}
 }
 
 // route is one API operation.
@@ -44,10 +96,13 @@ type route struct {
 	Tag     string
 	Summary string
 	Public  bool // answers without a session
-	Status  int  // on success; 200 if zero
-	In      any  // a value of the request body's type, for the schema
-	Out     any  // a value of the answer's type, for the schema
-	Handle  func(c *call) (any, error)
+	// Idempotent routes move money: a repeated Idempotency-Key returns the
+	// first answer and changes nothing more.
+	Idempotent bool
+	Status     int // on success; 200 if zero
+	In         any // a value of the request body's type, for the schema
+	Out        any // a value of the answer's type, for the schema
+	Handle     func(c *call) (any, error)
 }
 
 // call is one request on its way through a route.
@@ -100,6 +155,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	s.errorAnswer(r, err).write(w)
+}
+
+func (s *Server) errorAnswer(r *http.Request, err error) answer {
 	status := httpx.Status(err)
 	detail := errorDetail{Code: "internal", Message: httpx.Message(httpx.Lang(r), err)}
 	if e, ok := errs.As(err); ok {
@@ -107,7 +166,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		s.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, status, errorBody{detail})
+	b, _ := json.Marshal(errorBody{detail})
+	return answer{Status: status, ContentType: "application/json", Body: append(b, '\n')}
 }
 
 // routes is the whole API.
@@ -116,6 +176,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.userRoutes()...)
 	list = append(list, s.accountRoutes()...)
 	list = append(list, s.catalogRoutes()...)
+	list = append(list, s.moneyRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}
@@ -141,20 +202,11 @@ func (s *Server) Handler() http.Handler {
 			} else if u, ok := httpx.User(r); ok {
 				c.user = u
 			}
-			out, err := rt.Handle(c)
-			if err != nil {
-				s.writeError(w, r, err)
+			if key := r.Header.Get("Idempotency-Key"); rt.Idempotent && key != "" {
+				s.idempotent(c, key, func() answer { return s.answer(rt, c) })
 				return
 			}
-			status := rt.Status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			if status == http.StatusNoContent {
-				w.WriteHeader(status)
-				return
-			}
-			writeJSON(w, status, out)
+			s.answer(rt, c).write(w)
 		})
 	}
 	doc := openAPI(table)

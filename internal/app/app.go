@@ -15,12 +15,14 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/api"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
 	"atelier/internal/notify"
+	"atelier/internal/payments"
 	"atelier/internal/users"
 	"atelier/internal/web"
 )
@@ -33,7 +35,9 @@ type Config struct {
 	TestMode    bool   // adds the test clock routes
 	// SweepInterval is how often timers and the outbox are swept (1s).
 	SweepInterval time.Duration
-	Log           *slog.Logger
+	// Provider charges cards; the built-in test provider when nil.
+	Provider payments.Provider
+	Log      *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -45,6 +49,8 @@ type App struct {
 	Users     *users.Service
 	Accounts  *accounts.Service
 	Catalog   *catalog.Service
+	Billing   *billing.Service
+	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Log       *slog.Logger
 }
@@ -76,6 +82,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Users = &users.Service{DB: d}
 	a.Accounts = &accounts.Service{DB: d}
 	a.Catalog = &catalog.Service{DB: d}
+	a.Provider = cfg.Provider
+	if a.Provider == nil {
+		a.Provider = payments.NewTest()
+	}
+	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -83,6 +94,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Timers: []jobs.Timer{
 			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
 			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
+			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
+			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
 		},
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
@@ -96,7 +109,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
 	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, DB: a.DB, Log: a.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())

@@ -23,8 +23,8 @@ type Search struct {
 	Category        string
 	MinPrice        int64  // minor units; 0: none
 	MaxPrice        int64  // minor units; 0: none
-	Currency        string // of the price filters (USD unless given): services priced in others are left out
-	MaxDeliveryDays int   // 0: none
+	Currency        string // of price filters and sorts (USD unless given): services priced in others are left out
+	MaxDeliveryDays int    // 0: none
 	ProOnly         bool
 	MinRating       Rating // × 100; 0: none
 	Sort            string
@@ -176,8 +176,9 @@ func (q Search) filters(inFTS bool) (cond []string, args []any) {
 	if !inFTS && q.MinRating > 0 {
 		cond, args = append(cond, `s.rating >= ?`), append(args, int(q.MinRating))
 	}
-	if q.MinPrice > 0 || q.MaxPrice > 0 {
-		// Prices compare only within one currency.
+	if q.MinPrice > 0 || q.MaxPrice > 0 || q.Sort == "price_asc" || q.Sort == "price_desc" {
+		// Prices compare only within one currency: price filters and price
+		// sorts list the services priced in it.
 		currency := q.Currency
 		if currency == "" {
 			currency = money.DefaultCurrency

@@ -207,3 +207,25 @@ func (r *Runner) deliver(ctx context.Context, m outboxMsg, now time.Time) error 
 		db.Micros(now.Add(backoff)), herr.Error(), m.id)
 	return err
 }
+
+// Periodic makes a Timer of a job that runs every interval: due when its
+// row in job_schedules says so (at once, the first time), taken by the node
+// whose conditional UPDATE moves the next run forward, so each period runs
+// once across nodes.
+func Periodic(d *db.DB, name string, every time.Duration, run func(ctx context.Context, now time.Time) (int, error)) Timer {
+	return Timer{Name: name, Fire: func(ctx context.Context, now time.Time) (int, error) {
+		if _, err := d.Exec(ctx, `INSERT INTO job_schedules (name, next_run_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+			name, db.Micros(now)); err != nil {
+			return 0, err
+		}
+		res, err := d.Exec(ctx, `UPDATE job_schedules SET next_run_at = ? WHERE name = ? AND next_run_at <= ?`,
+			db.Micros(now.Add(every)), name, db.Micros(now))
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, nil
+		}
+		return run(ctx, now)
+	}}
+}

@@ -76,10 +76,12 @@ CREATE TABLE services (
 );
 CREATE INDEX services_freelancer ON services (freelancer_id, id);
 CREATE INDEX services_active_new ON services (status, id);
-CREATE INDEX services_active_price ON services (status, min_price, id);
+-- Price filters always name a currency (prices compare within one), so it
+-- comes before the price in every price index.
+CREATE INDEX services_active_price ON services (status, currency, min_price, id);
 CREATE INDEX services_active_rating ON services (status, rating, reviews_count, id);
 CREATE INDEX services_category_new ON services (status, category, id);
-CREATE INDEX services_category_price ON services (status, category, min_price, id);
+CREATE INDEX services_category_price ON services (status, category, currency, min_price, id);
 CREATE INDEX services_category_rating ON services (status, category, rating, reviews_count, id);
 
 CREATE TABLE service_packages (
@@ -114,5 +116,5 @@ CREATE TABLE recently_viewed (
     PRIMARY KEY (user_id, freelancer_id)
 );
 CREATE INDEX recently_viewed_user ON recently_viewed (user_id, viewed_at);
-CREATE INDEX services_pro_price ON services (status, pro, min_price, id);
+CREATE INDEX services_pro_price ON services (status, pro, currency, min_price, id);
 CREATE INDEX services_pro_rating ON services (status, pro, rating, reviews_count, id);

@@ -1,0 +1,132 @@
+package api
+
+import (
+	"net/http"
+
+	"atelier/internal/billing"
+	"atelier/internal/errs"
+	"atelier/internal/ledger"
+	"atelier/internal/money"
+	"atelier/internal/page"
+)
+
+type cardIn struct {
+	Type  string `json:"type"`
+	Token string `json:"token"`
+}
+
+type depositIn struct {
+	Amount          money.Money `json:"amount"`
+	PaymentMethodID string      `json:"payment_method_id"`
+}
+
+type withdrawIn struct {
+	Amount money.Money `json:"amount"`
+}
+
+func (s *Server) moneyRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/accounts/{account}/billing-info", Tag: "money", Summary: "Billing details printed on invoices (admin, billing managers)",
+			Out: billing.BillingInfo{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.BillingInfo(c.r.Context(), c.user, c.param("account"))
+			}},
+		{Method: "PUT", Path: "/accounts/{account}/billing-info", Tag: "money", Summary: "Replace the billing details (admin, billing managers)",
+			In: billing.BillingInfo{}, Out: billing.BillingInfo{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[billing.BillingInfo](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.SetBillingInfo(c.r.Context(), c.user, c.param("account"), in)
+			}},
+		{Method: "POST", Path: "/accounts/{account}/payment-methods", Tag: "money", Status: http.StatusCreated,
+			Summary: "Save a card from a provider token (test provider: tok_visa, tok_chargeDeclined)", In: cardIn{}, Out: billing.PaymentMethod{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[cardIn](c)
+				if err != nil {
+					return nil, err
+				}
+				if in.Type != "" && in.Type != "card" {
+					return nil, errs.Invalid("type", "payment_method_type_invalid")
+				}
+				return s.Billing.AddCard(c.r.Context(), c.user, c.param("account"), in.Token)
+			}},
+		{Method: "GET", Path: "/accounts/{account}/payment-methods", Tag: "money", Summary: "Saved cards, the default first",
+			Out: listOut[billing.PaymentMethod]{},
+			Handle: func(c *call) (any, error) {
+				list, err := s.Billing.PaymentMethods(c.r.Context(), c.user, c.param("account"))
+				return listOut[billing.PaymentMethod]{Items: list}, err
+			}},
+		{Method: "DELETE", Path: "/accounts/{account}/payment-methods/{pm}", Tag: "money", Summary: "Remove a card", Status: http.StatusNoContent,
+			Handle: func(c *call) (any, error) {
+				return nil, s.Billing.RemovePaymentMethod(c.r.Context(), c.user, c.param("account"), c.param("pm"))
+			}},
+		{Method: "POST", Path: "/accounts/{account}/payment-methods/{pm}/default", Tag: "money", Summary: "Make a card the default",
+			Out: billing.PaymentMethod{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.SetDefaultMethod(c.r.Context(), c.user, c.param("account"), c.param("pm"))
+			}},
+		{Method: "POST", Path: "/accounts/{account}/deposits", Tag: "money", Status: http.StatusCreated, Idempotent: true,
+			Summary: "Top up the balance by card (Idempotency-Key honoured); deposits from 10,000 earn a reward credit",
+			In:      depositIn{}, Out: billing.Deposit{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[depositIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.Deposit(c.r.Context(), c.user, c.param("account"), in.Amount, in.PaymentMethodID, c.r.Header.Get("Idempotency-Key"))
+			}},
+		{Method: "GET", Path: "/accounts/{account}/deposits", Tag: "money", Summary: "Deposits, newest first", Out: page.Page[billing.Deposit]{},
+			Handle: func(c *call) (any, error) {
+				p, err := c.page()
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.Deposits(c.r.Context(), c.user, c.param("account"), p)
+			}},
+		{Method: "GET", Path: "/accounts/{account}/balance", Tag: "money", Summary: "Balance and reward credits", Out: billing.AccountBalance{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.Balance(c.r.Context(), c.user, c.param("account"))
+			}},
+		{Method: "GET", Path: "/accounts/{account}/invoices", Tag: "money", Summary: "Invoices, newest first (admin, billing managers)",
+			Out: page.Page[billing.Invoice]{},
+			Handle: func(c *call) (any, error) {
+				p, err := c.page()
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.Invoices(c.r.Context(), c.user, c.param("account"), p)
+			}},
+		{Method: "GET", Path: "/invoices/{invoice}", Tag: "money", Summary: "One invoice (admin, billing managers of its account)", Out: billing.Invoice{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.Invoice(c.r.Context(), c.user, c.param("invoice"))
+			}},
+		{Method: "GET", Path: "/accounts/{account}/rewards", Tag: "money", Summary: "Rewards level, 12-month spend, progress and credit",
+			Out: billing.Rewards{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.Rewards(c.r.Context(), c.user, c.param("account"))
+			}},
+		{Method: "GET", Path: "/freelancers/{freelancer}/earnings", Tag: "money", Summary: "Pending, available and withdrawn earnings (owner)",
+			Out: billing.Earnings{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.Earnings(c.r.Context(), c.user, c.param("freelancer"))
+			}},
+		{Method: "POST", Path: "/freelancers/{freelancer}/withdrawals", Tag: "money", Status: http.StatusCreated, Idempotent: true,
+			Summary: "Withdraw available earnings to the bank (owner; Idempotency-Key honoured)", In: withdrawIn{}, Out: billing.Withdrawal{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[withdrawIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.Withdraw(c.r.Context(), c.user, c.param("freelancer"), in.Amount)
+			}},
+		{Method: "GET", Path: "/ledger/check", Tag: "money", Summary: "Verify the whole ledger (operators)", Out: ledger.Report{},
+			Handle: func(c *call) (any, error) {
+				if !c.user.IsOperator {
+					return nil, errs.Forbidden("operator_only")
+				}
+				return ledger.Check(c.r.Context(), s.DB)
+			}},
+	}
+}

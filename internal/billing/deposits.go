@@ -1,0 +1,165 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/ledger"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Deposit is a top-up of a business account's balance by card.
+type Deposit struct {
+	ID              string      `json:"id"`
+	AccountID       string      `json:"account_id"`
+	Amount          money.Money `json:"amount"`
+	Reward          money.Money `json:"reward"` // credit earned on a large deposit
+	PaymentMethodID string      `json:"payment_method_id"`
+	InvoiceID       string      `json:"invoice_id"`
+	CreatedAt       time.Time   `json:"created_at"`
+}
+
+// Deposit charges a card (the account's default when pmID is empty) and
+// adds the amount to the account's balance, with its invoice and, for a
+// large deposit, the reward credit — all in one transaction after the card
+// is charged; if that transaction fails the charge is refunded. key makes
+// a retried request charge the card once.
+func (s *Service) Deposit(ctx context.Context, actor users.User, accountID string, amount money.Money, pmID, key string) (Deposit, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return Deposit{}, err
+	}
+	currency, err := accountCurrency(ctx, s.DB, accountID)
+	if err != nil {
+		return Deposit{}, err
+	}
+	if err := s.checkAmount("amount", amount, currency); err != nil {
+		return Deposit{}, err
+	}
+	var pm PaymentMethod
+	if pmID == "" {
+		var ok bool
+		if pm, ok, err = DefaultMethod(ctx, s.DB, accountID); err != nil {
+			return Deposit{}, err
+		} else if !ok {
+			return Deposit{}, errs.Invalid("payment_method_id", "payment_method_required")
+		}
+	} else if pm, err = method(ctx, s.DB, accountID, pmID); err != nil {
+		return Deposit{}, err
+	}
+	d := Deposit{ID: db.NewID("dep"), AccountID: accountID, Amount: amount, PaymentMethodID: pm.ID,
+		Reward: money.New(s.depositReward(amount.Amount), currency)}
+	if key == "" {
+		key = d.ID
+	}
+	charge, err := s.Provider.Charge(ctx, pm.ref, amount, "deposit:"+accountID+":"+key, "Atelier balance deposit")
+	if err != nil {
+		return Deposit{}, err
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := ledger.Post(ctx, tx, "deposit", d.ID, ledger.Move{
+			From: ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: currency},
+			To:   ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency}, Amount: amount.Amount,
+		}); err != nil {
+			return err
+		}
+		if d.Reward.Amount > 0 {
+			if _, err := ledger.Post(ctx, tx, "reward", d.ID, ledger.Move{
+				From: ledger.Account{Kind: ledger.Rewards, Owner: ledger.Platform, Currency: currency},
+				To:   ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency}, Amount: d.Reward.Amount,
+			}); err != nil {
+				return err
+			}
+		}
+		inv := Invoice{AccountID: accountID, Kind: "deposit", Ref: d.ID, PaidWith: pm.Label(),
+			Lines: []Line{{Description: "Deposit to the account balance", Quantity: 1, UnitPrice: amount, Amount: amount}}}
+		totals(&inv, currency, 0)
+		inv, err := s.issue(ctx, tx, inv)
+		if err != nil {
+			return err
+		}
+		d.InvoiceID, d.CreatedAt = inv.ID, tx.Now
+		if _, err := tx.Exec(ctx, `INSERT INTO deposits (id, account_id, amount, currency, payment_method_id, charge_ref, reward, invoice_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, accountID, amount.Amount, currency, pm.ID, charge, d.Reward.Amount, inv.ID, actor.ID, db.Micros(tx.Now)); err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, accountID, actor.ID, "deposit.made", d.ID,
+			map[string]any{"amount": amount, "reward": d.Reward, "invoice": inv.Number})
+	})
+	if err != nil {
+		if rerr := s.Provider.Refund(context.WithoutCancel(ctx), charge, amount, "refund:"+d.ID); rerr != nil {
+			s.Log.Error("deposit failed after the charge, and the refund failed: refund by hand", "charge", charge, "err", err, "refund_err", rerr)
+		}
+		return Deposit{}, err
+	}
+	return d, nil
+}
+
+// depositReward is the credit a deposit earns: 5% from 10,000, 10% from
+// 30,000 (in the account's currency units).
+func (s *Service) depositReward(amount int64) int64 {
+	switch {
+	case amount >= s.Config.DepositRewardHighFrom:
+		return amount * s.Config.DepositRewardHighBP / 10000
+	case amount >= s.Config.DepositRewardFrom:
+		return amount * s.Config.DepositRewardBP / 10000
+	}
+	return 0
+}
+
+// Deposits lists an account's deposits, newest first.
+func (s *Service) Deposits(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Deposit], error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return page.Page[Deposit]{}, err
+	}
+	r = r.Norm()
+	after := r.After
+	if after == "" {
+		after = "~"
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, amount, currency, reward, payment_method_id, invoice_id, created_at FROM deposits
+		WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
+	if err != nil {
+		return page.Page[Deposit]{}, err
+	}
+	defer rows.Close()
+	var list []Deposit
+	for rows.Next() {
+		d := Deposit{AccountID: accountID}
+		var created int64
+		if err := rows.Scan(&d.ID, &d.Amount.Amount, &d.Amount.Currency, &d.Reward.Amount, &d.PaymentMethodID, &d.InvoiceID, &created); err != nil {
+			return page.Page[Deposit]{}, err
+		}
+		d.Reward.Currency, d.CreatedAt = d.Amount.Currency, db.Time(created)
+		list = append(list, d)
+	}
+	return page.Cut(list, r, func(d Deposit) string { return d.ID }), rows.Err()
+}
+
+// AccountBalance is what an account can pay with.
+type AccountBalance struct {
+	Available money.Money `json:"available"`
+	Credits   money.Money `json:"credits"`
+}
+
+// Balance returns an account's balance and credits. Every member may see
+// them (members pay orders from them).
+func (s *Service) Balance(ctx context.Context, actor users.User, accountID string) (AccountBalance, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount); err != nil {
+		return AccountBalance{}, err
+	}
+	currency, err := accountCurrency(ctx, s.DB, accountID)
+	if err != nil {
+		return AccountBalance{}, err
+	}
+	var b AccountBalance
+	if b.Available, err = ledger.BalanceOf(ctx, s.DB, ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency}); err != nil {
+		return b, err
+	}
+	b.Credits, err = ledger.BalanceOf(ctx, s.DB, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
+	return b, err
+}

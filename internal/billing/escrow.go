@@ -1,0 +1,113 @@
+package billing
+
+import (
+	"context"
+
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/ledger"
+	"atelier/internal/money"
+)
+
+// Quote is what an order of a given subtotal costs the buyer.
+type Quote struct {
+	Subtotal      money.Money `json:"subtotal"`
+	ServiceFee    money.Money `json:"service_fee"`
+	SmallOrderFee money.Money `json:"small_order_fee"`
+	Total         money.Money `json:"total"`
+}
+
+// Quote applies the buyer's fees to a subtotal: the service fee (rounded
+// half up to the cent) and, under the small-order limit, the small-order fee.
+func (s *Service) Quote(subtotal money.Money) Quote {
+	q := Quote{Subtotal: subtotal, ServiceFee: money.New((subtotal.Amount*s.Config.BuyerFeeBP+5000)/10000, subtotal.Currency),
+		SmallOrderFee: money.New(0, subtotal.Currency)}
+	if subtotal.Amount < s.Config.SmallOrderUnder {
+		q.SmallOrderFee.Amount = s.Config.SmallOrderFee
+	}
+	q.Total = money.New(q.Subtotal.Amount+q.ServiceFee.Amount+q.SmallOrderFee.Amount, subtotal.Currency)
+	return q
+}
+
+func escrowOf(orderID, currency string) ledger.Account {
+	return ledger.Account{Kind: ledger.Escrow, Owner: orderID, Currency: currency}
+}
+
+// PayIntoEscrowFromBalance moves an order's total from the account's credits
+// (first) and balance into the order's escrow, in the caller's transaction.
+// Not enough money is ErrInsufficientFunds and nothing moves.
+func PayIntoEscrowFromBalance(ctx context.Context, tx *db.Tx, accountID, orderID string, total money.Money) error {
+	c := total.Currency
+	credit, err := ledger.BalanceOf(ctx, tx, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: c})
+	if err != nil {
+		return err
+	}
+	var moves []ledger.Move
+	fromCredit := min(credit.Amount, total.Amount)
+	if fromCredit > 0 {
+		moves = append(moves, ledger.Move{From: ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: c}, To: escrowOf(orderID, c), Amount: fromCredit})
+	}
+	if rest := total.Amount - fromCredit; rest > 0 {
+		moves = append(moves, ledger.Move{From: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: c}, To: escrowOf(orderID, c), Amount: rest})
+	}
+	_, err = ledger.Post(ctx, tx, "order_payment", orderID, moves...)
+	return err
+}
+
+// PayIntoEscrowFromCard records, in the caller's transaction, a card charge
+// already made for an order: the money enters Atelier into the escrow.
+func PayIntoEscrowFromCard(ctx context.Context, tx *db.Tx, orderID string, total money.Money) error {
+	_, err := ledger.Post(ctx, tx, "order_payment", orderID, ledger.Move{
+		From: ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: total.Currency}, To: escrowOf(orderID, total.Currency), Amount: total.Amount})
+	return err
+}
+
+// Release pays a freelancer for delivered work out of an order's escrow:
+// the buyer's fees and the seller commission go to the platform, the rest to
+// the freelancer's pending earnings, which clear after the clearance period
+// (shorter for Pro freelancers). subtotal is the price of the work; fees
+// what the buyer paid on top of it.
+func (s *Service) Release(ctx context.Context, tx *db.Tx, orderID, freelancerID string, subtotal, fees money.Money, pro bool) error {
+	c := subtotal.Currency
+	commission := (subtotal.Amount*s.Config.SellerCommissionBP + 5000) / 10000
+	earned := subtotal.Amount - commission
+	moves := []ledger.Move{}
+	if earned > 0 {
+		moves = append(moves, ledger.Move{From: escrowOf(orderID, c), To: ledger.Account{Kind: ledger.Pending, Owner: freelancerID, Currency: c}, Amount: earned})
+	}
+	if platform := commission + fees.Amount; platform > 0 {
+		moves = append(moves, ledger.Move{From: escrowOf(orderID, c), To: ledger.Account{Kind: ledger.Fees, Owner: ledger.Platform, Currency: c}, Amount: platform})
+	}
+	if len(moves) == 0 {
+		return nil
+	}
+	if _, err := ledger.Post(ctx, tx, "release", orderID, moves...); err != nil {
+		return err
+	}
+	if earned == 0 {
+		return nil
+	}
+	clearance := s.Config.ClearanceOther
+	if pro {
+		clearance = s.Config.ClearancePro
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO earnings (id, freelancer_id, ref, amount, currency, clears_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		db.NewID("ern"), freelancerID, orderID, earned, c, db.Micros(tx.Now.Add(clearance)), db.Micros(tx.Now))
+	return err
+}
+
+// RefundFromEscrow gives the client back part or all of what is held for an
+// order, to the account's balance.
+func RefundFromEscrow(ctx context.Context, tx *db.Tx, orderID, accountID string, amount money.Money) error {
+	if amount.Amount <= 0 {
+		return errs.Invalid("amount", "amount_not_positive")
+	}
+	_, err := ledger.Post(ctx, tx, "refund", orderID, ledger.Move{
+		From: escrowOf(orderID, amount.Currency), To: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: amount.Currency}, Amount: amount.Amount})
+	return err
+}
+
+// Escrowed is what an order's escrow holds.
+func Escrowed(ctx context.Context, q db.Queryer, orderID, currency string) (money.Money, error) {
+	return ledger.BalanceOf(ctx, q, escrowOf(orderID, currency))
+}

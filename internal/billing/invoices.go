@@ -1,0 +1,149 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Issuer is the one issuer of invoices today: Atelier itself, the merchant
+// of record for every charge.
+const Issuer = "atelier"
+
+// issue numbers and stores an invoice in tx: the next number of the
+// issuer's counter (a row lock, so concurrent charges take turns and a
+// rolled-back one gives its number back), the buyer's billing details as
+// they are now, and the totals from the lines.
+func (s *Service) issue(ctx context.Context, tx *db.Tx, inv Invoice) (Invoice, error) {
+	var prefix string
+	if _, err := tx.Exec(ctx, `UPDATE invoice_counters SET last = last + 1 WHERE issuer = ?`, Issuer); err != nil {
+		return Invoice{}, err
+	}
+	if err := tx.QueryRow(ctx, `SELECT prefix, last FROM invoice_counters WHERE issuer = ?`, Issuer).Scan(&prefix, &inv.Seq); err != nil {
+		return Invoice{}, err
+	}
+	inv.ID = db.NewID("inv")
+	inv.Issuer = Issuer
+	inv.Number = fmt.Sprintf("%s-%06d", prefix, inv.Seq)
+	inv.IssuedAt = tx.Now
+	inv.Seller = s.Config.Seller
+	b, err := billingInfo(ctx, tx, inv.AccountID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if b.Company == "" {
+		var name string
+		if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, inv.AccountID).Scan(&name); err != nil {
+			return Invoice{}, err
+		}
+		b.Company = name
+	}
+	inv.Buyer = Party{Name: b.Company, Address: b.Address, Country: b.Country, VATID: b.VATID, Email: b.Email}
+	body, err := json.Marshal(inv)
+	if err != nil {
+		return Invoice{}, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO invoices (id, issuer, seq, number, account_id, kind, ref, total, currency, body, issued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Issuer, inv.Seq, inv.Number, inv.AccountID, inv.Kind, inv.Ref,
+		inv.Total.Amount, inv.Total.Currency, string(body), db.Micros(tx.Now))
+	return inv, err
+}
+
+// totals fills an invoice's subtotal, VAT and total from its lines and
+// fees. Atelier charges no VAT on top today (rate 0: B2B reverse charge).
+func totals(inv *Invoice, currency string, fees int64) {
+	var sub int64
+	for _, l := range inv.Lines {
+		sub += l.Amount.Amount
+	}
+	inv.Subtotal = money.New(sub, currency)
+	inv.Fees = money.New(fees, currency)
+	inv.VAT = money.New(inv.Subtotal.Amount*int64(inv.VATRate)/10000, currency)
+	inv.Total = money.New(sub+fees+inv.VAT.Amount, currency)
+}
+
+func scanInvoice(row interface{ Scan(...any) error }) (Invoice, error) {
+	var body string
+	if err := row.Scan(&body); err != nil {
+		return Invoice{}, db.NoRows(err)
+	}
+	var inv Invoice
+	err := json.Unmarshal([]byte(body), &inv)
+	return inv, err
+}
+
+// Invoices lists an account's invoices, newest first (admin and billing
+// managers).
+func (s *Service) Invoices(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Invoice], error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return page.Page[Invoice]{}, err
+	}
+	r = r.Norm()
+	after := r.After
+	if after == "" {
+		after = "~"
+	}
+	rows, err := s.DB.Query(ctx, `SELECT body FROM invoices WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
+	if err != nil {
+		return page.Page[Invoice]{}, err
+	}
+	defer rows.Close()
+	var list []Invoice
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return page.Page[Invoice]{}, err
+		}
+		list = append(list, inv)
+	}
+	return page.Cut(list, r, func(i Invoice) string { return i.ID }), rows.Err()
+}
+
+// AllInvoices returns every invoice of an account, oldest first, for the
+// CSV export.
+func (s *Service) AllInvoices(ctx context.Context, actor users.User, accountID string) ([]Invoice, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT body FROM invoices WHERE account_id = ? ORDER BY seq`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Invoice{}
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, inv)
+	}
+	return list, rows.Err()
+}
+
+// Invoice returns one invoice to the admin or a billing manager of its
+// account; to anyone else it does not exist.
+func (s *Service) Invoice(ctx context.Context, actor users.User, id string) (Invoice, error) {
+	inv, err := scanInvoice(s.DB.QueryRow(ctx, `SELECT body FROM invoices WHERE id = ?`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return Invoice{}, errs.NotFound("invoice_not_found")
+	}
+	if err != nil {
+		return Invoice{}, err
+	}
+	if _, err := accounts.Authorize(ctx, s.DB, actor, inv.AccountID, accounts.ManageBilling); err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
+			return Invoice{}, errs.NotFound("invoice_not_found")
+		}
+		return Invoice{}, err
+	}
+	return inv, nil
+}

@@ -1,0 +1,137 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/ledger"
+	"atelier/internal/money"
+	"atelier/internal/users"
+)
+
+// Rewards is an account's place in the rewards program.
+type Rewards struct {
+	Level       string      `json:"level"` // silver, gold, platinum
+	Spend12m    money.Money `json:"spend_12m"`
+	NextLevel   string      `json:"next_level"` // "" at platinum
+	ToNextLevel money.Money `json:"to_next_level"`
+	Progress    int         `json:"progress"` // percent of the way to the next level
+	Credit      money.Money `json:"credit"`
+	RatePercent float64     `json:"rate_percent"` // back on orders at this level
+}
+
+const year = 365 * 24 * time.Hour
+
+// level is the rewards level of a 12-month spend.
+func (s *Service) level(spend int64) (level, next string, from, to int64) {
+	switch {
+	case spend >= s.Config.PlatinumFrom:
+		return "platinum", "", s.Config.PlatinumFrom, s.Config.PlatinumFrom
+	case spend >= s.Config.GoldFrom:
+		return "gold", "platinum", s.Config.GoldFrom, s.Config.PlatinumFrom
+	}
+	return "silver", "gold", 0, s.Config.GoldFrom
+}
+
+// RateBP is the reward rate on orders at a level, in basis points.
+func (s *Service) RateBP(level string) int64 {
+	switch level {
+	case "platinum":
+		return s.Config.PlatinumRateBP
+	case "gold":
+		return s.Config.GoldRateBP
+	}
+	return s.Config.SilverRateBP
+}
+
+func spend12m(ctx context.Context, q db.Queryer, accountID string, now time.Time) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM spend WHERE account_id = ? AND at > ?`, accountID, db.Micros(now.Add(-year))).Scan(&n)
+	return n, err
+}
+
+// Rewards returns the account's level, spend and progress; every member may
+// see them, only the admin and billing managers spend the credit (they
+// place and approve the orders it pays).
+func (s *Service) Rewards(ctx context.Context, actor users.User, accountID string) (Rewards, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount); err != nil {
+		return Rewards{}, err
+	}
+	currency, err := accountCurrency(ctx, s.DB, accountID)
+	if err != nil {
+		return Rewards{}, err
+	}
+	spend, err := spend12m(ctx, s.DB, accountID, s.DB.Clock.Now())
+	if err != nil {
+		return Rewards{}, err
+	}
+	var r Rewards
+	var from, to int64
+	r.Level, r.NextLevel, from, to = s.level(spend)
+	r.Spend12m = money.New(spend, currency)
+	r.ToNextLevel = money.New(max(0, to-spend), currency)
+	r.Progress = 100
+	if r.NextLevel != "" && to > from {
+		r.Progress = int((spend - from) * 100 / (to - from))
+	}
+	r.RatePercent = float64(s.RateBP(r.Level)) / 100
+	r.Credit, err = ledger.BalanceOf(ctx, s.DB, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
+	return r, err
+}
+
+// RecordSpend adds an order payment (or, negative, a refund) to the
+// account's spend and recomputes its level, in the caller's transaction.
+func (s *Service) RecordSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO spend (id, account_id, amount, currency, ref, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		db.NewID("spd"), accountID, amount.Amount, amount.Currency, ref, db.Micros(tx.Now)); err != nil {
+		return err
+	}
+	return s.recompute(ctx, tx, accountID, tx.Now)
+}
+
+func (s *Service) recompute(ctx context.Context, tx *db.Tx, accountID string, now time.Time) error {
+	spend, err := spend12m(ctx, tx, accountID, now)
+	if err != nil {
+		return err
+	}
+	level, _, _, _ := s.level(spend)
+	var before string
+	if err := tx.QueryRow(ctx, `SELECT rewards_level FROM accounts WHERE id = ?`, accountID).Scan(&before); err != nil {
+		return err
+	}
+	if before == level {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET rewards_level = ? WHERE id = ?`, level, accountID); err != nil {
+		return err
+	}
+	return accounts.Audit(ctx, tx, accountID, "", "rewards.level_changed", accountID, map[string]any{"before": before, "after": level})
+}
+
+// RecomputeLevels is the daily job: spend older than 12 months stops
+// counting, so a level can fall without any payment.
+func (s *Service) RecomputeLevels(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id FROM accounts WHERE rewards_level <> 'silver'
+		OR id IN (SELECT account_id FROM spend WHERE at > ?)`, db.Micros(now.Add(-year)))
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return s.recompute(ctx, tx, id, now) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
