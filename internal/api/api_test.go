@@ -280,6 +280,12 @@ var contractRoutes = []string{
 	"POST /freelancers", "GET /freelancers/{freelancer}", "POST /freelancers/{freelancer}/pro-application",
 	"POST /pro-applications/{app}/approve", "POST /pro-applications/{app}/reject",
 	"POST /services", "GET /services/{service}", "GET /categories", "GET /services", "GET /me/recently-viewed",
+	"GET /accounts/{account}/billing-info", "PUT /accounts/{account}/billing-info",
+	"POST /accounts/{account}/payment-methods", "GET /accounts/{account}/payment-methods",
+	"DELETE /accounts/{account}/payment-methods/{pm}", "POST /accounts/{account}/payment-methods/{pm}/default",
+	"POST /accounts/{account}/deposits", "GET /accounts/{account}/balance", "GET /accounts/{account}/invoices",
+	"GET /invoices/{invoice}", "GET /accounts/{account}/rewards",
+	"GET /freelancers/{freelancer}/earnings", "POST /freelancers/{freelancer}/withdrawals", "GET /ledger/check",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -303,7 +309,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {
