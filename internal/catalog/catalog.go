@@ -25,6 +25,8 @@ import (
 // Service is the catalog domain.
 type Service struct {
 	DB *db.DB
+
+	counts countCache
 }
 
 // Category is a top-level category of services.

@@ -147,6 +147,7 @@ func (s *Service) UpdateFreelancer(ctx context.Context, actor users.User, id str
 	if err != nil {
 		return Freelancer{}, err
 	}
+	s.counts.forget()
 	return s.freelancer(ctx, s.DB, id)
 }
 

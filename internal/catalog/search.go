@@ -3,9 +3,12 @@ package catalog
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 
 	"atelier/internal/db"
@@ -231,11 +234,15 @@ func (s *Service) searchFTS5(ctx context.Context, q Search, words []string) (Res
 	notInTitle := `(` + match + `) NOT ({title}: (` + all + `))`
 
 	cond, fargs := q.filters(true)
+	var countFTS func(m string) (int, error)
 	// The minimum rating is a range of the index's quality key.
 	minKey := int64(q.MinRating) * 1024 << 32
 	// count and rows run one FTS query, on the index alone when no filter
 	// needs the services table, through a join otherwise.
 	count := func(m string) (int, error) {
+		return s.counts.count(q.countKey(m), s.DB.Clock.Now(), func() (int, error) { return countFTS(m) })
+	}
+	countFTS = func(m string) (int, error) {
 		query := `SELECT COUNT(*) FROM services_fts WHERE services_fts MATCH ? AND services_fts.rowid >= ?`
 		if len(cond) > 0 {
 			query = `SELECT COUNT(*) FROM services_fts CROSS JOIN services s ON s.seq = (services_fts.rowid & 4294967295)
@@ -315,7 +322,12 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 	where := strings.Join(cond, " AND ")
 
 	var res Results
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&res.Total); err != nil {
+	var err error
+	res.Total, err = s.counts.count(q.countKey("sql"), s.DB.Clock.Now(), func() (n int, err error) {
+		err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&n)
+		return n, err
+	})
+	if err != nil {
 		return Results{}, err
 	}
 	res.Items = []Listing{}
@@ -412,4 +424,59 @@ func (res Results) withCursor(q Search) Results {
 		res.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(next)))
 	}
 	return res
+}
+
+// countTTL bounds how stale a cached total can be: a change on this node
+// clears the cache at once; a change made on another node shows in totals
+// within this time (the results themselves are always read fresh).
+const countTTL = 30 * time.Second
+
+// countCache keeps the totals of recent searches. A total costs time in
+// proportion to the matches (every match is counted), while a page of
+// results costs time in proportion to the page; people page through and
+// repeat popular searches, so the count is what is worth remembering.
+type countCache struct {
+	mu      sync.Mutex
+	entries map[string]countEntry
+}
+
+type countEntry struct {
+	n       int
+	expires time.Time
+}
+
+// count returns the cached total for key, or runs count and caches it.
+func (c *countCache) count(key string, now time.Time, count func() (int, error)) (int, error) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.n, nil
+	}
+	n, err := count()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= 20000 {
+		c.entries = map[string]countEntry{}
+	}
+	c.entries[key] = countEntry{n: n, expires: now.Add(countTTL)}
+	c.mu.Unlock()
+	return n, nil
+}
+
+// forget clears the cache after a change to the catalog.
+func (c *countCache) forget() {
+	c.mu.Lock()
+	c.entries = nil
+	c.mu.Unlock()
+}
+
+// countKey is what a total depends on: the words and the filters, not the
+// sort or the page.
+func (q Search) countKey(tier string) string {
+	q.Sort, q.Limit, q.Offset = "", 0, 0
+	return fmt.Sprintf("%s|%q|%s|%d|%d|%s|%d|%t|%d", tier, strings.Join(terms(q.Q), " "), q.Category, q.MinPrice, q.MaxPrice,
+		q.Currency, q.MaxDeliveryDays, q.ProOnly, q.MinRating)
 }

@@ -189,6 +189,7 @@ func (s *Service) CreateService(ctx context.Context, actor users.User, o Offer) 
 	if err != nil {
 		return Listing{}, err
 	}
+	s.counts.forget()
 	return s.listing(ctx, s.DB, id)
 }
 
@@ -253,6 +254,7 @@ func (s *Service) UpdateService(ctx context.Context, actor users.User, id string
 	if err != nil {
 		return Listing{}, err
 	}
+	s.counts.forget()
 	return s.listing(ctx, s.DB, id)
 }
 
@@ -273,6 +275,7 @@ func (s *Service) SetPaused(ctx context.Context, actor users.User, id string, pa
 	if err != nil {
 		return Listing{}, err
 	}
+	s.counts.forget()
 	return s.listing(ctx, s.DB, id)
 }
 

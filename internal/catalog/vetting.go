@@ -152,6 +152,7 @@ func (s *Service) ApproveProApplication(ctx context.Context, actor users.User, i
 	if err != nil {
 		return ProApplication{}, err
 	}
+	s.counts.forget()
 	return getApplication(ctx, s.DB, id)
 }
 
