@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -45,6 +46,7 @@ func NewStripe(secretKey, baseURL string) *Stripe {
 		// stripe-go retries network failures and 409s itself, with the
 		// same idempotency key, so a retry never charges twice.
 		MaxNetworkRetries: stripe.Int64(2),
+		LeveledLogger:     slogLogger{},
 	}
 	if baseURL != "" {
 		cfg.URL = stripe.String(strings.TrimRight(baseURL, "/"))
@@ -186,4 +188,23 @@ func (s *Stripe) Payout(ctx context.Context, amount money.Money, key, descriptio
 		return "", fmt.Errorf("stripe: payout: %w", err)
 	}
 	return po.ID, nil
+}
+
+// slogLogger sends stripe-go's own log lines to slog, with Atelier's other
+// logs, rather than to stderr. Its "request error" lines are Info: the
+// error is returned to the caller, which decides whether it is one (a
+// declined card is not).
+type slogLogger struct{}
+
+func (slogLogger) Debugf(format string, v ...any) {
+	slog.Debug(fmt.Sprintf(format, v...), "via", "stripe-go")
+}
+func (slogLogger) Infof(format string, v ...any) {
+	slog.Debug(fmt.Sprintf(format, v...), "via", "stripe-go")
+}
+func (slogLogger) Warnf(format string, v ...any) {
+	slog.Warn(fmt.Sprintf(format, v...), "via", "stripe-go")
+}
+func (slogLogger) Errorf(format string, v ...any) {
+	slog.Info(fmt.Sprintf(format, v...), "via", "stripe-go")
 }
