@@ -20,6 +20,7 @@ import (
 	"atelier/internal/app"
 	"atelier/internal/db"
 	"atelier/internal/demo"
+	"atelier/internal/payments"
 	"atelier/internal/users"
 )
 
@@ -50,6 +51,9 @@ Flags of serve:
   --test-mode           add the test clock routes of the API                     [ATELIER_TEST_MODE]
   --demo                fill an empty database with the demo marketplace first   [ATELIER_DEMO]
   --log-format text|json                                                         [ATELIER_LOG_FORMAT]
+  --payment-provider test|stripe  who charges cards (default: the built-in test provider) [ATELIER_PAYMENT_PROVIDER]
+  --stripe-secret-key KEY         Stripe secret key                             [ATELIER_STRIPE_SECRET_KEY]
+  --stripe-api-url URL            Stripe API base URL (stripe-mock in tests)    [ATELIER_STRIPE_API_URL]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -75,6 +79,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Addr, "addr", envOr("ATELIER_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.BoolVar(&cfg.TestMode, "test-mode", os.Getenv("ATELIER_TEST_MODE") == "true", "enable the test clock")
 	logFormat := fs.String("log-format", envOr("ATELIER_LOG_FORMAT", "text"), "text or json")
+	provider := fs.String("payment-provider", envOr("ATELIER_PAYMENT_PROVIDER", "test"), "test or stripe")
+	stripeKey := fs.String("stripe-secret-key", os.Getenv("ATELIER_STRIPE_SECRET_KEY"), "Stripe secret key")
+	stripeURL := fs.String("stripe-api-url", os.Getenv("ATELIER_STRIPE_API_URL"), "Stripe API base URL")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {
@@ -95,6 +102,18 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	cfg.Log = slog.New(h)
+	switch *provider {
+	case "test":
+	case "stripe":
+		if *stripeKey == "" {
+			fmt.Fprintln(stderr, "atelier: --payment-provider stripe needs --stripe-secret-key (or ATELIER_STRIPE_SECRET_KEY)")
+			return 2
+		}
+		cfg.Provider = payments.NewStripe(*stripeKey, *stripeURL)
+	default:
+		fmt.Fprintf(stderr, "atelier: unknown payment provider %q (test or stripe)\n", *provider)
+		return 2
+	}
 
 	switch cmd {
 	case "serve":

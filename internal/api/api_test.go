@@ -286,6 +286,7 @@ var contractRoutes = []string{
 	"POST /accounts/{account}/deposits", "GET /accounts/{account}/balance", "GET /accounts/{account}/invoices",
 	"GET /invoices/{invoice}", "GET /accounts/{account}/rewards",
 	"GET /freelancers/{freelancer}/earnings", "POST /freelancers/{freelancer}/withdrawals", "GET /ledger/check",
+	"GET /invoices/{invoice}/pdf", "GET /accounts/{account}/invoices.csv",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {

@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 
 	"atelier/internal/billing"
 	"atelier/internal/errs"
+	"atelier/internal/invoicedoc"
 	"atelier/internal/ledger"
 	"atelier/internal/money"
 	"atelier/internal/page"
@@ -101,6 +103,27 @@ func (s *Server) moneyRoutes() []route {
 		{Method: "GET", Path: "/invoices/{invoice}", Tag: "money", Summary: "One invoice (admin, billing managers of its account)", Out: billing.Invoice{},
 			Handle: func(c *call) (any, error) {
 				return s.Billing.Invoice(c.r.Context(), c.user, c.param("invoice"))
+			}},
+		{Method: "GET", Path: "/invoices/{invoice}/pdf", Tag: "money", Summary: "An invoice as PDF, in the caller's language",
+			Out: file{ContentType: "application/pdf"},
+			Handle: func(c *call) (any, error) {
+				inv, err := s.Billing.Invoice(c.r.Context(), c.user, c.param("invoice"))
+				if err != nil {
+					return nil, err
+				}
+				pdf, err := invoicedoc.PDF(inv, c.lang)
+				return file{ContentType: "application/pdf", Name: inv.Number + ".pdf", Data: pdf}, err
+			}},
+		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Tag: "money", Summary: "Every invoice of the account as CSV",
+			Out: file{ContentType: "text/csv"},
+			Handle: func(c *call) (any, error) {
+				list, err := s.Billing.AllInvoices(c.r.Context(), c.user, c.param("account"))
+				if err != nil {
+					return nil, err
+				}
+				var b bytes.Buffer
+				err = invoicedoc.CSV(&b, list, c.lang)
+				return file{ContentType: "text/csv; charset=utf-8", Name: "invoices.csv", Data: b.Bytes()}, err
 			}},
 		{Method: "GET", Path: "/accounts/{account}/rewards", Tag: "money", Summary: "Rewards level, 12-month spend, progress and credit",
 			Out: billing.Rewards{},

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -79,6 +80,15 @@ func TestMoneyOverHTTP(t *testing.T) {
 			t.Fatalf("invoice %v", one)
 		}
 		wantError(t, member.Do("GET", "/api/v1/invoices/"+one["id"].(string), nil), 403, "role_not_allowed", "")
+		pdf := admin.Do("GET", "/api/v1/invoices/"+one["id"].(string)+"/pdf", nil)
+		if pdf.Status != 200 || !strings.HasPrefix(string(pdf.Raw), "%PDF-") {
+			t.Fatalf("invoice PDF: %d %.40q", pdf.Status, pdf.Raw)
+		}
+		csv := admin.Do("GET", base+"/invoices.csv", nil)
+		if csv.Status != 200 || !strings.Contains(string(csv.Raw), "ATL-000001") || !strings.Contains(string(csv.Raw), "50.00") {
+			t.Fatalf("invoices CSV: %d %s", csv.Status, csv.Raw)
+		}
+		wantError(t, member.Do("GET", base+"/invoices.csv", nil), 403, "role_not_allowed", "")
 		wantError(t, outsider.Do("GET", "/api/v1/invoices/"+one["id"].(string), nil), 404, "invoice_not_found", "")
 		rw := member.Must(200, "GET", base+"/rewards", nil)
 		if rw["level"] != "silver" || rw["next_level"] != "gold" {

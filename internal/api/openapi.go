@@ -69,7 +69,9 @@ func openAPI(table []route) map[string]any {
 			status = http.StatusOK
 		}
 		resp := map[string]any{"description": http.StatusText(status)}
-		if rt.Out != nil && status != http.StatusNoContent {
+		if f, ok := rt.Out.(file); ok {
+			resp["content"] = map[string]any{f.ContentType: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		} else if rt.Out != nil && status != http.StatusNoContent {
 			resp["content"] = map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Out))}}
 		}
 		errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
