@@ -334,20 +334,44 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	order := orders[q.Sort]
-	if q.Sort == "relevance" {
-		order = orders["rating"]
-		if len(words) > 0 {
-			// The same two tiers as on SQLite: title matches (the title's
-			// lexemes carry weight A) first, best rated first in each.
-			order = `(s.search @@ to_tsquery('english', ?)) DESC, ` + orders["rating"]
-			args = append(args, strings.Join(words, ":A & ")+":A")
-		}
-	}
 	// The page's ids first (the order and limit run on services alone, so
 	// the planner cannot join every match to its freelancer), then its rows.
-	ids, err := s.ids(ctx, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
-	if err != nil {
+	page := func(where string, args []any, limit, offset int) ([]string, error) {
+		order := orders[q.Sort]
+		if q.Sort == "relevance" {
+			order = orders["rating"]
+		}
+		return s.ids(ctx, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	}
+	var ids []string
+	if q.Sort == "relevance" && len(words) > 0 {
+		// The same two tiers as on SQLite: title matches (the title's
+		// lexemes carry weight A) first, best rated first in each. Each
+		// tier is its own query ordered like the rating index, so for a
+		// common word the planner walks that index and stops after a page,
+		// instead of reading and sorting every match.
+		title := strings.Join(words, ":A & ") + ":A"
+		inTitle := where + ` AND s.search @@ to_tsquery('english', ?)`
+		titled, err := s.counts.count(q.countKey("sql-title"), s.DB.Clock.Now(), func() (n int, err error) {
+			err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+inTitle, append(args, title)...).Scan(&n)
+			return n, err
+		})
+		if err != nil {
+			return Results{}, err
+		}
+		if q.Offset < titled {
+			if ids, err = page(inTitle, append(args, title), q.Limit, q.Offset); err != nil {
+				return Results{}, err
+			}
+		}
+		if missing := q.Limit - len(ids); missing > 0 && titled < res.Total {
+			more, err := page(where+` AND NOT (s.search @@ to_tsquery('english', ?))`, append(args, title), missing, max(0, q.Offset-titled))
+			if err != nil {
+				return Results{}, err
+			}
+			ids = append(ids, more...)
+		}
+	} else if ids, err = page(where, args, q.Limit, q.Offset); err != nil {
 		return Results{}, err
 	}
 	if res.Items, err = s.listingsByID(ctx, ids); err != nil {
