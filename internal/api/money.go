@@ -79,6 +79,16 @@ func (s *Server) moneyRoutes() []route {
 				}
 				return s.Billing.Deposit(c.r.Context(), c.user, c.param("account"), in.Amount, in.PaymentMethodID, c.r.Header.Get("Idempotency-Key"))
 			}},
+		{Method: "POST", Path: "/accounts/{account}/deposits/{deposit}/refund", Tag: "money", Idempotent: true,
+			Summary: "Give (part of) a deposit back to its card from the balance (admin, billing managers; Idempotency-Key honoured)",
+			In:      withdrawIn{}, Out: billing.Deposit{},
+			Handle: func(c *call) (any, error) {
+				in, err := decode[withdrawIn](c)
+				if err != nil {
+					return nil, err
+				}
+				return s.Billing.RefundDeposit(c.r.Context(), c.user, c.param("account"), c.param("deposit"), in.Amount)
+			}},
 		{Method: "GET", Path: "/accounts/{account}/deposits", Tag: "money", Summary: "Deposits, newest first", Out: page.Page[billing.Deposit]{},
 			Handle: func(c *call) (any, error) {
 				p, err := c.page()

@@ -324,3 +324,32 @@ func TestConcurrentMoney(t *testing.T) {
 		t.Logf("%s: %d ledger transactions over %d accounts, %d invoices", e, r.Transactions, r.Accounts, n)
 	})
 }
+
+func TestRefundDepositToCard(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e)
+		acc, admin, _, member := f.team(t, "a")
+		f.bill.AddCard(f.ctx, admin, acc.ID, "tok_visa")
+		d, err := f.bill.Deposit(f.ctx, admin, acc.ID, usd(1_000_000), "", "")
+		if err != nil || d.Reward.Amount != 50_000 {
+			t.Fatalf("deposit %+v %v", d, err)
+		}
+		_, err = f.bill.RefundDeposit(f.ctx, member, acc.ID, d.ID, usd(100))
+		wantCode(t, err, errs.KindForbidden, "role_not_allowed")
+		_, err = f.bill.RefundDeposit(f.ctx, admin, acc.ID, d.ID, usd(1_000_001))
+		wantCode(t, err, errs.KindInvalid, "refund_exceeds_deposit")
+		// Half of the deposit goes back, with half of its reward.
+		if _, err := f.bill.RefundDeposit(f.ctx, admin, acc.ID, d.ID, usd(500_000)); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := f.bill.Balance(f.ctx, admin, acc.ID)
+		if b.Available.Amount != 500_000 || b.Credits.Amount != 25_000 {
+			t.Fatalf("after refunding half: %+v", b)
+		}
+		// Money spent from the balance cannot be refunded to the card.
+		f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_1", usd(490_000)) })
+		_, err = f.bill.RefundDeposit(f.ctx, admin, acc.ID, d.ID, usd(500_000))
+		wantCode(t, err, errs.KindConflict, "insufficient_funds")
+		balanced(t, f)
+	})
+}

@@ -163,3 +163,79 @@ func (s *Service) Balance(ctx context.Context, actor users.User, accountID strin
 	b.Credits, err = ledger.BalanceOf(ctx, s.DB, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
 	return b, err
 }
+
+// RefundDeposit gives money from the account's balance back to the card a
+// deposit came from (admin and billing managers): at most what is left of
+// that deposit and of the balance. A deposit that earned a reward gives
+// back the same share of its reward from the credits. The ledger moves
+// first; if the provider then refuses, a second transaction puts it back.
+func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID, depositID string, amount money.Money) (Deposit, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return Deposit{}, err
+	}
+	var d Deposit
+	var charge string
+	var refunded int64
+	var created int64
+	err := s.DB.QueryRow(ctx, `SELECT id, amount, currency, reward, refunded, payment_method_id, invoice_id, charge_ref, created_at
+		FROM deposits WHERE id = ? AND account_id = ?`, depositID, accountID).
+		Scan(&d.ID, &d.Amount.Amount, &d.Amount.Currency, &d.Reward.Amount, &refunded, &d.PaymentMethodID, &d.InvoiceID, &charge, &created)
+	if db.NoRows(err) == db.ErrNotFound {
+		return Deposit{}, errs.NotFound("deposit_not_found")
+	} else if err != nil {
+		return Deposit{}, err
+	}
+	d.AccountID, d.Reward.Currency, d.CreatedAt = accountID, d.Amount.Currency, db.Time(created)
+	currency := d.Amount.Currency
+	if err := s.checkAmount("amount", amount, currency); err != nil {
+		return Deposit{}, err
+	}
+	if amount.Amount > d.Amount.Amount-refunded {
+		return Deposit{}, errs.Invalid("amount", "refund_exceeds_deposit").With("max", money.New(d.Amount.Amount-refunded, currency).String())
+	}
+	clawback := d.Reward.Amount * amount.Amount / d.Amount.Amount
+	moves := func(back bool) []ledger.Move {
+		m := []ledger.Move{{From: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency},
+			To: ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: currency}, Amount: amount.Amount}}
+		if clawback > 0 {
+			m = append(m, ledger.Move{From: ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency},
+				To: ledger.Account{Kind: ledger.Rewards, Owner: ledger.Platform, Currency: currency}, Amount: clawback})
+		}
+		if back {
+			for i := range m {
+				m[i].From, m[i].To = m[i].To, m[i].From
+			}
+		}
+		return m
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE deposits SET refunded = refunded + ? WHERE id = ? AND refunded + ? <= amount`, amount.Amount, depositID, amount.Amount)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Invalid("amount", "refund_exceeds_deposit")
+		}
+		if _, err := ledger.Post(ctx, tx, "deposit_refund", depositID, moves(false)...); err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, accountID, actor.ID, "deposit.refunded", depositID, map[string]any{"amount": amount, "reward_returned": money.New(clawback, currency)})
+	})
+	if err != nil {
+		return Deposit{}, err
+	}
+	if perr := s.Provider.Refund(ctx, charge, amount, "refund:"+depositID+":"+db.NewID("r")); perr != nil {
+		err := s.DB.InTx(context.WithoutCancel(ctx), func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE deposits SET refunded = refunded - ? WHERE id = ?`, amount.Amount, depositID); err != nil {
+				return err
+			}
+			_, err := ledger.Post(ctx, tx, "deposit_refund_failed", depositID, moves(true)...)
+			return err
+		})
+		if err != nil {
+			s.Log.Error("a refund failed at the provider and could not be put back: fix by hand", "deposit", depositID, "err", err)
+		}
+		return Deposit{}, perr
+	}
+	return d, nil
+}

@@ -74,9 +74,11 @@ CREATE TABLE deposits (
     payment_method_id TEXT NOT NULL REFERENCES payment_methods (id),
     charge_ref        TEXT NOT NULL,
     reward            BIGINT NOT NULL DEFAULT 0,
+    refunded          BIGINT NOT NULL DEFAULT 0 CHECK (refunded >= 0), -- given back to the card so far
     invoice_id        TEXT NOT NULL,
     created_by        TEXT NOT NULL REFERENCES users (id),
-    created_at        BIGINT NOT NULL
+    created_at        BIGINT NOT NULL,
+    CHECK (refunded <= amount)
 );
 CREATE INDEX deposits_account ON deposits (account_id, id);
 
