@@ -347,7 +347,9 @@ func TestRefundDepositToCard(t *testing.T) {
 			t.Fatalf("after refunding half: %+v", b)
 		}
 		// Money spent from the balance cannot be refunded to the card.
-		f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_1", usd(490_000)) })
+		f.db.InTx(f.ctx, func(tx *db.Tx) error {
+			return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_1", usd(490_000))
+		})
 		_, err = f.bill.RefundDeposit(f.ctx, admin, acc.ID, d.ID, usd(500_000))
 		wantCode(t, err, errs.KindConflict, "insufficient_funds")
 		balanced(t, f)
