@@ -20,6 +20,7 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	Accounts  *accounts.Service
 	Catalog   *catalog.Service
 	Billing   *billing.Service
+	Orders    *orders.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
@@ -177,6 +179,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.accountRoutes()...)
 	list = append(list, s.catalogRoutes()...)
 	list = append(list, s.moneyRoutes()...)
+	list = append(list, s.orderRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

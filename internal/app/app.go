@@ -22,6 +22,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
 	"atelier/internal/notify"
+	"atelier/internal/orders"
 	"atelier/internal/payments"
 	"atelier/internal/users"
 	"atelier/internal/web"
@@ -50,6 +51,7 @@ type App struct {
 	Accounts  *accounts.Service
 	Catalog   *catalog.Service
 	Billing   *billing.Service
+	Orders    *orders.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Log       *slog.Logger
@@ -87,6 +89,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.Provider = payments.NewTest()
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
+	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -95,6 +98,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
 			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
 			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
+			{Name: "order_auto_complete", Fire: a.Orders.AutoComplete},
+			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
 		},
 		Handlers: map[string]jobs.Handler{
@@ -109,7 +114,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
 	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, DB: a.DB, Log: a.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())

@@ -111,3 +111,64 @@ func RefundFromEscrow(ctx context.Context, tx *db.Tx, orderID, accountID string,
 func Escrowed(ctx context.Context, q db.Queryer, orderID, currency string) (money.Money, error) {
 	return ledger.BalanceOf(ctx, q, escrowOf(orderID, currency))
 }
+
+// OrderCharge describes an order payment for its invoice.
+type OrderCharge struct {
+	AccountID, OrderID string
+	Description        string // "Logo design — Standard"
+	Quantity           int
+	UnitPrice          money.Money
+	Fees               money.Money
+	PaidWith           string
+}
+
+// RecordOrderPayment writes, in the caller's transaction, what follows an
+// order payment already moved into escrow: the invoice and the account's
+// spend (which sets its rewards level).
+func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderCharge) (Invoice, error) {
+	currency := c.UnitPrice.Currency
+	sub := money.New(c.UnitPrice.Amount*int64(c.Quantity), currency)
+	inv := Invoice{AccountID: c.AccountID, Kind: "order", Ref: c.OrderID, PaidWith: c.PaidWith,
+		Lines: []Line{{Description: c.Description, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Amount: sub}}}
+	totals(&inv, currency, c.Fees.Amount)
+	inv, err := s.issue(ctx, tx, inv)
+	if err != nil {
+		return Invoice{}, err
+	}
+	return inv, s.RecordSpend(ctx, tx, c.AccountID, c.OrderID, inv.Total)
+}
+
+// RewardOrder credits the account with its level's share of a completed
+// order's price (1%, 3% or 5% by default).
+func (s *Service) RewardOrder(ctx context.Context, tx *db.Tx, accountID, orderID string, subtotal money.Money) (money.Money, error) {
+	var level string
+	if err := tx.QueryRow(ctx, `SELECT rewards_level FROM accounts WHERE id = ?`, accountID).Scan(&level); err != nil {
+		return money.Money{}, err
+	}
+	credit := money.New(subtotal.Amount*s.RateBP(level)/10000, subtotal.Currency)
+	if credit.Amount == 0 {
+		return credit, nil
+	}
+	_, err := ledger.Post(ctx, tx, "reward", orderID, ledger.Move{
+		From: ledger.Account{Kind: ledger.Rewards, Owner: ledger.Platform, Currency: subtotal.Currency},
+		To:   ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: subtotal.Currency}, Amount: credit.Amount})
+	return credit, err
+}
+
+// AvailableToSpend is what an account can pay an order with without a
+// card: its credits and its balance.
+func AvailableToSpend(ctx context.Context, q db.Queryer, accountID, currency string) (int64, error) {
+	c, err := ledger.BalanceOf(ctx, q, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
+	if err != nil {
+		return 0, err
+	}
+	b, err := ledger.BalanceOf(ctx, q, ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency})
+	return c.Amount + b.Amount, err
+}
+
+// CardFor returns the provider reference and label of an account's default
+// card, for charging an order.
+func CardFor(ctx context.Context, q db.Queryer, accountID string) (ref, label string, ok bool, err error) {
+	p, ok, err := DefaultMethod(ctx, q, accountID)
+	return p.ref, p.Label(), ok, err
+}

@@ -1,0 +1,301 @@
+package orders
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/billing"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/users"
+)
+
+// File is an attachment to a delivery or a message.
+type File struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Data        []byte `json:"-"`
+}
+
+// Limits of attachments.
+const (
+	MaxFileSize  = 20 << 20 // 20 MiB a file
+	MaxFiles     = 10       // a delivery
+	maxTextRunes = 10000
+)
+
+// allowedTypes are the file types a delivery may carry: documents, images,
+// audio, video and archives; no executables.
+var allowedTypes = map[string]bool{
+	"application/pdf": true, "application/zip": true, "text/plain": true, "text/csv": true, "application/json": true,
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/svg+xml": true,
+	"audio/mpeg": true, "audio/wav": true, "video/mp4": true, "video/quicktime": true,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   true,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
+	"application/octet-stream": false,
+}
+
+func checkFiles(files []File) error {
+	if len(files) > MaxFiles {
+		return errs.Invalid("files", "too_many").With("max", MaxFiles)
+	}
+	for _, f := range files {
+		if strings.TrimSpace(f.Name) == "" || utf8.RuneCountInString(f.Name) > 200 || strings.ContainsAny(f.Name, "/\\\x00") {
+			return errs.Invalid("files", "file_name_invalid")
+		}
+		if f.Size != int64(len(f.Data)) || f.Size == 0 {
+			return errs.Invalid("files", "file_empty")
+		}
+		if f.Size > MaxFileSize {
+			return errs.Invalid("files", "file_too_large").With("max", "20 MB")
+		}
+		ct, _, _ := strings.Cut(f.ContentType, ";")
+		if !allowedTypes[strings.TrimSpace(ct)] {
+			return errs.Invalid("files", "file_type_not_allowed")
+		}
+	}
+	return nil
+}
+
+func text(field, v string, required bool) (string, error) {
+	v = strings.TrimSpace(v)
+	if required && v == "" {
+		return "", errs.Invalid(field, "required")
+	}
+	if utf8.RuneCountInString(v) > maxTextRunes {
+		return "", errs.Invalid(field, "too_long").With("max", maxTextRunes)
+	}
+	return v, nil
+}
+
+// act runs one transition in a transaction: it loads the order, checks the
+// actor's side, and hands the order to fn.
+func (s *Service) act(ctx context.Context, actor users.User, id, wantSide string, fn func(tx *db.Tx, o Order) error) (Order, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		o, _, err := s.view(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if wantSide != "" && o.Side != wantSide {
+			return errs.Forbidden("wrong_side").With("side", wantSide)
+		}
+		return fn(tx, o)
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+func saveFiles(ctx context.Context, tx *db.Tx, orderID, eventID string, files []File) error {
+	for _, f := range files {
+		if _, err := tx.Exec(ctx, `INSERT INTO order_files (id, order_id, event_id, name, content_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			db.NewID("ofl"), orderID, eventID, f.Name, f.ContentType, f.Size, f.Data, db.Micros(tx.Now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Deliver hands the work to the client (the freelancer's side): the order
+// is delivered and completes by itself after three days unless the client
+// accepts it sooner or asks for a revision.
+func (s *Service) Deliver(ctx context.Context, actor users.User, id, message string, files []File) (Order, error) {
+	message, err := text("message", message, true)
+	if err != nil {
+		return Order{}, err
+	}
+	if err := checkFiles(files); err != nil {
+		return Order{}, err
+	}
+	return s.act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
+		if err := transition(ctx, tx, id, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
+			db.Micros(tx.Now), db.Micros(tx.Now.Add(AutoCompleteAfter))); err != nil {
+			return errs.Conflict("order_not_active")
+		}
+		ev, err := event(ctx, tx, id, actor.ID, "delivery", message)
+		if err != nil {
+			return err
+		}
+		if err := saveFiles(ctx, tx, id, ev, files); err != nil {
+			return err
+		}
+		return s.notifyBuyer(ctx, tx, o, "order_delivered", map[string]any{"title": o.Title, "auto_complete_at": tx.Now.Add(AutoCompleteAfter)})
+	})
+}
+
+// RequestRevision sends a delivery back (the client's side) while the
+// package's revisions last.
+func (s *Service) RequestRevision(ctx context.Context, actor users.User, id, message string) (Order, error) {
+	message, err := text("message", message, true)
+	if err != nil {
+		return Order{}, err
+	}
+	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if o.Status != Delivered {
+			return errs.Conflict("order_not_delivered")
+		}
+		if o.RevisionsUsed >= o.RevisionsAllowed {
+			return errs.Conflict("no_revisions_left")
+		}
+		if err := transition(ctx, tx, id, []string{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
+			return err
+		}
+		if _, err := event(ctx, tx, id, actor.ID, "revision", message); err != nil {
+			return err
+		}
+		return s.notifyFreelancer(ctx, tx, o, "order_revision_requested", map[string]any{"title": o.Title})
+	})
+}
+
+// ExtendReview gives the client more days to look at a delivery, up to
+// five per delivery in all.
+func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string, days int) (Order, error) {
+	if days < 1 || days > MaxReviewExtend {
+		return Order{}, errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend)
+	}
+	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if o.Status != Delivered {
+			return errs.Conflict("order_not_delivered")
+		}
+		if o.ReviewExtension+days > MaxReviewExtend {
+			return errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend-o.ReviewExtension)
+		}
+		if err := transition(ctx, tx, id, []string{Delivered}, Delivered, `, review_extension = review_extension + ?, auto_complete_at = auto_complete_at + ?`,
+			days, int64(days)*int64(24*time.Hour/time.Microsecond)); err != nil {
+			return err
+		}
+		_, err := event(ctx, tx, id, actor.ID, "extended", "")
+		return err
+	})
+}
+
+// Accept completes a delivered order (the client's side).
+func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Order, error) {
+	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if o.Status != Delivered {
+			return errs.Conflict("order_not_delivered")
+		}
+		return s.complete(ctx, tx, o, actor.ID)
+	})
+}
+
+// complete releases the escrow to the freelancer (minus commission, fees to
+// the platform), credits the account's rewards, and opens the reviews.
+func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID string) error {
+	if err := transition(ctx, tx, o.ID, []string{Delivered}, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
+		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
+		return err
+	}
+	if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, o.Subtotal, o.Fees, o.pro); err != nil {
+		return err
+	}
+	if _, err := s.Billing.RewardOrder(ctx, tx, o.AccountID, o.ID, o.Subtotal); err != nil {
+		return err
+	}
+	if _, err := event(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
+		return err
+	}
+	if err := s.notifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
+		return err
+	}
+	return s.notifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+}
+
+// AutoComplete is the auto-completion timer: a delivery left without an
+// answer past its review window completes the order, once, on one node.
+func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	var due []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, id)
+	}
+	rows.Close()
+	applied := 0
+	for _, id := range due {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			o, err := load(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if o.Status != Delivered || o.AutoCompleteAt.After(now) {
+				return nil
+			}
+			if err := s.complete(ctx, tx, o, ""); err != nil {
+				if e, ok := errs.As(err); ok && e.Code == "order_state_changed" {
+					return nil // completed by the client or another node meanwhile
+				}
+				return err
+			}
+			applied++
+			return nil
+		})
+		if err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+// Cancel ends an order early, where a cancellation needs nobody else: the
+// buyer or the admin withdraws an order still waiting for approval
+// (nothing was charged), or the client cancels alone an order 24 hours
+// past its due date, with a full refund to the balance. Other
+// cancellations are mutual (a later issue).
+func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason string) (Order, error) {
+	reason, err := text("reason", reason, false)
+	if err != nil {
+		return Order{}, err
+	}
+	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		switch {
+		case o.Status == PendingApproval:
+			if err := transition(ctx, tx, id, []string{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+				return err
+			}
+		case o.Status == Active && o.VeryLate:
+			if err := transition(ctx, tx, id, []string{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+				return err
+			}
+			if err := s.refundAll(ctx, tx, o); err != nil {
+				return err
+			}
+			if err := s.notifyFreelancer(ctx, tx, o, "order_cancelled", map[string]any{"title": o.Title, "reason": reason}); err != nil {
+				return err
+			}
+		case o.Status == Completed || o.Status == Cancelled || o.Status == Rejected:
+			return errs.Conflict("order_closed")
+		default:
+			return errs.Conflict("cancellation_needs_agreement")
+		}
+		_, err := event(ctx, tx, id, actor.ID, "cancelled", reason)
+		return err
+	})
+}
+
+// refundAll gives the client back everything held for the order and takes
+// it out of the account's spend.
+func (s *Service) refundAll(ctx context.Context, tx *db.Tx, o Order) error {
+	held, err := billing.Escrowed(ctx, tx, o.ID, o.Total.Currency)
+	if err != nil || held.Amount == 0 {
+		return err
+	}
+	if err := billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, held); err != nil {
+		return err
+	}
+	return s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-held.Amount, held.Currency))
+}

@@ -1,0 +1,253 @@
+// Package orders holds orders: a business account buys a package of a
+// service, with a quantity (PRODUCT.md §6). It owns the lifecycle —
+// pending_approval → active → delivered → completed, with revisions,
+// rejection and cancellation — and checks every transition on the server;
+// the approval policy and purchase limits of the account; the order page's
+// timeline, messages and delivery files; reviews both ways; and the timers
+// of auto-completion and review publication. Money moves through billing
+// and the ledger, in the transaction of each transition.
+package orders
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/catalog"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/users"
+)
+
+// Statuses of an order.
+const (
+	PendingApproval = "pending_approval"
+	Active          = "active"
+	Delivered       = "delivered"
+	Completed       = "completed"
+	Cancelled       = "cancelled"
+	Rejected        = "rejected"
+)
+
+// Timings of the lifecycle.
+const (
+	AutoCompleteAfter = 3 * 24 * time.Hour  // after a delivery, unless the client answers
+	MaxReviewExtend   = 5                   // days the client may add per delivery
+	VeryLateAfter     = 24 * time.Hour      // past the due date: the client may cancel alone
+	ReviewWindow      = 30 * 24 * time.Hour // to write a review after completion
+	ReviewsHiddenFor  = 10 * 24 * time.Hour // unless both sides have written
+)
+
+// Service is the orders domain.
+type Service struct {
+	DB      *db.DB
+	Billing *billing.Service
+	Catalog *catalog.Service
+}
+
+// Order is an order as one of its sides sees it.
+type Order struct {
+	ID               string      `json:"id"`
+	AccountID        string      `json:"account_id"`
+	BuyerID          string      `json:"buyer_id"`
+	BuyerName        string      `json:"buyer_name"`
+	FreelancerID     string      `json:"freelancer_id"`
+	FreelancerName   string      `json:"freelancer_name"`
+	ServiceID        string      `json:"service_id"`
+	Title            string      `json:"title"`
+	Package          string      `json:"package"`
+	Quantity         int         `json:"quantity"`
+	UnitPrice        money.Money `json:"unit_price"`
+	Subtotal         money.Money `json:"subtotal"`
+	Fees             money.Money `json:"fees"`
+	Total            money.Money `json:"total"`
+	Status           string      `json:"status"`
+	Late             bool        `json:"late"`
+	VeryLate         bool        `json:"very_late"`
+	DeliveryDays     int         `json:"delivery_days"`
+	RevisionsAllowed int         `json:"revisions_allowed"`
+	RevisionsUsed    int         `json:"revisions_used"`
+	Requirements     string      `json:"requirements"`
+	ProjectID        string      `json:"project_id,omitempty"`
+	PaidWith         string      `json:"paid_with,omitempty"`
+	InvoiceID        string      `json:"invoice_id,omitempty"`
+	Reason           string      `json:"reason,omitempty"`
+	CreatedAt        time.Time   `json:"created_at"`
+	StartedAt        time.Time   `json:"started_at,omitzero"`
+	DueAt            time.Time   `json:"due_at,omitzero"`
+	DeliveredAt      time.Time   `json:"delivered_at,omitzero"`
+	AutoCompleteAt   time.Time   `json:"auto_complete_at,omitzero"`
+	ReviewExtension  int         `json:"review_extension_days"`
+	CompletedAt      time.Time   `json:"completed_at,omitzero"`
+	ReviewsPublicAt  time.Time   `json:"reviews_public_at,omitzero"`
+	// Side is the viewer's side: "client" or "freelancer".
+	Side string `json:"side"`
+	// Progress is the order's stage for the progress bar.
+	Progress Progress `json:"progress"`
+
+	chargeRef string
+	pro       bool
+}
+
+// Progress is what the order page's progress bar shows.
+type Progress struct {
+	Stage    int       `json:"stage"` // 1 placed, 2 in progress, 3 delivered, 4 completed
+	Stages   int       `json:"stages"`
+	Percent  int       `json:"percent"`
+	Deadline time.Time `json:"deadline,omitzero"` // the due date, or the auto-completion while delivered
+	DaysLeft int       `json:"days_left"`
+}
+
+// at fills the fields that depend on the time of reading.
+func (o *Order) at(now time.Time) {
+	if (o.Status == Active || o.Status == Delivered) && !o.DueAt.IsZero() && now.After(o.DueAt) && (o.Status == Active || o.DeliveredAt.After(o.DueAt)) {
+		o.Late = true
+		o.VeryLate = o.Status == Active && now.After(o.DueAt.Add(VeryLateAfter))
+	}
+	p := Progress{Stages: 4}
+	switch o.Status {
+	case PendingApproval, Rejected:
+		p.Stage = 1
+	case Active:
+		p.Stage, p.Deadline = 2, o.DueAt
+	case Delivered:
+		p.Stage, p.Deadline = 3, o.AutoCompleteAt
+	case Completed:
+		p.Stage = 4
+	case Cancelled:
+		p.Stage = 1
+		if !o.StartedAt.IsZero() {
+			p.Stage = 2
+		}
+	}
+	p.Percent = (p.Stage - 1) * 100 / (p.Stages - 1)
+	if !p.Deadline.IsZero() {
+		p.DaysLeft = max(0, int((p.Deadline.Sub(now)+24*time.Hour-time.Second)/(24*time.Hour)))
+	}
+	o.Progress = p
+}
+
+const orderSelect = `SELECT o.id, o.account_id, o.buyer_id, u.name, o.freelancer_id, f.display_name, f.pro, o.service_id, o.title, o.package_name,
+	o.quantity, o.unit_price, o.subtotal, o.fees, o.total, o.currency, o.status, o.delivery_days, o.revisions_allowed, o.revisions_used,
+	o.requirements, COALESCE(o.project_id, ''), o.paid_with, o.charge_ref, o.invoice_id, o.reason, o.created_at, o.started_at, o.due_at,
+	o.delivered_at, o.auto_complete_at, o.review_extension, o.completed_at, o.reviews_public_at
+	FROM orders o JOIN users u ON u.id = o.buyer_id JOIN freelancers f ON f.id = o.freelancer_id `
+
+func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
+	var o Order
+	var created int64
+	var started, due, delivered, auto, completed, public db.NullInt
+	err := row.Scan(&o.ID, &o.AccountID, &o.BuyerID, &o.BuyerName, &o.FreelancerID, &o.FreelancerName, &o.pro, &o.ServiceID, &o.Title,
+		&o.Package, &o.Quantity, &o.UnitPrice.Amount, &o.Subtotal.Amount, &o.Fees.Amount, &o.Total.Amount, &o.Total.Currency, &o.Status,
+		&o.DeliveryDays, &o.RevisionsAllowed, &o.RevisionsUsed, &o.Requirements, &o.ProjectID, &o.PaidWith, &o.chargeRef, &o.InvoiceID,
+		&o.Reason, &created, &started, &due, &delivered, &auto, &o.ReviewExtension, &completed, &public)
+	if err != nil {
+		return Order{}, db.NoRows(err)
+	}
+	c := o.Total.Currency
+	o.UnitPrice.Currency, o.Subtotal.Currency, o.Fees.Currency = c, c, c
+	o.CreatedAt = db.Time(created)
+	o.StartedAt, o.DueAt, o.DeliveredAt = db.NullTime(started), db.NullTime(due), db.NullTime(delivered)
+	o.AutoCompleteAt, o.CompletedAt, o.ReviewsPublicAt = db.NullTime(auto), db.NullTime(completed), db.NullTime(public)
+	return o, nil
+}
+
+var errNotFound = errs.NotFound("order_not_found")
+
+func load(ctx context.Context, q db.Queryer, id string) (Order, error) {
+	o, err := scanOrder(q.QueryRow(ctx, orderSelect+`WHERE o.id = ?`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return Order{}, errNotFound
+	}
+	return o, err
+}
+
+// Sides of an order.
+const (
+	ClientSide     = "client"
+	FreelancerSide = "freelancer"
+)
+
+// side tells which side of an order the actor is on: the freelancer's
+// owner and agency team; on the client side the buyer, the admin and the
+// billing managers. To anyone else the order does not exist.
+func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string, accounts.Role, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, o.FreelancerID, actor.ID, actor.ID).Scan(&n); err != nil {
+		return "", "", err
+	}
+	if n > 0 {
+		return FreelancerSide, "", nil
+	}
+	var role accounts.Role
+	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, actor.ID).Scan(&role)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return "", "", errNotFound
+	} else if err != nil {
+		return "", "", err
+	}
+	if o.BuyerID == actor.ID || role == accounts.Admin || role == accounts.BillingManager {
+		return ClientSide, role, nil
+	}
+	return "", "", errNotFound
+}
+
+// view loads an order for an actor and says on which side they are.
+func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id string) (Order, accounts.Role, error) {
+	o, err := load(ctx, q, id)
+	if err != nil {
+		return Order{}, "", err
+	}
+	sd, role, err := side(ctx, q, actor, o)
+	if err != nil {
+		return Order{}, "", err
+	}
+	o.Side = sd
+	o.at(s.DB.Clock.Now())
+	return o, role, nil
+}
+
+// Get returns an order to one of its sides.
+func (s *Service) Get(ctx context.Context, actor users.User, id string) (Order, error) {
+	o, _, err := s.view(ctx, s.DB, actor, id)
+	return o, err
+}
+
+// event appends to an order's timeline.
+func event(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) (string, error) {
+	id := db.NewID("oev")
+	var actor any
+	if actorID != "" {
+		actor = actorID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO order_events (id, order_id, actor_id, kind, body, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, orderID, actor, kind, body, db.Micros(tx.Now))
+	return id, err
+}
+
+// transition moves an order from one of the from statuses to to, with the
+// extra assignments in set; a concurrent change makes it a 409.
+func transition(ctx context.Context, tx *db.Tx, id string, from []string, to, set string, args ...any) error {
+	q := `UPDATE orders SET status = ?` + set + ` WHERE id = ? AND status IN (`
+	all := append([]any{to}, args...)
+	all = append(all, id)
+	for i, f := range from {
+		if i > 0 {
+			q += ", "
+		}
+		q += "?"
+		all = append(all, f)
+	}
+	res, err := tx.Exec(ctx, q+`)`, all...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("order_state_changed")
+	}
+	return nil
+}

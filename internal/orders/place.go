@@ -1,0 +1,323 @@
+package orders
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/notify"
+	"atelier/internal/users"
+)
+
+// NewOrder is what a buyer asks for.
+type NewOrder struct {
+	AccountID    string `json:"account_id"`
+	ServiceID    string `json:"service_id"`
+	Package      string `json:"package"`
+	Quantity     int    `json:"quantity"`
+	Requirements string `json:"requirements"`
+	ProjectID    string `json:"project_id"`
+}
+
+// monthStart is the first instant of now's calendar month (UTC).
+func monthStart(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// needsApproval applies the account's policies to an order of total placed
+// by actor: the admin's orders never wait; above the approval threshold an
+// order waits; an order past the member's monthly limit waits when the
+// approval policy is on and is refused otherwise.
+func needsApproval(ctx context.Context, q db.Queryer, accountID string, actor users.User, role accounts.Role, total money.Money, now time.Time) (bool, error) {
+	if role == accounts.Admin {
+		return false, nil
+	}
+	p, err := accounts.LoadPolicies(ctx, q, accountID)
+	if err != nil {
+		return false, err
+	}
+	approvalOn := p.OrderApprovalThreshold != nil
+	if approvalOn && total.Amount > p.OrderApprovalThreshold.Amount {
+		return true, nil
+	}
+	limit := p.MemberMonthlyLimit
+	if own, ok := p.MemberLimits[actor.ID]; ok {
+		limit = &own
+	}
+	if limit == nil {
+		return false, nil
+	}
+	var spent int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(total), 0) FROM orders WHERE account_id = ? AND buyer_id = ?
+		AND status IN ('pending_approval', 'active', 'delivered', 'completed') AND created_at >= ?`,
+		accountID, actor.ID, db.Micros(monthStart(now))).Scan(&spent); err != nil {
+		return false, err
+	}
+	if spent+total.Amount <= limit.Amount {
+		return false, nil
+	}
+	if approvalOn {
+		return true, nil
+	}
+	left := money.New(max(0, limit.Amount-spent), limit.Currency)
+	return false, errs.Invalid("quantity", "monthly_limit_exceeded").With("left", left.String()).With("limit", limit.String())
+}
+
+// Place orders a package of a service. Above the approval threshold (or
+// past the buyer's monthly limit when approval is on) the order waits for
+// the admin with nothing charged; otherwise it is paid at once — from the
+// account's credits and balance when they cover it, else from the default
+// card — into escrow, invoiced, and started. key is the request's
+// Idempotency-Key, which also keys the card charge.
+func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key string) (Order, error) {
+	role, err := accounts.Authorize(ctx, s.DB, actor, in.AccountID, accounts.Buy)
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
+			return Order{}, errs.Invalid("account_id", "account_not_found")
+		}
+		return Order{}, err
+	}
+	if in.Requirements = strings.TrimSpace(in.Requirements); utf8.RuneCountInString(in.Requirements) > 10000 {
+		return Order{}, errs.Invalid("requirements", "too_long").With("max", 10000)
+	}
+	l, err := s.Catalog.Listing(ctx, in.ServiceID)
+	if err != nil {
+		return Order{}, errs.Invalid("service_id", "service_not_found")
+	}
+	if l.Status != "active" {
+		return Order{}, errs.Conflict("service_paused")
+	}
+	if in.Quantity == 0 {
+		in.Quantity = 1
+	}
+	pkg, _, err := l.Choose(in.Package, in.Quantity)
+	if err != nil {
+		return Order{}, err
+	}
+	if f, ok, err := s.Catalog.FreelancerOf(ctx, actor.ID); err != nil {
+		return Order{}, err
+	} else if ok && f.ID == l.FreelancerID {
+		return Order{}, errs.Conflict("own_service")
+	}
+	acc, err := s.accountCurrency(ctx, in.AccountID)
+	if err != nil {
+		return Order{}, err
+	}
+	if pkg.Price.Currency != acc {
+		return Order{}, errs.Invalid("service_id", "currency_mismatch").With("currency", acc)
+	}
+	q := s.Billing.Quote(pkg.Total(in.Quantity))
+	fees := money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, acc)
+	wait, err := needsApproval(ctx, s.DB, in.AccountID, actor, role, q.Total, s.DB.Clock.Now())
+	if err != nil {
+		return Order{}, err
+	}
+	o := Order{ID: db.NewID("ord"), AccountID: in.AccountID, BuyerID: actor.ID, FreelancerID: l.FreelancerID, ServiceID: l.ID,
+		Title: l.Title, Package: pkg.Name, Quantity: in.Quantity, UnitPrice: pkg.Price, Subtotal: q.Subtotal, Fees: fees, Total: q.Total,
+		DeliveryDays: pkg.DeliveryDays, RevisionsAllowed: pkg.Revisions, Requirements: in.Requirements, ProjectID: in.ProjectID}
+	insert := func(ctx context.Context, tx *db.Tx, status string) error {
+		var project any
+		if o.ProjectID != "" {
+			project = o.ProjectID
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, service_id, title, package_name, quantity,
+			unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.ServiceID, o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
+			o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, acc, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, project, status,
+			db.Micros(tx.Now))
+		if err != nil {
+			return err
+		}
+		_, err = event(ctx, tx, o.ID, actor.ID, "placed", "")
+		return err
+	}
+	if wait {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := insert(ctx, tx, PendingApproval); err != nil {
+				return err
+			}
+			if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.approval_requested", o.ID,
+				map[string]any{"title": o.Title, "total": o.Total}); err != nil {
+				return err
+			}
+			var admin string
+			if err := tx.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = 'admin'`, o.AccountID).Scan(&admin); err != nil {
+				return err
+			}
+			return notify.User(ctx, tx, admin, "order_approval_requested",
+				map[string]any{"buyer": actor.Name, "title": o.Title, "total": o.Total.String()}, "/orders/"+o.ID)
+		})
+		if err != nil {
+			return Order{}, err
+		}
+		return s.Get(ctx, actor, o.ID)
+	}
+	if key == "" {
+		key = o.ID
+	}
+	err = s.pay(ctx, o, "order:"+o.ID+":"+key, func(ctx context.Context, tx *db.Tx) error { return insert(ctx, tx, Active) })
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Get(ctx, actor, o.ID)
+}
+
+func (s *Service) accountCurrency(ctx context.Context, accountID string) (string, error) {
+	var c string
+	err := s.DB.QueryRow(ctx, `SELECT currency FROM accounts WHERE id = ?`, accountID).Scan(&c)
+	return c, db.NoRows(err)
+}
+
+// pay charges an order and starts it. claim runs first in the transaction:
+// it creates the order row (placing) or moves it out of pending_approval
+// (approving), so two approvals cannot both start it. Paid from credits and
+// balance when they cover the total, else by card: the card is charged
+// before the transaction (its key makes a retry charge once) and refunded
+// if the transaction fails for any reason but a concurrent start of the
+// same order with the same charge.
+func (s *Service) pay(ctx context.Context, o Order, chargeKey string, claim func(ctx context.Context, tx *db.Tx) error) error {
+	c := o.Total.Currency
+	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, c)
+	if err != nil {
+		return err
+	}
+	paidWith, charge := "balance", ""
+	if enough < o.Total.Amount {
+		ref, label, ok, err := billing.CardFor(ctx, s.DB, o.AccountID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.Conflict("payment_method_required")
+		}
+		if charge, err = s.Billing.Provider.Charge(ctx, ref, o.Total, chargeKey, "Atelier order "+o.ID); err != nil {
+			return err
+		}
+		paidWith = label
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := claim(ctx, tx); err != nil {
+			return err
+		}
+		if charge == "" {
+			if err := billing.PayIntoEscrowFromBalance(ctx, tx, o.AccountID, o.ID, o.Total); err != nil {
+				return err
+			}
+		} else if err := billing.PayIntoEscrowFromCard(ctx, tx, o.ID, o.Total); err != nil {
+			return err
+		}
+		inv, err := s.Billing.RecordOrderPayment(ctx, tx, billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID,
+			Description: o.Title + " — " + o.Package, Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees, PaidWith: paidWith})
+		if err != nil {
+			return err
+		}
+		due := tx.Now.Add(time.Duration(o.DeliveryDays) * 24 * time.Hour)
+		if _, err := tx.Exec(ctx, `UPDATE orders SET paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ? WHERE id = ?`,
+			paidWith, charge, inv.ID, db.Micros(tx.Now), db.Micros(due), o.ID); err != nil {
+			return err
+		}
+		if _, err := event(ctx, tx, o.ID, "", "started", ""); err != nil {
+			return err
+		}
+		return s.notifyFreelancer(ctx, tx, o, "order_started", map[string]any{"title": o.Title, "quantity": o.Quantity})
+	})
+	if err != nil && charge != "" {
+		if cur, lerr := load(context.WithoutCancel(ctx), s.DB, o.ID); lerr == nil && cur.chargeRef == charge {
+			return errs.Conflict("order_state_changed") // started by a concurrent request with this very charge
+		}
+		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, o.Total, "refund:"+chargeKey); rerr != nil {
+			s.Billing.Log.Error("an order failed after its card was charged, and the refund failed: refund by hand", "order", o.ID, "charge", charge, "err", rerr)
+		}
+	}
+	return err
+}
+
+func (s *Service) notifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
+	var owner string
+	if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, o.FreelancerID).Scan(&owner); err != nil {
+		return err
+	}
+	return notify.User(ctx, tx, owner, kind, params, "/orders/"+o.ID)
+}
+
+func (s *Service) notifyBuyer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
+	return notify.User(ctx, tx, o.BuyerID, kind, params, "/orders/"+o.ID)
+}
+
+// Approve starts an order that waited for the admin: it is charged now.
+func (s *Service) Approve(ctx context.Context, actor users.User, id, key string) (Order, error) {
+	o, err := load(ctx, s.DB, id)
+	if err != nil {
+		return Order{}, err
+	}
+	if _, err := accounts.Authorize(ctx, s.DB, actor, o.AccountID, accounts.ApproveOrders); err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
+			return Order{}, errNotFound
+		}
+		return Order{}, err
+	}
+	if o.Status != PendingApproval {
+		return Order{}, errs.Conflict("order_not_pending_approval")
+	}
+	err = s.pay(ctx, o, "order:"+o.ID, func(ctx context.Context, tx *db.Tx) error {
+		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?`, actor.ID); err != nil {
+			return err
+		}
+		if _, err := event(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
+			return err
+		}
+		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.approved", o.ID, map[string]any{"title": o.Title, "total": o.Total}); err != nil {
+			return err
+		}
+		return s.notifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// Reject ends an order that waited for the admin, with the admin's reason.
+func (s *Service) Reject(ctx context.Context, actor users.User, id, reason string) (Order, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Order{}, errs.Invalid("reason", "required")
+	}
+	if utf8.RuneCountInString(reason) > 1000 {
+		return Order{}, errs.Invalid("reason", "reason_too_long")
+	}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		o, err := load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := accounts.Authorize(ctx, tx, actor, o.AccountID, accounts.ApproveOrders); err != nil {
+			if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
+				return errNotFound
+			}
+			return err
+		}
+		if err := transition(ctx, tx, id, []string{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
+			actor.ID, reason, db.Micros(tx.Now)); err != nil {
+			return errs.Conflict("order_not_pending_approval")
+		}
+		if _, err := event(ctx, tx, id, actor.ID, "rejected", reason); err != nil {
+			return err
+		}
+		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.rejected", id, map[string]any{"title": o.Title, "reason": reason}); err != nil {
+			return err
+		}
+		return s.notifyBuyer(ctx, tx, o, "order_rejected", map[string]any{"title": o.Title, "reason": reason})
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Get(ctx, actor, id)
+}

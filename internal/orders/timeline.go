@@ -1,0 +1,347 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/catalog"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Event is one line of an order's timeline: a state change, a message, a
+// delivery with its files, a review.
+type Event struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	ActorID   string    `json:"actor_id"` // "" for Atelier
+	ActorName string    `json:"actor_name"`
+	Body      string    `json:"body"`
+	Files     []File    `json:"files"`
+	At        time.Time `json:"at"`
+}
+
+// Message writes to the other side on the order page (either side, with
+// optional files).
+func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []File) (Event, error) {
+	body, err := text("body", body, true)
+	if err != nil {
+		return Event{}, err
+	}
+	if err := checkFiles(files); err != nil {
+		return Event{}, err
+	}
+	var evID string
+	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
+		if o.Status == Rejected {
+			return errs.Conflict("order_closed")
+		}
+		if evID, err = event(ctx, tx, id, actor.ID, "message", body); err != nil {
+			return err
+		}
+		if err := saveFiles(ctx, tx, id, evID, files); err != nil {
+			return err
+		}
+		if o.Side == ClientSide {
+			return s.notifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+		}
+		return s.notifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	return Event{ID: evID, Kind: "message", ActorID: actor.ID, ActorName: actor.Name, Body: body, Files: []File{}, At: s.DB.Clock.Now()}, nil
+}
+
+// Timeline lists an order's events, oldest first; kind "message" keeps
+// only messages.
+func (s *Service) Timeline(ctx context.Context, actor users.User, id, kind string) ([]Event, error) {
+	if _, _, err := s.view(ctx, s.DB, actor, id); err != nil {
+		return nil, err
+	}
+	q := `SELECT e.id, e.kind, COALESCE(e.actor_id, ''), COALESCE(u.name, ''), e.body, e.at FROM order_events e
+		LEFT JOIN users u ON u.id = e.actor_id WHERE e.order_id = ?`
+	args := []any{id}
+	if kind != "" {
+		q += ` AND e.kind = ?`
+		args = append(args, kind)
+	}
+	rows, err := s.DB.Query(ctx, q+` ORDER BY e.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	list := []Event{}
+	index := map[string]int{}
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.ActorID, &e.ActorName, &e.Body, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.At, e.Files = db.Time(at), []File{}
+		index[e.ID] = len(list)
+		list = append(list, e)
+	}
+	rows.Close()
+	files, err := s.DB.Query(ctx, `SELECT id, event_id, name, content_type, size FROM order_files WHERE order_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer files.Close()
+	for files.Next() {
+		var f File
+		var ev string
+		if err := files.Scan(&f.ID, &ev, &f.Name, &f.ContentType, &f.Size); err != nil {
+			return nil, err
+		}
+		if i, ok := index[ev]; ok {
+			list[i].Files = append(list[i].Files, f)
+		}
+	}
+	return list, files.Err()
+}
+
+// File returns an attachment with its bytes, to either side of its order.
+func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (File, error) {
+	if _, _, err := s.view(ctx, s.DB, actor, orderID); err != nil {
+		return File{}, err
+	}
+	var f File
+	err := s.DB.QueryRow(ctx, `SELECT id, name, content_type, size, data FROM order_files WHERE id = ? AND order_id = ?`, fileID, orderID).
+		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.Data)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return File{}, errs.NotFound("file_not_found")
+	}
+	return f, err
+}
+
+// Filter narrows a list of orders.
+type Filter struct {
+	Status string // one status, "open" (pending, active, delivered), or "" for all
+}
+
+func (f Filter) where() (string, []any, error) {
+	switch f.Status {
+	case "":
+		return "", nil, nil
+	case "open":
+		return ` AND o.status IN ('pending_approval', 'active', 'delivered')`, nil, nil
+	case PendingApproval, Active, Delivered, Completed, Cancelled, Rejected:
+		return ` AND o.status = ?`, []any{f.Status}, nil
+	}
+	return "", nil, errs.Invalid("status", "status_invalid")
+}
+
+func (s *Service) list(ctx context.Context, cond string, args []any, f Filter, r page.Request, sd string) (page.Page[Order], error) {
+	extra, fargs, err := f.where()
+	if err != nil {
+		return page.Page[Order]{}, err
+	}
+	r = r.Norm()
+	after := r.After
+	if after == "" {
+		after = "~"
+	}
+	args = append(append(args, fargs...), after, r.Limit+1)
+	rows, err := s.DB.Query(ctx, orderSelect+`WHERE `+cond+extra+` AND o.id < ? ORDER BY o.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return page.Page[Order]{}, err
+	}
+	defer rows.Close()
+	var list []Order
+	now := s.DB.Clock.Now()
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return page.Page[Order]{}, err
+		}
+		o.Side = sd
+		o.at(now)
+		list = append(list, o)
+	}
+	return page.Cut(list, r, func(o Order) string { return o.ID }), rows.Err()
+}
+
+// AccountOrders lists an account's orders, newest first: all of them for
+// the admin and billing managers, their own for members.
+func (s *Service) AccountOrders(ctx context.Context, actor users.User, accountID string, f Filter, r page.Request) (page.Page[Order], error) {
+	role, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount)
+	if err != nil {
+		return page.Page[Order]{}, err
+	}
+	cond, args := `o.account_id = ?`, []any{accountID}
+	if role == accounts.Member {
+		cond, args = cond+` AND o.buyer_id = ?`, append(args, actor.ID)
+	}
+	return s.list(ctx, cond, args, f, r, ClientSide)
+}
+
+// PendingApprovals is the admin's approval queue.
+func (s *Service) PendingApprovals(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Order], error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
+		return page.Page[Order]{}, err
+	}
+	return s.list(ctx, `o.account_id = ?`, []any{accountID}, Filter{Status: PendingApproval}, r, ClientSide)
+}
+
+// FreelancerOrders lists a freelancer's orders for its owner and team.
+// Orders waiting for the client's approval are not shown to the freelancer.
+func (s *Service) FreelancerOrders(ctx context.Context, actor users.User, freelancerID string, f Filter, r page.Request) (page.Page[Order], error) {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers fr WHERE fr.id = ? AND (fr.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = fr.id AND m.user_id = ?))`, freelancerID, actor.ID, actor.ID).Scan(&n); err != nil {
+		return page.Page[Order]{}, err
+	}
+	if n == 0 {
+		return page.Page[Order]{}, errs.NotFound("freelancer_not_found")
+	}
+	return s.list(ctx, `o.freelancer_id = ? AND o.status NOT IN ('pending_approval', 'rejected')`, []any{freelancerID}, f, r, FreelancerSide)
+}
+
+// Review is one side's review of a completed order.
+type Review struct {
+	Side      string    `json:"side"`
+	AuthorID  string    `json:"author_id"`
+	Rating    int       `json:"rating"`
+	Body      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Reviews returns an order's reviews that the actor may read: their own
+// side's always, the other side's once reviews are public.
+func (s *Service) Reviews(ctx context.Context, actor users.User, id string) ([]Review, error) {
+	o, _, err := s.view(ctx, s.DB, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT side, author_id, rating, body, created_at FROM order_reviews WHERE order_id = ? ORDER BY side`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Review{}
+	for rows.Next() {
+		var r Review
+		var at int64
+		if err := rows.Scan(&r.Side, &r.AuthorID, &r.Rating, &r.Body, &at); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = db.Time(at)
+		if r.Side == o.Side || !o.ReviewsPublicAt.IsZero() {
+			list = append(list, r)
+		}
+	}
+	return list, rows.Err()
+}
+
+// WriteReview rates the other side of a completed order, once per side,
+// within 30 days. Reviews stay hidden until both sides have written or 10
+// days have passed, so neither answers the other; then the client's review
+// joins the service's and the freelancer's public rating.
+func (s *Service) WriteReview(ctx context.Context, actor users.User, id string, rating int, body string) (Review, error) {
+	if rating < 1 || rating > 5 {
+		return Review{}, errs.Invalid("rating", "rating_invalid")
+	}
+	body, err := text("text", body, false)
+	if err != nil {
+		return Review{}, err
+	}
+	var r Review
+	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
+		if o.Status != Completed {
+			return errs.Conflict("order_not_completed")
+		}
+		if tx.Now.After(o.CompletedAt.Add(ReviewWindow)) {
+			return errs.Conflict("review_window_closed")
+		}
+		r = Review{Side: o.Side, AuthorID: actor.ID, Rating: rating, Body: body, CreatedAt: tx.Now}
+		_, err := tx.Exec(ctx, `INSERT INTO order_reviews (order_id, side, author_id, rating, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, o.Side, actor.ID, rating, body, db.Micros(tx.Now))
+		if db.IsUniqueViolation(err) {
+			return errs.Conflict("already_reviewed")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := event(ctx, tx, id, actor.ID, "review", ""); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM order_reviews WHERE order_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 2 {
+			return s.publishReviews(ctx, tx, o)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// publishReviews makes an order's reviews public, once; the client's
+// review counts in the service's and the freelancer's rating.
+func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error {
+	res, err := tx.Exec(ctx, `UPDATE orders SET reviews_public_at = ? WHERE id = ? AND reviews_public_at IS NULL`, db.Micros(tx.Now), o.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	var rating int
+	var body string
+	err = tx.QueryRow(ctx, `SELECT rating, body FROM order_reviews WHERE order_id = ? AND side = 'client'`, o.ID).Scan(&rating, &body)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var author string
+	if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, o.AccountID).Scan(&author); err != nil {
+		return err
+	}
+	reviewID, err := catalog.PublishReview(ctx, tx, o.ServiceID, author, rating, body)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE reviews SET order_id = ? WHERE id = ?`, o.ID, reviewID)
+	return err
+}
+
+// PublishDueReviews is the timer that shows reviews 10 days after
+// completion when only one side wrote (or none: then nothing shows).
+func (s *Service) PublishDueReviews(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'completed' AND reviews_public_at IS NULL AND completed_at <= ? LIMIT 200`,
+		db.Micros(now.Add(-ReviewsHiddenFor)))
+	if err != nil {
+		return 0, err
+	}
+	var due []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, id)
+	}
+	rows.Close()
+	for _, id := range due {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			o, err := load(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			return s.publishReviews(ctx, tx, o)
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
