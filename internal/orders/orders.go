@@ -180,7 +180,8 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, o.FreelancerID, actor.ID, actor.ID).Scan(&n); err != nil {
 		return "", "", err
 	}
-	if n > 0 {
+	// The freelancer learns of an order once it is approved.
+	if n > 0 && o.Status != PendingApproval && o.Status != Rejected {
 		return FreelancerSide, "", nil
 	}
 	var role accounts.Role

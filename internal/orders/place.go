@@ -126,12 +126,16 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 		if o.ProjectID != "" {
 			project = o.ProjectID
 		}
+		var started any // an active order starts now; pay sets its due date
+		if status == Active {
+			started = db.Micros(tx.Now)
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, service_id, title, package_name, quantity,
-			unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.ServiceID, o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
 			o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, acc, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, project, status,
-			db.Micros(tx.Now))
+			db.Micros(tx.Now), started)
 		if err != nil {
 			return err
 		}
@@ -267,7 +271,7 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 		return Order{}, errs.Conflict("order_not_pending_approval")
 	}
 	err = s.pay(ctx, o, "order:"+o.ID, func(ctx context.Context, tx *db.Tx) error {
-		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?`, actor.ID); err != nil {
+		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
 			return err
 		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
