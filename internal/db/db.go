@@ -105,15 +105,22 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
 	sdb.SetConnMaxIdleTime(0)
-	if err := sdb.PingContext(ctx); err != nil {
+	// Setting WAL mode on a new file, and the statistics refresh below,
+	// need a lock that the busy timeout does not wait for: when two
+	// processes open a new database at once, one may be told "busy" at
+	// once. It is retried for up to ten seconds.
+	err = retryBusy(ctx, func() error {
+		if err := sdb.PingContext(ctx); err != nil {
+			return err
+		}
+		// Refresh the planner's statistics where they are missing or stale:
+		// the catalog's indexes are only chosen well with them.
+		_, err := sdb.ExecContext(ctx, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002")
+		return err
+	})
+	if err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	// Refresh the planner's statistics where they are missing or stale: the
-	// catalog's indexes are only chosen well with them.
-	if _, err := sdb.ExecContext(ctx, "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002"); err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("optimize sqlite %s: %w", path, err)
 	}
 	return &DB{sql: sdb, Engine: SQLite, Clock: clk, Where: path}, nil
 }

@@ -71,6 +71,16 @@ func (db *DB) migrations() ([]migration, error) {
 // for each other; on SQLite the immediate transaction does the same.
 // It returns the names of the migrations it applied.
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	var applied []string
+	err := retryBusy(ctx, func() error {
+		var err error
+		applied, err = db.migrate(ctx)
+		return err
+	})
+	return applied, err
+}
+
+func (db *DB) migrate(ctx context.Context) ([]string, error) {
 	list, err := db.migrations()
 	if err != nil {
 		return nil, err
