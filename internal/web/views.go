@@ -239,6 +239,15 @@ func percent(lang, n string) string {
 	return n + "%"
 }
 
+// PaidWith writes how an invoice was paid; a card as the billing pages
+// name it ("Visa •••• 4242").
+func (v *view) PaidWith(s string) string {
+	if strings.Contains(s, "••••") {
+		return cardText(s)
+	}
+	return s
+}
+
 // InvoiceKind names what an invoice charged: a deposit, an order…
 func (v *view) InvoiceKind(k string) string { return i18n.T(v.Lang, "invoice.kind."+k) }
 
