@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"atelier/internal/accounts"
@@ -108,6 +109,18 @@ func auditDetails(lang string, e accounts.AuditEntry, name func(string) string) 
 			return i18n.T(lang, "invitation.status."+s)
 		case "user_id", "invited_by", "from", "to":
 			return name(s)
+		case "level":
+			return i18n.T(lang, "rewards.level."+s)
+		case "card":
+			return cardText(s)
+		case "amount", "reward":
+			var m money.Money
+			if b, err := json.Marshal(v); err == nil && json.Unmarshal(b, &m) == nil && m.Currency != "" {
+				if m.Amount == 0 {
+					return "" // no reward: nothing to say
+				}
+				return m.Format(lang)
+			}
 		}
 		return s
 	}
@@ -119,8 +132,11 @@ func auditDetails(lang string, e accounts.AuditEntry, name func(string) string) 
 				out = append(out, detail{Label: i18n.T(lang, "audit.field.user_id"), Value: value("user_id", uid)})
 			}
 			field := "name"
-			if e.Action == "member.role_changed" {
+			switch e.Action {
+			case "member.role_changed":
 				field = "role"
+			case "rewards.level_changed":
+				field = "level"
 			}
 			return append(out, detail{Label: i18n.T(lang, "audit.field."+field), Before: value(field, b), After: value(field, a), Change: true})
 		}
@@ -135,11 +151,15 @@ func auditDetails(lang string, e accounts.AuditEntry, name func(string) string) 
 		if d[k] == nil || d[k] == "" {
 			continue
 		}
+		v := value(k, d[k])
+		if v == "" {
+			continue
+		}
 		label := i18n.T(lang, "audit.field."+k)
 		if !i18n.Has("audit.field." + k) {
 			label = k
 		}
-		out = append(out, detail{Label: label, Value: value(k, d[k])})
+		out = append(out, detail{Label: label, Value: v})
 	}
 	return out
 }
@@ -199,4 +219,14 @@ func policyChanges(lang string, d map[string]any, name func(string) string) []de
 		}
 	}
 	return out
+}
+
+// cardText writes a card as the billing pages do, from what the domain
+// recorded: "visa 4242" or "visa •••• 4242" become "Visa •••• 4242".
+func cardText(s string) string {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return s
+	}
+	return brandName(f[0]) + " •••• " + f[len(f)-1]
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
@@ -32,6 +33,9 @@ type sellData struct {
 	Application *catalog.ProApplication
 	Services    []catalog.Listing
 	Currencies  []string
+	Earnings    billing.Earnings
+	// Clearance periods of earnings, in days: Pro freelancers, others.
+	ClearancePro, ClearanceOther int
 }
 
 // sellPage is the seller's home: the form to open a seller profile, or
@@ -69,6 +73,11 @@ func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, 
 		s.fail(w, r, err, nil)
 		return
 	}
+	earnings, err := s.Billing.Earnings(ctx, u, fr.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	// The profile form shows the saved profile, unless it is the form that
 	// was just refused.
 	values := profileValues(fr)
@@ -80,7 +89,10 @@ func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, 
 		}
 		f.Values = values
 	}
-	d := sellData{Freelancer: fr, Services: services.Items, Currencies: sellerCurrencies}
+	// The withdraw form moves money: a fresh key each time it is shown.
+	f.Values.Set("idempotency_key", newFormKey())
+	d := sellData{Freelancer: fr, Services: services.Items, Currencies: sellerCurrencies, Earnings: earnings,
+		ClearancePro: int(s.Billing.Config.ClearancePro.Hours() / 24), ClearanceOther: int(s.Billing.Config.ClearanceOther.Hours() / 24)}
 	if ok {
 		d.Application = &app
 	}

@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"text/template/parse"
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
@@ -203,6 +205,67 @@ func (v *view) InvitationStatus(s string) string { return i18n.T(v.Lang, "invita
 
 // Level names a rewards level.
 func (v *view) Level(l string) string { return i18n.T(v.Lang, "rewards.level."+l) }
+
+// Card names a saved card: "Visa •••• 4242".
+func (v *view) Card(m billing.PaymentMethod) string { return cardLabel(m) }
+
+// Brand names a card brand as its owner writes it.
+func (v *view) Brand(b string) string { return brandName(b) }
+
+// Expiry is a card's expiry date as printed on it: "12/34".
+func (v *view) Expiry(m billing.PaymentMethod) string {
+	return fmt.Sprintf("%02d/%02d", m.ExpMonth, m.ExpYear%100)
+}
+
+// PercentBP formats a rate in basis points for the language: "5.5%" or
+// "5,5 %".
+func (v *view) PercentBP(bp int) string {
+	s := strconv.Itoa(bp / 100)
+	if frac := bp % 100; frac != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
+	}
+	return percent(v.Lang, s)
+}
+
+// Percent formats a percentage for the language: "3%" or "3 %".
+func (v *view) Percent(p float64) string {
+	return percent(v.Lang, strconv.FormatFloat(p, 'f', -1, 64))
+}
+
+func percent(lang, n string) string {
+	if strings.HasPrefix(lang, "fr") {
+		return strings.Replace(n, ".", ",", 1) + "\u00a0%"
+	}
+	return n + "%"
+}
+
+// PaidWith writes how an invoice was paid; a card as the billing pages
+// name it ("Visa •••• 4242").
+func (v *view) PaidWith(s string) string {
+	if strings.Contains(s, "••••") {
+		return cardText(s)
+	}
+	return s
+}
+
+// InvoiceKind names what an invoice charged: a deposit, an order…
+func (v *view) InvoiceKind(k string) string { return i18n.T(v.Lang, "invoice.kind."+k) }
+
+// brandName writes a card brand as its owner does; an unknown brand is
+// shown as the provider gave it.
+func brandName(b string) string {
+	switch strings.ToLower(b) {
+	case "visa":
+		return "Visa"
+	case "mastercard":
+		return "Mastercard"
+	case "amex":
+		return "American Express"
+	case "discover":
+		return "Discover"
+	}
+	return b
+}
 
 // Can reports whether the viewer's role in the current account allows a,
 // by the domain's own table; it only decides what to show, never what is

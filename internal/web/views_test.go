@@ -13,7 +13,8 @@ func TestViewsLoad(t *testing.T) {
 	}
 	for _, p := range []string{"landing", "signup", "signin", "dashboard", "accounts", "account_new", "account",
 		"members", "account_invitations", "invitations", "invitation", "policies", "audit", "error",
-		"services", "service", "freelancer", "sell_start", "sell", "service_form", "operator_pro"} {
+		"services", "service", "freelancer", "sell_start", "sell", "service_form", "operator_pro",
+		"billing", "invoices", "invoice", "rewards"} {
 		if v.pages[p] == nil {
 			t.Errorf("no page %q", p)
 		}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
@@ -42,6 +43,7 @@ type Server struct {
 	Users    *users.Service
 	Accounts *accounts.Service
 	Catalog  *catalog.Service
+	Billing  *billing.Service
 	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
 
@@ -95,6 +97,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/policies", s.auth(s.policiesPage))
 	mux.HandleFunc("POST /accounts/{account}/policies", s.auth(s.savePolicies))
 	mux.HandleFunc("GET /accounts/{account}/audit-log", s.auth(s.auditLogPage))
+	mux.HandleFunc("GET /accounts/{account}/billing", s.auth(s.billingPage))
+	mux.HandleFunc("POST /accounts/{account}/billing/deposits", s.auth(s.deposit))
+	mux.HandleFunc("POST /accounts/{account}/billing/cards", s.auth(s.addCard))
+	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/default", s.auth(s.setDefaultCard))
+	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/remove", s.auth(s.removeCard))
+	mux.HandleFunc("POST /accounts/{account}/billing/info", s.auth(s.saveBillingInfo))
+	mux.HandleFunc("GET /accounts/{account}/invoices", s.auth(s.invoicesPage))
+	mux.HandleFunc("GET /accounts/{account}/rewards", s.auth(s.rewardsPage))
+	mux.HandleFunc("GET /invoices/{invoice}", s.auth(s.invoicePage))
 
 	mux.HandleFunc("GET /invitations", s.auth(s.myInvitationsPage))
 	mux.HandleFunc("GET /invitations/{inv}", s.auth(s.invitationPage))
@@ -109,6 +120,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /sell/profile", s.auth(s.createProfile))
 	mux.HandleFunc("POST /sell/profile/edit", s.auth(s.updateProfile))
 	mux.HandleFunc("POST /sell/pro", s.auth(s.applyForPro))
+	mux.HandleFunc("POST /sell/withdraw", s.auth(s.withdraw))
 	mux.HandleFunc("POST /sell/team", s.auth(s.addTeamMember))
 	mux.HandleFunc("POST /sell/team/{user}/remove", s.auth(s.removeTeamMember))
 	mux.HandleFunc("GET /sell/services/new", s.auth(s.newServicePage))

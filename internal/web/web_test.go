@@ -14,6 +14,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/app"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
@@ -252,7 +253,7 @@ func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
 
 // untranslated finds a message key shown instead of its message (i18n.T
 // shows a missing key as itself) or a placeholder left unfilled.
-var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
+var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category|billing|invoices?|earnings)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
 
 // Every page renders, in English and in French, for the admin and for a
 // member, with every word translated.
@@ -341,6 +342,25 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Money: a card, a deposit large enough to earn credit (its invoice),
+	// and some spend toward Gold.
+	if _, err := a.Billing.AddCard(ctx, admin, acc.ID, "tok_visa"); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := a.Billing.Deposit(ctx, admin, acc.ID, money.New(1200000, "EUR"), "", "pages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Billing.SetBillingInfo(ctx, admin, acc.ID, billing.BillingInfo{Company: "Acme SARL", Address: "1 rue de Rivoli\n75001 Paris",
+		Country: "FR", VATID: "FR99123456789", Email: "compta@acme.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.InTx(ctx, func(tx *db.Tx) error {
+		return a.Billing.RecordSpend(ctx, tx, acc.ID, "ord_pages", money.New(150000, "EUR"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	accPages := "/accounts/" + acc.ID
 	catalogPages := []string{"/services", "/services?q=logo&category=graphics-design&sort=price_asc", "/services?q=nothing+matches",
 		"/services/" + svc.ID + "?package=2&quantity=3", "/services/" + paused.ID, "/freelancers/" + shop.ID}
 
@@ -352,9 +372,10 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		"alice@example.com": {"/sell", "/sell/services/new", "/sell/services/" + svc.ID + "/edit", "/services/" + svc.ID,
 			"/freelancers/" + shop.ID, "/", "/accounts", "/accounts/new", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members",
 			"/accounts/" + acc.ID + "/invitations", "/accounts/" + acc.ID + "/policies", "/accounts/" + acc.ID + "/audit-log",
-			"/invitations", "/invitations/" + pending.ID},
+			"/invitations", "/invitations/" + pending.ID, accPages + "/billing", accPages + "/invoices", "/invoices/" + dep.InvoiceID,
+			accPages + "/rewards"},
 		"bob@example.com": {"/sell", "/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
-			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID},
+			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID, accPages + "/billing", accPages + "/invoices", accPages + "/rewards"},
 		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
 		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
 	}

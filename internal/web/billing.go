@@ -1,0 +1,325 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"atelier/internal/billing"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// recentDeposits is how many deposits the billing page lists.
+const recentDeposits = 10
+
+// billingInfoFields are the inputs of the billing info form.
+var billingInfoFields = []string{"company", "address", "country", "vat_id", "email"}
+
+type billingData struct {
+	Balance  billing.AccountBalance
+	Methods  []billing.PaymentMethod
+	Deposits []depositRow
+	// Cards are the names of the account's saved cards by id, removed
+	// ones included when a deposit still names them.
+	Cards map[string]string
+	// DepositRewardFrom is the smallest deposit that earns credit.
+	DepositRewardFrom money.Money
+}
+
+type depositRow struct {
+	billing.Deposit
+	Card string // the card's label, "" when it has been removed since
+}
+
+func billingPath(accountID string) string { return "/accounts/" + accountID + "/billing" }
+
+func (s *Server) billingPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showBilling(w, r, u, nil, http.StatusOK)
+}
+
+// showBilling shows the billing page: the forms hold the saved billing
+// info and the default card, overlaid with what was just posted when a
+// post was refused; the deposit form always gets a fresh key.
+func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	// Payment methods first: to a member, the domain refuses the page.
+	methods, err := s.Billing.PaymentMethods(ctx, u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	info, err := s.Billing.BillingInfo(ctx, u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	bal, err := s.Billing.Balance(ctx, u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	deps, err := s.Billing.Deposits(ctx, u, a.ID, page.Request{Limit: recentDeposits})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := billingData{Balance: bal, Methods: methods, Cards: map[string]string{},
+		DepositRewardFrom: money.New(s.Billing.Config.DepositRewardFrom, a.Currency)}
+	for _, m := range methods {
+		d.Cards[m.ID] = cardLabel(m)
+	}
+	for _, dep := range deps.Items {
+		d.Deposits = append(d.Deposits, depositRow{Deposit: dep, Card: d.Cards[dep.PaymentMethodID]})
+	}
+
+	values := url.Values{
+		"company": {info.Company}, "address": {info.Address}, "country": {info.Country}, "vat_id": {info.VATID}, "email": {info.Email},
+	}
+	for _, m := range methods {
+		if m.Default {
+			values.Set("payment_method_id", m.ID)
+		}
+	}
+	if f == nil {
+		f = &form{Errors: map[string]string{}}
+	}
+	for k, v := range f.Values {
+		values[k] = v
+	}
+	values.Set("idempotency_key", newFormKey())
+	f.Values = values
+	s.render(w, r, status, "billing", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "billing.title"), Account: &a, Tab: "billing", Form: f, Data: d})
+}
+
+// cardLabel names a card the way the pages show it: "Visa •••• 4242".
+func cardLabel(m billing.PaymentMethod) string {
+	return brandName(m.Brand) + " •••• " + m.Last4
+}
+
+func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	redo := func(f *form, status int) {
+		alertUnless(f, "amount", "payment_method_id")
+		s.showBilling(w, r, u, f, status)
+	}
+	amount, err := requiredAmount("amount", r.PostFormValue("amount"), a.Currency)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	var dep billing.Deposit
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.once(r, u, key, func() error {
+		var err error
+		dep, err = s.Billing.Deposit(r.Context(), u, a.ID, amount, r.PostFormValue("payment_method_id"), key)
+		return err
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err, redo)
+	case repeat:
+		s.done(w, r, billingPath(a.ID), "flash.deposit_repeated")
+	case dep.Reward.Amount > 0:
+		lang := httpx.Lang(r)
+		s.done(w, r, billingPath(a.ID), "flash.deposit_made_reward", "amount", dep.Amount.Format(lang), "reward", dep.Reward.Format(lang))
+	default:
+		s.done(w, r, billingPath(a.ID), "flash.deposit_made", "amount", dep.Amount.Format(httpx.Lang(r)))
+	}
+}
+
+// requiredAmount reads an amount that must be typed; an empty one is
+// passed on as zero, for the domain to refuse.
+func requiredAmount(field, s, currency string) (money.Money, error) {
+	m, err := parseAmount(field, s, currency)
+	if err != nil || m == nil {
+		return money.New(0, currency), err
+	}
+	return *m, nil
+}
+
+func (s *Server) addCard(w http.ResponseWriter, r *http.Request, u users.User) {
+	account := r.PathValue("account")
+	m, err := s.Billing.AddCard(r.Context(), u, account, r.PostFormValue("token"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f, "token")
+			s.showBilling(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, billingPath(account), "flash.card_added", "card", cardLabel(m))
+}
+
+func (s *Server) setDefaultCard(w http.ResponseWriter, r *http.Request, u users.User) {
+	account := r.PathValue("account")
+	m, err := s.Billing.SetDefaultMethod(r.Context(), u, account, r.PathValue("pm"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showBilling(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, billingPath(account), "flash.card_default", "card", cardLabel(m))
+}
+
+func (s *Server) removeCard(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx, account, id := r.Context(), r.PathValue("account"), r.PathValue("pm")
+	label := ""
+	if list, err := s.Billing.PaymentMethods(ctx, u, account); err == nil {
+		for _, m := range list {
+			if m.ID == id {
+				label = cardLabel(m)
+			}
+		}
+	}
+	if err := s.Billing.RemovePaymentMethod(ctx, u, account, id); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showBilling(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, billingPath(account), "flash.card_removed", "card", label)
+}
+
+func (s *Server) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users.User) {
+	account := r.PathValue("account")
+	_, err := s.Billing.SetBillingInfo(r.Context(), u, account, billing.BillingInfo{
+		Company: r.PostFormValue("company"), Address: r.PostFormValue("address"), Country: r.PostFormValue("country"),
+		VATID: r.PostFormValue("vat_id"), Email: r.PostFormValue("email"),
+	})
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f, billingInfoFields...)
+			s.showBilling(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, billingPath(account), "flash.billing_info_saved")
+}
+
+type invoicesData struct {
+	Invoices   []billing.Invoice
+	NextCursor string
+}
+
+func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	list, err := s.Billing.Invoices(r.Context(), u, a.ID, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "invoices", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoices.title"), Account: &a, Tab: "billing",
+		Data: invoicesData{Invoices: list.Items, NextCursor: list.NextCursor}})
+}
+
+// invoicePage shows one invoice as a document, under its account's tabs.
+func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	a, err := s.Accounts.Get(r.Context(), u, inv.AccountID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoice.title", "number", inv.Number),
+		Account: &a, Tab: "billing", Data: inv})
+}
+
+type rewardsData struct {
+	Rewards  billing.Rewards
+	Levels   []rewardLevel
+	Deposits []rewardLevel // the deposit reward tiers: From and RateBP
+}
+
+// rewardLevel is one row of the program's table, from the domain's
+// configuration so the page never disagrees with what is credited.
+type rewardLevel struct {
+	Level   string
+	From    money.Money
+	RateBP  int
+	Current bool
+}
+
+func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	rw, err := s.Billing.Rewards(r.Context(), u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	c, cur := s.Billing.Config, a.Currency
+	d := rewardsData{Rewards: rw}
+	for _, l := range []struct {
+		name string
+		from int64
+	}{{"silver", 0}, {"gold", c.GoldFrom}, {"platinum", c.PlatinumFrom}} {
+		d.Levels = append(d.Levels, rewardLevel{Level: l.name, From: money.New(l.from, cur), RateBP: int(s.Billing.RateBP(l.name)), Current: l.name == rw.Level})
+	}
+	d.Deposits = []rewardLevel{
+		{From: money.New(c.DepositRewardFrom, cur), RateBP: int(c.DepositRewardBP)},
+		{From: money.New(c.DepositRewardHighFrom, cur), RateBP: int(c.DepositRewardHighBP)},
+	}
+	s.render(w, r, http.StatusOK, "rewards", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "rewards.title"), Account: &a, Tab: "rewards", Data: d})
+}
+
+// withdraw sends a freelancer's available earnings to their bank, once
+// per form.
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	redo := func(f *form, status int) {
+		// "Not enough money" has no field: it is about the amount.
+		if f.Alert != "" && len(f.Errors) == 0 {
+			f.Errors["amount"], f.Alert = f.Alert, ""
+		}
+		alertUnless(f, "amount")
+		s.showSell(w, r, u, fr, f, status)
+	}
+	e, err := s.Billing.Earnings(r.Context(), u, fr.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	amount, err := requiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	var wd billing.Withdrawal
+	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
+		var err error
+		wd, err = s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
+		return err
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err, redo)
+	case repeat:
+		s.done(w, r, "/sell", "flash.withdrawal_repeated")
+	default:
+		s.done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
+	}
+}
