@@ -406,3 +406,31 @@ func TestWithdrawWithoutEarningsIsRefusedInline(t *testing.T) {
 		t.Error("the amount typed was not kept")
 	}
 }
+
+func TestInvoiceDownloads(t *testing.T) {
+	ctx := context.Background()
+	a, srv := setup(t, db.SQLite)
+	admin, _, acc := team(t, a)
+	if _, err := a.Billing.AddCard(ctx, admin, acc.ID, "tok_visa"); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := a.Billing.Deposit(ctx, admin, acc.ID, money.New(5000, "USD"), "", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv)
+	b.signIn("alice@example.com", "correct horse")
+	status, body, _ := b.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil)
+	if status != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Fatalf("PDF: %d %.20q", status, body)
+	}
+	status, body, _ = b.do("GET", "/accounts/"+acc.ID+"/invoices.csv", nil)
+	if status != 200 || !strings.Contains(body, "ATL-000001") {
+		t.Fatalf("CSV: %d %s", status, body)
+	}
+	member := newBrowser(t, srv)
+	member.signIn("bob@example.com", "correct horse")
+	if status, _, _ := member.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil); status != http.StatusForbidden {
+		t.Fatalf("member PDF: %d", status)
+	}
+}

@@ -106,6 +106,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/invoices", s.auth(s.invoicesPage))
 	mux.HandleFunc("GET /accounts/{account}/rewards", s.auth(s.rewardsPage))
 	mux.HandleFunc("GET /invoices/{invoice}", s.auth(s.invoicePage))
+	mux.HandleFunc("GET /invoices/{invoice}/pdf", s.auth(s.invoicePDF))
+	mux.HandleFunc("GET /accounts/{account}/invoices.csv", s.auth(s.invoicesCSV))
 
 	mux.HandleFunc("GET /invitations", s.auth(s.myInvitationsPage))
 	mux.HandleFunc("GET /invitations/{inv}", s.auth(s.invitationPage))

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+
+	"atelier/internal/httpx"
+	"atelier/internal/invoicedoc"
+	"atelier/internal/users"
+)
+
+// invoicePDF downloads an invoice as PDF, in the reader's language.
+func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) {
+	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	pdf, err := invoicedoc.PDF(inv, httpx.Lang(r))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	download(w, "application/pdf", inv.Number+".pdf", pdf)
+}
+
+// invoicesCSV downloads every invoice of an account as CSV.
+func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) {
+	list, err := s.Billing.AllInvoices(r.Context(), u, r.PathValue("account"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	var b bytes.Buffer
+	if err := invoicedoc.CSV(&b, list, httpx.Lang(r)); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	download(w, "text/csv; charset=utf-8", "invoices.csv", b.Bytes())
+}
+
+func download(w http.ResponseWriter, contentType, name string, data []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(data)
+}
