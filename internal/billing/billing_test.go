@@ -131,6 +131,10 @@ func TestPaymentMethodsAndDeposits(t *testing.T) {
 		if err != nil || d.Reward.Amount != 0 {
 			t.Fatalf("deposit %+v %v", d, err)
 		}
+		// The same key deposits once, even from the domain directly.
+		if again, err := f.bill.Deposit(f.ctx, admin, acc.ID, usd(25000), "", "key-1"); err != nil || again.ID != d.ID {
+			t.Fatalf("repeated key: %+v %v", again, err)
+		}
 		big, err := f.bill.Deposit(f.ctx, bm, acc.ID, usd(1_000_000), visa.ID, "")
 		if err != nil || big.Reward.Amount != 50_000 {
 			t.Fatalf("10,000 USD deposit reward %+v %v", big.Reward, err)

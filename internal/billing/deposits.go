@@ -51,10 +51,18 @@ func (s *Service) Deposit(ctx context.Context, actor users.User, accountID strin
 	} else if pm, err = method(ctx, s.DB, accountID, pmID); err != nil {
 		return Deposit{}, err
 	}
+	if key != "" {
+		if prev, ok, err := s.depositByKey(ctx, accountID, key); err != nil || ok {
+			return prev, err
+		}
+	}
 	d := Deposit{ID: db.NewID("dep"), AccountID: accountID, Amount: amount, PaymentMethodID: pm.ID,
 		Reward: money.New(s.depositReward(amount.Amount), currency)}
+	var storedKey any
 	if key == "" {
 		key = d.ID
+	} else {
+		storedKey = key
 	}
 	charge, err := s.Provider.Charge(ctx, pm.ref, amount, "deposit:"+accountID+":"+key, "Atelier balance deposit")
 	if err != nil {
@@ -83,13 +91,23 @@ func (s *Service) Deposit(ctx context.Context, actor users.User, accountID strin
 			return err
 		}
 		d.InvoiceID, d.CreatedAt = inv.ID, tx.Now
-		if _, err := tx.Exec(ctx, `INSERT INTO deposits (id, account_id, amount, currency, payment_method_id, charge_ref, reward, invoice_id, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, accountID, amount.Amount, currency, pm.ID, charge, d.Reward.Amount, inv.ID, actor.ID, db.Micros(tx.Now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO deposits (id, account_id, amount, currency, payment_method_id, charge_ref, reward, invoice_id,
+			idempotency_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, accountID, amount.Amount, currency, pm.ID, charge, d.Reward.Amount, inv.ID, storedKey, actor.ID, db.Micros(tx.Now)); err != nil {
+			if db.IsUniqueViolation(err) {
+				return errDuplicateKey
+			}
 			return err
 		}
 		return accounts.Audit(ctx, tx, accountID, actor.ID, "deposit.made", d.ID,
 			map[string]any{"amount": amount, "reward": d.Reward, "invoice": inv.Number})
 	})
+	if err == errDuplicateKey {
+		// A concurrent request with the same key won; the provider charged
+		// once for both (same key), so there is nothing to refund.
+		prev, _, err := s.depositByKey(ctx, accountID, key)
+		return prev, err
+	}
 	if err != nil {
 		if rerr := s.Provider.Refund(context.WithoutCancel(ctx), charge, amount, "refund:"+d.ID); rerr != nil {
 			s.Log.Error("deposit failed after the charge, and the refund failed: refund by hand", "charge", charge, "err", err, "refund_err", rerr)
@@ -238,4 +256,20 @@ func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID
 		return Deposit{}, perr
 	}
 	return d, nil
+}
+
+var errDuplicateKey = errs.Conflict("request_in_progress")
+
+// depositByKey finds the deposit an idempotency key already made.
+func (s *Service) depositByKey(ctx context.Context, accountID, key string) (Deposit, bool, error) {
+	d := Deposit{AccountID: accountID}
+	var created int64
+	err := s.DB.QueryRow(ctx, `SELECT id, amount, currency, reward, payment_method_id, invoice_id, created_at FROM deposits
+		WHERE account_id = ? AND idempotency_key = ?`, accountID, key).
+		Scan(&d.ID, &d.Amount.Amount, &d.Amount.Currency, &d.Reward.Amount, &d.PaymentMethodID, &d.InvoiceID, &created)
+	if db.NoRows(err) == db.ErrNotFound {
+		return Deposit{}, false, nil
+	}
+	d.Reward.Currency, d.CreatedAt = d.Amount.Currency, db.Time(created)
+	return d, err == nil, err
 }

@@ -76,11 +76,13 @@ CREATE TABLE deposits (
     reward            BIGINT NOT NULL DEFAULT 0,
     refunded          BIGINT NOT NULL DEFAULT 0 CHECK (refunded >= 0), -- given back to the card so far
     invoice_id        TEXT NOT NULL,
+    idempotency_key   TEXT,               -- the caller's key: the same key deposits once
     created_by        TEXT NOT NULL REFERENCES users (id),
     created_at        BIGINT NOT NULL,
     CHECK (refunded <= amount)
 );
 CREATE INDEX deposits_account ON deposits (account_id, id);
+CREATE UNIQUE INDEX deposits_key ON deposits (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- Invoice numbers: one counter row per issuer, taken with an UPDATE in the
 -- transaction of the charge. A rolled-back charge gives its number back, so
