@@ -239,7 +239,7 @@ func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.Use
 		s.fail(w, r, err, nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoice.title", "number", inv.Number),
+	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoicepage.title", "number", inv.Number),
 		Account: &a, Tab: "billing", Data: inv})
 }
 
