@@ -500,7 +500,6 @@ func (c *countCache) forget() {
 // countKey is what a total depends on: the words and the filters, not the
 // sort or the page.
 func (q Search) countKey(tier string) string {
-	q.Sort, q.Limit, q.Offset = "", 0, 0
 	return fmt.Sprintf("%s|%q|%s|%d|%d|%s|%d|%t|%d", tier, strings.Join(terms(q.Q), " "), q.Category, q.MinPrice, q.MaxPrice,
 		q.Currency, q.MaxDeliveryDays, q.ProOnly, q.MinRating)
 }
