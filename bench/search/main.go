@@ -65,7 +65,14 @@ func main() {
 			run(strings.TrimSpace(engine), n, *pgURL, *clients, *duration)
 		}
 	}
+	fmt.Println("\nBy kind of query:")
+	for _, l := range perKind {
+		fmt.Println(l)
+	}
 }
+
+// perKind collects, per run, the latency of each kind of query.
+var perKind []string
 
 func run(engine string, n int, pgURL string, clients int, d time.Duration) {
 	ctx := context.Background()
@@ -124,45 +131,62 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
 	// Warm up: caches, prepared plans, connections.
 	drive(client, base, clients, 2*time.Second, 99)
-	lat, matches := drive(client, base, clients, d, 1)
+	lat, matches, byKind := drive(client, base, clients, d, 1)
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
 	ms := func(x time.Duration) string { return fmt.Sprintf("%.1f ms", float64(x.Microseconds())/1000) }
 	fmt.Printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %d |\n", engine, sum.Services, sum.Took.Round(100*time.Millisecond),
 		float64(len(lat))/d.Seconds(), ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(lat[len(lat)-1]), matches)
+	var parts []string
+	for k, l := range byKind {
+		slices.Sort(l)
+		if len(l) > 0 {
+			parts = append(parts, fmt.Sprintf("%s p50 %s p99 %s", kinds[k], ms(l[len(l)/2]), ms(l[min(len(l)-1, len(l)*99/100)])))
+		}
+	}
+	perKind = append(perKind, fmt.Sprintf("- %s %d: %s", engine, n, strings.Join(parts, "; ")))
 }
 
-// queries is the mix: single and double words, words with filters, and
-// browsing a category by price or rating.
-func query(r *rand.Rand) string {
+// kinds name the parts of the mix, for the per-kind table.
+var kinds = []string{"one word", "two words", "category browse", "words + category + rating", "pro + price + rating"}
+
+// query is the mix: single and double words, words with filters, and
+// browsing a category by price or rating. It returns the query and its kind.
+func query(r *rand.Rand) (string, int) {
 	words := []string{"logo", "brand", "video", "python", "seo", "translation", "podcast", "dashboard", "chatbot", "photos",
 		"startup", "restaurant", "wordpress", "animation", "data", "design", "marketing", "app", "website", "music"}
 	cats := []string{"graphics-design", "programming-tech", "digital-marketing", "video-animation", "writing-translation",
 		"music-audio", "business", "data", "ai-services", "photography"}
 	v := url.Values{}
+	kind := 0
 	switch k := r.IntN(10); {
 	case k < 4:
 		v.Set("q", words[r.IntN(len(words))])
 	case k < 6:
+		kind = 1
 		v.Set("q", words[r.IntN(len(words))]+" "+words[r.IntN(len(words))])
 	case k < 8:
+		kind = 2
 		v.Set("category", cats[r.IntN(len(cats))])
 		v.Set("sort", []string{"price_asc", "price_desc", "rating", "newest"}[r.IntN(4)])
 	case k < 9:
+		kind = 3
 		v.Set("q", words[r.IntN(len(words))])
 		v.Set("category", cats[r.IntN(len(cats))])
 		v.Set("min_rating", "4")
 	default:
+		kind = 4
 		v.Set("pro", "true")
 		v.Set("max_price", "50000")
 		v.Set("sort", "rating")
 	}
-	return v.Encode()
+	return v.Encode(), kind
 }
 
-func drive(client *http.Client, base string, clients int, d time.Duration, seed uint64) ([]time.Duration, int) {
+func drive(client *http.Client, base string, clients int, d time.Duration, seed uint64) ([]time.Duration, int, [][]time.Duration) {
 	var mu sync.Mutex
 	var all []time.Duration
+	byKind := make([][]time.Duration, len(kinds))
 	total, count := 0, 0
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
@@ -172,10 +196,12 @@ func drive(client *http.Client, base string, clients int, d time.Duration, seed 
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(seed, uint64(c)))
 			var lat []time.Duration
+			mine := make([][]time.Duration, len(kinds))
 			sum, n := 0, 0
 			for time.Now().Before(deadline) {
+				q, kind := query(r)
 				t0 := time.Now()
-				resp, err := client.Get(base + query(r))
+				resp, err := client.Get(base + q)
 				if err != nil {
 					log.Fatal(err)
 				}
@@ -188,16 +214,20 @@ func drive(client *http.Client, base string, clients int, d time.Duration, seed 
 					log.Fatalf("search answered %d: %v", resp.StatusCode, err)
 				}
 				lat = append(lat, time.Since(t0))
+				mine[kind] = append(mine[kind], lat[len(lat)-1])
 				sum += body.Total
 				n++
 			}
 			mu.Lock()
 			all = append(all, lat...)
+			for k := range mine {
+				byKind[k] = append(byKind[k], mine[k]...)
+			}
 			total += sum
 			count += n
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	return all, total / max(count, 1)
+	return all, total / max(count, 1), byKind
 }
