@@ -111,6 +111,9 @@ func billingInfo(ctx context.Context, q db.Queryer, accountID string) (BillingIn
 
 // SetBillingInfo replaces the account's billing details.
 func (s *Service) SetBillingInfo(ctx context.Context, actor users.User, accountID string, b BillingInfo) (BillingInfo, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
+		return BillingInfo{}, err
+	}
 	for _, f := range []struct {
 		name  string
 		value *string
@@ -136,11 +139,20 @@ func (s *Service) SetBillingInfo(ctx context.Context, actor users.User, accountI
 		if _, err := accounts.Authorize(ctx, tx, actor, accountID, accounts.ManageBilling); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO billing_info (account_id, company, address, country, vat_id, email, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		before, err := billingInfo(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if before == b {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO billing_info (account_id, company, address, country, vat_id, email, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET company = excluded.company, address = excluded.address, country = excluded.country,
 			vat_id = excluded.vat_id, email = excluded.email, updated_at = excluded.updated_at`,
-			accountID, b.Company, b.Address, b.Country, b.VATID, b.Email, db.Micros(tx.Now))
-		return err
+			accountID, b.Company, b.Address, b.Country, b.VATID, b.Email, db.Micros(tx.Now)); err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, accountID, actor.ID, "billing_info.changed", accountID, map[string]any{"before": before, "after": b})
 	})
 	if err != nil {
 		return BillingInfo{}, err

@@ -61,11 +61,11 @@ func DefaultMethod(ctx context.Context, q db.Queryer, accountID string) (Payment
 // AddCard saves a card from a provider token; the account's first card
 // becomes its default.
 func (s *Service) AddCard(ctx context.Context, actor users.User, accountID, token string) (PaymentMethod, error) {
-	if token == "" {
-		return PaymentMethod{}, errs.Invalid("token", "required")
-	}
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
 		return PaymentMethod{}, err
+	}
+	if token == "" {
+		return PaymentMethod{}, errs.Invalid("token", "required")
 	}
 	card, err := s.Provider.SaveCard(ctx, token)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) AddCard(ctx context.Context, actor users.User, accountID, toke
 		if err != nil {
 			return err
 		}
-		return accounts.Audit(ctx, tx, accountID, actor.ID, "payment_method.added", id, map[string]any{"card": card.Brand + " " + card.Last4})
+		return accounts.Audit(ctx, tx, accountID, actor.ID, "payment_method.added", id, map[string]any{"card": PaymentMethod{Brand: card.Brand, Last4: card.Last4}.Label()})
 	})
 	if err != nil {
 		return PaymentMethod{}, err
