@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/base64"
+	"sync"
 	"testing"
 
 	"atelier/internal/app/apptest"
@@ -186,5 +187,51 @@ func TestOrderLimitsBalanceAndCancellation(t *testing.T) {
 			t.Fatalf("balance after the full refund %v", bal)
 		}
 		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "late"}), 409, "order_not_active", "")
+	})
+}
+
+// An admin's double click: two approvals of one order at once charge it
+// once, by card and by balance alike.
+func TestConcurrentApprovalsChargeOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		for _, withBalance := range []bool{false, true} {
+			m := newMarket(t, e)
+			acc := "/api/v1/accounts/" + m.ac
+			m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": map[string]any{"amount": 1000, "currency": "USD"}})
+			if withBalance {
+				m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": map[string]any{"amount": 100000, "currency": "USD"}})
+			}
+			id := m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+			var wg sync.WaitGroup
+			statuses := make([]int, 4)
+			for i := range statuses {
+				wg.Add(1)
+				go func() { defer wg.Done(); statuses[i] = m.admin.Do("POST", "/api/v1/orders/"+id+"/approve", nil).Status }()
+			}
+			wg.Wait()
+			ok := 0
+			for _, s := range statuses {
+				if s == 200 {
+					ok++
+				} else if s != 409 {
+					t.Fatalf("approval answered %d (%v)", s, statuses)
+				}
+			}
+			invoices := m.admin.Must(200, "GET", acc+"/invoices", nil)["items"].([]any)
+			orderInvoices := 0
+			for _, inv := range invoices {
+				if inv.(map[string]any)["kind"] == "order" {
+					orderInvoices++
+				}
+			}
+			if ok != 1 || orderInvoices != 1 {
+				t.Fatalf("balance=%v: %d approvals succeeded, %d order invoices (%v)", withBalance, ok, orderInvoices, statuses)
+			}
+			if withBalance {
+				if bal := m.member.Must(200, "GET", acc+"/balance", nil); amount(bal["available"]) != 100000-31650 {
+					t.Fatalf("balance after approvals %v", bal)
+				}
+			}
+		}
 	})
 }
