@@ -429,20 +429,10 @@ func (s *Service) DeclineInvitation(ctx context.Context, actor users.User, id st
 // whose seven days are over becomes expired, once, however many nodes run
 // it at the same time.
 func (s *Service) ExpireInvitations(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM invitations WHERE status = 'sent' AND expires_at <= ? ORDER BY expires_at LIMIT 500`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM invitations WHERE status = 'sent' AND expires_at <= ? ORDER BY expires_at LIMIT 500`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
 	applied := 0
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -52,20 +52,10 @@ func (s *Service) Earnings(ctx context.Context, actor users.User, freelancerID s
 // ClearEarnings is the clearance timer: earnings whose clearance period is
 // over move from pending to available, each once.
 func (s *Service) ClearEarnings(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM earnings WHERE cleared_at IS NULL AND clears_at <= ? ORDER BY clears_at LIMIT 500`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM earnings WHERE cleared_at IS NULL AND clears_at <= ? ORDER BY clears_at LIMIT 500`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
 	applied := 0
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {

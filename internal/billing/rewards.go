@@ -113,21 +113,11 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, accountID string, no
 // RecomputeLevels is the daily job: spend older than 12 months stops
 // counting, so a level can fall without any payment.
 func (s *Service) RecomputeLevels(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM accounts WHERE rewards_level <> 'silver'
+	ids, err := db.Strings(ctx, s.DB, `SELECT id FROM accounts WHERE rewards_level <> 'silver'
 		OR id IN (SELECT account_id FROM spend WHERE at > ?)`, db.Micros(now.Add(-year)))
 	if err != nil {
 		return 0, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return s.recompute(ctx, tx, id, now) }); err != nil {
 			return 0, err

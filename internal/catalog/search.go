@@ -341,7 +341,7 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 		if q.Sort == "relevance" {
 			order = orders["rating"]
 		}
-		return s.ids(ctx, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		return db.Strings(ctx, s.DB, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	}
 	var ids []string
 	if q.Sort == "relevance" && len(words) > 0 {
@@ -378,23 +378,6 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 		return Results{}, err
 	}
 	return res.withCursor(q), nil
-}
-
-func (s *Service) ids(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.DB.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // listingsByID reads listings by id, in the order of ids.

@@ -329,3 +329,22 @@ func (tx *Tx) InsertMany(ctx context.Context, table string, cols []string, rows 
 	}
 	return nil
 }
+
+// Strings runs a query that returns one text column (ids, usually) and
+// collects it: the due rows of a timer, the page of a search.
+func Strings(ctx context.Context, q Queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, rows.Err()
+}
