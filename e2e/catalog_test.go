@@ -113,7 +113,7 @@ func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
 
 		// He opens the service; the total follows the quantity as he types.
 		bob.click(`.service-card h3 a`)
-		bob.sees("Minimal logo design for your startup", "Ordering opens soon")
+		bob.sees("Minimal logo design for your startup", "Ordering needs a business account.")
 		if got := bob.within("#total"); got != "$25.00" {
 			t.Fatalf("the total for one reads %q", got)
 		}
@@ -129,7 +129,7 @@ func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
 			t.Fatalf("the total for 3 × $40.00 reads %q", got)
 		}
 		if n := bob.count(`button[disabled]`); n != 1 {
-			t.Error("the order button is not disabled while ordering is not open")
+			t.Error("the order button is not disabled for a buyer without a business account")
 		}
 		// He looks at the seller's profile: it is remembered.
 		bob.click(`.seller-card a.btn`)

@@ -113,7 +113,7 @@ func auditDetails(lang string, e accounts.AuditEntry, name func(string) string) 
 			return i18n.T(lang, "rewards.level."+s)
 		case "card":
 			return cardText(s)
-		case "amount", "reward":
+		case "amount", "reward", "total":
 			var m money.Money
 			if b, err := json.Marshal(v); err == nil && json.Unmarshal(b, &m) == nil && m.Currency != "" {
 				if m.Amount == 0 {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
@@ -152,9 +154,29 @@ type serviceData struct {
 	Seller   catalog.Freelancer
 	Selected int // the chosen package, from 1
 	Quantity int
-	Total    money.Money
-	Reviews  []catalog.Review
-	Mine     bool
+	Total    money.Money // quantity × the package's price
+	// Quote is the price breakdown of the chosen package and quantity:
+	// the buyer's fees and what the order will cost.
+	Quote   billing.Quote
+	Quoted  bool // false when the package or quantity is not valid
+	Reviews []catalog.Review
+	Mine    bool
+	// Accounts are the business accounts the viewer may buy for; the
+	// order form shows when there is one and the service is active.
+	Accounts []accounts.Account
+	// Approvals tells, per account where the viewer's orders may wait,
+	// the amount above which they do (the domain decides each order).
+	Approvals []approvalNote
+}
+
+type approvalNote struct {
+	Account   string
+	Threshold money.Money
+}
+
+// CanOrder reports whether the order form is shown.
+func (d serviceData) CanOrder() bool {
+	return len(d.Accounts) > 0 && d.Service.Status == "active" && !d.Mine && len(d.Service.Packages) > 0
 }
 
 // Package returns the chosen package.
@@ -162,8 +184,17 @@ func (d serviceData) Package() catalog.Package { return d.Service.Packages[d.Sel
 
 // servicePage shows a service, its packages and reviews, with the total
 // for a package and quantity (?package=2&quantity=3): the page works as a
-// calculator without JavaScript.
+// calculator without JavaScript. A signed-in buyer also gets the order
+// form, with the price breakdown of what they chose.
 func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
+	in := r.URL.Query()
+	f := &form{Values: in, Errors: map[string]string{}}
+	s.showService(w, r, f, in, http.StatusOK)
+}
+
+// showService renders the service page with the form f; in holds the
+// package and quantity chosen (the query, or the posted order form).
+func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in url.Values, status int) {
 	ctx := r.Context()
 	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
 	if err != nil {
@@ -181,23 +212,60 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := serviceData{Service: l, Seller: seller, Selected: 1, Quantity: 1, Reviews: reviews.Items}
-	if u, ok := httpx.User(r); ok && u.ID == seller.OwnerID {
+	u, signedIn := httpx.User(r)
+	if signedIn && u.ID == seller.OwnerID {
 		d.Mine = true
 	}
-	in := r.URL.Query()
-	f := &form{Values: in, Errors: map[string]string{}}
+	if signedIn && !d.Mine {
+		list, err := s.Accounts.ForUser(ctx, u)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		for _, a := range list {
+			if !a.Role.Can(accounts.Buy) {
+				continue
+			}
+			d.Accounts = append(d.Accounts, a)
+			if a.Role.Can(accounts.ApproveOrders) {
+				continue // the admin's own orders never wait
+			}
+			p, err := s.Accounts.Policies(ctx, u, a.ID)
+			if err != nil {
+				s.fail(w, r, err, nil)
+				return
+			}
+			if p.OrderApprovalThreshold != nil {
+				d.Approvals = append(d.Approvals, approvalNote{Account: a.Name, Threshold: *p.OrderApprovalThreshold})
+			}
+		}
+	}
 	err = choose(&d, in)
 	if len(l.Packages) > 0 {
 		d.Total = d.Package().Total(d.Quantity)
+		d.Quote, d.Quoted = s.Billing.Quote(d.Total), err == nil
 	}
-	if err != nil {
+	if d.CanOrder() {
+		values := url.Values{}
+		for k, v := range f.Values {
+			values[k] = v
+		}
+		if values.Get("account_id") == "" {
+			values.Set("account_id", d.Accounts[0].ID)
+		}
+		values.Set("idempotency_key", newFormKey())
+		f.Values = values
+	}
+	v := &view{Nav: "services", Title: l.Title, Form: f, Data: d}
+	if err != nil && status < 400 {
 		s.fail(w, r, err, func(f *form, status int) {
-			f.Values = in
-			s.render(w, r, status, "service", &view{Nav: "services", Title: l.Title, Form: f, Data: d})
+			f.Values = v.Form.Values
+			v.Form = f
+			s.render(w, r, status, "service", v)
 		})
 		return
 	}
-	s.render(w, r, http.StatusOK, "service", &view{Nav: "services", Title: l.Title, Form: f, Data: d})
+	s.render(w, r, status, "service", v)
 }
 
 // choose reads the package and quantity of the calculator form.

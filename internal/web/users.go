@@ -122,6 +122,14 @@ type homeData struct {
 	Invitations   []accounts.Invitation
 	Notifications []notice
 	Recent        []catalog.Freelancer
+	// Approvals are the accounts whose admin has orders to approve.
+	Approvals []pendingApprovals
+}
+
+type pendingApprovals struct {
+	Account accounts.Account
+	Count   int
+	More    bool
 }
 
 // notice is an in-app notification ready to show.
@@ -167,8 +175,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, nil)
 		return
 	}
+	var approvals []pendingApprovals
+	for _, a := range list {
+		n, more, err := s.pendingCount(r, u, a)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		if n > 0 {
+			approvals = append(approvals, pendingApprovals{Account: a, Count: n, More: more})
+		}
+	}
 	s.render(w, r, http.StatusOK, "dashboard", &view{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
-		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent}})
+		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals}})
 }
 
 // noticeText words a notification; a role among its values is named in

@@ -116,9 +116,13 @@ type view struct {
 	Form    *form
 	Account *accounts.Account // set on an account's pages, for its tabs
 	Tab     string
-	Status  int    // on error pages
-	Message string // on error pages
-	Data    any
+	// Approvals counts the account's orders waiting for its admin (shown
+	// to the admin on the account's tabs); ApprovalsMore: more than that.
+	Approvals     int
+	ApprovalsMore bool
+	Status        int    // on error pages
+	Message       string // on error pages
+	Data          any
 }
 
 // render writes a page with status.
@@ -132,6 +136,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.Lang = httpx.Lang(r)
 	if u, ok := httpx.User(r); ok {
 		v.User = &u
+		if v.Account != nil {
+			n, more, err := s.pendingCount(r, u, *v.Account)
+			if err != nil {
+				s.Log.Error("web: counting approvals failed", "err", err)
+			}
+			v.Approvals, v.ApprovalsMore = n, more
+		}
 	}
 	v.Path = r.URL.RequestURI()
 	if r.Method != http.MethodGet {

@@ -14,7 +14,7 @@ func TestViewsLoad(t *testing.T) {
 	for _, p := range []string{"landing", "signup", "signin", "dashboard", "accounts", "account_new", "account",
 		"members", "account_invitations", "invitations", "invitation", "policies", "audit", "error",
 		"services", "service", "freelancer", "sell_start", "sell", "service_form", "operator_pro",
-		"billing", "invoices", "invoice", "rewards"} {
+		"billing", "invoices", "invoice", "rewards", "order", "orders", "approvals"} {
 		if v.pages[p] == nil {
 			t.Errorf("no page %q", p)
 		}

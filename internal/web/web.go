@@ -35,6 +35,7 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
+	"atelier/internal/orders"
 	"atelier/internal/users"
 )
 
@@ -44,6 +45,7 @@ type Server struct {
 	Accounts *accounts.Service
 	Catalog  *catalog.Service
 	Billing  *billing.Service
+	Orders   *orders.Service
 	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
 
@@ -131,6 +133,21 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /sell/services/{service}", s.auth(s.updateService))
 	mux.HandleFunc("POST /sell/services/{service}/pause", s.auth(s.pauseService))
 	mux.HandleFunc("POST /sell/services/{service}/resume", s.auth(s.resumeService))
+
+	mux.HandleFunc("POST /services/{service}/orders", s.auth(s.placeOrder))
+	mux.HandleFunc("GET /orders", s.auth(s.myOrdersPage))
+	mux.HandleFunc("GET /orders/{order}", s.auth(s.orderPage))
+	mux.HandleFunc("GET /orders/{order}/files/{file}", s.auth(s.orderFile))
+	mux.HandleFunc("POST /orders/{order}/approve", s.auth(s.approveOrder))
+	mux.HandleFunc("POST /orders/{order}/reject", s.auth(s.rejectOrder))
+	mux.HandleFunc("POST /orders/{order}/deliver", s.auth(s.deliverOrder))
+	mux.HandleFunc("POST /orders/{order}/accept", s.auth(s.acceptOrder))
+	mux.HandleFunc("POST /orders/{order}/revision", s.auth(s.requestRevision))
+	mux.HandleFunc("POST /orders/{order}/extend", s.auth(s.extendReview))
+	mux.HandleFunc("POST /orders/{order}/cancel", s.auth(s.cancelOrder))
+	mux.HandleFunc("POST /orders/{order}/messages", s.auth(s.messageOrder))
+	mux.HandleFunc("POST /orders/{order}/reviews", s.auth(s.reviewOrder))
+	mux.HandleFunc("GET /accounts/{account}/approvals", s.auth(s.approvalsPage))
 
 	mux.HandleFunc("GET /operator/pro-applications", s.auth(s.proQueuePage))
 	mux.HandleFunc("POST /operator/pro-applications/{app}/approve", s.auth(s.approvePro))

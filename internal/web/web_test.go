@@ -20,6 +20,7 @@ import (
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
+	"atelier/internal/orders"
 	"atelier/internal/users"
 )
 
@@ -253,7 +254,7 @@ func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
 
 // untranslated finds a message key shown instead of its message (i18n.T
 // shows a missing key as itself) or a placeholder left unfilled.
-var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category|billing|invoices?|earnings)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
+var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category|billing|invoices?|earnings|orders?|approvals)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
 
 // Every page renders, in English and in French, for the admin and for a
 // member, with every word translated.
@@ -360,6 +361,51 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// Orders in each state, from Gus's service: one delivered with a
+	// file, one completed with Alice's review, one waiting for approval
+	// and one rejected.
+	gus := signUp(t, a, "Gus", "gus@example.com")
+	gusShop, err := a.Catalog.CreateFreelancer(ctx, gus, catalog.Profile{DisplayName: "Gus Motion", Country: "FR", HourlyRate: money.New(7000, "EUR")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	video, err := a.Catalog.CreateService(ctx, gus, catalog.Offer{FreelancerID: gusShop.ID, Title: "Explainer video", Description: "60 seconds.",
+		Category: "video-animation", MaxQuantity: 4, Packages: []catalog.Package{{Name: "Basic", Price: money.New(40000, "EUR"), DeliveryDays: 7, Revisions: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	place := func(who users.User, quantity int) orders.Order {
+		o, err := a.Orders.Place(ctx, who, orders.NewOrder{AccountID: acc.ID, ServiceID: video.ID, Package: "Basic", Quantity: quantity, Requirements: "Our product, in 60 s."}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	delivered, completed := place(admin, 2), place(admin, 1)
+	for _, id := range []string{delivered.ID, completed.ID} {
+		if _, err := a.Orders.Deliver(ctx, gus, id, "Here it is.", []orders.File{{Name: "cut.pdf", ContentType: "application/pdf", Size: 3, Data: []byte("pdf")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Orders.Message(ctx, admin, delivered.ID, "Looks great!", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Orders.Accept(ctx, admin, completed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Orders.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
+		t.Fatal(err)
+	}
+	threshold := money.New(50000, "EUR")
+	if _, err := a.Accounts.SetPolicies(ctx, admin, acc.ID, accounts.Policies{InvitationApproval: true, OrderApprovalThreshold: &threshold}); err != nil {
+		t.Fatal(err)
+	}
+	waiting, rejected := place(bob, 2), place(bob, 3)
+	if _, err := a.Orders.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
+		t.Fatal(err)
+	}
+	orderPages := []string{"/orders", "/orders?status=completed", "/orders?status=cancelled", "/orders?status=all",
+		"/orders/" + delivered.ID, "/orders/" + completed.ID, "/orders/" + waiting.ID, "/orders/" + rejected.ID}
 	accPages := "/accounts/" + acc.ID
 	catalogPages := []string{"/services", "/services?q=logo&category=graphics-design&sort=price_asc", "/services?q=nothing+matches",
 		"/services/" + svc.ID + "?package=2&quantity=3", "/services/" + paused.ID, "/freelancers/" + shop.ID}
@@ -373,12 +419,15 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 			"/freelancers/" + shop.ID, "/", "/accounts", "/accounts/new", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members",
 			"/accounts/" + acc.ID + "/invitations", "/accounts/" + acc.ID + "/policies", "/accounts/" + acc.ID + "/audit-log",
 			"/invitations", "/invitations/" + pending.ID, accPages + "/billing", accPages + "/invoices", "/invoices/" + dep.InvoiceID,
-			accPages + "/rewards"},
+			accPages + "/rewards", accPages + "/approvals", "/services/" + video.ID + "?quantity=2"},
+		"gus@example.com": {"/orders", "/orders?status=completed", "/orders/" + delivered.ID, "/orders/" + completed.ID},
 		"bob@example.com": {"/sell", "/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
 			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID, accPages + "/billing", accPages + "/invoices", accPages + "/rewards"},
 		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
 		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
 	}
+	pages["alice@example.com"] = append(pages["alice@example.com"], orderPages...)
+	pages["bob@example.com"] = append(pages["bob@example.com"], "/orders", "/orders/"+waiting.ID, "/orders/"+rejected.ID, "/services/"+video.ID)
 	for _, lang := range i18n.Languages {
 		for who, paths := range pages {
 			b := newBrowser(t, srv)

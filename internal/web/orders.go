@@ -1,0 +1,552 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/catalog"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// orderFields are the inputs of the order form on the service page; a
+// refusal about anything else (no card, a declined card) is an alert.
+var orderFields = []string{"account_id", "package", "quantity", "requirements"}
+
+func orderPath(id string) string { return "/orders/" + id }
+
+// placeOrder posts the service page's order form: the domain decides the
+// price, the approval and the payment; the order page shows the result.
+// The form's key makes a double post place one order.
+func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	redo := func(f *form, status int) {
+		alertUnless(f, orderFields...)
+		s.showService(w, r, f, r.PostForm, status)
+	}
+	ctx := r.Context()
+	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	in := orders.NewOrder{AccountID: r.PostFormValue("account_id"), ServiceID: l.ID, Package: r.PostFormValue("package"),
+		Requirements: r.PostFormValue("requirements")}
+	if in.Quantity, err = quantity(r.PostFormValue("quantity"), l); err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	var o orders.Order
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.once(r, u, key, func() error {
+		var err error
+		o, err = s.Orders.Place(ctx, u, in, key)
+		return err
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err, redo)
+	case repeat:
+		s.done(w, r, "/orders", "flash.order_repeated")
+	case o.Status == orders.PendingApproval:
+		s.done(w, r, orderPath(o.ID), "flash.order_waits")
+	default:
+		s.done(w, r, orderPath(o.ID), "flash.order_placed")
+	}
+}
+
+// quantity reads the typed quantity; one that is not a number gets the
+// catalog's own message.
+func quantity(raw string, l catalog.Listing) (int, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, errs.Invalid("quantity", "quantity_invalid").With("max", l.MaxQuantity)
+	}
+	return n, nil
+}
+
+// orderData is the order page: the order as the viewer's side sees it.
+type orderData struct {
+	Order   orders.Order
+	Events  []orders.Event
+	Mine    *orders.Review // the viewer's side's review
+	Theirs  *orders.Review // the other side's, once public
+	Account *accounts.Account
+	// Breakdown splits the fees when today's quote of the subtotal
+	// matches what was charged; otherwise the page shows them as one.
+	Breakdown *billing.Quote
+	// Keys are fresh form keys for the money-moving forms.
+	ApproveKey string
+}
+
+// Client and Freelancer tell the viewer's side.
+func (d orderData) Client() bool     { return d.Order.Side == orders.ClientSide }
+func (d orderData) Freelancer() bool { return d.Order.Side == orders.FreelancerSide }
+
+// CanApprove: the account's admin, on an order waiting for approval.
+func (d orderData) CanApprove() bool {
+	return d.Client() && d.Order.Status == orders.PendingApproval && d.Account != nil && d.Account.Role.Can(accounts.ApproveOrders)
+}
+
+// CanSeeInvoice: the people of the account who read invoices.
+func (d orderData) CanSeeInvoice() bool {
+	return d.Client() && d.Order.InvoiceID != "" && d.Account != nil && d.Account.Role.Can(accounts.ManageBilling)
+}
+
+// CanCancel offers the lone cancellation where the domain allows it:
+// an order waiting for approval, or one 24 hours late.
+func (d orderData) CanCancel() bool {
+	o := d.Order
+	return d.Client() && (o.Status == orders.PendingApproval || (o.Status == orders.Active && o.VeryLate))
+}
+
+// RevisionsLeft counts the revisions the client may still ask for.
+func (d orderData) RevisionsLeft() int { return max(0, d.Order.RevisionsAllowed-d.Order.RevisionsUsed) }
+
+// ExtendDays are the choices of the review extension.
+func (d orderData) ExtendDays() []int {
+	var days []int
+	for n := 1; n <= orders.MaxReviewExtend-d.Order.ReviewExtension; n++ {
+		days = append(days, n)
+	}
+	return days
+}
+
+// Open tells whether messages can still be written.
+func (d orderData) Open() bool { return d.Order.Status != orders.Rejected }
+
+// Stage is one step of the progress bar.
+type Stage struct {
+	Key   string
+	State string // done, current, todo
+}
+
+// Stages are the four steps of the progress bar.
+func (d orderData) Stages() []Stage {
+	keys := []string{"placed", "in_progress", "delivered", "completed"}
+	list := make([]Stage, len(keys))
+	for i, k := range keys {
+		st := "todo"
+		switch {
+		case i+1 < d.Order.Progress.Stage || d.Order.Status == orders.Completed:
+			st = "done"
+		case i+1 == d.Order.Progress.Stage:
+			st = "current"
+		}
+		list[i] = Stage{Key: k, State: st}
+	}
+	return list
+}
+
+func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showOrder(w, r, u, nil, http.StatusOK)
+}
+
+// showOrder renders the order page, with f the form posted when a post
+// was refused.
+func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	ctx := r.Context()
+	id := r.PathValue("order")
+	o, err := s.Orders.Get(ctx, u, id)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	events, err := s.Orders.Timeline(ctx, u, id, "")
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := orderData{Order: o, Events: events, ApproveKey: newFormKey()}
+	if o.Status == orders.Completed {
+		reviews, err := s.Orders.Reviews(ctx, u, id)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		for i := range reviews {
+			if reviews[i].Side == o.Side {
+				d.Mine = &reviews[i]
+			} else {
+				d.Theirs = &reviews[i]
+			}
+		}
+	}
+	if d.Client() {
+		a, err := s.Accounts.Get(ctx, u, o.AccountID)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Account = &a
+		if q := s.Billing.Quote(o.Subtotal); q.ServiceFee.Amount+q.SmallOrderFee.Amount == o.Fees.Amount {
+			d.Breakdown = &q
+		}
+	}
+	s.render(w, r, status, "order", &view{Nav: "orders", Title: o.Title, Form: f, Data: d})
+}
+
+// orderFile downloads an attachment of a delivery or a message.
+func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User) {
+	f, err := s.Orders.File(r.Context(), u, r.PathValue("order"), r.PathValue("file"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(f.Data)
+}
+
+// maxUpload bounds a delivery or message post: its files and its text.
+const maxUpload = orders.MaxFiles*orders.MaxFileSize + 1<<20
+
+// postedFiles reads the form of a post that may carry files (multipart);
+// the domain checks their number, size and type.
+func postedFiles(w http.ResponseWriter, r *http.Request) ([]orders.File, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	err := r.ParseMultipartForm(8 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		return nil, r.ParseForm()
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errs.Invalid("files", "file_too_large").With("max", "20 MB")
+		}
+		return nil, errs.Invalid("files", "file_data_invalid")
+	}
+	var list []orders.File
+	for _, h := range r.MultipartForm.File["files"] {
+		if h.Filename == "" && h.Size == 0 {
+			continue // the file input left empty
+		}
+		if h.Size > orders.MaxFileSize {
+			return nil, errs.Invalid("files", "file_too_large").With("max", "20 MB")
+		}
+		fh, err := h.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(fh)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		ct := h.Header.Get("Content-Type")
+		if ct == "" || ct == "application/octet-stream" {
+			if byExt := mime.TypeByExtension(extOf(h.Filename)); byExt != "" {
+				ct = byExt
+			}
+		}
+		list = append(list, orders.File{Name: h.Filename, ContentType: ct, Size: int64(len(data)), Data: data})
+	}
+	return list, nil
+}
+
+func extOf(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return strings.ToLower(name[i:])
+	}
+	return ""
+}
+
+// orderAction runs one of the order page's posts: act calls the domain;
+// success goes back to the order page with the flash, a refusal shows the
+// page again with the message next to the form that was sent.
+func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+	if err := act(); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, orderPath(r.PathValue("order")), flash)
+}
+
+func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	files, err := postedFiles(w, r)
+	s.orderAction(w, r, u, "flash.order_delivered", func() error {
+		if err != nil {
+			return err
+		}
+		_, err := s.Orders.Deliver(r.Context(), u, r.PathValue("order"), r.PostFormValue("message"), files)
+		return err
+	})
+}
+
+func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	files, err := postedFiles(w, r)
+	s.orderAction(w, r, u, "flash.order_message_sent", func() error {
+		if err != nil {
+			return err
+		}
+		_, err := s.Orders.Message(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), files)
+		return err
+	})
+}
+
+func (s *Server) acceptOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_accepted", func() error {
+		_, err := s.Orders.Accept(r.Context(), u, r.PathValue("order"))
+		return err
+	})
+}
+
+func (s *Server) requestRevision(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_revision_requested", func() error {
+		_, err := s.Orders.RequestRevision(r.Context(), u, r.PathValue("order"), r.PostFormValue("message"))
+		return err
+	})
+}
+
+func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_review_extended", func() error {
+		days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+		if err != nil {
+			return errs.Invalid("days", "extension_invalid").With("max", orders.MaxReviewExtend)
+		}
+		_, err = s.Orders.ExtendReview(r.Context(), u, r.PathValue("order"), days)
+		return err
+	})
+}
+
+func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_cancelled", func() error {
+		_, err := s.Orders.Cancel(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+		return err
+	})
+}
+
+func (s *Server) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_reviewed", func() error {
+		rating, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("rating")))
+		if err != nil {
+			return errs.Invalid("rating", "rating_invalid")
+		}
+		_, err = s.Orders.WriteReview(r.Context(), u, r.PathValue("order"), rating, r.PostFormValue("text"))
+		return err
+	})
+}
+
+// fromQueue tells whether an approval form was posted from the account's
+// approval queue (rather than the order page), to go back there.
+func fromQueue(r *http.Request) (accountID string, ok bool) {
+	id := r.PostFormValue("queue")
+	return id, id != ""
+}
+
+func (s *Server) decided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) {
+	accountID, queue := fromQueue(r)
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			if queue {
+				f.Target = r.PathValue("order")
+				s.showApprovals(w, r, u, accountID, f, status)
+				return
+			}
+			s.showOrder(w, r, u, f, status)
+		})
+		return
+	}
+	if queue {
+		s.done(w, r, approvalsPath(accountID), flash)
+		return
+	}
+	s.done(w, r, orderPath(r.PathValue("order")), flash)
+}
+
+// approveOrder starts a waiting order: it is charged now, once per form.
+func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.once(r, u, key, func() error {
+		_, err := s.Orders.Approve(r.Context(), u, r.PathValue("order"), key)
+		return err
+	})
+	if repeat {
+		s.decided(w, r, u, "flash.order_approve_repeated", nil)
+		return
+	}
+	s.decided(w, r, u, "flash.order_approved", err)
+}
+
+func (s *Server) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	_, err := s.Orders.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+	s.decided(w, r, u, "flash.order_rejected", err)
+}
+
+// orderTabs are the status filters of "My orders"; "all" is no filter.
+var orderTabs = []string{"open", "completed", "cancelled", "all"}
+
+type myOrdersData struct {
+	Status     string
+	Tabs       []string
+	Buying     []accountOrders
+	Freelancer *catalog.Freelancer
+	Selling    page.Page[orders.Order]
+}
+
+type accountOrders struct {
+	Account accounts.Account
+	Orders  page.Page[orders.Order]
+}
+
+// myOrdersPage lists the viewer's orders: as a buyer in each account
+// (all of the account's for its admin and billing managers, their own
+// for members), and as a freelancer.
+func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx := r.Context()
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = "open"
+	}
+	filter := orders.Filter{Status: status}
+	if status == "all" {
+		filter.Status = ""
+	}
+	d := myOrdersData{Status: status, Tabs: orderTabs}
+	list, err := s.Accounts.ForUser(ctx, u)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	for _, a := range list {
+		p, err := s.Orders.AccountOrders(ctx, u, a.ID, filter, page.Request{Limit: page.MaxLimit})
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Buying = append(d.Buying, accountOrders{Account: a, Orders: p})
+	}
+	f, ok, err := s.Catalog.FreelancerOf(ctx, u.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	if ok {
+		d.Freelancer = &f
+		if d.Selling, err = s.Orders.FreelancerOrders(ctx, u, f.ID, filter, page.Request{Limit: page.MaxLimit}); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "orders", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "orders.title"), Data: d})
+}
+
+func approvalsPath(accountID string) string { return "/accounts/" + accountID + "/approvals" }
+
+type approvalRow struct {
+	Order orders.Order
+	Key   string
+}
+
+func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showApprovals(w, r, u, r.PathValue("account"), nil, http.StatusOK)
+}
+
+// showApprovals is the admin's approval queue; each approve form carries
+// its own key.
+func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.User, accountID string, f *form, status int) {
+	ctx := r.Context()
+	a, err := s.Accounts.Get(ctx, u, accountID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p, err := s.Orders.PendingApprovals(ctx, u, a.ID, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	rows := make([]approvalRow, 0, len(p.Items))
+	for _, o := range p.Items {
+		rows = append(rows, approvalRow{Order: o, Key: newFormKey()})
+	}
+	if f != nil {
+		f.Values = url.Values{"reason": f.Values["reason"]}
+	}
+	s.render(w, r, status, "approvals", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "approvals.title"), Account: &a,
+		Tab: "approvals", Form: f, Data: rows})
+}
+
+// pendingCount counts an account's orders waiting for its admin, for the
+// account tabs and the dashboard; more says there are more than counted.
+func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account) (n int, more bool, err error) {
+	if s.Orders == nil || !a.Role.Can(accounts.ApproveOrders) {
+		return 0, false, nil
+	}
+	p, err := s.Orders.PendingApprovals(r.Context(), u, a.ID, page.Request{Limit: page.MaxLimit})
+	return len(p.Items), p.NextCursor != "", err
+}
+
+// OrderStatus names an order's status.
+func (v *view) OrderStatus(s string) string { return i18n.T(v.Lang, "order.status."+s) }
+
+// EventText words a line of an order's timeline.
+func (v *view) EventText(e orders.Event) string {
+	if e.ActorID == "" {
+		return i18n.T(v.Lang, "order.event."+e.Kind+"_auto") // a timer or the payment, not a person
+	}
+	return i18n.T(v.Lang, "order.event."+e.Kind, "name", e.ActorName)
+}
+
+// Size writes a file size for the language: "12 KB", "1.5 MB".
+func (v *view) Size(n int64) string {
+	switch {
+	case n < 1024:
+		return i18n.T(v.Lang, "common.size_b", "n", n)
+	case n < 1<<20:
+		return i18n.T(v.Lang, "common.size_kb", "n", (n+512)/1024)
+	}
+	mb := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+	if v.Lang == "fr" {
+		mb = strings.Replace(mb, ".", ",", 1)
+	}
+	return i18n.T(v.Lang, "common.size_mb", "n", mb)
+}
+
+// Range returns 1..n, for the rating choices.
+func (v *view) Range(n int) []int {
+	list := make([]int, n)
+	for i := range list {
+		list[i] = i + 1
+	}
+	return list
+}
+
+// ErrorIn returns the message of a field of one of a page's forms, named
+// by the form's hidden "form" input, so two forms with a field of the
+// same name each show their own.
+func (f *form) ErrorIn(which, name string) string {
+	if f.Values.Get("form") != which {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// ValueIn returns what was typed in a field of one of a page's forms.
+func (f *form) ValueIn(which, name string) string {
+	if f.Values.Get("form") != which {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Args gathers strings for a partial, as .D.
+func (v *view) Args(xs ...string) []string { return xs }
