@@ -42,15 +42,14 @@ func main() {
 	pgURL := flag.String("database-url", os.Getenv("ATELIER_TEST_DATABASE_URL"), "PostgreSQL URL for the postgres engine")
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "measuring time per run")
-	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs (not the builds) to this file")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
 			log.Fatal(err)
 		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+		profileTo = f
 	}
 
 	fmt.Printf("search benchmark: %d clients, %s per run, GOMAXPROCS=%d, %s\n\n", *clients, *duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
@@ -70,6 +69,9 @@ func main() {
 		fmt.Println(l)
 	}
 }
+
+// profileTo receives a CPU profile of the measured part of the runs.
+var profileTo *os.File
 
 // perKind collects, per run, the latency of each kind of query.
 var perKind []string
@@ -131,7 +133,14 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
 	// Warm up: caches, prepared plans, connections.
 	drive(client, base, clients, 2*time.Second, 99)
+	if profileTo != nil {
+		pprof.StartCPUProfile(profileTo)
+	}
 	lat, matches, byKind := drive(client, base, clients, d, 1)
+	if profileTo != nil {
+		pprof.StopCPUProfile()
+		profileTo = nil // one profile: the first run's
+	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
 	ms := func(x time.Duration) string { return fmt.Sprintf("%.1f ms", float64(x.Microseconds())/1000) }
