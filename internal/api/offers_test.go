@@ -277,3 +277,35 @@ func TestBadOffersChangeNothing(t *testing.T) {
 		}
 	})
 }
+
+// When the next milestone cannot be charged, the approval stands and the
+// order waits in awaiting_payment until the client pays it.
+func TestMilestoneChargeFailureWaitsForPayment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		visa := m.admin.Must(200, "GET", acc+"/payment-methods", nil)["items"].([]any)[0].(map[string]any)["id"].(string)
+		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(25000)})
+		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 20000))
+		o := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
+		id := o["id"].(string)
+		declined := m.admin.Must(201, "POST", acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_chargeDeclined"})["id"].(string)
+		m.admin.Must(200, "POST", acc+"/payment-methods/"+declined+"/default", nil)
+		ms := "/api/v1/orders/" + id + "/milestones/"
+		m.seller.Must(200, "POST", ms+milestone(o, 0)["id"].(string)+"/deliver", map[string]any{"message": "Stage A"})
+		o = m.admin.Must(200, "POST", ms+milestone(o, 0)["id"].(string)+"/approve", map[string]any{})
+		if o["status"] != "awaiting_payment" || milestone(o, 0)["status"] != "approved" || milestone(o, 1)["status"] != "pending" {
+			t.Fatalf("after a failed charge: %v", o)
+		}
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+id+"/milestones/pay", nil), 422, "card_declined", "payment_method_id")
+		m.admin.Must(200, "POST", acc+"/payment-methods/"+visa+"/default", nil)
+		o = m.admin.Must(200, "POST", "/api/v1/orders/"+id+"/milestones/pay", nil)
+		if o["status"] != "active" || milestone(o, 1)["status"] != "active" || milestone(o, 1)["paid_with"] != "visa •••• 4242" {
+			t.Fatalf("after paying: %v", o)
+		}
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+id+"/milestones/pay", nil), 409, "order_not_awaiting_payment", "")
+		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+			t.Fatalf("ledger %v", check)
+		}
+	})
+}
