@@ -449,10 +449,9 @@ func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int
 				if m.ID != d.id || m.Status != MilestoneDelivered || m.AutoApproveAt.After(now) {
 					continue
 				}
+				// A conflict rolls the whole approval back: answered by the
+				// client or another node meanwhile (skipped below).
 				if _, err := s.approveMilestone(ctx, tx, o, m, "", true); err != nil {
-					if e, ok := errs.As(err); ok && e.Code == "order_state_changed" {
-						return nil // answered by the client or another node meanwhile
-					}
 					return err
 				}
 				applied++
