@@ -180,6 +180,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.catalogRoutes()...)
 	list = append(list, s.moneyRoutes()...)
 	list = append(list, s.orderRoutes()...)
+	list = append(list, s.offerRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

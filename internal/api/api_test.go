@@ -290,6 +290,10 @@ var contractRoutes = []string{
 	"POST /orders", "GET /orders/{order}", "GET /accounts/{account}/orders", "GET /freelancers/{freelancer}/orders",
 	"POST /orders/{order}/approve", "POST /orders/{order}/reject", "POST /orders/{order}/messages", "GET /orders/{order}/messages",
 	"POST /orders/{order}/deliveries", "POST /orders/{order}/accept", "POST /orders/{order}/revisions", "POST /orders/{order}/reviews",
+	"POST /offers", "GET /offers/{offer}", "POST /offers/{offer}/accept", "POST /offers/{offer}/decline",
+	"GET /accounts/{account}/offers", "GET /freelancers/{freelancer}/offers",
+	"POST /orders/{order}/milestones/{milestone}/deliver", "POST /orders/{order}/milestones/{milestone}/approve",
+	"POST /orders/{order}/milestones/{milestone}/revision", "POST /orders/{order}/stop",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -313,7 +317,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

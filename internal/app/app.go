@@ -100,6 +100,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
 			{Name: "order_auto_complete", Fire: a.Orders.AutoComplete},
 			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
+			{Name: "offer_expire", Fire: a.Orders.ExpireOffers},
+			{Name: "milestone_auto_approve", Fire: a.Orders.AutoApproveMilestones},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
 		},
 		Handlers: map[string]jobs.Handler{

@@ -115,6 +115,9 @@ func (s *Service) Deliver(ctx context.Context, actor users.User, id, message str
 		return Order{}, err
 	}
 	return s.act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
+		if err := notMilestones(o); err != nil {
+			return err
+		}
 		if err := transition(ctx, tx, id, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), db.Micros(tx.Now.Add(AutoCompleteAfter))); err != nil {
 			return errs.Conflict("order_not_active")
@@ -138,6 +141,9 @@ func (s *Service) RequestRevision(ctx context.Context, actor users.User, id, mes
 		return Order{}, err
 	}
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := notMilestones(o); err != nil {
+			return err
+		}
 		if o.Status != Delivered {
 			return errs.Conflict("order_not_delivered")
 		}
@@ -161,6 +167,9 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 		return Order{}, errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend)
 	}
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := notMilestones(o); err != nil {
+			return err
+		}
 		if o.Status != Delivered {
 			return errs.Conflict("order_not_delivered")
 		}
@@ -179,6 +188,9 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 // Accept completes a delivered order (the client's side).
 func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Order, error) {
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := notMilestones(o); err != nil {
+			return err
+		}
 		if o.Status != Delivered {
 			return errs.Conflict("order_not_delivered")
 		}
@@ -211,7 +223,7 @@ func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID stri
 // AutoComplete is the auto-completion timer: a delivery left without an
 // answer past its review window completes the order, once, on one node.
 func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
+	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
@@ -232,7 +244,7 @@ func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) 
 			if err != nil {
 				return err
 			}
-			if o.Status != Delivered || o.AutoCompleteAt.After(now) {
+			if o.Status != Delivered || o.Kind == KindMilestones || o.AutoCompleteAt.After(now) {
 				return nil
 			}
 			if err := s.complete(ctx, tx, o, ""); err != nil {
@@ -281,6 +293,13 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 			return errs.Conflict("order_closed")
 		default:
 			return errs.Conflict("cancellation_needs_agreement")
+		}
+		if o.Kind == KindMilestones {
+			// What was not approved never runs; the running milestone's
+			// charge was refunded with the escrow.
+			if _, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'stopped' WHERE order_id = ? AND status IN ('pending', 'active')`, id); err != nil {
+				return err
+			}
 		}
 		_, err := event(ctx, tx, id, actor.ID, "cancelled", reason)
 		return err

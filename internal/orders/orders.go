@@ -1,5 +1,7 @@
 // Package orders holds orders: a business account buys a package of a
-// service, with a quantity (PRODUCT.md §6). It owns the lifecycle —
+// service, with a quantity, or accepts a freelancer's custom offer — a
+// fixed price, or milestones each charged, delivered and approved on its
+// own (PRODUCT.md §6). It owns the offers and the lifecycle —
 // pending_approval → active → delivered → completed, with revisions,
 // rejection and cancellation — and checks every transition on the server;
 // the approval policy and purchase limits of the account; the order page's
@@ -27,6 +29,9 @@ const (
 	PendingApproval = "pending_approval"
 	Active          = "active"
 	Delivered       = "delivered"
+	// AwaitingPayment: a milestone order whose last milestone was approved
+	// and whose next one could not be charged; the client pays or stops.
+	AwaitingPayment = "awaiting_payment"
 	Completed       = "completed"
 	Cancelled       = "cancelled"
 	Rejected        = "rejected"
@@ -56,7 +61,9 @@ type Order struct {
 	BuyerName        string      `json:"buyer_name"`
 	FreelancerID     string      `json:"freelancer_id"`
 	FreelancerName   string      `json:"freelancer_name"`
-	ServiceID        string      `json:"service_id"`
+	Kind             string      `json:"kind"` // service, fixed, milestones (hourly later)
+	ServiceID        string      `json:"service_id,omitempty"`
+	OfferID          string      `json:"offer_id,omitempty"`
 	Title            string      `json:"title"`
 	Package          string      `json:"package"`
 	Quantity         int         `json:"quantity"`
@@ -83,6 +90,9 @@ type Order struct {
 	ReviewExtension  int         `json:"review_extension_days"`
 	CompletedAt      time.Time   `json:"completed_at,omitzero"`
 	ReviewsPublicAt  time.Time   `json:"reviews_public_at,omitzero"`
+	// Milestones of a milestones order, in order, with their state and
+	// money (one order's page; lists leave them out).
+	Milestones []Milestone `json:"milestones,omitempty"`
 	// Side is the viewer's side: "client" or "freelancer".
 	Side string `json:"side"`
 	// Progress is the order's stage for the progress bar.
@@ -113,6 +123,8 @@ func (o *Order) at(now time.Time) {
 		p.Stage = 1
 	case Active:
 		p.Stage, p.Deadline = 2, o.DueAt
+	case AwaitingPayment:
+		p.Stage = 2
 	case Delivered:
 		p.Stage, p.Deadline = 3, o.AutoCompleteAt
 	case Completed:
@@ -130,7 +142,7 @@ func (o *Order) at(now time.Time) {
 	o.Progress = p
 }
 
-const orderSelect = `SELECT o.id, o.account_id, o.buyer_id, u.name, o.freelancer_id, f.display_name, f.pro, o.service_id, o.title, o.package_name,
+const orderSelect = `SELECT o.id, o.account_id, o.buyer_id, u.name, o.freelancer_id, f.display_name, f.pro, o.kind, COALESCE(o.service_id, ''), COALESCE(o.offer_id, ''), o.title, o.package_name,
 	o.quantity, o.unit_price, o.subtotal, o.fees, o.total, o.currency, o.status, o.delivery_days, o.revisions_allowed, o.revisions_used,
 	o.requirements, COALESCE(o.project_id, ''), o.paid_with, o.charge_ref, o.invoice_id, o.reason, o.created_at, o.started_at, o.due_at,
 	o.delivered_at, o.auto_complete_at, o.review_extension, o.completed_at, o.reviews_public_at
@@ -140,7 +152,7 @@ func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
 	var o Order
 	var created int64
 	var started, due, delivered, auto, completed, public db.NullInt
-	err := row.Scan(&o.ID, &o.AccountID, &o.BuyerID, &o.BuyerName, &o.FreelancerID, &o.FreelancerName, &o.pro, &o.ServiceID, &o.Title,
+	err := row.Scan(&o.ID, &o.AccountID, &o.BuyerID, &o.BuyerName, &o.FreelancerID, &o.FreelancerName, &o.pro, &o.Kind, &o.ServiceID, &o.OfferID, &o.Title,
 		&o.Package, &o.Quantity, &o.UnitPrice.Amount, &o.Subtotal.Amount, &o.Fees.Amount, &o.Total.Amount, &o.Total.Currency, &o.Status,
 		&o.DeliveryDays, &o.RevisionsAllowed, &o.RevisionsUsed, &o.Requirements, &o.ProjectID, &o.PaidWith, &o.chargeRef, &o.InvoiceID,
 		&o.Reason, &created, &started, &due, &delivered, &auto, &o.ReviewExtension, &completed, &public)
@@ -164,6 +176,14 @@ func load(ctx context.Context, q db.Queryer, id string) (Order, error) {
 	}
 	return o, err
 }
+
+// Kinds of order.
+const (
+	KindService    = "service"
+	KindFixed      = "fixed"
+	KindMilestones = "milestones"
+	KindHourly     = "hourly"
+)
 
 // Sides of an order.
 const (
@@ -209,6 +229,11 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	}
 	o.Side = sd
 	o.at(s.DB.Clock.Now())
+	if o.Kind == KindMilestones {
+		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
+			return Order{}, "", err
+		}
+	}
 	return o, role, nil
 }
 

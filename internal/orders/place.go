@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -55,7 +56,7 @@ func needsApproval(ctx context.Context, q db.Queryer, accountID string, actor us
 	}
 	var spent int64
 	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(total), 0) FROM orders WHERE account_id = ? AND buyer_id = ?
-		AND status IN ('pending_approval', 'active', 'delivered', 'completed') AND created_at >= ?`,
+		AND status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment', 'completed') AND created_at >= ?`,
 		accountID, actor.ID, db.Micros(monthStart(now))).Scan(&spent); err != nil {
 		return false, err
 	}
@@ -119,30 +120,52 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	}
 	q := s.Billing.Quote(pkg.Total(in.Quantity))
 	fees := money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, acc)
-	wait, err := needsApproval(ctx, s.DB, in.AccountID, actor, role, q.Total, s.DB.Clock.Now())
+	o := Order{ID: db.NewID("ord"), AccountID: in.AccountID, BuyerID: actor.ID, FreelancerID: l.FreelancerID, Kind: KindService, ServiceID: l.ID,
+		Title: l.Title, Package: pkg.Name, Quantity: in.Quantity, UnitPrice: pkg.Price, Subtotal: q.Subtotal, Fees: fees, Total: q.Total,
+		DeliveryDays: pkg.DeliveryDays, RevisionsAllowed: pkg.Revisions, Requirements: in.Requirements, ProjectID: in.ProjectID}
+	return s.open(ctx, actor, role, o, key, nil)
+}
+
+// open places a drafted order through the account's policies — the one
+// path of service orders and accepted offers. Above the approval threshold
+// (or past the buyer's monthly limit when approval is on) the order waits
+// for the admin with nothing charged; otherwise its first charge is paid at
+// once (the whole order, or a milestone order's first milestone) and it
+// starts. with runs in the transaction that creates the order (an offer's
+// acceptance, the milestones); key is the request's Idempotency-Key.
+func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
+	wait, err := needsApproval(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
 	if err != nil {
 		return Order{}, err
 	}
-	o := Order{ID: db.NewID("ord"), AccountID: in.AccountID, BuyerID: actor.ID, FreelancerID: l.FreelancerID, ServiceID: l.ID,
-		Title: l.Title, Package: pkg.Name, Quantity: in.Quantity, UnitPrice: pkg.Price, Subtotal: q.Subtotal, Fees: fees, Total: q.Total,
-		DeliveryDays: pkg.DeliveryDays, RevisionsAllowed: pkg.Revisions, Requirements: in.Requirements, ProjectID: in.ProjectID}
 	insert := func(ctx context.Context, tx *db.Tx, status string) error {
-		var project any
+		var project, service, offer any
 		if o.ProjectID != "" {
 			project = o.ProjectID
+		}
+		if o.ServiceID != "" {
+			service = o.ServiceID
+		}
+		if o.OfferID != "" {
+			offer = o.OfferID
 		}
 		var started any // an active order starts now; pay sets its due date
 		if status == Active {
 			started = db.Micros(tx.Now)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, service_id, title, package_name, quantity,
+		_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, kind, service_id, offer_id, title, package_name, quantity,
 			unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at, started_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.ServiceID, o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
-			o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, acc, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, project, status,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.Kind, service, offer, o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
+			o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, o.Total.Currency, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, project, status,
 			db.Micros(tx.Now), started)
 		if err != nil {
 			return err
+		}
+		if with != nil {
+			if err := with(ctx, tx); err != nil {
+				return err
+			}
 		}
 		_, err = event(ctx, tx, o.ID, actor.ID, "placed", "")
 		return err
@@ -171,8 +194,11 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	if key == "" {
 		key = o.ID
 	}
-	err = s.pay(ctx, o, "order:"+o.ID+":"+key, func(ctx context.Context, tx *db.Tx) error { return insert(ctx, tx, Active) })
+	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID+":"+key, func(ctx context.Context, tx *db.Tx) error { return insert(ctx, tx, Active) })
 	if err != nil {
+		return Order{}, err
+	}
+	if err := s.pay(ctx, p); err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, o.ID)
@@ -184,21 +210,84 @@ func (s *Service) accountCurrency(ctx context.Context, accountID string) (string
 	return c, db.NoRows(err)
 }
 
-// pay charges an order and starts it. claim runs first in the transaction:
-// it creates the order row (placing) or moves it out of pending_approval
-// (approving), so two approvals cannot both start it. Paid from credits and
-// balance when they cover the total, else by card: the card is charged
+// payment is one charge into an order's escrow: a whole order, or one
+// milestone of a milestone order.
+type payment struct {
+	order  Order
+	amount money.Money // what enters the escrow: price + the buyer's fees
+	key    string      // the card charge's idempotency key
+	line   billing.OrderCharge
+	// claim runs first in the transaction: it creates the order row
+	// (placing) or moves it out of the state that allows the charge
+	// (approving, paying the next milestone), so two requests cannot both
+	// start it.
+	claim func(ctx context.Context, tx *db.Tx) error
+	// start records the payment on the order (or milestone) and starts it.
+	start func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error
+	// recorded reads the charge reference stored by a start, to tell a
+	// concurrent start with this very charge from a failure.
+	recorded func(ctx context.Context) string
+}
+
+// firstPayment is what starts an order: the whole order, or the first
+// milestone of a milestone order.
+func (s *Service) firstPayment(ctx context.Context, q db.Queryer, o Order, key string, claim func(ctx context.Context, tx *db.Tx) error) (payment, error) {
+	if o.Kind == KindMilestones {
+		ms := o.Milestones
+		if len(ms) == 0 {
+			var err error
+			if ms, err = milestonesOf(ctx, q, o.ID); err != nil {
+				return payment{}, err
+			}
+		}
+		if len(ms) == 0 {
+			return payment{}, errors.New("orders: a milestone order without milestones")
+		}
+		return s.milestonePayment(o, ms[0], key, claim), nil
+	}
+	return payment{order: o, amount: o.Total, key: key, claim: claim,
+		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: describe(o), Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees},
+		start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
+			due := tx.Now.Add(time.Duration(o.DeliveryDays) * 24 * time.Hour)
+			if _, err := tx.Exec(ctx, `UPDATE orders SET paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ? WHERE id = ?`,
+				paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(due), o.ID); err != nil {
+				return err
+			}
+			if _, err := event(ctx, tx, o.ID, "", "started", ""); err != nil {
+				return err
+			}
+			return s.notifyFreelancer(ctx, tx, o, "order_started", map[string]any{"title": o.Title, "quantity": o.Quantity})
+		},
+		recorded: func(ctx context.Context) string {
+			cur, err := load(ctx, s.DB, o.ID)
+			if err != nil {
+				return ""
+			}
+			return cur.chargeRef
+		}}, nil
+}
+
+// describe is an order's line on its invoice.
+func describe(o Order) string {
+	if o.Package == "" {
+		return o.Title
+	}
+	return o.Title + " — " + o.Package
+}
+
+// pay charges a payment and starts what it pays for. Paid from credits and
+// balance when they cover the amount, else by card: the card is charged
 // before the transaction (its key makes a retry charge once) and refunded
-// if the transaction fails for any reason but a concurrent start of the
-// same order with the same charge.
-func (s *Service) pay(ctx context.Context, o Order, chargeKey string, claim func(ctx context.Context, tx *db.Tx) error) error {
-	c := o.Total.Currency
-	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, c)
+// if the transaction fails for any reason but a concurrent start with the
+// same charge.
+func (s *Service) pay(ctx context.Context, p payment) error {
+	o := p.order
+	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, p.amount.Currency)
 	if err != nil {
 		return err
 	}
 	paidWith, charge := "balance", ""
-	if enough < o.Total.Amount {
+	if enough < p.amount.Amount {
 		ref, label, ok, err := billing.CardFor(ctx, s.DB, o.AccountID)
 		if err != nil {
 			return err
@@ -206,42 +295,35 @@ func (s *Service) pay(ctx context.Context, o Order, chargeKey string, claim func
 		if !ok {
 			return errs.Conflict("payment_method_required")
 		}
-		if charge, err = s.Billing.Provider.Charge(ctx, ref, o.Total, chargeKey, "Atelier order "+o.ID); err != nil {
+		if charge, err = s.Billing.Provider.Charge(ctx, ref, p.amount, p.key, "Atelier order "+o.ID); err != nil {
 			return err
 		}
 		paidWith = label
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := claim(ctx, tx); err != nil {
+		if err := p.claim(ctx, tx); err != nil {
 			return err
 		}
 		if charge == "" {
-			if err := billing.PayIntoEscrowFromBalance(ctx, tx, o.AccountID, o.ID, o.Total); err != nil {
+			if err := billing.PayIntoEscrowFromBalance(ctx, tx, o.AccountID, o.ID, p.amount); err != nil {
 				return err
 			}
-		} else if err := billing.PayIntoEscrowFromCard(ctx, tx, o.ID, o.Total); err != nil {
+		} else if err := billing.PayIntoEscrowFromCard(ctx, tx, o.ID, p.amount); err != nil {
 			return err
 		}
-		inv, err := s.Billing.RecordOrderPayment(ctx, tx, billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID,
-			Description: o.Title + " — " + o.Package, Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees, PaidWith: paidWith})
+		line := p.line
+		line.PaidWith = paidWith
+		inv, err := s.Billing.RecordOrderPayment(ctx, tx, line)
 		if err != nil {
 			return err
 		}
-		due := tx.Now.Add(time.Duration(o.DeliveryDays) * 24 * time.Hour)
-		if _, err := tx.Exec(ctx, `UPDATE orders SET paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ? WHERE id = ?`,
-			paidWith, charge, inv.ID, db.Micros(tx.Now), db.Micros(due), o.ID); err != nil {
-			return err
-		}
-		if _, err := event(ctx, tx, o.ID, "", "started", ""); err != nil {
-			return err
-		}
-		return s.notifyFreelancer(ctx, tx, o, "order_started", map[string]any{"title": o.Title, "quantity": o.Quantity})
+		return p.start(ctx, tx, paidWith, charge, inv.ID)
 	})
 	if err != nil && charge != "" {
-		if cur, lerr := load(context.WithoutCancel(ctx), s.DB, o.ID); lerr == nil && cur.chargeRef == charge {
+		if p.recorded(context.WithoutCancel(ctx)) == charge {
 			return errs.Conflict("order_state_changed") // started by a concurrent request with this very charge
 		}
-		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, o.Total, "refund:"+chargeKey); rerr != nil {
+		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, p.amount, "refund:"+p.key); rerr != nil {
 			s.Billing.Log.Error("an order failed after its card was charged, and the refund failed: refund by hand", "order", o.ID, "charge", charge, "err", rerr)
 		}
 	}
@@ -275,7 +357,7 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 	if o.Status != PendingApproval {
 		return Order{}, errs.Conflict("order_not_pending_approval")
 	}
-	err = s.pay(ctx, o, "order:"+o.ID, func(ctx context.Context, tx *db.Tx) error {
+	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID, func(ctx context.Context, tx *db.Tx) error {
 		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
 			return err
 		}
@@ -288,6 +370,9 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 		return s.notifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
 	})
 	if err != nil {
+		return Order{}, err
+	}
+	if err := s.pay(ctx, p); err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, id)

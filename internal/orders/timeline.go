@@ -130,8 +130,8 @@ func (f Filter) where() (string, []any, error) {
 	case "":
 		return "", nil, nil
 	case "open":
-		return ` AND o.status IN ('pending_approval', 'active', 'delivered')`, nil, nil
-	case PendingApproval, Active, Delivered, Completed, Cancelled, Rejected:
+		return ` AND o.status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment')`, nil, nil
+	case PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected:
 		return ` AND o.status = ?`, []any{f.Status}, nil
 	}
 	return "", nil, errs.Invalid("status", "status_invalid")
@@ -295,6 +295,11 @@ func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error 
 	}
 	var rating int
 	var body string
+	if o.ServiceID == "" {
+		// An offer's order has no service to carry the review in the
+		// catalog; its reviews show on the order only, for now.
+		return nil
+	}
 	err = tx.QueryRow(ctx, `SELECT rating, body FROM order_reviews WHERE order_id = ? AND side = 'client'`, o.ID).Scan(&rating, &body)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
 		return nil

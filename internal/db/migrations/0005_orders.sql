@@ -1,4 +1,6 @@
--- Orders: a business account buys a package of a service, with a quantity.
+-- Orders: a business account buys a package of a service, with a quantity,
+-- or accepts a freelancer's custom offer (fixed price or milestones; hourly
+-- contracts later).
 -- Money is held in the order's escrow ledger account from the start until
 -- completion (released to the freelancer) or cancellation (refunded).
 
@@ -7,7 +9,9 @@ CREATE TABLE orders (
     account_id        TEXT NOT NULL REFERENCES accounts (id),
     buyer_id          TEXT NOT NULL REFERENCES users (id),      -- the member who placed it
     freelancer_id     TEXT NOT NULL REFERENCES freelancers (id),
-    service_id        TEXT NOT NULL REFERENCES services (id),
+    kind              TEXT NOT NULL DEFAULT 'service' CHECK (kind IN ('service', 'fixed', 'milestones', 'hourly')),
+    service_id        TEXT REFERENCES services (id),            -- a service order; NULL for an offer's order
+    offer_id          TEXT,                                     -- the accepted offer (offers, 0006)
     title             TEXT NOT NULL,
     package_name      TEXT NOT NULL,
     quantity          INTEGER NOT NULL CHECK (quantity >= 1),
@@ -21,7 +25,9 @@ CREATE TABLE orders (
     revisions_used    INTEGER NOT NULL DEFAULT 0,
     requirements      TEXT NOT NULL DEFAULT '',
     project_id        TEXT,
-    status            TEXT NOT NULL CHECK (status IN ('pending_approval', 'active', 'delivered', 'completed', 'cancelled', 'rejected')),
+    -- awaiting_payment: a milestone order between an approved milestone and
+    -- the next one, whose charge failed; the client pays (retries) or stops.
+    status            TEXT NOT NULL CHECK (status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment', 'completed', 'cancelled', 'rejected')),
     paid_with         TEXT NOT NULL DEFAULT '',                   -- "balance", or the card's label
     charge_ref        TEXT NOT NULL DEFAULT '',
     invoice_id        TEXT NOT NULL DEFAULT '',
@@ -37,6 +43,8 @@ CREATE TABLE orders (
     reviews_public_at BIGINT,          -- when reviews show: both written, or 10 days after completion
     closed_at         BIGINT,
     CHECK (revisions_used <= revisions_allowed),
+    CHECK ((kind = 'service') = (service_id IS NOT NULL)),
+    CHECK (kind = 'service' OR offer_id IS NOT NULL),
     CHECK ((status = 'delivered') = (auto_complete_at IS NOT NULL)),
     CHECK (status IN ('pending_approval', 'rejected') OR started_at IS NOT NULL OR status = 'cancelled'),
     CHECK (review_extension BETWEEN 0 AND 5)
@@ -44,6 +52,7 @@ CREATE TABLE orders (
 CREATE INDEX orders_account ON orders (account_id, id);
 CREATE INDEX orders_buyer ON orders (buyer_id, created_at);
 CREATE INDEX orders_freelancer ON orders (freelancer_id, id);
+CREATE UNIQUE INDEX orders_offer ON orders (offer_id) WHERE offer_id IS NOT NULL;  -- an offer becomes one order
 CREATE INDEX orders_pending ON orders (account_id, id) WHERE status = 'pending_approval';
 CREATE INDEX orders_auto_complete ON orders (auto_complete_at) WHERE status = 'delivered';
 CREATE INDEX orders_reviews_due ON orders (completed_at) WHERE status = 'completed' AND reviews_public_at IS NULL;

@@ -1,0 +1,624 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/notify"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// A custom offer is a freelancer's proposal to a business account: a fixed
+// price, or 2 or more milestones (hourly contracts later, Pro freelancers
+// only). It is addressed to the account, so every member sees it and any
+// member who may buy accepts or declines it; accepting places an order
+// through the same approval policy and purchase limits as buying a
+// service. An offer unanswered for 14 days expires.
+
+// Statuses of an offer.
+const (
+	OfferPending   = "pending"
+	OfferAccepted  = "accepted"
+	OfferDeclined  = "declined"
+	OfferExpired   = "expired"
+	OfferWithdrawn = "withdrawn"
+)
+
+// Limits of offers.
+const (
+	OfferExpiresAfter = 14 * 24 * time.Hour
+	MinMilestones     = 2
+	MaxMilestones     = 20
+	maxTitleRunes     = 200
+)
+
+// OfferMilestone is one stage of a milestones offer; Fees and Total are the
+// buyer's, quoted on its own amount.
+type OfferMilestone struct {
+	Title        string      `json:"title"`
+	Amount       money.Money `json:"amount"`
+	DeliveryDays int         `json:"delivery_days"`
+	Fees         money.Money `json:"fees"`
+	Total        money.Money `json:"total"`
+}
+
+// NewOffer is what a freelancer proposes.
+type NewOffer struct {
+	AccountID string `json:"account_id"`
+	// FreelancerID: the profile making the offer (its owner or an agency
+	// team member); the actor's own profile when empty.
+	FreelancerID     string           `json:"freelancer_id,omitempty"`
+	Kind             string           `json:"kind"` // fixed, milestones, hourly
+	Title            string           `json:"title"`
+	Description      string           `json:"description"`
+	Price            *money.Money     `json:"price,omitempty"`         // fixed
+	DeliveryDays     int              `json:"delivery_days,omitempty"` // fixed
+	Revisions        int              `json:"revisions,omitempty"`     // fixed: of the order; milestones: of each milestone
+	Milestones       []OfferMilestone `json:"milestones,omitempty"`
+	HourlyRate       *money.Money     `json:"hourly_rate,omitempty"`
+	WeeklyLimitHours int              `json:"weekly_limit_hours,omitempty"`
+}
+
+// Offer is an offer as one of its sides sees it.
+type Offer struct {
+	ID             string `json:"id"`
+	FreelancerID   string `json:"freelancer_id"`
+	FreelancerName string `json:"freelancer_name"`
+	AccountID      string `json:"account_id"`
+	CreatedBy      string `json:"created_by"`
+	Kind           string `json:"kind"`
+	Title          string `json:"title"`
+	Description    string `json:"description"`
+	// Price is the work's price (the milestones' sum); Fees the buyer's
+	// fees on it (per milestone for milestones); Total what the account pays.
+	Price            money.Money      `json:"price"`
+	Fees             money.Money      `json:"fees"`
+	Total            money.Money      `json:"total"`
+	DeliveryDays     int              `json:"delivery_days"`
+	Revisions        int              `json:"revisions"`
+	Milestones       []OfferMilestone `json:"milestones"`
+	HourlyRate       *money.Money     `json:"hourly_rate,omitempty"`
+	WeeklyLimitHours int              `json:"weekly_limit_hours,omitempty"`
+	Status           string           `json:"status"`
+	ExpiresAt        time.Time        `json:"expires_at"`
+	OrderID          string           `json:"order_id,omitempty"`
+	CreatedAt        time.Time        `json:"created_at"`
+	DecidedAt        time.Time        `json:"decided_at,omitzero"`
+	DecidedBy        string           `json:"decided_by,omitempty"`
+	Side             string           `json:"side"` // the viewer's: client or freelancer
+
+	pro bool
+}
+
+var errOfferNotFound = errs.NotFound("offer_not_found")
+
+// onTeam tells whether the actor speaks for a freelancer profile: its owner
+// or a member of its agency team.
+func onTeam(ctx context.Context, q db.Queryer, actorID, freelancerID string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, freelancerID, actorID, actorID).Scan(&n)
+	return n > 0, err
+}
+
+func offerAmount(field string, m *money.Money, currency string, maxAmount int64) error {
+	switch {
+	case m == nil:
+		return errs.Invalid(field, "required")
+	case strings.ToUpper(m.Currency) != currency:
+		return errs.Invalid(field, "currency_mismatch").With("currency", currency)
+	case m.Amount <= 0:
+		return errs.Invalid(field, "amount_not_positive")
+	case m.Amount > maxAmount:
+		return errs.Invalid(field, "amount_too_large")
+	}
+	return nil
+}
+
+func title(field, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", errs.Invalid(field, "required")
+	}
+	if utf8.RuneCountInString(v) > maxTitleRunes {
+		return "", errs.Invalid(field, "too_long").With("max", maxTitleRunes)
+	}
+	return v, nil
+}
+
+func deliveryDays(field string, d int) error {
+	if d < 1 || d > 365 {
+		return errs.Invalid(field, "delivery_days_invalid")
+	}
+	return nil
+}
+
+// CreateOffer sends a custom offer from a freelancer (its owner or agency
+// team) to a business account. Everything is checked before anything is
+// stored: hourly offers are for Pro freelancers only (and not available
+// yet); a fixed offer has a price, delivery days and revisions; a
+// milestones offer has 2 to 20 milestones, each with a title, an amount
+// above zero and delivery days, whose sum is the price. Amounts are in the
+// freelancer's currency, which must be the account's.
+func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer) (Offer, error) {
+	if in.FreelancerID == "" {
+		f, ok, err := s.Catalog.FreelancerOf(ctx, actor.ID)
+		if err != nil {
+			return Offer{}, err
+		}
+		if !ok {
+			return Offer{}, errs.Invalid("freelancer_id", "freelancer_not_found")
+		}
+		in.FreelancerID = f.ID
+	}
+	f, err := s.Catalog.Freelancer(ctx, nil, in.FreelancerID)
+	if err != nil {
+		return Offer{}, errs.Invalid("freelancer_id", "freelancer_not_found")
+	}
+	if ok, err := onTeam(ctx, s.DB, actor.ID, f.ID); err != nil {
+		return Offer{}, err
+	} else if !ok {
+		return Offer{}, errs.Forbidden("not_your_profile")
+	}
+	currency := f.HourlyRate.Currency
+	switch in.Kind {
+	case KindFixed, KindMilestones:
+	case KindHourly:
+		if !f.Pro {
+			return Offer{}, errs.Forbidden("hourly_pro_only")
+		}
+		return Offer{}, errs.Invalid("kind", "hourly_not_available_yet")
+	default:
+		return Offer{}, errs.Invalid("kind", "offer_kind_invalid")
+	}
+	accCurrency, err := s.accountCurrency(ctx, in.AccountID)
+	if errors.Is(err, db.ErrNotFound) {
+		return Offer{}, errs.Invalid("account_id", "account_not_found")
+	} else if err != nil {
+		return Offer{}, err
+	}
+	if accCurrency != currency {
+		return Offer{}, errs.Invalid("account_id", "currency_mismatch").With("currency", currency)
+	}
+	var members int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE account_id = ? AND user_id IN (?, ?)`,
+		in.AccountID, actor.ID, f.OwnerID).Scan(&members); err != nil {
+		return Offer{}, err
+	}
+	if members > 0 {
+		return Offer{}, errs.Invalid("account_id", "offer_to_own_account")
+	}
+	if in.Title, err = title("title", in.Title); err != nil {
+		return Offer{}, err
+	}
+	if in.Description, err = text("description", in.Description, false); err != nil {
+		return Offer{}, err
+	}
+	if in.Revisions < 0 || in.Revisions > 100 {
+		return Offer{}, errs.Invalid("revisions", "revisions_invalid")
+	}
+	maxAmount := s.Billing.Config.MaxAmount
+	var price int64
+	days := in.DeliveryDays
+	switch in.Kind {
+	case KindFixed:
+		if err := offerAmount("price", in.Price, currency, maxAmount); err != nil {
+			return Offer{}, err
+		}
+		if err := deliveryDays("delivery_days", in.DeliveryDays); err != nil {
+			return Offer{}, err
+		}
+		price = in.Price.Amount
+		in.Milestones = nil
+	case KindMilestones:
+		if len(in.Milestones) < MinMilestones {
+			return Offer{}, errs.Invalid("milestones", "milestones_too_few").With("min", MinMilestones)
+		}
+		if len(in.Milestones) > MaxMilestones {
+			return Offer{}, errs.Invalid("milestones", "milestones_too_many").With("max", MaxMilestones)
+		}
+		days = 0
+		for i := range in.Milestones {
+			m := &in.Milestones[i]
+			f := "milestones." + strconv.Itoa(i) + "."
+			if m.Title, err = title(f+"title", m.Title); err != nil {
+				return Offer{}, err
+			}
+			if err := offerAmount(f+"amount", &m.Amount, currency, maxAmount); err != nil {
+				return Offer{}, err
+			}
+			if err := deliveryDays(f+"delivery_days", m.DeliveryDays); err != nil {
+				return Offer{}, err
+			}
+			price += m.Amount.Amount
+			days += m.DeliveryDays
+		}
+		if price > maxAmount {
+			return Offer{}, errs.Invalid("milestones", "amount_too_large")
+		}
+		if in.Price != nil && (in.Price.Amount != price || strings.ToUpper(in.Price.Currency) != currency) {
+			return Offer{}, errs.Invalid("price", "price_not_milestones_sum")
+		}
+	}
+	id := db.NewID("ofr")
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO offers (id, freelancer_id, account_id, created_by, kind, title, description, price, delivery_days, revisions,
+			currency, status, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+			id, f.ID, in.AccountID, actor.ID, in.Kind, in.Title, in.Description, price, days, in.Revisions, currency,
+			db.Micros(tx.Now.Add(OfferExpiresAfter)), db.Micros(tx.Now)); err != nil {
+			return err
+		}
+		for i, m := range in.Milestones {
+			if _, err := tx.Exec(ctx, `INSERT INTO offer_milestones (offer_id, position, title, amount, delivery_days) VALUES (?, ?, ?, ?, ?)`,
+				id, i+1, m.Title, m.Amount.Amount, m.DeliveryDays); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT user_id FROM memberships WHERE account_id = ? ORDER BY user_id`, in.AccountID)
+		if err != nil {
+			return err
+		}
+		var to []string
+		for rows.Next() {
+			var u string
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return err
+			}
+			to = append(to, u)
+		}
+		rows.Close()
+		for _, u := range to {
+			if err := notify.User(ctx, tx, u, "offer_received", map[string]any{"freelancer": f.DisplayName, "title": in.Title}, "/offers/"+id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Offer{}, err
+	}
+	return s.GetOffer(ctx, actor, id)
+}
+
+const offerSelect = `SELECT o.id, o.freelancer_id, f.display_name, f.pro, o.account_id, o.created_by, o.kind, o.title, o.description,
+	COALESCE(o.price, 0), COALESCE(o.delivery_days, 0), o.revisions, o.hourly_rate, COALESCE(o.weekly_limit_hours, 0), o.currency, o.status,
+	o.expires_at, COALESCE(o.order_id, ''), o.created_at, o.decided_at, COALESCE(o.decided_by, '')
+	FROM offers o JOIN freelancers f ON f.id = o.freelancer_id `
+
+func (s *Service) scanOffer(row interface{ Scan(...any) error }, now time.Time) (Offer, error) {
+	var o Offer
+	var c string
+	var hourly, decided db.NullInt
+	var expires, created int64
+	err := row.Scan(&o.ID, &o.FreelancerID, &o.FreelancerName, &o.pro, &o.AccountID, &o.CreatedBy, &o.Kind, &o.Title, &o.Description,
+		&o.Price.Amount, &o.DeliveryDays, &o.Revisions, &hourly, &o.WeeklyLimitHours, &c, &o.Status, &expires, &o.OrderID, &created,
+		&decided, &o.DecidedBy)
+	if err != nil {
+		return Offer{}, db.NoRows(err)
+	}
+	o.Price.Currency = c
+	if hourly.Valid {
+		o.HourlyRate = &money.Money{Amount: hourly.Int64, Currency: c}
+	}
+	o.ExpiresAt, o.CreatedAt, o.DecidedAt = db.Time(expires), db.Time(created), db.NullTime(decided)
+	if o.Status == OfferPending && !now.Before(o.ExpiresAt) {
+		o.Status = OfferExpired // the expiry timer has not run yet
+	}
+	o.Milestones = []OfferMilestone{}
+	if o.Kind == KindFixed {
+		q := s.Billing.Quote(o.Price)
+		o.Fees, o.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
+	}
+	return o, nil
+}
+
+// loadMilestones fills a milestones offer's stages and quotes each.
+func (s *Service) loadOfferMilestones(ctx context.Context, q db.Queryer, o *Offer) error {
+	if o.Kind != KindMilestones {
+		return nil
+	}
+	rows, err := q.Query(ctx, `SELECT title, amount, delivery_days FROM offer_milestones WHERE offer_id = ? ORDER BY position`, o.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	c := o.Price.Currency
+	o.Fees, o.Total = money.New(0, c), money.New(0, c)
+	for rows.Next() {
+		var m OfferMilestone
+		if err := rows.Scan(&m.Title, &m.Amount.Amount, &m.DeliveryDays); err != nil {
+			return err
+		}
+		m.Amount.Currency = c
+		q := s.Billing.Quote(m.Amount)
+		m.Fees, m.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
+		o.Fees.Amount += m.Fees.Amount
+		o.Total.Amount += m.Total.Amount
+		o.Milestones = append(o.Milestones, m)
+	}
+	return rows.Err()
+}
+
+// viewOffer loads an offer for an actor: the freelancer's owner and team
+// see it as its sender; every member of the account, whatever the role, as
+// its addressee. To anyone else it does not exist.
+func (s *Service) viewOffer(ctx context.Context, q db.Queryer, actor users.User, id string) (Offer, accounts.Role, error) {
+	o, err := s.scanOffer(q.QueryRow(ctx, offerSelect+`WHERE o.id = ?`, id), s.DB.Clock.Now())
+	if errors.Is(err, db.ErrNotFound) {
+		return Offer{}, "", errOfferNotFound
+	} else if err != nil {
+		return Offer{}, "", err
+	}
+	var role accounts.Role
+	if ok, err := onTeam(ctx, q, actor.ID, o.FreelancerID); err != nil {
+		return Offer{}, "", err
+	} else if ok {
+		o.Side = FreelancerSide
+	} else {
+		err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, actor.ID).Scan(&role)
+		if errors.Is(db.NoRows(err), db.ErrNotFound) {
+			return Offer{}, "", errOfferNotFound
+		} else if err != nil {
+			return Offer{}, "", err
+		}
+		o.Side = ClientSide
+	}
+	return o, role, s.loadOfferMilestones(ctx, q, &o)
+}
+
+// GetOffer returns an offer to its sender's side or its account's members.
+func (s *Service) GetOffer(ctx context.Context, actor users.User, id string) (Offer, error) {
+	o, _, err := s.viewOffer(ctx, s.DB, actor, id)
+	return o, err
+}
+
+// decideOffer closes a pending offer, once: a concurrent answer or the
+// expiry makes it a 409.
+func decideOffer(ctx context.Context, tx *db.Tx, id, status, actorID, orderID string) error {
+	var order any
+	if orderID != "" {
+		order = orderID
+	}
+	res, err := tx.Exec(ctx, `UPDATE offers SET status = ?, decided_at = ?, decided_by = ?, order_id = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`,
+		status, db.Micros(tx.Now), actorID, order, id, db.Micros(tx.Now))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("offer_not_pending")
+	}
+	return nil
+}
+
+func (s *Service) notifyOfferSender(ctx context.Context, tx *db.Tx, o Offer, kind string) error {
+	var owner string
+	if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, o.FreelancerID).Scan(&owner); err != nil {
+		return err
+	}
+	return notify.User(ctx, tx, owner, kind, map[string]any{"title": o.Title}, "/offers/"+o.ID)
+}
+
+// DeclineOffer turns a pending offer down (any member of the account).
+func (s *Service) DeclineOffer(ctx context.Context, actor users.User, id string) (Offer, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		o, _, err := s.viewOffer(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if o.Side != ClientSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
+		if o.Status != OfferPending {
+			return errs.Conflict("offer_not_pending")
+		}
+		if err := decideOffer(ctx, tx, id, OfferDeclined, actor.ID, ""); err != nil {
+			return err
+		}
+		return s.notifyOfferSender(ctx, tx, o, "offer_declined")
+	})
+	if err != nil {
+		return Offer{}, err
+	}
+	return s.GetOffer(ctx, actor, id)
+}
+
+// WithdrawOffer takes back a pending offer (the freelancer's side).
+func (s *Service) WithdrawOffer(ctx context.Context, actor users.User, id string) (Offer, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		o, _, err := s.viewOffer(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if o.Side != FreelancerSide {
+			return errs.Forbidden("wrong_side").With("side", FreelancerSide)
+		}
+		if o.Status != OfferPending {
+			return errs.Conflict("offer_not_pending")
+		}
+		return decideOffer(ctx, tx, id, OfferWithdrawn, actor.ID, "")
+	})
+	if err != nil {
+		return Offer{}, err
+	}
+	return s.GetOffer(ctx, actor, id)
+}
+
+// AcceptOffer turns a pending offer into an order placed by the actor, a
+// member of the account who may buy, through the same approval policy and
+// purchase limits as any order: above the threshold it waits for the
+// admin, uncharged. A fixed offer is paid whole; a milestones offer pays
+// its first milestone when the order starts. The offer is claimed in the
+// order's transaction, so it becomes one order. key is the request's
+// Idempotency-Key.
+func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, projectID, key string) (Order, error) {
+	of, role, err := s.viewOffer(ctx, s.DB, actor, id)
+	if err != nil {
+		return Order{}, err
+	}
+	if of.Side != ClientSide {
+		return Order{}, errs.Forbidden("wrong_side").With("side", ClientSide)
+	}
+	if !role.Can(accounts.Buy) {
+		return Order{}, errs.Forbidden("role_not_allowed").With("action", string(accounts.Buy))
+	}
+	if strings.TrimSpace(projectID) != "" {
+		return Order{}, errs.Invalid("project_id", "project_not_found") // projects arrive with collaboration
+	}
+	switch of.Status {
+	case OfferPending:
+	case OfferExpired:
+		return Order{}, errs.Conflict("offer_expired")
+	default:
+		return Order{}, errs.Conflict("offer_not_pending")
+	}
+	c := of.Price.Currency
+	o := Order{ID: db.NewID("ord"), AccountID: of.AccountID, BuyerID: actor.ID, FreelancerID: of.FreelancerID, Kind: of.Kind, OfferID: of.ID,
+		Title: of.Title, Quantity: 1, UnitPrice: of.Price, Subtotal: of.Price, Fees: of.Fees, Total: of.Total, DeliveryDays: of.DeliveryDays,
+		Requirements: of.Description}
+	switch of.Kind {
+	case KindFixed:
+		o.RevisionsAllowed = of.Revisions
+	case KindMilestones:
+		for i, m := range of.Milestones {
+			o.Milestones = append(o.Milestones, Milestone{ID: db.NewID("oms"), Position: i + 1, Title: m.Title, Amount: m.Amount, Fees: m.Fees,
+				Total: m.Total, DeliveryDays: m.DeliveryDays, RevisionsAllowed: of.Revisions, Status: MilestonePending})
+		}
+	default:
+		return Order{}, errs.Invalid("kind", "hourly_not_available_yet")
+	}
+	if o.Total.Currency != c {
+		return Order{}, errors.New("orders: an offer's total in another currency")
+	}
+	return s.open(ctx, actor, role, o, key, func(ctx context.Context, tx *db.Tx) error {
+		if err := decideOffer(ctx, tx, of.ID, OfferAccepted, actor.ID, o.ID); err != nil {
+			return err
+		}
+		if err := s.insertMilestones(ctx, tx, o.ID, o.Milestones); err != nil {
+			return err
+		}
+		_, err := event(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
+		return err
+	})
+}
+
+// OfferFilter narrows a list of offers: one status, or "" for all.
+type OfferFilter struct{ Status string }
+
+func (s *Service) listOffers(ctx context.Context, cond string, args []any, f OfferFilter, r page.Request, sd string) (page.Page[Offer], error) {
+	now := s.DB.Clock.Now()
+	switch f.Status {
+	case "":
+	case OfferPending:
+		cond, args = cond+` AND o.status = 'pending' AND o.expires_at > ?`, append(args, db.Micros(now))
+	case OfferExpired:
+		cond, args = cond+` AND (o.status = 'expired' OR (o.status = 'pending' AND o.expires_at <= ?))`, append(args, db.Micros(now))
+	case OfferAccepted, OfferDeclined, OfferWithdrawn:
+		cond, args = cond+` AND o.status = ?`, append(args, f.Status)
+	default:
+		return page.Page[Offer]{}, errs.Invalid("status", "status_invalid")
+	}
+	r = r.Norm()
+	after := r.After
+	if after == "" {
+		after = "~"
+	}
+	rows, err := s.DB.Query(ctx, offerSelect+`WHERE `+cond+` AND o.id < ? ORDER BY o.id DESC LIMIT ?`, append(args, after, r.Limit+1)...)
+	if err != nil {
+		return page.Page[Offer]{}, err
+	}
+	var list []Offer
+	for rows.Next() {
+		o, err := s.scanOffer(rows, now)
+		if err != nil {
+			rows.Close()
+			return page.Page[Offer]{}, err
+		}
+		o.Side = sd
+		list = append(list, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page.Page[Offer]{}, err
+	}
+	for i := range list {
+		if err := s.loadOfferMilestones(ctx, s.DB, &list[i]); err != nil {
+			return page.Page[Offer]{}, err
+		}
+	}
+	return page.Cut(list, r, func(o Offer) string { return o.ID }), nil
+}
+
+// AccountOffers lists the offers made to an account, newest first, to any
+// of its members.
+func (s *Service) AccountOffers(ctx context.Context, actor users.User, accountID string, f OfferFilter, r page.Request) (page.Page[Offer], error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount); err != nil {
+		return page.Page[Offer]{}, err
+	}
+	return s.listOffers(ctx, `o.account_id = ?`, []any{accountID}, f, r, ClientSide)
+}
+
+// FreelancerOffers lists the offers a freelancer sent, to its owner and team.
+func (s *Service) FreelancerOffers(ctx context.Context, actor users.User, freelancerID string, f OfferFilter, r page.Request) (page.Page[Offer], error) {
+	if ok, err := onTeam(ctx, s.DB, actor.ID, freelancerID); err != nil {
+		return page.Page[Offer]{}, err
+	} else if !ok {
+		return page.Page[Offer]{}, errs.NotFound("freelancer_not_found")
+	}
+	return s.listOffers(ctx, `o.freelancer_id = ?`, []any{freelancerID}, f, r, FreelancerSide)
+}
+
+// ExpireOffers is the timer that closes offers left unanswered for 14
+// days, once each (a conditional UPDATE), and tells their sender.
+func (s *Service) ExpireOffers(ctx context.Context, now time.Time) (int, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT 200`, db.Micros(now))
+	if err != nil {
+		return 0, err
+	}
+	var due []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, id)
+	}
+	rows.Close()
+	applied := 0
+	for _, id := range due {
+		expired := false
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			res, err := tx.Exec(ctx, `UPDATE offers SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at <= ?`,
+				db.Micros(now), id, db.Micros(now))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return nil // answered, or expired by another node
+			}
+			o, err := s.scanOffer(tx.QueryRow(ctx, offerSelect+`WHERE o.id = ?`, id), now)
+			if err != nil {
+				return err
+			}
+			expired = true
+			return s.notifyOfferSender(ctx, tx, o, "offer_expired")
+		})
+		if err != nil {
+			return applied, err
+		}
+		if expired {
+			applied++
+		}
+	}
+	return applied, nil
+}
