@@ -336,22 +336,37 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 	}
 	// The page's ids first (the order and limit run on services alone, so
 	// the planner cannot join every match to its freelancer), then its rows.
-	page := func(where string, args []any, limit, offset int) ([]string, error) {
+	//
+	// With words, the two ways to a page cost in opposite directions: walking
+	// the index of the sort order and testing each row against the words
+	// stops after a page, but reads about limit × services / matches rows;
+	// finding the matches through the full-text index and sorting them reads
+	// every match. The planner guesses the number of matches and guesses
+	// badly for rare words (it walked all 100k rows for a word in 50
+	// titles); the counts are already known here, so the choice is made on
+	// them: when the full-text index finds few rows (found, fewer than
+	// fewMatches), they are read first, in a materialised query the planner
+	// cannot turn into an index walk.
+	page := func(where string, args []any, found, limit, offset int) ([]string, error) {
 		order := orders[q.Sort]
 		if q.Sort == "relevance" {
 			order = orders["rating"]
+		}
+		if len(words) > 0 && found < fewMatches {
+			return db.Strings(ctx, s.DB, `WITH m AS MATERIALIZED (SELECT s.id, s.rating, s.reviews_count, s.min_price FROM services s WHERE `+where+`)
+				SELECT s.id FROM m s ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 		}
 		return db.Strings(ctx, s.DB, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	}
 	var ids []string
 	if q.Sort == "relevance" && len(words) > 0 {
-		// The same two tiers as on SQLite: title matches (the title's
-		// lexemes carry weight A) first, best rated first in each. Each
+		// The same two tiers as on SQLite: title matches (found with the
+		// title's own index) first, best rated first in each. Each
 		// tier is its own query ordered like the rating index, so for a
 		// common word the planner walks that index and stops after a page,
 		// instead of reading and sorting every match.
-		title := strings.Join(words, ":A & ") + ":A"
-		inTitle := where + ` AND s.search @@ to_tsquery('english', ?)`
+		title := strings.Join(words, " & ")
+		inTitle := where + ` AND s.title_search @@ to_tsquery('english', ?)`
 		titled, err := s.counts.count(q.countKey("sql-title"), s.DB.Clock.Now(), func() (n int, err error) {
 			err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+inTitle, append(args, title)...).Scan(&n)
 			return n, err
@@ -360,18 +375,18 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 			return Results{}, err
 		}
 		if q.Offset < titled {
-			if ids, err = page(inTitle, append(args, title), q.Limit, q.Offset); err != nil {
+			if ids, err = page(inTitle, append(args, title), titled, q.Limit, q.Offset); err != nil { // found by the title index
 				return Results{}, err
 			}
 		}
 		if missing := q.Limit - len(ids); missing > 0 && titled < res.Total {
-			more, err := page(where+` AND NOT (s.search @@ to_tsquery('english', ?))`, append(args, title), missing, max(0, q.Offset-titled))
+			more, err := page(where+` AND NOT (s.title_search @@ to_tsquery('english', ?))`, append(args, title), res.Total, missing, max(0, q.Offset-titled))
 			if err != nil {
 				return Results{}, err
 			}
 			ids = append(ids, more...)
 		}
-	} else if ids, err = page(where, args, q.Limit, q.Offset); err != nil {
+	} else if ids, err = page(where, args, res.Total, q.Limit, q.Offset); err != nil {
 		return Results{}, err
 	}
 	if res.Items, err = s.listingsByID(ctx, ids); err != nil {
@@ -432,6 +447,11 @@ func (res Results) withCursor(q Search) Results {
 	}
 	return res
 }
+
+// fewMatches is where, on PostgreSQL, reading every match and sorting them
+// costs about what walking the sort order's index does: about the square
+// root of 20 (a page) × the catalog's size at 100k–500k services.
+const fewMatches = 2000
 
 // countTTL bounds how stale a cached total can be: a change on this node
 // clears the cache at once; a change made on another node shows in totals
