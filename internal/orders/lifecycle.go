@@ -223,20 +223,10 @@ func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID stri
 // AutoComplete is the auto-completion timer: a delivery left without an
 // answer past its review window completes the order, once, on one node.
 func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
 	applied := 0
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -580,20 +580,10 @@ func (s *Service) FreelancerOffers(ctx context.Context, actor users.User, freela
 // ExpireOffers is the timer that closes offers left unanswered for 14
 // days, once each (a conditional UPDATE), and tells their sender.
 func (s *Service) ExpireOffers(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT 200`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
 	applied := 0
 	for _, id := range due {
 		expired := false

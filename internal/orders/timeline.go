@@ -321,21 +321,11 @@ func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error 
 // PublishDueReviews is the timer that shows reviews 10 days after
 // completion when only one side wrote (or none: then nothing shows).
 func (s *Service) PublishDueReviews(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE status = 'completed' AND reviews_public_at IS NULL AND completed_at <= ? LIMIT 200`,
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders WHERE status = 'completed' AND reviews_public_at IS NULL AND completed_at <= ? LIMIT 200`,
 		db.Micros(now.Add(-ReviewsHiddenFor)))
 	if err != nil {
 		return 0, err
 	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 			o, err := load(ctx, tx, id)
