@@ -167,16 +167,17 @@ func (s *Service) Search(ctx context.Context, q Search) (Results, error) {
 }
 
 // filters returns the SQL conditions on services s for the filters that are
-// not words. With inFTS, the ones the SQLite full-text index answers itself
-// (category, Pro, minimum rating) are left out.
-func (q Search) filters(inFTS bool) (cond []string, args []any) {
-	if !inFTS && q.Category != "" {
+// not words. The ones a full-text index answers itself are left out: the
+// facets (category, Pro) with words on both engines, the minimum rating on
+// SQLite (a range of its quality key).
+func (q Search) filters(facetsInIndex, ratingInIndex bool) (cond []string, args []any) {
+	if !facetsInIndex && q.Category != "" {
 		cond, args = append(cond, `s.category = ?`), append(args, q.Category)
 	}
-	if !inFTS && q.ProOnly {
+	if !facetsInIndex && q.ProOnly {
 		cond = append(cond, `s.pro = TRUE`)
 	}
-	if !inFTS && q.MinRating > 0 {
+	if !ratingInIndex && q.MinRating > 0 {
 		cond, args = append(cond, `s.rating >= ?`), append(args, int(q.MinRating))
 	}
 	if q.MinPrice > 0 || q.MaxPrice > 0 || q.Sort == "price_asc" || q.Sort == "price_desc" {
@@ -233,7 +234,7 @@ func (s *Service) searchFTS5(ctx context.Context, q Search, words []string) (Res
 	inTitle := `({title}: (` + all + `))` + facets
 	notInTitle := `(` + match + `) NOT ({title}: (` + all + `))`
 
-	cond, fargs := q.filters(true)
+	cond, fargs := q.filters(true, true)
 	var countFTS func(m string) (int, error)
 	// The minimum rating is a range of the index's quality key.
 	minKey := int64(q.MinRating) * 1024 << 32
@@ -315,9 +316,23 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 	cond := []string{`s.status = 'active'`}
 	var args []any
 	if len(words) > 0 {
-		cond, args = append(cond, `s.search @@ to_tsquery('english', ?)`), append(args, strings.Join(words, " & "))
+		// Words in the text (weights A–C), facets as tokens of weight D.
+		var facets []string
+		if q.Category != "" {
+			facets = append(facets, "cat"+strings.ReplaceAll(q.Category, "-", ""))
+		}
+		if q.ProOnly {
+			facets = append(facets, "ispro")
+		}
+		match := `s.search @@ to_tsquery('english', ?)`
+		args = append(args, strings.Join(words, ":ABC & ")+":ABC")
+		if len(facets) > 0 {
+			match = `s.search @@ (to_tsquery('english', ?) && to_tsquery('simple', ?))`
+			args = append(args, strings.Join(facets, " & "))
+		}
+		cond = append(cond, match)
 	}
-	more, fargs := q.filters(false)
+	more, fargs := q.filters(len(words) > 0, false)
 	cond, args = append(cond, more...), append(args, fargs...)
 	where := strings.Join(cond, " AND ")
 
