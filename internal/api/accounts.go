@@ -37,13 +37,9 @@ func (s *Server) accountRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/accounts", Tag: "accounts", Summary: "Create a business account; the caller becomes its admin",
 			Status: http.StatusCreated, In: accountIn{}, Out: accounts.Account{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[accountIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in accountIn) (any, error) {
 				return s.Accounts.Create(c.r.Context(), c.user, in.Name, in.Currency)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts", Tag: "accounts", Summary: "The accounts I belong to", Out: listOut[accounts.Account]{},
 			Handle: func(c *call) (any, error) {
 				list, err := s.Accounts.ForUser(c.r.Context(), c.user)
@@ -54,35 +50,23 @@ func (s *Server) accountRoutes() []route {
 				return s.Accounts.Get(c.r.Context(), c.user, c.param("account"))
 			}},
 		{Method: "PATCH", Path: "/accounts/{account}", Tag: "accounts", Summary: "Rename the account (admin)", In: accountIn{}, Out: accounts.Account{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[accountIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in accountIn) (any, error) {
 				return s.Accounts.Rename(c.r.Context(), c.user, c.param("account"), in.Name)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/members", Tag: "accounts", Summary: "Members and their roles",
 			Out: page.Page[accounts.Membership]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Accounts.Members(c.r.Context(), c.user, c.param("account"), p)
-			}},
+			})},
 		{Method: "PATCH", Path: "/accounts/{account}/members/{user}", Tag: "accounts",
 			Summary: "Change a member's role to billing_manager or member (admin)", In: roleIn{}, Out: accounts.Membership{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[roleIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in roleIn) (any, error) {
 				ctx, account, user := c.r.Context(), c.param("account"), c.param("user")
 				if err := s.Accounts.ChangeRole(ctx, c.user, account, user, in.Role); err != nil {
 					return nil, err
 				}
 				return s.Accounts.Member(ctx, c.user, account, user)
-			}},
+			})},
 		{Method: "DELETE", Path: "/accounts/{account}/members/{user}", Tag: "accounts",
 			Summary: "Remove a member (admin), or leave the account (yourself)", Status: http.StatusNoContent,
 			Handle: func(c *call) (any, error) {
@@ -90,36 +74,24 @@ func (s *Server) accountRoutes() []route {
 			}},
 		{Method: "POST", Path: "/accounts/{account}/transfer-admin", Tag: "accounts",
 			Summary: "Hand the admin role to another member; the old admin becomes a member", In: transferIn{}, Out: accounts.Account{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[transferIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in transferIn) (any, error) {
 				ctx, account := c.r.Context(), c.param("account")
 				if err := s.Accounts.TransferAdmin(ctx, c.user, account, in.UserID); err != nil {
 					return nil, err
 				}
 				return s.Accounts.Get(ctx, c.user, account)
-			}},
+			})},
 		{Method: "POST", Path: "/accounts/{account}/invitations", Tag: "accounts",
 			Summary: "Invite someone by e-mail; waits for the admin when the invitation approval policy is on",
 			Status:  http.StatusCreated, In: inviteIn{}, Out: accounts.Invitation{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[inviteIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in inviteIn) (any, error) {
 				return s.Accounts.Invite(c.r.Context(), c.user, c.param("account"), in.Email, in.Role)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/invitations", Tag: "accounts",
 			Summary: "The account's invitations, newest first; ?status=pending_approval for the admin's approvals (members see the ones they sent)", Out: page.Page[accounts.Invitation]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Accounts.Invitations(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
-			}},
+			})},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/approve", Tag: "accounts",
 			Summary: "Approve and send a waiting invitation (admin)", Out: accounts.Invitation{},
 			Handle: func(c *call) (any, error) {
@@ -127,13 +99,9 @@ func (s *Server) accountRoutes() []route {
 			}},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/reject", Tag: "accounts",
 			Summary: "Reject a waiting invitation with a reason (admin)", In: reasonIn{}, Out: accounts.Invitation{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[reasonIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Accounts.RejectInvitation(c.r.Context(), c.user, c.param("account"), c.param("inv"), in.Reason)
-			}},
+			})},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/revoke", Tag: "accounts",
 			Summary: "Revoke an open invitation (admin, or its sender)", Out: accounts.Invitation{},
 			Handle: func(c *call) (any, error) {
@@ -160,21 +128,13 @@ func (s *Server) accountRoutes() []route {
 			}},
 		{Method: "PUT", Path: "/accounts/{account}/policies", Tag: "accounts", Summary: "Replace the account's policies (admin)",
 			In: accounts.Policies{}, Out: accounts.Policies{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[accounts.Policies](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in accounts.Policies) (any, error) {
 				return s.Accounts.SetPolicies(c.r.Context(), c.user, c.param("account"), in)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/audit-log", Tag: "accounts", Summary: "The audit log, newest first (admin)",
 			Out: page.Page[accounts.AuditEntry]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Accounts.AuditLog(c.r.Context(), c.user, c.param("account"), p)
-			}},
+			})},
 	}
 }

@@ -233,3 +233,27 @@ func pathParams(path string) []string {
 	}
 	return names
 }
+
+// paged is the handler of a list route: it reads ?limit= and ?cursor=
+// before calling list.
+func paged(list func(c *call, p page.Request) (any, error)) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		p, err := c.page()
+		if err != nil {
+			return nil, err
+		}
+		return list(c, p)
+	}
+}
+
+// body is the handler of a route with a JSON body: it decodes a T before
+// calling fn.
+func body[T any](fn func(c *call, in T) (any, error)) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		in, err := decode[T](c)
+		if err != nil {
+			return nil, err
+		}
+		return fn(c, in)
+	}
+}

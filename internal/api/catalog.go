@@ -40,13 +40,9 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "POST", Path: "/freelancers", Tag: "catalog", Summary: "Create my seller profile (a person or an agency)",
 			Status: http.StatusCreated, In: catalog.Profile{}, Out: catalog.Freelancer{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[catalog.Profile](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in catalog.Profile) (any, error) {
 				return s.Catalog.CreateFreelancer(c.r.Context(), c.user, in)
-			}},
+			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}", Tag: "catalog", Public: true, Out: catalog.Freelancer{},
 			Summary: "A public profile; remembered in the caller's recently viewed",
 			Handle: func(c *call) (any, error) {
@@ -54,22 +50,14 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "PUT", Path: "/freelancers/{freelancer}", Tag: "catalog", Summary: "Replace my profile (owner)",
 			In: catalog.Profile{}, Out: catalog.Freelancer{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[catalog.Profile](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in catalog.Profile) (any, error) {
 				return s.Catalog.UpdateFreelancer(c.r.Context(), c.user, c.param("freelancer"), in)
-			}},
+			})},
 		{Method: "POST", Path: "/freelancers/{freelancer}/members", Tag: "catalog", Summary: "Add a registered user to an agency's team (owner)",
 			Status: http.StatusCreated, In: teamMemberIn{}, Out: catalog.Freelancer{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[teamMemberIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in teamMemberIn) (any, error) {
 				return s.Catalog.AddAgencyMember(c.r.Context(), c.user, c.param("freelancer"), in.Email, in.Title)
-			}},
+			})},
 		{Method: "DELETE", Path: "/freelancers/{freelancer}/members/{user}", Tag: "catalog", Summary: "Remove someone from an agency's team (owner)",
 			Status: http.StatusNoContent,
 			Handle: func(c *call) (any, error) {
@@ -77,43 +65,27 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "GET", Path: "/freelancers/{freelancer}/services", Tag: "catalog", Public: true, Out: page.Page[catalog.Listing]{},
 			Summary: "A freelancer's services (paused ones only for the owner)",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Catalog.FreelancerServices(c.r.Context(), c.viewer(), c.param("freelancer"), p)
-			}},
+			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/reviews", Tag: "catalog", Public: true, Out: page.Page[catalog.Review]{},
 			Summary: "Public reviews of a freelancer's work",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				if _, err := s.Catalog.Freelancer(c.r.Context(), nil, c.param("freelancer")); err != nil {
 					return nil, err
 				}
 				return s.Catalog.Reviews(c.r.Context(), "", c.param("freelancer"), p)
-			}},
+			})},
 		{Method: "POST", Path: "/freelancers/{freelancer}/pro-application", Tag: "vetting", Summary: "Apply for the Pro badge (owner)",
 			Status: http.StatusCreated, In: applyIn{}, Out: catalog.ProApplication{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[applyIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in applyIn) (any, error) {
 				return s.Catalog.ApplyForPro(c.r.Context(), c.user, c.param("freelancer"), in.Message)
-			}},
+			})},
 		{Method: "GET", Path: "/pro-applications", Tag: "vetting", Summary: "The vetting queue, oldest first (operators); ?status=pending|approved|rejected",
 			Out: page.Page[catalog.ProApplication]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Catalog.ProApplications(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
-			}},
+			})},
 		{Method: "POST", Path: "/pro-applications/{app}/approve", Tag: "vetting", Summary: "Grant the Pro badge (operators)",
 			Out: catalog.ProApplication{},
 			Handle: func(c *call) (any, error) {
@@ -121,22 +93,14 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "POST", Path: "/pro-applications/{app}/reject", Tag: "vetting", Summary: "Refuse the Pro badge with a reason (operators)",
 			In: reasonIn{}, Out: catalog.ProApplication{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[reasonIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Catalog.RejectProApplication(c.r.Context(), c.user, c.param("app"), in.Reason)
-			}},
+			})},
 		{Method: "POST", Path: "/services", Tag: "catalog", Summary: "List a service for my freelancer profile",
 			Status: http.StatusCreated, In: catalog.Offer{}, Out: catalog.Listing{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[catalog.Offer](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in catalog.Offer) (any, error) {
 				return s.Catalog.CreateService(c.r.Context(), c.user, in)
-			}},
+			})},
 		{Method: "GET", Path: "/services", Tag: "catalog", Public: true, Out: catalog.Results{},
 			Summary: "Search services: ?q=&category=&min_price=&max_price=&max_delivery_days=&pro=true&min_rating=&sort=relevance|price_asc|price_desc|rating|newest&limit=&cursor=",
 			Handle: func(c *call) (any, error) {
@@ -152,13 +116,9 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "PUT", Path: "/services/{service}", Tag: "catalog", Summary: "Replace a service's offer (owner)",
 			In: catalog.Offer{}, Out: catalog.Listing{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[catalog.Offer](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in catalog.Offer) (any, error) {
 				return s.Catalog.UpdateService(c.r.Context(), c.user, c.param("service"), in)
-			}},
+			})},
 		{Method: "POST", Path: "/services/{service}/pause", Tag: "catalog", Summary: "Pause a service: hidden from search (owner)", Out: catalog.Listing{},
 			Handle: func(c *call) (any, error) {
 				return s.Catalog.SetPaused(c.r.Context(), c.user, c.param("service"), true)
@@ -169,16 +129,12 @@ func (s *Server) catalogRoutes() []route {
 			}},
 		{Method: "GET", Path: "/services/{service}/reviews", Tag: "catalog", Public: true, Out: page.Page[catalog.Review]{},
 			Summary: "Public reviews of a service",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				if _, err := s.Catalog.Listing(c.r.Context(), c.param("service")); err != nil {
 					return nil, err
 				}
 				return s.Catalog.Reviews(c.r.Context(), c.param("service"), "", p)
-			}},
+			})},
 		{Method: "GET", Path: "/me/recently-viewed", Tag: "catalog", Summary: "Freelancers I viewed, newest first",
 			Out: listOut[catalog.Freelancer]{},
 			Handle: func(c *call) (any, error) {

@@ -35,25 +35,17 @@ func (s *Server) moneyRoutes() []route {
 			}},
 		{Method: "PUT", Path: "/accounts/{account}/billing-info", Tag: "money", Summary: "Replace the billing details (admin, billing managers)",
 			In: billing.BillingInfo{}, Out: billing.BillingInfo{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[billing.BillingInfo](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in billing.BillingInfo) (any, error) {
 				return s.Billing.SetBillingInfo(c.r.Context(), c.user, c.param("account"), in)
-			}},
+			})},
 		{Method: "POST", Path: "/accounts/{account}/payment-methods", Tag: "money", Status: http.StatusCreated,
 			Summary: "Save a card from a provider token (test provider: tok_visa, tok_chargeDeclined)", In: cardIn{}, Out: billing.PaymentMethod{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[cardIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in cardIn) (any, error) {
 				if in.Type != "" && in.Type != "card" {
 					return nil, errs.Invalid("type", "payment_method_type_invalid")
 				}
 				return s.Billing.AddCard(c.r.Context(), c.user, c.param("account"), in.Token)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/payment-methods", Tag: "money", Summary: "Saved cards, the default first",
 			Out: listOut[billing.PaymentMethod]{},
 			Handle: func(c *call) (any, error) {
@@ -72,44 +64,28 @@ func (s *Server) moneyRoutes() []route {
 		{Method: "POST", Path: "/accounts/{account}/deposits", Tag: "money", Status: http.StatusCreated, Idempotent: true,
 			Summary: "Top up the balance by card (Idempotency-Key honoured); deposits from 10,000 earn a reward credit",
 			In:      depositIn{}, Out: billing.Deposit{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[depositIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in depositIn) (any, error) {
 				return s.Billing.Deposit(c.r.Context(), c.user, c.param("account"), in.Amount, in.PaymentMethodID, c.r.Header.Get("Idempotency-Key"))
-			}},
+			})},
 		{Method: "POST", Path: "/accounts/{account}/deposits/{deposit}/refund", Tag: "money", Idempotent: true,
 			Summary: "Give (part of) a deposit back to its card from the balance (admin, billing managers; Idempotency-Key honoured)",
 			In:      withdrawIn{}, Out: billing.Deposit{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[withdrawIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in withdrawIn) (any, error) {
 				return s.Billing.RefundDeposit(c.r.Context(), c.user, c.param("account"), c.param("deposit"), in.Amount)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/deposits", Tag: "money", Summary: "Deposits, newest first", Out: page.Page[billing.Deposit]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Billing.Deposits(c.r.Context(), c.user, c.param("account"), p)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/balance", Tag: "money", Summary: "Balance and reward credits", Out: billing.AccountBalance{},
 			Handle: func(c *call) (any, error) {
 				return s.Billing.Balance(c.r.Context(), c.user, c.param("account"))
 			}},
 		{Method: "GET", Path: "/accounts/{account}/invoices", Tag: "money", Summary: "Invoices, newest first (admin, billing managers)",
 			Out: page.Page[billing.Invoice]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Billing.Invoices(c.r.Context(), c.user, c.param("account"), p)
-			}},
+			})},
 		{Method: "GET", Path: "/invoices/{invoice}", Tag: "money", Summary: "One invoice (admin, billing managers of its account)", Out: billing.Invoice{},
 			Handle: func(c *call) (any, error) {
 				return s.Billing.Invoice(c.r.Context(), c.user, c.param("invoice"))
@@ -147,13 +123,9 @@ func (s *Server) moneyRoutes() []route {
 			}},
 		{Method: "POST", Path: "/freelancers/{freelancer}/withdrawals", Tag: "money", Status: http.StatusCreated, Idempotent: true,
 			Summary: "Withdraw available earnings to the bank (owner; Idempotency-Key honoured)", In: withdrawIn{}, Out: billing.Withdrawal{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[withdrawIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in withdrawIn) (any, error) {
 				return s.Billing.Withdraw(c.r.Context(), c.user, c.param("freelancer"), in.Amount)
-			}},
+			})},
 		{Method: "GET", Path: "/ledger/check", Tag: "money", Summary: "Verify the whole ledger (operators)", Out: ledger.Report{},
 			Handle: func(c *call) (any, error) {
 				if !c.user.IsOperator {

@@ -26,78 +26,50 @@ func (s *Server) offerRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/offers", Tag: "offers", Status: http.StatusCreated, In: orders.NewOffer{}, Out: orders.Offer{},
 			Summary: "Send a custom offer to a business account: fixed price or 2+ milestones (freelancer's owner or agency team); expires in 14 days",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[orders.NewOffer](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in orders.NewOffer) (any, error) {
 				return s.Orders.CreateOffer(c.r.Context(), c.user, in)
-			}},
+			})},
 		{Method: "GET", Path: "/offers/{offer}", Tag: "offers", Out: orders.Offer{},
 			Summary: "One offer, with its total and schedule: to the freelancer's side and every member of the account",
 			Handle:  func(c *call) (any, error) { return s.Orders.GetOffer(c.r.Context(), c.user, c.param("offer")) }},
 		{Method: "POST", Path: "/offers/{offer}/accept", Tag: "offers", Status: http.StatusCreated, Idempotent: true, In: acceptOfferIn{}, Out: orders.Order{},
 			Summary: "Accept an offer: places the order under the account's approval policy and limits; a milestones order charges its first milestone (Idempotency-Key honoured)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[acceptOfferIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in acceptOfferIn) (any, error) {
 				return s.Orders.AcceptOffer(c.r.Context(), c.user, c.param("offer"), in.ProjectID, c.r.Header.Get("Idempotency-Key"))
-			}},
+			})},
 		{Method: "POST", Path: "/offers/{offer}/decline", Tag: "offers", Out: orders.Offer{}, Summary: "Decline a pending offer (a member of the account)",
 			Handle: func(c *call) (any, error) { return s.Orders.DeclineOffer(c.r.Context(), c.user, c.param("offer")) }},
 		{Method: "POST", Path: "/offers/{offer}/withdraw", Tag: "offers", Out: orders.Offer{}, Summary: "Withdraw a pending offer (the freelancer's side)",
 			Handle: func(c *call) (any, error) { return s.Orders.WithdrawOffer(c.r.Context(), c.user, c.param("offer")) }},
 		{Method: "GET", Path: "/accounts/{account}/offers", Tag: "offers", Out: page.Page[orders.Offer]{},
 			Summary: "Offers made to the account (every member); ?status=pending|accepted|declined|expired|withdrawn",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.AccountOffers(c.r.Context(), c.user, c.param("account"), c.offerFilter(), p)
-			}},
+			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/offers", Tag: "offers", Out: page.Page[orders.Offer]{},
 			Summary: "Offers a freelancer sent (its owner and team); ?status=",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.FreelancerOffers(c.r.Context(), c.user, c.param("freelancer"), c.offerFilter(), p)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/deliver", Tag: "orders", In: deliveryIn{}, Out: orders.Order{},
 			Summary: "Deliver the running milestone (freelancer); approved by itself after 8 days without an answer, and the order stops there",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[deliveryIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in deliveryIn) (any, error) {
 				fs, err := files(in.Files)
 				if err != nil {
 					return nil, err
 				}
 				return s.Orders.DeliverMilestone(c.r.Context(), c.user, c.param("order"), c.param("milestone"), in.Message, fs)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/approve", Tag: "orders", Idempotent: true, In: approveMilestoneIn{}, Out: orders.Order{},
 			Summary: "Approve a delivered milestone (client): released to the freelancer; the next one is charged and starts, unless stop or it was the last (Idempotency-Key honoured)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[approveMilestoneIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in approveMilestoneIn) (any, error) {
 				return s.Orders.ApproveMilestone(c.r.Context(), c.user, c.param("order"), c.param("milestone"), in.Stop, c.r.Header.Get("Idempotency-Key"))
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/revision", Tag: "orders", In: revisionIn{}, Out: orders.Order{},
 			Summary: "Send a delivered milestone back for a revision while its revisions remain (client)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[revisionIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in revisionIn) (any, error) {
 				return s.Orders.RequestMilestoneRevision(c.r.Context(), c.user, c.param("order"), c.param("milestone"), in.Message)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/pay", Tag: "orders", Idempotent: true, Out: orders.Order{},
 			Summary: "Pay the next milestone of an order awaiting payment (its charge failed after an approval); it starts (client; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {

@@ -57,42 +57,26 @@ func (s *Server) orderRoutes() []route {
 		{Method: "POST", Path: "/orders", Tag: "orders", Status: http.StatusCreated, Idempotent: true,
 			Summary: "Order a package of a service with a quantity; paid from credits and balance, else the default card (Idempotency-Key honoured)",
 			In:      orders.NewOrder{}, Out: orders.Order{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[orders.NewOrder](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in orders.NewOrder) (any, error) {
 				return s.Orders.Place(c.r.Context(), c.user, in, c.r.Header.Get("Idempotency-Key"))
-			}},
+			})},
 		{Method: "GET", Path: "/orders/{order}", Tag: "orders", Summary: "One order, to either side", Out: orders.Order{},
 			Handle: func(c *call) (any, error) { return s.Orders.Get(c.r.Context(), c.user, c.param("order")) }},
 		{Method: "GET", Path: "/accounts/{account}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "The account's orders (members: their own); ?status=pending_approval|active|delivered|completed|cancelled|rejected|open",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.AccountOrders(c.r.Context(), c.user, c.param("account"), c.filter(), p)
-			}},
+			})},
 		{Method: "GET", Path: "/accounts/{account}/pending-approvals", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "Orders waiting for the admin's approval (admin)",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.PendingApprovals(c.r.Context(), c.user, c.param("account"), p)
-			}},
+			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "A freelancer's orders (its owner and team); ?status=",
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.FreelancerOrders(c.r.Context(), c.user, c.param("freelancer"), c.filter(), p)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/approve", Tag: "orders", Idempotent: true, Out: orders.Order{},
 			Summary: "Approve a waiting order: it is charged and starts (admin; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {
@@ -100,26 +84,18 @@ func (s *Server) orderRoutes() []route {
 			}},
 		{Method: "POST", Path: "/orders/{order}/reject", Tag: "orders", In: reasonIn{}, Out: orders.Order{},
 			Summary: "Reject a waiting order with a reason (admin)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[reasonIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Orders.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/messages", Tag: "orders", Status: http.StatusCreated, In: messageIn{}, Out: orders.Event{},
 			Summary: "Write to the other side, with optional files (base64)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[messageIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in messageIn) (any, error) {
 				fs, err := files(in.Files)
 				if err != nil {
 					return nil, err
 				}
 				return s.Orders.Message(c.r.Context(), c.user, c.param("order"), in.Body, fs)
-			}},
+			})},
 		{Method: "GET", Path: "/orders/{order}/messages", Tag: "orders", Out: listOut[orders.Event]{}, Summary: "The order's messages, oldest first",
 			Handle: func(c *call) (any, error) {
 				list, err := s.Orders.Timeline(c.r.Context(), c.user, c.param("order"), "message")
@@ -138,55 +114,35 @@ func (s *Server) orderRoutes() []route {
 			}},
 		{Method: "POST", Path: "/orders/{order}/deliveries", Tag: "orders", Status: http.StatusCreated, In: deliveryIn{}, Out: orders.Order{},
 			Summary: "Deliver the work (freelancer); completes by itself in 3 days unless the client answers",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[deliveryIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in deliveryIn) (any, error) {
 				fs, err := files(in.Files)
 				if err != nil {
 					return nil, err
 				}
 				return s.Orders.Deliver(c.r.Context(), c.user, c.param("order"), in.Message, fs)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/accept", Tag: "orders", Out: orders.Order{}, Summary: "Accept the delivery: the order completes (client)",
 			Handle: func(c *call) (any, error) { return s.Orders.Accept(c.r.Context(), c.user, c.param("order")) }},
 		{Method: "POST", Path: "/orders/{order}/revisions", Tag: "orders", In: revisionIn{}, Out: orders.Order{},
 			Summary: "Ask for a revision while revisions remain (client)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[revisionIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in revisionIn) (any, error) {
 				return s.Orders.RequestRevision(c.r.Context(), c.user, c.param("order"), in.Message)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/extend-review", Tag: "orders", In: extendIn{}, Out: orders.Order{},
 			Summary: "Add days to the review window of a delivery, 5 at most per delivery (client)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[extendIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in extendIn) (any, error) {
 				return s.Orders.ExtendReview(c.r.Context(), c.user, c.param("order"), in.Days)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/cancel", Tag: "orders", In: reasonIn{}, Out: orders.Order{},
 			Summary: "Cancel alone: an order waiting for approval, or one 24 hours late (full refund) (client)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[reasonIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Orders.Cancel(c.r.Context(), c.user, c.param("order"), in.Reason)
-			}},
+			})},
 		{Method: "POST", Path: "/orders/{order}/reviews", Tag: "orders", Status: http.StatusCreated, In: reviewIn{}, Out: orders.Review{},
 			Summary: "Review the other side of a completed order, once, within 30 days",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[reviewIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in reviewIn) (any, error) {
 				return s.Orders.WriteReview(c.r.Context(), c.user, c.param("order"), in.Rating, in.Text)
-			}},
+			})},
 		{Method: "GET", Path: "/orders/{order}/reviews", Tag: "orders", Out: listOut[orders.Review]{},
 			Summary: "The order's reviews: your side's, and the other's once public",
 			Handle: func(c *call) (any, error) {

@@ -34,11 +34,7 @@ func (s *Server) testClockRoutes() []route {
 			Handle: func(c *call) (any, error) { return clockOut{Now: s.TestClock.Now()}, nil }},
 		{Method: "POST", Path: "/test-clock/advance", Tag: "test", Public: true, In: advanceIn{}, Out: clockOut{},
 			Summary: "Move the clock forward and run every job that became due before answering (test mode only)",
-			Handle: func(c *call) (any, error) {
-				in, err := decode[advanceIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in advanceIn) (any, error) {
 				d, ok := parseDuration(in.Duration)
 				if !ok {
 					return nil, errs.Invalid("duration", "duration_invalid")
@@ -48,6 +44,6 @@ func (s *Server) testClockRoutes() []route {
 					return nil, err
 				}
 				return clockOut{Now: now}, nil
-			}},
+			})},
 	}
 }

@@ -53,26 +53,18 @@ func (s *Server) userRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/users", Tag: "users", Summary: "Sign up", Public: true, Status: http.StatusCreated,
 			In: signUpIn{}, Out: users.User{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[signUpIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in signUpIn) (any, error) {
 				return s.Users.SignUp(c.r.Context(), users.NewUser{Email: in.Email, Password: in.Password, Name: in.Name})
-			}},
+			})},
 		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token", Public: true, Status: http.StatusCreated,
 			In: signInIn{}, Out: sessionOut{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[signInIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in signInIn) (any, error) {
 				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession)
 				if err != nil {
 					return nil, err
 				}
 				return sessionOut{Token: tok, User: u}, nil
-			}},
+			})},
 		{Method: "DELETE", Path: "/sessions/current", Tag: "users", Summary: "Sign out (ends this token's session)", Status: http.StatusNoContent,
 			Handle: func(c *call) (any, error) {
 				return nil, s.Users.SignOut(c.r.Context(), httpx.SessionToken(c.r))
@@ -96,39 +88,23 @@ func (s *Server) userRoutes() []route {
 			}},
 		{Method: "PATCH", Path: "/me", Tag: "users", Summary: "Save my language (locale: en, fr, or \"\" to follow the browser)",
 			In: localeIn{}, Out: users.User{},
-			Handle: func(c *call) (any, error) {
-				in, err := decode[localeIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in localeIn) (any, error) {
 				return s.Users.SetLocale(c.r.Context(), c.user, in.Locale)
-			}},
+			})},
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,
-			Handle: func(c *call) (any, error) {
-				in, err := decode[readIn](c)
-				if err != nil {
-					return nil, err
-				}
+			Handle: body(func(c *call, in readIn) (any, error) {
 				return nil, notify.MarkRead(c.r.Context(), s.DB, c.user.ID, in.IDs, s.DB.Clock.Now())
-			}},
+			})},
 		{Method: "GET", Path: "/me/invitations", Tag: "accounts", Summary: "Open invitations sent to my e-mail address",
 			Out: page.Page[accounts.Invitation]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Accounts.MyInvitations(c.r.Context(), c.user, p)
-			}},
+			})},
 		{Method: "GET", Path: "/me/notifications", Tag: "users", Summary: "My in-app notifications, newest first",
 			Out: page.Page[notify.Notification]{},
-			Handle: func(c *call) (any, error) {
-				p, err := c.page()
-				if err != nil {
-					return nil, err
-				}
+			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return notify.List(c.r.Context(), s.DB, c.user.ID, p)
-			}},
+			})},
 	}
 }

@@ -85,12 +85,10 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.Use
 	if !ok {
 		return
 	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
-	if err != nil {
-		s.fail(w, r, err, nil)
+	p, ok := s.cursor(w, r, page.MaxLimit)
+	if !ok {
 		return
 	}
-	p.Limit = page.MaxLimit
 	list, err := s.Accounts.Members(r.Context(), u, a.ID, p)
 	if err != nil {
 		s.fail(w, r, err, nil)

@@ -12,7 +12,6 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
-	"atelier/internal/page"
 	"atelier/internal/users"
 )
 
@@ -46,12 +45,10 @@ func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.Us
 	if !ok {
 		return
 	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
-	if err != nil {
-		s.fail(w, r, err, nil)
+	p, ok := s.cursor(w, r, auditPageSize)
+	if !ok {
 		return
 	}
-	p.Limit = auditPageSize
 	log, err := s.Accounts.AuditLog(r.Context(), u, a.ID, p)
 	if err != nil {
 		s.fail(w, r, err, nil)

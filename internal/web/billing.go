@@ -213,9 +213,8 @@ func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.Us
 	if !ok {
 		return
 	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
-	if err != nil {
-		s.fail(w, r, err, nil)
+	p, ok := s.cursor(w, r, page.DefaultLimit)
+	if !ok {
 		return
 	}
 	list, err := s.Billing.Invoices(r.Context(), u, a.ID, p)

@@ -30,12 +30,10 @@ func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, 
 	if !ok {
 		return
 	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
-	if err != nil {
-		s.fail(w, r, err, nil)
+	p, ok := s.cursor(w, r, page.MaxLimit)
+	if !ok {
 		return
 	}
-	p.Limit = page.MaxLimit
 	list, err := s.Accounts.Invitations(r.Context(), u, a.ID, "", p)
 	if err != nil {
 		s.fail(w, r, err, nil)

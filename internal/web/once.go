@@ -1,13 +1,12 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
 
-	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/idempotency"
 	"atelier/internal/users"
 )
 
@@ -34,38 +33,20 @@ func (s *Server) once(r *http.Request, u users.User, key string, run func() erro
 	if key == "" {
 		return false, run() // a form from elsewhere, without a key
 	}
-	if len(key) > 200 {
-		return false, errs.Invalid("idempotency_key", "idempotency_key_invalid")
-	}
-	ctx, k, request := r.Context(), "web:"+key, "web "+r.Method+" "+r.URL.Path
-	res, err := s.DB.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, key) DO NOTHING`, u.ID, k, request, db.Micros(s.DB.Clock.Now()))
-	if err != nil {
-		return false, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var first string
-		var status int
-		if err := s.DB.QueryRow(ctx, `SELECT request, status FROM idempotency_keys WHERE user_id = ? AND key = ?`, u.ID, k).
-			Scan(&first, &status); err != nil {
-			return false, err
+	ctx, k := r.Context(), "web:"+key
+	if _, fresh, err := idempotency.Claim(ctx, s.DB, u.ID, k, "web "+r.Method+" "+r.URL.Path); err != nil || !fresh {
+		if e, ok := errs.As(err); ok && e.Kind == errs.KindInvalid {
+			err = &errs.Error{Kind: e.Kind, Code: e.Code, Field: "idempotency_key", Args: e.Args}
 		}
-		switch {
-		case first != request:
-			return false, errs.Invalid("idempotency_key", "idempotency_key_reused")
-		case status == 0:
-			return false, errs.Conflict("request_in_progress")
-		}
-		return true, nil
+		return err == nil, err
 	}
-	keep := context.WithoutCancel(ctx)
 	if err := run(); err != nil {
-		if _, derr := s.DB.Exec(keep, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?`, u.ID, k); derr != nil {
+		if derr := idempotency.Release(ctx, s.DB, u.ID, k); derr != nil {
 			s.Log.Error("giving a form key back failed", "err", derr)
 		}
 		return false, err
 	}
-	if _, err := s.DB.Exec(keep, `UPDATE idempotency_keys SET status = ? WHERE user_id = ? AND key = ?`, http.StatusSeeOther, u.ID, k); err != nil {
+	if err := idempotency.Finish(ctx, s.DB, u.ID, k, http.StatusSeeOther, ""); err != nil {
 		s.Log.Error("keeping a form key failed", "err", err)
 	}
 	return false, nil

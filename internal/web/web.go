@@ -36,6 +36,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
+	"atelier/internal/page"
 	"atelier/internal/users"
 )
 
@@ -259,4 +260,16 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 		args = append(args, a)
 	}
 	return i18n.T(httpx.Lang(r), v.Get("k"), args...)
+}
+
+// cursor reads the page a list page shows (?cursor=), of size items; a bad
+// cursor is answered for the caller.
+func (s *Server) cursor(w http.ResponseWriter, r *http.Request, size int) (page.Request, bool) {
+	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return p, false
+	}
+	p.Limit = size
+	return p, true
 }
