@@ -292,6 +292,34 @@ func TestSearch(t *testing.T) {
 		if r := search("q=logo&category=writing-translation"); r.Total != 1 {
 			t.Fatalf("category filter: %v", titles(r))
 		}
+		// Words with the other filters and sorts.
+		if r := search("q=logo&min_rating=4.5"); r.Total != 1 || r.Items[0].ID != logo.ID {
+			t.Fatalf("q=logo&min_rating=4.5: %v", titles(r))
+		}
+		if r := search("q=logo&pro=true"); r.Total != 0 {
+			t.Fatalf("q=logo&pro=true matched services of non-Pro freelancers: %v", titles(r))
+		}
+		if r := search("q=logo&sort=price_asc"); r.Total != 2 || r.Items[0].PriceFrom.Amount != 8000 || r.Items[1].ID != logo.ID {
+			t.Fatalf("q=logo&sort=price_asc: %v", titles(r))
+		}
+		if r := search("q=logo&max_price=10000"); r.Total != 1 || r.Items[0].PriceFrom.Amount != 8000 {
+			t.Fatalf("q=logo&max_price=10000: %v", titles(r))
+		}
+		// A paused service leaves the search at once, and comes back; an
+		// edited title is searched by its new words.
+		owner := users.User{ID: frs[0].OwnerID}
+		if _, err := f.cat.SetPaused(f.ctx, owner, logo.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if r := search("q=logo"); r.Total != 1 || r.Items[0].ID == logo.ID {
+			t.Fatalf("paused service still found: %v", titles(r))
+		}
+		if _, err := f.cat.SetPaused(f.ctx, owner, logo.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if r := search("q=logo"); r.Total != 2 || r.Items[0].ID != logo.ID || r.Items[0].Rating != 500 {
+			t.Fatalf("resumed service: %v", titles(r))
+		}
 		if r := search("min_price=10000&max_price=40000&sort=price_asc"); r.Total != 3 || r.Items[0].PriceFrom.Amount != 15000 || r.Items[2].PriceFrom.Amount != 40000 {
 			t.Fatalf("price range: %v", titles(r))
 		}
@@ -324,6 +352,13 @@ func TestSearch(t *testing.T) {
 		}
 		if len(seen) != 5 {
 			t.Fatalf("pages covered %d services", len(seen))
+		}
+		// An edited title is searched by its new words only.
+		if _, err := f.cat.UpdateService(f.ctx, users.User{ID: frs[0].OwnerID}, logo.ID, offer(frs[0], "Minimalist monogram designs", "graphics-design", 15000)); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := search("q=monogram"), search("q=minimalist+logo"); a.Total != 1 || a.Items[0].ID != logo.ID || b.Total != 0 {
+			t.Fatalf("edited title: monogram %v, minimalist logo %v", titles(a), titles(b))
 		}
 		// Query syntax of either engine is just text.
 		for _, q := range []string{`q="logo`, `q=logo AND (`, `q=*`, `q=NEAR(a b)`, `q=a:*|!b`, `q=''`, `q=%00`} {

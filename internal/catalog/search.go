@@ -160,10 +160,13 @@ func terms(q string) []string {
 func (s *Service) Search(ctx context.Context, q Search) (Results, error) {
 	q = q.norm()
 	words := terms(q.Q)
-	if len(words) > 0 && s.DB.Engine == db.SQLite {
+	switch {
+	case len(words) == 0:
+		return s.browse(ctx, q)
+	case s.DB.Engine == db.SQLite:
 		return s.searchFTS5(ctx, q, words)
 	}
-	return s.searchSQL(ctx, q, words)
+	return s.searchPG(ctx, q, words)
 }
 
 // filters returns the SQL conditions on services s for the filters that are
@@ -309,36 +312,14 @@ func (s *Service) searchFTS5(ctx context.Context, q Search, words []string) (Res
 	return res.withCursor(q), nil
 }
 
-// searchSQL answers browsing (no words) on both engines and full-text
-// searches on PostgreSQL, where the GIN index finds the matches and the
-// title tier is a second match against the title's lexemes.
-func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Results, error) {
-	cond := []string{`s.status = 'active'`}
-	var args []any
-	if len(words) > 0 {
-		// Words in the text (weights A–C), facets as tokens of weight D.
-		var facets []string
-		if q.Category != "" {
-			facets = append(facets, "cat"+strings.ReplaceAll(q.Category, "-", ""))
-		}
-		if q.ProOnly {
-			facets = append(facets, "ispro")
-		}
-		match := `s.search @@ to_tsquery('english', ?)`
-		args = append(args, strings.Join(words, ":ABC & ")+":ABC")
-		if len(facets) > 0 {
-			match = `s.search @@ (to_tsquery('english', ?) && to_tsquery('simple', ?))`
-			args = append(args, strings.Join(facets, " & "))
-		}
-		cond = append(cond, match)
-	}
-	more, fargs := q.filters(len(words) > 0, false)
-	cond, args = append(cond, more...), append(args, fargs...)
-	where := strings.Join(cond, " AND ")
-
+// browse answers a search without words on both engines: the services
+// table has an index for each filter and sort a catalog is browsed by.
+func (s *Service) browse(ctx context.Context, q Search) (Results, error) {
+	cond, args := q.filters(false, false)
+	where := strings.Join(append([]string{`s.status = 'active'`}, cond...), " AND ")
 	var res Results
 	var err error
-	res.Total, err = s.counts.count(q.countKey("sql"), s.DB.Clock.Now(), func() (n int, err error) {
+	res.Total, err = s.counts.count(q.countKey("browse"), s.DB.Clock.Now(), func() (n int, err error) {
 		err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+where, args...).Scan(&n)
 		return n, err
 	})
@@ -349,92 +330,121 @@ func (s *Service) searchSQL(ctx context.Context, q Search, words []string) (Resu
 	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	// The page's ids first (the order and limit run on services alone, so
-	// the planner cannot join every match to its freelancer), then its rows.
-	//
-	// With words, the two ways to a page cost in opposite directions: walking
-	// the index of the sort order and testing each row against the words
-	// stops after a page, but reads about limit × services / matches rows;
-	// finding the matches through the full-text index and sorting them reads
-	// every match. The planner guesses the number of matches and guesses
-	// badly for rare words (it walked all 100k rows for a word in 50
-	// titles); the counts are already known here, so the choice is made on
-	// them: when the full-text index finds few rows (found, fewer than
-	// fewMatches), they are read first, in a materialised query the planner
-	// cannot turn into an index walk.
-	page := func(where string, args []any, found, limit, offset int) ([]string, error) {
-		order := orders[q.Sort]
-		if q.Sort == "relevance" {
-			order = orders["rating"]
-		}
-		if len(words) > 0 && found < fewMatches {
-			return db.Strings(ctx, s.DB, `WITH m AS MATERIALIZED (SELECT s.id, s.rating, s.reviews_count, s.min_price FROM services s WHERE `+where+`)
-				SELECT s.id FROM m s ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-		}
-		return db.Strings(ctx, s.DB, `SELECT s.id FROM services s WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	}
-	var ids []string
-	if q.Sort == "relevance" && len(words) > 0 {
-		// The same two tiers as on SQLite: title matches (found with the
-		// title's own index) first, best rated first in each. Each
-		// tier is its own query ordered like the rating index, so for a
-		// common word the planner walks that index and stops after a page,
-		// instead of reading and sorting every match.
-		title := strings.Join(words, " & ")
-		inTitle := where + ` AND s.title_search @@ to_tsquery('english', ?)`
-		titled, err := s.counts.count(q.countKey("sql-title"), s.DB.Clock.Now(), func() (n int, err error) {
-			err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM services s WHERE `+inTitle, append(args, title)...).Scan(&n)
-			return n, err
-		})
-		if err != nil {
-			return Results{}, err
-		}
-		if q.Offset < titled {
-			if ids, err = page(inTitle, append(args, title), titled, q.Limit, q.Offset); err != nil { // found by the title index
-				return Results{}, err
-			}
-		}
-		if missing := q.Limit - len(ids); missing > 0 && titled < res.Total {
-			more, err := page(where+` AND NOT (s.title_search @@ to_tsquery('english', ?))`, append(args, title), res.Total, missing, max(0, q.Offset-titled))
-			if err != nil {
-				return Results{}, err
-			}
-			ids = append(ids, more...)
-		}
-	} else if ids, err = page(where, args, res.Total, q.Limit, q.Offset); err != nil {
-		return Results{}, err
-	}
-	if res.Items, err = s.listingsByID(ctx, ids); err != nil {
+	res.Items, err = s.page(ctx, `SELECT 1 AS tier, `+sortColumns+` FROM services s WHERE `+where+` ORDER BY `+orders[q.Sort]+` LIMIT ? OFFSET ?`,
+		orders[q.Sort], append(args, q.Limit, q.Offset)...)
+	if err != nil {
 		return Results{}, err
 	}
 	return res.withCursor(q), nil
 }
 
-// listingsByID reads listings by id, in the order of ids.
-func (s *Service) listingsByID(ctx context.Context, ids []string) ([]Listing, error) {
-	if len(ids) == 0 {
-		return []Listing{}, nil
+// sortColumns are what a page query selects to be read by page.
+const sortColumns = `s.id, s.rating, s.reviews_count, s.min_price`
+
+// page reads the listings of a page in one statement: pages selects the
+// page's tier and sortColumns, ordered and limited on its own table (so the
+// planner cannot join every match to its freelancer first); the page's rows
+// are joined to it and ordered by tier, then order.
+func (s *Service) page(ctx context.Context, pages, order string, args ...any) ([]Listing, error) {
+	return s.listings(ctx, `SELECT `+listingColumns+` FROM (`+pages+`) p
+		JOIN services s ON s.id = p.id JOIN freelancers f ON f.id = s.freelancer_id
+		ORDER BY p.tier, `+strings.ReplaceAll(order, "s.", "p.")+``, args...)
+}
+
+// searchPG answers a search with words on PostgreSQL, on service_search
+// (see the migration 0008_search_table.postgres.sql): one row per active
+// service with its GIN-indexed words (facet tokens included) and title, and
+// the columns the other filters and the sorts need.
+//
+// A request costs one statement once its totals are known (they are
+// remembered, see countCache), two when they are not: both totals at once,
+// then the page's rows with their freelancers.
+func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Results, error) {
+	tsq := strings.Join(words, " & ")
+	var facets []string
+	if q.Category != "" {
+		facets = append(facets, `'cat:`+q.Category+`'`) // a known slug: letters and dashes
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	if q.ProOnly {
+		facets = append(facets, `'pro:'`)
 	}
-	found, err := s.listings(ctx, `SELECT `+listingColumns+` FROM services s JOIN freelancers f ON f.id = s.freelancer_id
-		WHERE s.id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`)`, args...)
+	cond := []string{`s.words @@ to_tsquery('english', ?)`}
+	args := []any{tsq}
+	if len(facets) > 0 {
+		cond[0] = `s.words @@ (to_tsquery('english', ?) && ?::tsquery)`
+		args = append(args, strings.Join(facets, " & "))
+	}
+	more, fargs := q.filters(true, false)
+	where, args := strings.Join(append(cond, more...), " AND "), append(args, fargs...)
+	const inTitle = ` AND s.title @@ to_tsquery('english', ?)`
+	relevance := q.Sort == "relevance"
+
+	// Both totals in one statement: all matches, and those with every word
+	// in the title (the first relevance tier).
+	key := q.countKey("pg")
+	if relevance {
+		key = q.countKey("pg-relevance")
+	}
+	t, err := s.counts.totals(key, s.DB.Clock.Now(), func() (t totals, err error) {
+		if !relevance {
+			err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM service_search s WHERE `+where, args...).Scan(&t.all)
+			return t, err
+		}
+		both := append(append(append([]any{}, args...), args...), tsq)
+		err = s.DB.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM service_search s WHERE `+where+`),
+			(SELECT COUNT(*) FROM service_search s WHERE `+where+inTitle+`)`, both...).Scan(&t.all, &t.titled)
+		return t, err
+	})
 	if err != nil {
-		return nil, err
+		return Results{}, err
 	}
-	byID := make(map[string]Listing, len(found))
-	for _, l := range found {
-		byID[l.ID] = l
+	res := Results{Total: t.all, Items: []Listing{}}
+	if res.Total == 0 || q.Offset >= res.Total {
+		return res, nil
 	}
-	list := make([]Listing, 0, len(ids))
-	for _, id := range ids {
-		if l, ok := byID[id]; ok {
-			list = append(list, l)
+
+	// Each tier is a query of its own, ordered like an index of
+	// service_search. The two ways to a tier's page cost in opposite
+	// directions: walking the sort order's index and testing each row
+	// against the words stops after a page, but reads about limit ×
+	// services / matches rows; finding the matches with the GIN index and
+	// sorting them reads every match. The planner guesses the number of
+	// matches and guesses badly for rare words (it walked all 100k rows for
+	// a word in 50 titles); the totals are known here, so the choice is made
+	// on them: a tier with fewer than fewMatches matches is read whole and
+	// sorted, behind OFFSET 0, which the planner cannot see through.
+	order := orders[q.Sort]
+	if relevance {
+		order = orders["rating"]
+	}
+	var tiers []string
+	var targs []any
+	tier := func(n int, extra string, extraArgs []any, found, limit, offset int) {
+		from := `service_search s WHERE ` + where + extra
+		if found < fewMatches {
+			from = `(SELECT ` + sortColumns + ` FROM ` + from + ` OFFSET 0) s`
+		}
+		tiers = append(tiers, `(SELECT `+strconv.Itoa(n)+` AS tier, `+sortColumns+` FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?)`)
+		targs = append(append(append(targs, args...), extraArgs...), limit, offset)
+	}
+	if !relevance {
+		tier(1, "", nil, t.all, q.Limit, q.Offset)
+	} else {
+		if q.Offset < t.titled {
+			tier(1, inTitle, []any{tsq}, t.titled, q.Limit, q.Offset)
+		}
+		// The rest, when the titled matches do not fill the page.
+		if first := min(q.Limit, max(0, t.titled-q.Offset)); first < q.Limit && t.titled < t.all {
+			tier(2, ` AND NOT (s.title @@ to_tsquery('english', ?))`, []any{tsq}, t.all-t.titled, q.Limit-first, max(0, q.Offset-t.titled))
 		}
 	}
-	return list, nil
+	if len(tiers) == 0 {
+		return res, nil
+	}
+	if res.Items, err = s.page(ctx, strings.Join(tiers, " UNION ALL "), order, targs...); err != nil {
+		return Results{}, err
+	}
+	return res.withCursor(q), nil
 }
 
 // listings reads the listings a query returns (without their packages).
@@ -482,30 +492,43 @@ type countCache struct {
 	entries map[string]countEntry
 }
 
+// totals are the counts a search needs: all its matches and, for the
+// relevance tiers on PostgreSQL, those with every word in the title.
+type totals struct{ all, titled int }
+
 type countEntry struct {
-	n       int
+	totals
 	expires time.Time
 }
 
 // count returns the cached total for key, or runs count and caches it.
 func (c *countCache) count(key string, now time.Time, count func() (int, error)) (int, error) {
+	t, err := c.totals(key, now, func() (t totals, err error) {
+		t.all, err = count()
+		return t, err
+	})
+	return t.all, err
+}
+
+// totals returns the cached totals for key, or runs count and caches them.
+func (c *countCache) totals(key string, now time.Time, count func() (totals, error)) (totals, error) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
 	if ok && now.Before(e.expires) {
-		return e.n, nil
+		return e.totals, nil
 	}
-	n, err := count()
+	t, err := count()
 	if err != nil {
-		return 0, err
+		return totals{}, err
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= 20000 {
 		c.entries = map[string]countEntry{}
 	}
-	c.entries[key] = countEntry{n: n, expires: now.Add(countTTL)}
+	c.entries[key] = countEntry{totals: t, expires: now.Add(countTTL)}
 	c.mu.Unlock()
-	return n, nil
+	return t, nil
 }
 
 // forget clears the cache after a change to the catalog.

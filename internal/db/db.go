@@ -136,6 +136,13 @@ func openPostgres(ctx context.Context, url string, clk clock.Clock) (*DB, error)
 	if _, set := cfg.RuntimeParams["random_page_cost"]; !set {
 		cfg.RuntimeParams["random_page_cost"] = "1.1"
 	}
+	// Statements are prepared once per connection (pgx's statement cache),
+	// but planned for their arguments every time: a plan made once for any
+	// word would read every match of a common word, or walk the whole
+	// catalog for a rare one (see catalog.searchPG).
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	sdb := stdlib.OpenDB(*cfg)
 	sdb.SetMaxOpenConns(20)
 	sdb.SetMaxIdleConns(20)
