@@ -404,13 +404,48 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	if _, err := a.Orders.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
 		t.Fatal(err)
 	}
+	accPages := "/accounts/" + acc.ID
+	// Gus's custom offers to Acme: one in milestones, accepted, its first
+	// milestone delivered; one at a fixed price, pending; one declined.
+	newOffer := func(kind string) orders.Offer {
+		in := orders.NewOffer{AccountID: acc.ID, Kind: kind, Title: "Launch film", Description: "Script, storyboard, film.", Revisions: 1}
+		if kind == orders.KindFixed {
+			price := money.New(80000, "EUR")
+			in.Price, in.DeliveryDays = &price, 10
+		} else {
+			in.Milestones = []orders.OfferMilestone{{Title: "Script", Amount: money.New(30000, "EUR"), DeliveryDays: 3},
+				{Title: "Film", Amount: money.New(90000, "EUR"), DeliveryDays: 10}}
+		}
+		of, err := a.Orders.CreateOffer(ctx, gus, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return of
+	}
+	msOffer, fixedOffer, declinedOffer := newOffer(orders.KindMilestones), newOffer(orders.KindFixed), newOffer(orders.KindMilestones)
+	msOrder, err := a.Orders.AcceptOffer(ctx, admin, msOffer.ID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Orders.DeliverMilestone(ctx, gus, msOrder.ID, msOrder.Milestones[0].ID, "The script.", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Orders.DeclineOffer(ctx, bob, declinedOffer.ID); err != nil {
+		t.Fatal(err)
+	}
+	offerPages := []string{accPages + "/offers", accPages + "/offers?status=pending", "/offers/" + msOffer.ID, "/offers/" + fixedOffer.ID,
+		"/offers/" + declinedOffer.ID, "/orders/" + msOrder.ID}
+	pages := map[string][]string{}
+	pages["alice@example.com"] = append(offerPages, "/orders/"+msOrder.ID+"/stop")
+	pages["bob@example.com"] = offerPages
+	pages["gus@example.com"] = []string{"/sell/offers", "/offers/new", "/offers/new?order=" + delivered.ID, "/offers/" + msOffer.ID,
+		"/offers/" + fixedOffer.ID, "/orders/" + msOrder.ID}
 	orderPages := []string{"/orders", "/orders?status=completed", "/orders?status=cancelled", "/orders?status=all",
 		"/orders/" + delivered.ID, "/orders/" + completed.ID, "/orders/" + waiting.ID, "/orders/" + rejected.ID}
-	accPages := "/accounts/" + acc.ID
 	catalogPages := []string{"/services", "/services?q=logo&category=graphics-design&sort=price_asc", "/services?q=nothing+matches",
 		"/services/" + svc.ID + "?package=2&quantity=3", "/services/" + paused.ID, "/freelancers/" + shop.ID}
 
-	pages := map[string][]string{
+	for who, paths := range map[string][]string{
 		"olivia@example.com": append([]string{"/operator/pro-applications", "/operator/pro-applications?status=approved",
 			"/operator/pro-applications?status=rejected", "/sell"}, append(catalogPages, "/")...),
 		"dan@example.com": {"/sell"},
@@ -425,6 +460,8 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID, accPages + "/billing", accPages + "/invoices", accPages + "/rewards"},
 		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
 		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
+	} {
+		pages[who] = append(pages[who], paths...)
 	}
 	pages["alice@example.com"] = append(pages["alice@example.com"], orderPages...)
 	pages["bob@example.com"] = append(pages["bob@example.com"], "/orders", "/orders/"+waiting.ID, "/orders/"+rejected.ID, "/services/"+video.ID)

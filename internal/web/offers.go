@@ -1,0 +1,481 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/catalog"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Custom offers on the web (PRODUCT.md §6): a freelancer writes an offer
+// — a fixed price or milestones — to a business account, from an order's
+// page (to that order's account) or from the seller dashboard (to an
+// account it has had orders with, or to an account id the client gave);
+// every member of the account sees it on the account's Offers tab and
+// answers it on the offer's page. The domain (orders) decides everything;
+// these handlers read forms and show what it answered.
+
+// Rows of the milestone editor: it starts with offerRowsStart rows, and
+// "Add a milestone" (a submit button, so it needs no JavaScript) shows one
+// more, up to the domain's maximum. Rows left blank are ignored, which is
+// how a row is removed.
+const offerRowsStart = 3
+
+// offerFields are the offer form's inputs besides the milestone rows; a
+// refusal about anything else is an alert.
+var offerFields = []string{"account_id", "kind", "title", "description", "price", "delivery_days", "revisions", "milestones"}
+
+// milestoneField matches a field of a milestone row or of the domain's
+// list: "milestones.2.amount".
+var milestoneField = regexp.MustCompile(`^milestones\.(\d+)\.(title|amount|delivery_days)$`)
+
+func offerPath(id string) string { return "/offers/" + id }
+
+// clientChoice is a business account a freelancer may address an offer
+// to: one it has had orders with, named by the people who ordered (the
+// account's own name is private to its members).
+type clientChoice struct {
+	ID    string
+	Label string
+}
+
+// clientsOf lists the accounts a freelancer has had orders with, by the
+// names of their buyers, most recent first.
+func (s *Server) clientsOf(ctx context.Context, u users.User, fr catalog.Freelancer) ([]clientChoice, error) {
+	p, err := s.Orders.FreelancerOrders(ctx, u, fr.ID, orders.Filter{}, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	var list []clientChoice
+	names := map[string][]string{}
+	for _, o := range p.Items {
+		if _, seen := names[o.AccountID]; !seen {
+			list = append(list, clientChoice{ID: o.AccountID})
+		}
+		known := false
+		for _, n := range names[o.AccountID] {
+			known = known || n == o.BuyerName
+		}
+		if !known {
+			names[o.AccountID] = append(names[o.AccountID], o.BuyerName)
+		}
+	}
+	for i := range list {
+		n := names[list[i].ID]
+		sort.Strings(n)
+		list[i].Label = strings.Join(n, ", ")
+	}
+	return list, nil
+}
+
+func labelsOf(list []clientChoice) map[string]string {
+	m := make(map[string]string, len(list))
+	for _, c := range list {
+		m[c.ID] = c.Label
+	}
+	return m
+}
+
+// offerFormData is the offer form: the sender, where it goes (the order it
+// was started from, or a choice of accounts) and the milestone rows.
+type offerFormData struct {
+	Freelancer catalog.Freelancer
+	Order      *orders.Order
+	Clients    []clientChoice
+	Rows       []int
+	MaxRows    int
+}
+
+// Currency is the offer's: the freelancer's.
+func (d offerFormData) Currency() string { return d.Freelancer.HourlyRate.Currency }
+
+// CanAddRow tells whether the editor may show one more milestone row.
+func (d offerFormData) CanAddRow() bool { return len(d.Rows) < d.MaxRows }
+
+// MilestoneField names an input of milestone row i.
+func (v *view) MilestoneField(i int, name string) string {
+	return "milestones." + strconv.Itoa(i) + "." + name
+}
+
+// RowNumber is a 0-based row's number for people.
+func (v *view) RowNumber(i int) int { return i + 1 }
+
+func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	f := &form{Values: url.Values{"kind": {orders.KindMilestones}, "revisions": {"1"}, "order": {q.Get("order")},
+		"account_id": {q.Get("account")}, "idempotency_key": {newFormKey()}}, Errors: map[string]string{}}
+	s.showOfferForm(w, r, u, fr, f, http.StatusOK)
+}
+
+// showOfferForm renders the offer form with f, the values to show.
+func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) {
+	ctx := r.Context()
+	d := offerFormData{Freelancer: fr, MaxRows: orders.MaxMilestones}
+	if id := f.Values.Get("order"); id != "" {
+		o, err := s.Orders.Get(ctx, u, id)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		if o.Side != orders.FreelancerSide {
+			s.fail(w, r, errs.Forbidden("wrong_side").With("side", orders.FreelancerSide), nil)
+			return
+		}
+		d.Order = &o
+	} else {
+		list, err := s.clientsOf(ctx, u, fr)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Clients = list
+	}
+	n, _ := strconv.Atoi(f.Values.Get("rows"))
+	n = min(max(n, offerRowsStart), orders.MaxMilestones)
+	for i := range n {
+		d.Rows = append(d.Rows, i)
+	}
+	f.Values.Set("rows", strconv.Itoa(n))
+	s.render(w, r, status, "offer_form", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offer_form.title"), Form: f, Data: d})
+}
+
+// offerInput reads the offer form. Milestone rows left blank are skipped,
+// so rows[i] is the form row of the offer's milestone i, for putting an
+// error about "milestones.i" on the row the person typed it in.
+func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (orders.NewOffer, []int, error) {
+	cur := fr.HourlyRate.Currency
+	in := orders.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: r.PostFormValue("kind"),
+		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
+	var err error
+	if in.Revisions, err = wholeNumber("revisions", r.PostFormValue("revisions")); err != nil {
+		return in, nil, err
+	}
+	var rows []int
+	switch in.Kind {
+	case orders.KindFixed:
+		if in.Price, err = parseAmount("price", r.PostFormValue("price"), cur); err != nil {
+			return in, nil, err
+		}
+		if in.DeliveryDays, err = wholeNumber("delivery_days", r.PostFormValue("delivery_days")); err != nil {
+			return in, nil, err
+		}
+	case orders.KindMilestones:
+		n, _ := strconv.Atoi(r.PostFormValue("rows"))
+		for i := range min(max(n, offerRowsStart), orders.MaxMilestones) {
+			name := func(f string) string { return "milestones." + strconv.Itoa(i) + "." + f }
+			title, amount, days := r.PostFormValue(name("title")), r.PostFormValue(name("amount")), r.PostFormValue(name("delivery_days"))
+			if strings.TrimSpace(title+amount+days) == "" {
+				continue
+			}
+			m := orders.OfferMilestone{Title: title, Amount: money.New(0, cur)}
+			a, err := parseAmount(name("amount"), amount, cur)
+			if err != nil {
+				return in, rows, err
+			}
+			if a != nil {
+				m.Amount = *a
+			}
+			if m.DeliveryDays, err = wholeNumber(name("delivery_days"), days); err != nil {
+				return in, rows, err
+			}
+			in.Milestones = append(in.Milestones, m)
+			rows = append(rows, i)
+		}
+	}
+	return in, rows, nil
+}
+
+// offerFormError puts a refusal about the offer's milestone i on the form
+// row it came from; one about no field of the form becomes an alert.
+func offerFormError(f *form, rows []int) {
+	moved := map[string]string{}
+	fields := append([]string{}, offerFields...)
+	for name, msg := range f.Errors {
+		if m := milestoneField.FindStringSubmatch(name); m != nil {
+			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
+				name = "milestones." + strconv.Itoa(rows[i]) + "." + m[2]
+			}
+			fields = append(fields, name)
+		}
+		moved[name] = msg
+	}
+	f.Errors = moved
+	alertUnless(f, fields...)
+}
+
+// createOffer posts the offer form. "Add a milestone" shows the form again
+// with one more row and sends nothing; otherwise the domain checks the
+// offer and it goes out, once per form.
+func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	if r.PostFormValue("add_row") != "" {
+		f := postedForm(r)
+		n, _ := strconv.Atoi(f.Values.Get("rows"))
+		f.Values.Set("rows", strconv.Itoa(max(n, offerRowsStart)+1))
+		s.showOfferForm(w, r, u, fr, f, http.StatusOK)
+		return
+	}
+	ctx := r.Context()
+	accountID := strings.TrimSpace(r.PostFormValue("other_account_id"))
+	if accountID == "" {
+		accountID = r.PostFormValue("account_id")
+	}
+	if orderID := r.PostFormValue("order"); orderID != "" {
+		o, err := s.Orders.Get(ctx, u, orderID)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		accountID = o.AccountID
+	}
+	var rows []int
+	redo := func(f *form, status int) {
+		offerFormError(f, rows)
+		s.showOfferForm(w, r, u, fr, f, status)
+	}
+	in, rows, err := offerInput(r, fr, accountID)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	var of orders.Offer
+	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
+		var err error
+		of, err = s.Orders.CreateOffer(ctx, u, in)
+		return err
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err, redo)
+	case repeat:
+		s.done(w, r, "/sell/offers", "flash.offer_repeated")
+	default:
+		s.done(w, r, offerPath(of.ID), "flash.offer_sent")
+	}
+}
+
+// offerData is the offer page, as the viewer's side sees it.
+type offerData struct {
+	Offer   orders.Offer
+	Account *accounts.Account // the client's side: the account it is addressed to
+	Client  string            // the freelancer's side: who the account's buyers are
+	Key     string            // the accept form's key
+}
+
+// IsClient and IsFreelancer tell the viewer's side.
+func (d offerData) IsClient() bool     { return d.Offer.Side == orders.ClientSide }
+func (d offerData) IsFreelancer() bool { return d.Offer.Side == orders.FreelancerSide }
+
+// Pending tells whether the offer can still be answered or withdrawn.
+func (d offerData) Pending() bool { return d.Offer.Status == orders.OfferPending }
+
+// CanAccept: a member of the account who may buy, while it is pending.
+func (d offerData) CanAccept() bool {
+	return d.IsClient() && d.Pending() && d.Account != nil && d.Account.Role.Can(accounts.Buy)
+}
+
+// Milestones tells whether the offer runs in milestones.
+func (d offerData) Milestones() bool { return d.Offer.Kind == orders.KindMilestones }
+
+func (s *Server) offerPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showOffer(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	ctx := r.Context()
+	of, err := s.Orders.GetOffer(ctx, u, r.PathValue("offer"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := offerData{Offer: of, Key: newFormKey()}
+	if d.IsClient() {
+		a, err := s.Accounts.Get(ctx, u, of.AccountID)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Account = &a
+	} else if fr, ok, err := s.Catalog.FreelancerOf(ctx, u.ID); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	} else if ok {
+		list, err := s.clientsOf(ctx, u, fr)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Client = labelsOf(list)[of.AccountID]
+	}
+	nav := "sell"
+	if d.IsClient() {
+		nav = "accounts"
+	}
+	s.render(w, r, status, "offer", &view{Nav: nav, Title: of.Title, Form: f, Data: d})
+}
+
+// offerAction runs a post of the offer page: success goes back to the
+// page with the flash, a refusal shows it again with the message.
+func (s *Server) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+	if err := act(); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showOffer(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, offerPath(r.PathValue("offer")), flash)
+}
+
+// acceptOffer places the offer's order, once per form: like any order it
+// may wait for the admin's approval, which the flash says.
+func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	key := r.PostFormValue("idempotency_key")
+	var o orders.Order
+	repeat, err := s.once(r, u, key, func() error {
+		var err error
+		o, err = s.Orders.AcceptOffer(r.Context(), u, r.PathValue("offer"), "", key)
+		return err
+	})
+	switch {
+	case err != nil:
+		s.fail(w, r, err, func(f *form, status int) { s.showOffer(w, r, u, f, status) })
+	case repeat:
+		s.done(w, r, offerPath(r.PathValue("offer")), "flash.offer_accept_repeated")
+	case o.Status == orders.PendingApproval:
+		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_waits")
+	case o.Kind == orders.KindMilestones:
+		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_milestones")
+	default:
+		s.done(w, r, orderPath(o.ID), "flash.offer_accepted")
+	}
+}
+
+func (s *Server) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.offerAction(w, r, u, "flash.offer_declined", func() error {
+		_, err := s.Orders.DeclineOffer(r.Context(), u, r.PathValue("offer"))
+		return err
+	})
+}
+
+func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+	if r.PostFormValue("from") == "list" {
+		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		s.done(w, r, "/sell/offers", "flash.offer_withdrawn")
+		return
+	}
+	s.offerAction(w, r, u, "flash.offer_withdrawn", func() error {
+		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
+		return err
+	})
+}
+
+// offerTabs are the status filters of the offer lists; "all" is no filter.
+var offerTabs = []string{"all", orders.OfferPending, orders.OfferAccepted, orders.OfferDeclined, orders.OfferExpired, orders.OfferWithdrawn}
+
+type offersData struct {
+	Status  string
+	Tabs    []string
+	Base    string // the list's path, for the tabs
+	Offers  page.Page[orders.Offer]
+	Clients map[string]string // the freelancer's list: who each account's buyers are
+	// Freelancer is set on the freelancer's list.
+	Freelancer *catalog.Freelancer
+}
+
+func offerFilter(r *http.Request) (string, orders.OfferFilter) {
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = "all"
+	}
+	if status == "all" {
+		return status, orders.OfferFilter{}
+	}
+	return status, orders.OfferFilter{Status: status}
+}
+
+// accountOffersPage lists the offers made to an account, for every member.
+func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx := r.Context()
+	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p, ok := s.cursor(w, r, 50)
+	if !ok {
+		return
+	}
+	status, filter := offerFilter(r)
+	list, err := s.Orders.AccountOffers(ctx, u, a.ID, filter, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "offers", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "offers.title"), Account: &a, Tab: "offers",
+		Data: offersData{Status: status, Tabs: offerTabs, Base: "/accounts/" + a.ID + "/offers", Offers: list}})
+}
+
+// sellOffersPage lists the offers the freelancer sent.
+func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx := r.Context()
+	fr, ok := s.myProfile(w, r, u)
+	if !ok {
+		return
+	}
+	p, ok := s.cursor(w, r, 50)
+	if !ok {
+		return
+	}
+	status, filter := offerFilter(r)
+	list, err := s.Orders.FreelancerOffers(ctx, u, fr.ID, filter, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	clients, err := s.clientsOf(ctx, u, fr)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "offers", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offers.sent_title"),
+		Data: offersData{Status: status, Tabs: offerTabs, Base: "/sell/offers", Offers: list, Clients: labelsOf(clients), Freelancer: &fr}})
+}
+
+// OfferStatus names an offer's status.
+func (v *view) OfferStatus(s string) string { return i18n.T(v.Lang, "offer.status."+s) }
+
+// OfferKind names an offer's (or an order's) kind.
+func (v *view) OfferKind(k string) string { return i18n.T(v.Lang, "offer.kind."+k) }
+
+// OrderLine is the line under an order's title: the package and quantity
+// of a service order, the kind of an offer's.
+func (v *view) OrderLine(o orders.Order) string {
+	if o.ServiceID == "" && o.OfferID != "" {
+		return i18n.T(v.Lang, "order.offer_line", "kind", v.OfferKind(o.Kind))
+	}
+	return i18n.T(v.Lang, "order.package_quantity", "package", o.Package, "quantity", o.Quantity)
+}
