@@ -717,7 +717,8 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 
 // reportPayment charges one week into the order's escrow with its own
 // invoice, once: the claim locks the report while it waits to be charged
-// and start marks it charged, both conditional on its status.
+// and start marks it charged, both conditional on its status (and start on
+// the hours that were priced).
 func (s *Service) reportPayment(o Order, rate money.Money, r WeeklyReport, key string) payment {
 	amount, fees := s.weekAmount(rate, r.Minutes)
 	hours := strconv.FormatFloat(hoursOf(r.Minutes), 'f', -1, 64)
@@ -736,8 +737,8 @@ func (s *Service) reportPayment(o Order, rate money.Money, r WeeklyReport, key s
 		},
 		start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET status = 'charged', amount = ?, fees = ?, paid_with = ?, charge_ref = ?, invoice_id = ?,
-				charged_at = ?, dispute_until = ?, claimed_until = NULL, failure = '', updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`,
-				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID)
+				charged_at = ?, dispute_until = ?, claimed_until = NULL, failure = '', updated_at = ? WHERE id = ? AND status IN ('draft', 'failed') AND minutes = ?`,
+				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID, r.Minutes)
 			if err != nil {
 				return err
 			}
@@ -782,7 +783,9 @@ func (s *Service) chargeReport(ctx context.Context, orderID, reportID, key strin
 	if r.Status != ReportDraft && r.Status != ReportFailed {
 		return errs.Conflict("order_state_changed")
 	}
-	return s.pay(ctx, s.reportPayment(o, rate, r, "hourly:"+r.ID+":"+key))
+	// The key names the hours too: a report changed between the read and
+	// the charge is charged anew, never at the old amount.
+	return s.pay(ctx, s.reportPayment(o, rate, r, "hourly:"+r.ID+":"+strconv.Itoa(r.Minutes)+":"+key))
 }
 
 // failCharge records a refused charge: the report fails and the contract is
@@ -946,7 +949,9 @@ func (s *Service) ReleaseHourlyWeeks(ctx context.Context, now time.Time) (int, e
 	}
 	applied := 0
 	for _, id := range due {
+		released := false
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			released = false
 			var orderID string
 			if err := tx.QueryRow(ctx, `SELECT order_id FROM hourly_reports WHERE id = ?`, id).Scan(&orderID); err != nil {
 				return err
@@ -976,11 +981,14 @@ func (s *Service) ReleaseHourlyWeeks(ctx context.Context, now time.Time) (int, e
 			if _, err := event(ctx, tx, o.ID, "", "hourly_released", r.WeekStart+": "+r.Amount.String()); err != nil {
 				return err
 			}
-			applied++
+			released = true
 			return s.notifyFreelancer(ctx, tx, o, "hourly_released", map[string]any{"title": o.Title, "week": r.WeekStart, "amount": r.Amount.String()})
 		})
 		if err != nil {
 			return applied, err
+		}
+		if released {
+			applied++
 		}
 	}
 	return applied, nil
