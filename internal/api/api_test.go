@@ -294,6 +294,9 @@ var contractRoutes = []string{
 	"GET /accounts/{account}/offers", "GET /freelancers/{freelancer}/offers",
 	"POST /orders/{order}/milestones/{milestone}/deliver", "POST /orders/{order}/milestones/{milestone}/approve",
 	"POST /orders/{order}/milestones/{milestone}/revision", "POST /orders/{order}/stop",
+	"POST /orders/{order}/weekly-reports", "GET /orders/{order}/weekly-reports", "POST /orders/{order}/weekly-reports/{report}/dispute",
+	"POST /orders/{order}/hourly/pause", "POST /orders/{order}/hourly/resume", "POST /orders/{order}/hourly/end",
+	"POST /orders/{order}/hourly/limit", "POST /orders/{order}/hourly/retry-charge",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -317,7 +320,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {
