@@ -45,6 +45,7 @@ func main() {
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs (not the builds) to this file")
 	target := flag.String("target", "", "measure a running server at this URL (e.g. http://127.0.0.1:8080) instead of building catalogs")
 	flag.Parse()
+	app.TuneRuntime() // as atelier serve does
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
