@@ -1,9 +1,9 @@
 package catalog
 
-// SetFewMatches changes, for a test, where PostgreSQL's search stops reading
-// a tier's matches whole and walks the sort order's index instead.
-func SetFewMatches(n int) (restore func()) {
-	old := fewMatches
-	fewMatches = n
-	return func() { fewMatches = old }
+// AlwaysWalk makes, for a test, PostgreSQL's search find every tier's page
+// by walking its sort order's index (small catalogs are read whole).
+func AlwaysWalk() (restore func()) {
+	old := walkBias
+	walkBias = 0
+	return func() { walkBias = old }
 }
