@@ -122,10 +122,10 @@ func (d orderData) NextMonday() time.Time { return d.ThisWeekStart().AddDate(0, 
 
 // CanPause, CanResume, CanEnd: either side, on a running contract.
 func (d orderData) CanPause() bool {
-	return d.IsHourly() && d.Order.Hourly.State == orders.ContractActive
+	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractActive
 }
 func (d orderData) CanResume() bool {
-	return d.IsHourly() && d.Order.Hourly.State == orders.ContractPaused
+	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractPaused
 }
 func (d orderData) CanEnd() bool {
 	return d.IsHourly() && d.Order.Hourly.State != orders.ContractEnded && d.Order.Status == orders.Active
@@ -428,11 +428,19 @@ func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.Use
 		_, err := s.Orders.RetryHourlyCharge(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
+	if err != nil {
+		// The card's refusal names the payment method: an alert here.
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f)
+			s.showOrder(w, r, u, f, status)
+		})
+		return
+	}
 	flash := "flash.hourly_retried"
 	if repeat {
 		flash = "flash.milestone_approve_repeated"
 	}
-	s.orderAction(w, r, u, flash, func() error { return err })
+	s.done(w, r, orderPath(r.PathValue("order")), flash)
 }
 
 // ParseDay reads a YYYY-MM-DD day of a report.

@@ -383,3 +383,62 @@ func TestClientChangesTheLimitAndEitherSidePausesAndEnds(t *testing.T) {
 		}
 	})
 }
+
+func TestClientRetriesTheFailedChargeOfASuspendedContract(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		h := newHourlyShop(t, engine)
+		cards, err := h.a.Billing.PaymentMethods(ctx, h.admin, h.acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		declined, err := h.a.Billing.AddCard(ctx, h.admin, h.acc.ID, "tok_chargeDeclined")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.a.Billing.SetDefaultMethod(ctx, h.admin, h.acc.ID, declined.ID); err != nil {
+			t.Fatal(err)
+		}
+		h.at(t, 3*day)
+		if status, _, _ := h.seller.do("POST", h.page()+"/weekly-reports", h.week(0, "2", "3")); status != http.StatusSeeOther {
+			t.Fatalf("file: %d", status)
+		}
+		h.at(t, 7*day+12*hour+time.Minute) // the charge is declined
+
+		_, body, _ := h.seller.do("GET", h.page(), nil)
+		has(t, "the freelancer's suspended contract", body, i18n.T("en", "hourly.state.suspended"), i18n.T("en", "hourly.notice.suspended"),
+			i18n.T("en", "hourly.report_status.failed"))
+		if strings.Contains(body, `action="/orders/`+h.order+`/weekly-reports"`) || strings.Contains(body, "/hourly/retry-charge") {
+			t.Error("a suspended contract offers the freelancer its report form or the retry")
+		}
+		_, body, _ = h.alice.do("GET", h.page(), nil)
+		has(t, "the client's suspended contract", body, i18n.T("en", "hourly.notice.suspended_client"))
+		retry := h.page() + "/hourly/retry-charge"
+		// Still declined: the card's refusal shows, the contract stays suspended.
+		status, body, _ := h.alice.do("POST", retry, url.Values{"idempotency_key": {key(t, body, retry)}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(i18n.T("en", "error.card_declined"))) {
+			t.Fatalf("retry with the declined card: %d", status)
+		}
+		if _, err := h.a.Billing.SetDefaultMethod(ctx, h.admin, h.acc.ID, cards[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"idempotency_key": {key(t, body, retry)}}
+		if status, _, _ := h.alice.do("POST", retry, form); status != http.StatusSeeOther {
+			t.Fatalf("retry: %d", status)
+		}
+		_, body, _ = h.alice.do("GET", h.page(), nil)
+		has(t, "after the retry", body, i18n.T("en", "flash.hourly_retried"), i18n.T("en", "hourly.state.active"),
+			i18n.T("en", "hourly.report_status.charged"), "$422.00")
+		// The same form again does nothing more.
+		if status, _, _ := h.alice.do("POST", retry, form); status != http.StatusSeeOther {
+			t.Fatalf("the retry again: %d", status)
+		}
+		_, body, _ = h.alice.do("GET", h.page(), nil)
+		has(t, "the repeated retry", body, i18n.T("en", "flash.milestone_approve_repeated"))
+		var n int
+		h.a.DB.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_transactions WHERE ref = ? AND kind = 'order_payment'`, h.order).Scan(&n)
+		if n != 1 {
+			t.Fatalf("charged %d times", n)
+		}
+	})
+}
