@@ -50,7 +50,11 @@ type hourlyPart struct {
 	CanReport bool                 // the freelancer's form shows
 	Reports   []reportView         // newest week first
 	ThisWeek  *orders.WeeklyReport // the current week's report, if any
-	RetryKey  string
+	// Typed is the total of a refused form's hours, shown against the
+	// limit; TypedShown tells whether there is one.
+	Typed      float64
+	TypedShown bool
+	RetryKey   string
 }
 
 // weekChoice is a week the form can show.
@@ -233,6 +237,10 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 		if posted {
 			row.Hours, row.Note = f.Values.Get("hours."+n), f.Values.Get("note."+n)
 			row.DayError, row.HoursError, row.NoteError = f.Errors["day."+n], f.Errors["hours."+n], f.Errors["note."+n]
+			if x, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(row.Hours), ",", ".", 1), 64); err == nil && x > 0 {
+				p.Typed += x
+				p.TypedShown = true
+			}
 		} else if x, ok := saved[date.Format(dayLayout)]; ok {
 			row.Hours, row.Note = hoursText(httpx.Lang(r), x.Hours), x.Note
 		}

@@ -185,6 +185,7 @@ func TestFreelancerFilesAndEditsAWeeklyReport(t *testing.T) {
 		if !strings.Contains(body, `name="hours.1" type="text" inputmode="decimal" placeholder="0" value="4"`) {
 			t.Error("the hours typed were lost")
 		}
+		has(t, "the refused form", body, i18n.T("en", "hourly.report.typed_total", "hours", "12 h", "limit", 10))
 		// A day to come (posted anyway) and a bad quarter: each on its row.
 		status, body, _ = h.seller.do("POST", h.page()+"/weekly-reports", h.week(0, "2", "", "", "", "1"))
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-day-4-error">`+html.EscapeString(i18n.T("en", "error.day_in_future"))) {
