@@ -140,12 +140,13 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 		fa.typeIn("#f-note-1", "Reviews and the SQL migration.")
 		fa.click("#file-report")
 		fa.sees("The week's hours are above its limit of 10 hours.")
+		fa.sees("In this form: 12 h of 10 h")
 		fa.fill("#f-hours-1", "1.5")
+		fa.click("#file-report")
+		fa.sees("Report saved.", "Saved: 9.5 h of the week's 10-hour limit", "Edit the report of the week of")
 		if shoot {
 			fa.screenshot("hourly-report-form")
 		}
-		fa.click("#file-report")
-		fa.sees("Report saved.", "Saved: 9.5 h of the week's 10-hour limit", "Edit the report of the week of")
 
 		// Monday 12:00 UTC: the week is charged; Alice reads it with its
 		// invoice.
