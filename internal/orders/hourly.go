@@ -993,3 +993,21 @@ func (s *Service) ReleaseHourlyWeeks(ctx context.Context, now time.Time) (int, e
 	}
 	return applied, nil
 }
+
+// WeekLimit is the weekly limit in effect the week starting weekStart
+// (YYYY-MM-DD, a Monday) of an hourly order, to either side: what a report
+// of that week may reach.
+func (s *Service) WeekLimit(ctx context.Context, actor users.User, orderID, weekStart string) (int, error) {
+	ws, err := parseWeek(weekStart)
+	if err != nil {
+		return 0, err
+	}
+	o, _, err := s.view(ctx, s.DB, actor, orderID)
+	if err != nil {
+		return 0, err
+	}
+	if o.Hourly == nil {
+		return 0, errs.Conflict("order_not_hourly")
+	}
+	return limitFor(ctx, s.DB, orderID, ws)
+}
