@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -325,7 +326,10 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 // Two `atelier serve` processes on one PostgreSQL: when the clock passes
 // Monday 12:00 UTC, both sweep, and the week of an hourly contract is
 // charged once, with one invoice.
-func TestTwoNodesChargeAnHourlyWeekOnce(t *testing.T) {
+// Four weeks of an hourly contract on two nodes sharing one PostgreSQL:
+// each reported week is charged once, at its hours, with one invoice; the
+// week without a report charges nothing; the ledger balances.
+func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
@@ -364,11 +368,26 @@ func TestTwoNodesChargeAnHourlyWeekOnce(t *testing.T) {
 	now, _ := time.Parse(time.RFC3339Nano, a.must(t, 200, "", "GET", "/api/v1/test-clock", nil)["now"].(string))
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	monday := today.AddDate(0, 0, 7-(int(today.Weekday())+6)%7)
-	advance(monday.Add(9 * time.Hour).Sub(now))
-	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/weekly-reports", map[string]any{"week_start": monday.Format("2006-01-02"),
-		"days": []map[string]any{{"date": monday.Format("2006-01-02"), "hours": 3, "note": "Tickets"}}})
-	advance(7*24*time.Hour + 3*time.Hour + 30*time.Minute) // Monday 12:30 of the next week
-	time.Sleep(2500 * time.Millisecond)                    // both background sweepers run again
+	advance(monday.Add(9 * time.Hour).Sub(now)) // the first Monday, 09:00 UTC
+	hours := []int{3, 0, 5, 2}                  // the second week has no report
+	for i, h := range hours {
+		week := monday.AddDate(0, 0, 7*i).Format("2006-01-02")
+		if h > 0 {
+			a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/weekly-reports", map[string]any{"week_start": week,
+				"days": []map[string]any{{"date": week, "hours": h, "note": "Tickets"}}})
+		}
+		if i == 0 {
+			advance(7*24*time.Hour + 3*time.Hour + 30*time.Minute) // the next Monday, 12:30
+		} else {
+			advance(7 * 24 * time.Hour)
+		}
+		time.Sleep(2500 * time.Millisecond) // both background sweepers run again
+	}
+	// A month has passed on the clock: sign in again.
+	signIn := func(email, password string) string {
+		return a.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": email, "password": password})["token"].(string)
+	}
+	buyer, seller, ops = signIn("buyer@hourly.test", "correct horse"), signIn("seller@hourly.test", "correct horse"), signIn("ops@hourly.test", "operator pass")
 
 	reports := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order+"/weekly-reports", nil)["items"].([]any)
 	invoices := b.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/invoices", nil)["items"].([]any)
@@ -379,14 +398,36 @@ func TestTwoNodesChargeAnHourlyWeekOnce(t *testing.T) {
 			charged++
 		}
 	}
-	if len(reports) != 1 || reports[0].(map[string]any)["status"] != "charged" || len(invoices) != 1 || charged != 1 {
-		t.Fatalf("reports %v, %d invoices, charged %d times\nnode a:\n%s\nnode b:\n%s", reports, len(invoices), charged, a.log(), b.log())
+	if len(reports) != 3 || len(invoices) != 3 || charged != 3 {
+		t.Fatalf("%d reports, %d invoices, charged %d times\nnode a:\n%s\nnode b:\n%s", len(reports), len(invoices), charged, a.log(), b.log())
 	}
-	// 3 h × 50.00 = 150.00 + 5.5% = 158.25.
-	if total := invoices[0].(map[string]any)["total"].(map[string]any)["amount"].(float64); total != 15825 {
-		t.Fatalf("invoice total %v", total)
+	// Each week at its hours × 50.00, and the invoices add up to the reports.
+	billed, invoiced := 0.0, 0.0
+	for _, r := range reports {
+		r := r.(map[string]any)
+		if st := r["status"]; st != "charged" && st != "released" {
+			t.Fatalf("report %v is %v", r["week_start"], st)
+		}
+		if amount := r["amount"].(map[string]any)["amount"].(float64); amount != r["hours"].(float64)*5000 {
+			t.Fatalf("week %v: %v hours billed %v", r["week_start"], r["hours"], amount)
+		}
+		billed += r["total"].(map[string]any)["amount"].(float64)
 	}
-	if fired := strings.Count(a.log(), "timer=hourly_charge") + strings.Count(b.log(), "timer=hourly_charge"); fired != 1 {
-		t.Fatalf("hourly charge applied %d times across nodes, want 1", fired)
+	for _, inv := range invoices {
+		invoiced += inv.(map[string]any)["total"].(map[string]any)["amount"].(float64)
+	}
+	if billed != invoiced {
+		t.Fatalf("reports total %v, invoices total %v", billed, invoiced)
+	}
+	applied := 0
+	for _, m := range regexp.MustCompile(`timer=hourly_charge applied=(\d+)`).FindAllStringSubmatch(a.log()+b.log(), -1) {
+		n, _ := strconv.Atoi(m[1])
+		applied += n
+	}
+	if applied != 3 {
+		t.Fatalf("hourly charges applied %d times across nodes, want 3", applied)
+	}
+	if check := a.must(t, 200, ops, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+		t.Fatalf("ledger: %v", check)
 	}
 }

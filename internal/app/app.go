@@ -106,8 +106,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "milestone_auto_approve", Fire: a.Orders.AutoApproveMilestones},
 			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
 			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
-			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
-			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
 		},
 		Handlers: map[string]jobs.Handler{
