@@ -93,6 +93,16 @@ type Order struct {
 	// Milestones of a milestones order, in order, with their state and
 	// money (one order's page; lists leave them out).
 	Milestones []Milestone `json:"milestones,omitempty"`
+	// Cancellation is the open mutual-cancellation request, if any: who
+	// asked, why, and its deadline (accepted automatically then).
+	Cancellation *Cancellation `json:"cancellation"`
+	// Requests are the open requests of the resolution center (the
+	// cancellation among them, and an escalation).
+	Requests []Request `json:"requests,omitempty"`
+	// GuaranteeClaim is the satisfaction-guarantee claim, if one was made.
+	GuaranteeClaim *Claim `json:"guarantee_claim,omitempty"`
+	// GuaranteeClaimable: the viewer (the client side) may claim now.
+	GuaranteeClaimable bool `json:"guarantee_claimable"`
 	// Side is the viewer's side: "client" or "freelancer".
 	Side string `json:"side"`
 	// Progress is the order's stage for the progress bar.
@@ -100,6 +110,7 @@ type Order struct {
 
 	chargeRef string
 	pro       bool
+	hold      string // the open request that holds the order: cancellation_pending, escalation_pending
 }
 
 // Progress is what the order page's progress bar shows.
@@ -228,11 +239,15 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	o.Side = sd
-	o.at(s.DB.Clock.Now())
+	now := s.DB.Clock.Now()
+	o.at(now)
 	if o.Kind == KindMilestones {
 		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
 			return Order{}, "", err
 		}
+	}
+	if err := attachRequests(ctx, q, &o, now); err != nil {
+		return Order{}, "", err
 	}
 	return o, role, nil
 }

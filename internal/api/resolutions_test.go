@@ -1,0 +1,261 @@
+package api_test
+
+import (
+	"testing"
+
+	"atelier/internal/app/apptest"
+	"atelier/internal/billing"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+// resolutionMarket is a market whose admin has 1,000.00 on the balance,
+// with an operator, and helpers to read money.
+type resolutionMarket struct {
+	market
+	ops   *apptest.Client
+	clock *apptest.Client
+}
+
+func newResolutionMarket(t *testing.T, e db.Engine) resolutionMarket {
+	m := newMarket(t, e)
+	m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(100000)})
+	return resolutionMarket{market: m, ops: operator(t, m), clock: m.s.Client(t)}
+}
+
+func (m resolutionMarket) balance(t *testing.T) float64 {
+	t.Helper()
+	return amount(m.admin.Must(200, "GET", "/api/v1/accounts/"+m.ac+"/balance", nil)["available"])
+}
+
+func (m resolutionMarket) held(t *testing.T, order string) int64 {
+	t.Helper()
+	h, err := billing.Escrowed(t.Context(), m.s.App.DB, order, "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Amount
+}
+
+func (m resolutionMarket) advance(t *testing.T, d string) {
+	t.Helper()
+	m.clock.Must(200, "POST", "/api/v1/test-clock/advance", map[string]any{"duration": d})
+}
+
+// balanced fails the test unless the ledger balances.
+func (m resolutionMarket) balanced(t *testing.T) {
+	t.Helper()
+	if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+		t.Fatalf("ledger %v", check)
+	}
+}
+
+// order places a Basic order (300.00 + 16.50 fees) paid from the balance.
+func (m resolutionMarket) order(t *testing.T) string {
+	t.Helper()
+	return m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+}
+
+func kinds(list []any) map[string]int {
+	n := map[string]int{}
+	for _, it := range list {
+		n[it.(map[string]any)["kind"].(string)]++
+	}
+	return n
+}
+
+// Mutual cancellation: either side asks with a reason; the other accepts
+// or declines; the requester withdraws; declining and withdrawing leave the
+// order as it was; accepting cancels it and refunds what escrow holds.
+// Strangers get 404, the wrong side 403, a double request and a closed
+// order 409, and bad input 422 that changes nothing.
+func TestMutualCancellation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
+		id := m.order(t)
+		path := "/api/v1/orders/" + id + "/cancellation"
+		if m.balance(t) != 100000-31650 || m.held(t, id) != 31650 {
+			t.Fatalf("before: balance %v, escrow %d", m.balance(t), m.held(t, id))
+		}
+
+		// Refused, and nothing changes.
+		wantError(t, m.seller.Do("POST", path, map[string]any{"reason": "  "}), 422, "required", "reason")
+		wantError(t, m.seller.Do("POST", path, "not an object"), 400, "malformed_json", "")
+		wantError(t, outsider.Do("POST", path, map[string]any{"reason": "mine now"}), 404, "order_not_found", "")
+		wantError(t, m.member.Do("POST", path, map[string]any{"reason": "not my order"}), 404, "order_not_found", "")
+		wantError(t, m.seller.Do("POST", path+"/accept", nil), 409, "cancellation_not_open", "")
+		if o := m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil); o["cancellation"] != nil || o["status"] != "active" {
+			t.Fatalf("refused requests changed the order: %v", o)
+		}
+
+		// The freelancer asks; the client sees who, why and the days left.
+		o := m.seller.Must(201, "POST", path, map[string]any{"reason": "I fell ill"})
+		c, _ := o["cancellation"].(map[string]any)
+		if c == nil || c["requested_by"] != "freelancer" || c["reason"] != "I fell ill" || c["days_left"].(float64) != 2 || c["deadline"] == nil {
+			t.Fatalf("requested: %v", o["cancellation"])
+		}
+		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil); o["status"] != "active" || o["progress"].(map[string]any)["days_left"].(float64) != 2 {
+			t.Fatalf("the client sees %v", o)
+		}
+		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_cancel"] != 1 {
+			t.Fatalf("the client was not told: %v", notes)
+		}
+		wantError(t, m.seller.Do("POST", path, map[string]any{"reason": "again"}), 409, "cancellation_already_requested", "")
+		wantError(t, m.admin.Do("POST", path, map[string]any{"reason": "me too"}), 409, "cancellation_already_requested", "")
+		wantError(t, m.seller.Do("POST", path+"/accept", nil), 403, "answer_is_other_side", "")
+		wantError(t, m.admin.Do("POST", path+"/withdraw", nil), 403, "withdraw_is_requester", "")
+		wantError(t, outsider.Do("POST", path+"/accept", nil), 404, "order_not_found", "")
+		// The order is on hold meanwhile.
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "done"}), 409, "cancellation_pending", "")
+		m.admin.Must(201, "POST", "/api/v1/orders/"+id+"/messages", map[string]any{"body": "Get well soon"})
+
+		// Declined: as it was.
+		o = m.admin.Must(200, "POST", path+"/decline", nil)
+		if o["cancellation"] != nil || o["status"] != "active" || m.held(t, id) != 31650 {
+			t.Fatalf("declined: %v", o)
+		}
+		wantError(t, m.admin.Do("POST", path+"/decline", nil), 409, "cancellation_not_open", "")
+		if notes := kinds(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_declined"] != 1 {
+			t.Fatalf("the freelancer was not told: %v", notes)
+		}
+
+		// The client asks, then withdraws: as it was.
+		o = m.admin.Must(201, "POST", path, map[string]any{"reason": "Budget cut"})
+		if o["cancellation"].(map[string]any)["requested_by"] != "client" {
+			t.Fatalf("client's request %v", o["cancellation"])
+		}
+		o = m.admin.Must(200, "POST", path+"/withdraw", nil)
+		if o["cancellation"] != nil || o["status"] != "active" {
+			t.Fatalf("withdrawn %v", o)
+		}
+
+		// The client asks again and the freelancer accepts: cancelled, all refunded.
+		m.admin.Must(201, "POST", path, map[string]any{"reason": "Budget cut, really"})
+		o = m.seller.Must(200, "POST", path+"/accept", nil)
+		if o["status"] != "cancelled" || o["cancellation"] != nil || o["reason"] != "Budget cut, really" {
+			t.Fatalf("accepted %v", o)
+		}
+		if m.balance(t) != 100000 || m.held(t, id) != 0 {
+			t.Fatalf("after the refund: balance %v, escrow %d", m.balance(t), m.held(t, id))
+		}
+		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
+			t.Fatalf("the client was not told of the cancellation: %v", notes)
+		}
+		wantError(t, m.seller.Do("POST", path+"/accept", nil), 409, "cancellation_not_open", "")
+		wantError(t, m.seller.Do("POST", path, map[string]any{"reason": "again"}), 409, "order_closed", "")
+		requests := m.seller.Must(200, "GET", "/api/v1/orders/"+id+"/resolutions", nil)["items"].([]any)
+		statuses := ""
+		for _, r := range requests {
+			statuses += r.(map[string]any)["status"].(string) + " "
+		}
+		if statuses != "declined withdrawn accepted " {
+			t.Fatalf("requests: %s", statuses)
+		}
+
+		// A completed order cannot be cancelled; one waiting for approval is
+		// withdrawn alone, not by agreement.
+		done := m.order(t)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+done+"/deliveries", map[string]any{"message": "Here"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+done+"/accept", nil)
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+done+"/cancellation", map[string]any{"reason": "regret"}), 409, "order_closed", "")
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+done+"/cancellation", map[string]any{"reason": "regret"}), 409, "order_closed", "")
+		m.admin.Must(200, "PUT", "/api/v1/accounts/"+m.ac+"/policies", map[string]any{"order_approval_threshold": usd(1000)})
+		waiting := m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+		wantError(t, m.member.Do("POST", "/api/v1/orders/"+waiting+"/cancellation", map[string]any{"reason": "no"}), 409, "order_not_started", "")
+		m.balanced(t)
+	})
+}
+
+// The 2-day timer: an unanswered request is accepted, the order cancelled
+// and refunded; a withdrawn request's timer never cancels; while the
+// request is open the review window is paused and given back after.
+func TestCancellationTimer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		auto, withdrawn, delivered := m.order(t), m.order(t), m.order(t)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+delivered+"/deliveries", map[string]any{"message": "Here"}) // completes at +72h
+		m.advance(t, "48h")
+
+		m.seller.Must(201, "POST", "/api/v1/orders/"+auto+"/cancellation", map[string]any{"reason": "Out of time"})
+		m.seller.Must(201, "POST", "/api/v1/orders/"+withdrawn+"/cancellation", map[string]any{"reason": "Maybe"})
+		m.seller.Must(200, "POST", "/api/v1/orders/"+withdrawn+"/cancellation/withdraw", nil)
+		m.admin.Must(201, "POST", "/api/v1/orders/"+delivered+"/cancellation", map[string]any{"reason": "Not what we asked"})
+		before := m.balance(t)
+
+		m.advance(t, "25h") // +73h: past the delivered order's review window, which is paused
+		o := m.admin.Must(200, "GET", "/api/v1/orders/"+auto, nil)
+		if o["status"] != "active" || o["cancellation"].(map[string]any)["days_left"].(float64) != 1 {
+			t.Fatalf("after a day: %v %v", o["status"], o["cancellation"])
+		}
+		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+delivered, nil); o["status"] != "delivered" {
+			t.Fatalf("a held delivery completed: %v", o["status"])
+		}
+		// The freelancer declines at +73h: the 24h of review left come back.
+		m.seller.Must(200, "POST", "/api/v1/orders/"+delivered+"/cancellation/decline", nil)
+		m.advance(t, "23h") // +96h: 2 days after the requests
+		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+auto, nil); o["status"] != "cancelled" || o["cancellation"] != nil {
+			t.Fatalf("after 2 days: %v %v", o["status"], o["cancellation"])
+		}
+		if got := m.balance(t); got != before+31650 || m.held(t, auto) != 0 {
+			t.Fatalf("balance %v, want %v (escrow %d)", got, before+31650, m.held(t, auto))
+		}
+		if o = m.seller.Must(200, "GET", "/api/v1/orders/"+withdrawn, nil); o["status"] != "active" || m.held(t, withdrawn) != 31650 {
+			t.Fatalf("the withdrawn request cancelled: %v", o["status"])
+		}
+		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+delivered, nil); o["status"] != "delivered" {
+			t.Fatalf("the review window was not given back: %v", o["status"])
+		}
+		m.advance(t, "2h")
+		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+delivered, nil); o["status"] != "completed" {
+			t.Fatalf("after the review window: %v", o["status"])
+		}
+		timeline := kinds(m.seller.Must(200, "GET", "/api/v1/orders/"+auto+"/timeline", nil)["items"].([]any))
+		if timeline["request_cancel"] != 1 || timeline["request_accepted"] != 1 || timeline["cancelled"] != 1 {
+			t.Fatalf("timeline %v", timeline)
+		}
+		for _, who := range []*apptest.Client{m.admin, m.seller} {
+			if notes := kinds(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
+				t.Fatalf("not told of the automatic cancellation: %v", notes)
+			}
+		}
+		m.advance(t, "10d")
+		if o = m.seller.Must(200, "GET", "/api/v1/orders/"+withdrawn, nil); o["status"] != "active" {
+			t.Fatalf("the withdrawn request cancelled later: %v", o["status"])
+		}
+		m.balanced(t)
+	})
+}
+
+// A milestone order cancelled by agreement: the running milestone's charge
+// (what escrow holds) is refunded; the approved milestone stays paid to the
+// freelancer; the next ones never run.
+func TestMilestoneOrderCancellation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000, 10000))
+		o := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
+		id := o["id"].(string)
+		ms := "/api/v1/orders/" + id + "/milestones/"
+		m.seller.Must(200, "POST", ms+milestone(o, 0)["id"].(string)+"/deliver", map[string]any{"message": "A"})
+		o = m.admin.Must(200, "POST", ms+milestone(o, 0)["id"].(string)+"/approve", map[string]any{})
+		m.seller.Must(200, "POST", ms+milestone(o, 1)["id"].(string)+"/deliver", map[string]any{"message": "B"})
+		before := m.balance(t) // 20000+1100 and 30000+1650 were paid
+		if m.held(t, id) != 31650 {
+			t.Fatalf("escrow %d", m.held(t, id))
+		}
+		m.admin.Must(201, "POST", "/api/v1/orders/"+id+"/cancellation", map[string]any{"reason": "Stage B is off"})
+		wantError(t, m.admin.Do("POST", ms+milestone(o, 1)["id"].(string)+"/approve", map[string]any{}), 409, "cancellation_pending", "")
+		o = m.seller.Must(200, "POST", "/api/v1/orders/"+id+"/cancellation/accept", nil)
+		if o["status"] != "cancelled" || milestone(o, 0)["status"] != "approved" || milestone(o, 1)["status"] != "stopped" || milestone(o, 2)["status"] != "stopped" {
+			t.Fatalf("cancelled %v", o)
+		}
+		if m.balance(t) != before+31650 || m.held(t, id) != 0 {
+			t.Fatalf("balance %v (before %v), escrow %d", m.balance(t), before, m.held(t, id))
+		}
+		if earnings := m.seller.Must(200, "GET", "/api/v1/freelancers/"+m.freelancer+"/earnings", nil); amount(earnings["pending"]) != 16000 {
+			t.Fatalf("earnings %v", earnings)
+		}
+		m.balanced(t)
+	})
+}
