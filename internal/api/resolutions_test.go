@@ -259,3 +259,108 @@ func TestMilestoneOrderCancellation(t *testing.T) {
 		m.balanced(t)
 	})
 }
+
+// makePro gives the market's freelancer the Pro badge.
+func (m resolutionMarket) makePro(t *testing.T) {
+	t.Helper()
+	app := m.seller.Must(201, "POST", "/api/v1/freelancers/"+m.freelancer+"/pro-application", map[string]any{"message": "Portfolio attached."})
+	m.ops.Must(200, "POST", "/api/v1/pro-applications/"+app["id"].(string)+"/approve", nil)
+}
+
+// completed places an order and has it delivered and accepted.
+func (m resolutionMarket) completed(t *testing.T) string {
+	t.Helper()
+	id := m.order(t)
+	m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Here"})
+	m.admin.Must(200, "POST", "/api/v1/orders/"+id+"/accept", nil)
+	return id
+}
+
+// The satisfaction guarantee: a Pro freelancer's fixed-price or milestone
+// order, one claim within 14 days of completion; an operator grants it
+// (the client's balance gets back 100% of what it paid, from the guarantee
+// fund, and the freelancer keeps the earnings) or rejects it.
+func TestSatisfactionGuarantee(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
+		notPro := m.completed(t)
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+notPro+"/guarantee-claim", map[string]any{"reason": "Bad"}), 409, "guarantee_pro_only", "")
+
+		m.makePro(t)
+		running := m.order(t)
+		id := m.completed(t)
+		earnings := func() float64 {
+			return amount(m.seller.Must(200, "GET", "/api/v1/freelancers/"+m.freelancer+"/earnings", nil)["pending"])
+		}
+		earned := earnings()
+		claim := "/api/v1/orders/" + id + "/guarantee-claim"
+		if o := m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil); o["guarantee_claimable"] != true {
+			t.Fatalf("a completed Pro order is not claimable: %v", o["guarantee_claimable"])
+		}
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+running+"/guarantee-claim", map[string]any{"reason": "Bad"}), 409, "order_not_completed", "")
+		wantError(t, m.admin.Do("POST", claim, map[string]any{"reason": " "}), 422, "required", "reason")
+		wantError(t, outsider.Do("POST", claim, map[string]any{"reason": "Bad"}), 404, "order_not_found", "")
+		wantError(t, m.seller.Do("POST", claim, map[string]any{"reason": "Bad"}), 403, "wrong_side", "")
+		wantError(t, m.admin.Do("GET", claim, nil), 404, "claim_not_found", "")
+
+		c := m.admin.Must(201, "POST", claim, map[string]any{"reason": "The logo is not what the brief asked"})
+		if c["status"] != "pending" || amount(c["amount"]) != 31650 {
+			t.Fatalf("claim %v", c)
+		}
+		wantError(t, m.admin.Do("POST", claim, map[string]any{"reason": "Again"}), 409, "guarantee_already_claimed", "")
+		cid := c["id"].(string)
+		wantError(t, m.admin.Do("POST", "/api/v1/guarantee-claims/"+cid+"/approve", nil), 403, "operator_only", "")
+		wantError(t, m.admin.Do("GET", "/api/v1/guarantee-claims", nil), 403, "operator_only", "")
+		if q := m.ops.Must(200, "GET", "/api/v1/guarantee-claims", nil)["items"].([]any); len(q) != 1 {
+			t.Fatalf("queue %v", q)
+		}
+		wantError(t, m.ops.Do("GET", "/api/v1/guarantee-claims?status=nope", nil), 422, "status_invalid", "status")
+		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/gcl_nope/approve", nil), 404, "claim_not_found", "")
+		before := m.balance(t)
+		g := m.ops.Must(200, "POST", "/api/v1/guarantee-claims/"+cid+"/approve", map[string]any{"note": "The brief was clear."})
+		if g["status"] != "granted" {
+			t.Fatalf("granted %v", g)
+		}
+		if got := m.balance(t); got != before+31650 {
+			t.Fatalf("balance %v, want %v", got, before+31650)
+		}
+		if earnings() != earned {
+			t.Fatalf("the freelancer's earnings changed: %v → %v", earned, earnings())
+		}
+		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/"+cid+"/approve", nil), 409, "claim_already_decided", "")
+		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/"+cid+"/reject", map[string]any{"reason": "no"}), 409, "claim_already_decided", "")
+		if got := m.admin.Must(200, "GET", claim, nil); got["status"] != "granted" {
+			t.Fatalf("the client reads %v", got)
+		}
+		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["guarantee_granted"] != 1 {
+			t.Fatalf("the client was not told: %v", notes)
+		}
+
+		// A milestone order: what was paid (the approved milestone) is
+		// claimable; this claim is rejected with a reason, and no money moves.
+		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000))
+		mo := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
+		mid := mo["id"].(string)
+		m.seller.Must(200, "POST", "/api/v1/orders/"+mid+"/milestones/"+milestone(mo, 0)["id"].(string)+"/deliver", map[string]any{"message": "A"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+mid+"/milestones/"+milestone(mo, 0)["id"].(string)+"/approve", map[string]any{"stop": true})
+		mc := m.admin.Must(201, "POST", "/api/v1/orders/"+mid+"/guarantee-claim", map[string]any{"reason": "Stage A fell short"})
+		if amount(mc["amount"]) != 21100 {
+			t.Fatalf("milestone claim %v", mc)
+		}
+		before = m.balance(t)
+		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/"+mc["id"].(string)+"/reject", map[string]any{"reason": ""}), 422, "required", "reason")
+		if r := m.ops.Must(200, "POST", "/api/v1/guarantee-claims/"+mc["id"].(string)+"/reject", map[string]any{"reason": "Delivered as agreed"}); r["status"] != "rejected" {
+			t.Fatalf("rejected %v", r)
+		}
+		if m.balance(t) != before {
+			t.Fatal("a rejected claim moved money")
+		}
+
+		// Past 14 days after completion, no claim.
+		late := m.completed(t)
+		m.advance(t, "337h")
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+late+"/guarantee-claim", map[string]any{"reason": "Late"}), 409, "guarantee_window_over", "")
+		m.balanced(t)
+	})
+}
