@@ -364,3 +364,222 @@ func TestSatisfactionGuarantee(t *testing.T) {
 		m.balanced(t)
 	})
 }
+
+func (m resolutionMarket) requests(t *testing.T, who *apptest.Client, order string) []map[string]any {
+	t.Helper()
+	var list []map[string]any
+	for _, r := range who.Must(200, "GET", "/api/v1/orders/"+order+"/resolutions", nil)["items"].([]any) {
+		list = append(list, r.(map[string]any))
+	}
+	return list
+}
+
+// The resolution center between the sides: more time (withdrawn after 4
+// days unanswered), a new scope and price (a raise charged, a cut
+// refunded), a partial refund; accept, decline, withdraw; bad input 422
+// that stores nothing.
+func TestResolutionRequests(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
+		id := m.order(t)
+		res := "/api/v1/orders/" + id + "/resolutions"
+		o := m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil)
+		due := o["due_at"].(string)
+
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "bribe", "message": "x"}), 422, "request_kind_invalid", "kind")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "extend_delivery", "days": 0, "message": "x"}), 422, "extend_days_invalid", "days")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "extend_delivery", "days": 31, "message": "x"}), 422, "extend_days_invalid", "days")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "extend_delivery", "days": 2}), 422, "required", "message")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "change_scope", "price": usd(30000), "message": "x"}), 422, "price_unchanged", "price")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "change_scope", "price": map[string]any{"amount": 40000, "currency": "EUR"}, "message": "x"}), 422, "currency_mismatch", "price")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "partial_refund", "amount": usd(31650), "message": "x"}), 422, "refund_too_large", "amount")
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "partial_refund", "amount": usd(-5), "message": "x"}), 422, "amount_not_positive", "amount")
+		wantError(t, outsider.Do("POST", res, map[string]any{"kind": "escalate", "message": "x"}), 404, "order_not_found", "")
+		wantError(t, outsider.Do("GET", res, nil), 404, "order_not_found", "")
+		if n := len(m.requests(t, m.admin, id)); n != 0 {
+			t.Fatalf("refused requests were stored: %d", n)
+		}
+
+		// More time: accepted, the due date moves.
+		r := m.seller.Must(201, "POST", res, map[string]any{"kind": "extend_delivery", "days": 3, "message": "The render farm is down"})
+		if r["status"] != "open" || r["days_left"].(float64) != 4 || r["side"] != "freelancer" {
+			t.Fatalf("request %v", r)
+		}
+		wantError(t, m.admin.Do("POST", res, map[string]any{"kind": "partial_refund", "amount": usd(100), "message": "x"}), 409, "request_already_open", "")
+		wantError(t, m.seller.Do("POST", res+"/"+r["id"].(string)+"/accept", nil), 403, "answer_is_other_side", "")
+		wantError(t, m.admin.Do("POST", res+"/orq_nope/accept", nil), 404, "request_not_found", "")
+		o = m.admin.Must(200, "POST", res+"/"+r["id"].(string)+"/accept", nil)
+		if o["due_at"] == due || o["delivery_days"].(float64) != 8 {
+			t.Fatalf("extended: due %v (was %v), %v days", o["due_at"], due, o["delivery_days"])
+		}
+		wantError(t, m.admin.Do("POST", res+"/"+r["id"].(string)+"/accept", nil), 409, "request_not_open", "")
+
+		// More time again, unanswered: withdrawn after 4 days, the requester told.
+		r = m.seller.Must(201, "POST", res, map[string]any{"kind": "extend_delivery", "days": 2, "message": "Still down"})
+		m.advance(t, "95h")
+		if got := m.requests(t, m.seller, id); got[1]["status"] != "open" {
+			t.Fatalf("withdrawn early: %v", got[1])
+		}
+		m.advance(t, "2h")
+		if got := m.requests(t, m.seller, id); got[1]["status"] != "withdrawn" {
+			t.Fatalf("after 4 days: %v", got[1])
+		}
+		if notes := kinds(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_expired"] != 1 {
+			t.Fatalf("the freelancer was not told: %v", notes)
+		}
+
+		// A raise: the difference (price and fees) is charged from the balance, with an invoice.
+		balance, invoices := m.balance(t), len(m.admin.Must(200, "GET", "/api/v1/accounts/"+m.ac+"/invoices", nil)["items"].([]any))
+		r = m.seller.Must(201, "POST", res, map[string]any{"kind": "change_scope", "price": usd(40000), "message": "A fourth concept"})
+		first := m.admin.Do("POST", res+"/"+r["id"].(string)+"/accept", nil, "Idempotency-Key", "raise-1")
+		again := m.admin.Do("POST", res+"/"+r["id"].(string)+"/accept", nil, "Idempotency-Key", "raise-1")
+		if first.Status != 200 || again.Status != 200 || amount(first.Body["total"]) != 42200 || amount(first.Body["subtotal"]) != 40000 {
+			t.Fatalf("raise: %d %v / %d", first.Status, first.Body, again.Status)
+		}
+		if m.balance(t) != balance-10550 || m.held(t, id) != 42200 {
+			t.Fatalf("after the raise: balance %v (was %v), escrow %d", m.balance(t), balance, m.held(t, id))
+		}
+		if n := len(m.admin.Must(200, "GET", "/api/v1/accounts/"+m.ac+"/invoices", nil)["items"].([]any)); n != invoices+1 {
+			t.Fatalf("invoices %d, want %d", n, invoices+1)
+		}
+
+		// A cut: the difference comes back.
+		r = m.admin.Must(201, "POST", res, map[string]any{"kind": "change_scope", "price": usd(20000), "message": "Only two concepts"})
+		wantError(t, m.seller.Do("POST", res+"/"+r["id"].(string)+"/withdraw", nil), 403, "withdraw_is_requester", "")
+		m.seller.Must(200, "POST", res+"/"+r["id"].(string)+"/decline", nil)
+		r = m.admin.Must(201, "POST", res, map[string]any{"kind": "change_scope", "price": usd(20000), "message": "Two concepts, please"})
+		o = m.seller.Must(200, "POST", res+"/"+r["id"].(string)+"/accept", nil)
+		if amount(o["total"]) != 21100 || m.held(t, id) != 21100 || m.balance(t) != balance-10550+21100 {
+			t.Fatalf("after the cut: total %v, escrow %d, balance %v", o["total"], m.held(t, id), m.balance(t))
+		}
+
+		// A partial refund: 50.00 back; the order goes on at the lower price.
+		r = m.seller.Must(201, "POST", res, map[string]any{"kind": "partial_refund", "amount": usd(5000), "message": "Sorry for the delay"})
+		o = m.admin.Must(200, "POST", res+"/"+r["id"].(string)+"/accept", nil)
+		if amount(o["total"]) != 16100 || amount(o["fees"]) != 839 || amount(o["subtotal"]) != 15261 || m.held(t, id) != 16100 {
+			t.Fatalf("after the partial refund: %v %v %v, escrow %d", o["subtotal"], o["fees"], o["total"], m.held(t, id))
+		}
+		m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Two concepts"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+id+"/accept", nil)
+		if m.held(t, id) != 0 {
+			t.Fatalf("escrow after completion %d", m.held(t, id))
+		}
+		if earned := amount(m.seller.Must(200, "GET", "/api/v1/freelancers/"+m.freelancer+"/earnings", nil)["pending"]); earned != 15261-3052 {
+			t.Fatalf("earnings %v", earned)
+		}
+		wantError(t, m.seller.Do("POST", res, map[string]any{"kind": "extend_delivery", "days": 2, "message": "x"}), 409, "order_closed", "")
+
+		// A milestone order's scope changes through a new offer.
+		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000))
+		mo := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+mo["id"].(string)+"/resolutions", map[string]any{"kind": "change_scope", "price": usd(1000), "message": "x"}),
+			409, "order_has_milestones", "")
+		// A partial refund on a milestone order comes out of the running milestone.
+		r = m.seller.Must(201, "POST", "/api/v1/orders/"+mo["id"].(string)+"/resolutions", map[string]any{"kind": "partial_refund", "amount": usd(1100), "message": "A discount"})
+		before := m.balance(t)
+		o = m.admin.Must(200, "POST", "/api/v1/orders/"+mo["id"].(string)+"/resolutions/"+r["id"].(string)+"/accept", nil)
+		if m.balance(t) != before+1100 || m.held(t, mo["id"].(string)) != 20000 || amount(milestone(o, 0)["total"]) != 20000 {
+			t.Fatalf("milestone refund: balance %v (was %v), escrow %d, milestone %v", m.balance(t), before, m.held(t, mo["id"].(string)), milestone(o, 0))
+		}
+		m.balanced(t)
+	})
+}
+
+// Escalations: a side asks the platform; an operator reads the order's
+// evidence and decides — extend, complete, cancel with a full or a partial
+// refund; the order is held (and its review window paused) meanwhile.
+func TestEscalations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		escalate := func(who *apptest.Client, order, msg string) string {
+			t.Helper()
+			return who.Must(201, "POST", "/api/v1/orders/"+order+"/resolutions", map[string]any{"kind": "escalate", "message": msg})["id"].(string)
+		}
+		earnings := func() float64 {
+			return amount(m.seller.Must(200, "GET", "/api/v1/freelancers/"+m.freelancer+"/earnings", nil)["pending"])
+		}
+
+		extended := m.order(t)
+		m.admin.Must(201, "POST", "/api/v1/orders/"+extended+"/messages", map[string]any{"body": "Any news?"})
+		esc := escalate(m.admin, extended, "No news for days")
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+extended+"/resolutions", map[string]any{"kind": "escalate", "message": "again"}), 409, "escalation_already_open", "")
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+extended+"/resolutions/"+esc+"/accept", nil), 409, "escalation_for_operator", "")
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+extended+"/deliveries", map[string]any{"message": "x"}), 409, "escalation_pending", "")
+		// The sides may still agree on something meanwhile.
+		m.seller.Must(201, "POST", "/api/v1/orders/"+extended+"/resolutions", map[string]any{"kind": "extend_delivery", "days": 1, "message": "One more day"})
+		wantError(t, m.admin.Do("GET", "/api/v1/resolutions", nil), 403, "operator_only", "")
+		wantError(t, m.admin.Do("GET", "/api/v1/resolutions/"+esc, nil), 403, "operator_only", "")
+		if q := m.ops.Must(200, "GET", "/api/v1/resolutions", nil)["items"].([]any); len(q) != 1 {
+			t.Fatalf("queue %v", q)
+		}
+		ev := m.ops.Must(200, "GET", "/api/v1/resolutions/"+esc, nil)
+		if k := kinds(ev["evidence"].([]any)); k["message"] != 1 || k["request_escalate"] != 1 || k["request_extend_delivery"] != 1 || amount(ev["held"]) != 31650 {
+			t.Fatalf("evidence %v", ev)
+		}
+		wantError(t, m.ops.Do("GET", "/api/v1/resolutions/orq_nope", nil), 404, "escalation_not_found", "")
+		decide := "/api/v1/resolutions/" + esc + "/decide"
+		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "flip_a_coin", "note": "x"}), 422, "outcome_invalid", "outcome")
+		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "extend", "days": 2}), 422, "required", "note")
+		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "extend", "days": 0, "note": "x"}), 422, "extend_days_invalid", "days")
+		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "cancel_partial", "amount": usd(40000), "note": "x"}), 422, "refund_too_large", "amount")
+		wantError(t, m.admin.Do("POST", decide, map[string]any{"outcome": "extend", "days": 2, "note": "x"}), 403, "operator_only", "")
+		d := m.ops.Must(200, "POST", decide, map[string]any{"outcome": "extend", "days": 2, "note": "Two more days, then deliver."})
+		if d["request"].(map[string]any)["status"] != "decided" || d["order"].(map[string]any)["status"] != "active" {
+			t.Fatalf("decided %v", d)
+		}
+		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "complete", "note": "x"}), 409, "escalation_not_open", "")
+		for _, who := range []*apptest.Client{m.admin, m.seller} {
+			if notes := kinds(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["escalation_decided"] != 1 {
+				t.Fatalf("not told of the decision: %v", notes)
+			}
+		}
+
+		// Complete: the escrow is released to the freelancer.
+		completed := m.order(t)
+		esc = escalate(m.seller, completed, "The client does not answer")
+		before := earnings()
+		d = m.ops.Must(200, "POST", "/api/v1/resolutions/"+esc+"/decide", map[string]any{"outcome": "complete", "note": "The work was done."})
+		if d["order"].(map[string]any)["status"] != "completed" || m.held(t, completed) != 0 || earnings() != before+24000 {
+			t.Fatalf("complete: %v, escrow %d, earnings %v", d["order"].(map[string]any)["status"], m.held(t, completed), earnings())
+		}
+
+		// Cancel with a full refund.
+		full := m.order(t)
+		esc = escalate(m.admin, full, "Nothing was delivered")
+		balance := m.balance(t)
+		d = m.ops.Must(200, "POST", "/api/v1/resolutions/"+esc+"/decide", map[string]any{"outcome": "cancel_full", "note": "Nothing was delivered."})
+		if d["order"].(map[string]any)["status"] != "cancelled" || m.balance(t) != balance+31650 || m.held(t, full) != 0 {
+			t.Fatalf("cancel_full: %v, balance %v", d["order"].(map[string]any)["status"], m.balance(t))
+		}
+
+		// A delivered order's review window waits for the decision; then a
+		// partial refund: 100.00 back, the rest paid to the freelancer.
+		partial := m.order(t)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+partial+"/deliveries", map[string]any{"message": "Half of it"})
+		esc = escalate(m.admin, partial, "Half of it is missing")
+		m.advance(t, "4d")
+		if o := m.admin.Must(200, "GET", "/api/v1/orders/"+partial, nil); o["status"] != "delivered" {
+			t.Fatalf("a held delivery completed: %v", o["status"])
+		}
+		balance, before = m.balance(t), earnings()
+		d = m.ops.Must(200, "POST", "/api/v1/resolutions/"+esc+"/decide", map[string]any{"outcome": "cancel_partial", "amount": usd(10000), "note": "Half was delivered."})
+		if d["order"].(map[string]any)["status"] != "cancelled" || m.balance(t) != balance+10000 || m.held(t, partial) != 0 || earnings() != before+16417 {
+			t.Fatalf("cancel_partial: %v, balance %v (+%v), earnings +%v", d["order"].(map[string]any)["status"], m.balance(t), m.balance(t)-balance, earnings()-before)
+		}
+
+		// A milestone order: complete approves the running milestone and stops there.
+		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000))
+		mo := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
+		esc = escalate(m.seller, mo["id"].(string), "Stage A is done")
+		d = m.ops.Must(200, "POST", "/api/v1/resolutions/"+esc+"/decide", map[string]any{"outcome": "complete", "note": "Stage A is done; stop there."})
+		do := d["order"].(map[string]any)
+		if do["status"] != "completed" || milestone(do, 0)["status"] != "approved" || milestone(do, 1)["status"] != "stopped" || m.held(t, mo["id"].(string)) != 0 {
+			t.Fatalf("milestone complete: %v", do)
+		}
+		if q := m.ops.Must(200, "GET", "/api/v1/resolutions?status=decided", nil)["items"].([]any); len(q) != 5 {
+			t.Fatalf("decided %d", len(q))
+		}
+		m.balanced(t)
+	})
+}
