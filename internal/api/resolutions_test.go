@@ -48,6 +48,16 @@ func (m resolutionMarket) balanced(t *testing.T) {
 	if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
 		t.Fatalf("ledger %v", check)
 	}
+	// No order gave back more than was paid for it (refunds of every kind).
+	n := countRows(t, m.market, `SELECT COUNT(*) FROM (SELECT t.ref FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+		WHERE e.amount > 0 AND t.kind IN ('order_payment', 'refund', 'guarantee_refund') GROUP BY t.ref
+		HAVING SUM(CASE WHEN t.kind = 'order_payment' THEN 0 ELSE e.amount END) > SUM(CASE WHEN t.kind = 'order_payment' THEN e.amount ELSE 0 END)) over`)
+	if n != 0 {
+		t.Fatalf("%d orders refunded more than was paid", n)
+	}
+	if paid := countRows(t, m.market, `SELECT COUNT(*) FROM ledger_transactions WHERE kind IN ('refund', 'guarantee_refund')`); paid == 0 {
+		t.Fatal("no refund happened: the check above proves nothing")
+	}
 }
 
 // order places a Basic order (300.00 + 16.50 fees) paid from the balance.
@@ -416,7 +426,7 @@ func TestResolutionRequests(t *testing.T) {
 		wantError(t, m.admin.Do("POST", res+"/"+r["id"].(string)+"/accept", nil), 409, "request_not_open", "")
 
 		// More time again, unanswered: withdrawn after 4 days, the requester told.
-		r = m.seller.Must(201, "POST", res, map[string]any{"kind": "extend_delivery", "days": 2, "message": "Still down"})
+		m.seller.Must(201, "POST", res, map[string]any{"kind": "extend_delivery", "days": 2, "message": "Still down"})
 		m.advance(t, "95h")
 		if got := m.requests(t, m.seller, id); got[1]["status"] != "open" {
 			t.Fatalf("withdrawn early: %v", got[1])

@@ -159,8 +159,8 @@ func TestResolutionCenterPages(t *testing.T) {
 			t.Fatalf("a decision without a note: %d", status)
 		}
 		status, _, h = ob.do("POST", "/operator/resolutions/"+esc.ID+"/decide", url.Values{"outcome": {"cancel_partial"}, "amount": {"100"}, "note": {"Half the work was done."}})
-		if status != http.StatusSeeOther {
-			t.Fatalf("decide: %d", status)
+		if status != http.StatusSeeOther || h.Get("Location") != "/operator/resolutions/"+esc.ID {
+			t.Fatalf("decide: %d %s", status, h.Get("Location"))
 		}
 		if o, _ := a.Orders.Get(ctx, admin, escalated.ID); o.Status != orders.Cancelled {
 			t.Fatalf("after the decision: %s", o.Status)
