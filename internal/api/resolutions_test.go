@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"sync"
 	"testing"
 
 	"atelier/internal/app/apptest"
@@ -591,5 +592,46 @@ func TestEscalations(t *testing.T) {
 			t.Fatalf("decided %d", len(q))
 		}
 		m.balanced(t)
+	})
+}
+
+// A cancellation request racing the client's acceptance of the delivery:
+// whichever wins, the order never ends up completed with a request open,
+// and an open request always holds its order.
+func TestCancellationRacingCompletion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(300000)})
+		for range 6 {
+			id := m.order(t)
+			m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Here"})
+			var wg sync.WaitGroup
+			var req, acc int
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				req = m.seller.Do("POST", "/api/v1/orders/"+id+"/cancellation", map[string]any{"reason": "Race"}).Status
+			}()
+			go func() { defer wg.Done(); acc = m.admin.Do("POST", "/api/v1/orders/"+id+"/accept", nil).Status }()
+			wg.Wait()
+			o := m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil)
+			open := 0
+			for _, r := range m.requests(t, m.admin, id) {
+				if r["status"] == "open" {
+					open++
+				}
+			}
+			switch {
+			case o["status"] == "completed" && (open != 0 || o["cancellation"] != nil):
+				t.Fatalf("completed with an open request (request %d, accept %d)", req, acc)
+			case o["status"] == "delivered" && (open != 1 || acc != 409 || req != 201):
+				t.Fatalf("held without its request: %d open (request %d, accept %d)", open, req, acc)
+			case acc == 200 && o["status"] != "completed":
+				t.Fatalf("accepted but %v", o["status"])
+			}
+		}
+		if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+			t.Fatalf("ledger %v", check)
+		}
 	})
 }

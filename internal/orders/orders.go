@@ -290,5 +290,10 @@ func transition(ctx context.Context, tx *db.Tx, id string, from []string, to, se
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("order_state_changed")
 	}
-	return nil
+	if to == Completed || to == Cancelled || to == Rejected {
+		// A request that raced the end of the order (resolutions) has
+		// nothing left to ask for.
+		_, err = tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
+	}
+	return err
 }

@@ -261,6 +261,16 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 		if err := running(o); err != nil {
 			return err
 		}
+		// Lock the order row while it still runs: a completion or a
+		// cancellation racing this request either waits for it (and then
+		// closes it, see transition) or wins and makes this a 409.
+		res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN ('active', 'delivered', 'awaiting_payment')`, o.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.Conflict("order_state_changed")
+		}
 		if in.Kind == RequestEscalate {
 			for _, open := range o.Requests {
 				if open.Kind == RequestEscalate {
@@ -491,6 +501,9 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 		}
 		if r.Side == o.Side {
 			return errs.Forbidden("answer_is_other_side")
+		}
+		if err := running(o); err != nil {
+			return err
 		}
 		if r.Kind == RequestChangeScope {
 			p, err := s.scopePayment(ctx, tx, o, r, actor, key)
