@@ -120,7 +120,11 @@ func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u us
 }
 
 func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.request_opened", func() error {
+	flash := "flash.request_opened"
+	if r.PostFormValue("kind") == orders.RequestEscalate {
+		flash = "flash.escalation_opened"
+	}
+	s.orderAction(w, r, u, flash, func() error {
 		ctx := r.Context()
 		o, err := s.Orders.Get(ctx, u, r.PathValue("order"))
 		if err != nil {
