@@ -43,7 +43,9 @@ func main() {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "measuring time per run")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs (not the builds) to this file")
+	target := flag.String("target", "", "measure a running server at this URL (e.g. http://127.0.0.1:8080) instead of building catalogs")
 	flag.Parse()
+	app.TuneRuntime() // as atelier serve does
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
@@ -55,7 +57,11 @@ func main() {
 	fmt.Printf("search benchmark: %d clients, %s per run, GOMAXPROCS=%d, %s\n\n", *clients, *duration, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
 	fmt.Println("| engine | services | build | requests/s | p50 | p90 | p99 | max | mean matches |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-	for _, engine := range strings.Split(*engines, ",") {
+	if *target != "" {
+		measure("server", 0, 0, strings.TrimSuffix(*target, "/"), *clients, *duration)
+		*engines = ""
+	}
+	for _, engine := range strings.FieldsFunc(*engines, func(r rune) bool { return r == ',' }) {
 		for _, s := range strings.Split(*sizes, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
@@ -135,8 +141,12 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration) {
 	srv := &http.Server{Handler: a.Handler()}
 	go srv.Serve(ln)
 	defer srv.Close()
-	base := "http://" + ln.Addr().String() + "/api/v1/services?"
+	measure(engine, sum.Services, sum.Took, "http://"+ln.Addr().String(), clients, d)
+}
 
+// measure warms a server up, then drives it and prints a row of the table.
+func measure(engine string, n int, took time.Duration, target string, clients int, d time.Duration) {
+	base := target + "/api/v1/services?"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
 	// Warm up: caches, prepared plans, connections.
 	drive(client, base, clients, 2*time.Second, 99)
@@ -151,7 +161,7 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration) {
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
 	ms := func(x time.Duration) string { return fmt.Sprintf("%.1f ms", float64(x.Microseconds())/1000) }
-	fmt.Printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %d |\n", engine, sum.Services, sum.Took.Round(100*time.Millisecond),
+	fmt.Printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %d |\n", engine, n, took.Round(100*time.Millisecond),
 		float64(len(lat))/d.Seconds(), ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(lat[len(lat)-1]), matches)
 	var parts []string
 	for k, l := range byKind {

@@ -158,6 +158,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io.Writer) int {
+	app.TuneRuntime()
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return fail(stderr, err)

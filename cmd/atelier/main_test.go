@@ -322,6 +322,75 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 	}
 }
 
+// Two `atelier serve` processes on one PostgreSQL: when the clock passes
+// Monday 12:00 UTC, both sweep, and the week of an hourly contract is
+// charged once, with one invoice.
+func TestTwoNodesChargeAnHourlyWeekOnce(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	dir := t.TempDir()
+	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+
+	seller := signUp(t, a, "seller@hourly.test")
+	buyer := signUp(t, b, "buyer@hourly.test")
+	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sam", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	app := a.must(t, 201, seller, "POST", "/api/v1/freelancers/"+fr+"/pro-application", map[string]any{"message": "Portfolio."})["id"].(string)
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"operator", "create", "--email", "ops@hourly.test", "--password", "operator pass", "--name", "Olga Ops",
+		"--database-url", cfg.URL}, &out, &errOut); code != 0 {
+		t.Fatalf("operator create: %d %s", code, errOut.String())
+	}
+	ops := a.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": "ops@hourly.test", "password": "operator pass"})["token"].(string)
+	a.must(t, 200, ops, "POST", "/api/v1/pro-applications/"+app+"/approve", nil)
+	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Hourly Corp"})["id"].(string)
+	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	offer := a.must(t, 201, seller, "POST", "/api/v1/offers", map[string]any{"account_id": acc, "kind": "hourly", "title": "Support",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}, "weekly_limit_hours": 10})["id"].(string)
+	order := b.must(t, 201, buyer, "POST", "/api/v1/offers/"+offer+"/accept", map[string]any{})["id"].(string)
+
+	// Both clocks move together to the next Monday 09:00 UTC.
+	advance := func(d time.Duration) {
+		var wg sync.WaitGroup
+		for _, n := range []*node{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": d.String()})
+			}()
+		}
+		wg.Wait()
+	}
+	now, _ := time.Parse(time.RFC3339Nano, a.must(t, 200, "", "GET", "/api/v1/test-clock", nil)["now"].(string))
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	monday := today.AddDate(0, 0, 7-(int(today.Weekday())+6)%7)
+	advance(monday.Add(9 * time.Hour).Sub(now))
+	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/weekly-reports", map[string]any{"week_start": monday.Format("2006-01-02"),
+		"days": []map[string]any{{"date": monday.Format("2006-01-02"), "hours": 3, "note": "Tickets"}}})
+	advance(7*24*time.Hour + 3*time.Hour + 30*time.Minute) // Monday 12:30 of the next week
+	time.Sleep(2500 * time.Millisecond)                    // both background sweepers run again
+
+	reports := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order+"/weekly-reports", nil)["items"].([]any)
+	invoices := b.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/invoices", nil)["items"].([]any)
+	timeline := a.must(t, 200, seller, "GET", "/api/v1/orders/"+order+"/timeline", nil)["items"].([]any)
+	charged := 0
+	for _, e := range timeline {
+		if e.(map[string]any)["kind"] == "hourly_charged" {
+			charged++
+		}
+	}
+	if len(reports) != 1 || reports[0].(map[string]any)["status"] != "charged" || len(invoices) != 1 || charged != 1 {
+		t.Fatalf("reports %v, %d invoices, charged %d times\nnode a:\n%s\nnode b:\n%s", reports, len(invoices), charged, a.log(), b.log())
+	}
+	// 3 h × 50.00 = 150.00 + 5.5% = 158.25.
+	if total := invoices[0].(map[string]any)["total"].(map[string]any)["amount"].(float64); total != 15825 {
+		t.Fatalf("invoice total %v", total)
+	}
+	if fired := strings.Count(a.log(), "timer=hourly_charge") + strings.Count(b.log(), "timer=hourly_charge"); fired != 1 {
+		t.Fatalf("hourly charge applied %d times across nodes, want 1", fired)
+	}
+}
+
 // Two `atelier serve` processes on one PostgreSQL: a cancellation left
 // unanswered for 2 days is accepted once — the order cancelled and
 // refunded once — and a withdrawn request's timer never cancels.

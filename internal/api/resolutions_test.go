@@ -67,7 +67,7 @@ func (m resolutionMarket) order(t *testing.T) string {
 	return m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
 }
 
-func kinds(list []any) map[string]int {
+func kindCount(list []any) map[string]int {
 	n := map[string]int{}
 	for _, it := range list {
 		n[it.(map[string]any)["kind"].(string)]++
@@ -109,7 +109,7 @@ func TestMutualCancellation(t *testing.T) {
 		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil); o["status"] != "active" || o["progress"].(map[string]any)["days_left"].(float64) != 2 {
 			t.Fatalf("the client sees %v", o)
 		}
-		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_cancel"] != 1 {
+		if notes := kindCount(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_cancel"] != 1 {
 			t.Fatalf("the client was not told: %v", notes)
 		}
 		wantError(t, m.seller.Do("POST", path, map[string]any{"reason": "again"}), 409, "cancellation_already_requested", "")
@@ -127,7 +127,7 @@ func TestMutualCancellation(t *testing.T) {
 			t.Fatalf("declined: %v", o)
 		}
 		wantError(t, m.admin.Do("POST", path+"/decline", nil), 409, "cancellation_not_open", "")
-		if notes := kinds(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_declined"] != 1 {
+		if notes := kindCount(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_declined"] != 1 {
 			t.Fatalf("the freelancer was not told: %v", notes)
 		}
 
@@ -150,7 +150,7 @@ func TestMutualCancellation(t *testing.T) {
 		if m.balance(t) != 100000 || m.held(t, id) != 0 {
 			t.Fatalf("after the refund: balance %v, escrow %d", m.balance(t), m.held(t, id))
 		}
-		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
+		if notes := kindCount(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
 			t.Fatalf("the client was not told of the cancellation: %v", notes)
 		}
 		wantError(t, m.seller.Do("POST", path+"/accept", nil), 409, "cancellation_not_open", "")
@@ -221,12 +221,12 @@ func TestCancellationTimer(t *testing.T) {
 		if o = m.admin.Must(200, "GET", "/api/v1/orders/"+delivered, nil); o["status"] != "completed" {
 			t.Fatalf("after the review window: %v", o["status"])
 		}
-		timeline := kinds(m.seller.Must(200, "GET", "/api/v1/orders/"+auto+"/timeline", nil)["items"].([]any))
+		timeline := kindCount(m.seller.Must(200, "GET", "/api/v1/orders/"+auto+"/timeline", nil)["items"].([]any))
 		if timeline["request_cancel"] != 1 || timeline["request_accepted"] != 1 || timeline["cancelled"] != 1 {
 			t.Fatalf("timeline %v", timeline)
 		}
 		for _, who := range []*apptest.Client{m.admin, m.seller} {
-			if notes := kinds(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
+			if notes := kindCount(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["order_cancelled"] != 1 {
 				t.Fatalf("not told of the automatic cancellation: %v", notes)
 			}
 		}
@@ -344,7 +344,7 @@ func TestSatisfactionGuarantee(t *testing.T) {
 		if got := m.admin.Must(200, "GET", claim, nil); got["status"] != "granted" {
 			t.Fatalf("the client reads %v", got)
 		}
-		if notes := kinds(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["guarantee_granted"] != 1 {
+		if notes := kindCount(m.admin.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["guarantee_granted"] != 1 {
 			t.Fatalf("the client was not told: %v", notes)
 		}
 
@@ -367,6 +367,15 @@ func TestSatisfactionGuarantee(t *testing.T) {
 		if m.balance(t) != before {
 			t.Fatal("a rejected claim moved money")
 		}
+
+		// An hourly contract is neither covered nor taken by the resolution
+		// center yet: it has its own weekly disputes and end.
+		hof := m.seller.Must(201, "POST", "/api/v1/offers", map[string]any{"account_id": m.ac, "kind": "hourly", "title": "Support",
+			"hourly_rate": usd(5000), "weekly_limit_hours": 10})
+		hourly := m.admin.Must(201, "POST", "/api/v1/offers/"+hof["id"].(string)+"/accept", map[string]any{})["id"].(string)
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+hourly+"/cancellation", map[string]any{"reason": "x"}), 409, "hourly_not_in_resolution_center", "")
+		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+hourly+"/resolutions", map[string]any{"kind": "escalate", "message": "x"}), 409, "hourly_not_in_resolution_center", "")
+		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+hourly+"/guarantee-claim", map[string]any{"reason": "x"}), 409, "guarantee_not_hourly", "")
 
 		// Past 14 days after completion, no claim.
 		late := m.completed(t)
@@ -436,7 +445,7 @@ func TestResolutionRequests(t *testing.T) {
 		if got := m.requests(t, m.seller, id); got[1]["status"] != "withdrawn" {
 			t.Fatalf("after 4 days: %v", got[1])
 		}
-		if notes := kinds(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_expired"] != 1 {
+		if notes := kindCount(m.seller.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["request_expired"] != 1 {
 			t.Fatalf("the freelancer was not told: %v", notes)
 		}
 
@@ -525,7 +534,7 @@ func TestEscalations(t *testing.T) {
 			t.Fatalf("queue %v", q)
 		}
 		ev := m.ops.Must(200, "GET", "/api/v1/resolutions/"+esc, nil)
-		if k := kinds(ev["evidence"].([]any)); k["message"] != 1 || k["request_escalate"] != 1 || k["request_extend_delivery"] != 1 || amount(ev["held"]) != 31650 {
+		if k := kindCount(ev["evidence"].([]any)); k["message"] != 1 || k["request_escalate"] != 1 || k["request_extend_delivery"] != 1 || amount(ev["held"]) != 31650 {
 			t.Fatalf("evidence %v", ev)
 		}
 		wantError(t, m.ops.Do("GET", "/api/v1/resolutions/orq_nope", nil), 404, "escalation_not_found", "")
@@ -541,7 +550,7 @@ func TestEscalations(t *testing.T) {
 		}
 		wantError(t, m.ops.Do("POST", decide, map[string]any{"outcome": "complete", "note": "x"}), 409, "escalation_not_open", "")
 		for _, who := range []*apptest.Client{m.admin, m.seller} {
-			if notes := kinds(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["escalation_decided"] != 1 {
+			if notes := kindCount(who.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["escalation_decided"] != 1 {
 				t.Fatalf("not told of the decision: %v", notes)
 			}
 		}

@@ -120,6 +120,7 @@ type OrderCharge struct {
 	UnitPrice          money.Money
 	Fees               money.Money
 	PaidWith           string
+	Kind               string // of the invoice: "order" when empty, "hourly" for a week of hourly work
 }
 
 // RecordOrderPayment writes, in the caller's transaction, what follows an
@@ -128,7 +129,11 @@ type OrderCharge struct {
 func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderCharge) (Invoice, error) {
 	currency := c.UnitPrice.Currency
 	sub := money.New(c.UnitPrice.Amount*int64(c.Quantity), currency)
-	inv := Invoice{AccountID: c.AccountID, Kind: "order", Ref: c.OrderID, PaidWith: c.PaidWith,
+	kind := c.Kind
+	if kind == "" {
+		kind = "order"
+	}
+	inv := Invoice{AccountID: c.AccountID, Kind: kind, Ref: c.OrderID, PaidWith: c.PaidWith,
 		Lines: []Line{{Description: c.Description, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Amount: sub}}}
 	totals(&inv, currency, c.Fees.Amount)
 	inv, err := s.issue(ctx, tx, inv)

@@ -151,8 +151,11 @@ func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, m
 // notMilestones refuses the whole-order transitions on a milestone order,
 // which moves one milestone at a time.
 func notMilestones(o Order) error {
-	if o.Kind == KindMilestones {
+	switch o.Kind {
+	case KindMilestones:
 		return errs.Conflict("order_has_milestones")
+	case KindHourly:
+		return errs.Conflict("order_is_hourly")
 	}
 	return nil
 }

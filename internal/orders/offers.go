@@ -18,7 +18,7 @@ import (
 )
 
 // A custom offer is a freelancer's proposal to a business account: a fixed
-// price, or 2 or more milestones (hourly contracts later, Pro freelancers
+// price, 2 or more milestones, or an hourly contract (Pro freelancers
 // only). It is addressed to the account, so every member sees it and any
 // member who may buy accepts or declines it; accepting places an order
 // through the same approval policy and purchase limits as buying a
@@ -144,8 +144,8 @@ func deliveryDays(field string, d int) error {
 
 // CreateOffer sends a custom offer from a freelancer (its owner or agency
 // team) to a business account. Everything is checked before anything is
-// stored: hourly offers are for Pro freelancers only (and not available
-// yet); a fixed offer has a price, delivery days and revisions; a
+// stored: hourly offers are for Pro freelancers only, with an hourly rate
+// and a weekly limit of 1 to 168 hours; a fixed offer has a price, delivery days and revisions; a
 // milestones offer has 2 to 20 milestones, each with a title, an amount
 // above zero and delivery days, whose sum is the price. Amounts are in the
 // freelancer's currency, which must be the account's.
@@ -176,7 +176,6 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 		if !f.Pro {
 			return Offer{}, errs.Forbidden("hourly_pro_only")
 		}
-		return Offer{}, errs.Invalid("kind", "hourly_not_available_yet")
 	default:
 		return Offer{}, errs.Invalid("kind", "offer_kind_invalid")
 	}
@@ -248,12 +247,23 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 		if in.Price != nil && (in.Price.Amount != price || strings.ToUpper(in.Price.Currency) != currency) {
 			return Offer{}, errs.Invalid("price", "price_not_milestones_sum")
 		}
+	case KindHourly:
+		if err := checkHourlyTerms(in.HourlyRate, in.WeeklyLimitHours, currency, maxAmount); err != nil {
+			return Offer{}, err
+		}
+		in.Milestones, in.Revisions = nil, 0
+	}
+	// An hourly offer has a rate and a weekly limit instead of a price and
+	// delivery days.
+	var priceCol, daysCol, rateCol, limitCol any = price, days, nil, nil
+	if in.Kind == KindHourly {
+		priceCol, daysCol, rateCol, limitCol = nil, nil, in.HourlyRate.Amount, in.WeeklyLimitHours
 	}
 	id := db.NewID("ofr")
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO offers (id, freelancer_id, account_id, created_by, kind, title, description, price, delivery_days, revisions,
-			currency, status, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-			id, f.ID, in.AccountID, actor.ID, in.Kind, in.Title, in.Description, price, days, in.Revisions, currency,
+			hourly_rate, weekly_limit_hours, currency, status, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+			id, f.ID, in.AccountID, actor.ID, in.Kind, in.Title, in.Description, priceCol, daysCol, in.Revisions, rateCol, limitCol, currency,
 			db.Micros(tx.Now.Add(OfferExpiresAfter)), db.Micros(tx.Now)); err != nil {
 			return err
 		}
@@ -315,7 +325,12 @@ func (s *Service) scanOffer(row interface{ Scan(...any) error }, now time.Time) 
 		o.Status = OfferExpired // the expiry timer has not run yet
 	}
 	o.Milestones = []OfferMilestone{}
-	if o.Kind == KindFixed {
+	if o.Kind == KindHourly && o.HourlyRate != nil {
+		// Quoted as one week at the weekly limit: what acceptance counts
+		// against the account's approval threshold and limits.
+		o.Price.Amount = o.HourlyRate.Amount * int64(o.WeeklyLimitHours)
+	}
+	if o.Kind == KindFixed || o.Kind == KindHourly {
 		q := s.Billing.Quote(o.Price)
 		o.Fees, o.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
 	}
@@ -493,8 +508,15 @@ func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, project
 			o.Milestones = append(o.Milestones, Milestone{ID: db.NewID("oms"), Position: i + 1, Title: m.Title, Amount: m.Amount, Fees: m.Fees,
 				Total: m.Total, DeliveryDays: m.DeliveryDays, RevisionsAllowed: of.Revisions, Status: MilestonePending})
 		}
+	case KindHourly:
+		// The order's price is one week at the limit; nothing is charged
+		// until a week's report.
+		if of.HourlyRate == nil {
+			return Order{}, errors.New("orders: an hourly offer without a rate")
+		}
+		o.UnitPrice, o.Quantity, o.DeliveryDays = *of.HourlyRate, of.WeeklyLimitHours, 7
 	default:
-		return Order{}, errs.Invalid("kind", "hourly_not_available_yet")
+		return Order{}, errs.Invalid("kind", "offer_kind_invalid")
 	}
 	if o.Total.Currency != c {
 		return Order{}, errors.New("orders: an offer's total in another currency")
@@ -505,6 +527,11 @@ func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, project
 		}
 		if err := s.insertMilestones(ctx, tx, o.ID, o.Milestones); err != nil {
 			return err
+		}
+		if o.Kind == KindHourly {
+			if err := insertContract(ctx, tx, o.ID, o.UnitPrice, o.Quantity); err != nil {
+				return err
+			}
 		}
 		_, err := event(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
 		return err

@@ -1,7 +1,8 @@
 // Package orders holds orders: a business account buys a package of a
 // service, with a quantity, or accepts a freelancer's custom offer — a
-// fixed price, or milestones each charged, delivered and approved on its
-// own (PRODUCT.md §6). It owns the offers and the lifecycle —
+// fixed price, milestones each charged, delivered and approved on its
+// own, or an hourly contract charged week by week (hourly.go) (PRODUCT.md
+// §6). It owns the offers and the lifecycle —
 // pending_approval → active → delivered → completed, with revisions,
 // rejection and cancellation — and checks every transition on the server;
 // the approval policy and purchase limits of the account; the order page's
@@ -61,7 +62,7 @@ type Order struct {
 	BuyerName        string      `json:"buyer_name"`
 	FreelancerID     string      `json:"freelancer_id"`
 	FreelancerName   string      `json:"freelancer_name"`
-	Kind             string      `json:"kind"` // service, fixed, milestones (hourly later)
+	Kind             string      `json:"kind"` // service, fixed, milestones, hourly
 	ServiceID        string      `json:"service_id,omitempty"`
 	OfferID          string      `json:"offer_id,omitempty"`
 	Title            string      `json:"title"`
@@ -103,6 +104,10 @@ type Order struct {
 	GuaranteeClaim *Claim `json:"guarantee_claim,omitempty"`
 	// GuaranteeClaimable: the viewer (the client side) may claim now.
 	GuaranteeClaimable bool `json:"guarantee_claimable"`
+	// Hourly is an hourly order's contract: rate, limits, state and weekly
+	// reports (one order's page; lists leave it out). The order's price is
+	// one week at the weekly limit, what approval and limits counted.
+	Hourly *Hourly `json:"hourly,omitempty"`
 	// Side is the viewer's side: "client" or "freelancer".
 	Side string `json:"side"`
 	// Progress is the order's stage for the progress bar.
@@ -243,6 +248,11 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	o.at(now)
 	if o.Kind == KindMilestones {
 		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
+			return Order{}, "", err
+		}
+	}
+	if o.Kind == KindHourly {
+		if err := s.loadHourly(ctx, q, &o, s.DB.Clock.Now()); err != nil {
 			return Order{}, "", err
 		}
 	}

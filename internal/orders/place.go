@@ -191,6 +191,18 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 		}
 		return s.Get(ctx, actor, o.ID)
 	}
+	if o.Kind == KindHourly {
+		// A contract starts uncharged: each week is charged after it.
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := insert(ctx, tx, Active); err != nil {
+				return err
+			}
+			return s.startHourly(ctx, tx, o)
+		}); err != nil {
+			return Order{}, err
+		}
+		return s.Get(ctx, actor, o.ID)
+	}
 	if key == "" {
 		key = o.ID
 	}
@@ -357,7 +369,7 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 	if o.Status != PendingApproval {
 		return Order{}, errs.Conflict("order_not_pending_approval")
 	}
-	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID, func(ctx context.Context, tx *db.Tx) error {
+	claim := func(ctx context.Context, tx *db.Tx) error {
 		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
 			return err
 		}
@@ -368,7 +380,19 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 			return err
 		}
 		return s.notifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
-	})
+	}
+	if o.Kind == KindHourly {
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := claim(ctx, tx); err != nil {
+				return err
+			}
+			return s.startHourly(ctx, tx, o)
+		}); err != nil {
+			return Order{}, err
+		}
+		return s.Get(ctx, actor, id)
+	}
+	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID, claim)
 	if err != nil {
 		return Order{}, err
 	}

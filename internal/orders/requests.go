@@ -197,8 +197,13 @@ func (s *Service) actOnRequest(ctx context.Context, actor users.User, id string,
 }
 
 // running tells whether an order can take requests: it started and has
-// not ended.
+// not ended, and it is not an hourly contract (whose weeks are disputed
+// and ended through the contract; its disputed weeks wait for the
+// resolution center's hourly part, still to come).
 func running(o Order) error {
+	if o.Kind == KindHourly {
+		return errs.Conflict("hourly_not_in_resolution_center")
+	}
 	switch o.Status {
 	case Active, Delivered, AwaitingPayment:
 		return nil
@@ -331,7 +336,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 		if !r.Deadline.IsZero() {
 			params["deadline"] = r.Deadline
 		}
-		return s.notifyOther(ctx, tx, o, o.Side, "request_"+r.Kind, params)
+		return s.notifyOpposite(ctx, tx, o, o.Side, "request_"+r.Kind, params)
 	})
 	if err != nil {
 		return Request{}, Order{}, err
@@ -339,8 +344,8 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 	return r, o, nil
 }
 
-// notifyOther tells the side opposite to side; notifySide tells side.
-func (s *Service) notifyOther(ctx context.Context, tx *db.Tx, o Order, side, kind string, params map[string]any) error {
+// notifyOpposite tells the side opposite to side; notifySide tells side.
+func (s *Service) notifyOpposite(ctx context.Context, tx *db.Tx, o Order, side, kind string, params map[string]any) error {
 	if side == ClientSide {
 		return s.notifyFreelancer(ctx, tx, o, kind, params)
 	}
@@ -481,7 +486,7 @@ func (s *Service) WithdrawRequest(ctx context.Context, actor users.User, orderID
 		if _, err := event(ctx, tx, o.ID, actor.ID, "request_withdrawn", ""); err != nil {
 			return err
 		}
-		return s.notifyOther(ctx, tx, o, r.Side, "request_withdrawn", map[string]any{"title": o.Title, "name": actor.Name, "kind": r.Kind})
+		return s.notifyOpposite(ctx, tx, o, r.Side, "request_withdrawn", map[string]any{"title": o.Title, "name": actor.Name, "kind": r.Kind})
 	})
 }
 

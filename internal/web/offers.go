@@ -36,7 +36,8 @@ const offerRowsStart = 3
 
 // offerFields are the offer form's inputs besides the milestone rows; a
 // refusal about anything else is an alert.
-var offerFields = []string{"account_id", "kind", "title", "description", "price", "delivery_days", "revisions", "milestones"}
+var offerFields = []string{"account_id", "kind", "title", "description", "price", "delivery_days", "revisions", "milestones",
+	"hourly_rate", "weekly_limit_hours"}
 
 // milestoneField matches a field of a milestone row or of the domain's
 // list: "milestones.2.amount".
@@ -198,6 +199,15 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 			in.Milestones = append(in.Milestones, m)
 			rows = append(rows, i)
 		}
+	case orders.KindHourly:
+		// Pro freelancers only: the domain refuses the others.
+		if in.HourlyRate, err = parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), cur); err != nil {
+			return in, nil, err
+		}
+		if in.WeeklyLimitHours, err = wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours")); err != nil {
+			return in, nil, err
+		}
+		in.Revisions = 0
 	}
 	return in, rows, nil
 }
@@ -298,6 +308,11 @@ func (d offerData) CanAccept() bool {
 // Milestones tells whether the offer runs in milestones.
 func (d offerData) Milestones() bool { return d.Offer.Kind == orders.KindMilestones }
 
+// Hourly tells whether the offer is an hourly contract.
+func (d offerData) Hourly() bool {
+	return d.Offer.Kind == orders.KindHourly && d.Offer.HourlyRate != nil
+}
+
 func (s *Server) offerPage(w http.ResponseWriter, r *http.Request, u users.User) {
 	s.showOffer(w, r, u, nil, http.StatusOK)
 }
@@ -365,6 +380,8 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_waits")
 	case o.Kind == orders.KindMilestones:
 		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_milestones")
+	case o.Kind == orders.KindHourly:
+		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_hourly")
 	default:
 		s.done(w, r, orderPath(o.ID), "flash.offer_accepted")
 	}

@@ -92,6 +92,8 @@ type orderData struct {
 	Breakdown *billing.Quote
 	// Keys are fresh form keys for the money-moving forms.
 	ApproveKey string
+	// Hourly is an hourly contract's part of the page (hourly.go).
+	Hourly *hourlyPart
 }
 
 // Client and Freelancer tell the viewer's side.
@@ -196,6 +198,16 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 		d.Account = &a
 		if q := s.Billing.Quote(o.Subtotal); q.ServiceFee.Amount+q.SmallOrderFee.Amount == o.Fees.Amount {
 			d.Breakdown = &q
+		}
+	}
+	if d.IsHourly() {
+		week := r.URL.Query().Get("week")
+		if f != nil && f.Values.Get("form") == "report" {
+			week = f.Values.Get("week_start")
+		}
+		if err := s.hourlyFor(r, u, &d, week, f); err != nil {
+			s.fail(w, r, err, nil)
+			return
 		}
 	}
 	s.render(w, r, status, "order", &view{Nav: "orders", Title: o.Title, Form: f, Data: d})

@@ -38,7 +38,7 @@ func (d orderData) Asked(r orders.Request) bool { return r.Side == d.Order.Side 
 // Running: the order started and has not ended.
 func (d orderData) Running() bool {
 	st := d.Order.Status
-	return st == orders.Active || st == orders.Delivered || st == orders.AwaitingPayment
+	return d.Order.Kind != orders.KindHourly && (st == orders.Active || st == orders.Delivered || st == orders.AwaitingPayment)
 }
 
 // CanRequest: no request between the sides is open.

@@ -254,7 +254,7 @@ func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
 
 // untranslated finds a message key shown instead of its message (i18n.T
 // shows a missing key as itself) or a placeholder left unfilled.
-var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category|billing|invoices?|earnings|orders?|approvals)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
+var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|members|invitations?|my_invitations|accounts?|account_new|role|common|error|date|dashboard|landing|signup|signin|currency|rewards|lang|footer|search|service|service_form|sell|catalog|freelancer|operator|category|billing|invoices?|earnings|orders?|approvals|hourly)\.[a-z_.A-Z]+|\{[a-z_]+\}`)
 
 // Every page renders, in English and in French, for the admin and for a
 // member, with every word translated.
@@ -396,6 +396,33 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	if _, err := a.Orders.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
 		t.Fatal(err)
 	}
+	// Gus is Pro: an hourly contract with Acme, this week's report filed.
+	gusApp, err := a.Catalog.ApplyForPro(ctx, gus, gusShop.ID, "Reel.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Catalog.ApproveProApplication(ctx, op, gusApp.ID); err != nil {
+		t.Fatal(err)
+	}
+	rate := money.New(6000, "EUR")
+	hourlyOffer, err := a.Orders.CreateOffer(ctx, gus, orders.NewOffer{AccountID: acc.ID, Kind: orders.KindHourly, Title: "Motion design, by the hour",
+		Description: "Edits as needed.", HourlyRate: &rate, WeeklyLimitHours: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hourlyOrder, err := a.Orders.AcceptOffer(ctx, admin, hourlyOffer.ID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := a.Clock.Now().UTC().Format("2006-01-02")
+	if _, err := a.Orders.FileReport(ctx, gus, hourlyOrder.ID, orders.NewReport{WeekStart: orders.WeekStart(a.Clock.Now()).Format("2006-01-02"),
+		Days: []orders.NewReportDay{{Date: today, Hours: 2.5, Note: "Storyboard edits."}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Orders.SetWeeklyLimit(ctx, admin, hourlyOrder.ID, 6); err != nil {
+		t.Fatal(err)
+	}
+	hourlyPages := []string{"/offers/" + hourlyOffer.ID, "/orders/" + hourlyOrder.ID, "/orders/" + hourlyOrder.ID + "/hourly/end"}
 	threshold := money.New(50000, "EUR")
 	if _, err := a.Accounts.SetPolicies(ctx, admin, acc.ID, accounts.Policies{InvitationApproval: true, OrderApprovalThreshold: &threshold}); err != nil {
 		t.Fatal(err)
@@ -436,10 +463,10 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	offerPages := []string{accPages + "/offers", accPages + "/offers?status=pending", "/offers/" + msOffer.ID, "/offers/" + fixedOffer.ID,
 		"/offers/" + declinedOffer.ID, "/orders/" + msOrder.ID}
 	pages := map[string][]string{}
-	pages["alice@example.com"] = append(offerPages, "/orders/"+msOrder.ID+"/stop")
+	pages["alice@example.com"] = append(append(offerPages, "/orders/"+msOrder.ID+"/stop"), hourlyPages...)
 	pages["bob@example.com"] = offerPages
-	pages["gus@example.com"] = []string{"/sell/offers", "/offers/new", "/offers/new?order=" + delivered.ID, "/offers/" + msOffer.ID,
-		"/offers/" + fixedOffer.ID, "/orders/" + msOrder.ID}
+	pages["gus@example.com"] = append([]string{"/sell/offers", "/offers/new", "/offers/new?order=" + delivered.ID, "/offers/" + msOffer.ID,
+		"/offers/" + fixedOffer.ID, "/orders/" + msOrder.ID}, hourlyPages...)
 	orderPages := []string{"/orders", "/orders?status=completed", "/orders?status=cancelled", "/orders?status=all",
 		"/orders/" + delivered.ID, "/orders/" + completed.ID, "/orders/" + waiting.ID, "/orders/" + rejected.ID}
 	catalogPages := []string{"/services", "/services?q=logo&category=graphics-design&sort=price_asc", "/services?q=nothing+matches",

@@ -80,7 +80,12 @@ CREATE INDEX service_search_words ON service_search USING GIN (words) WITH (fast
 -- split
 CREATE INDEX service_search_title ON service_search USING GIN (title) WITH (fastupdate = off)
 -- split
--- The sort orders, walked when a word is common (see catalog.searchSQL).
+-- The sort orders, walked when a word is common (see catalog.searchPG).
+-- The rating order (the default, and relevance's order in each tier)
+-- carries the vectors and the filters, so its walk tests a search in the
+-- index alone (an index-only scan, 0.15 ms instead of 0.8 ms for 760
+-- rows): it is as large as the table. The price order reads the table.
 CREATE INDEX service_search_rating ON service_search (rating, reviews_count, id)
+    INCLUDE (title, words, currency, min_price, min_delivery_days)
 -- split
 CREATE INDEX service_search_price ON service_search (currency, min_price, id)

@@ -1,0 +1,458 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/orders"
+	"atelier/internal/users"
+)
+
+// Hourly contracts on the order page (PRODUCT.md §6, rules.md "Hourly
+// contracts"): the contract's state, rate, limits and money; the
+// freelancer's weekly report form — the seven days of a week, Monday to
+// Sunday, each with its hours and what was done; the weekly review that
+// both sides read and where the client disputes a charged week; and the
+// controls: pause, resume, end (after a confirmation page), the weekly
+// limit and the retry of a failed charge. The domain decides every rule;
+// the page only disables what cannot be sent (days to come, days outside
+// the contract) so nobody types hours that will be refused.
+
+const dayLayout = "2006-01-02"
+
+// IsHourly tells whether the order is an hourly contract.
+func (d orderData) IsHourly() bool { return d.Order.Kind == orders.KindHourly && d.Order.Hourly != nil }
+
+// CanSeeInvoices: the people of the account who read invoices.
+func (d orderData) CanSeeInvoices() bool {
+	return d.Client() && d.Account != nil && d.Account.Role.Can(accounts.ManageBilling)
+}
+
+// hourlyPart is what the order page of an hourly contract adds: the week
+// the report form shows, its days, and the reports as the review lists
+// them.
+type hourlyPart struct {
+	Now       time.Time
+	Week      time.Time    // the Monday of the week in the form
+	Weeks     []weekChoice // the weeks the freelancer may still report
+	Days      []dayRow
+	Limit     int                  // the limit of the week in the form
+	Report    *orders.WeeklyReport // that week's report, when filed
+	CanReport bool                 // the freelancer's form shows
+	Reports   []reportView         // newest week first
+	ThisWeek  *orders.WeeklyReport // the current week's report, if any
+	// Typed is the total of a refused form's hours, shown against the
+	// limit; TypedShown tells whether there is one.
+	Typed      float64
+	TypedShown bool
+	RetryKey   string
+}
+
+// weekChoice is a week the form can show.
+type weekChoice struct {
+	Start    time.Time
+	Current  bool // this week (else last week)
+	Selected bool
+}
+
+// End is the week's Sunday.
+func (w weekChoice) End() time.Time { return w.Start.AddDate(0, 0, 6) }
+
+// dayRow is one day of the report form.
+type dayRow struct {
+	Index      int
+	Date       time.Time
+	Hours      string
+	Note       string
+	Off        string // why the day cannot be reported: a message key, or ""
+	DayError   string
+	HoursError string
+	NoteError  string
+}
+
+// reportView is a weekly report as the review shows it.
+type reportView struct {
+	orders.WeeklyReport
+	Start      time.Time
+	CanDispute bool
+}
+
+// WeekEnd is the report's Sunday.
+func (r reportView) WeekEnd() time.Time { return r.Start.AddDate(0, 0, 6) }
+
+// EditUntil is when the week's report locks and is charged.
+func (h *hourlyPart) EditUntil() time.Time {
+	return h.Week.AddDate(0, 0, 7).Add(orders.ChargeAfterWeek)
+}
+
+// WeekEnd is the Sunday of the week in the form.
+func (h *hourlyPart) WeekEnd() time.Time { return h.Week.AddDate(0, 0, 6) }
+
+// ThisWeekPercent is how much of this week's limit is reported, for the
+// progress bar.
+func (d orderData) ThisWeekPercent() int {
+	h := d.Order.Hourly
+	if h == nil || d.Hourly == nil || d.Hourly.ThisWeek == nil || h.WeeklyLimitHours == 0 {
+		return 0
+	}
+	return min(100, d.Hourly.ThisWeek.Minutes*100/(h.WeeklyLimitHours*60))
+}
+
+// ThisWeekStart is the Monday of the current week.
+func (d orderData) ThisWeekStart() time.Time {
+	t, _ := time.Parse(dayLayout, d.Order.Hourly.CurrentWeekStart)
+	return t
+}
+
+// ThisWeekHours is what this week's report holds so far, in hours.
+func (d orderData) ThisWeekHours() float64 {
+	if d.Hourly == nil || d.Hourly.ThisWeek == nil {
+		return 0
+	}
+	return d.Hourly.ThisWeek.Hours
+}
+
+// NextMonday is when a cut of the limit applies.
+func (d orderData) NextMonday() time.Time { return d.ThisWeekStart().AddDate(0, 0, 7) }
+
+// CanPause, CanResume, CanEnd: either side, on a running contract.
+func (d orderData) CanPause() bool {
+	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractActive
+}
+func (d orderData) CanResume() bool {
+	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractPaused
+}
+func (d orderData) CanEnd() bool {
+	return d.IsHourly() && d.Order.Hourly.State != orders.ContractEnded && d.Order.Status == orders.Active
+}
+
+// CanSetLimit: the client's side, while the contract runs.
+func (d orderData) CanSetLimit() bool { return d.Client() && d.CanEnd() }
+
+// CanRetry: the client's side of a suspended contract.
+func (d orderData) CanRetry() bool {
+	return d.Client() && d.IsHourly() && !d.Order.Hourly.SuspendedAt.IsZero() && d.Order.Hourly.State == orders.ContractSuspended
+}
+
+// LimitCut tells whether next week's limit is lower than this week's.
+func (d orderData) LimitCut() bool {
+	h := d.Order.Hourly
+	return h != nil && h.NextWeekLimitHours != h.WeeklyLimitHours
+}
+
+func dayOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// hourlyFor builds the hourly part of the order page for a viewer; week
+// is the week asked for (?week= or the posted form's), f the refused form.
+func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week string, f *form) error {
+	o := d.Order
+	h := o.Hourly
+	now := s.DB.Clock.Now().UTC()
+	p := &hourlyPart{Now: now, RetryKey: newFormKey()}
+	for i := len(h.Reports) - 1; i >= 0; i-- {
+		rep := h.Reports[i]
+		start, _ := time.Parse(dayLayout, rep.WeekStart)
+		p.Reports = append(p.Reports, reportView{WeeklyReport: rep, Start: start,
+			CanDispute: d.Client() && rep.Status == orders.ReportCharged && !now.After(rep.DisputeUntil)})
+		if rep.WeekStart == h.CurrentWeekStart {
+			p.ThisWeek = &h.Reports[i]
+		}
+	}
+	d.Hourly = p
+
+	// The weeks still open to a report: this one, and last week until
+	// Monday 12:00 UTC; none before the contract started or after it ended.
+	current := orders.WeekStart(now)
+	started := dayOf(o.StartedAt)
+	var weeks []weekChoice
+	if last := current.AddDate(0, 0, -7); now.Before(current.Add(orders.ChargeAfterWeek)) && !started.After(last.AddDate(0, 0, 6)) {
+		weeks = append(weeks, weekChoice{Start: last})
+	}
+	if h.EndedAt.IsZero() || !dayOf(h.EndedAt).Before(current) {
+		weeks = append(weeks, weekChoice{Start: current, Current: true})
+	}
+	if !d.Freelancer() || len(weeks) == 0 || !h.SuspendedAt.IsZero() || o.Status == orders.Cancelled {
+		return nil
+	}
+	slices.Reverse(weeks) // this week first
+	p.Week = weeks[0].Start
+	for i := range weeks {
+		if weeks[i].Start.Format(dayLayout) == week {
+			p.Week = weeks[i].Start
+		}
+	}
+	for i := range weeks {
+		weeks[i].Selected = weeks[i].Start.Equal(p.Week)
+	}
+	p.Weeks = weeks
+	ws := p.Week.Format(dayLayout)
+	for i := range h.Reports {
+		if h.Reports[i].WeekStart == ws {
+			p.Report = &h.Reports[i]
+		}
+	}
+	if p.Report != nil && p.Report.Status != orders.ReportDraft {
+		return nil // charged already: nothing left to edit
+	}
+	limit, err := s.Orders.WeekLimit(r.Context(), u, o.ID, ws)
+	if err != nil {
+		return err
+	}
+	p.Limit, p.CanReport = limit, true
+
+	posted := f != nil && f.Values.Get("form") == "report" && f.Values.Get("week_start") == ws
+	saved := map[string]orders.ReportDay{}
+	if p.Report != nil {
+		for _, x := range p.Report.Days {
+			saved[x.Date] = x
+		}
+	}
+	today := dayOf(now)
+	for i := range 7 {
+		date := p.Week.AddDate(0, 0, i)
+		row := dayRow{Index: i, Date: date}
+		switch {
+		case date.After(today):
+			row.Off = "hourly.report.off_future"
+		case date.Before(started):
+			row.Off = "hourly.report.off_before_start"
+		case !h.EndedAt.IsZero() && date.After(dayOf(h.EndedAt)):
+			row.Off = "hourly.report.off_ended"
+		case h.State == orders.ContractPaused && date.After(dayOf(h.PausedAt)):
+			row.Off = "hourly.report.off_paused"
+		}
+		n := strconv.Itoa(i)
+		if posted {
+			row.Hours, row.Note = f.Values.Get("hours."+n), f.Values.Get("note."+n)
+			row.DayError, row.HoursError, row.NoteError = f.Errors["day."+n], f.Errors["hours."+n], f.Errors["note."+n]
+			if x, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(row.Hours), ",", ".", 1), 64); err == nil && x > 0 {
+				p.Typed += x
+				p.TypedShown = true
+			}
+		} else if x, ok := saved[date.Format(dayLayout)]; ok {
+			row.Hours, row.Note = hoursText(httpx.Lang(r), x.Hours), x.Note
+		}
+		p.Days = append(p.Days, row)
+	}
+	return nil
+}
+
+// hoursText writes hours for the language: 7.5, or 7,5 in French.
+func hoursText(lang string, h float64) string {
+	s := strconv.FormatFloat(h, 'f', -1, 64)
+	if lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Hours writes a number of hours for the language: "7.5 h".
+func (v *view) Hours(h float64) string {
+	return i18n.T(v.Lang, "hourly.hours", "n", hoursText(v.Lang, h))
+}
+
+// WeekDay names a day of a week: "Mon, Nov 23".
+func (v *view) WeekDay(t time.Time) string {
+	return i18n.T(v.Lang, "hourly.weekday."+strings.ToLower(t.Weekday().String()[:3]), "day", formatDay(v.Lang, t))
+}
+
+// ContractState names an hourly contract's state.
+func (v *view) ContractState(s string) string { return i18n.T(v.Lang, "hourly.state."+s) }
+
+// ReportStatus names a weekly report's status.
+func (v *view) ReportStatus(s string) string { return i18n.T(v.Lang, "hourly.report_status."+s) }
+
+// reportDayField matches the domain's field of a report day: "days.2.hours".
+var reportDayField = regexp.MustCompile(`^days\.(\d+)\.(date|hours|note)$`)
+
+// reportInput reads the weekly report form: the days with hours or a
+// note, in order; rows[i] is the form row of the report's day i. Hours
+// typed with a comma (7,5) are read as decimals.
+func reportInput(r *http.Request) (orders.NewReport, []int, error) {
+	in := orders.NewReport{WeekStart: r.PostFormValue("week_start")}
+	ws, err := time.Parse(dayLayout, strings.TrimSpace(in.WeekStart))
+	if err != nil {
+		return in, nil, errs.Invalid("week_start", "week_start_invalid")
+	}
+	var rows []int
+	for i := range 7 {
+		n := strconv.Itoa(i)
+		hours, note := strings.TrimSpace(r.PostFormValue("hours."+n)), strings.TrimSpace(r.PostFormValue("note."+n))
+		if (hours == "" || hours == "0") && note == "" {
+			continue
+		}
+		day := orders.NewReportDay{Date: ws.AddDate(0, 0, i).Format(dayLayout), Note: note}
+		if hours != "" {
+			x, err := strconv.ParseFloat(strings.Replace(hours, ",", ".", 1), 64)
+			if err != nil {
+				return in, rows, errs.Invalid("hours."+n, "hours_invalid")
+			}
+			day.Hours = x
+		}
+		in.Days = append(in.Days, day)
+		rows = append(rows, i)
+	}
+	return in, rows, nil
+}
+
+// reportFormError puts a refusal about the report's day i on the form row
+// it came from; one about the week's total stays on "days"; anything else
+// is an alert.
+func reportFormError(f *form, rows []int) {
+	moved := map[string]string{}
+	fields := []string{"days"}
+	for name, msg := range f.Errors {
+		if m := reportDayField.FindStringSubmatch(name); m != nil {
+			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
+				kind := m[2]
+				if kind == "date" {
+					kind = "day"
+				}
+				name = kind + "." + strconv.Itoa(rows[i])
+			}
+		}
+		if strings.HasPrefix(name, "hours.") || strings.HasPrefix(name, "note.") || strings.HasPrefix(name, "day.") {
+			fields = append(fields, name)
+		}
+		moved[name] = msg
+	}
+	f.Errors = moved
+	alertUnless(f, fields...)
+}
+
+// fileReport posts the weekly report form: the whole week, replacing what
+// was filed for it.
+func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	var rows []int
+	redo := func(f *form, status int) {
+		reportFormError(f, rows)
+		s.showOrder(w, r, u, f, status)
+	}
+	in, rows, err := reportInput(r)
+	if err == nil {
+		_, err = s.Orders.FileReport(r.Context(), u, r.PathValue("order"), in)
+	}
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	s.done(w, r, orderPath(r.PathValue("order"))+"?week="+url.QueryEscape(in.WeekStart)+"#weekly-report", "flash.hourly_report_filed")
+}
+
+// disputeReport contests a charged week, once the client ticked the box
+// that says what a dispute does.
+func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	s.orderAction(w, r, u, "flash.hourly_disputed", func() error {
+		if r.PostFormValue("confirm") == "" {
+			return errs.Invalid("confirm", "dispute_unconfirmed")
+		}
+		_, err := s.Orders.DisputeReport(r.Context(), u, r.PathValue("order"), r.PathValue("report"), r.PostFormValue("reason"))
+		return err
+	})
+}
+
+func (s *Server) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.hourly_paused", func() error {
+		_, err := s.Orders.PauseHourly(r.Context(), u, r.PathValue("order"))
+		return err
+	})
+}
+
+func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.hourly_resumed", func() error {
+		_, err := s.Orders.ResumeHourly(r.Context(), u, r.PathValue("order"))
+		return err
+	})
+}
+
+// endHourlyPage asks before ending a contract: it says what still
+// happens (the last week is reported, charged and released as usual).
+func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := orderData{Order: o}
+	if !d.CanEnd() {
+		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "hourly_end", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "hourly.end.title"), Data: d})
+}
+
+func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.hourly_ended", func() error {
+		_, err := s.Orders.EndHourly(r.Context(), u, r.PathValue("order"))
+		return err
+	})
+}
+
+// setWeeklyLimit changes the weekly limit; the flash says from when.
+func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	var before, after orders.Order
+	err := func() error {
+		hours, err := wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours"))
+		if err != nil {
+			return err
+		}
+		if before, err = s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
+			return err
+		}
+		after, err = s.Orders.SetWeeklyLimit(r.Context(), u, r.PathValue("order"), hours)
+		return err
+	}()
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
+		return
+	}
+	flash := "flash.hourly_limit_now"
+	if before.Hourly != nil && after.Hourly.WeeklyLimitHours == before.Hourly.WeeklyLimitHours && after.Hourly.NextWeekLimitHours != after.Hourly.WeeklyLimitHours {
+		flash = "flash.hourly_limit_next_week"
+	}
+	s.done(w, r, orderPath(r.PathValue("order")), flash, "hours", strconv.Itoa(after.Hourly.NextWeekLimitHours))
+}
+
+// retryCharge pays the due weeks of a suspended contract, once per form.
+func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.once(r, u, key, func() error {
+		_, err := s.Orders.RetryHourlyCharge(r.Context(), u, r.PathValue("order"), key)
+		return err
+	})
+	if err != nil {
+		// The card's refusal names the payment method: an alert here.
+		s.fail(w, r, err, func(f *form, status int) {
+			alertUnless(f)
+			s.showOrder(w, r, u, f, status)
+		})
+		return
+	}
+	flash := "flash.hourly_retried"
+	if repeat {
+		flash = "flash.milestone_approve_repeated"
+	}
+	s.done(w, r, orderPath(r.PathValue("order")), flash)
+}
+
+// ParseDay reads a YYYY-MM-DD day of a report.
+func (v *view) ParseDay(s string) time.Time {
+	t, _ := time.Parse(dayLayout, s)
+	return t
+}
