@@ -94,6 +94,10 @@ func TestResolutionCenterPages(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, "2 days left") || !strings.Contains(body, `id="accept-cancellation"`) {
 			t.Fatalf("order page with a cancellation: %d\n%s", status, body)
 		}
+		_, body, _ = al.do("GET", "/", nil)
+		if !regexp.MustCompile(`Gus asks to cancel “Explainer video” — “Cannot make it\.”\. Without an answer by [A-Z][a-z]{2} \d+, \d{4} \d\d:\d\d UTC`).MatchString(body) {
+			t.Fatalf("the notification does not give the deadline:\n%s", body)
+		}
 		status, body, _ = al.do("POST", "/orders/"+claimable.ID+"/guarantee-claim", url.Values{"form": {"guarantee"}, "reason": {" "}})
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-guarantee-reason-error"`) {
 			t.Fatalf("empty claim: %d", status)
