@@ -326,6 +326,9 @@ func TestSatisfactionGuarantee(t *testing.T) {
 		if q := m.ops.Must(200, "GET", "/api/v1/guarantee-claims", nil)["items"].([]any); len(q) != 1 {
 			t.Fatalf("queue %v", q)
 		}
+		if notes := kindCount(m.ops.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["guarantee_claimed"] != 1 {
+			t.Fatalf("the operators were not told: %v", notes)
+		}
 		wantError(t, m.ops.Do("GET", "/api/v1/guarantee-claims?status=nope", nil), 422, "status_invalid", "status")
 		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/gcl_nope/approve", nil), 404, "claim_not_found", "")
 		before := m.balance(t)
@@ -532,6 +535,9 @@ func TestEscalations(t *testing.T) {
 		wantError(t, m.admin.Do("GET", "/api/v1/resolutions/"+esc, nil), 403, "operator_only", "")
 		if q := m.ops.Must(200, "GET", "/api/v1/resolutions", nil)["items"].([]any); len(q) != 1 {
 			t.Fatalf("queue %v", q)
+		}
+		if notes := kindCount(m.ops.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)); notes["escalation_opened"] != 1 {
+			t.Fatalf("the operators were not told: %v", notes)
 		}
 		ev := m.ops.Must(200, "GET", "/api/v1/resolutions/"+esc, nil)
 		if k := kindCount(ev["evidence"].([]any)); k["message"] != 1 || k["request_escalate"] != 1 || k["request_extend_delivery"] != 1 || amount(ev["held"]) != 31650 {

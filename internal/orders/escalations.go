@@ -273,3 +273,18 @@ func (s *Service) cancelPartly(ctx context.Context, tx *db.Tx, o Order, amount m
 	}
 	return s.notifyBuyer(ctx, tx, o, "order_cancelled", params)
 }
+
+// notifyOperators tells every operator of something waiting in their
+// queues (an escalation, a guarantee claim), in the app and by e-mail.
+func notifyOperators(ctx context.Context, tx *db.Tx, kind string, params map[string]any, link string) error {
+	ids, err := db.Strings(ctx, tx, `SELECT id FROM users WHERE is_operator = TRUE ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := notify.User(ctx, tx, id, kind, params, link); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -120,8 +120,11 @@ func (s *Service) ClaimGuarantee(ctx context.Context, actor users.User, orderID,
 			}
 			return err
 		}
-		_, err := event(ctx, tx, o.ID, actor.ID, "guarantee_claimed", reason)
-		return err
+		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_claimed", reason); err != nil {
+			return err
+		}
+		return notifyOperators(ctx, tx, "guarantee_claimed", map[string]any{"title": o.Title, "name": actor.Name, "amount": o.Total.String()},
+			"/operator/guarantee-claims")
 	})
 	return c, err
 }

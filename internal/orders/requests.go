@@ -336,6 +336,11 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 		if !r.Deadline.IsZero() {
 			params["deadline"] = r.Deadline
 		}
+		if r.Kind == RequestEscalate {
+			if err := notifyOperators(ctx, tx, "escalation_opened", params, "/operator/resolutions/"+r.ID); err != nil {
+				return err
+			}
+		}
 		return s.notifyOpposite(ctx, tx, o, o.Side, "request_"+r.Kind, params)
 	})
 	if err != nil {
