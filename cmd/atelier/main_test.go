@@ -431,3 +431,57 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 		t.Fatalf("ledger: %v", check)
 	}
 }
+
+// Two `atelier serve` processes on one PostgreSQL: a cancellation left
+// unanswered for 2 days is accepted once — the order cancelled and
+// refunded once — and a withdrawn request's timer never cancels.
+func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	dir := t.TempDir()
+	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+
+	seller := signUp(t, a, "seller@two.test")
+	buyer := signUp(t, b, "buyer@two.test")
+	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sam", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	svc := a.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "Logo for two nodes",
+		"description": "A logo.", "category": "graphics-design",
+		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 20000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
+	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Two Corp"})["id"].(string)
+	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	order := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
+	kept := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
+	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/cancellation", map[string]any{"reason": "Cannot do it"})
+	a.must(t, 201, seller, "POST", "/api/v1/orders/"+kept+"/cancellation", map[string]any{"reason": "Maybe not"})
+	b.must(t, 200, seller, "POST", "/api/v1/orders/"+kept+"/cancellation/withdraw", nil)
+
+	var wg sync.WaitGroup
+	for _, n := range []*node{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "49h"})
+		}()
+	}
+	wg.Wait()
+	time.Sleep(2500 * time.Millisecond) // both background sweepers run again
+	if got := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order, nil)["status"]; got != "cancelled" {
+		t.Fatalf("status %v", got)
+	}
+	if got := a.must(t, 200, buyer, "GET", "/api/v1/orders/"+kept, nil)["status"]; got != "active" {
+		t.Fatalf("the withdrawn request cancelled its order: %v", got)
+	}
+	timeline := a.must(t, 200, seller, "GET", "/api/v1/orders/"+order+"/timeline", nil)["items"].([]any)
+	cancelled := 0
+	for _, e := range timeline {
+		if e.(map[string]any)["kind"] == "cancelled" {
+			cancelled++
+		}
+	}
+	balance := b.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/balance", nil)["available"].(map[string]any)["amount"].(float64)
+	fired := strings.Count(a.log(), "timer=cancellation_auto_accept") + strings.Count(b.log(), "timer=cancellation_auto_accept")
+	if cancelled != 1 || balance != 21100 || fired != 1 {
+		t.Fatalf("cancelled %d times, balance %v, timer fired %d times\nnode a:\n%s\nnode b:\n%s", cancelled, balance, fired, a.log(), b.log())
+	}
+}

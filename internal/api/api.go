@@ -181,6 +181,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.moneyRoutes()...)
 	list = append(list, s.orderRoutes()...)
 	list = append(list, s.offerRoutes()...)
+	list = append(list, s.resolutionRoutes()...)
 	list = append(list, s.hourlyRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)

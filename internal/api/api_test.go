@@ -294,6 +294,10 @@ var contractRoutes = []string{
 	"GET /accounts/{account}/offers", "GET /freelancers/{freelancer}/offers",
 	"POST /orders/{order}/milestones/{milestone}/deliver", "POST /orders/{order}/milestones/{milestone}/approve",
 	"POST /orders/{order}/milestones/{milestone}/revision", "POST /orders/{order}/stop",
+	"POST /orders/{order}/cancellation", "POST /orders/{order}/cancellation/accept", "POST /orders/{order}/cancellation/decline",
+	"POST /orders/{order}/cancellation/withdraw", "POST /orders/{order}/resolutions", "POST /orders/{order}/resolutions/{r}/accept",
+	"POST /orders/{order}/resolutions/{r}/decline", "POST /resolutions/{r}/decide",
+	"POST /orders/{order}/guarantee-claim", "POST /guarantee-claims/{c}/approve", "POST /guarantee-claims/{c}/reject",
 	"POST /orders/{order}/weekly-reports", "GET /orders/{order}/weekly-reports", "POST /orders/{order}/weekly-reports/{report}/dispute",
 	"POST /orders/{order}/hourly/pause", "POST /orders/{order}/hourly/resume", "POST /orders/{order}/hourly/end",
 	"POST /orders/{order}/hourly/limit", "POST /orders/{order}/hourly/retry-charge",
@@ -320,7 +324,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

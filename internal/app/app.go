@@ -104,6 +104,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
 			{Name: "offer_expire", Fire: a.Orders.ExpireOffers},
 			{Name: "milestone_auto_approve", Fire: a.Orders.AutoApproveMilestones},
+			{Name: "cancellation_auto_accept", Fire: a.Orders.AutoAcceptCancellations},
+			{Name: "extension_auto_withdraw", Fire: a.Orders.WithdrawStaleExtensions},
 			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
 			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),

@@ -85,6 +85,11 @@ func (s *Service) act(ctx context.Context, actor users.User, id, wantSide string
 		if wantSide != "" && o.Side != wantSide {
 			return errs.Forbidden("wrong_side").With("side", wantSide)
 		}
+		if wantSide != "" {
+			if err := onHold(o); err != nil {
+				return err // an open cancellation or escalation comes first
+			}
+		}
 		return fn(tx, o)
 	})
 	if err != nil {
@@ -201,7 +206,13 @@ func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Orde
 // complete releases the escrow to the freelancer (minus commission, fees to
 // the platform), credits the account's rewards, and opens the reviews.
 func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID string) error {
-	if err := transition(ctx, tx, o.ID, []string{Delivered}, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
+	return s.completeFrom(ctx, tx, o, actorID, []string{Delivered})
+}
+
+// completeFrom completes an order from one of the from statuses (an
+// operator's decision may complete an order still in progress).
+func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []string) error {
+	if err := transition(ctx, tx, o.ID, from, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
@@ -223,7 +234,8 @@ func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID stri
 // AutoComplete is the auto-completion timer: a delivery left without an
 // answer past its review window completes the order, once, on one node.
 func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders o WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? AND NOT `+heldSQL+`
+		ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}
@@ -236,6 +248,9 @@ func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) 
 			}
 			if o.Status != Delivered || o.Kind == KindMilestones || o.AutoCompleteAt.After(now) {
 				return nil
+			}
+			if h, err := isHeld(ctx, tx, o.ID); h || err != nil {
+				return err // paused while a cancellation or an escalation is open
 			}
 			if err := s.complete(ctx, tx, o, ""); err != nil {
 				if e, ok := errs.As(err); ok && e.Code == "order_state_changed" {

@@ -94,6 +94,16 @@ type Order struct {
 	// Milestones of a milestones order, in order, with their state and
 	// money (one order's page; lists leave them out).
 	Milestones []Milestone `json:"milestones,omitempty"`
+	// Cancellation is the open mutual-cancellation request, if any: who
+	// asked, why, and its deadline (accepted automatically then).
+	Cancellation *Cancellation `json:"cancellation"`
+	// Requests are the open requests of the resolution center (the
+	// cancellation among them, and an escalation).
+	Requests []Request `json:"requests,omitempty"`
+	// GuaranteeClaim is the satisfaction-guarantee claim, if one was made.
+	GuaranteeClaim *Claim `json:"guarantee_claim,omitempty"`
+	// GuaranteeClaimable: the viewer (the client side) may claim now.
+	GuaranteeClaimable bool `json:"guarantee_claimable"`
 	// Hourly is an hourly order's contract: rate, limits, state and weekly
 	// reports (one order's page; lists leave it out). The order's price is
 	// one week at the weekly limit, what approval and limits counted.
@@ -105,6 +115,7 @@ type Order struct {
 
 	chargeRef string
 	pro       bool
+	hold      string // the open request that holds the order: cancellation_pending, escalation_pending
 }
 
 // Progress is what the order page's progress bar shows.
@@ -233,7 +244,8 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	o.Side = sd
-	o.at(s.DB.Clock.Now())
+	now := s.DB.Clock.Now()
+	o.at(now)
 	if o.Kind == KindMilestones {
 		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
 			return Order{}, "", err
@@ -243,6 +255,9 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		if err := s.loadHourly(ctx, q, &o, s.DB.Clock.Now()); err != nil {
 			return Order{}, "", err
 		}
+	}
+	if err := attachRequests(ctx, q, &o, now); err != nil {
+		return Order{}, "", err
 	}
 	return o, role, nil
 }
@@ -285,5 +300,10 @@ func transition(ctx context.Context, tx *db.Tx, id string, from []string, to, se
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("order_state_changed")
 	}
-	return nil
+	if to == Completed || to == Cancelled || to == Rejected {
+		// A request that raced the end of the order (resolutions) has
+		// nothing left to ask for.
+		_, err = tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
+	}
+	return err
 }

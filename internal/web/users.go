@@ -200,6 +200,13 @@ func noticeText(lang string, n notify.Notification) string {
 				v = i18n.T(lang, "role."+r)
 			}
 		}
+		if k == "deadline" { // a time, written in the language
+			if s, ok := v.(string); ok {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					v = formatDate(lang, t)
+				}
+			}
+		}
 		args = append(args, k, v)
 	}
 	return i18n.T(lang, "notification."+n.Kind, args...)

@@ -1,0 +1,201 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"atelier/internal/catalog"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/users"
+)
+
+// Mutual cancellation in a browser (PRODUCT.md §6): the freelancer asks to
+// cancel a running order; the client sees the request with "2 days left"
+// on the progress bar and does not answer; 49 hours later (on the test
+// clock) the order shows cancelled and the refund is on the account's
+// balance.
+func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		srv := start(t, engine)
+		browser := newBrowser(t)
+		shoot := engine == db.SQLite
+		a := srv.App
+
+		signUp := func(name, email string) users.User {
+			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
+			t.Fatal(err)
+		}
+		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Brand identities",
+			Country: "FR", HourlyRate: money.New(8000, "USD")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
+			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
+				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Alice's order is paid by card: $300.00 + $16.50 of fees.
+		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
+			Requirements: "A mark for our newsletter."}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		orderURL := "/orders/" + o.ID
+
+		// Fanny asks to cancel from the order page's resolution center.
+		fa := srv.person(t, browser, "Fanny")
+		fa.signIn("fanny@example.com", "correct horse battery")
+		fa.open(orderURL)
+		fa.sees("Resolution center", "Cancel the order")
+		fa.check("#open-cancellation")
+		fa.typeIn("#f-cancellation-reason", "I am ill and cannot deliver in time.")
+		fa.click("#request-cancellation")
+		fa.sees("Cancellation requested. The other side has 2 days to answer.", "2 days left", "Withdraw the request")
+
+		// Alice sees the request and the days left, and does not answer.
+		al := srv.person(t, browser, "Alice")
+		al.signIn("alice@example.com", "correct horse battery")
+		al.open("/accounts/" + acc.ID + "/billing")
+		if got := al.within("#balance"); got != "$0.00" {
+			t.Fatalf("balance before: %q", got)
+		}
+		al.open(orderURL)
+		al.sees("Cancellation requested", "Fanny Moreau (freelancer) asks to cancel this order:", "I am ill and cannot deliver in time.",
+			"Accept the cancellation", "Decline: the order goes on")
+		if got := al.within("#progress-text"); !strings.Contains(got, "2 days left") {
+			t.Fatalf("the progress bar reads %q", got)
+		}
+		if shoot {
+			al.screenshot("order-cancellation-requested")
+		}
+
+		// 49 hours later the order is cancelled and refunded.
+		res, err := http.Post(srv.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(`{"duration":"49h"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("advance the test clock: %d", res.StatusCode)
+		}
+		al.waitFor(orderURL, "#order-head-status", "Cancelled")
+		al.sees("I am ill and cannot deliver in time.", "No answer in 2 days: the cancellation was accepted automatically", "The order was cancelled and refunded")
+		al.seesNot("Accept the cancellation")
+		al.open("/accounts/" + acc.ID + "/billing")
+		if got := al.within("#balance"); got != "$316.50" {
+			t.Fatalf("balance after the refund: %q", got)
+		}
+		fa.open(orderURL)
+		fa.sees("Cancelled")
+	})
+}
+
+// An escalation in a browser: the client asks Atelier to step in on a
+// delivery it disputes; the review window waits; an operator reads the
+// order's evidence log in the escalations queue and cancels the order with
+// a partial refund; the client's balance shows it.
+func TestClientEscalatesOperatorDecidesPartialRefund(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		srv := start(t, engine)
+		browser := newBrowser(t)
+		shoot := engine == db.SQLite
+		a := srv.App
+
+		signUp := func(name, email string) users.User {
+			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		if _, err := a.Users.CreateOperator(ctx, users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
+			t.Fatal(err)
+		}
+		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Country: "FR", HourlyRate: money.New(8000, "USD")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
+			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
+				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 0}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Orders.Deliver(ctx, fanny, o.ID, "The logo only; the palette is coming.", nil); err != nil {
+			t.Fatal(err)
+		}
+		orderURL := "/orders/" + o.ID
+
+		// Alice asks Atelier to step in.
+		al := srv.person(t, browser, "Alice")
+		al.signIn("alice@example.com", "correct horse battery")
+		al.open(orderURL)
+		al.check(`#resolution-center details:last-of-type summary`)
+		al.typeIn("#f-escalate-message", "Only the logo was delivered; the palette and type are missing.")
+		al.click("#escalate")
+		al.sees("Atelier is told: an operator will decide from the order’s evidence log.", "Ask Atelier to step in", "An Atelier operator reads the order’s messages")
+
+		// Four days later the delivery has not completed by itself.
+		res, err := http.Post(srv.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(`{"duration":"4d"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+
+		// Olivia decides from the escalations queue: $100.00 back.
+		ol := srv.person(t, browser, "Olivia")
+		ol.signIn("olivia@example.com", "correct horse battery")
+		ol.click(`.mainnav a[href="/operator/pro-applications"]`)
+		ol.click(`.subnav a[href="/operator/resolutions"]`)
+		ol.sees("Escalations", "Alice Martin", "Only the logo was delivered")
+		ol.click(`a[href^="/operator/resolutions/orq_"]`)
+		ol.sees("Alice Martin (client) asks Atelier to step in", "Evidence log", "The logo only; the palette is coming.", "$316.50")
+		if shoot {
+			ol.screenshot("operator-escalation")
+		}
+		ol.check(`input[name="outcome"][value="cancel_partial"]`)
+		ol.fill("#f-decide-amount", "100")
+		ol.typeIn("#f-decide-note", "The logo was delivered; the palette and type were not.")
+		ol.click("#decide")
+		ol.sees("Decision recorded; both sides are told.", "Cancel with a partial refund")
+
+		al.open(orderURL)
+		al.sees("Cancelled", "The logo was delivered; the palette and type were not.")
+		al.open("/accounts/" + acc.ID + "/billing")
+		if got := al.within("#balance"); got != "$100.00" {
+			t.Fatalf("balance after the decision: %q", got)
+		}
+	})
+}

@@ -1,0 +1,333 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// The order page's resolution center (mutual cancellation, requests,
+// escalation, the satisfaction guarantee) and the operators' queues of
+// escalations and guarantee claims. Each post is one domain call.
+
+// resolutionRoutes adds the routes of this file to the web UI.
+func (s *Server) resolutionRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /orders/{order}/cancellation", s.auth(s.requestCancellation))
+	mux.HandleFunc("POST /orders/{order}/cancellation/{answer}", s.auth(s.answerCancellation))
+	mux.HandleFunc("POST /orders/{order}/resolutions", s.auth(s.openRequest))
+	mux.HandleFunc("POST /orders/{order}/resolutions/{r}/{answer}", s.auth(s.answerRequest))
+	mux.HandleFunc("POST /orders/{order}/guarantee-claim", s.auth(s.claimGuarantee))
+	mux.HandleFunc("GET /operator/resolutions", s.auth(s.escalationsPage))
+	mux.HandleFunc("GET /operator/resolutions/{r}", s.auth(s.escalationPage))
+	mux.HandleFunc("POST /operator/resolutions/{r}/decide", s.auth(s.decideEscalation))
+	mux.HandleFunc("GET /operator/guarantee-claims", s.auth(s.claimsPage))
+	mux.HandleFunc("POST /operator/guarantee-claims/{c}/{answer}", s.auth(s.decideClaim))
+}
+
+// Asked tells whether a request comes from the viewer's side.
+func (d orderData) Asked(r orders.Request) bool { return r.Side == d.Order.Side }
+
+// Running: the order started and has not ended.
+func (d orderData) Running() bool {
+	st := d.Order.Status
+	return d.Order.Kind != orders.KindHourly && (st == orders.Active || st == orders.Delivered || st == orders.AwaitingPayment)
+}
+
+// CanRequest: no request between the sides is open.
+func (d orderData) CanRequest() bool {
+	if !d.Running() {
+		return false
+	}
+	for _, r := range d.Order.Requests {
+		if r.Kind != orders.RequestEscalate {
+			return false
+		}
+	}
+	return true
+}
+
+// CanEscalate: no escalation is open.
+func (d orderData) CanEscalate() bool {
+	if !d.Running() {
+		return false
+	}
+	for _, r := range d.Order.Requests {
+		if r.Kind == orders.RequestEscalate {
+			return false
+		}
+	}
+	return true
+}
+
+// OtherRequests are the open requests but the cancellation.
+func (d orderData) OtherRequests() []orders.Request {
+	var list []orders.Request
+	for _, r := range d.Order.Requests {
+		if r.Kind != orders.RequestCancel {
+			list = append(list, r)
+		}
+	}
+	return list
+}
+
+// CanClaim: the client may claim the satisfaction guarantee now.
+func (d orderData) CanClaim() bool { return d.Order.GuaranteeClaimable }
+
+// Currency is the order's currency, for the amount fields.
+func (d orderData) Currency() string { return d.Order.Total.Currency }
+
+// RequestKind names a kind of request.
+func (v *view) RequestKind(k string) string { return i18n.T(v.Lang, "resolution.kind."+k) }
+
+// SideName names a side of an order.
+func (v *view) SideName(side string) string { return i18n.T(v.Lang, "resolution.side."+side) }
+
+// DaysLeft words the days left of a deadline.
+func (v *view) DaysLeft(n int) string {
+	if n == 1 {
+		return i18n.T(v.Lang, "order.progress.days_left_one")
+	}
+	return i18n.T(v.Lang, "order.progress.days_left_other", "count", n)
+}
+
+func (s *Server) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.cancellation_requested", func() error {
+		_, err := s.Orders.RequestCancellation(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+		return err
+	})
+}
+
+func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx, id := r.Context(), r.PathValue("order")
+	switch r.PathValue("answer") {
+	case "accept":
+		s.orderAction(w, r, u, "flash.cancellation_accepted", func() error { _, err := s.Orders.AcceptCancellation(ctx, u, id); return err })
+	case "decline":
+		s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineCancellation(ctx, u, id); return err })
+	case "withdraw":
+		s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawCancellation(ctx, u, id); return err })
+	default:
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+	}
+}
+
+func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) {
+	flash := "flash.request_opened"
+	if r.PostFormValue("kind") == orders.RequestEscalate {
+		flash = "flash.escalation_opened"
+	}
+	s.orderAction(w, r, u, flash, func() error {
+		ctx := r.Context()
+		o, err := s.Orders.Get(ctx, u, r.PathValue("order"))
+		if err != nil {
+			return err
+		}
+		in := orders.NewRequest{Kind: r.PostFormValue("kind"), Message: r.PostFormValue("message")}
+		switch in.Kind {
+		case orders.RequestExtendDelivery:
+			if in.Days, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days"))); err != nil {
+				return errs.Invalid("days", "extend_days_invalid").With("max", orders.MaxExtendDays)
+			}
+		case orders.RequestChangeScope:
+			m, err := requiredAmount("price", r.PostFormValue("price"), o.Total.Currency)
+			if err != nil {
+				return err
+			}
+			in.Price = &m
+		case orders.RequestPartialRefund:
+			m, err := requiredAmount("amount", r.PostFormValue("amount"), o.Total.Currency)
+			if err != nil {
+				return err
+			}
+			in.Amount = &m
+		}
+		_, _, err = s.Orders.OpenRequest(ctx, u, o.ID, in)
+		return err
+	})
+}
+
+func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	ctx, id, req := r.Context(), r.PathValue("order"), r.PathValue("r")
+	switch r.PathValue("answer") {
+	case "accept":
+		key := r.PostFormValue("idempotency_key")
+		s.orderAction(w, r, u, "flash.request_accepted", func() error {
+			_, err := s.once(r, u, key, func() error { _, err := s.Orders.AcceptRequest(ctx, u, id, req, key); return err })
+			return err
+		})
+	case "decline":
+		s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineRequest(ctx, u, id, req); return err })
+	case "withdraw":
+		s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawRequest(ctx, u, id, req); return err })
+	default:
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+	}
+}
+
+func (s *Server) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.guarantee_claimed", func() error {
+		_, err := s.Orders.ClaimGuarantee(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+		return err
+	})
+}
+
+type escalationsData struct {
+	Status      string
+	Statuses    []string
+	Escalations []orders.Request
+	NextCursor  string
+}
+
+var escalationStatuses = []string{orders.RequestOpen, orders.RequestDecided, orders.RequestWithdrawn}
+
+// escalationsPage is the operators' queue of escalations.
+func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	status := r.URL.Query().Get("status")
+	if status == "" {
+		status = orders.RequestOpen
+	}
+	p, ok := s.cursor(w, r, 50)
+	if !ok {
+		return
+	}
+	list, err := s.Orders.Escalations(r.Context(), u, status, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "operator_resolutions", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolutions.title"),
+		Data: escalationsData{Status: status, Statuses: escalationStatuses, Escalations: list.Items, NextCursor: list.NextCursor}})
+}
+
+type escalationData struct {
+	orders.Escalation
+	Key string
+}
+
+// Outcomes are the decisions an operator chooses from.
+func (escalationData) Outcomes() []string {
+	return []string{orders.OutcomeComplete, orders.OutcomeCancelFull, orders.OutcomeCancelPartial, orders.OutcomeExtend}
+}
+
+func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showEscalation(w, r, u, nil, http.StatusOK)
+}
+
+// showEscalation is one escalation with the order's evidence log and the
+// decision form.
+func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	e, err := s.Orders.Escalation(r.Context(), u, r.PathValue("r"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "operator_resolution", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolution.title", "title", e.Order.Title),
+		Form: f, Data: escalationData{Escalation: e, Key: newFormKey()}})
+}
+
+func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	id := r.PathValue("r")
+	err := func() error {
+		e, err := s.Orders.Escalation(r.Context(), u, id)
+		if err != nil {
+			return err
+		}
+		d := orders.Decision{Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
+		switch d.Outcome {
+		case orders.OutcomeCancelPartial:
+			m, err := requiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency)
+			if err != nil {
+				return err
+			}
+			d.Amount = &m
+		case orders.OutcomeExtend:
+			if d.Days, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days"))); err != nil {
+				return errs.Invalid("days", "extend_days_invalid").With("max", orders.MaxExtendDays)
+			}
+		}
+		key := r.PostFormValue("idempotency_key")
+		_, err = s.once(r, u, key, func() error { _, err := s.Orders.Decide(r.Context(), u, id, d); return err })
+		return err
+	}()
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showEscalation(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/operator/resolutions/"+id, "flash.escalation_decided")
+}
+
+type claimsData struct {
+	Status     string
+	Statuses   []string
+	Claims     []orders.Claim
+	NextCursor string
+}
+
+var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
+
+func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showClaims(w, r, u, nil, http.StatusOK)
+}
+
+// showClaims is the operators' queue of guarantee claims.
+func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	st := r.URL.Query().Get("status")
+	if st == "" {
+		st = orders.ClaimPending
+	}
+	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p.Limit = 50
+	list, err := s.Orders.Claims(r.Context(), u, st, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "operator_claims", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.claims.title"), Form: f,
+		Data: claimsData{Status: st, Statuses: claimStatuses, Claims: list.Items, NextCursor: list.NextCursor}})
+}
+
+func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx, id := r.Context(), r.PathValue("c")
+	var err error
+	flash := "flash.claim_granted"
+	switch r.PathValue("answer") {
+	case "approve":
+		_, err = s.Orders.GrantClaim(ctx, u, id, r.PostFormValue("note"))
+	case "reject":
+		flash = "flash.claim_rejected"
+		_, err = s.Orders.RejectClaim(ctx, u, id, r.PostFormValue("reason"))
+	default:
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = id
+			s.showClaims(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/operator/guarantee-claims", flash)
+}
+
+// MoneyOf formats an optional amount.
+func (v *view) MoneyOf(m *money.Money) string {
+	if m == nil {
+		return ""
+	}
+	return m.Format(v.Lang)
+}
