@@ -54,6 +54,9 @@ Flags of serve:
   --payment-provider test|stripe  who charges cards (default: the built-in test provider) [ATELIER_PAYMENT_PROVIDER]
   --stripe-secret-key KEY         Stripe secret key                             [ATELIER_STRIPE_SECRET_KEY]
   --stripe-api-url URL            Stripe API base URL (stripe-mock in tests)    [ATELIER_STRIPE_API_URL]
+  --smtp-url URL        send e-mails through SMTP: smtp://user:password@host:587?from=atelier@example.com
+                        (&tls=starttls|tls|none; smtps:// for implicit TLS); empty: e-mails go to the log [ATELIER_SMTP_URL]
+  --public-url URL      where users reach Atelier, for links in e-mails (default http://ADDR) [ATELIER_PUBLIC_URL]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -82,6 +85,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	provider := fs.String("payment-provider", envOr("ATELIER_PAYMENT_PROVIDER", "test"), "test or stripe")
 	stripeKey := fs.String("stripe-secret-key", os.Getenv("ATELIER_STRIPE_SECRET_KEY"), "Stripe secret key")
 	stripeURL := fs.String("stripe-api-url", os.Getenv("ATELIER_STRIPE_API_URL"), "Stripe API base URL")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", os.Getenv("ATELIER_SMTP_URL"), "SMTP server for e-mails; empty writes them to the log")
+	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("ATELIER_PUBLIC_URL"), "where users reach Atelier, for links in e-mails")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {

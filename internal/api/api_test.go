@@ -274,6 +274,7 @@ var contractRoutes = []string{
 	"POST /accounts/{account}/transfer-admin", "POST /accounts/{account}/invitations", "GET /accounts/{account}/invitations",
 	"POST /accounts/{account}/invitations/{inv}/approve", "POST /accounts/{account}/invitations/{inv}/reject",
 	"POST /accounts/{account}/invitations/{inv}/revoke", "GET /me/invitations",
+	"GET /me/notification-settings", "PATCH /me/notification-settings",
 	"POST /invitations/{inv}/accept", "POST /invitations/{inv}/decline",
 	"GET /accounts/{account}/policies", "PUT /accounts/{account}/policies", "GET /accounts/{account}/audit-log",
 	"GET /test-clock", "POST /test-clock/advance",

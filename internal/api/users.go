@@ -106,5 +106,22 @@ func (s *Server) userRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return notify.List(c.r.Context(), s.DB, c.user.ID, p)
 			})},
+		{Method: "GET", Path: "/me/notification-settings", Tag: "users", Summary: "Which notices also come by e-mail, per category",
+			Out: notificationSettings{},
+			Handle: func(c *call) (any, error) {
+				on, err := notify.EmailSettings(c.r.Context(), s.DB, c.user.ID)
+				return notificationSettings{Email: on}, err
+			}},
+		{Method: "PATCH", Path: "/me/notification-settings", Tag: "users", Summary: "Turn e-mails on or off per category (orders, team, profile, other); the others keep their setting",
+			In: notificationSettings{}, Out: notificationSettings{},
+			Handle: body(func(c *call, in notificationSettings) (any, error) {
+				on, err := notify.SetEmailSettings(c.r.Context(), s.DB, c.user.ID, in.Email)
+				return notificationSettings{Email: on}, err
+			})},
 	}
+}
+
+// notificationSettings are a user's e-mail settings: category → on.
+type notificationSettings struct {
+	Email map[string]bool `json:"email"`
 }

@@ -40,7 +40,13 @@ type Config struct {
 	SweepInterval time.Duration
 	// Provider charges cards; the built-in test provider when nil.
 	Provider payments.Provider
-	Log      *slog.Logger
+	// SMTPURL sends e-mails through an SMTP server (notify.ParseSMTP); empty
+	// writes them to the log.
+	SMTPURL string
+	// PublicURL is where users reach Atelier, for links in e-mails;
+	// http://Addr by default.
+	PublicURL string
+	Log       *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -66,6 +72,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Addr
+	}
+	var mailer notify.SMTP
+	if cfg.SMTPURL != "" {
+		var err error
+		if mailer, err = notify.ParseSMTP(cfg.SMTPURL, cfg.PublicURL); err != nil {
+			return nil, err
+		}
 	}
 	a := &App{Config: cfg, Log: cfg.Log, Clock: clock.Real{}}
 	if cfg.TestMode {
@@ -113,6 +129,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
 		},
+	}
+	if cfg.SMTPURL != "" {
+		a.Jobs.Handlers[notify.TopicEmail] = mailer.Handler()
 	}
 	return a, nil
 }

@@ -22,6 +22,7 @@ const TopicEmail = "email"
 // and translation key), its values and the link back to the right page.
 type Email struct {
 	To     string         `json:"to"`
+	Lang   string         `json:"lang,omitempty"` // the reader's saved language; English when none
 	Kind   string         `json:"kind"`
 	Params map[string]any `json:"params"`
 	Link   string         `json:"link"`
@@ -33,15 +34,21 @@ func User(ctx context.Context, tx *db.Tx, userID, kind string, params map[string
 	if err != nil {
 		return err
 	}
-	var email string
-	if err := tx.QueryRow(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
+	var email, lang string
+	var off bool
+	if err := tx.QueryRow(ctx, `SELECT u.email, u.locale,
+		EXISTS (SELECT 1 FROM email_optouts o WHERE o.user_id = u.id AND o.category = ?) FROM users u WHERE u.id = ?`,
+		Category(kind), userID).Scan(&email, &lang, &off); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO notifications (id, user_id, kind, params, link, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		db.NewID("ntf"), userID, kind, string(p), link, db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Kind: kind, Params: params, Link: link})
+	if off {
+		return nil // the user turned these e-mails off; the notice stays in the app
+	}
+	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Lang: lang, Kind: kind, Params: params, Link: link})
 }
 
 // Address sends an e-mail to an address that may not belong to any user yet

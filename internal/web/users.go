@@ -190,24 +190,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals}})
 }
 
-// noticeText words a notification; a role among its values is named in
-// the language, not shown as its code.
+// noticeText words a notification.
 func noticeText(lang string, n notify.Notification) string {
-	args := make([]any, 0, 2*len(n.Params))
-	for k, v := range n.Params {
-		if k == "role" {
-			if r, ok := v.(string); ok {
-				v = i18n.T(lang, "role."+r)
-			}
-		}
-		if k == "deadline" { // a time, written in the language
-			if s, ok := v.(string); ok {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					v = formatDate(lang, t)
-				}
-			}
-		}
-		args = append(args, k, v)
-	}
-	return i18n.T(lang, "notification."+n.Kind, args...)
+	return notify.Text(lang, n.Kind, n.Params)
 }

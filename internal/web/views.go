@@ -382,15 +382,6 @@ func (f *form) AlertFor(target string) string {
 }
 
 // months are the catalog keys of the short month names.
-var months = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+func formatDay(lang string, t time.Time) string { return i18n.Day(lang, t) }
 
-func formatDay(lang string, t time.Time) string {
-	t = t.UTC()
-	return i18n.T(lang, "date.day", "month", i18n.T(lang, "date.month."+months[t.Month()-1]),
-		"d", t.Day(), "year", t.Year())
-}
-
-func formatDate(lang string, t time.Time) string {
-	t = t.UTC()
-	return i18n.T(lang, "date.datetime", "day", formatDay(lang, t), "time", t.Format("15:04"))
-}
+func formatDate(lang string, t time.Time) string { return i18n.DateTime(lang, t) }

@@ -82,6 +82,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /signin", s.signIn)
 	mux.HandleFunc("POST /signout", s.signOut)
 	mux.HandleFunc("POST /lang", s.setLanguage)
+	mux.HandleFunc("GET /settings", s.auth(s.settingsPage))
+	mux.HandleFunc("POST /settings", s.auth(s.saveSettings))
 
 	mux.HandleFunc("GET /accounts", s.auth(s.accountList))
 	mux.HandleFunc("GET /accounts/new", s.auth(s.newAccountPage))

@@ -485,7 +485,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		"gus@example.com": {"/orders", "/orders?status=completed", "/orders/" + delivered.ID, "/orders/" + completed.ID},
 		"bob@example.com": {"/sell", "/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
 			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID, accPages + "/billing", accPages + "/invoices", accPages + "/rewards"},
-		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID},
+		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID, "/settings"},
 		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
 	} {
 		pages[who] = append(pages[who], paths...)

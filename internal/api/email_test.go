@@ -1,0 +1,169 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+
+	"atelier/internal/app/apptest"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/notify"
+
+	"github.com/emersion/go-smtp"
+)
+
+// mailbox is a real SMTP server on a loopback port that keeps what it
+// receives.
+type mailbox struct {
+	mu   sync.Mutex
+	mail []received
+	port int
+}
+
+type received struct {
+	from, to, subject, text, html string
+}
+
+func startMailbox(t *testing.T) *mailbox {
+	t.Helper()
+	mb := &mailbox{}
+	srv := smtp.NewServer(mb)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.port = ln.Addr().(*net.TCPAddr).Port
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return mb
+}
+
+func (mb *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{mb: mb}, nil }
+
+func (mb *mailbox) to(addr string) []received {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	var out []received
+	for _, m := range mb.mail {
+		if m.to == addr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+type mailSession struct {
+	mb       *mailbox
+	from, to string
+}
+
+func (s *mailSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = to; return nil }
+func (s *mailSession) Reset()                                      {}
+func (s *mailSession) Logout() error                               { return nil }
+
+// Data reads the message as a mail client would: the subject decoded, the
+// text and HTML parts decoded from their transfer encoding.
+func (s *mailSession) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	m := received{from: s.from, to: s.to}
+	if m.subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
+		return err
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		return err
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := parts.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+			m.html = string(b)
+		} else {
+			m.text = string(b)
+		}
+	}
+	s.mb.mu.Lock()
+	s.mb.mail = append(s.mb.mail, m)
+	s.mb.mu.Unlock()
+	return nil
+}
+
+// E-mails go over SMTP after their event commits, in the reader's saved
+// language, with the link back to the page; a category turned off keeps
+// the notice in the app and sends no e-mail.
+func TestEmailsOverSMTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		mb := startMailbox(t)
+		srv := apptest.Start(t, e)
+		srv.App.Jobs.Handlers[notify.TopicEmail] = notify.SMTP{Host: "127.0.0.1", Port: mb.port, From: "atelier@mail.test",
+			TLS: "none", PublicURL: "https://atelier.example"}.Handler()
+		send := func() {
+			t.Helper()
+			if err := srv.App.Jobs.RunDue(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		admin, _ := srv.SignUp(t, "ada@mail.test", "Ada Admin")
+		acc := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Lovelace Ltd"})["id"].(string)
+		bruno, _ := srv.SignUp(t, "bruno@mail.test", "Bruno")
+		bruno.Must(200, "PATCH", "/api/v1/me", map[string]any{"locale": "fr"})
+		carol, _ := srv.SignUp(t, "carol@mail.test", "Carol")
+		if got := carol.Must(200, "PATCH", "/api/v1/me/notification-settings", map[string]any{"email": map[string]any{"team": false}}); got["email"].(map[string]any)["team"] != false || got["email"].(map[string]any)["orders"] != true {
+			t.Fatalf("settings: %v", got)
+		}
+		wantError(t, carol.Do("PATCH", "/api/v1/me/notification-settings", map[string]any{"email": map[string]any{"spam": false}}), 422, "notification_category_unknown", "email.spam")
+
+		for _, to := range []string{"newcomer@mail.test", "bruno@mail.test", "carol@mail.test"} {
+			admin.Must(201, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": to, "role": "member"})
+		}
+		if n := len(mb.to("newcomer@mail.test")); n != 0 {
+			t.Fatalf("%d e-mails sent before the outbox ran", n)
+		}
+		send()
+		send() // nothing is sent twice
+
+		// Someone without an account yet: English, with the link to the invitation.
+		got := mb.to("newcomer@mail.test")
+		if len(got) != 1 || got[0].from != "atelier@mail.test" || got[0].subject != "Ada Admin invited you to join Lovelace Ltd as Member." ||
+			!strings.Contains(got[0].text, "https://atelier.example/invitations/inv_") || !strings.Contains(got[0].html, `href="https://atelier.example/invitations/inv_`) {
+			t.Fatalf("newcomer's e-mail: %+v", got)
+		}
+		// A user who chose French reads French.
+		got = mb.to("bruno@mail.test")
+		if len(got) != 1 || got[0].subject != "Ada Admin vous invite à rejoindre Lovelace Ltd en tant que Membre." ||
+			!strings.Contains(got[0].text, "Ouvrir dans Atelier: https://atelier.example/invitations/") {
+			t.Fatalf("Bruno's e-mail: %+v", got)
+		}
+		// Carol turned team e-mails off: the notice is in the app only.
+		if got := mb.to("carol@mail.test"); len(got) != 0 {
+			t.Fatalf("Carol got %d e-mails", len(got))
+		}
+		if notes := carol.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any); len(notes) != 1 {
+			t.Fatalf("Carol's notices: %v", notes)
+		}
+	})
+}

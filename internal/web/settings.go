@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/notify"
+	"atelier/internal/users"
+)
+
+// settingsData is the settings page: which notices also come by e-mail.
+type settingsData struct {
+	Categories []string
+	Email      map[string]bool
+}
+
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	on, err := notify.EmailSettings(r.Context(), s.DB, u.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "settings", &view{Nav: "settings", Title: i18n.T(httpx.Lang(r), "settings.title"),
+		Data: settingsData{Categories: notify.Categories, Email: on}})
+}
+
+// saveSettings saves the e-mail settings: a category is on when its box
+// is ticked.
+func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.User) {
+	on := map[string]bool{}
+	for _, c := range notify.Categories {
+		on[c] = r.PostFormValue("email_"+c) == "on"
+	}
+	if _, err := notify.SetEmailSettings(r.Context(), s.DB, u.ID, on); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.done(w, r, "/settings", "flash.settings_saved")
+}
