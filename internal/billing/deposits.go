@@ -84,7 +84,7 @@ func (s *Service) Deposit(ctx context.Context, actor users.User, accountID strin
 			}
 		}
 		inv := Invoice{AccountID: accountID, Kind: "deposit", Ref: d.ID, PaidWith: pm.Label(),
-			Lines: []Line{{Description: "Deposit to the account balance", Quantity: 1, UnitPrice: amount, Amount: amount}}}
+			Lines: []Line{{Description: "Deposit to the account balance", Label: "deposit", Quantity: 1, UnitPrice: amount, Amount: amount}}}
 		totals(&inv, currency, 0)
 		inv, err := s.issue(ctx, tx, inv)
 		if err != nil {

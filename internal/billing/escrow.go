@@ -116,6 +116,8 @@ func Escrowed(ctx context.Context, q db.Queryer, orderID, currency string) (mone
 type OrderCharge struct {
 	AccountID, OrderID string
 	Description        string // "Logo design — Standard"
+	Label              string // the line's translation, when it has words of Atelier's own (Line.Label)
+	Args               map[string]string
 	Quantity           int
 	UnitPrice          money.Money
 	Fees               money.Money
@@ -134,7 +136,7 @@ func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderChar
 		kind = "order"
 	}
 	inv := Invoice{AccountID: c.AccountID, Kind: kind, Ref: c.OrderID, PaidWith: c.PaidWith,
-		Lines: []Line{{Description: c.Description, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Amount: sub}}}
+		Lines: []Line{{Description: c.Description, Label: c.Label, Args: c.Args, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Amount: sub}}}
 	totals(&inv, currency, c.Fees.Amount)
 	inv, err := s.issue(ctx, tx, inv)
 	if err != nil {

@@ -243,7 +243,7 @@ func (d *doc) lines(y float64) float64 {
 	const lineH, pad = 4.8, 2.2
 	for _, l := range d.inv.Lines {
 		d.font("", 9, ink)
-		desc := f.SplitText(l.Description, colW[0]-2*f.GetCellMargin())
+		desc := f.SplitText(LineText(d.lang, l), colW[0]-2*f.GetCellMargin())
 		if len(desc) == 0 {
 			desc = []string{""}
 		}

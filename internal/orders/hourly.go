@@ -724,7 +724,9 @@ func (s *Service) reportPayment(o Order, rate money.Money, r WeeklyReport, key s
 	hours := strconv.FormatFloat(hoursOf(r.Minutes), 'f', -1, 64)
 	desc := fmt.Sprintf("%s — week of %s: %s h × %s", o.Title, r.WeekStart, hours, rate.String())
 	return payment{order: o, amount: money.New(amount.Amount+fees.Amount, amount.Currency), key: key,
-		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: desc, Quantity: 1, UnitPrice: amount, Fees: fees, Kind: "hourly"},
+		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: desc, Quantity: 1, UnitPrice: amount, Fees: fees, Kind: "hourly",
+			Label: "hourly_week", Args: map[string]string{"title": o.Title, "week": r.WeekStart, "hours": hours,
+				"rate": strconv.FormatInt(rate.Amount, 10) + " " + rate.Currency}},
 		claim: func(ctx context.Context, tx *db.Tx) error {
 			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`, db.Micros(tx.Now), r.ID)
 			if err != nil {

@@ -57,7 +57,7 @@ func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Reques
 	}
 	return &payment{order: o, amount: money.New(diff, c), key: "order:" + o.ID + ":scope:" + r.ID + ":" + key,
 		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — scope change", Quantity: 1,
-			UnitPrice: money.New(sub, c), Fees: money.New(fees, c)},
+			UnitPrice: money.New(sub, c), Fees: money.New(fees, c), Label: "scope_change", Args: map[string]string{"title": o.Title}},
 		claim: func(ctx context.Context, tx *db.Tx) error {
 			return endRequest(ctx, tx, r, RequestAccepted, actor.ID)
 		},

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"atelier/internal/billing"
+	"atelier/internal/invoicedoc"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
@@ -322,3 +323,6 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) 
 		s.done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
 	}
 }
+
+// LineText words an invoice line in the page's language.
+func (v *view) LineText(l billing.Line) string { return invoicedoc.LineText(v.Lang, l) }
