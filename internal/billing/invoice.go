@@ -44,9 +44,9 @@ type Line struct {
 	Description string `json:"description"` // as issued, in English
 	// Label, when set, words the line in its reader's language: the
 	// translation "invoice.line.<label>" filled with Args (see invoicedoc).
-	Label       string            `json:"label,omitempty"`
-	Args        map[string]string `json:"args,omitempty"`
-	Quantity    int         `json:"quantity"`
-	UnitPrice   money.Money `json:"unit_price"`
-	Amount      money.Money `json:"amount"`
+	Label     string            `json:"label,omitempty"`
+	Args      map[string]string `json:"args,omitempty"`
+	Quantity  int               `json:"quantity"`
+	UnitPrice money.Money       `json:"unit_price"`
+	Amount    money.Money       `json:"amount"`
 }

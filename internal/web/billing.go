@@ -5,9 +5,9 @@ import (
 	"net/url"
 
 	"atelier/internal/billing"
-	"atelier/internal/invoicedoc"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
+	"atelier/internal/invoicedoc"
 	"atelier/internal/money"
 	"atelier/internal/page"
 	"atelier/internal/users"
