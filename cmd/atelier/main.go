@@ -57,6 +57,7 @@ Flags of serve:
   --smtp-url URL        send e-mails through SMTP: smtp://user:password@host:587?from=atelier@example.com
                         (&tls=starttls|tls|none; smtps:// for implicit TLS); empty: e-mails go to the log [ATELIER_SMTP_URL]
   --public-url URL      where users reach Atelier, for links in e-mails (default http://ADDR) [ATELIER_PUBLIC_URL]
+  --metrics-token T     require "Authorization: Bearer T" on /metrics (default: open; restrict it at the proxy) [ATELIER_METRICS_TOKEN]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -87,6 +88,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	stripeURL := fs.String("stripe-api-url", os.Getenv("ATELIER_STRIPE_API_URL"), "Stripe API base URL")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", os.Getenv("ATELIER_SMTP_URL"), "SMTP server for e-mails; empty writes them to the log")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("ATELIER_PUBLIC_URL"), "where users reach Atelier, for links in e-mails")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", os.Getenv("ATELIER_METRICS_TOKEN"), "bearer token /metrics requires; empty: open")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {

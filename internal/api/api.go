@@ -166,7 +166,7 @@ func (s *Server) errorAnswer(r *http.Request, err error) answer {
 	if e, ok := errs.As(err); ok {
 		detail.Code, detail.Field = e.Code, e.Field
 	} else {
-		s.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	b, _ := json.Marshal(errorBody{detail})
 	return answer{Status: status, ContentType: "application/json", Body: append(b, '\n')}

@@ -23,6 +23,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/metrics"
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/payments"
@@ -46,6 +47,8 @@ type Config struct {
 	// PublicURL is where users reach Atelier, for links in e-mails;
 	// http://Addr by default.
 	PublicURL string
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 	Log       *slog.Logger
 }
 
@@ -62,6 +65,7 @@ type App struct {
 	Orders    *orders.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
+	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 }
 
@@ -70,6 +74,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = slog.New(httpx.LogHandler{Handler: cfg.Log.Handler()}) // lines of a request name its id
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"
 	}
@@ -133,6 +138,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.SMTPURL != "" {
 		a.Jobs.Handlers[notify.TopicEmail] = mailer.Handler()
 	}
+	a.Metrics = metrics.New(d)
+	a.Jobs.Observe = a.Metrics.Observe
 	return a, nil
 }
 
@@ -160,11 +167,12 @@ func (a *App) Handler() http.Handler {
 		}
 		w.Write([]byte(`{"status":"ready"}`))
 	})
+	mux.Handle("GET /metrics", a.Metrics.Handler(a.Config.MetricsToken))
 	mux.Handle("/", webSrv.Handler())
 	// Browsers send Sec-Fetch-Site/Origin: a cross-site form post or fetch
 	// that changes state is refused, which is the CSRF protection of every
 	// form. API clients that are not browsers send neither header and pass.
-	return http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Users, mux))
+	return http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux))))
 }
 
 // Serve runs the HTTP server and the background runner on ln until ctx is

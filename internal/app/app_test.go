@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 
 	"atelier/internal/app"
@@ -36,5 +39,79 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	}
 	if got := get("/healthz"); got != 200 {
 		t.Fatalf("/healthz: %d", got)
+	}
+}
+
+// syncBuffer is a log destination tests can read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// /metrics counts requests per route pattern with their latency, and
+// shows the pool, the outbox and the ledger; each request gets an id,
+// echoed in its answer and named by its log lines; a metrics token, when
+// set, is required.
+func TestMetricsAndRequestIDs(t *testing.T) {
+	logs := &syncBuffer{}
+	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), MetricsToken: "s3cret",
+		Log: slog.New(slog.NewJSONHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ts := httptest.NewServer(a.Handler())
+	defer ts.Close()
+	get := func(path string, headers ...string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	resp, _ := get("/api/v1/services?q=logo", "X-Request-Id", "trace-42")
+	if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") != "trace-42" {
+		t.Fatalf("search: %d, request id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+	if resp, _ := get("/api/v1/services/svc_nope", "X-Request-Id", "bad id with spaces"); resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("X-Request-Id"), "req_") {
+		t.Fatalf("a request id that is not plausible is replaced: %q", resp.Header.Get("X-Request-Id"))
+	}
+	if !strings.Contains(logs.String(), `"request_id":"trace-42"`) || !strings.Contains(logs.String(), `"route":"GET /api/v1/services"`) {
+		t.Fatalf("no access log line with the request id:\n%s", logs.String())
+	}
+	if resp, _ := get("/metrics"); resp.StatusCode != 401 {
+		t.Fatalf("/metrics without the token: %d", resp.StatusCode)
+	}
+	resp, body := get("/metrics", "Authorization", "Bearer s3cret")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics: %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`atelier_http_requests_total{code="200",method="GET",route="GET /api/v1/services"} 1`,
+		`atelier_http_requests_total{code="404",method="GET",route="GET /api/v1/services/{service}"} 1`,
+		`atelier_http_request_duration_seconds_bucket{method="GET",route="GET /api/v1/services",le="0.1"}`,
+		`atelier_db_connections_open`, `atelier_outbox_pending 0`, `atelier_metrics_db_up 1`, `go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

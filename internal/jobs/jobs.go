@@ -54,6 +54,10 @@ type Runner struct {
 	Handlers map[string]Handler
 	Interval time.Duration // between sweeps; 1s if zero
 	Log      *slog.Logger
+	// Observe, when set, hears each timer run (applied items, error) and
+	// each outbox delivery (timer "outbox:<topic>", 1 when delivered): the
+	// metrics count them.
+	Observe func(timer string, applied int, err error)
 
 	mu   sync.Mutex // one sweep at a time in this process
 	done chan struct{}
@@ -76,6 +80,9 @@ func (r *Runner) RunDue(ctx context.Context) error {
 	var firstErr error
 	for _, t := range r.Timers {
 		n, err := t.Fire(ctx, now)
+		if r.Observe != nil {
+			r.Observe(t.Name, n, err)
+		}
 		if err != nil {
 			r.log().Error("timer failed", "timer", t.Name, "err", err)
 			if firstErr == nil {
@@ -190,6 +197,13 @@ func (r *Runner) deliver(ctx context.Context, m outboxMsg, now time.Time) error 
 		herr = fmt.Errorf("no handler for topic %q", m.topic)
 	} else {
 		herr = h(ctx, []byte(m.payload))
+	}
+	if r.Observe != nil {
+		delivered := 0
+		if herr == nil {
+			delivered = 1
+		}
+		r.Observe("outbox:"+m.topic, delivered, herr)
 	}
 	if herr == nil {
 		_, err = r.DB.Exec(ctx, `UPDATE outbox SET done_at = ?, claimed_until = NULL, last_error = '' WHERE id = ?`, db.Micros(now), m.id)

@@ -232,7 +232,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, redo fu
 	lang := httpx.Lang(r)
 	e, ok := errs.As(err)
 	if !ok {
-		s.Log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Log.ErrorContext(r.Context(), "web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.errorPage(w, r, http.StatusInternalServerError, httpx.Message(lang, err))
 		return
 	}
