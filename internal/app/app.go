@@ -49,7 +49,7 @@ type Config struct {
 	PublicURL string
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
-	Log       *slog.Logger
+	Log          *slog.Logger
 }
 
 // App is a wired Atelier.
