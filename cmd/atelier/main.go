@@ -41,6 +41,10 @@ Commands:
                         (--services N: how many services, 300 by default; --seed S)
   migrate               create or update the database schema, then exit
   operator create       create a platform operator: --email E --password P --name N
+  backup --out FILE     write a consistent copy of the SQLite database while it serves
+                        (on PostgreSQL: pg_dump, see docs/operations.md)
+  restore --from FILE   put a backup in place as the SQLite database (server stopped;
+                        --force replaces an existing database)
   help                  show this help
 
 Flags common to every command (each may also be set by its ATELIER_* variable):
@@ -95,6 +99,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.IntVar(&demoOpt.Services, "services", 300, "how many services")
 		fs.Uint64Var(&demoOpt.Seed, "seed", 1, "random seed")
 	}
+	var backupPath string
+	var replace bool
+	switch cmd {
+	case "backup":
+		fs.StringVar(&backupPath, "out", "", "the backup file to write (must not exist)")
+	case "restore":
+		fs.StringVar(&backupPath, "from", "", "the backup file to restore")
+		fs.BoolVar(&replace, "force", false, "replace an existing database")
+	}
 	var email, password, name string
 	if cmd == "operator create" {
 		fs.StringVar(&email, "email", "", "operator e-mail")
@@ -134,6 +147,31 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := fillDemo(ctx, a, demoOpt, stdout); err != nil {
 			return fail(stderr, err)
 		}
+		return 0
+	case "backup":
+		if backupPath == "" {
+			fmt.Fprintln(stderr, "usage: atelier backup --out FILE")
+			return 2
+		}
+		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer d.Close()
+		if err := d.Backup(ctx, backupPath); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "backed up %s to %s\n", d.Where, backupPath)
+		return 0
+	case "restore":
+		if backupPath == "" || cfg.DatabaseURL != "" {
+			fmt.Fprintln(stderr, "usage: atelier restore --from FILE [--data-dir DIR] [--force] (SQLite; on PostgreSQL use pg_restore)")
+			return 2
+		}
+		if err := db.Restore(ctx, backupPath, cfg.DataDir, replace); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "restored %s into %s\n", backupPath, cfg.DataDir)
 		return 0
 	case "migrate":
 		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -483,5 +484,61 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 	fired := strings.Count(a.log(), "timer=cancellation_auto_accept") + strings.Count(b.log(), "timer=cancellation_auto_accept")
 	if cancelled != 1 || balance != 21100 || fired != 1 {
 		t.Fatalf("cancelled %d times, balance %v, timer fired %d times\nnode a:\n%s\nnode b:\n%s", cancelled, balance, fired, a.log(), b.log())
+	}
+}
+
+// `atelier backup` copies a serving SQLite database; `atelier restore` puts
+// the copy in place elsewhere, where a new server finds every order (and
+// the sessions, so the same token reads them).
+func TestBackupWhileServingThenRestore(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, dir)
+	seller := signUp(t, n, "seller@backup.test")
+	buyer := signUp(t, n, "buyer@backup.test")
+	fr := n.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sol", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	svc := n.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand", "description": "One logo, three concepts, vector files.",
+		"category": "graphics-design", "max_quantity": 3, "packages": []map[string]any{{"name": "Basic",
+			"price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
+	acc := n.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Backup Corp"})["id"].(string)
+	n.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	var ids []string
+	for q := 1; q <= 3; q++ {
+		ids = append(ids, n.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc,
+			"package": "Basic", "quantity": q})["id"].(string))
+	}
+
+	backup := filepath.Join(t.TempDir(), "atelier-backup.db")
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"backup", "--out", backup, "--data-dir", filepath.Join(dir, "atelier-data")}, &out, &errOut); code != 0 {
+		t.Fatalf("backup: %d %s", code, errOut.String())
+	}
+	if code := Main(context.Background(), []string{"backup", "--out", backup, "--data-dir", filepath.Join(dir, "atelier-data")}, &out, &errOut); code == 0 {
+		t.Fatal("a backup overwrote an existing file")
+	}
+
+	restored := t.TempDir()
+	if code := Main(context.Background(), []string{"restore", "--from", filepath.Join(dir, "atelier-data", "missing.db"), "--data-dir", filepath.Join(restored, "atelier-data")}, &out, &errOut); code == 0 {
+		t.Fatal("restored a file that does not exist")
+	}
+	if code := Main(context.Background(), []string{"restore", "--from", backup, "--data-dir", filepath.Join(restored, "atelier-data")}, &out, &errOut); code != 0 {
+		t.Fatalf("restore: %d %s", code, errOut.String())
+	}
+	if code := Main(context.Background(), []string{"restore", "--from", backup, "--data-dir", filepath.Join(restored, "atelier-data")}, &out, &errOut); code == 0 {
+		t.Fatal("restore replaced a database without --force")
+	}
+	m := startNode(t, restored)
+	items := m.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/orders", nil)["items"].([]any)
+	found := map[string]bool{}
+	for _, it := range items {
+		found[it.(map[string]any)["id"].(string)] = true
+	}
+	for _, id := range ids {
+		if !found[id] {
+			t.Fatalf("order %s is not in the restored database (%d orders)", id, len(items))
+		}
+	}
+	if len(m.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/invoices", nil)["items"].([]any)) != 3 {
+		t.Fatal("the restored database lacks invoices")
 	}
 }
