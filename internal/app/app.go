@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"atelier/internal/accounts"
@@ -149,7 +150,8 @@ func (a *App) Close() error { return a.DB.Close() }
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
 	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
-	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Log: a.Log}
+	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Log: a.Log,
+		HTTPS: strings.HasPrefix(a.Config.PublicURL, "https://")}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"atelier/internal/app"
+	"atelier/internal/users"
 )
 
 // /readyz fails while the database is unreachable; /healthz does not.
@@ -113,5 +115,37 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// Behind a TLS proxy (an https public URL) the session cookie is Secure
+// though the request reached Atelier in clear.
+func TestCookiesAreSecureBehindAnHTTPSProxy(t *testing.T) {
+	for _, public := range []string{"https://atelier.example", ""} {
+		a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), PublicURL: public, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Users.SignUp(context.Background(), users.NewUser{Name: "Sam", Email: "sam@example.com", Password: "correct horse"}); err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(a.Handler())
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.PostForm(ts.URL+"/signin", url.Values{"email": {"sam@example.com"}, "password": {"correct horse"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var session *http.Cookie
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "atelier_session" {
+				session = ck
+			}
+		}
+		if session == nil || session.Secure != (public != "") {
+			t.Errorf("public URL %q: session cookie %+v", public, session)
+		}
+		ts.Close()
+		a.Close()
 	}
 }

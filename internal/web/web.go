@@ -49,9 +49,15 @@ type Server struct {
 	Orders   *orders.Service
 	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
+	// HTTPS says users reach the site over https (a TLS proxy in front):
+	// cookies are then Secure even though the request reached us in clear.
+	HTTPS bool
 
 	views *views
 }
+
+// secure says whether cookies set in answer to r must be Secure.
+func (s *Server) secure(r *http.Request) bool { return s.HTTPS || r.TLS != nil }
 
 // LangCookie holds the language a visitor chose with the language switch;
 // httpx.Authenticate reads it.
@@ -260,7 +266,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, to, flashKey strin
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(v.Encode())),
-		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
 	})
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
