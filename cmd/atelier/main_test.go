@@ -542,3 +542,91 @@ func TestBackupWhileServingThenRestore(t *testing.T) {
 		t.Fatal("the restored database lacks invoices")
 	}
 }
+
+// Two nodes on one PostgreSQL serve one user's session alike; a node
+// killed (SIGKILL) in the middle of a load of orders loses no order it
+// acknowledged, and the other keeps serving.
+func TestKillOneNodeMidLoad(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	dir := t.TempDir()
+	a := startNode(t, dir, "--database-url", cfg.URL)
+	b := startNode(t, dir, "--database-url", cfg.URL)
+	seller := signUp(t, a, "seller@kill.test")
+	buyer := signUp(t, a, "buyer@kill.test")
+	if me := b.must(t, 200, buyer, "GET", "/api/v1/me", nil); me["email"] != "buyer@kill.test" {
+		t.Fatalf("node b does not know node a's session: %v", me)
+	}
+	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Kim", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	svc := a.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand",
+		"description": "One logo, three concepts, vector files.", "category": "graphics-design", "max_quantity": 3,
+		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
+	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Kill Corp"})["id"].(string)
+	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+
+	// Four clients place orders on both nodes; node a dies under them.
+	var mu sync.Mutex
+	var acked []string
+	deadline := time.Now().Add(4 * time.Second)
+	var wg sync.WaitGroup
+	for c := range 4 {
+		n := []*node{a, b}[c%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 10 * time.Second}
+			for time.Now().Before(deadline) {
+				body, _ := json.Marshal(map[string]any{"account_id": acc, "service_id": svc, "package": "Basic", "quantity": 1})
+				req, _ := http.NewRequest("POST", n.URL+"/api/v1/orders", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+buyer)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					if n == a {
+						return // the node is gone
+					}
+					t.Errorf("node b: %v", err)
+					return
+				}
+				var out map[string]any
+				json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				if resp.StatusCode == 201 {
+					mu.Lock()
+					acked = append(acked, out["id"].(string))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	a.cmd.Process.Kill()
+	wg.Wait()
+
+	t.Logf("%d orders acknowledged", len(acked))
+	if len(acked) < 10 {
+		t.Fatalf("only %d orders acknowledged", len(acked))
+	}
+	have := map[string]bool{}
+	for cursor := ""; ; {
+		path := "/api/v1/accounts/" + acc + "/orders?limit=100"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		out := b.must(t, 200, buyer, "GET", path, nil)
+		for _, it := range out["items"].([]any) {
+			have[it.(map[string]any)["id"].(string)] = true
+		}
+		if cursor, _ = out["next_cursor"].(string); cursor == "" {
+			break
+		}
+	}
+	for _, id := range acked {
+		if !have[id] {
+			t.Fatalf("acknowledged order %s is lost (%d acknowledged, %d stored)", id, len(acked), len(have))
+		}
+	}
+	if status, _ := b.call(t, "", "GET", "/readyz", nil); status != 200 {
+		t.Fatalf("node b after node a died: /readyz %d", status)
+	}
+}
