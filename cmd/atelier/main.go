@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sort"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -41,6 +42,9 @@ Commands:
                         (--services N: how many services, 300 by default; --seed S)
   migrate               create or update the database schema, then exit
   operator create       create a platform operator: --email E --password P --name N
+  migrate-to --database-url postgres://…
+                        copy the whole marketplace from the SQLite database (--data-dir)
+                        into an empty PostgreSQL database, then compare both
   backup --out FILE     write a consistent copy of the SQLite database while it serves
                         (on PostgreSQL: pg_dump, see docs/operations.md)
   restore --from FILE   put a backup in place as the SQLite database (server stopped;
@@ -173,6 +177,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "restored %s into %s\n", backupPath, cfg.DataDir)
 		return 0
+	case "migrate-to":
+		return migrateTo(ctx, cfg, stdout, stderr)
 	case "migrate":
 		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
 		if err != nil {
@@ -251,4 +257,51 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// migrateTo copies the SQLite database of cfg.DataDir into the empty
+// PostgreSQL database of cfg.DatabaseURL, then counts every table on both
+// sides.
+func migrateTo(ctx context.Context, cfg app.Config, stdout, stderr io.Writer) int {
+	if cfg.DatabaseURL == "" {
+		fmt.Fprintln(stderr, "usage: atelier migrate-to --database-url postgres://… [--data-dir DIR] (stop the server first)")
+		return 2
+	}
+	from, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir}, nil)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer from.Close()
+	to, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL}, nil)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer to.Close()
+	for _, d := range []*db.DB{from, to} {
+		if _, err := d.Migrate(ctx); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	copied, err := from.CopyTo(ctx, to)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	tables := make([]string, 0, len(copied))
+	total := 0
+	for t, n := range copied {
+		tables = append(tables, t)
+		total += n
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		var n int
+		if err := to.QueryRow(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+			return fail(stderr, err)
+		}
+		if n != copied[t] {
+			return fail(stderr, fmt.Errorf("table %s: %d rows copied, %d on PostgreSQL", t, copied[t], n))
+		}
+	}
+	fmt.Fprintf(stdout, "copied %d rows in %d tables from %s to %s; every table has the same count on both\n", total, len(tables), from.Where, to.Where)
+	return 0
 }

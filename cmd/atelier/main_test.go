@@ -630,3 +630,61 @@ func TestKillOneNodeMidLoad(t *testing.T) {
 		t.Fatalf("node b after node a died: /readyz %d", status)
 	}
 }
+
+// `atelier migrate-to` copies a whole marketplace from SQLite to an empty
+// PostgreSQL: afterwards every table has the same rows, and a node on
+// PostgreSQL serves the same orders, sessions and search results.
+func TestMigrateToPostgres(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	dir := t.TempDir()
+	data := filepath.Join(dir, "atelier-data")
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"demo", "--services", "60", "--data-dir", data}, &out, &errOut); code != 0 {
+		t.Fatalf("demo: %d %s", code, errOut.String())
+	}
+	n := startNode(t, dir)
+	seller := signUp(t, n, "seller@move.test")
+	buyer := signUp(t, n, "buyer@move.test")
+	fr := n.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Mo", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	svc := n.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand",
+		"description": "One logo, three concepts, vector files.", "category": "graphics-design", "max_quantity": 3,
+		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
+	acc := n.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Move Corp"})["id"].(string)
+	n.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	order := n.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic", "quantity": 2})["id"].(string)
+	search := n.must(t, 200, "", "GET", "/api/v1/services?q=logo&sort=price_asc", nil)
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	n.cmd.Wait()
+
+	if code := Main(context.Background(), []string{"migrate-to", "--data-dir", data}, &out, &errOut); code != 2 {
+		t.Fatalf("migrate-to without a PostgreSQL URL: %d", code)
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"migrate-to", "--data-dir", data, "--database-url", cfg.URL}, &out, &errOut); code != 0 {
+		t.Fatalf("migrate-to: %d %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "every table has the same count on both") {
+		t.Fatalf("migrate-to said %q", out.String())
+	}
+	if code := Main(context.Background(), []string{"migrate-to", "--data-dir", data, "--database-url", cfg.URL}, &out, &errOut); code == 0 {
+		t.Fatal("migrate-to copied into a database that is not empty")
+	}
+
+	pg := startNode(t, t.TempDir(), "--database-url", cfg.URL)
+	if got := pg.must(t, 200, buyer, "GET", "/api/v1/orders/"+order, nil); got["quantity"].(float64) != 2 || got["status"] != "active" {
+		t.Fatalf("the order on PostgreSQL: %v", got)
+	}
+	again := pg.must(t, 200, "", "GET", "/api/v1/services?q=logo&sort=price_asc", nil)
+	if again["total"] != search["total"] || len(again["items"].([]any)) != len(search["items"].([]any)) {
+		t.Fatalf("search on PostgreSQL: %v matches, on SQLite %v", again["total"], search["total"])
+	}
+	for i, it := range again["items"].([]any) {
+		if it.(map[string]any)["id"] != search["items"].([]any)[i].(map[string]any)["id"] {
+			t.Fatalf("search result %d differs", i)
+		}
+	}
+	if check := pg.must(t, 200, seller, "GET", "/api/v1/orders/"+order, nil); check["id"] != order {
+		t.Fatal("the seller does not see the order on PostgreSQL")
+	}
+}
