@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/i18n"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
@@ -159,7 +160,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 			}
 		}
 		al.click("#report-" + date(0) + " .report-invoice")
-		al.sees("week of "+date(0), "$801.80")
+		al.sees("week of "+i18n.Day("en", t0), "$801.80") // the invoice line, worded in the reader's language
 
 		// Fanny reports Monday of the second week.
 		fa.open(orderURL)
