@@ -20,12 +20,14 @@ import (
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/payments"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 	"atelier/internal/web"
 )
@@ -54,6 +56,8 @@ type App struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Projects  *projects.Service
+	Dashboard *dashboard.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Log       *slog.Logger
@@ -92,6 +96,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
+	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog}
+	a.Orders.Projects = a.Projects.CanAttach
+	a.Dashboard = &dashboard.Service{DB: d, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -109,6 +116,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
 			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
+			jobs.Periodic(d, "project_management_fee", 24*time.Hour, a.Projects.BillManagementFees),
 		},
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
@@ -122,8 +130,8 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
-	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Log: a.Log}
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Log: a.Log}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -31,24 +31,28 @@ import (
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
 // Server serves the web pages.
 type Server struct {
-	Users    *users.Service
-	Accounts *accounts.Service
-	Catalog  *catalog.Service
-	Billing  *billing.Service
-	Orders   *orders.Service
-	DB       *db.DB // for reads with no domain service yet (notifications)
-	Log      *slog.Logger
+	Users     *users.Service
+	Accounts  *accounts.Service
+	Catalog   *catalog.Service
+	Billing   *billing.Service
+	Orders    *orders.Service
+	Projects  *projects.Service
+	Dashboard *dashboard.Service
+	DB        *db.DB // for reads with no domain service yet (notifications)
+	Log       *slog.Logger
 
 	views *views
 }
