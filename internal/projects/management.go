@@ -399,3 +399,26 @@ func billingFee(p Project, fee, base money.Money, total int64) billing.FeeCharge
 		Description: fmt.Sprintf("Project management — %s (%.4g%% of %s)", p.Name, float64(p.feeBP)/100, base.String()),
 		Amount:      fee, Key: fmt.Sprintf("pmfee:%s:%d", p.ID, total)}
 }
+
+// Staff lists the operators who may be assigned as project managers
+// (operators only).
+func (s *Service) Staff(ctx context.Context, actor users.User) ([]users.User, error) {
+	if err := operatorOnly(actor); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, name, email FROM users WHERE is_operator = ? ORDER BY name, id`, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []users.User
+	for rows.Next() {
+		var u users.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email); err != nil {
+			return nil, err
+		}
+		u.IsOperator = true
+		list = append(list, u)
+	}
+	return list, rows.Err()
+}

@@ -178,6 +178,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/offers", s.auth(s.accountOffersPage))
 
 	s.resolutionRoutes(mux)
+	s.projectRoutes(mux)
 	mux.HandleFunc("GET /operator/pro-applications", s.auth(s.proQueuePage))
 	mux.HandleFunc("POST /operator/pro-applications/{app}/approve", s.auth(s.approvePro))
 	mux.HandleFunc("POST /operator/pro-applications/{app}/reject", s.auth(s.rejectPro))
