@@ -254,6 +254,22 @@ func (s *Server) assignManager(w http.ResponseWriter, r *http.Request, u users.U
 	s.done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
 }
 
+// attachableProjects are the projects the user may attach an order to:
+// those they see in their accounts, not as a project manager.
+func (s *Server) attachableProjects(r *http.Request, u users.User) ([]projects.Project, error) {
+	all, err := s.Projects.Mine(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	var list []projects.Project
+	for _, p := range all {
+		if p.Access != projects.AccessManager {
+			list = append(list, p)
+		}
+	}
+	return list, nil
+}
+
 // ProjectType names a project type in the language.
 func (v *view) ProjectType(t string) string { return i18n.T(v.Lang, "project.type."+t) }
 

@@ -8,7 +8,6 @@ import (
 
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
-	"atelier/internal/orders"
 	"atelier/internal/users"
 )
 
@@ -31,8 +30,13 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 		if code != 422 || !strings.Contains(body, "Choose one of the project types.") {
 			t.Fatalf("bad type: %d", code)
 		}
-		if _, err := s.a.Orders.Place(ctx, s.bob, orders.NewOrder{AccountID: s.acc.ID, ServiceID: s.service.ID, Package: "Basic", ProjectID: pid}, ""); err != nil {
-			t.Fatal(err)
+		// The project is chosen at checkout, on the service page.
+		if _, body, _ := s.buyer.do("GET", "/services/"+s.service.ID, nil); !strings.Contains(body, `<option value="`+pid+`">Acme · Spring launch</option>`) {
+			t.Fatalf("no project choice on the order form:\n%s", body)
+		}
+		oid := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, url.Values{"project_id": {pid}}))
+		if o, err := s.a.Orders.Get(ctx, s.bob, oid); err != nil || o.ProjectID != pid {
+			t.Fatalf("order %+v %v", o, err)
 		}
 		code, body, _ = s.buyer.do("GET", "/projects/"+pid, nil)
 		if code != 200 || !strings.Contains(body, "Spring launch") || !strings.Contains(body, `role="progressbar"`) || !strings.Contains(body, s.service.Title) {
