@@ -81,6 +81,16 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "You are its project manager.") || !strings.Contains(body, "Propose an order") {
 			t.Fatalf("manager's page %d", code)
 		}
+		// The manager reads the project's order and writes to the freelancer.
+		if code, body, _ = ops.do("GET", "/orders/"+oid, nil); code != 200 || !strings.Contains(body, s.service.Title) {
+			t.Fatalf("manager on the order page: %d\n%s", code, body)
+		}
+		if code, body, _ = ops.do("POST", "/orders/"+oid+"/messages", url.Values{"body": {"Hello from your project manager."}}); code != 303 {
+			t.Fatalf("manager's message: %d %s", code, body)
+		}
+		if _, body, _ = s.seller.do("GET", "/orders/"+oid, nil); !strings.Contains(body, "Hello from your project manager.") {
+			t.Fatal("the freelancer does not see the manager's message")
+		}
 		if code, _, _ = s.buyer.do("GET", "/operator/project-managers", nil); code != 403 {
 			t.Fatalf("member on the operators' queue: %d", code)
 		}
