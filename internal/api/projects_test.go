@@ -132,6 +132,10 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		pr := ops.Must(201, "POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": "Premium", "note": "Better value."})
 		prid := pr["id"].(string)
 		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/proposals/"+prid+"/confirm", nil), 403, "project_role_not_allowed", "")
+		// A refused order leaves the proposal open.
+		m.seller.Must(200, "POST", "/api/v1/services/"+m.service+"/pause", nil)
+		wantError(t, bea.Do("POST", "/api/v1/projects/"+pid+"/proposals/"+prid+"/confirm", nil), 409, "service_paused", "")
+		m.seller.Must(200, "POST", "/api/v1/services/"+m.service+"/resume", nil)
 		po := bea.Must(201, "POST", "/api/v1/projects/"+pid+"/proposals/"+prid+"/confirm", nil)
 		if po["status"] != "pending_approval" || po["project_id"] != pid || po["buyer_id"] != beaID {
 			t.Fatalf("confirmed proposal %v", po)

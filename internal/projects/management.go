@@ -291,13 +291,25 @@ func (s *Service) ConfirmProposal(ctx context.Context, actor users.User, project
 	if key == "" {
 		key = "proposal:" + pr.ID
 	}
-	o, err := s.Orders.Place(ctx, actor, orders.NewOrder{AccountID: p.AccountID, ServiceID: pr.ServiceID, Package: pr.Package, Quantity: pr.Quantity,
-		Requirements: pr.Requirements, ProjectID: p.ID}, key)
+	// Claim the proposal first, so two members confirming together place
+	// one order; a refused order gives the proposal back.
+	res, err := s.DB.Exec(ctx, `UPDATE project_proposals SET status = 'placing' WHERE id = ? AND status = 'open'`, pr.ID)
 	if err != nil {
 		return orders.Order{}, err
 	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return orders.Order{}, errs.Conflict("proposal_not_open")
+	}
+	o, err := s.Orders.Place(ctx, actor, orders.NewOrder{AccountID: p.AccountID, ServiceID: pr.ServiceID, Package: pr.Package, Quantity: pr.Quantity,
+		Requirements: pr.Requirements, ProjectID: p.ID}, key)
+	if err != nil {
+		if _, rerr := s.DB.Exec(context.WithoutCancel(ctx), `UPDATE project_proposals SET status = 'open' WHERE id = ? AND status = 'placing'`, pr.ID); rerr != nil {
+			return orders.Order{}, errors.Join(err, rerr)
+		}
+		return orders.Order{}, err
+	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE project_proposals SET status = 'confirmed', order_id = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'`,
+		if _, err := tx.Exec(ctx, `UPDATE project_proposals SET status = 'confirmed', order_id = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'placing'`,
 			o.ID, actor.ID, db.Micros(tx.Now), pr.ID); err != nil {
 			return err
 		}

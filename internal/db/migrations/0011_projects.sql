@@ -72,13 +72,14 @@ CREATE TABLE project_proposals (
     quantity      INTEGER NOT NULL CHECK (quantity > 0),
     requirements  TEXT NOT NULL DEFAULT '',
     note          TEXT NOT NULL DEFAULT '',
-    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'declined')),
+    -- placing: a member's confirmation is placing its order (one at a time).
+    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'placing', 'confirmed', 'declined')),
     proposed_by   TEXT NOT NULL REFERENCES users (id),
     decided_by    TEXT REFERENCES users (id),
     order_id      TEXT REFERENCES orders (id),
     created_at    BIGINT NOT NULL,
     decided_at    BIGINT,
-    CHECK ((status = 'open') = (decided_at IS NULL)),
+    CHECK ((status IN ('open', 'placing')) = (decided_at IS NULL)),
     CHECK ((status = 'confirmed') = (order_id IS NOT NULL))
 );
 CREATE INDEX project_proposals_project ON project_proposals (project_id, id);
