@@ -213,3 +213,42 @@ func TestProjectsArePrivate(t *testing.T) {
 		}
 	})
 }
+
+// The management fee waits while the account cannot pay it, and is
+// invoiced once the next day it can.
+func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		ops := operator(t, m)
+		opsID := ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+		pid := m.admin.Must(201, "POST", acc+"/projects", map[string]any{"name": "Rebrand", "type": "branding",
+			"budget": map[string]any{"amount": 500000, "currency": "USD"}})["id"].(string)
+		m.admin.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager-request", nil)
+		ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
+		o := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})
+		pm := items(m.admin.Must(200, "GET", acc+"/payment-methods", nil))[0].(map[string]any)["id"].(string)
+		m.admin.Must(204, "DELETE", acc+"/payment-methods/"+pm, nil)
+		clock := m.s.Client(t)
+		clock.Must(200, "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "25h"})
+		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE kind = 'management_fee'`); n != 0 {
+			t.Fatalf("%d fee invoices without a means of payment", n)
+		}
+		m.admin.Must(201, "POST", acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+		clock.Must(200, "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "25h"})
+		clock.Must(200, "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "25h"})
+		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE kind = 'management_fee'`); n != 1 {
+			t.Fatalf("%d fee invoices, want 1", n)
+		}
+		var total int64
+		if err := m.s.App.DB.QueryRow(t.Context(), `SELECT total FROM invoices WHERE kind = 'management_fee'`).Scan(&total); err != nil {
+			t.Fatal(err)
+		}
+		if want := (int64(amount(o["total"]))*1000 + 5000) / 10000; total != want {
+			t.Fatalf("fee %d, want %d", total, want)
+		}
+		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
+			t.Fatalf("ledger %v", chk)
+		}
+	})
+}
