@@ -94,6 +94,14 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		if started["type"] != "branding" || started["name"] != "Brand refresh" || amount(started["budget"]) != 250000 || started["featured_id"] != f["id"] {
 			t.Fatalf("started %v", started)
 		}
+		// Not private: every member of the account reads it, as a viewer, and cannot add members.
+		if got := bea.Must(200, "GET", "/api/v1/projects/"+started["id"].(string), nil); got["access"] != "viewer" {
+			t.Fatalf("bea on an account-wide project: %v", got["access"])
+		}
+		wantError(t, bea.Do("POST", "/api/v1/projects/"+started["id"].(string)+"/members", map[string]any{"user_id": beaID}), 403, "project_role_not_allowed", "")
+		if n := len(items(bea.Must(200, "GET", acc+"/projects", nil))); n != 2 {
+			t.Fatalf("bea lists %d projects", n)
+		}
 
 		// The project management service.
 		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": "x"}), 422, "manager_not_staff", "user_id")
