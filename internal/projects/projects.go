@@ -76,6 +76,8 @@ func (s *Service) feeBP() int64 {
 // Manager is a project's project management service.
 type Manager struct {
 	Status      string    `json:"status"` // none, requested, assigned
+	// FeePercent is the management fee: fixed at assignment, else the
+	// current rate the service would cost.
 	UserID      string    `json:"user_id,omitempty"`
 	Name        string    `json:"name,omitempty"`
 	FeePercent  float64   `json:"fee_percent"`
@@ -290,6 +292,9 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	}
 	if p.Access, err = access(ctx, q, actor, p); err != nil {
 		return Project{}, err
+	}
+	if p.Manager.Status != "assigned" {
+		p.Manager.FeePercent = float64(s.feeBP()) / 100 // what the service would cost
 	}
 	return p, s.fillSpend(ctx, q, &p)
 }
