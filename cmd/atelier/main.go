@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +56,7 @@ Flags of serve:
   --payment-provider test|stripe  who charges cards (default: the built-in test provider) [ATELIER_PAYMENT_PROVIDER]
   --stripe-secret-key KEY         Stripe secret key                             [ATELIER_STRIPE_SECRET_KEY]
   --stripe-api-url URL            Stripe API base URL (stripe-mock in tests)    [ATELIER_STRIPE_API_URL]
+  --management-fee PERCENT        project management fee, % of project spend (default 10) [ATELIER_MANAGEMENT_FEE]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -82,6 +85,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	provider := fs.String("payment-provider", envOr("ATELIER_PAYMENT_PROVIDER", "test"), "test or stripe")
 	stripeKey := fs.String("stripe-secret-key", os.Getenv("ATELIER_STRIPE_SECRET_KEY"), "Stripe secret key")
 	stripeURL := fs.String("stripe-api-url", os.Getenv("ATELIER_STRIPE_API_URL"), "Stripe API base URL")
+	feePercent := fs.Float64("management-fee", envFloat("ATELIER_MANAGEMENT_FEE", 10), "project management fee, percent of the project's spend")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {
@@ -102,6 +106,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	cfg.Log = slog.New(h)
+	if *feePercent <= 0 || *feePercent > 100 {
+		fmt.Fprintf(stderr, "atelier: --management-fee must be above 0 and at most 100, not %v\n", *feePercent)
+		return 2
+	}
+	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
 	switch *provider {
 	case "test":
 	case "stripe":
@@ -195,6 +204,15 @@ func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Write
 		fmt.Fprintf(stdout, "  %-16s %s (%s)\n", l.Role, l.Email, l.Name)
 	}
 	return nil
+}
+
+// envFloat reads a number from the environment, or def when unset or not
+// a number.
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }
 
 func fail(w io.Writer, err error) int {

@@ -42,7 +42,10 @@ type Config struct {
 	SweepInterval time.Duration
 	// Provider charges cards; the built-in test provider when nil.
 	Provider payments.Provider
-	Log      *slog.Logger
+	// ManagementFeeBP is the project management fee in basis points of a
+	// project's spend (projects.DefaultFeeBP, 10%, when zero).
+	ManagementFeeBP int64
+	Log             *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -96,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
-	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog}
+	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog, FeeBP: cfg.ManagementFeeBP}
 	a.Orders.Projects = a.Projects.CanAttach
 	a.Dashboard = &dashboard.Service{DB: d, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}
 	a.Jobs = &jobs.Runner{

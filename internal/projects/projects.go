@@ -75,7 +75,7 @@ func (s *Service) feeBP() int64 {
 
 // Manager is a project's project management service.
 type Manager struct {
-	Status      string    `json:"status"` // none, requested, assigned
+	Status string `json:"status"` // none, requested, assigned
 	// FeePercent is the management fee: fixed at assignment, else the
 	// current rate the service would cost.
 	UserID      string    `json:"user_id,omitempty"`
