@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/i18n"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/users"
 )

@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -66,6 +68,7 @@ Flags of serve:
                         (&tls=starttls|tls|none; smtps:// for implicit TLS); empty: e-mails go to the log [ATELIER_SMTP_URL]
   --public-url URL      where users reach Atelier, for links in e-mails (default http://ADDR) [ATELIER_PUBLIC_URL]
   --metrics-token T     require "Authorization: Bearer T" on /metrics (default: open; restrict it at the proxy) [ATELIER_METRICS_TOKEN]
+  --management-fee PERCENT        project management fee, % of project spend (default 10) [ATELIER_MANAGEMENT_FEE]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -97,6 +100,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", os.Getenv("ATELIER_SMTP_URL"), "SMTP server for e-mails; empty writes them to the log")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("ATELIER_PUBLIC_URL"), "where users reach Atelier, for links in e-mails")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", os.Getenv("ATELIER_METRICS_TOKEN"), "bearer token /metrics requires; empty: open")
+	feePercent := fs.Float64("management-fee", envFloat("ATELIER_MANAGEMENT_FEE", 10), "project management fee, percent of the project's spend")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {
@@ -126,6 +130,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	cfg.Log = slog.New(h)
+	if *feePercent <= 0 || *feePercent > 100 {
+		fmt.Fprintf(stderr, "atelier: --management-fee must be above 0 and at most 100, not %v\n", *feePercent)
+		return 2
+	}
+	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
 	switch *provider {
 	case "test":
 	case "stripe":
@@ -234,7 +243,8 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io
 }
 
 func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Writer) error {
-	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}, opt)
+	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog,
+		Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}, opt)
 	if err != nil {
 		return err
 	}
@@ -245,6 +255,15 @@ func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Write
 		fmt.Fprintf(stdout, "  %-16s %s (%s)\n", l.Role, l.Email, l.Name)
 	}
 	return nil
+}
+
+// envFloat reads a number from the environment, or def when unset or not
+// a number.
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }
 
 func fail(w io.Writer, err error) int {

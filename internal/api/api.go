@@ -16,12 +16,14 @@ import (
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
 	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -35,6 +37,8 @@ type Server struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Projects  *projects.Service
+	Dashboard *dashboard.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
@@ -183,6 +187,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.offerRoutes()...)
 	list = append(list, s.resolutionRoutes()...)
 	list = append(list, s.hourlyRoutes()...)
+	list = append(list, s.projectRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

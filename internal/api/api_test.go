@@ -302,6 +302,10 @@ var contractRoutes = []string{
 	"POST /orders/{order}/weekly-reports", "GET /orders/{order}/weekly-reports", "POST /orders/{order}/weekly-reports/{report}/dispute",
 	"POST /orders/{order}/hourly/pause", "POST /orders/{order}/hourly/resume", "POST /orders/{order}/hourly/end",
 	"POST /orders/{order}/hourly/limit", "POST /orders/{order}/hourly/retry-charge",
+	"POST /accounts/{account}/projects", "GET /projects/{project}", "POST /projects/{project}/members",
+	"GET /featured-projects", "POST /featured-projects",
+	"POST /projects/{project}/project-manager-request", "POST /projects/{project}/project-manager",
+	"GET /me/dashboard",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -325,7 +329,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x", "{project}", "prj_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

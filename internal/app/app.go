@@ -21,6 +21,7 @@ import (
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
@@ -28,6 +29,7 @@ import (
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/payments"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 	"atelier/internal/web"
 )
@@ -50,7 +52,10 @@ type Config struct {
 	PublicURL string
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
-	Log          *slog.Logger
+	// ManagementFeeBP is the project management fee in basis points of a
+	// project's spend (projects.DefaultFeeBP, 10%, when zero).
+	ManagementFeeBP int64
+	Log             *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -64,6 +69,8 @@ type App struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Projects  *projects.Service
+	Dashboard *dashboard.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Metrics   *metrics.Metrics
@@ -114,6 +121,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
+	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog, FeeBP: cfg.ManagementFeeBP}
+	a.Orders.Projects = a.Projects.CanAttach
+	a.Dashboard = &dashboard.Service{DB: d, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -131,6 +141,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
 			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
+			jobs.Periodic(d, "project_management_fee", 24*time.Hour, a.Projects.BillManagementFees),
 		},
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
@@ -149,8 +160,8 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
-	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Log: a.Log,
+	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Log: a.Log,
 		HTTPS: strings.HasPrefix(a.Config.PublicURL, "https://")}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())

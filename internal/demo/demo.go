@@ -20,9 +20,12 @@ import (
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -57,6 +60,11 @@ type Services struct {
 	Users    *users.Service
 	Accounts *accounts.Service
 	Catalog  *catalog.Service
+	// With these, the demo account also gets its orders, projects and
+	// spend (work.go); without them, people and the catalog only.
+	Billing  *billing.Service
+	Orders   *orders.Service
+	Projects *projects.Service
 }
 
 // ErrNotEmpty is returned when the database already has users.
@@ -167,6 +175,7 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 	if _, err := s.Catalog.ApproveProApplication(ctx, op, app.ID); err != nil {
 		return nil, err
 	}
+	var listings []catalog.Listing
 	for _, o := range []catalog.Offer{
 		{FreelancerID: f.ID, Title: "Complete brand identity for your B2B software company", Category: "graphics-design", MaxQuantity: 3, ProOnly: true,
 			Description: "Logo, colour palette, typography and a 20-page brand book, designed with your team in three workshops. Every file in vector formats.",
@@ -187,9 +196,11 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 				{Name: "Basic", Description: "Two concepts", Price: money.New(25000, "USD"), DeliveryDays: 4, Revisions: 2},
 			}},
 	} {
-		if _, err := s.Catalog.CreateService(ctx, freelancer, o); err != nil {
+		l, err := s.Catalog.CreateService(ctx, freelancer, o)
+		if err != nil {
 			return nil, err
 		}
+		listings = append(listings, l)
 	}
 	// A freelancer waiting for vetting, for the operator's queue.
 	waiting, err := s.Users.SignUp(ctx, users.NewUser{Email: "applicant@atelier.test", Password: Password, Name: "Andrés Applicant"})
@@ -203,6 +214,12 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 	}
 	if _, err := s.Catalog.ApplyForPro(ctx, waiting, wf.ID, "Motion design for fintech brands since 2017."); err != nil {
 		return nil, err
+	}
+	if s.Orders != nil && s.Projects != nil && s.Billing != nil {
+		if err := work(ctx, s, team{op: op, admin: admin, member: member, freelancer: freelancer, account: acc, studio: f, services: listings,
+			viewed: []string{f.ID, wf.ID}}); err != nil {
+			return nil, fmt.Errorf("demo orders and projects: %w", err)
+		}
 	}
 	return logins, nil
 }

@@ -5,12 +5,20 @@ import (
 	"errors"
 	"testing"
 
+	"io"
+	"log/slog"
+
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
+	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/payments"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -19,6 +27,11 @@ func TestDemoMarketplace(t *testing.T) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)
 		s := demo.Services{DB: d, Users: &users.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d}}
+		s.Billing = &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+		s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog}
+		s.Orders.Projects = s.Projects.CanAttach
+		dash := &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
 		sum, err := demo.Fill(ctx, s, demo.Options{Services: 400})
 		if err != nil {
 			t.Fatal(err)
@@ -37,6 +50,25 @@ func TestDemoMarketplace(t *testing.T) {
 				members, _ := s.Accounts.Members(ctx, u, list[0].ID, page.Request{})
 				if len(list) != 1 || len(members.Items) != 3 {
 					t.Fatalf("admin's account %+v with %d members", list, len(members.Items))
+				}
+				// Every section of the admin's dashboard is filled.
+				db, err := dash.Get(ctx, u, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				pastMonths := 0
+				for _, m := range db.SpendByMonth[:11] {
+					if m.Amount.Amount > 0 {
+						pastMonths++
+					}
+				}
+				if len(db.Activity) == 0 || len(db.RecentlyViewed) == 0 || len(db.ActiveOrders) < 2 || len(db.ActiveProjects) < 2 ||
+					len(db.PendingApprovals) == 0 || pastMonths < 6 || db.Rewards == nil || db.Rewards.Spend12m.Amount == 0 {
+					t.Fatalf("the demo admin's dashboard: %d activity, %d viewed, %d active orders, %d projects, %d approvals, %d past months of spend, rewards %+v",
+						len(db.Activity), len(db.RecentlyViewed), len(db.ActiveOrders), len(db.ActiveProjects), len(db.PendingApprovals), pastMonths, db.Rewards)
+				}
+				if p := db.ActiveProjects[len(db.ActiveProjects)-1]; p.Spent.Amount == 0 || p.Manager.Status != "assigned" {
+					t.Fatalf("the demo project %+v", p)
 				}
 			}
 		}

@@ -486,8 +486,8 @@ func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, project
 	if !role.Can(accounts.Buy) {
 		return Order{}, errs.Forbidden("role_not_allowed").With("action", string(accounts.Buy))
 	}
-	if strings.TrimSpace(projectID) != "" {
-		return Order{}, errs.Invalid("project_id", "project_not_found") // projects arrive with collaboration
+	if projectID, err = s.attachable(ctx, actor, of.AccountID, projectID); err != nil {
+		return Order{}, err
 	}
 	switch of.Status {
 	case OfferPending:
@@ -499,7 +499,7 @@ func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, project
 	c := of.Price.Currency
 	o := Order{ID: db.NewID("ord"), AccountID: of.AccountID, BuyerID: actor.ID, FreelancerID: of.FreelancerID, Kind: of.Kind, OfferID: of.ID,
 		Title: of.Title, Quantity: 1, UnitPrice: of.Price, Subtotal: of.Price, Fees: of.Fees, Total: of.Total, DeliveryDays: of.DeliveryDays,
-		Requirements: of.Description}
+		Requirements: of.Description, ProjectID: projectID}
 	switch of.Kind {
 	case KindFixed:
 		o.RevisionsAllowed = of.Revisions

@@ -52,6 +52,8 @@ type Service struct {
 	DB      *db.DB
 	Billing *billing.Service
 	Catalog *catalog.Service
+	// Projects checks an order's project_id (projects.Service.CanAttach).
+	Projects ProjectCheck
 }
 
 // Order is an order as one of its sides sees it.
@@ -219,6 +221,11 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	// The freelancer learns of an order once it is approved.
 	if n > 0 && o.Status != PendingApproval && o.Status != Rejected {
 		return FreelancerSide, "", nil
+	}
+	if ok, err := managesProject(ctx, q, actor.ID, o); err != nil {
+		return "", "", err
+	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
+		return ManagerSide, "", nil
 	}
 	var role accounts.Role
 	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, actor.ID).Scan(&role)

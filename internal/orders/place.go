@@ -87,10 +87,8 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	if in.Requirements = strings.TrimSpace(in.Requirements); utf8.RuneCountInString(in.Requirements) > 10000 {
 		return Order{}, errs.Invalid("requirements", "too_long").With("max", 10000)
 	}
-	if in.ProjectID = strings.TrimSpace(in.ProjectID); in.ProjectID != "" {
-		// Projects arrive with the collaboration features; until then no
-		// project exists to attach an order to.
-		return Order{}, errs.Invalid("project_id", "project_not_found")
+	if in.ProjectID, err = s.attachable(ctx, actor, in.AccountID, in.ProjectID); err != nil {
+		return Order{}, err
 	}
 	l, err := s.Catalog.Listing(ctx, in.ServiceID)
 	if err != nil {

@@ -188,6 +188,9 @@ func (s *Service) actOnRequest(ctx context.Context, actor users.User, id string,
 		if err != nil {
 			return err
 		}
+		if o.Side == ManagerSide { // the resolution center is the two sides' own
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
 		return fn(tx, o)
 	})
 	if err != nil {

@@ -49,6 +49,12 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 		if o.Side == ClientSide {
 			return s.notifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
 		}
+		if o.Side == ManagerSide { // the project manager writes to the freelancer, the buyer reads along
+			if err := s.notifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name}); err != nil {
+				return err
+			}
+			return s.notifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+		}
 		return s.notifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
 	})
 	if err != nil {
@@ -258,6 +264,9 @@ func (s *Service) WriteReview(ctx context.Context, actor users.User, id string, 
 	}
 	var r Review
 	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
+		if o.Side == ManagerSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
 		if o.Status != Completed {
 			return errs.Conflict("order_not_completed")
 		}

@@ -14,6 +14,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -167,6 +168,8 @@ type serviceData struct {
 	// Approvals tells, per account where the viewer's orders may wait,
 	// the amount above which they do (the domain decides each order).
 	Approvals []approvalNote
+	// Projects are the projects an order may join (chosen at checkout).
+	Projects []projects.Project
 }
 
 type approvalNote struct {
@@ -238,6 +241,12 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 			if p.OrderApprovalThreshold != nil {
 				d.Approvals = append(d.Approvals, approvalNote{Account: a.Name, Threshold: *p.OrderApprovalThreshold})
 			}
+		}
+	}
+	if signedIn && !d.Mine && len(d.Accounts) > 0 && s.Projects != nil {
+		if d.Projects, err = s.attachableProjects(r, u); err != nil {
+			s.fail(w, r, err, nil)
+			return
 		}
 	}
 	err = choose(&d, in)

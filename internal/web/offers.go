@@ -17,6 +17,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -291,6 +292,8 @@ type offerData struct {
 	Account *accounts.Account // the client's side: the account it is addressed to
 	Client  string            // the freelancer's side: who the account's buyers are
 	Key     string            // the accept form's key
+	// Projects of the offer's account the order may join.
+	Projects []projects.Project
 }
 
 // IsClient and IsFreelancer tell the viewer's side.
@@ -332,6 +335,18 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 			return
 		}
 		d.Account = &a
+		if s.Projects != nil {
+			all, err := s.attachableProjects(r, u)
+			if err != nil {
+				s.fail(w, r, err, nil)
+				return
+			}
+			for _, p := range all {
+				if p.AccountID == of.AccountID {
+					d.Projects = append(d.Projects, p)
+				}
+			}
+		}
 	} else if fr, ok, err := s.Catalog.FreelancerOf(ctx, u.ID); err != nil {
 		s.fail(w, r, err, nil)
 		return
@@ -368,7 +383,7 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	var o orders.Order
 	repeat, err := s.once(r, u, key, func() error {
 		var err error
-		o, err = s.Orders.AcceptOffer(r.Context(), u, r.PathValue("offer"), "", key)
+		o, err = s.Orders.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
 		return err
 	})
 	switch {

@@ -22,7 +22,7 @@ import (
 
 // orderFields are the inputs of the order form on the service page; a
 // refusal about anything else (no card, a declined card) is an alert.
-var orderFields = []string{"account_id", "package", "quantity", "requirements"}
+var orderFields = []string{"account_id", "package", "quantity", "requirements", "project_id"}
 
 func orderPath(id string) string { return "/orders/" + id }
 
@@ -42,7 +42,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User
 		return
 	}
 	in := orders.NewOrder{AccountID: r.PostFormValue("account_id"), ServiceID: l.ID, Package: r.PostFormValue("package"),
-		Requirements: r.PostFormValue("requirements")}
+		Requirements: r.PostFormValue("requirements"), ProjectID: r.PostFormValue("project_id")}
 	if in.Quantity, err = quantity(r.PostFormValue("quantity"), l); err != nil {
 		s.fail(w, r, err, redo)
 		return

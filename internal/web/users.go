@@ -6,6 +6,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/catalog"
+	"atelier/internal/dashboard"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/notify"
@@ -124,6 +125,9 @@ type homeData struct {
 	Recent        []catalog.Freelancer
 	// Approvals are the accounts whose admin has orders to approve.
 	Approvals []pendingApprovals
+	// Dash is the rest of the dashboard: active orders and projects, the
+	// spend chart and rewards of one account (internal/dashboard).
+	Dash dashboard.Dashboard
 }
 
 type pendingApprovals struct {
@@ -186,8 +190,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			approvals = append(approvals, pendingApprovals{Account: a, Count: n, More: more})
 		}
 	}
+	var dash dashboard.Dashboard
+	if s.Dashboard != nil {
+		if dash, err = s.Dashboard.Get(ctx, u, r.URL.Query().Get("account")); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "dashboard", &view{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
-		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals}})
+		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals, Dash: dash}})
 }
 
 // noticeText words a notification.

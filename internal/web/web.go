@@ -31,24 +31,28 @@ import (
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
+	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
 // Server serves the web pages.
 type Server struct {
-	Users    *users.Service
-	Accounts *accounts.Service
-	Catalog  *catalog.Service
-	Billing  *billing.Service
-	Orders   *orders.Service
-	DB       *db.DB // for reads with no domain service yet (notifications)
-	Log      *slog.Logger
+	Users     *users.Service
+	Accounts  *accounts.Service
+	Catalog   *catalog.Service
+	Billing   *billing.Service
+	Orders    *orders.Service
+	Projects  *projects.Service
+	Dashboard *dashboard.Service
+	DB        *db.DB // for reads with no domain service yet (notifications)
+	Log       *slog.Logger
 	// HTTPS says users reach the site over https (a TLS proxy in front):
 	// cookies are then Secure even though the request reached us in clear.
 	HTTPS bool
@@ -182,6 +186,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/offers", s.auth(s.accountOffersPage))
 
 	s.resolutionRoutes(mux)
+	s.projectRoutes(mux)
 	mux.HandleFunc("GET /operator/pro-applications", s.auth(s.proQueuePage))
 	mux.HandleFunc("POST /operator/pro-applications/{app}/approve", s.auth(s.approvePro))
 	mux.HandleFunc("POST /operator/pro-applications/{app}/reject", s.auth(s.rejectPro))

@@ -1,0 +1,130 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/ledger"
+	"atelier/internal/money"
+)
+
+// FeeCharge is a platform fee charged to a business account outside any
+// order: today the project management fee (projects).
+type FeeCharge struct {
+	AccountID   string
+	Kind        string // of the invoice: "management_fee"
+	Ref         string // what it is for: the project
+	Description string // the invoice line
+	Amount      money.Money
+	Key         string // the card charge's idempotency key
+}
+
+// ChargeFee charges a fee to an account: from its balance when that covers
+// it (reward credits are kept for orders), else from its default card. The
+// card is charged before the transaction with c.Key and refunded if the
+// transaction fails. In the transaction: claim (which makes the charge
+// happen once: a conditional UPDATE of its cause), the ledger move into the
+// platform's fees, the invoice and the audit entry. No card and not enough
+// balance is 409 payment_method_required, and nothing is written.
+func (s *Service) ChargeFee(ctx context.Context, c FeeCharge, claim func(ctx context.Context, tx *db.Tx) error) (Invoice, error) {
+	if c.Amount.Amount <= 0 {
+		return Invoice{}, errs.Invalid("amount", "amount_not_positive")
+	}
+	cur := c.Amount.Currency
+	bal, err := ledger.BalanceOf(ctx, s.DB, ledger.Account{Kind: ledger.Balance, Owner: c.AccountID, Currency: cur})
+	if err != nil {
+		return Invoice{}, err
+	}
+	paidWith, charge := "account balance", ""
+	if bal.Amount < c.Amount.Amount {
+		ref, label, ok, err := CardFor(ctx, s.DB, c.AccountID)
+		if err != nil {
+			return Invoice{}, err
+		}
+		if !ok {
+			return Invoice{}, errs.Conflict("payment_method_required")
+		}
+		if charge, err = s.Provider.Charge(ctx, ref, c.Amount, c.Key, "Atelier "+c.Description); err != nil {
+			return Invoice{}, err
+		}
+		paidWith = label
+	}
+	var inv Invoice
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := claim(ctx, tx); err != nil {
+			return err
+		}
+		from := ledger.Account{Kind: ledger.Balance, Owner: c.AccountID, Currency: cur}
+		if charge != "" {
+			from = ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: cur}
+		}
+		if _, err := ledger.Post(ctx, tx, c.Kind, c.Ref, ledger.Move{From: from,
+			To: ledger.Account{Kind: ledger.Fees, Owner: ledger.Platform, Currency: cur}, Amount: c.Amount.Amount}); err != nil {
+			return err
+		}
+		inv = Invoice{AccountID: c.AccountID, Kind: c.Kind, Ref: c.Ref, PaidWith: paidWith,
+			Lines: []Line{{Description: c.Description, Quantity: 1, UnitPrice: c.Amount, Amount: c.Amount}}}
+		totals(&inv, cur, 0)
+		var err error
+		if inv, err = s.issue(ctx, tx, inv); err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, c.AccountID, "", "fee.charged", c.Ref,
+			map[string]any{"kind": c.Kind, "amount": c.Amount, "invoice": inv.Number})
+	})
+	if err != nil && charge != "" {
+		if rerr := s.Provider.Refund(context.WithoutCancel(ctx), charge, c.Amount, "refund:"+c.Key); rerr != nil {
+			s.Log.Error("a fee failed after its card was charged, and the refund failed: refund by hand", "ref", c.Ref, "charge", charge, "err", rerr)
+		}
+	}
+	return inv, err
+}
+
+// MonthSpend is an account's spend in one calendar month (UTC).
+type MonthSpend struct {
+	Month  string      `json:"month"` // "2026-11"
+	Amount money.Money `json:"amount"`
+}
+
+// SpendByMonth is the account's spend per calendar month over the last 12
+// months, oldest first, every month present: what its orders paid, net of
+// refunds (the spend that counts for rewards). Every member may see it,
+// like the rewards page.
+func (s *Service) SpendByMonth(ctx context.Context, q db.Queryer, accountID string) ([]MonthSpend, error) {
+	currency, err := accountCurrency(ctx, q, accountID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.DB.Clock.Now().UTC()
+	first := monthStart(now).AddDate(0, -11, 0)
+	months := make([]MonthSpend, 12)
+	index := map[string]int{}
+	for i := range months {
+		m := first.AddDate(0, i, 0).Format("2006-01")
+		months[i] = MonthSpend{Month: m, Amount: money.New(0, currency)}
+		index[m] = i
+	}
+	rows, err := q.Query(ctx, `SELECT amount, at FROM spend WHERE account_id = ? AND currency = ? AND at >= ?`, accountID, currency, db.Micros(first))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var amount, at int64
+		if err := rows.Scan(&amount, &at); err != nil {
+			return nil, err
+		}
+		if i, ok := index[db.Time(at).Format("2006-01")]; ok {
+			months[i].Amount.Amount += amount
+		}
+	}
+	return months, rows.Err()
+}
+
+// monthStart is the first instant of t's calendar month (UTC).
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}

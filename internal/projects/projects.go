@@ -1,0 +1,495 @@
+// Package projects holds an account's projects (PRODUCT.md §7–8): a piece
+// of work with a type, a brief, a budget and members, the orders attached to
+// it and its spend against the budget, its activity; the featured projects
+// operators curate for clients to start from; and the project management
+// service — a staff project manager assigned by an operator, who follows
+// the project's orders, writes to their freelancers and proposes orders
+// that a member confirms through the account's approval policy, and the
+// management fee invoiced on the project's spend.
+//
+// Who sees what is decided here, in access: the account's admin sees every
+// project; a project's creator and members see it; the other members of
+// the account see it unless it is private; its assigned project manager
+// sees it. To anyone else a project does not exist (404).
+package projects
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/catalog"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/notify"
+	"atelier/internal/orders"
+	"atelier/internal/users"
+)
+
+// Types of project: a small fixed list, so projects can be filtered and
+// featured projects grouped.
+var Types = []string{"website", "branding", "marketing_campaign", "video", "software", "content", "other"}
+
+// Visibility of a project inside its account.
+const (
+	VisibleToAccount = "account" // every member of the account
+	Private          = "private" // its members, the admin and its project manager
+)
+
+// Access is what a viewer is to a project, from the most to the least.
+const (
+	AccessAdmin   = "admin"   // the account's admin: everything
+	AccessOwner   = "owner"   // created it: edits it, adds members, asks for a manager
+	AccessMember  = "member"  // added to it: adds members, asks for a manager, confirms proposals
+	AccessViewer  = "viewer"  // another member of the account, the project not private: reads
+	AccessManager = "manager" // its assigned project manager (staff): reads, proposes orders
+)
+
+// DefaultFeeBP is the management fee: 10% of the project's spend.
+const DefaultFeeBP = 1000
+
+// Service is the projects domain.
+type Service struct {
+	DB      *db.DB
+	Orders  *orders.Service
+	Billing *billing.Service
+	Catalog *catalog.Service
+	// FeeBP is the management fee in basis points of the project's spend
+	// (DefaultFeeBP when zero), fixed on each project when its manager is
+	// assigned.
+	FeeBP int64
+}
+
+func (s *Service) feeBP() int64 {
+	if s.FeeBP > 0 {
+		return s.FeeBP
+	}
+	return DefaultFeeBP
+}
+
+// Manager is a project's project management service.
+type Manager struct {
+	Status string `json:"status"` // none, requested, assigned
+	// FeePercent is the management fee: fixed at assignment, else the
+	// current rate the service would cost.
+	UserID      string    `json:"user_id,omitempty"`
+	Name        string    `json:"name,omitempty"`
+	FeePercent  float64   `json:"fee_percent"`
+	RequestedAt time.Time `json:"requested_at,omitzero"`
+}
+
+// Member is a person added to a project.
+type Member struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+}
+
+// Event is one line of a project's activity.
+type Event struct {
+	Kind      string    `json:"kind"`
+	ActorName string    `json:"actor_name,omitempty"`
+	Body      string    `json:"body,omitempty"`
+	OrderID   string    `json:"order_id,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Project is a project as one who may see it sees it.
+type Project struct {
+	ID           string      `json:"id"`
+	AccountID    string      `json:"account_id"`
+	AccountName  string      `json:"account_name"`
+	Name         string      `json:"name"`
+	Type         string      `json:"type"`
+	Brief        string      `json:"brief"`
+	Budget       money.Money `json:"budget"`
+	Spent        money.Money `json:"spent"`
+	SpentPercent int         `json:"spent_percent"` // of the budget, capped at 100 for the bar
+	OverBudget   bool        `json:"over_budget"`
+	Visibility   string      `json:"visibility"`
+	FeaturedID   string      `json:"featured_id,omitempty"`
+	CreatedBy    string      `json:"created_by"`
+	CreatedAt    time.Time   `json:"created_at"`
+	Manager      Manager     `json:"manager"`
+	// Access is the viewer's: admin, owner, member, viewer or manager.
+	Access string `json:"access"`
+	// One project's page: its members, orders, proposals and activity.
+	Members   []Member       `json:"members,omitempty"`
+	Orders    []orders.Order `json:"orders,omitempty"`
+	Proposals []Proposal     `json:"proposals,omitempty"`
+	Activity  []Event        `json:"activity,omitempty"`
+
+	managerID string
+	feeBP     int64
+	billed    int64
+}
+
+// NewProject is what a member asks for.
+type NewProject struct {
+	Name       string      `json:"name"`
+	Type       string      `json:"type"`
+	Brief      string      `json:"brief"`
+	Budget     money.Money `json:"budget"`
+	Visibility string      `json:"visibility,omitempty"` // account (default) or private
+}
+
+var errNotFound = errs.NotFound("project_not_found")
+
+func validate(in *NewProject, currency string) error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Brief = strings.TrimSpace(in.Brief)
+	switch {
+	case in.Name == "":
+		return errs.Invalid("name", "required")
+	case utf8.RuneCountInString(in.Name) > 120:
+		return errs.Invalid("name", "too_long").With("max", 120)
+	case !slices.Contains(Types, in.Type):
+		return errs.Invalid("type", "project_type_invalid")
+	case utf8.RuneCountInString(in.Brief) > 10000:
+		return errs.Invalid("brief", "too_long").With("max", 10000)
+	case in.Budget.Currency != currency:
+		return errs.Invalid("budget", "currency_mismatch").With("currency", currency)
+	case in.Budget.Amount < 0:
+		return errs.Invalid("budget", "amount_negative")
+	case in.Budget.Amount > 100_000_000_00:
+		return errs.Invalid("budget", "amount_too_large")
+	}
+	if in.Visibility == "" {
+		in.Visibility = VisibleToAccount
+	}
+	if in.Visibility != VisibleToAccount && in.Visibility != Private {
+		return errs.Invalid("visibility", "visibility_invalid")
+	}
+	return nil
+}
+
+// Create opens a project in an account; any member who may buy may, and
+// becomes its first member.
+func (s *Service) Create(ctx context.Context, actor users.User, accountID string, in NewProject) (Project, error) {
+	return s.create(ctx, actor, accountID, in, "")
+}
+
+func (s *Service) create(ctx context.Context, actor users.User, accountID string, in NewProject, featuredID string) (Project, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.Buy); err != nil {
+		return Project{}, err
+	}
+	var currency string
+	if err := s.DB.QueryRow(ctx, `SELECT currency FROM accounts WHERE id = ?`, accountID).Scan(&currency); err != nil {
+		return Project{}, err
+	}
+	if in.Budget.Currency == "" {
+		in.Budget.Currency = currency
+	}
+	if err := validate(&in, currency); err != nil {
+		return Project{}, err
+	}
+	id := db.NewID("prj")
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var featured any
+		if featuredID != "" {
+			featured = featuredID
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO projects (id, account_id, name, type, brief, budget, currency, visibility, featured_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, accountID, in.Name, in.Type, in.Brief, in.Budget.Amount, currency, in.Visibility,
+			featured, actor.ID, db.Micros(tx.Now)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO project_members (project_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)`,
+			id, actor.ID, actor.ID, db.Micros(tx.Now)); err != nil {
+			return err
+		}
+		if err := event(ctx, tx, id, actor.ID, "created", in.Name); err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, accountID, actor.ID, "project.created", id, map[string]any{"name": in.Name, "budget": in.Budget})
+	})
+	if err != nil {
+		return Project{}, err
+	}
+	return s.Get(ctx, actor, id)
+}
+
+func event(ctx context.Context, tx *db.Tx, projectID, actorID, kind, body string) error {
+	var actor any
+	if actorID != "" {
+		actor = actorID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO project_events (id, project_id, actor_id, kind, body, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		db.NewID("pev"), projectID, actor, kind, body, db.Micros(tx.Now))
+	return err
+}
+
+const projectSelect = `SELECT p.id, p.account_id, a.name, p.name, p.type, p.brief, p.budget, p.currency, p.visibility, COALESCE(p.featured_id, ''),
+	p.created_by, p.created_at, p.manager_status, COALESCE(p.manager_id, ''), COALESCE(mu.name, ''), p.manager_requested_at, p.fee_bp, p.fee_billed_spend
+	FROM projects p JOIN accounts a ON a.id = p.account_id LEFT JOIN users mu ON mu.id = p.manager_id `
+
+func scan(row interface{ Scan(...any) error }) (Project, error) {
+	var p Project
+	var created int64
+	var requested db.NullInt
+	err := row.Scan(&p.ID, &p.AccountID, &p.AccountName, &p.Name, &p.Type, &p.Brief, &p.Budget.Amount, &p.Budget.Currency, &p.Visibility,
+		&p.FeaturedID, &p.CreatedBy, &created, &p.Manager.Status, &p.managerID, &p.Manager.Name, &requested, &p.feeBP, &p.billed)
+	if err != nil {
+		return Project{}, db.NoRows(err)
+	}
+	p.CreatedAt = db.Time(created)
+	p.Manager.UserID = p.managerID
+	p.Manager.RequestedAt = db.NullTime(requested)
+	p.Manager.FeePercent = float64(p.feeBP) / 100
+	return p, nil
+}
+
+func load(ctx context.Context, q db.Queryer, id string) (Project, error) {
+	p, err := scan(q.QueryRow(ctx, projectSelect+`WHERE p.id = ?`, id))
+	if errors.Is(err, db.ErrNotFound) {
+		return Project{}, errNotFound
+	}
+	return p, err
+}
+
+// access is the one rule of who sees a project, and as what.
+func access(ctx context.Context, q db.Queryer, actor users.User, p Project) (string, error) {
+	if p.managerID != "" && p.managerID == actor.ID {
+		return AccessManager, nil
+	}
+	var role accounts.Role
+	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, p.AccountID, actor.ID).Scan(&role)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return "", errNotFound
+	} else if err != nil {
+		return "", err
+	}
+	if role == accounts.Admin {
+		return AccessAdmin, nil
+	}
+	if p.CreatedBy == actor.ID {
+		return AccessOwner, nil
+	}
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?`, p.ID, actor.ID).Scan(&n); err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return AccessMember, nil
+	}
+	if p.Visibility == VisibleToAccount {
+		return AccessViewer, nil
+	}
+	return "", errNotFound
+}
+
+// view loads a project for an actor, or 404.
+func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id string) (Project, error) {
+	p, err := load(ctx, q, id)
+	if err != nil {
+		return Project{}, err
+	}
+	if p.Access, err = access(ctx, q, actor, p); err != nil {
+		return Project{}, err
+	}
+	if p.Manager.Status != "assigned" {
+		p.Manager.FeePercent = float64(s.feeBP()) / 100 // what the service would cost
+	}
+	return p, s.fillSpend(ctx, q, &p)
+}
+
+// spent is what the project's orders paid, net of refunds: the account's
+// spend rows of those orders.
+func spent(ctx context.Context, q db.Queryer, projectID string) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(s.amount), 0) FROM spend s JOIN orders o ON o.id = s.ref WHERE o.project_id = ?`, projectID).Scan(&n)
+	return n, err
+}
+
+func (s *Service) fillSpend(ctx context.Context, q db.Queryer, p *Project) error {
+	n, err := spent(ctx, q, p.ID)
+	if err != nil {
+		return err
+	}
+	p.Spent = money.New(n, p.Budget.Currency)
+	p.OverBudget = p.Budget.Amount > 0 && n > p.Budget.Amount
+	switch {
+	case p.Budget.Amount > 0:
+		p.SpentPercent = int(min(100, max(0, n*100/p.Budget.Amount)))
+	case n > 0:
+		p.SpentPercent, p.OverBudget = 100, true
+	}
+	return nil
+}
+
+// Get returns a project's page: the project, its members, its orders, the
+// manager's proposals and the activity.
+func (s *Service) Get(ctx context.Context, actor users.User, id string) (Project, error) {
+	p, err := s.view(ctx, s.DB, actor, id)
+	if err != nil {
+		return Project{}, err
+	}
+	if p.Members, err = s.members(ctx, p.ID); err != nil {
+		return Project{}, err
+	}
+	if p.Orders, err = s.Orders.ProjectOrders(ctx, p.ID); err != nil {
+		return Project{}, err
+	}
+	if p.Proposals, err = s.proposals(ctx, p.ID); err != nil {
+		return Project{}, err
+	}
+	if p.Activity, err = s.activity(ctx, p.ID); err != nil {
+		return Project{}, err
+	}
+	return p, nil
+}
+
+func (s *Service) members(ctx context.Context, projectID string) ([]Member, error) {
+	rows, err := s.DB.Query(ctx, `SELECT u.id, u.name, u.email FROM project_members m JOIN users u ON u.id = m.user_id
+		WHERE m.project_id = ? ORDER BY m.added_at, u.id`, projectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Member{}
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.UserID, &m.Name, &m.Email); err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// activity is the project's own events and its orders' milestones of
+// life (placed, approved, delivered, completed…; never the messages, which
+// belong to each order's sides), newest first.
+func (s *Service) activity(ctx context.Context, projectID string) ([]Event, error) {
+	rows, err := s.DB.Query(ctx, `SELECT e.kind, COALESCE(u.name, ''), e.body, '', e.at FROM project_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.project_id = ?
+		UNION ALL
+		SELECT 'order_' || e.kind, COALESCE(u.name, ''), o.title, o.id, e.at FROM order_events e JOIN orders o ON o.id = e.order_id
+		LEFT JOIN users u ON u.id = e.actor_id
+		WHERE o.project_id = ? AND e.kind IN ('placed', 'approved', 'rejected', 'started', 'delivered', 'completed', 'cancelled')
+		ORDER BY 5 DESC LIMIT 50`, projectID, projectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Event{}
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.Kind, &e.ActorName, &e.Body, &e.OrderID, &at); err != nil {
+			return nil, err
+		}
+		e.At = db.Time(at)
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}
+
+// List returns the projects of an account the actor sees, newest first.
+func (s *Service) List(ctx context.Context, actor users.User, accountID string) ([]Project, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount); err != nil {
+		return nil, err
+	}
+	return s.listWhere(ctx, actor, `p.account_id = ?`, accountID)
+}
+
+// Mine returns every project the user sees, in all their accounts and as a
+// project manager, newest first (the dashboard).
+func (s *Service) Mine(ctx context.Context, actor users.User) ([]Project, error) {
+	return s.listWhere(ctx, actor, `(p.account_id IN (SELECT account_id FROM memberships WHERE user_id = ?) OR p.manager_id = ?)`, actor.ID, actor.ID)
+}
+
+func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, args ...any) ([]Project, error) {
+	rows, err := s.DB.Query(ctx, projectSelect+`WHERE `+cond+` ORDER BY p.id DESC LIMIT 200`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var all []Project
+	for rows.Next() {
+		p, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	list := []Project{}
+	for _, p := range all {
+		a, err := access(ctx, s.DB, actor, p)
+		if errors.Is(err, errNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		p.Access = a
+		if err := s.fillSpend(ctx, s.DB, &p); err != nil {
+			return nil, err
+		}
+		list = append(list, p)
+	}
+	return list, nil
+}
+
+// AddMember adds a member of the account to the project: the admin, the
+// creator and the project's members may.
+func (s *Service) AddMember(ctx context.Context, actor users.User, projectID, userID string) (Project, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		p, err := s.view(ctx, tx, actor, projectID)
+		if err != nil {
+			return err
+		}
+		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
+			return errs.Forbidden("project_role_not_allowed")
+		}
+		var name string
+		err = tx.QueryRow(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ? AND m.user_id = ?`,
+			p.AccountID, userID).Scan(&name)
+		if errors.Is(db.NoRows(err), db.ErrNotFound) {
+			return errs.Invalid("user_id", "not_a_member")
+		} else if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO project_members (project_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)`,
+			projectID, userID, actor.ID, db.Micros(tx.Now))
+		if db.IsUniqueViolation(err) {
+			return errs.Conflict("already_project_member")
+		} else if err != nil {
+			return err
+		}
+		if err := event(ctx, tx, projectID, actor.ID, "member_added", name); err != nil {
+			return err
+		}
+		return notify.User(ctx, tx, userID, "project_member_added", map[string]any{"project": p.Name, "by": actor.Name}, "/projects/"+projectID)
+	})
+	if err != nil {
+		return Project{}, err
+	}
+	return s.Get(ctx, actor, projectID)
+}
+
+// CanAttach is orders' check of an order's project_id (orders.ProjectCheck):
+// the project belongs to the order's account and the buyer sees it as
+// something more than its manager. Otherwise 422 project_not_found.
+func (s *Service) CanAttach(ctx context.Context, q db.Queryer, actor users.User, accountID, projectID string) error {
+	p, err := load(ctx, q, projectID)
+	if errors.Is(err, errNotFound) || (err == nil && p.AccountID != accountID) {
+		return errs.Invalid("project_id", "project_not_found")
+	} else if err != nil {
+		return err
+	}
+	a, err := access(ctx, q, actor, p)
+	if errors.Is(err, errNotFound) || a == AccessManager {
+		return errs.Invalid("project_id", "project_not_found")
+	}
+	return err
+}

@@ -1,0 +1,318 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/projects"
+	"atelier/internal/users"
+)
+
+// The pages of projects, featured projects and the project management
+// service. Every rule is the projects domain's; these pages read forms and
+// show what it returns.
+
+func (s *Server) projectRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /accounts/{account}/projects", s.auth(s.projectsPage))
+	mux.HandleFunc("POST /accounts/{account}/projects", s.auth(s.createProject))
+	mux.HandleFunc("GET /projects/{project}", s.auth(s.projectPage))
+	mux.HandleFunc("POST /projects/{project}/members", s.auth(s.addProjectMember))
+	mux.HandleFunc("POST /projects/{project}/project-manager-request", s.auth(s.requestManager))
+	mux.HandleFunc("POST /projects/{project}/proposals", s.auth(s.proposeOrder))
+	mux.HandleFunc("POST /projects/{project}/proposals/{proposal}/confirm", s.auth(s.confirmProposal))
+	mux.HandleFunc("POST /projects/{project}/proposals/{proposal}/decline", s.auth(s.declineProposal))
+	mux.HandleFunc("GET /featured-projects", s.auth(s.featuredPage))
+	mux.HandleFunc("POST /featured-projects/{featured}/start", s.auth(s.startFeatured))
+	mux.HandleFunc("GET /operator/project-managers", s.auth(s.managerQueuePage))
+	mux.HandleFunc("POST /operator/project-managers/{project}/assign", s.auth(s.assignManager))
+	mux.HandleFunc("POST /operator/featured-projects", s.auth(s.createFeatured))
+}
+
+type projectsData struct {
+	Projects []projects.Project
+	Types    []string
+}
+
+func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showProjects(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	list, err := s.Projects.List(r.Context(), u, a.ID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "projects", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "projects.title"), Account: &a, Tab: "projects", Form: f,
+		Data: projectsData{Projects: list, Types: projects.Types}})
+}
+
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	redo := func(f *form, status int) { s.showProjects(w, r, u, f, status) }
+	budget, err := requiredAmount("budget", r.PostFormValue("budget"), a.Currency)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	visibility := projects.VisibleToAccount
+	if r.PostFormValue("private") != "" {
+		visibility = projects.Private
+	}
+	p, err := s.Projects.Create(r.Context(), u, a.ID, projects.NewProject{Name: r.PostFormValue("name"), Type: r.PostFormValue("type"),
+		Brief: r.PostFormValue("brief"), Budget: budget, Visibility: visibility})
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+}
+
+type projectData struct {
+	Project projects.Project
+	Account accounts.Account // the viewer's membership ("" role for the manager)
+	Members []accounts.Membership
+}
+
+func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showProject(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	p, err := s.Projects.Get(r.Context(), u, r.PathValue("project"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := projectData{Project: p}
+	if p.Access != projects.AccessManager {
+		if d.Account, err = s.Accounts.Get(r.Context(), u, p.AccountID); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		if d.Members, err = s.allMembers(r, u, p.AccountID); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
+	s.render(w, r, status, "project", &view{Nav: "projects", Title: p.Name, Form: f, Data: d})
+}
+
+func (s *Server) projectAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() (string, error)) {
+	name, err := act()
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showProject(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/projects/"+r.PathValue("project"), flash, "name", name)
+}
+
+func (s *Server) addProjectMember(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.projectAction(w, r, u, "flash.project_member_added", func() (string, error) {
+		p, err := s.Projects.AddMember(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
+		return p.Name, err
+	})
+}
+
+func (s *Server) requestManager(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.projectAction(w, r, u, "flash.project_manager_requested", func() (string, error) {
+		p, err := s.Projects.RequestManager(r.Context(), u, r.PathValue("project"))
+		return p.Name, err
+	})
+}
+
+func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.projectAction(w, r, u, "flash.project_proposal_made", func() (string, error) {
+		q, _ := strconv.Atoi(r.PostFormValue("quantity"))
+		pr, err := s.Projects.Propose(r.Context(), u, r.PathValue("project"), projects.NewProposal{ServiceID: strings.TrimSpace(r.PostFormValue("service_id")),
+			Package: r.PostFormValue("package"), Quantity: q, Requirements: r.PostFormValue("requirements"), Note: r.PostFormValue("note")})
+		return pr.ServiceTitle, err
+	})
+}
+
+func (s *Server) confirmProposal(w http.ResponseWriter, r *http.Request, u users.User) {
+	o, err := s.Projects.ConfirmProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"), r.PostFormValue("idempotency_key"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showProject(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/orders/"+o.ID, "flash.project_proposal_confirmed", "name", o.Title)
+}
+
+func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.projectAction(w, r, u, "flash.project_proposal_declined", func() (string, error) {
+		p, err := s.Projects.DeclineProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"))
+		return p.Name, err
+	})
+}
+
+type featuredData struct {
+	Featured []projects.Featured
+	Accounts []accounts.Account
+	Types    []string
+}
+
+func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showFeatured(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	list, err := s.Projects.FeaturedList(r.Context())
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	accs, err := s.Accounts.ForUser(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "featured_projects", &view{Nav: "projects", Title: i18n.T(httpx.Lang(r), "featured.title"), Form: f,
+		Data: featuredData{Featured: list, Accounts: accs, Types: projects.Types}})
+}
+
+func (s *Server) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) {
+	p, err := s.Projects.StartFromFeatured(r.Context(), u, r.PathValue("featured"), r.PostFormValue("account_id"), r.PostFormValue("name"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = r.PathValue("featured")
+			s.showFeatured(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+}
+
+func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.User) {
+	redo := func(f *form, status int) { s.showManagerQueue(w, r, u, f, status) }
+	cur := strings.ToUpper(r.PostFormValue("currency"))
+	if cur == "" {
+		cur = "USD"
+	}
+	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur)
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	f, err := s.Projects.CreateFeatured(r.Context(), u, projects.NewFeatured{Title: r.PostFormValue("title"), Type: r.PostFormValue("type"),
+		Brief: r.PostFormValue("brief"), Budget: budget})
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	s.done(w, r, "/featured-projects", "flash.featured_created", "name", f.Title)
+}
+
+type managerQueueData struct {
+	Requests []projects.ManagerRequest
+	Staff    []users.User
+	Types    []string
+}
+
+func (s *Server) managerQueuePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showManagerQueue(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	list, err := s.Projects.ManagerRequests(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	staff, err := s.Projects.Staff(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "operator_managers", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.managers.title"), Form: f,
+		Data: managerQueueData{Requests: list, Staff: staff, Types: projects.Types}})
+}
+
+func (s *Server) assignManager(w http.ResponseWriter, r *http.Request, u users.User) {
+	p, err := s.Projects.AssignManager(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = r.PathValue("project")
+			s.showManagerQueue(w, r, u, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
+}
+
+// attachableProjects are the projects the user may attach an order to:
+// those they see in their accounts, not as a project manager.
+func (s *Server) attachableProjects(r *http.Request, u users.User) ([]projects.Project, error) {
+	all, err := s.Projects.Mine(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	var list []projects.Project
+	for _, p := range all {
+		if p.Access != projects.AccessManager {
+			list = append(list, p)
+		}
+	}
+	return list, nil
+}
+
+// ProjectType names a project type in the language.
+func (v *view) ProjectType(t string) string { return i18n.T(v.Lang, "project.type."+t) }
+
+// ProjectEvent words a line of a project's activity.
+func (v *view) ProjectEvent(e projects.Event) string {
+	return i18n.T(v.Lang, "project.event."+e.Kind, "name", e.ActorName, "body", e.Body)
+}
+
+// SpendChart draws an account's spend per month as an SVG bar chart on the
+// server: one bar per month, the tallest the chart's height, each with its
+// amount as a title (a tooltip and what a screen reader reads) and the
+// month's short name beneath.
+func (v *view) SpendChart(months []billing.MonthSpend) template.HTML {
+	const width, height, bar, gap, top, bottom = 480, 180, 30, 10, 16, 22
+	var most int64
+	for _, m := range months {
+		most = max(most, m.Amount.Amount)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spend-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="spend-chart-title" xmlns="http://www.w3.org/2000/svg">`, width, height)
+	fmt.Fprintf(&b, `<title id="spend-chart-title">%s</title>`, template.HTMLEscapeString(i18n.T(v.Lang, "dashboard.spend_chart")))
+	fmt.Fprintf(&b, `<line x1="0" y1="%d" x2="%d" y2="%d" class="axis"/>`, height-bottom, width, height-bottom)
+	for i, m := range months {
+		h := 0
+		if most > 0 && m.Amount.Amount > 0 {
+			h = max(2, int(m.Amount.Amount*int64(height-top-bottom)/most))
+		}
+		x := i*(bar+gap) + gap/2
+		label := template.HTMLEscapeString(monthLabel(v.Lang, m.Month))
+		amount := template.HTMLEscapeString(m.Amount.Format(v.Lang))
+		fmt.Fprintf(&b, `<g class="month" data-month="%s"><title>%s: %s</title><rect x="%d" y="%d" width="%d" height="%d" class="bar"/>`,
+			m.Month, label, amount, x, height-bottom-h, bar, h)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="label">%s</text></g>`, x+bar/2, height-6, label)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// monthLabel is "2026-11" as a month's short name in the language.
+func monthLabel(lang, ym string) string {
+	n, err := strconv.Atoi(strings.TrimPrefix(ym[len(ym)-2:], "0"))
+	if err != nil || n < 1 || n > 12 {
+		return ym
+	}
+	return i18n.T(lang, fmt.Sprintf("month.short.%d", n))
+}

@@ -1,0 +1,118 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/users"
+)
+
+// A member creates a project on its page, orders into it; the project page
+// shows the spend bar and its order; the dashboard draws the spend chart
+// and lists the order and the project; an operator curates the gallery and
+// assigns a manager from the queue; a stranger, a member of another
+// account and the freelancer get 404 on the project page.
+func TestProjectPagesAndDashboard(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		s := newShop(t, e)
+		code, body, h := s.buyer.do("POST", "/accounts/"+s.acc.ID+"/projects", url.Values{"name": {"Spring launch"}, "type": {"marketing_campaign"},
+			"brief": {"Landing page and ads."}, "budget": {"100.00"}})
+		if code != 303 {
+			t.Fatalf("create project: %d %s", code, body)
+		}
+		pid := strings.TrimPrefix(h.Get("Location"), "/projects/")
+		code, body, _ = s.buyer.do("POST", "/accounts/"+s.acc.ID+"/projects", url.Values{"name": {"x"}, "type": {"boat"}, "budget": {"1"}})
+		if code != 422 || !strings.Contains(body, "Choose one of the project types.") {
+			t.Fatalf("bad type: %d", code)
+		}
+		// The project is chosen at checkout, on the service page.
+		if _, body, _ := s.buyer.do("GET", "/services/"+s.service.ID, nil); !strings.Contains(body, `<option value="`+pid+`">Acme · Spring launch</option>`) {
+			t.Fatalf("no project choice on the order form:\n%s", body)
+		}
+		oid := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, url.Values{"project_id": {pid}}))
+		if o, err := s.a.Orders.Get(ctx, s.bob, oid); err != nil || o.ProjectID != pid {
+			t.Fatalf("order %+v %v", o, err)
+		}
+		code, body, _ = s.buyer.do("GET", "/projects/"+pid, nil)
+		if code != 200 || !strings.Contains(body, "Spring launch") || !strings.Contains(body, `role="progressbar"`) || !strings.Contains(body, s.service.Title) {
+			t.Fatalf("project page %d:\n%s", code, body)
+		}
+		code, body, _ = s.alice.do("GET", "/", nil)
+		if code != 200 || !strings.Contains(body, `<svg class="spend-chart"`) || !strings.Contains(body, "Active orders") ||
+			!strings.Contains(body, `id="project-`+pid+`"`) || !strings.Contains(body, `id="active-`) {
+			t.Fatalf("dashboard %d:\n%s", code, body)
+		}
+
+		// The gallery and the operators' queue.
+		op, err := s.a.Users.CreateOperator(ctx, users.NewUser{Email: "ops@example.com", Password: "correct horse", Name: "Olive Ops"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := newBrowser(t, s.ts)
+		ops.signIn("ops@example.com", "correct horse")
+		if code, body, _ = ops.do("POST", "/operator/featured-projects", url.Values{"title": {"Brand refresh"}, "type": {"branding"},
+			"brief": {"Goals and audience."}, "budget": {"2500"}, "currency": {"USD"}}); code != 303 {
+			t.Fatalf("featured: %d %s", code, body)
+		}
+		code, body, _ = s.buyer.do("GET", "/featured-projects", nil)
+		if code != 200 || !strings.Contains(body, "Brand refresh") {
+			t.Fatalf("gallery %d", code)
+		}
+		fl, _ := s.a.Projects.FeaturedList(ctx)
+		if code, _, _ = s.buyer.do("POST", "/featured-projects/"+fl[0].ID+"/start", url.Values{"account_id": {s.acc.ID}}); code != 303 {
+			t.Fatalf("start: %d", code)
+		}
+		if code, _, _ = s.buyer.do("POST", "/projects/"+pid+"/project-manager-request", url.Values{}); code != 303 {
+			t.Fatalf("request manager: %d", code)
+		}
+		code, body, _ = ops.do("GET", "/operator/project-managers", nil)
+		if code != 200 || !strings.Contains(body, "Spring launch") {
+			t.Fatalf("queue %d", code)
+		}
+		if code, _, _ = ops.do("POST", "/operator/project-managers/"+pid+"/assign", url.Values{"user_id": {op.ID}}); code != 303 {
+			t.Fatalf("assign: %d", code)
+		}
+		code, body, _ = ops.do("GET", "/projects/"+pid, nil)
+		if code != 200 || !strings.Contains(body, "You are its project manager.") || !strings.Contains(body, "Propose an order") {
+			t.Fatalf("manager's page %d", code)
+		}
+		// The manager reads the project's order and writes to the freelancer.
+		if code, body, _ = ops.do("GET", "/orders/"+oid, nil); code != 200 || !strings.Contains(body, s.service.Title) {
+			t.Fatalf("manager on the order page: %d\n%s", code, body)
+		}
+		if code, body, _ = ops.do("POST", "/orders/"+oid+"/messages", url.Values{"body": {"Hello from your project manager."}}); code != 303 {
+			t.Fatalf("manager's message: %d %s", code, body)
+		}
+		if _, body, _ = s.seller.do("GET", "/orders/"+oid, nil); !strings.Contains(body, "Hello from your project manager.") {
+			t.Fatal("the freelancer does not see the manager's message")
+		}
+		if code, _, _ = s.buyer.do("GET", "/operator/project-managers", nil); code != 403 {
+			t.Fatalf("member on the operators' queue: %d", code)
+		}
+
+		// Privacy: the project page is 404 to everyone else.
+		other := signUp(t, s.a, "Eve Other", "eve@other.test")
+		if _, err := s.a.Accounts.Create(ctx, other, "Other", "USD"); err != nil {
+			t.Fatal(err)
+		}
+		signUp(t, s.a, "Stan Stranger", "stan@x.test")
+		for email, b := range map[string]*browser{"eve@other.test": newBrowser(t, s.ts), "stan@x.test": newBrowser(t, s.ts), "fanny": s.seller} {
+			if email != "fanny" {
+				b.signIn(email, "correct horse")
+			}
+			for _, path := range []string{"/projects/" + pid, "/accounts/" + s.acc.ID + "/projects"} {
+				if code, _, _ := b.do("GET", path, nil); code != 404 {
+					t.Errorf("%s GET %s: %d", email, path, code)
+				}
+			}
+			if _, body, _ := b.do("GET", "/", nil); strings.Contains(body, "Spring launch") {
+				t.Errorf("%s's dashboard shows the project", email)
+			}
+		}
+	})
+}
