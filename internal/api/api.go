@@ -20,6 +20,8 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/lists"
+	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
@@ -35,6 +37,8 @@ type Server struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Lists     *lists.Service
+	Network   *network.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
@@ -183,6 +187,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.offerRoutes()...)
 	list = append(list, s.resolutionRoutes()...)
 	list = append(list, s.hourlyRoutes()...)
+	list = append(list, s.collabRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

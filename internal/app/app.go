@@ -23,6 +23,8 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/lists"
+	"atelier/internal/network"
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/payments"
@@ -54,6 +56,8 @@ type App struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Lists     *lists.Service
+	Network   *network.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Log       *slog.Logger
@@ -92,6 +96,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
+	a.Lists = &lists.Service{DB: d}
+	a.Network = &network.Service{DB: d}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -124,6 +130,8 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) Handler() http.Handler {
 	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
 	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, DB: a.DB, Log: a.Log}
+	apiSrv.Lists, apiSrv.Network = a.Lists, a.Network
+	webSrv.Lists, webSrv.Network = a.Lists, a.Network
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

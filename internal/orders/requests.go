@@ -188,6 +188,9 @@ func (s *Service) actOnRequest(ctx context.Context, actor users.User, id string,
 		if err != nil {
 			return err
 		}
+		if o.ReadOnly {
+			return errSharedReadOnly
+		}
 		return fn(tx, o)
 	})
 	if err != nil {

@@ -35,6 +35,8 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
+	"atelier/internal/lists"
+	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
@@ -47,6 +49,8 @@ type Server struct {
 	Catalog  *catalog.Service
 	Billing  *billing.Service
 	Orders   *orders.Service
+	Lists    *lists.Service
+	Network  *network.Service
 	DB       *db.DB // for reads with no domain service yet (notifications)
 	Log      *slog.Logger
 
