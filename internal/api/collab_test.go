@@ -324,5 +324,27 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 				t.Errorf("GET %s as a member: %d %s", p, r.Status, r.Raw)
 			}
 		}
+
+		// A freelancer who is also a member of the account (the admin makes
+		// them a billing manager) still never reads the internal layer of
+		// their own order, nor the team's reviews of them, nor is told of a
+		// note that names them.
+		inv := c.admin.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/invitations", map[string]any{"email": "seller@studio.test"})
+		c.seller.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		sellerID := c.seller.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+		c.admin.Must(200, "PATCH", "/api/v1/accounts/"+c.ac+"/members/"+sellerID, map[string]any{"role": "billing_manager"})
+		wantError(t, c.seller.Do("GET", "/api/v1/orders/"+c.order+"/internal-comments", nil), 404, "internal_comments_not_found", "")
+		c.admin.Must(201, "POST", "/api/v1/orders/"+c.order+"/internal-comments", map[string]any{"body": "@Sam Seller is slow"})
+		if has(notificationKinds(t, c.seller), "order_internal_comment") {
+			t.Error("the freelancer was told of an internal note")
+		}
+		entry := c.seller.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer, nil)
+		if len(entry["internal_reviews"].([]any)) != 0 {
+			t.Errorf("the freelancer reads the team's reviews of them: %v", entry)
+		}
+		wantError(t, c.seller.Do("POST", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer+"/internal-reviews", map[string]any{"rating": 5}), 422, "internal_review_self", "freelancer_id")
+		if n := countRows(t, c.market, `SELECT COUNT(*) FROM outbox WHERE payload LIKE ? AND payload LIKE ?`, "%seller@studio.test%", "%internal_comment%"); n != 0 {
+			t.Errorf("%d e-mails of internal notes to the freelancer", n)
+		}
 	})
 }

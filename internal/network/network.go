@@ -148,6 +148,10 @@ func (s *Service) entry(ctx context.Context, q db.Queryer, actor users.User, rol
 		return Entry{}, err
 	}
 	e.Hired = e.OrdersCount > 0
+	self, err := onFreelancerSide(ctx, q, actor.ID, freelancerID)
+	if err != nil {
+		return Entry{}, err
+	}
 	if e.ReviewsCount > 0 {
 		e.Rating = float64(sum*100/int64(e.ReviewsCount)) / 100
 	}
@@ -175,6 +179,9 @@ func (s *Service) entry(ctx context.Context, q db.Queryer, actor users.User, rol
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return Entry{}, err
+	}
+	if self {
+		return e, nil // a member reviewed here is never shown what the team wrote of them
 	}
 	rows, err = q.Query(ctx, `SELECT r.author_id, u.name, r.rating, r.body, r.updated_at FROM internal_reviews r
 		JOIN users u ON u.id = r.author_id WHERE r.account_id = ? AND r.freelancer_id = ? ORDER BY r.updated_at DESC, r.author_id`,
@@ -260,6 +267,11 @@ func (s *Service) Review(ctx context.Context, actor users.User, accountID, freel
 		if err := member(ctx, tx, accountID, freelancerID); err != nil {
 			return err
 		}
+		if self, err := onFreelancerSide(ctx, tx, actor.ID, freelancerID); err != nil {
+			return err
+		} else if self {
+			return errs.Invalid("freelancer_id", "internal_review_self")
+		}
 		now := db.Micros(tx.Now)
 		_, err := tx.Exec(ctx, `INSERT INTO internal_reviews (account_id, freelancer_id, author_id, rating, body, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -313,4 +325,14 @@ func (s *Service) RequestRehire(ctx context.Context, actor users.User, accountID
 		return notify.User(ctx, tx, owner, "rehire_requested", map[string]any{"from": actor.Name, "message": message}, out.OfferLink)
 	})
 	return out, err
+}
+
+// onFreelancerSide tells whether a user is a freelancer's owner or on its
+// agency team: a member of the account who is also the freelancer never
+// reads or writes the team's internal reviews of them.
+func onFreelancerSide(ctx context.Context, q db.Queryer, userID, freelancerID string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, freelancerID, userID, userID).Scan(&n)
+	return n > 0, err
 }

@@ -157,11 +157,16 @@ type Comment struct {
 }
 
 // viewers are the members who can see an order on the client side: the
-// buyer, the admin, billing managers and the members it is shared with.
+// buyer, the admin, billing managers and the members it is shared with —
+// but never someone on the freelancer's side (its owner or agency team),
+// even when they are also members of the account.
 func viewers(ctx context.Context, q db.Queryer, o Order) (map[string]string, error) {
 	rows, err := q.Query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.account_id = ? AND (m.user_id = ? OR m.role IN ('admin', 'billing_manager')
-			OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = ? AND sh.user_id = m.user_id))`, o.AccountID, o.BuyerID, o.ID)
+			OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = ? AND sh.user_id = m.user_id))
+		AND NOT EXISTS (SELECT 1 FROM freelancers f WHERE f.id = ? AND f.owner_id = m.user_id)
+		AND NOT EXISTS (SELECT 1 FROM agency_members am WHERE am.freelancer_id = ? AND am.user_id = m.user_id)`,
+		o.AccountID, o.BuyerID, o.ID, o.FreelancerID, o.FreelancerID)
 	if err != nil {
 		return nil, err
 	}
