@@ -100,13 +100,20 @@ func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
 		ca.typeIn("#f-internal-body", "Noted, I will follow it.")
 		ca.click("#internal-comment-form button[type=submit]")
 		ca.sees("Internal note added.", "Noted, I will follow it.")
+		ca.check("#internal-comments details.reply-form summary")
+		ca.typeIn("#internal-comments details.reply-form textarea", "Agreed, let us cap it.")
+		ca.click("#internal-comments details.reply-form button[type=submit]")
+		ca.sees("Internal note added.")
+		if got := ca.within("#internal-comments .replies"); !strings.Contains(got, "Agreed, let us cap it.") {
+			t.Fatalf("the reply is not in the thread: %q", got)
+		}
 
 		// Fanny, the freelancer, sees none of it.
 		fa := srv.person(t, browser, "Fanny")
 		fa.signIn("fanny@example.com", "correct horse battery")
 		fa.open(orderURL)
 		fa.sees("Brand identity for your startup")
-		fa.seesNot("Internal notes", "Budget is tight", "Noted, I will follow it.")
+		fa.seesNot("Internal notes", "Budget is tight", "Noted, I will follow it.", "Agreed, let us cap it.")
 		fa.open("/")
 		fa.seesNot("internal note")
 

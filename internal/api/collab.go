@@ -14,7 +14,8 @@ type shareOrderIn struct {
 }
 
 type commentIn struct {
-	Body string `json:"body"`
+	Body    string `json:"body"`
+	ReplyTo string `json:"reply_to,omitempty"` // a comment of the order: the reply joins its thread
 }
 
 type listIn struct {
@@ -71,9 +72,9 @@ func (s *Server) collabRoutes() []route {
 				return nil, s.Orders.UnshareOrder(c.r.Context(), c.user, c.param("order"), c.param("user"))
 			}},
 		{Method: "POST", Path: "/orders/{order}/internal-comments", Tag: "collaboration", Status: http.StatusCreated, In: commentIn{}, Out: orders.Comment{},
-			Summary: "Write an internal comment: read by the account's members who see the order, never by the freelancer; @Name notifies a member",
+			Summary: "Write an internal comment (reply_to: answer in a comment's thread): read by the account's members who see the order, never by the freelancer; @Name notifies a member",
 			Handle: body(func(c *call, in commentIn) (any, error) {
-				return s.Orders.AddComment(c.r.Context(), c.user, c.param("order"), in.Body)
+				return s.Orders.AddComment(c.r.Context(), c.user, c.param("order"), in.Body, in.ReplyTo)
 			})},
 		{Method: "GET", Path: "/orders/{order}/internal-comments", Tag: "collaboration", Out: commentsOut{},
 			Summary: "An order's internal comments, oldest first (client side only; 404 to the freelancer)",

@@ -101,10 +101,20 @@ func TestOrderSharingAndInternalComments(t *testing.T) {
 		if cm["author_name"] != "Cleo Colleague" || cm["body"] != secret {
 			t.Fatalf("comment %v", cm)
 		}
-		c.admin.Must(201, "POST", path+"/internal-comments", map[string]any{"body": "Agreed."})
+		wantError(t, c.admin.Do("POST", path+"/internal-comments", map[string]any{"body": "Agreed.", "reply_to": "ocm_nope"}), 422, "comment_not_found", "reply_to")
+		reply := c.admin.Must(201, "POST", path+"/internal-comments", map[string]any{"body": "Agreed.", "reply_to": cm["id"]})
+		// A reply to a reply joins the thread.
+		again := c.member.Must(201, "POST", path+"/internal-comments", map[string]any{"body": "Me too.", "reply_to": reply["id"]})
+		if reply["reply_to"] != cm["id"] || again["reply_to"] != cm["id"] {
+			t.Fatalf("replies %v %v", reply, again)
+		}
 		list := c.member.Must(200, "GET", path+"/internal-comments", nil)["items"].([]any)
-		if len(list) != 2 || list[0].(map[string]any)["body"] != secret {
+		if len(list) != 3 || list[0].(map[string]any)["body"] != secret || list[1].(map[string]any)["reply_to"] != cm["id"] {
 			t.Fatalf("comments %v", list)
+		}
+		// The thread's author is told of the replies.
+		if !has(notificationKinds(t, c.colleague), "order_internal_comment") {
+			t.Fatal("the thread's author was not told of a reply")
 		}
 		if !has(notificationKinds(t, c.admin), "order_internal_comment") {
 			t.Fatal("the mentioned admin was not told")

@@ -10,6 +10,7 @@ package orders
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -150,6 +151,7 @@ func (s *Service) Shares(ctx context.Context, actor users.User, orderID string) 
 type Comment struct {
 	ID         string    `json:"id"`
 	OrderID    string    `json:"order_id"`
+	ReplyTo    string    `json:"reply_to,omitempty"` // the thread's first comment`
 	AuthorID   string    `json:"author_id"`
 	AuthorName string    `json:"author_name"`
 	Body       string    `json:"body"`
@@ -182,10 +184,12 @@ func viewers(ctx context.Context, q db.Queryer, o Order) (map[string]string, err
 	return out, rows.Err()
 }
 
-// AddComment writes an internal comment. The buyer and the members the
-// order is shared with are told, and so is any member who can see the
-// order and is @mentioned by name — never the author, never the freelancer.
-func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, body string) (Comment, error) {
+// AddComment writes an internal comment, or a reply in the thread of
+// replyTo (a reply to a reply joins its thread). The buyer, the members the
+// order is shared with and the thread's authors are told, and so is any
+// member who can see the order and is @mentioned by name — never the
+// author, never the freelancer's side.
+func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, body, replyTo string) (Comment, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return Comment{}, errs.Invalid("body", "required")
@@ -200,8 +204,22 @@ func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, bod
 			return err
 		}
 		c.CreatedAt = tx.Now
-		if _, err := tx.Exec(ctx, `INSERT INTO order_comments (id, order_id, account_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, o.ID, o.AccountID, actor.ID, body, db.Micros(tx.Now)); err != nil {
+		var parent any
+		if replyTo = strings.TrimSpace(replyTo); replyTo != "" {
+			var top sql.NullString
+			err := tx.QueryRow(ctx, `SELECT parent_id FROM order_comments WHERE id = ? AND order_id = ?`, replyTo, o.ID).Scan(&top)
+			if errors.Is(db.NoRows(err), db.ErrNotFound) {
+				return errs.Invalid("reply_to", "comment_not_found")
+			} else if err != nil {
+				return err
+			}
+			if top.Valid {
+				replyTo = top.String
+			}
+			c.ReplyTo, parent = replyTo, replyTo
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO order_comments (id, order_id, account_id, author_id, parent_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, o.ID, o.AccountID, actor.ID, parent, body, db.Micros(tx.Now)); err != nil {
 			return err
 		}
 		members, err := viewers(ctx, tx, o)
@@ -215,6 +233,15 @@ func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, bod
 		}
 		for _, id := range shared {
 			tell[id] = true
+		}
+		if c.ReplyTo != "" {
+			authors, err := db.Strings(ctx, tx, `SELECT author_id FROM order_comments WHERE id = ? OR parent_id = ?`, c.ReplyTo, c.ReplyTo)
+			if err != nil {
+				return err
+			}
+			for _, id := range authors {
+				tell[id] = true
+			}
 		}
 		lower := strings.ToLower(body)
 		for id, name := range members {
@@ -236,13 +263,13 @@ func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, bod
 	return c, err
 }
 
-// Comments lists an order's internal comments, oldest first, to the client
-// side only.
+// Comments lists an order's internal comments, oldest first (a reply
+// names its thread in ReplyTo), to the client side only.
 func (s *Service) Comments(ctx context.Context, actor users.User, orderID string) ([]Comment, error) {
 	if _, err := s.clientView(ctx, s.DB, actor, orderID); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT c.id, c.author_id, u.name, c.body, c.created_at FROM order_comments c
+	rows, err := s.DB.Query(ctx, `SELECT c.id, COALESCE(c.parent_id, ''), c.author_id, u.name, c.body, c.created_at FROM order_comments c
 		JOIN users u ON u.id = c.author_id WHERE c.order_id = ? ORDER BY c.id`, orderID)
 	if err != nil {
 		return nil, err
@@ -252,7 +279,7 @@ func (s *Service) Comments(ctx context.Context, actor users.User, orderID string
 	for rows.Next() {
 		c := Comment{OrderID: orderID}
 		var at int64
-		if err := rows.Scan(&c.ID, &c.AuthorID, &c.AuthorName, &c.Body, &at); err != nil {
+		if err := rows.Scan(&c.ID, &c.ReplyTo, &c.AuthorID, &c.AuthorName, &c.Body, &at); err != nil {
 			return nil, err
 		}
 		c.CreatedAt = db.Time(at)

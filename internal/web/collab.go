@@ -23,11 +23,11 @@ import (
 )
 
 // internalNotes is the order page's "Internal notes" section: the client
-// side's comments and the members the order is shared with.
+// side's comment threads and the members the order is shared with.
 type internalNotes struct {
-	OrderID  string
-	Comments []orders.Comment
-	Shares   []orders.Share
+	OrderID string
+	Threads []thread
+	Shares  []orders.Share
 	// Candidates are the account's members the order could be shared with.
 	Candidates []accounts.Membership
 }
@@ -38,9 +38,11 @@ func (s *Server) internalNotesFor(r *http.Request, u users.User, o orders.Order)
 	ctx := r.Context()
 	n := &internalNotes{OrderID: o.ID}
 	var err error
-	if n.Comments, err = s.Orders.Comments(ctx, u, o.ID); err != nil {
+	comments, err := s.Orders.Comments(ctx, u, o.ID)
+	if err != nil {
 		return nil, err
 	}
+	n.Threads = threads(comments)
 	if n.Shares, err = s.Orders.Shares(ctx, u, o.ID); err != nil {
 		return nil, err
 	}
@@ -60,6 +62,27 @@ func (s *Server) internalNotesFor(r *http.Request, u users.User, o orders.Order)
 	return n, nil
 }
 
+// thread is a comment with its replies, oldest first.
+type thread struct {
+	orders.Comment
+	Replies []orders.Comment
+}
+
+// threads groups comments (oldest first) into their threads.
+func threads(list []orders.Comment) []thread {
+	var out []thread
+	at := map[string]int{}
+	for _, c := range list {
+		if i, ok := at[c.ReplyTo]; ok && c.ReplyTo != "" {
+			out[i].Replies = append(out[i].Replies, c)
+			continue
+		}
+		at[c.ID] = len(out)
+		out = append(out, thread{Comment: c})
+	}
+	return out
+}
+
 // orderPageFor is the template of an order's page: a member the order is
 // shared with reads it on a page without the buyer's actions.
 func orderPageFor(o orders.Order) string {
@@ -71,7 +94,7 @@ func orderPageFor(o orders.Order) string {
 
 func (s *Server) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) {
 	s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
-		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"))
+		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
 		return err
 	})
 }

@@ -14,12 +14,14 @@ CREATE TABLE order_shares (
 );
 CREATE INDEX order_shares_user ON order_shares (user_id, order_id);
 
--- Internal comments: the client side's notes on an order.
+-- Internal comments: the client side's notes on an order, in threads of
+-- one level (a reply's parent is a comment without a parent).
 CREATE TABLE order_comments (
     id         TEXT PRIMARY KEY,
     order_id   TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     account_id TEXT NOT NULL REFERENCES accounts (id),
     author_id  TEXT NOT NULL REFERENCES users (id),
+    parent_id  TEXT REFERENCES order_comments (id) ON DELETE CASCADE,
     body       TEXT NOT NULL CHECK (body <> ''),
     created_at BIGINT NOT NULL
 );
