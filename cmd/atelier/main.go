@@ -183,7 +183,9 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io
 }
 
 func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Writer) error {
-	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}, opt)
+	ds := demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}
+	ds.Lists, ds.Network = a.Lists, a.Network
+	sum, err := demo.Fill(ctx, ds, opt)
 	if err != nil {
 		return err
 	}
