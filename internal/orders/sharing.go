@@ -74,13 +74,13 @@ func (s *Service) clientView(ctx context.Context, q db.Queryer, actor users.User
 // sharing twice changes nothing.
 func (s *Service) ShareOrder(ctx context.Context, actor users.User, orderID, userID string) ([]Share, error) {
 	userID = strings.TrimSpace(userID)
-	if userID == "" {
-		return nil, errs.Invalid("user_id", "required")
-	}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		o, err := s.clientView(ctx, tx, actor, orderID)
 		if err != nil {
 			return err
+		}
+		if userID == "" {
+			return errs.Invalid("user_id", "required")
 		}
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, userID).Scan(&n); err != nil {

@@ -188,3 +188,47 @@ func TestNetworkPage(t *testing.T) {
 		}
 	})
 }
+
+// Every collaboration page answers 404 to a stranger, to a member of
+// another account and to the freelancer of the account's order.
+func TestCollaborationPagesArePrivate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		s := newShop(t, e)
+		ctx := context.Background()
+		o, err := s.a.Orders.Place(ctx, s.bob, orders.NewOrder{AccountID: s.acc.ID, ServiceID: s.service.ID, Package: "1", Quantity: 1}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.a.Orders.AddComment(ctx, s.bob, o.ID, "Our secret budget", ""); err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.a.Lists.Create(ctx, s.bob, s.acc.ID, "Shortlist")
+		if err != nil {
+			t.Fatal(err)
+		}
+		olga := signUp(t, s.a, "Olga Other", "olga@example.com")
+		if _, err := s.a.Accounts.Create(ctx, olga, "Globex", "USD"); err != nil {
+			t.Fatal(err)
+		}
+		signUp(t, s.a, "Eve Stranger", "eve@example.com")
+		other, stranger := newBrowser(t, s.ts), newBrowser(t, s.ts)
+		other.signIn("olga@example.com", "correct horse")
+		stranger.signIn("eve@example.com", "correct horse")
+		pages := []string{"/accounts/" + s.acc.ID + "/lists", "/accounts/" + s.acc.ID + "/network", "/lists/" + l.ID}
+		for name, b := range map[string]*browser{"stranger": stranger, "other account": other, "freelancer": s.seller} {
+			for _, p := range pages {
+				if status, body, _ := b.do("GET", p, nil); status != http.StatusNotFound || strings.Contains(body, "Shortlist") {
+					t.Errorf("GET %s as the %s: %d", p, name, status)
+				}
+			}
+			for _, p := range []string{"/lists/" + l.ID + "/items", "/lists/" + l.ID + "/rename", "/orders/" + o.ID + "/internal-comments", "/orders/" + o.ID + "/shares"} {
+				if status, _, _ := b.do("POST", p, url.Values{"name": {"x"}, "body": {"x"}, "freelancer_id": {s.service.FreelancerID}}); status != http.StatusNotFound {
+					t.Errorf("POST %s as the %s: %d", p, name, status)
+				}
+			}
+		}
+		if _, body, _ := s.seller.do("GET", "/orders/"+o.ID, nil); strings.Contains(body, "Our secret budget") {
+			t.Error("the freelancer reads an internal note")
+		}
+	})
+}
