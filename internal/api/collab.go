@@ -31,6 +31,10 @@ type internalReviewIn struct {
 	Text   string `json:"text"`
 }
 
+type saveIn struct {
+	FreelancerID string `json:"freelancer_id"`
+}
+
 type rehireIn struct {
 	Message string `json:"message"`
 }
@@ -149,6 +153,11 @@ func (s *Server) collabRoutes() []route {
 			Handle: func(c *call) (any, error) {
 				return s.Network.Get(c.r.Context(), c.user, c.param("account"), c.param("freelancer"))
 			}},
+		{Method: "POST", Path: "/accounts/{account}/network", Tag: "collaboration", Status: http.StatusCreated, In: saveIn{}, Out: network.Entry{},
+			Summary: "Save a freelancer (freelancer_id) to the network as a candidate; the same as …/network/{freelancer}/save",
+			Handle: body(func(c *call, in saveIn) (any, error) {
+				return s.Network.Save(c.r.Context(), c.user, c.param("account"), in.FreelancerID)
+			})},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/save", Tag: "collaboration", Status: http.StatusCreated, Out: network.Entry{},
 			Summary: "Save a freelancer to the network as a candidate",
 			Handle: func(c *call) (any, error) {

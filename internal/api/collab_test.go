@@ -251,7 +251,9 @@ func TestFreelancerNetwork(t *testing.T) {
 		}
 
 		wantError(t, c.member.Do("POST", np+"/frl_nope/save", nil), 404, "freelancer_not_found", "")
-		saved := c.member.Must(201, "POST", np+"/"+cand+"/save", nil)
+		wantError(t, c.member.Do("POST", np, map[string]any{}), 404, "freelancer_not_found", "")
+		c.member.Must(201, "POST", np, map[string]any{"freelancer_id": cand})
+		saved := c.member.Must(201, "POST", np+"/"+cand+"/save", nil) // twice: nothing more
 		if saved["saved"] != true || saved["hired"] != false {
 			t.Fatalf("saved %v", saved)
 		}
