@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/lists"
 	"atelier/internal/orders"
 )
 
@@ -231,4 +233,71 @@ func TestCollaborationPagesArePrivate(t *testing.T) {
 			t.Error("the freelancer reads an internal note")
 		}
 	})
+}
+
+// The collaboration pages are written in both languages: no message key
+// shows through.
+func TestCollaborationPagesInBothLanguages(t *testing.T) {
+	s := newShop(t, db.SQLite)
+	ctx := context.Background()
+	carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")
+	inv, err := s.a.Accounts.Invite(ctx, s.admin, s.acc.ID, carl.Email, accounts.Member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Accounts.AcceptInvitation(ctx, carl, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.a.Orders.Place(ctx, s.bob, orders.NewOrder{AccountID: s.acc.ID, ServiceID: s.service.ID, Package: "1", Quantity: 1}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.a.Orders.AddComment(ctx, s.bob, o.ID, "Note", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Orders.AddComment(ctx, s.admin, o.ID, "Reply", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Orders.ShareOrder(ctx, s.bob, o.ID, carl.ID); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.a.Lists.Create(ctx, s.bob, s.acc.ID, "Shortlist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Lists.AddItem(ctx, s.bob, l.ID, lists.NewItem{ServiceID: s.service.ID, Note: "n"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.Network.Review(ctx, s.admin, s.acc.ID, s.service.FreelancerID, 5, "Great"); err != nil {
+		t.Fatal(err)
+	}
+	carlB := newBrowser(t, s.ts)
+	carlB.signIn("carl@example.com", "correct horse")
+	leak := regexp.MustCompile(`\b(lists|network|internal|flash|error|notification)\.[a-z_]+`)
+	pages := map[*browser][]string{
+		s.buyer: {"/orders/" + o.ID, "/accounts/" + s.acc.ID + "/lists", "/lists/" + l.ID, "/accounts/" + s.acc.ID + "/network",
+			"/lists/save?service=" + s.service.ID, "/lists/save?freelancer=" + s.service.FreelancerID},
+		carlB: {"/orders/" + o.ID, "/"},
+	}
+	for b, paths := range pages {
+		for _, p := range paths {
+			for _, lang := range []string{"en", "fr"} {
+				req, _ := http.NewRequest("GET", b.base+p, nil)
+				req.Header.Set("Accept-Language", lang)
+				res, err := b.c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					t.Fatalf("GET %s (%s): %d", p, lang, res.StatusCode)
+				}
+				if m := leak.Find(body); m != nil {
+					t.Errorf("GET %s (%s) shows the key %s", p, lang, m)
+				}
+			}
+		}
+	}
 }
