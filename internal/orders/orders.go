@@ -265,6 +265,7 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	if err := attachRequests(ctx, q, &o, now); err != nil {
 		return Order{}, "", err
 	}
+	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
 	return o, role, nil
 }
 
