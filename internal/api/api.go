@@ -21,6 +21,8 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/lists"
+	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/projects"
@@ -39,6 +41,8 @@ type Server struct {
 	Orders    *orders.Service
 	Projects  *projects.Service
 	Dashboard *dashboard.Service
+	Lists     *lists.Service
+	Network   *network.Service
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set
@@ -188,6 +192,7 @@ func (s *Server) routes() []route {
 	list = append(list, s.resolutionRoutes()...)
 	list = append(list, s.hourlyRoutes()...)
 	list = append(list, s.projectRoutes()...)
+	list = append(list, s.collabRoutes()...)
 	if s.TestClock != nil {
 		list = append(list, s.testClockRoutes()...)
 	}

@@ -306,6 +306,10 @@ var contractRoutes = []string{
 	"GET /featured-projects", "POST /featured-projects",
 	"POST /projects/{project}/project-manager-request", "POST /projects/{project}/project-manager",
 	"GET /me/dashboard",
+	"POST /orders/{order}/shares", "POST /orders/{order}/internal-comments", "GET /orders/{order}/internal-comments",
+	"POST /accounts/{account}/lists", "POST /lists/{list}/items", "GET /lists/{list}", "POST /lists/{list}/shares",
+	"DELETE /lists/{list}/shares/{account}", "GET /accounts/{account}/network",
+	"POST /accounts/{account}/network/{freelancer}/internal-reviews", "POST /accounts/{account}/network/{freelancer}/save",
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -329,7 +333,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x", "{project}", "prj_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x", "{project}", "prj_x", "{list}", "lst_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

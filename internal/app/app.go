@@ -25,7 +25,9 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
+	"atelier/internal/lists"
 	"atelier/internal/metrics"
+	"atelier/internal/network"
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/payments"
@@ -71,6 +73,8 @@ type App struct {
 	Orders    *orders.Service
 	Projects  *projects.Service
 	Dashboard *dashboard.Service
+	Lists     *lists.Service
+	Network   *network.Service
 	Provider  payments.Provider
 	Jobs      *jobs.Runner
 	Metrics   *metrics.Metrics
@@ -124,6 +128,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog, FeeBP: cfg.ManagementFeeBP}
 	a.Orders.Projects = a.Projects.CanAttach
 	a.Dashboard = &dashboard.Service{DB: d, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}
+	a.Lists = &lists.Service{DB: d}
+	a.Network = &network.Service{DB: d}
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
@@ -163,6 +169,8 @@ func (a *App) Handler() http.Handler {
 	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
 	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Log: a.Log,
 		HTTPS: strings.HasPrefix(a.Config.PublicURL, "https://")}
+	apiSrv.Lists, apiSrv.Network = a.Lists, a.Network
+	webSrv.Lists, webSrv.Network = a.Lists, a.Network
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

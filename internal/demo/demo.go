@@ -23,7 +23,9 @@ import (
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
+	"atelier/internal/lists"
 	"atelier/internal/money"
+	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -65,6 +67,10 @@ type Services struct {
 	Billing  *billing.Service
 	Orders   *orders.Service
 	Projects *projects.Service
+	// Lists and Network, when given, fill the demo account's lists and
+	// freelancer network (collab.go).
+	Lists   *lists.Service
+	Network *network.Service
 }
 
 // ErrNotEmpty is returned when the database already has users.
@@ -95,6 +101,11 @@ func Fill(ctx context.Context, s Services, opt Options) (Summary, error) {
 	sum.Logins = logins
 	if err := g.catalog(ctx, s.DB, opt.Services, &sum); err != nil {
 		return Summary{}, fmt.Errorf("demo catalog: %w", err)
+	}
+	if s.Lists != nil && s.Network != nil {
+		if err := collaboration(ctx, s); err != nil {
+			return Summary{}, fmt.Errorf("demo collaboration: %w", err)
+		}
 	}
 	// Fresh statistics, so the planner knows the catalog it just got (and,
 	// on PostgreSQL, a visibility map, so counts can skip the heap).

@@ -82,6 +82,9 @@ func (s *Service) act(ctx context.Context, actor users.User, id, wantSide string
 		if err != nil {
 			return err
 		}
+		if o.ReadOnly {
+			return errSharedReadOnly
+		}
 		if wantSide != "" && o.Side != wantSide {
 			return errs.Forbidden("wrong_side").With("side", wantSide)
 		}

@@ -112,6 +112,9 @@ type Order struct {
 	Hourly *Hourly `json:"hourly,omitempty"`
 	// Side is the viewer's side: "client" or "freelancer".
 	Side string `json:"side"`
+	// ReadOnly: the viewer is a member the order was shared with
+	// (sharing.go); they read it and write internal comments only.
+	ReadOnly bool `json:"read_only,omitempty"`
 	// Progress is the order's stage for the progress bar.
 	Progress Progress `json:"progress"`
 
@@ -247,6 +250,9 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	sd, role, err := side(ctx, q, actor, o)
+	if errors.Is(err, errNotFound) {
+		sd, role, err = sharedSide(ctx, q, actor, &o)
+	}
 	if err != nil {
 		return Order{}, "", err
 	}
@@ -266,6 +272,7 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	if err := attachRequests(ctx, q, &o, now); err != nil {
 		return Order{}, "", err
 	}
+	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
 	return o, role, nil
 }
 

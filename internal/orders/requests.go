@@ -191,6 +191,9 @@ func (s *Service) actOnRequest(ctx context.Context, actor users.User, id string,
 		if o.Side == ManagerSide { // the resolution center is the two sides' own
 			return errs.Forbidden("wrong_side").With("side", ClientSide)
 		}
+		if o.ReadOnly {
+			return errSharedReadOnly
+		}
 		return fn(tx, o)
 	})
 	if err != nil {

@@ -179,7 +179,8 @@ func (s *Service) list(ctx context.Context, cond string, args []any, f Filter, r
 }
 
 // AccountOrders lists an account's orders, newest first: all of them for
-// the admin and billing managers, their own for members.
+// the admin and billing managers, their own and those shared with them for
+// members.
 func (s *Service) AccountOrders(ctx context.Context, actor users.User, accountID string, f Filter, r page.Request) (page.Page[Order], error) {
 	role, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount)
 	if err != nil {
@@ -187,7 +188,7 @@ func (s *Service) AccountOrders(ctx context.Context, actor users.User, accountID
 	}
 	cond, args := `o.account_id = ?`, []any{accountID}
 	if role == accounts.Member {
-		cond, args = cond+` AND o.buyer_id = ?`, append(args, actor.ID)
+		cond, args = cond+` AND (o.buyer_id = ? OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = o.id AND sh.user_id = ?))`, append(args, actor.ID, actor.ID)
 	}
 	return s.list(ctx, cond, args, f, r, ClientSide)
 }

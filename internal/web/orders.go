@@ -94,6 +94,8 @@ type orderData struct {
 	ApproveKey string
 	// Hourly is an hourly contract's part of the page (hourly.go).
 	Hourly *hourlyPart
+	// Internal is the client side's internal notes and shares (collab.go).
+	Internal *internalNotes
 }
 
 // Client and Freelancer tell the viewer's side.
@@ -175,6 +177,12 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 		return
 	}
 	d := orderData{Order: o, Events: events, ApproveKey: newFormKey()}
+	if o.Side == orders.ClientSide {
+		if d.Internal, err = s.internalNotesFor(r, u, o); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
 	if o.Status == orders.Completed {
 		reviews, err := s.Orders.Reviews(ctx, u, id)
 		if err != nil {
@@ -210,7 +218,7 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 			return
 		}
 	}
-	s.render(w, r, status, "order", &view{Nav: "orders", Title: o.Title, Form: f, Data: d})
+	s.render(w, r, status, orderPageFor(o), &view{Nav: "orders", Title: o.Title, Form: f, Data: d})
 }
 
 // orderFile downloads an attachment of a delivery or a message.

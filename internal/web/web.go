@@ -36,6 +36,8 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
+	"atelier/internal/lists"
+	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/projects"
@@ -51,6 +53,8 @@ type Server struct {
 	Orders    *orders.Service
 	Projects  *projects.Service
 	Dashboard *dashboard.Service
+	Lists     *lists.Service
+	Network   *network.Service
 	DB        *db.DB // for reads with no domain service yet (notifications)
 	Log       *slog.Logger
 	// HTTPS says users reach the site over https (a TLS proxy in front):
@@ -184,6 +188,26 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /offers/{offer}/withdraw", s.auth(s.withdrawOffer))
 	mux.HandleFunc("GET /sell/offers", s.auth(s.sellOffersPage))
 	mux.HandleFunc("GET /accounts/{account}/offers", s.auth(s.accountOffersPage))
+
+	mux.HandleFunc("POST /orders/{order}/internal-comments", s.auth(s.addInternalComment))
+	mux.HandleFunc("POST /orders/{order}/shares", s.auth(s.shareOrder))
+	mux.HandleFunc("GET /accounts/{account}/lists", s.auth(s.accountListsPage))
+	mux.HandleFunc("POST /accounts/{account}/lists", s.auth(s.createList))
+	mux.HandleFunc("GET /lists/save", s.auth(s.saveToListPage))
+	mux.HandleFunc("POST /lists/save", s.auth(s.saveToList))
+	mux.HandleFunc("GET /lists/{list}", s.auth(s.listPage))
+	mux.HandleFunc("POST /lists/{list}/rename", s.auth(s.renameList))
+	mux.HandleFunc("POST /lists/{list}/delete", s.auth(s.deleteList))
+	mux.HandleFunc("POST /lists/{list}/items", s.auth(s.addListItem))
+	mux.HandleFunc("POST /lists/{list}/items/{item}/remove", s.auth(s.removeListItem))
+	mux.HandleFunc("POST /lists/{list}/shares", s.auth(s.shareList))
+	mux.HandleFunc("POST /lists/{list}/shares/{account}/revoke", s.auth(s.revokeListShare))
+	mux.HandleFunc("GET /accounts/{account}/network", s.auth(s.networkPage))
+	mux.HandleFunc("POST /network/save", s.auth(s.saveToNetworkForm))
+	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/save", s.auth(s.saveToNetwork))
+	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/unsave", s.auth(s.unsaveFromNetwork))
+	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/internal-reviews", s.auth(s.reviewInNetwork))
+	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/rehire", s.auth(s.rehire))
 
 	s.resolutionRoutes(mux)
 	s.projectRoutes(mux)

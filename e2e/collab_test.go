@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"atelier/internal/accounts"
+	"atelier/internal/catalog"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/users"
+)
+
+// Team collaboration in a browser (PRODUCT.md §7): Bob shares his order
+// with his colleague Carl and writes an internal note; Carl follows the
+// order read-only and answers in the notes; the freelancer sees none of
+// it. Bob saves the service to a new list and shares it with Globex, whose
+// admin reads it and cannot change it; once revoked, it is gone for her.
+func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		srv := start(t, engine)
+		browser := newBrowser(t)
+		shoot := engine == db.SQLite
+		a := srv.App
+
+		signUp := func(name, email string) users.User {
+			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		alice, bob, carl := signUp("Alice Martin", "alice@example.com"), signUp("Bob Durand", "bob@example.com"), signUp("Carl Petit", "carl@example.com")
+		fanny, olga := signUp("Fanny Moreau", "fanny@example.com"), signUp("Olga Novak", "olga@globex.test")
+		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []users.User{bob, carl} {
+			inv, err := a.Accounts.Invite(ctx, alice, acc.ID, u.Email, accounts.Member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Accounts.AcceptInvitation(ctx, u, inv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		globex, err := a.Accounts.Create(ctx, olga, "Globex", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
+			t.Fatal(err)
+		}
+		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Brand identities",
+			Country: "FR", HourlyRate: money.New(8000, "USD")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
+			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
+				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := a.Orders.Place(ctx, bob, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
+			Requirements: "A mark for our newsletter."}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		orderURL := "/orders/" + o.ID
+
+		// Bob writes an internal note and shares the order with Carl.
+		bo := srv.person(t, browser, "Bob")
+		bo.signIn("bob@example.com", "correct horse battery")
+		bo.open(orderURL)
+		bo.sees("Internal notes", "The freelancer never sees them.")
+		bo.typeIn("#f-internal-body", "Budget is tight this quarter, @Carl Petit please keep an eye on it.")
+		bo.click("#internal-comment-form button[type=submit]")
+		bo.sees("Internal note added.", "Budget is tight this quarter")
+		bo.choose("#f-share-user", carl.ID)
+		bo.click("#share-order-form button[type=submit]")
+		bo.sees("Order shared.", "Carl Petit")
+		if shoot {
+			bo.screenshot("order-internal-notes")
+		}
+
+		// Carl is told, follows the order read-only, and answers.
+		ca := srv.person(t, browser, "Carl")
+		ca.signIn("carl@example.com", "correct horse battery")
+		ca.open("/")
+		ca.sees("Bob Durand shared the order “Brand identity for your startup” with you.")
+		ca.open(orderURL)
+		ca.sees("Bob Durand shared this order with you", "Budget is tight this quarter")
+		ca.seesNot("Accept the delivery", "Cancel the order")
+		ca.typeIn("#f-internal-body", "Noted, I will follow it.")
+		ca.click("#internal-comment-form button[type=submit]")
+		ca.sees("Internal note added.", "Noted, I will follow it.")
+		ca.check("#internal-comments details.reply-form summary")
+		ca.typeIn("#internal-comments details.reply-form textarea", "Agreed, let us cap it.")
+		ca.click("#internal-comments details.reply-form button[type=submit]")
+		ca.sees("Internal note added.")
+		if got := ca.within("#internal-comments .replies"); !strings.Contains(got, "Agreed, let us cap it.") {
+			t.Fatalf("the reply is not in the thread: %q", got)
+		}
+
+		// Fanny, the freelancer, sees none of it.
+		fa := srv.person(t, browser, "Fanny")
+		fa.signIn("fanny@example.com", "correct horse battery")
+		fa.open(orderURL)
+		fa.sees("Brand identity for your startup")
+		fa.seesNot("Internal notes", "Budget is tight", "Noted, I will follow it.", "Agreed, let us cap it.")
+		fa.open("/")
+		fa.seesNot("internal note")
+
+		// Bob saves the service to a new list and shares it with Globex.
+		bo.open("/services/" + svc.ID)
+		bo.click("a.save-to-list")
+		bo.sees("Save “Brand identity for your startup” to a list")
+		bo.choose("#f-list-id", "new")
+		bo.choose("#f-account-id", acc.ID)
+		bo.typeIn("#f-name", "Logo designers")
+		bo.typeIn("#f-note", "Fast and sharp")
+		bo.click("#save-to-list-form button[type=submit]")
+		bo.sees("Saved to the list.", "Logo designers", "Brand identity for your startup", "Fast and sharp")
+		listURL := strings.TrimPrefix(bo.location(), srv.URL)
+		bo.typeIn("#share-list-form #f-account-id", globex.ID)
+		bo.click("#share-list-form button[type=submit]")
+		bo.sees("List shared.", "Globex")
+		if shoot {
+			bo.screenshot("list-shared")
+		}
+
+		// Olga, Globex's admin, reads it and cannot change it.
+		ol := srv.person(t, browser, "Olga")
+		ol.signIn("olga@globex.test", "correct horse battery")
+		ol.open("/accounts/" + globex.ID + "/lists")
+		ol.sees("Shared with this account", "Logo designers")
+		ol.open(listURL)
+		ol.sees("Logo designers", "Brand identity for your startup", "Fast and sharp", "This list is shared with your account to read.")
+		ol.seesNot("Remove", "Delete the list", "Share the list")
+		if code := ol.post(listURL+"/rename", map[string]string{"name": "Ours now"}); code != 403 {
+			t.Fatalf("Globex renames the list: %d", code)
+		}
+
+		// Revoked, the list is gone for Globex.
+		bo.open(listURL)
+		bo.click("#list-shares button[type=submit]")
+		bo.sees("The list is no longer shared with that account.")
+		ol.open(listURL)
+		ol.sees("This list does not exist.")
+		ol.seesNot("Brand identity for your startup")
+	})
+}

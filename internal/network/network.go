@@ -1,0 +1,338 @@
+// Package network is a business account's freelancer network (PRODUCT.md
+// §7): every freelancer the account has hired (an order of theirs that
+// started) plus the candidates its members saved, each with the account's
+// orders with them and the internal reviews its members left, and a
+// one-click rehire that asks the freelancer for a custom offer.
+//
+// The network belongs to the account: its members read and edit it; to
+// anyone else — the freelancers in it included — it does not exist (404).
+// Internal reviews are never shown to the freelancer, never counted in the
+// catalog's ratings, never sent in a notification.
+package network
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atelier/internal/accounts"
+	"atelier/internal/db"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/notify"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// Service is the network domain.
+type Service struct {
+	DB *db.DB
+}
+
+// Limits of the words members write.
+const (
+	MaxReviewRunes  = 2000
+	MaxMessageRunes = 2000
+)
+
+var errNotInNetwork = errs.NotFound("freelancer_not_in_network")
+
+// Entry is one freelancer of an account's network.
+type Entry struct {
+	FreelancerID string  `json:"freelancer_id"`
+	DisplayName  string  `json:"display_name"`
+	Headline     string  `json:"headline"`
+	Pro          bool    `json:"pro"`
+	Agency       bool    `json:"agency"`
+	Rating       float64 `json:"rating"` // the public rating
+	ReviewsCount int     `json:"reviews_count"`
+	// Hired: the account has had an order with them that started.
+	Hired bool `json:"hired"`
+	// Saved: a member saved them as a candidate.
+	Saved bool `json:"saved"`
+	// OrdersCount counts the account's started orders with them; Orders
+	// are those the viewer may open (all of them for the admin and billing
+	// managers; a member's own and those shared with them).
+	OrdersCount int         `json:"orders_count"`
+	Orders      []OrderLine `json:"orders"`
+	// InternalRating is the average of the members' internal ratings (0
+	// without any).
+	InternalRating  float64          `json:"internal_rating"`
+	InternalReviews []InternalReview `json:"internal_reviews"`
+}
+
+// OrderLine is one of the account's orders with a freelancer.
+type OrderLine struct {
+	ID        string      `json:"id"`
+	Title     string      `json:"title"`
+	Status    string      `json:"status"`
+	Total     money.Money `json:"total"`
+	BuyerName string      `json:"buyer_name"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// InternalReview is one member's private review of a freelancer.
+type InternalReview struct {
+	AuthorID   string    `json:"author_id"`
+	AuthorName string    `json:"author_name"`
+	Rating     int       `json:"rating"`
+	Text       string    `json:"text"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// inNetwork is the SQL set of an account's network: hired or saved.
+const inNetwork = `(SELECT o.freelancer_id FROM orders o WHERE o.account_id = ? AND o.started_at IS NOT NULL
+	UNION SELECT s.freelancer_id FROM network_saved s WHERE s.account_id = ?)`
+
+// List returns an account's network, by freelancer id (any member).
+func (s *Service) List(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Entry], error) {
+	role, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount)
+	if err != nil {
+		return page.Page[Entry]{}, err
+	}
+	r = r.Norm()
+	ids, err := db.Strings(ctx, s.DB, `SELECT n.freelancer_id FROM `+inNetwork+` n
+		WHERE n.freelancer_id > ? ORDER BY n.freelancer_id LIMIT ?`, accountID, accountID, r.After, r.Limit+1)
+	if err != nil {
+		return page.Page[Entry]{}, err
+	}
+	list := []Entry{}
+	for _, id := range ids {
+		e, err := s.entry(ctx, s.DB, actor, role, accountID, id)
+		if err != nil {
+			return page.Page[Entry]{}, err
+		}
+		list = append(list, e)
+	}
+	return page.Cut(list, r, func(e Entry) string { return e.FreelancerID }), nil
+}
+
+// Get returns one freelancer of an account's network.
+func (s *Service) Get(ctx context.Context, actor users.User, accountID, freelancerID string) (Entry, error) {
+	role, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := member(ctx, s.DB, accountID, freelancerID); err != nil {
+		return Entry{}, err
+	}
+	return s.entry(ctx, s.DB, actor, role, accountID, freelancerID)
+}
+
+// member checks that a freelancer is in the account's network.
+func member(ctx context.Context, q db.Queryer, accountID, freelancerID string) error {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM `+inNetwork+` n WHERE n.freelancer_id = ?`,
+		accountID, accountID, freelancerID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNotInNetwork
+	}
+	return nil
+}
+
+func (s *Service) entry(ctx context.Context, q db.Queryer, actor users.User, role accounts.Role, accountID, freelancerID string) (Entry, error) {
+	e := Entry{FreelancerID: freelancerID, Orders: []OrderLine{}, InternalReviews: []InternalReview{}}
+	var sum int64
+	err := q.QueryRow(ctx, `SELECT f.display_name, f.headline, f.pro, f.agency, f.rating_sum, f.reviews_count,
+		EXISTS (SELECT 1 FROM network_saved s WHERE s.account_id = ? AND s.freelancer_id = f.id),
+		(SELECT COUNT(*) FROM orders o WHERE o.account_id = ? AND o.freelancer_id = f.id AND o.started_at IS NOT NULL)
+		FROM freelancers f WHERE f.id = ?`, accountID, accountID, freelancerID).
+		Scan(&e.DisplayName, &e.Headline, &e.Pro, &e.Agency, &sum, &e.ReviewsCount, &e.Saved, &e.OrdersCount)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return Entry{}, errNotInNetwork
+	} else if err != nil {
+		return Entry{}, err
+	}
+	e.Hired = e.OrdersCount > 0
+	self, err := onFreelancerSide(ctx, q, actor.ID, freelancerID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if e.ReviewsCount > 0 {
+		e.Rating = float64(sum*100/int64(e.ReviewsCount)) / 100
+	}
+	cond := ``
+	args := []any{accountID, freelancerID}
+	if role == accounts.Member {
+		cond = ` AND (o.buyer_id = ? OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = o.id AND sh.user_id = ?))`
+		args = append(args, actor.ID, actor.ID)
+	}
+	rows, err := q.Query(ctx, `SELECT o.id, o.title, o.status, o.total, o.currency, u.name, o.created_at FROM orders o
+		JOIN users u ON u.id = o.buyer_id WHERE o.account_id = ? AND o.freelancer_id = ?`+cond+` ORDER BY o.id DESC LIMIT 50`, args...)
+	if err != nil {
+		return Entry{}, err
+	}
+	for rows.Next() {
+		var l OrderLine
+		var at int64
+		if err := rows.Scan(&l.ID, &l.Title, &l.Status, &l.Total.Amount, &l.Total.Currency, &l.BuyerName, &at); err != nil {
+			rows.Close()
+			return Entry{}, err
+		}
+		l.CreatedAt = db.Time(at)
+		e.Orders = append(e.Orders, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Entry{}, err
+	}
+	if self {
+		return e, nil // a member reviewed here is never shown what the team wrote of them
+	}
+	rows, err = q.Query(ctx, `SELECT r.author_id, u.name, r.rating, r.body, r.updated_at FROM internal_reviews r
+		JOIN users u ON u.id = r.author_id WHERE r.account_id = ? AND r.freelancer_id = ? ORDER BY r.updated_at DESC, r.author_id`,
+		accountID, freelancerID)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var rv InternalReview
+		var at int64
+		if err := rows.Scan(&rv.AuthorID, &rv.AuthorName, &rv.Rating, &rv.Text, &at); err != nil {
+			return Entry{}, err
+		}
+		rv.UpdatedAt = db.Time(at)
+		total += rv.Rating
+		e.InternalReviews = append(e.InternalReviews, rv)
+	}
+	if n := len(e.InternalReviews); n > 0 {
+		e.InternalRating = float64(total*100/n) / 100
+	}
+	return e, rows.Err()
+}
+
+// Save adds a freelancer to the account's network as a candidate (any
+// member); saving twice changes nothing.
+func (s *Service) Save(ctx context.Context, actor users.User, accountID, freelancerID string) (Entry, error) {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := accounts.Authorize(ctx, tx, actor, accountID, accounts.ViewAccount); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers WHERE id = ?`, freelancerID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errs.NotFound("freelancer_not_found")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO network_saved (account_id, freelancer_id, saved_by, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (account_id, freelancer_id) DO NOTHING`, accountID, freelancerID, actor.ID, db.Micros(tx.Now))
+		return err
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return s.Get(ctx, actor, accountID, freelancerID)
+}
+
+// Unsave takes a saved candidate off the network (a freelancer the account
+// hired stays in it).
+func (s *Service) Unsave(ctx context.Context, actor users.User, accountID, freelancerID string) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := accounts.Authorize(ctx, tx, actor, accountID, accounts.ViewAccount); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `DELETE FROM network_saved WHERE account_id = ? AND freelancer_id = ?`, accountID, freelancerID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotInNetwork
+		}
+		return nil
+	})
+}
+
+// Review writes (or replaces) the actor's internal review of a freelancer
+// of the network: a rating of 1 to 5 and an optional text. It is read by
+// the account's members only.
+func (s *Service) Review(ctx context.Context, actor users.User, accountID, freelancerID string, rating int, text string) (Entry, error) {
+	text = strings.TrimSpace(text)
+	if rating < 1 || rating > 5 {
+		return Entry{}, errs.Invalid("rating", "rating_invalid")
+	}
+	if utf8.RuneCountInString(text) > MaxReviewRunes {
+		return Entry{}, errs.Invalid("text", "too_long").With("max", MaxReviewRunes)
+	}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := accounts.Authorize(ctx, tx, actor, accountID, accounts.ViewAccount); err != nil {
+			return err
+		}
+		if err := member(ctx, tx, accountID, freelancerID); err != nil {
+			return err
+		}
+		if self, err := onFreelancerSide(ctx, tx, actor.ID, freelancerID); err != nil {
+			return err
+		} else if self {
+			return errs.Invalid("freelancer_id", "internal_review_self")
+		}
+		now := db.Micros(tx.Now)
+		_, err := tx.Exec(ctx, `INSERT INTO internal_reviews (account_id, freelancer_id, author_id, rating, body, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (account_id, freelancer_id, author_id) DO UPDATE SET rating = excluded.rating, body = excluded.body, updated_at = excluded.updated_at`,
+			accountID, freelancerID, actor.ID, rating, text, now, now)
+		return err
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	return s.Get(ctx, actor, accountID, freelancerID)
+}
+
+// Rehire is a request for a custom offer sent to a freelancer.
+type Rehire struct {
+	AccountID    string    `json:"account_id"`
+	FreelancerID string    `json:"freelancer_id"`
+	Message      string    `json:"message"`
+	OfferLink    string    `json:"offer_link"`
+	RequestedAt  time.Time `json:"requested_at"`
+}
+
+// RequestRehire asks a freelancer of the network for a custom offer (any
+// member who may buy): the freelancer's owner is told, in the app and by
+// e-mail, with the requester's name, message and a link to the offer form
+// addressed to this account. Nothing internal travels with it.
+func (s *Service) RequestRehire(ctx context.Context, actor users.User, accountID, freelancerID, message string) (Rehire, error) {
+	message = strings.TrimSpace(message)
+	if utf8.RuneCountInString(message) > MaxMessageRunes {
+		return Rehire{}, errs.Invalid("message", "too_long").With("max", MaxMessageRunes)
+	}
+	out := Rehire{AccountID: accountID, FreelancerID: freelancerID, Message: message, OfferLink: "/offers/new?account=" + accountID}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := accounts.Authorize(ctx, tx, actor, accountID, accounts.Buy); err != nil {
+			return err
+		}
+		if err := member(ctx, tx, accountID, freelancerID); err != nil {
+			return err
+		}
+		var owner string
+		if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, freelancerID).Scan(&owner); err != nil {
+			return err
+		}
+		if owner == actor.ID {
+			return errs.Invalid("freelancer_id", "rehire_self")
+		}
+		out.RequestedAt = tx.Now
+		if err := accounts.Audit(ctx, tx, accountID, actor.ID, "network.rehire_requested", freelancerID, map[string]any{"freelancer_id": freelancerID}); err != nil {
+			return err
+		}
+		return notify.User(ctx, tx, owner, "rehire_requested", map[string]any{"from": actor.Name, "message": message}, out.OfferLink)
+	})
+	return out, err
+}
+
+// onFreelancerSide tells whether a user is a freelancer's owner or on its
+// agency team: a member of the account who is also the freelancer never
+// reads or writes the team's internal reviews of them.
+func onFreelancerSide(ctx context.Context, q db.Queryer, userID, freelancerID string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, freelancerID, userID, userID).Scan(&n)
+	return n > 0, err
+}

@@ -1,0 +1,411 @@
+package web
+
+// Team collaboration pages: an order's internal notes and shares (a
+// section of the order page, for the client side only, and the read-only
+// page of an order shared with a member), the account's Lists and Network
+// tabs, a list's page, and "save to list" from a service or a profile.
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"atelier/internal/accounts"
+	"atelier/internal/errs"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/lists"
+	"atelier/internal/network"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+// internalNotes is the order page's "Internal notes" section: the client
+// side's comment threads and the members the order is shared with.
+type internalNotes struct {
+	OrderID string
+	Threads []thread
+	Shares  []orders.Share
+	// Candidates are the account's members the order could be shared with.
+	Candidates []accounts.Membership
+}
+
+// internalNotesFor reads an order's internal layer; only the client side
+// ever calls it (the domain refuses anyone else anyway).
+func (s *Server) internalNotesFor(r *http.Request, u users.User, o orders.Order) (*internalNotes, error) {
+	ctx := r.Context()
+	n := &internalNotes{OrderID: o.ID}
+	var err error
+	comments, err := s.Orders.Comments(ctx, u, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	n.Threads = threads(comments)
+	if n.Shares, err = s.Orders.Shares(ctx, u, o.ID); err != nil {
+		return nil, err
+	}
+	members, err := s.Accounts.Members(ctx, u, o.AccountID, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	shared := map[string]bool{o.BuyerID: true, u.ID: true}
+	for _, sh := range n.Shares {
+		shared[sh.UserID] = true
+	}
+	for _, m := range members.Items {
+		if !shared[m.UserID] && m.Role == accounts.Member {
+			n.Candidates = append(n.Candidates, m)
+		}
+	}
+	return n, nil
+}
+
+// thread is a comment with its replies, oldest first.
+type thread struct {
+	orders.Comment
+	Replies []orders.Comment
+}
+
+// threads groups comments (oldest first) into their threads.
+func threads(list []orders.Comment) []thread {
+	var out []thread
+	at := map[string]int{}
+	for _, c := range list {
+		if i, ok := at[c.ReplyTo]; ok && c.ReplyTo != "" {
+			out[i].Replies = append(out[i].Replies, c)
+			continue
+		}
+		at[c.ID] = len(out)
+		out = append(out, thread{Comment: c})
+	}
+	return out
+}
+
+// orderPageFor is the template of an order's page: a member the order is
+// shared with reads it on a page without the buyer's actions.
+func orderPageFor(o orders.Order) string {
+	if o.ReadOnly {
+		return "order_shared"
+	}
+	return "order"
+}
+
+func (s *Server) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
+		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
+		return err
+	})
+}
+
+func (s *Server) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.orderAction(w, r, u, "flash.order_shared", func() error {
+		_, err := s.Orders.ShareOrder(r.Context(), u, r.PathValue("order"), r.PostFormValue("user_id"))
+		return err
+	})
+}
+
+// listsData is the account's Lists tab.
+type listsData struct {
+	Own    []lists.List
+	Shared []lists.List
+}
+
+func (s *Server) accountListsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showAccountLists(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	ctx := r.Context()
+	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	all := page.Request{Limit: page.MaxLimit}
+	own, err := s.Lists.AccountLists(ctx, u, a.ID, all)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	shared, err := s.Lists.SharedWith(ctx, u, a.ID, all)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "lists", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.title"), Account: &a, Tab: "lists",
+		Form: f, Data: listsData{Own: own.Items, Shared: shared.Items}})
+}
+
+func (s *Server) createList(w http.ResponseWriter, r *http.Request, u users.User) {
+	l, err := s.Lists.Create(r.Context(), u, r.PathValue("account"), r.PostFormValue("name"))
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showAccountLists(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/lists/"+l.ID, "flash.list_created")
+}
+
+// listData is a list's page.
+type listData struct {
+	List lists.List
+	// Account is the list's own account when the viewer belongs to it.
+	Account *accounts.Account
+}
+
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showList(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	ctx := r.Context()
+	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := listData{List: l}
+	v := &view{Nav: "accounts", Title: l.Name, Form: f, Data: &d}
+	if !l.ReadOnly {
+		a, err := s.Accounts.Get(ctx, u, l.AccountID)
+		if err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+		d.Account = &a
+		v.Account, v.Tab = &a, "lists"
+	}
+	s.render(w, r, status, "list", v)
+}
+
+// listAction runs one of a list page's posts and comes back to the list.
+func (s *Server) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+	if err := act(); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showList(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/lists/"+url.PathEscape(r.PathValue("list")), flash)
+}
+
+func (s *Server) renameList(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.listAction(w, r, u, "flash.list_renamed", func() error {
+		_, err := s.Lists.Rename(r.Context(), u, r.PathValue("list"), r.PostFormValue("name"))
+		return err
+	})
+}
+
+func (s *Server) deleteList(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx := r.Context()
+	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
+	if err == nil {
+		err = s.Lists.Delete(ctx, u, l.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showList(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/accounts/"+l.AccountID+"/lists", "flash.list_deleted")
+}
+
+func (s *Server) addListItem(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.listAction(w, r, u, "flash.list_item_added", func() error {
+		_, err := s.Lists.AddItem(r.Context(), u, r.PathValue("list"), itemInput(r))
+		return err
+	})
+}
+
+func itemInput(r *http.Request) lists.NewItem {
+	return lists.NewItem{FreelancerID: r.PostFormValue("freelancer_id"), ServiceID: r.PostFormValue("service_id"), Note: r.PostFormValue("note")}
+}
+
+func (s *Server) removeListItem(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.listAction(w, r, u, "flash.list_item_removed", func() error {
+		return s.Lists.RemoveItem(r.Context(), u, r.PathValue("list"), r.PathValue("item"))
+	})
+}
+
+func (s *Server) shareList(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.listAction(w, r, u, "flash.list_shared", func() error {
+		_, err := s.Lists.Share(r.Context(), u, r.PathValue("list"), r.PostFormValue("account_id"))
+		return err
+	})
+}
+
+func (s *Server) revokeListShare(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.listAction(w, r, u, "flash.list_share_revoked", func() error {
+		return s.Lists.Revoke(r.Context(), u, r.PathValue("list"), r.PathValue("account"))
+	})
+}
+
+// saveData is the "save to list" page of a service or a freelancer.
+type saveData struct {
+	Kind, ID, Name, Back string
+	Lists                []lists.List
+	Accounts             []accounts.Account
+}
+
+// saveTarget reads what is being saved (?service= or ?freelancer=, or the
+// posted form) and names it.
+func (s *Server) saveTarget(r *http.Request, u users.User, serviceID, freelancerID string) (saveData, error) {
+	ctx := r.Context()
+	var d saveData
+	switch {
+	case serviceID != "":
+		sv, err := s.Catalog.Listing(ctx, serviceID)
+		if err != nil {
+			return d, err
+		}
+		d = saveData{Kind: "service", ID: sv.ID, Name: sv.Title, Back: "/services/" + sv.ID}
+	case freelancerID != "":
+		fr, err := s.Catalog.Freelancer(ctx, nil, freelancerID)
+		if err != nil {
+			return d, err
+		}
+		d = saveData{Kind: "freelancer", ID: fr.ID, Name: fr.DisplayName, Back: "/freelancers/" + fr.ID}
+	default:
+		return d, errs.NotFound("not_found")
+	}
+	var err error
+	if d.Lists, err = s.Lists.ListsFor(ctx, u); err != nil {
+		return d, err
+	}
+	d.Accounts, err = s.Accounts.ForUser(ctx, u)
+	return d, err
+}
+
+func (s *Server) saveToListPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	q := r.URL.Query()
+	s.showSaveToList(w, r, u, q.Get("service"), q.Get("freelancer"), nil, http.StatusOK)
+}
+
+func (s *Server) showSaveToList(w http.ResponseWriter, r *http.Request, u users.User, serviceID, freelancerID string, f *form, status int) {
+	d, err := s.saveTarget(r, u, serviceID, freelancerID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "list_save", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.save.title", "name", d.Name), Form: f, Data: d})
+}
+
+// saveToList adds the service or freelancer to a chosen list, or to a new
+// list made in one of the viewer's accounts ("account_id" + "name").
+func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User) {
+	ctx := r.Context()
+	r.ParseForm()
+	in := itemInput(r)
+	listID := r.PostFormValue("list_id")
+	err := func() error {
+		if listID == "" || listID == "new" {
+			accountID := r.PostFormValue("account_id")
+			if accountID == "" {
+				return errs.Invalid("list_id", "required")
+			}
+			l, err := s.Lists.Create(ctx, u, accountID, r.PostFormValue("name"))
+			if err != nil {
+				return err
+			}
+			listID = l.ID
+		}
+		_, err := s.Lists.AddItem(ctx, u, listID, in)
+		return err
+	}()
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			s.showSaveToList(w, r, u, in.ServiceID, in.FreelancerID, f, status)
+		})
+		return
+	}
+	s.done(w, r, "/lists/"+listID, "flash.list_item_added")
+}
+
+// networkData is the account's Network tab.
+type networkData struct {
+	Entries    page.Page[network.Entry]
+	AccountID  string
+	NextCursor string
+}
+
+// Rating1 writes a 1–5 rating as a number with one decimal for the language.
+func (v *view) Rating1(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 1, 64)
+	if strings.HasPrefix(v.Lang, "fr") {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Ratings are the choices of an internal review's rating.
+func (v *view) Ratings() []int { return []int{5, 4, 3, 2, 1} }
+
+func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showNetwork(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	ctx := r.Context()
+	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p, ok := s.cursor(w, r, page.DefaultLimit)
+	if !ok {
+		return
+	}
+	entries, err := s.Network.List(ctx, u, a.ID, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "network", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "network.title"), Account: &a, Tab: "network",
+		Form: f, Data: networkData{Entries: entries, AccountID: a.ID, NextCursor: entries.NextCursor}})
+}
+
+// networkAction runs one of the Network tab's posts.
+func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+	if err := act(); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showNetwork(w, r, u, f, status) })
+		return
+	}
+	s.done(w, r, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash)
+}
+
+func (s *Server) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.networkAction(w, r, u, "flash.network_saved", func() error {
+		_, err := s.Network.Save(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
+		return err
+	})
+}
+
+func (s *Server) unsaveFromNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.networkAction(w, r, u, "flash.network_unsaved", func() error {
+		return s.Network.Unsave(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
+	})
+}
+
+func (s *Server) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.networkAction(w, r, u, "flash.internal_review_saved", func() error {
+		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+		_, err := s.Network.Review(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), rating, r.PostFormValue("text"))
+		return err
+	})
+}
+
+func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.networkAction(w, r, u, "flash.rehire_requested", func() error {
+		_, err := s.Network.RequestRehire(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), r.PostFormValue("message"))
+		return err
+	})
+}
+
+// saveToNetworkForm saves a freelancer to the network of one of the
+// viewer's accounts, chosen on the "save" page of a profile.
+func (s *Server) saveToNetworkForm(w http.ResponseWriter, r *http.Request, u users.User) {
+	accountID, freelancerID := r.PostFormValue("account_id"), r.PostFormValue("freelancer_id")
+	if _, err := s.Network.Save(r.Context(), u, accountID, freelancerID); err != nil {
+		s.fail(w, r, err, func(f *form, status int) { s.showSaveToList(w, r, u, "", freelancerID, f, status) })
+		return
+	}
+	s.done(w, r, "/accounts/"+url.PathEscape(accountID)+"/network#fr-"+url.PathEscape(freelancerID), "flash.network_saved")
+}
