@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"atelier/internal/orders"
+	"atelier/internal/page"
 )
 
 type disputeIn struct {
@@ -52,5 +53,15 @@ func (s *Server) hourlyRoutes() []route {
 			Handle: func(c *call) (any, error) {
 				return s.Orders.RetryHourlyCharge(c.r.Context(), c.user, c.param("order"), c.r.Header.Get("Idempotency-Key"))
 			}},
+		{Method: "GET", Path: "/hourly-disputes", Tag: "resolutions", Out: page.Page[orders.DisputedWeek]{},
+			Summary: "Disputed hourly weeks waiting for a decision, oldest first (operators)",
+			Handle: paged(func(c *call, p page.Request) (any, error) {
+				return s.Orders.HourlyDisputes(c.r.Context(), c.user, p)
+			})},
+		{Method: "POST", Path: "/weekly-reports/{report}/decide", Tag: "resolutions", In: orders.DisputeDecision{}, Out: orders.DisputedWeek{},
+			Summary: "Settle a disputed week (operators): refund (of the week's total) to the client's balance, the rest released to the freelancer",
+			Handle: body(func(c *call, in orders.DisputeDecision) (any, error) {
+				return s.Orders.DecideDispute(c.r.Context(), c.user, c.param("report"), in)
+			})},
 	}
 }

@@ -293,6 +293,45 @@ func TestHourlyContractFourWeeks(t *testing.T) {
 			t.Fatalf("notifications: buyer %v, seller %v", buyerNotes, sellerNotes)
 		}
 		ledgerBalanced(t, h.market)
+
+		// An operator settles the disputed week: 500.00 of its 1,688.00
+		// back to the client, the rest released to the freelancer.
+		ops := operatorClient(t, h.market)
+		if notes := ops.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any); kinds(notes, "hourly_dispute_opened") != 1 {
+			t.Fatalf("operators were not told of the dispute: %v", notes)
+		}
+		queue := ops.Must(200, "GET", "/api/v1/hourly-disputes", nil)["items"].([]any)
+		if len(queue) != 1 || queue[0].(map[string]any)["report"].(map[string]any)["id"] != w3["id"] || len(queue[0].(map[string]any)["report"].(map[string]any)["days"].([]any)) == 0 {
+			t.Fatalf("queue %v", queue)
+		}
+		decide := "/api/v1/weekly-reports/" + w3["id"].(string) + "/decide"
+		wantError(t, h.admin.Do("GET", "/api/v1/hourly-disputes", nil), 403, "operator_only", "")
+		wantError(t, h.admin.Do("POST", decide, map[string]any{"refund": usd(100), "note": "x"}), 403, "operator_only", "")
+		wantError(t, ops.Do("POST", decide, map[string]any{"refund": usd(168801), "note": "Too much"}), 422, "refund_above_charge", "refund")
+		wantError(t, ops.Do("POST", decide, map[string]any{"refund": usd(100), "note": " "}), 422, "required", "note")
+		balance := func() float64 {
+			return amount(h.admin.Must(200, "GET", "/api/v1/accounts/"+h.ac+"/balance", nil)["available"])
+		}
+		before := balance()
+		w := ops.Must(200, "POST", decide, map[string]any{"refund": usd(50000), "note": "Tuesday was a public holiday."})
+		if w["report"].(map[string]any)["status"] != "released" || h.held(t) != 0 || balance() != before+50000 {
+			t.Fatalf("settled %v, escrow %v, balance %v → %v", w, h.held(t), before, balance())
+		}
+		wantError(t, ops.Do("POST", decide, map[string]any{"refund": usd(0), "note": "again"}), 409, "report_not_disputed", "")
+		// The freelancer gets 1,188.00 of the 1,688.00 total, less the
+		// commission, on top of the week released before.
+		if earnings := h.seller.Must(200, "GET", "/api/v1/freelancers/"+h.freelancer+"/earnings", nil); amount(earnings["pending"])+amount(earnings["available"]) <= 60800 {
+			t.Fatalf("earnings after the decision %v", earnings)
+		}
+		sellerNotes = h.seller.Must(200, "GET", "/api/v1/me/notifications?limit=100", nil)["items"].([]any)
+		buyerNotes = h.admin.Must(200, "GET", "/api/v1/me/notifications?limit=100", nil)["items"].([]any)
+		if kinds(sellerNotes, "hourly_dispute_decided") != 1 || kinds(buyerNotes, "hourly_dispute_decided") != 1 {
+			t.Fatal("both sides are told of the decision")
+		}
+		if len(ops.Must(200, "GET", "/api/v1/hourly-disputes", nil)["items"].([]any)) != 0 {
+			t.Fatal("a settled week stays in the queue")
+		}
+		ledgerBalanced(t, h.market)
 	})
 }
 

@@ -581,6 +581,10 @@ func (s *Service) DisputeReport(ctx context.Context, actor users.User, orderID, 
 			if _, err := event(ctx, tx, o.ID, actor.ID, "hourly_report_disputed", r.WeekStart+"\n\n"+reason); err != nil {
 				return err
 			}
+			if err := notifyOperators(ctx, tx, "hourly_dispute_opened", map[string]any{"title": o.Title, "week": r.WeekStart},
+				"/operator/hourly-disputes"); err != nil {
+				return err
+			}
 			return s.notifyFreelancer(ctx, tx, o, "hourly_report_disputed", map[string]any{"title": o.Title, "week": r.WeekStart, "reason": reason})
 		}
 		return errReportNotFound

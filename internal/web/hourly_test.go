@@ -306,6 +306,32 @@ func TestClientReviewsTheChargedWeekAndDisputesIt(t *testing.T) {
 		if !strings.Contains(body, `id="hourly-released">$0.00`) {
 			t.Error("a disputed week was released")
 		}
+
+		// An operator settles it from the queue: $300.00 back to the client.
+		op := newBrowser(t, h.ts)
+		op.signIn("olivia@example.com", "correct horse")
+		_, body, _ = op.do("GET", "/operator/hourly-disputes", nil)
+		has(t, "the operators' queue", body, "Tuesday was a holiday.", "$801.80")
+		if !strings.Contains(body, `action="/operator/hourly-disputes/`+rs[0].ID+`/decide"`) {
+			t.Fatal("no decision form in the queue")
+		}
+		decide := "/operator/hourly-disputes/" + rs[0].ID + "/decide"
+		status, body, _ = op.do("POST", decide, url.Values{"currency": {"USD"}, "refund": {"2x"}, "note": {"Holiday."}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, html.EscapeString(i18n.T("en", "error.amount_invalid"))) {
+			t.Fatalf("a bad refund: %d", status)
+		}
+		if status, _, _ := h.alice.do("POST", decide, url.Values{"currency": {"USD"}, "refund": {"300"}, "note": {"Mine."}}); status != http.StatusForbidden {
+			t.Fatalf("the client settles its own dispute: %d", status)
+		}
+		if status, _, h2 := op.do("POST", decide, url.Values{"currency": {"USD"}, "refund": {"300.00"}, "note": {"Tuesday was a public holiday."}}); status != http.StatusSeeOther || h2.Get("Location") != "/operator/hourly-disputes" {
+			t.Fatalf("settle: %d", status)
+		}
+		_, body, _ = op.do("GET", "/operator/hourly-disputes", nil)
+		has(t, "the settled queue", body, i18n.T("en", "flash.hourly_dispute_decided"), i18n.T("en", "operator.hourly_disputes.empty"))
+		_, body, _ = h.seller.do("GET", h.page(), nil)
+		if strings.Contains(body, `id="hourly-released">$0.00`) {
+			t.Error("the rest of the settled week was not released")
+		}
 	})
 }
 

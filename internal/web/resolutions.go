@@ -29,6 +29,8 @@ func (s *Server) resolutionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /operator/resolutions/{r}", s.auth(s.escalationPage))
 	mux.HandleFunc("POST /operator/resolutions/{r}/decide", s.auth(s.decideEscalation))
 	mux.HandleFunc("GET /operator/guarantee-claims", s.auth(s.claimsPage))
+	mux.HandleFunc("GET /operator/hourly-disputes", s.auth(s.hourlyDisputesPage))
+	mux.HandleFunc("POST /operator/hourly-disputes/{report}/decide", s.auth(s.decideHourlyDispute))
 	mux.HandleFunc("POST /operator/guarantee-claims/{c}/{answer}", s.auth(s.decideClaim))
 }
 

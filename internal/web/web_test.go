@@ -474,7 +474,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 
 	for who, paths := range map[string][]string{
 		"olivia@example.com": append([]string{"/operator/pro-applications", "/operator/pro-applications?status=approved",
-			"/operator/pro-applications?status=rejected", "/sell"}, append(catalogPages, "/")...),
+			"/operator/pro-applications?status=rejected", "/sell", "/operator/hourly-disputes"}, append(catalogPages, "/")...),
 		"dan@example.com": {"/sell"},
 		"eve@example.com": {"/sell"},
 		"alice@example.com": {"/sell", "/sell/services/new", "/sell/services/" + svc.ID + "/edit", "/services/" + svc.ID,

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/money"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/users"
+)
+
+type hourlyDisputesData struct {
+	Weeks      []orders.DisputedWeek
+	NextCursor string
+}
+
+func (s *Server) hourlyDisputesPage(w http.ResponseWriter, r *http.Request, u users.User) {
+	s.showHourlyDisputes(w, r, u, nil, http.StatusOK)
+}
+
+// showHourlyDisputes is the operators' queue of disputed hourly weeks.
+func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	p.Limit = 50
+	list, err := s.Orders.HourlyDisputes(r.Context(), u, p)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, status, "operator_hourly_disputes", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.hourly_disputes.title"),
+		Form: f, Data: hourlyDisputesData{Weeks: list.Items, NextCursor: list.NextCursor}})
+}
+
+// decideHourlyDispute settles a week with the refund typed (empty: none).
+func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) {
+	id := r.PathValue("report")
+	again := func(f *form, status int) {
+		f.Target = id
+		s.showHourlyDisputes(w, r, u, f, status)
+	}
+	refund, err := parseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"))
+	if err != nil {
+		s.fail(w, r, err, again)
+		return
+	}
+	d := orders.DisputeDecision{Refund: money.New(0, r.PostFormValue("currency")), Note: r.PostFormValue("note")}
+	if refund != nil {
+		d.Refund = *refund
+	}
+	if _, err := s.Orders.DecideDispute(r.Context(), u, id, d); err != nil {
+		s.fail(w, r, err, again)
+		return
+	}
+	s.done(w, r, "/operator/hourly-disputes", "flash.hourly_dispute_decided")
+}
