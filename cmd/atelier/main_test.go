@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -686,5 +688,87 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	if check := pg.must(t, 200, seller, "GET", "/api/v1/orders/"+order, nil); check["id"] != order {
 		t.Fatal("the seller does not see the order on PostgreSQL")
+	}
+}
+
+// /readyz follows PostgreSQL: a node whose database connection goes
+// through a proxy answers 503 while the proxy is down, and 200 again when
+// it is back, without a restart.
+func TestReadyzFollowsPostgres(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := u.Host
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxyAddr := ln.Addr().String()
+	var mu sync.Mutex
+	var conns []net.Conn
+	up := true
+	serve := func(ln net.Listener) {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, s)
+			mu.Unlock()
+			go func() { io.Copy(s, c); s.Close() }()
+			go func() { io.Copy(c, s); c.Close() }()
+		}
+	}
+	go serve(ln)
+	down := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		ln.Close()
+		for _, c := range conns {
+			c.Close()
+		}
+		conns, up = nil, false
+	}
+	t.Cleanup(func() {
+		if up {
+			down()
+		}
+	})
+	u.Host = proxyAddr
+	n := startNode(t, t.TempDir(), "--database-url", u.String())
+	ready := func() int {
+		status, _ := n.call(t, "", "GET", "/readyz", nil)
+		return status
+	}
+	if got := ready(); got != 200 {
+		t.Fatalf("/readyz with the database up: %d", got)
+	}
+	down()
+	if got := ready(); got != 503 {
+		t.Fatalf("/readyz with the database away: %d, want 503", got)
+	}
+	if status, _ := n.call(t, "", "GET", "/healthz", nil); status != 200 {
+		t.Fatalf("/healthz with the database away: %d", status)
+	}
+	ln, err = net.Listen("tcp", proxyAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up = true
+	go serve(ln)
+	deadline := time.Now().Add(10 * time.Second)
+	for ready() != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz did not recover when the database came back")
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
