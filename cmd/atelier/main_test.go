@@ -127,6 +127,25 @@ func signUp(t *testing.T, n *node, email string) string {
 	return n.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})["token"].(string)
 }
 
+// shop is a small marketplace made through the API: a seller with a
+// service (one "Basic" package) and a buyer with an account and a card.
+type shop struct{ seller, buyer, freelancer, service, account string }
+
+// newShop makes it: the seller on node a, the buyer on node b (the same
+// node may be given twice); e-mails end in @tag.test.
+func newShop(t *testing.T, a, b *node, tag string, price int) shop {
+	t.Helper()
+	s := shop{seller: signUp(t, a, "seller@"+tag+".test"), buyer: signUp(t, b, "buyer@"+tag+".test")}
+	s.freelancer = a.must(t, 201, s.seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sam", "country": "FR",
+		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
+	s.service = a.must(t, 201, s.seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": s.freelancer, "title": "A logo for your brand",
+		"description": "One logo, three concepts, vector files.", "category": "graphics-design", "max_quantity": 3,
+		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": price, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
+	s.account = b.must(t, 201, s.buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Shop of " + tag})["id"].(string)
+	b.must(t, 201, s.buyer, "POST", "/api/v1/accounts/"+s.account+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	return s
+}
+
 // `atelier serve` with no flags creates ./atelier-data, migrates, answers
 // /healthz and the sign-up page, and stops cleanly on SIGTERM.
 func TestServeZeroConfigAndGracefulShutdown(t *testing.T) {
@@ -288,15 +307,8 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
 	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
 
-	seller := signUp(t, a, "seller@two.test")
-	buyer := signUp(t, b, "buyer@two.test")
-	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sam", "country": "FR",
-		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
-	svc := a.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "Logo for two nodes",
-		"description": "A logo.", "category": "graphics-design",
-		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 20000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
-	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Two Corp"})["id"].(string)
-	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	sh := newShop(t, a, b, "two", 20000)
+	seller, buyer, svc, acc := sh.seller, sh.buyer, sh.service, sh.account
 	order := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
 	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/deliveries", map[string]any{"message": "Here it is"})
 
@@ -320,7 +332,7 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 			completed++
 		}
 	}
-	earnings := a.must(t, 200, seller, "GET", "/api/v1/freelancers/"+fr+"/earnings", nil)
+	earnings := a.must(t, 200, seller, "GET", "/api/v1/freelancers/"+sh.freelancer+"/earnings", nil)
 	if pending := earnings["pending"].(map[string]any)["amount"].(float64); completed != 1 || pending != 16000 {
 		t.Fatalf("completed %d times, pending earnings %v\nnode a:\n%s\nnode b:\n%s", completed, pending, a.log(), b.log())
 	}
@@ -444,15 +456,8 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
 	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
 
-	seller := signUp(t, a, "seller@two.test")
-	buyer := signUp(t, b, "buyer@two.test")
-	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sam", "country": "FR",
-		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
-	svc := a.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "Logo for two nodes",
-		"description": "A logo.", "category": "graphics-design",
-		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 20000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
-	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Two Corp"})["id"].(string)
-	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	sh := newShop(t, a, b, "two", 20000)
+	seller, buyer, svc, acc := sh.seller, sh.buyer, sh.service, sh.account
 	order := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
 	kept := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
 	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/cancellation", map[string]any{"reason": "Cannot do it"})
@@ -495,15 +500,8 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 func TestBackupWhileServingThenRestore(t *testing.T) {
 	dir := t.TempDir()
 	n := startNode(t, dir)
-	seller := signUp(t, n, "seller@backup.test")
-	buyer := signUp(t, n, "buyer@backup.test")
-	fr := n.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Sol", "country": "FR",
-		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
-	svc := n.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand", "description": "One logo, three concepts, vector files.",
-		"category": "graphics-design", "max_quantity": 3, "packages": []map[string]any{{"name": "Basic",
-			"price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
-	acc := n.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Backup Corp"})["id"].(string)
-	n.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	sh := newShop(t, n, n, "backup", 10000)
+	buyer, svc, acc := sh.buyer, sh.service, sh.account
 	var ids []string
 	for q := 1; q <= 3; q++ {
 		ids = append(ids, n.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc,
@@ -553,18 +551,11 @@ func TestKillOneNodeMidLoad(t *testing.T) {
 	dir := t.TempDir()
 	a := startNode(t, dir, "--database-url", cfg.URL)
 	b := startNode(t, dir, "--database-url", cfg.URL)
-	seller := signUp(t, a, "seller@kill.test")
-	buyer := signUp(t, a, "buyer@kill.test")
+	sh := newShop(t, a, a, "kill", 10000)
+	buyer, svc, acc := sh.buyer, sh.service, sh.account
 	if me := b.must(t, 200, buyer, "GET", "/api/v1/me", nil); me["email"] != "buyer@kill.test" {
 		t.Fatalf("node b does not know node a's session: %v", me)
 	}
-	fr := a.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Kim", "country": "FR",
-		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
-	svc := a.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand",
-		"description": "One logo, three concepts, vector files.", "category": "graphics-design", "max_quantity": 3,
-		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
-	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Kill Corp"})["id"].(string)
-	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
 
 	// Four clients place orders on both nodes; node a dies under them.
 	var mu sync.Mutex
@@ -645,15 +636,8 @@ func TestMigrateToPostgres(t *testing.T) {
 		t.Fatalf("demo: %d %s", code, errOut.String())
 	}
 	n := startNode(t, dir)
-	seller := signUp(t, n, "seller@move.test")
-	buyer := signUp(t, n, "buyer@move.test")
-	fr := n.must(t, 201, seller, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Mo", "country": "FR",
-		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}})["id"].(string)
-	svc := n.must(t, 201, seller, "POST", "/api/v1/services", map[string]any{"freelancer_id": fr, "title": "A logo for your brand",
-		"description": "One logo, three concepts, vector files.", "category": "graphics-design", "max_quantity": 3,
-		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": 10000, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
-	acc := n.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Move Corp"})["id"].(string)
-	n.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	sh := newShop(t, n, n, "move", 10000)
+	seller, buyer, svc, acc := sh.seller, sh.buyer, sh.service, sh.account
 	order := n.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic", "quantity": 2})["id"].(string)
 	search := n.must(t, 200, "", "GET", "/api/v1/services?q=logo&sort=price_asc", nil)
 	n.cmd.Process.Signal(syscall.SIGTERM)
