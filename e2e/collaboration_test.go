@@ -148,6 +148,7 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 		ca.open("/")
 		ca.click("#project-" + projectID + " h3 a")
 		ca.sees("Spring launch", "You are a member of this project.", "A new identity for the spring launch.", "Bob Durand ordered “"+title+"”.")
+		ca.seesNot("Orders without a link") // the order is shared with him: it is linked
 		ca.click("#order-" + orderID + " a")
 		ca.typeIn("#f-internal-body", "Noted, one revision it is.")
 		ca.click("#internal-comment-form button[type=submit]")
