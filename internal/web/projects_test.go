@@ -121,7 +121,8 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 // A project member who did not buy an attached order reads its summary on
 // the project page without a link to a page that is a 404 to them, and
 // with a word on how to follow it; once the buyer shares the order with
-// them, the project page links it and the order opens.
+// them, the project page links it and the order opens, naming its project
+// (which the freelancer's page never does).
 func TestProjectPageLinksOnlyTheOrdersTheViewerMayOpen(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
@@ -169,6 +170,18 @@ func TestProjectPageLinksOnlyTheOrdersTheViewerMayOpen(t *testing.T) {
 		}
 		if code, _, _ := carlB.do("GET", "/orders/"+oid, nil); code != 200 {
 			t.Fatalf("Carl opens the shared order: %d", code)
+		}
+
+		// The order page names its project to the client side, never to
+		// the freelancer.
+		projectLink := `<a href="/projects/` + pid + `" id="order-project">Spring launch</a>`
+		for who, b := range map[string]*browser{"the buyer": s.buyer, "Carl": carlB} {
+			if _, body, _ := b.do("GET", "/orders/"+oid, nil); !strings.Contains(body, projectLink) {
+				t.Fatalf("%s's order page does not name its project:\n%s", who, body)
+			}
+		}
+		if _, body, _ := s.seller.do("GET", "/orders/"+oid, nil); strings.Contains(body, "Spring launch") || strings.Contains(body, "/projects/") {
+			t.Fatalf("the freelancer's order page names the project:\n%s", body)
 		}
 	})
 }
