@@ -18,10 +18,11 @@ import (
 // adds Carl, orders a service into it, shares the order with Carl and
 // writes him an internal note. Carl finds all of it on his home page —
 // the notices, the order among his active orders, the project among his
-// active projects — reads the note, opens the project and answers. Carl
-// then shares a shortlist with Globex, whose member Paul reads it and has
-// no way to change it: no form on the page, and every direct post is
-// refused.
+// active projects — reads the note on the order page, which names its
+// project, opens the project and answers; Fanny, the freelancer, sees
+// neither the project nor the notes. Carl then shares a shortlist with
+// Globex, whose member Paul reads it and has no way to change it: no form
+// on the page, and every direct post is refused.
 func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
@@ -142,6 +143,9 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 		ca.click("#active-" + orderID + " a")
 		ca.sees("Bob Durand shared this order with you", "@Carl Petit the budget is 1,000: keep the revisions to one.")
 		ca.seesNot("Accept the delivery", "Cancel the order")
+		if got := ca.within("#order-project"); got != "Spring launch" {
+			t.Fatalf("the order page names the project %q", got)
+		}
 
 		// He opens the project from his home page, sees its order, and
 		// answers in the order's notes.
@@ -155,6 +159,14 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 		ca.sees("Internal note added.", "Noted, one revision it is.")
 		bo.open("/")
 		bo.sees("Carl Petit wrote an internal note on “" + title + "”.")
+
+		// Fanny, the freelancer, works on the order and sees neither the
+		// project nor the notes.
+		fa := srv.person(t, browser, "Fanny")
+		fa.signIn("fanny@example.com", "correct horse battery")
+		fa.open(orderURL)
+		fa.sees(title, "The mark of the spring launch.")
+		fa.seesNot("Spring launch", "Internal notes", "keep the revisions to one", "Noted, one revision it is.")
 
 		// Carl shortlists the service and shares the list with Globex.
 		ca.open("/services/" + svc.ID)
