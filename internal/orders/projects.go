@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"atelier/internal/db"
@@ -72,4 +73,25 @@ func (s *Service) ProjectOrders(ctx context.Context, projectID string) ([]Order,
 		list = append(list, o)
 	}
 	return list, rows.Err()
+}
+
+// Openable tells which of the orders actor may open — the order page's own
+// rule (their side of it, else a share with them) — so that a project page,
+// which shows every attached order's summary to whoever sees the project,
+// links only the orders the viewer can follow.
+func (s *Service) Openable(ctx context.Context, actor users.User, list []Order) (map[string]bool, error) {
+	open := map[string]bool{}
+	for _, o := range list {
+		_, _, err := side(ctx, s.DB, actor, o)
+		if errors.Is(err, errNotFound) {
+			_, _, err = sharedSide(ctx, s.DB, actor, &o)
+		}
+		if errors.Is(err, errNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		open[o.ID] = true
+	}
+	return open, nil
 }

@@ -323,6 +323,13 @@ func (s *Service) fillSpend(ctx context.Context, q db.Queryer, p *Project) error
 	return nil
 }
 
+// Summary returns a project without its members, orders, proposals and
+// activity — the order page's link to its project — or 404 to whoever does
+// not see it.
+func (s *Service) Summary(ctx context.Context, actor users.User, id string) (Project, error) {
+	return s.view(ctx, s.DB, actor, id)
+}
+
 // Get returns a project's page: the project, its members, its orders, the
 // manager's proposals and the activity.
 func (s *Service) Get(ctx context.Context, actor users.User, id string) (Project, error) {

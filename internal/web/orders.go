@@ -17,6 +17,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/page"
+	"atelier/internal/projects"
 	"atelier/internal/users"
 )
 
@@ -96,6 +97,9 @@ type orderData struct {
 	Hourly *hourlyPart
 	// Internal is the client side's internal notes and shares (collab.go).
 	Internal *internalNotes
+	// Project is the order's project when the viewer sees it (never on
+	// the freelancer's side).
+	Project *projects.Project
 }
 
 // Client and Freelancer tell the viewer's side.
@@ -179,6 +183,15 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 	d := orderData{Order: o, Events: events, ApproveKey: newFormKey()}
 	if o.Side == orders.ClientSide {
 		if d.Internal, err = s.internalNotesFor(r, u, o); err != nil {
+			s.fail(w, r, err, nil)
+			return
+		}
+	}
+	if o.ProjectID != "" && o.Side != orders.FreelancerSide {
+		p, err := s.Projects.Summary(ctx, u, o.ProjectID)
+		if err == nil {
+			d.Project = &p
+		} else if e, ok := errs.As(err); !ok || e.Kind != errs.KindNotFound {
 			s.fail(w, r, err, nil)
 			return
 		}

@@ -86,6 +86,9 @@ type projectData struct {
 	Project projects.Project
 	Account accounts.Account // the viewer's membership ("" role for the manager)
 	Members []accounts.Membership
+	// Openable are the attached orders the viewer may open: the others
+	// show their summary without a link (their page would be a 404).
+	Openable map[string]bool
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, u users.User) {
@@ -99,6 +102,10 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.Use
 		return
 	}
 	d := projectData{Project: p}
+	if d.Openable, err = s.Orders.Openable(r.Context(), u, p.Orders); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	if p.Access != projects.AccessManager {
 		if d.Account, err = s.Accounts.Get(r.Context(), u, p.AccountID); err != nil {
 			s.fail(w, r, err, nil)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
@@ -113,6 +114,74 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 			if _, body, _ := b.do("GET", "/", nil); strings.Contains(body, "Spring launch") {
 				t.Errorf("%s's dashboard shows the project", email)
 			}
+		}
+	})
+}
+
+// A project member who did not buy an attached order reads its summary on
+// the project page without a link to a page that is a 404 to them, and
+// with a word on how to follow it; once the buyer shares the order with
+// them, the project page links it and the order opens, naming its project
+// (which the freelancer's page never does).
+func TestProjectPageLinksOnlyTheOrdersTheViewerMayOpen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		s := newShop(t, e)
+		carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")
+		inv, err := s.a.Accounts.Invite(ctx, s.admin, s.acc.ID, carl.Email, accounts.Member)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.a.Accounts.AcceptInvitation(ctx, carl, inv.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, h := s.buyer.do("POST", "/accounts/"+s.acc.ID+"/projects", url.Values{"name": {"Spring launch"}, "type": {"branding"}, "budget": {"100"}})
+		pid := strings.TrimPrefix(h.Get("Location"), "/projects/")
+		if code, body, _ := s.buyer.do("POST", "/projects/"+pid+"/members", url.Values{"user_id": {carl.ID}}); code != 303 {
+			t.Fatalf("add Carl: %d %s", code, body)
+		}
+		oid := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, url.Values{"project_id": {pid}}))
+		link := `<a href="/orders/` + oid + `">`
+		const note = `id="project-orders-summary-note"`
+
+		carlB := newBrowser(t, s.ts)
+		carlB.signIn("carl@example.com", "correct horse")
+		code, body, _ := carlB.do("GET", "/projects/"+pid, nil)
+		if code != 200 || !strings.Contains(body, `id="order-`+oid+`"`) || !strings.Contains(body, s.service.Title) {
+			t.Fatalf("Carl's project page %d:\n%s", code, body)
+		}
+		if strings.Contains(body, link) || !strings.Contains(body, note) {
+			t.Fatalf("Carl's project page links an order he cannot open, or says nothing of it:\n%s", body)
+		}
+		if code, _, _ := carlB.do("GET", "/orders/"+oid, nil); code != 404 {
+			t.Fatalf("Carl opens an order not shared with him: %d", code)
+		}
+		for who, b := range map[string]*browser{"the buyer": s.buyer, "the admin": s.alice} {
+			if _, body, _ := b.do("GET", "/projects/"+pid, nil); !strings.Contains(body, link) || strings.Contains(body, note) {
+				t.Fatalf("%s's project page does not link the order:\n%s", who, body)
+			}
+		}
+
+		if code, _, _ := s.buyer.do("POST", "/orders/"+oid+"/shares", url.Values{"user_id": {carl.ID}}); code != 303 {
+			t.Fatalf("share: %d", code)
+		}
+		if _, body, _ := carlB.do("GET", "/projects/"+pid, nil); !strings.Contains(body, link) || strings.Contains(body, note) {
+			t.Fatalf("the shared order is not linked on Carl's project page:\n%s", body)
+		}
+		if code, _, _ := carlB.do("GET", "/orders/"+oid, nil); code != 200 {
+			t.Fatalf("Carl opens the shared order: %d", code)
+		}
+
+		// The order page names its project to the client side, never to
+		// the freelancer.
+		projectLink := `<a href="/projects/` + pid + `" id="order-project">Spring launch</a>`
+		for who, b := range map[string]*browser{"the buyer": s.buyer, "Carl": carlB} {
+			if _, body, _ := b.do("GET", "/orders/"+oid, nil); !strings.Contains(body, projectLink) {
+				t.Fatalf("%s's order page does not name its project:\n%s", who, body)
+			}
+		}
+		if _, body, _ := s.seller.do("GET", "/orders/"+oid, nil); strings.Contains(body, "Spring launch") || strings.Contains(body, "/projects/") {
+			t.Fatalf("the freelancer's order page names the project:\n%s", body)
 		}
 	})
 }
