@@ -756,3 +756,116 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// Crash safety on SQLite: `atelier serve` killed with SIGKILL in the
+// middle of a load of orders, then restarted on the same file, still has
+// every order it acknowledged, charged once each (one invoice per order, a
+// balanced ledger), and the timers due after the restart fire once.
+func TestCrashMidLoadThenRestart(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, dir, "--test-mode")
+	sh := newShop(t, n, n, "crash", 10000)
+	ops := "ops@crash.test"
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"operator", "create", "--email", ops, "--password", "operator pass", "--name", "Olga",
+		"--data-dir", filepath.Join(dir, "atelier-data")}, &out, &errOut); code != 0 {
+		t.Fatalf("operator create: %s", errOut.String())
+	}
+	// Three orders delivered before the crash: their 3-day auto-completion
+	// is due after the restart.
+	var delivered []string
+	for range 3 {
+		id := n.must(t, 201, sh.buyer, "POST", "/api/v1/orders", map[string]any{"account_id": sh.account, "service_id": sh.service, "package": "Basic"})["id"].(string)
+		n.must(t, 201, sh.seller, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Done"})
+		delivered = append(delivered, id)
+	}
+	var mu sync.Mutex
+	acked := append([]string{}, delivered...)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 5 * time.Second}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body, _ := json.Marshal(map[string]any{"account_id": sh.account, "service_id": sh.service, "package": "Basic"})
+				req, _ := http.NewRequest("POST", n.URL+"/api/v1/orders", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+sh.buyer)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				var o map[string]any
+				json.NewDecoder(resp.Body).Decode(&o)
+				resp.Body.Close()
+				if resp.StatusCode == 201 {
+					mu.Lock()
+					acked = append(acked, o["id"].(string))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	n.cmd.Process.Kill()
+	close(stop)
+	wg.Wait()
+	n.cmd.Wait()
+	t.Logf("%d orders acknowledged before the kill", len(acked))
+
+	m := startNode(t, dir, "--test-mode")
+	have := map[string]bool{}
+	for cursor := ""; ; {
+		page := m.must(t, 200, sh.buyer, "GET", "/api/v1/accounts/"+sh.account+"/orders?limit=100&cursor="+cursor, nil)
+		for _, it := range page["items"].([]any) {
+			have[it.(map[string]any)["id"].(string)] = true
+		}
+		if cursor, _ = page["next_cursor"].(string); cursor == "" {
+			break
+		}
+	}
+	for _, id := range acked {
+		if !have[id] {
+			t.Fatalf("acknowledged order %s is lost after the crash (%d acknowledged, %d stored)", id, len(acked), len(have))
+		}
+	}
+	// Every stored order was charged once: one invoice each.
+	invoices := 0
+	for cursor := ""; ; {
+		page := m.must(t, 200, sh.buyer, "GET", "/api/v1/accounts/"+sh.account+"/invoices?limit=100&cursor="+cursor, nil)
+		invoices += len(page["items"].([]any))
+		if cursor, _ = page["next_cursor"].(string); cursor == "" {
+			break
+		}
+	}
+	if invoices != len(have) {
+		t.Fatalf("%d invoices for %d orders", invoices, len(have))
+	}
+	opsToken := m.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": ops, "password": "operator pass"})["token"].(string)
+	if check := m.must(t, 200, opsToken, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+		t.Fatalf("ledger after the crash: %v", check)
+	}
+	// The timers due after the restart fire, once.
+	m.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "73h"})
+	for _, id := range delivered {
+		if o := m.must(t, 200, sh.buyer, "GET", "/api/v1/orders/"+id, nil); o["status"] != "completed" {
+			t.Fatalf("order %s after its auto-completion: %v", id, o["status"])
+		}
+		completed := 0
+		for _, e := range m.must(t, 200, sh.seller, "GET", "/api/v1/orders/"+id+"/timeline", nil)["items"].([]any) {
+			if e.(map[string]any)["kind"] == "completed" {
+				completed++
+			}
+		}
+		if completed != 1 {
+			t.Fatalf("order %s completed %d times", id, completed)
+		}
+	}
+}
