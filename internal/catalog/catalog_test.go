@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sync"
 	"testing"
 
 	"atelier/internal/catalog"
@@ -410,6 +411,29 @@ func TestRecentlyViewed(t *testing.T) {
 		f.cat.Freelancer(f.ctx, &owner, ids[0])
 		if own, _ := f.cat.RecentlyViewed(f.ctx, owner, 0); len(own) != 0 {
 			t.Fatalf("own profile remembered: %v", own)
+		}
+		// One person viewing many profiles at once (tabs, an API client),
+		// more than are remembered, so each view also forgets the oldest:
+		// every view answers.
+		for i := range 30 {
+			owner := f.user(t, fmt.Sprintf("g%d@example.com", i), false)
+			ids = append(ids, f.freelancer(t, owner, fmt.Sprintf("Freelancer G%d", i)).ID)
+		}
+		var wg sync.WaitGroup
+		errc := make(chan error, 96)
+		for i := range 96 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := f.cat.Freelancer(f.ctx, &viewer, ids[i%len(ids)]); err != nil {
+					errc <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Fatalf("a concurrent view failed: %v", err)
 		}
 	})
 }

@@ -296,6 +296,12 @@ const recentlyViewedKept = 20
 
 func (s *Service) recordView(ctx context.Context, userID, freelancerID string) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// One viewer's views one at a time: on PostgreSQL two at once
+		// (two tabs, an API client) each locked a row the other's pruning
+		// wanted, and one failed as a deadlock.
+		if _, err := tx.Exec(ctx, `UPDATE users SET locale = locale WHERE id = ?`, userID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO recently_viewed (user_id, freelancer_id, viewed_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, freelancer_id) DO UPDATE SET viewed_at = excluded.viewed_at`,
 			userID, freelancerID, db.Micros(tx.Now)); err != nil {
