@@ -193,7 +193,8 @@ func (a *App) Handler() http.Handler {
 	// Browsers send Sec-Fetch-Site/Origin: a cross-site form post or fetch
 	// that changes state is refused, which is the CSRF protection of every
 	// form. API clients that are not browsers send neither header and pass.
-	return http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux))))
+	hsts := strings.HasPrefix(a.Config.PublicURL, "https://")
+	return httpx.SecurityHeaders(hsts, http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux)))))
 }
 
 // Serve runs the HTTP server and the background runner on ln until ctx is
