@@ -137,6 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Timers: []jobs.Timer{
 			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
 			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
+			{Name: "sign_in_failures_cleanup", Fire: a.Users.DeleteOldSignInFailures},
 			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
 			{Name: "order_auto_complete", Fire: a.Orders.AutoComplete},
 			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
