@@ -74,4 +74,3 @@ func FuzzAPIJSONBodies(f *testing.F) {
 		}
 	})
 }
-
