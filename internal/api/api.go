@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"atelier/internal/accounts"
@@ -110,9 +111,12 @@ type route struct {
 	// first answer and changes nothing more.
 	Idempotent bool
 	Status     int // on success; 200 if zero
-	In         any // a value of the request body's type, for the schema
-	Out        any // a value of the answer's type, for the schema
-	Handle     func(c *call) (any, error)
+	// MaxBody bounds the request body (MaxBody when zero); a larger one is
+	// refused with 413 body_too_large before anything is done.
+	MaxBody int64
+	In      any // a value of the request body's type, for the schema
+	Out     any // a value of the answer's type, for the schema
+	Handle  func(c *call) (any, error)
 }
 
 // call is one request on its way through a route.
@@ -134,8 +138,10 @@ func (c *call) page() (page.Request, error) {
 // written against a newer API keep working.
 func decode[T any](c *call) (T, error) {
 	var v T
-	body := http.MaxBytesReader(c.w, c.r.Body, 1<<20)
-	if err := json.NewDecoder(body).Decode(&v); err != nil && !errors.Is(err, io.EOF) {
+	if err := json.NewDecoder(c.r.Body).Decode(&v); err != nil && !errors.Is(err, io.EOF) {
+		if e := tooLarge(err); e != nil {
+			return v, e
+		}
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return v, errs.Invalid(typeErr.Field, "field_type_invalid").With("type", typeErr.Type.String())
@@ -143,6 +149,32 @@ func decode[T any](c *call) (T, error) {
 		return v, errs.Malformed("malformed_json")
 	}
 	return v, nil
+}
+
+// MaxBody is the largest request body a route reads, unless it says
+// otherwise: 1 MiB is far more than any form of the API needs.
+const MaxBody = 1 << 20
+
+// filesBody bounds the routes that carry files (base64 in JSON): the
+// domain's limit of files and bytes, a third more for base64, plus text.
+const filesBody = orders.MaxFiles*orders.MaxFileSize/3*4 + MaxBody
+
+// tooLarge is the refusal of a body read past its route's limit, nil for
+// any other read error.
+func tooLarge(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return errs.TooLarge("body_too_large").With("max", byteSize(mb.Limit))
+	}
+	return nil
+}
+
+// byteSize writes a limit for a person: "1 MiB".
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n>>10, 10) + " KiB"
 }
 
 // errorBody is the shape of every API error.
@@ -207,6 +239,11 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range table {
 		rt := rt
 		mux.HandleFunc(rt.Method+" "+Prefix+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			limit := rt.MaxBody
+			if limit == 0 {
+				limit = MaxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			c := &call{w: w, r: r, lang: httpx.Lang(r)}
 			if !rt.Public {
 				u, ok := httpx.User(r)

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net/http"
 
 	"atelier/internal/errs"
 	"atelier/internal/idempotency"
@@ -17,9 +16,14 @@ import (
 // method, path and body gets the first answer again. A 5xx answer is not
 // kept, so the client may retry.
 func (s *Server) idempotent(c *call, key string, run func() answer) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, 1<<20))
+	body, err := io.ReadAll(c.r.Body) // bounded by the route's MaxBody
 	if err != nil {
-		s.writeError(c.w, c.r, errs.Malformed("malformed_json"))
+		if e := tooLarge(err); e != nil {
+			err = e
+		} else {
+			err = errs.Malformed("malformed_json")
+		}
+		s.writeError(c.w, c.r, err)
 		return
 	}
 	c.r.Body = io.NopCloser(bytes.NewReader(body))

@@ -59,7 +59,7 @@ func (s *Server) userRoutes() []route {
 		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token", Public: true, Status: http.StatusCreated,
 			In: signInIn{}, Out: sessionOut{},
 			Handle: body(func(c *call, in signInIn) (any, error) {
-				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession)
+				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession, httpx.ClientAddr(c.r))
 				if err != nil {
 					return nil, err
 				}

@@ -137,6 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Timers: []jobs.Timer{
 			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
 			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
+			{Name: "sign_in_failures_cleanup", Fire: a.Users.DeleteOldSignInFailures},
 			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
 			{Name: "order_auto_complete", Fire: a.Orders.AutoComplete},
 			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
@@ -193,7 +194,8 @@ func (a *App) Handler() http.Handler {
 	// Browsers send Sec-Fetch-Site/Origin: a cross-site form post or fetch
 	// that changes state is refused, which is the CSRF protection of every
 	// form. API clients that are not browsers send neither header and pass.
-	return http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux))))
+	hsts := strings.HasPrefix(a.Config.PublicURL, "https://")
+	return httpx.SecurityHeaders(hsts, http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux)))))
 }
 
 // Serve runs the HTTP server and the background runner on ln until ctx is

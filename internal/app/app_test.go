@@ -149,3 +149,41 @@ func TestCookiesAreSecureBehindAnHTTPSProxy(t *testing.T) {
 		a.Close()
 	}
 }
+
+// Every answer — a page, an API answer, a static file, an error — carries
+// the security headers; HSTS only where the public URL is https.
+func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	for _, public := range []string{"", "https://atelier.example"} {
+		a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), PublicURL: public, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(a.Handler())
+		for _, path := range []string{"/", "/signin", "/services", "/api/v1/me", "/api/openapi.json", "/static/app.css", "/static/service.js", "/no-such-page", "/healthz"} {
+			resp, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			h := resp.Header
+			csp := h.Get("Content-Security-Policy")
+			for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+				}
+			}
+			if strings.Contains(csp, "script-src 'self' 'unsafe-inline'") {
+				t.Errorf("%s: CSP allows inline scripts", path)
+			}
+			if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+				t.Errorf("%s: nosniff %q, referrer %q", path, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+			}
+			hsts := h.Get("Strict-Transport-Security")
+			if (public != "") != (hsts != "") {
+				t.Errorf("public URL %q, %s: HSTS %q", public, path, hsts)
+			}
+		}
+		ts.Close()
+		a.Close()
+	}
+}

@@ -84,7 +84,7 @@ func ParseSearch(v url.Values) (Search, error) {
 	}
 	if r := v.Get("min_rating"); r != "" {
 		f, err := strconv.ParseFloat(r, 64)
-		if err != nil || f < 0 || f > 5 {
+		if err != nil || !(f >= 0 && f <= 5) { // NaN is neither
 			return s, errs.Invalid("min_rating", "rating_filter_invalid")
 		}
 		s.MinRating = Rating(f*100 + 0.5)

@@ -23,6 +23,8 @@ const (
 	KindForbidden                    // 403: signed in, in the account, but not allowed
 	KindNotFound                     // 404: does not exist, or belongs to someone else
 	KindConflict                     // 409: the state does not allow it now
+	KindTooLarge                     // 413: the request body is over its limit
+	KindTooMany                      // 429: too many attempts; wait and retry
 )
 
 // Error is a refusal a person can read.
@@ -71,6 +73,12 @@ func Forbidden(code string) *Error { return &Error{Kind: KindForbidden, Code: co
 
 // Conflict is an operation the current state does not allow.
 func Conflict(code string) *Error { return &Error{Kind: KindConflict, Code: code} }
+
+// TooLarge refuses a request body over its limit.
+func TooLarge(code string) *Error { return &Error{Kind: KindTooLarge, Code: code} }
+
+// TooMany refuses an attempt made too often (sign-in failures).
+func TooMany(code string) *Error { return &Error{Kind: KindTooMany, Code: code} }
 
 // Unauthorized asks the caller to sign in.
 var Unauthorized = &Error{Kind: KindUnauthorized, Code: "not_signed_in"}

@@ -100,6 +100,10 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case errs.KindConflict:
 		return http.StatusConflict
+	case errs.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.KindTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -31,21 +31,29 @@ func New(amount int64, currency string) Money { return Money{Amount: amount, Cur
 // String formats the amount in a neutral way, e.g. "12.50 USD".
 func (m Money) String() string {
 	sign := ""
-	a := m.Amount
-	if a < 0 {
-		sign, a = "-", -a
+	if m.Amount < 0 {
+		sign = "-"
 	}
+	a := magnitude(m.Amount)
 	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+}
+
+// magnitude is |a| without overflow: -a of the smallest int64 is itself.
+func magnitude(a int64) uint64 {
+	if a < 0 {
+		return uint64(-(a + 1)) + 1
+	}
+	return uint64(a)
 }
 
 // Format renders m for people in a language: "$1,234.56" style for English
 // and "1 234,56 €" for French (with no-break spaces, so it never wraps).
 func (m Money) Format(lang string) string {
 	sign := ""
-	a := m.Amount
-	if a < 0 {
-		sign, a = "-", -a
+	if m.Amount < 0 {
+		sign = "-"
 	}
+	a := magnitude(m.Amount)
 	units, cents := a/100, a%100
 	if strings.HasPrefix(lang, "fr") {
 		return fmt.Sprintf("%s%s,%02d\u00a0%s", sign, group(units, "\u202f"), cents, symbol(m.Currency))
@@ -69,7 +77,7 @@ func symbol(c string) string {
 	return c
 }
 
-func group(n int64, sep string) string {
+func group(n uint64, sep string) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, r := range s {

@@ -388,6 +388,9 @@ func checkDays(ws time.Time, in []NewReportDay) ([]reportDay, int, error) {
 		if math.Abs(d.Hours*4-quarters) > 1e-9 {
 			return nil, 0, errs.Invalid(f+"hours", "hours_not_quarter")
 		}
+		if quarters < 1 { // a hair above 0 rounds to no time at all (found by FuzzCheckDays)
+			return nil, 0, errs.Invalid(f+"hours", "hours_invalid")
+		}
 		note, err := text(f+"note", d.Note, true)
 		if err != nil {
 			return nil, 0, err

@@ -165,8 +165,21 @@ var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "invalid_
 
 // SignIn checks an e-mail and password and opens a session. It returns the
 // session token, which the caller hands to the client and never stores.
-func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind) (string, User, error) {
+// addr is the client's IP address ("" when unknown): failures are counted
+// per e-mail and per address, and a sign-in is refused with
+// ErrSignInRateLimited while either has failed too often (ratelimit.go).
+func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind, addr string) (string, User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.DB.Clock.Now()
+	if err := s.checkSignInRate(ctx, now, email, addr); err != nil {
+		return "", User{}, err
+	}
+	failed := func() (string, User, error) {
+		if err := s.noteSignInFailure(ctx, now, email, addr); err != nil {
+			return "", User{}, err
+		}
+		return "", User{}, ErrBadCredentials
+	}
 	var hash string
 	var u User
 	var created int64
@@ -174,14 +187,17 @@ func (s *Service) SignIn(ctx context.Context, email, password string, kind Sessi
 		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, password)
-		return "", User{}, ErrBadCredentials
+		return failed()
 	}
 	if err != nil {
 		return "", User{}, err
 	}
 	u.CreatedAt = db.Time(created)
 	if !checkPassword(hash, password) {
-		return "", User{}, ErrBadCredentials
+		return failed()
+	}
+	if err := s.clearSignInFailures(ctx, email); err != nil {
+		return "", User{}, err
 	}
 	token, err := s.openSession(ctx, u.ID, kind)
 	return token, u, err

@@ -31,7 +31,7 @@ func TestSignUpSignInSessions(t *testing.T) {
 		if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") || strings.Contains(hash, "correct horse") {
 			t.Fatalf("stored hash %q", hash)
 		}
-		tok, _, err := s.SignIn(ctx, "ANN@example.com", "correct horse", users.APISession)
+		tok, _, err := s.SignIn(ctx, "ANN@example.com", "correct horse", users.APISession, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestSignUpSignInSessions(t *testing.T) {
 		if got, err := s.Authenticate(ctx, tok); err != nil || got.ID != u.ID {
 			t.Fatalf("authenticate: %v %v", got, err)
 		}
-		if _, _, err := s.SignIn(ctx, "ann@example.com", "wrong horse", users.WebSession); err != users.ErrBadCredentials {
+		if _, _, err := s.SignIn(ctx, "ann@example.com", "wrong horse", users.WebSession, ""); err != users.ErrBadCredentials {
 			t.Fatalf("wrong password: %v", err)
 		}
 		// Sessions end after their lifetime, and are cleaned up.
@@ -55,7 +55,7 @@ func TestSignUpSignInSessions(t *testing.T) {
 			t.Fatalf("cleanup removed %d (%v)", n, err)
 		}
 		// Sign out ends the session at once.
-		tok2, _, _ := s.SignIn(ctx, "ann@example.com", "correct horse", users.WebSession)
+		tok2, _, _ := s.SignIn(ctx, "ann@example.com", "correct horse", users.WebSession, "")
 		s.SignOut(ctx, tok2)
 		if _, err := s.Authenticate(ctx, tok2); err == nil {
 			t.Fatal("session valid after sign-out")

@@ -77,7 +77,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 
 // startSession signs in and sets the session cookie.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, password string, redo func(*form, int)) bool {
-	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession)
+	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession, httpx.ClientAddr(r))
 	if err != nil {
 		s.fail(w, r, err, redo)
 		return false

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,5 +60,30 @@ func TestParseAmount(t *testing.T) {
 	m, _ := parseAmount("f", "1250.5", "USD")
 	if got := amountText(m); got != "1250.50" {
 		t.Errorf("amountText %q", got)
+	}
+}
+
+// The Content-Security-Policy refuses inline scripts and event-handler
+// attributes, so no template may hold one: scripts live in static/.
+func TestTemplatesHaveNoInlineScript(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)<script(\s[^>]*)?>|\son[a-z]+\s*=|javascript:`)
+	err := fs.WalkDir(files, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range inline.FindAllString(string(b), -1) {
+			if strings.HasPrefix(strings.ToLower(m), "<script") && strings.Contains(m, "src=") {
+				continue
+			}
+			t.Errorf("%s: inline script %q (move it to static/)", path, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
