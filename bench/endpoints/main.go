@@ -193,8 +193,8 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration, hello
 	svcs := sample(`SELECT id FROM services WHERE status = 'active' ORDER BY id LIMIT 2000`)
 	frs := sample(`SELECT id FROM freelancers ORDER BY id LIMIT 2000`)
 	ords := sample(`SELECT id FROM orders WHERE account_id = '` + demoAccount + `' ORDER BY id`)
-	var basic []string // a service with a "Basic" package to order
-	basic = sample(`SELECT s.id FROM services s JOIN service_packages p ON p.service_id = s.id AND p.name = 'Basic'
+	// Services with a "Basic" package, in the account's currency, to order.
+	basic := sample(`SELECT s.id FROM services s JOIN service_packages p ON p.service_id = s.id AND p.name = 'Basic'
 		WHERE s.status = 'active' AND s.pro_only = FALSE AND s.currency = 'USD' ORDER BY s.id LIMIT 500`)
 	cats := []string{"graphics-design", "programming-tech", "digital-marketing", "video-animation", "writing-translation",
 		"music-audio", "business", "data", "ai-services", "photography"}
