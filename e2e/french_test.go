@@ -12,7 +12,6 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
-	"atelier/internal/users"
 )
 
 // A French user (her saved language wins over the browser's English) sees
@@ -25,14 +24,7 @@ func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
 		srv := start(t, engine)
 		browser := newBrowser(t)
 		a := srv.App
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		amelie, fanny := signUp("Amélie Durand", "amelie@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		amelie, fanny := srv.signUp(t, "Amélie Durand", "amelie@example.com"), srv.signUp(t, "Fanny Moreau", "fanny@example.com")
 		if _, err := a.Users.SetLocale(ctx, amelie, "fr"); err != nil {
 			t.Fatal(err)
 		}

@@ -5,12 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/money"
 	"atelier/internal/orders"
-	"atelier/internal/users"
 )
 
 // The custom offer story of PRODUCT.md §6 in a browser: a freelancer,
@@ -28,32 +26,9 @@ func TestFreelancerSendsMilestoneOfferClientAcceptsAndApprovesEach(t *testing.T)
 		shoot := engine == db.SQLite
 		a := srv.App
 
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
-		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
-			t.Fatal(err)
-		}
-		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Brand identities for startups",
-			Country: "FR", HourlyRate: money.New(8000, "USD")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Logo for your startup",
-			Description: "Three logo concepts.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
-				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 1}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := srv.studio(t, studioService{headline: "Brand identities for startups", title: "Logo for your startup",
+			description: "Three logo concepts.", price: 30000, revisions: 1})
+		alice, acc, svc := st.alice, st.acc, st.service
 		// A first order, paid by card; then Alice tops the balance up.
 		first, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
 			Requirements: "A mark for our newsletter."}, "")

@@ -6,10 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
-	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/users"
 )
@@ -27,32 +25,9 @@ func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *
 		shoot := engine == db.SQLite
 		a := srv.App
 
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
-		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
-			t.Fatal(err)
-		}
-		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Brand identities",
-			Country: "FR", HourlyRate: money.New(8000, "USD")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
-			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
-				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 1}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := srv.studio(t, studioService{headline: "Brand identities", title: "Brand identity for your startup",
+			description: "Logo, palette and type.", price: 30000, revisions: 1})
+		alice, acc, svc := st.alice, st.acc, st.service
 		// Alice's order is paid by card: $300.00 + $16.50 of fees.
 		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
 			Requirements: "A mark for our newsletter."}, "")
@@ -121,32 +96,9 @@ func TestClientEscalatesOperatorDecidesPartialRefund(t *testing.T) {
 		shoot := engine == db.SQLite
 		a := srv.App
 
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		st := srv.studio(t, studioService{title: "Brand identity for your startup", description: "Logo, palette and type.", price: 30000})
+		alice, fanny, acc, svc := st.alice, st.fanny, st.acc, st.service
 		if _, err := a.Users.CreateOperator(ctx, users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse battery"}); err != nil {
-			t.Fatal(err)
-		}
-		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
-			t.Fatal(err)
-		}
-		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Country: "FR", HourlyRate: money.New(8000, "USD")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
-			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
-				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 0}}})
-		if err != nil {
 			t.Fatal(err)
 		}
 		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1}, "")

@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+
+	"atelier/internal/accounts"
+	"atelier/internal/catalog"
+	"atelier/internal/money"
+	"atelier/internal/users"
+)
+
+// studio is where most stories start: Alice Martin, admin of Acme Studio
+// (USD, a card on file), and Fanny Moreau, who sells one service with a
+// "Basic" package. Passwords are "correct horse battery".
+type studio struct {
+	alice, fanny users.User
+	acc          accounts.Account
+	profile      catalog.Freelancer
+	service      catalog.Listing
+}
+
+// studioService is what Fanny's service says and costs.
+type studioService struct {
+	headline, title, description string
+	price                        int64 // USD cents
+	revisions                    int
+}
+
+func (s *server) signUp(t *testing.T, name, email string) users.User {
+	t.Helper()
+	u, err := s.App.Users.SignUp(context.Background(), users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func (s *server) studio(t *testing.T, svc studioService) studio {
+	t.Helper()
+	ctx, a := context.Background(), s.App
+	st := studio{alice: s.signUp(t, "Alice Martin", "alice@example.com"), fanny: s.signUp(t, "Fanny Moreau", "fanny@example.com")}
+	var err error
+	if st.acc, err = a.Accounts.Create(ctx, st.alice, "Acme Studio", "USD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Billing.AddCard(ctx, st.alice, st.acc.ID, "tok_visa"); err != nil {
+		t.Fatal(err)
+	}
+	if st.profile, err = a.Catalog.CreateFreelancer(ctx, st.fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: svc.headline,
+		Country: "FR", HourlyRate: money.New(8000, "USD")}); err != nil {
+		t.Fatal(err)
+	}
+	if st.service, err = a.Catalog.CreateService(ctx, st.fanny, catalog.Offer{FreelancerID: st.profile.ID, Title: svc.title,
+		Description: svc.description, Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
+			{Name: "Basic", Price: money.New(svc.price, "USD"), DeliveryDays: 5, Revisions: svc.revisions}}}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
