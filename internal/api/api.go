@@ -56,6 +56,7 @@ type answer struct {
 	Status      int    `json:"status"`
 	ContentType string `json:"content_type"`
 	Filename    string `json:"filename,omitempty"`
+	RetryAfter  int    `json:"retry_after,omitempty"` // seconds, on a 429
 	Body        []byte `json:"body"`
 }
 
@@ -65,6 +66,9 @@ func (a answer) write(w http.ResponseWriter) {
 	}
 	if a.Filename != "" {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+a.Filename+`"`)
+	}
+	if a.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(a.RetryAfter))
 	}
 	w.WriteHeader(a.Status)
 	w.Write(a.Body)
@@ -209,7 +213,14 @@ func (s *Server) errorAnswer(r *http.Request, err error) answer {
 		s.Log.ErrorContext(r.Context(), "api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	b, _ := json.Marshal(errorBody{detail})
-	return answer{Status: status, ContentType: "application/json", Body: append(b, '\n')}
+	a := answer{Status: status, ContentType: "application/json", Body: append(b, '\n')}
+	if e, ok := errs.As(err); ok && e.Kind == errs.KindTooMany {
+		a.RetryAfter = 60 // a minute, unless the refusal says how long
+		if m, ok := e.Args["minutes"].(int); ok {
+			a.RetryAfter = 60 * m
+		}
+	}
+	return a
 }
 
 // routes is the whole API.

@@ -52,8 +52,8 @@ func TestSignInRateLimitedOverHTTP(t *testing.T) {
 		}
 		r := anon.Do("POST", "/api/v1/sessions", map[string]any{"email": "ann@example.com", "password": "correct horse"})
 		wantError(t, r, 429, "sign_in_rate_limited", "")
-		if !strings.Contains(string(r.Raw), "15 minutes") {
-			t.Fatalf("message: %s", r.Raw)
+		if !strings.Contains(string(r.Raw), "15 minutes") || r.Header.Get("Retry-After") != "900" {
+			t.Fatalf("message: %s, Retry-After %q", r.Raw, r.Header.Get("Retry-After"))
 		}
 	})
 }

@@ -56,6 +56,7 @@ type Response struct {
 	Status int
 	Body   map[string]any
 	Raw    []byte
+	Header http.Header
 }
 
 // Do sends a request with an optional JSON body and decodes the answer.
@@ -86,7 +87,7 @@ func (c *Client) Do(method, path string, body any, headers ...string) Response {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := Response{Status: resp.StatusCode, Raw: raw}
+	out := Response{Status: resp.StatusCode, Raw: raw, Header: resp.Header}
 	if len(raw) > 0 && raw[0] == '{' {
 		if err := json.Unmarshal(raw, &out.Body); err != nil {
 			c.t.Fatalf("%s %s: bad JSON %q", method, path, raw)
