@@ -127,6 +127,80 @@ func signUp(t *testing.T, n *node, email string) string {
 	return n.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})["token"].(string)
 }
 
+// load has clients place orders for the shop's buyer, spread over nodes,
+// until stop closes or a node stops answering; it returns the ids of the
+// orders acknowledged (201) and, per node, whether its connection failed.
+func (sh shop) load(nodes []*node, clients int, stop <-chan struct{}) (acked []string, gone map[*node]bool) {
+	var mu sync.Mutex
+	gone = map[*node]bool{}
+	var wg sync.WaitGroup
+	for c := range clients {
+		n := nodes[c%len(nodes)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 10 * time.Second}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body, _ := json.Marshal(map[string]any{"account_id": sh.account, "service_id": sh.service, "package": "Basic"})
+				req, _ := http.NewRequest("POST", n.URL+"/api/v1/orders", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+sh.buyer)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					mu.Lock()
+					gone[n] = true
+					mu.Unlock()
+					return
+				}
+				var o map[string]any
+				json.NewDecoder(resp.Body).Decode(&o)
+				resp.Body.Close()
+				if resp.StatusCode == 201 {
+					mu.Lock()
+					acked = append(acked, o["id"].(string))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return acked, gone
+}
+
+// ids reads every page of a list route and returns the ids of its items.
+func (n *node) ids(t *testing.T, token, path string) []string {
+	t.Helper()
+	var ids []string
+	for cursor := ""; ; {
+		out := n.must(t, 200, token, "GET", path+"?limit=100&cursor="+cursor, nil)
+		for _, it := range out["items"].([]any) {
+			ids = append(ids, it.(map[string]any)["id"].(string))
+		}
+		if cursor, _ = out["next_cursor"].(string); cursor == "" {
+			return ids
+		}
+	}
+}
+
+// lost returns the first acknowledged id missing from stored, or "".
+func lost(acked, stored []string) string {
+	have := map[string]bool{}
+	for _, id := range stored {
+		have[id] = true
+	}
+	for _, id := range acked {
+		if !have[id] {
+			return id
+		}
+	}
+	return ""
+}
+
 // shop is a small marketplace made through the API: a seller with a
 // service (one "Basic" package) and a buyer with an account and a card.
 type shop struct{ seller, buyer, freelancer, service, account string }
@@ -528,15 +602,9 @@ func TestBackupWhileServingThenRestore(t *testing.T) {
 		t.Fatal("restore replaced a database without --force")
 	}
 	m := startNode(t, restored)
-	items := m.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/orders", nil)["items"].([]any)
-	found := map[string]bool{}
-	for _, it := range items {
-		found[it.(map[string]any)["id"].(string)] = true
-	}
-	for _, id := range ids {
-		if !found[id] {
-			t.Fatalf("order %s is not in the restored database (%d orders)", id, len(items))
-		}
+	stored := m.ids(t, buyer, "/api/v1/accounts/"+acc+"/orders")
+	if id := lost(ids, stored); id != "" {
+		t.Fatalf("order %s is not in the restored database (%d orders)", id, len(stored))
 	}
 	if len(m.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/invoices", nil)["items"].([]any)) != 3 {
 		t.Fatal("the restored database lacks invoices")
@@ -552,72 +620,26 @@ func TestKillOneNodeMidLoad(t *testing.T) {
 	a := startNode(t, dir, "--database-url", cfg.URL)
 	b := startNode(t, dir, "--database-url", cfg.URL)
 	sh := newShop(t, a, a, "kill", 10000)
-	buyer, svc, acc := sh.buyer, sh.service, sh.account
+	buyer, acc := sh.buyer, sh.account
 	if me := b.must(t, 200, buyer, "GET", "/api/v1/me", nil); me["email"] != "buyer@kill.test" {
 		t.Fatalf("node b does not know node a's session: %v", me)
 	}
 
 	// Four clients place orders on both nodes; node a dies under them.
-	var mu sync.Mutex
-	var acked []string
-	deadline := time.Now().Add(4 * time.Second)
-	var wg sync.WaitGroup
-	for c := range 4 {
-		n := []*node{a, b}[c%2]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := &http.Client{Timeout: 10 * time.Second}
-			for time.Now().Before(deadline) {
-				body, _ := json.Marshal(map[string]any{"account_id": acc, "service_id": svc, "package": "Basic", "quantity": 1})
-				req, _ := http.NewRequest("POST", n.URL+"/api/v1/orders", bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+buyer)
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
-					if n == a {
-						return // the node is gone
-					}
-					t.Errorf("node b: %v", err)
-					return
-				}
-				var out map[string]any
-				json.NewDecoder(resp.Body).Decode(&out)
-				resp.Body.Close()
-				if resp.StatusCode == 201 {
-					mu.Lock()
-					acked = append(acked, out["id"].(string))
-					mu.Unlock()
-				}
-			}
-		}()
+	stop := make(chan struct{})
+	time.AfterFunc(1500*time.Millisecond, func() { a.cmd.Process.Kill() })
+	time.AfterFunc(4*time.Second, func() { close(stop) })
+	acked, gone := sh.load([]*node{a, b}, 4, stop)
+	if gone[b] {
+		t.Fatal("node b stopped answering when node a died")
 	}
-	time.Sleep(1500 * time.Millisecond)
-	a.cmd.Process.Kill()
-	wg.Wait()
-
 	t.Logf("%d orders acknowledged", len(acked))
 	if len(acked) < 10 {
 		t.Fatalf("only %d orders acknowledged", len(acked))
 	}
-	have := map[string]bool{}
-	for cursor := ""; ; {
-		path := "/api/v1/accounts/" + acc + "/orders?limit=100"
-		if cursor != "" {
-			path += "&cursor=" + cursor
-		}
-		out := b.must(t, 200, buyer, "GET", path, nil)
-		for _, it := range out["items"].([]any) {
-			have[it.(map[string]any)["id"].(string)] = true
-		}
-		if cursor, _ = out["next_cursor"].(string); cursor == "" {
-			break
-		}
-	}
-	for _, id := range acked {
-		if !have[id] {
-			t.Fatalf("acknowledged order %s is lost (%d acknowledged, %d stored)", id, len(acked), len(have))
-		}
+	stored := b.ids(t, buyer, "/api/v1/accounts/"+acc+"/orders")
+	if id := lost(acked, stored); id != "" {
+		t.Fatalf("acknowledged order %s is lost (%d acknowledged, %d stored)", id, len(acked), len(stored))
 	}
 	if status, _ := b.call(t, "", "GET", "/readyz", nil); status != 200 {
 		t.Fatalf("node b after node a died: /readyz %d", status)
@@ -779,74 +801,21 @@ func TestCrashMidLoadThenRestart(t *testing.T) {
 		n.must(t, 201, sh.seller, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Done"})
 		delivered = append(delivered, id)
 	}
-	var mu sync.Mutex
-	acked := append([]string{}, delivered...)
-	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := &http.Client{Timeout: 5 * time.Second}
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				body, _ := json.Marshal(map[string]any{"account_id": sh.account, "service_id": sh.service, "package": "Basic"})
-				req, _ := http.NewRequest("POST", n.URL+"/api/v1/orders", bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+sh.buyer)
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
-					return // the server is gone
-				}
-				var o map[string]any
-				json.NewDecoder(resp.Body).Decode(&o)
-				resp.Body.Close()
-				if resp.StatusCode == 201 {
-					mu.Lock()
-					acked = append(acked, o["id"].(string))
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	time.Sleep(1500 * time.Millisecond)
-	n.cmd.Process.Kill()
-	close(stop)
-	wg.Wait()
+	time.AfterFunc(1500*time.Millisecond, func() { n.cmd.Process.Kill(); close(stop) })
+	acked, _ := sh.load([]*node{n}, 4, stop)
+	acked = append(acked, delivered...)
 	n.cmd.Wait()
 	t.Logf("%d orders acknowledged before the kill", len(acked))
 
 	m := startNode(t, dir, "--test-mode")
-	have := map[string]bool{}
-	for cursor := ""; ; {
-		page := m.must(t, 200, sh.buyer, "GET", "/api/v1/accounts/"+sh.account+"/orders?limit=100&cursor="+cursor, nil)
-		for _, it := range page["items"].([]any) {
-			have[it.(map[string]any)["id"].(string)] = true
-		}
-		if cursor, _ = page["next_cursor"].(string); cursor == "" {
-			break
-		}
-	}
-	for _, id := range acked {
-		if !have[id] {
-			t.Fatalf("acknowledged order %s is lost after the crash (%d acknowledged, %d stored)", id, len(acked), len(have))
-		}
+	stored := m.ids(t, sh.buyer, "/api/v1/accounts/"+sh.account+"/orders")
+	if id := lost(acked, stored); id != "" {
+		t.Fatalf("acknowledged order %s is lost after the crash (%d acknowledged, %d stored)", id, len(acked), len(stored))
 	}
 	// Every stored order was charged once: one invoice each.
-	invoices := 0
-	for cursor := ""; ; {
-		page := m.must(t, 200, sh.buyer, "GET", "/api/v1/accounts/"+sh.account+"/invoices?limit=100&cursor="+cursor, nil)
-		invoices += len(page["items"].([]any))
-		if cursor, _ = page["next_cursor"].(string); cursor == "" {
-			break
-		}
-	}
-	if invoices != len(have) {
-		t.Fatalf("%d invoices for %d orders", invoices, len(have))
+	if invoices := m.ids(t, sh.buyer, "/api/v1/accounts/"+sh.account+"/invoices"); len(invoices) != len(stored) {
+		t.Fatalf("%d invoices for %d orders", len(invoices), len(stored))
 	}
 	opsToken := m.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": ops, "password": "operator pass"})["token"].(string)
 	if check := m.must(t, 200, opsToken, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
