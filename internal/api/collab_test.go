@@ -346,6 +346,8 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 		sellerID := c.seller.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		c.admin.Must(200, "PATCH", "/api/v1/accounts/"+c.ac+"/members/"+sellerID, map[string]any{"role": "billing_manager"})
 		wantError(t, c.seller.Do("GET", "/api/v1/orders/"+c.order+"/internal-comments", nil), 404, "internal_comments_not_found", "")
+		// Nor can the order be shared with them.
+		wantError(t, c.admin.Do("POST", "/api/v1/orders/"+c.order+"/shares", map[string]any{"user_id": sellerID}), 422, "not_a_member", "user_id")
 		c.admin.Must(201, "POST", "/api/v1/orders/"+c.order+"/internal-comments", map[string]any{"body": "@Sam Seller is slow"})
 		if has(notificationKinds(t, c.seller), "order_internal_comment") {
 			t.Error("the freelancer was told of an internal note")

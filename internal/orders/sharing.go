@@ -89,6 +89,14 @@ func (s *Service) ShareOrder(ctx context.Context, actor users.User, orderID, use
 		if n == 0 {
 			return errShareTargetMember
 		}
+		// A member who speaks for the order's freelancer is on the other
+		// side: shares and internal notes are the client side's alone.
+		if seller, err := onTeam(ctx, tx, userID, o.FreelancerID); err != nil || seller {
+			if err == nil {
+				err = errShareTargetMember
+			}
+			return err
+		}
 		res, err := tx.Exec(ctx, `INSERT INTO order_shares (order_id, user_id, shared_by, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (order_id, user_id) DO NOTHING`, o.ID, userID, actor.ID, db.Micros(tx.Now))
 		if err != nil {
@@ -107,6 +115,7 @@ func (s *Service) ShareOrder(ctx context.Context, actor users.User, orderID, use
 
 // UnshareOrder takes a member off an order's shares (the client side).
 func (s *Service) UnshareOrder(ctx context.Context, actor users.User, orderID, userID string) error {
+	userID = strings.TrimSpace(userID)
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := s.clientView(ctx, tx, actor, orderID); err != nil {
 			return err
