@@ -83,15 +83,14 @@ func (s *Service) Get(ctx context.Context, actor users.User, accountID string) (
 	if d.RecentlyViewed, err = s.Catalog.RecentlyViewed(ctx, actor, RecentShown); err != nil {
 		return Dashboard{}, err
 	}
+	// Active orders: only as many as are still to show, across accounts.
 	for _, a := range d.Accounts {
-		open, err := s.Orders.AccountOrders(ctx, actor, a.ID, orders.Filter{Status: "open"}, page.Request{Limit: page.MaxLimit})
-		if err != nil {
-			return Dashboard{}, err
-		}
-		for _, o := range open.Items {
-			if o.Status != orders.PendingApproval && len(d.ActiveOrders) < OrdersShown {
-				d.ActiveOrders = append(d.ActiveOrders, o)
+		if left := OrdersShown - len(d.ActiveOrders); left > 0 {
+			running, err := s.Orders.AccountOrders(ctx, actor, a.ID, orders.Filter{Status: "running"}, page.Request{Limit: left})
+			if err != nil {
+				return Dashboard{}, err
 			}
+			d.ActiveOrders = append(d.ActiveOrders, running.Items...)
 		}
 		if a.Role.Can(accounts.ApproveOrders) {
 			wait, err := s.Orders.PendingApprovals(ctx, actor, a.ID, page.Request{Limit: OrdersShown})

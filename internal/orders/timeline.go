@@ -133,7 +133,7 @@ func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID st
 
 // Filter narrows a list of orders.
 type Filter struct {
-	Status string // one status, "open" (pending, active, delivered), or "" for all
+	Status string // one status, "open" (pending, active, delivered), "running" (open and started), or "" for all
 }
 
 func (f Filter) where() (string, []any, error) {
@@ -142,6 +142,8 @@ func (f Filter) where() (string, []any, error) {
 		return "", nil, nil
 	case "open":
 		return ` AND o.status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment')`, nil, nil
+	case "running":
+		return ` AND o.status IN ('active', 'delivered', 'awaiting_payment')`, nil, nil
 	case PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected:
 		return ` AND o.status = ?`, []any{f.Status}, nil
 	}
