@@ -84,6 +84,8 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 
 		// Featured projects: operators curate, clients start from them.
 		wantError(t, m.admin.Do("POST", "/api/v1/featured-projects", map[string]any{"title": "x", "type": "branding", "brief": "b", "budget": usd(1)}), 403, "operator_only", "")
+		wantError(t, ops.Do("POST", "/api/v1/featured-projects", map[string]any{"title": "Too big", "type": "branding", "brief": "b",
+			"budget": usd(100_000_000_01)}), 422, "amount_too_large", "budget")
 		f := ops.Must(201, "POST", "/api/v1/featured-projects", map[string]any{"title": "Brand refresh", "type": "branding",
 			"brief": "Goals:\nAudience:\nDeliverables: logo, palette", "budget": usd(250000)})
 		if n := len(items(m.seller.Must(200, "GET", "/api/v1/featured-projects", nil))); n != 1 {

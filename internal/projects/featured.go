@@ -52,18 +52,20 @@ func (s *Service) CreateFeatured(ctx context.Context, actor users.User, in NewFe
 	switch {
 	case in.Title == "":
 		return Featured{}, errs.Invalid("title", "required")
-	case utf8.RuneCountInString(in.Title) > 120:
-		return Featured{}, errs.Invalid("title", "too_long").With("max", 120)
+	case utf8.RuneCountInString(in.Title) > maxName:
+		return Featured{}, errs.Invalid("title", "too_long").With("max", maxName)
 	case !slices.Contains(Types, in.Type):
 		return Featured{}, errs.Invalid("type", "project_type_invalid")
 	case in.Brief == "":
 		return Featured{}, errs.Invalid("brief", "required")
-	case utf8.RuneCountInString(in.Brief) > 10000:
-		return Featured{}, errs.Invalid("brief", "too_long").With("max", 10000)
+	case utf8.RuneCountInString(in.Brief) > maxBrief:
+		return Featured{}, errs.Invalid("brief", "too_long").With("max", maxBrief)
 	case !money.ValidCurrency(in.Budget.Currency):
 		return Featured{}, errs.Invalid("budget", "currency_unsupported")
 	case in.Budget.Amount < 0:
 		return Featured{}, errs.Invalid("budget", "amount_negative")
+	case in.Budget.Amount > maxBudget: // else no project could start from it
+		return Featured{}, errs.Invalid("budget", "amount_too_large")
 	}
 	f := Featured{ID: db.NewID("fpr"), Title: in.Title, Type: in.Type, Brief: in.Brief, Budget: in.Budget}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {

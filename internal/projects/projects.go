@@ -141,23 +141,31 @@ type NewProject struct {
 
 var errNotFound = errs.NotFound("project_not_found")
 
+// The limits of a project's (and a featured project's) name, brief and
+// budget (minor units).
+const (
+	maxName   = 120
+	maxBrief  = 10000
+	maxBudget = 100_000_000_00
+)
+
 func validate(in *NewProject, currency string) error {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Brief = strings.TrimSpace(in.Brief)
 	switch {
 	case in.Name == "":
 		return errs.Invalid("name", "required")
-	case utf8.RuneCountInString(in.Name) > 120:
-		return errs.Invalid("name", "too_long").With("max", 120)
+	case utf8.RuneCountInString(in.Name) > maxName:
+		return errs.Invalid("name", "too_long").With("max", maxName)
 	case !slices.Contains(Types, in.Type):
 		return errs.Invalid("type", "project_type_invalid")
-	case utf8.RuneCountInString(in.Brief) > 10000:
-		return errs.Invalid("brief", "too_long").With("max", 10000)
+	case utf8.RuneCountInString(in.Brief) > maxBrief:
+		return errs.Invalid("brief", "too_long").With("max", maxBrief)
 	case in.Budget.Currency != currency:
 		return errs.Invalid("budget", "currency_mismatch").With("currency", currency)
 	case in.Budget.Amount < 0:
 		return errs.Invalid("budget", "amount_negative")
-	case in.Budget.Amount > 100_000_000_00:
+	case in.Budget.Amount > maxBudget:
 		return errs.Invalid("budget", "amount_too_large")
 	}
 	if in.Visibility == "" {
