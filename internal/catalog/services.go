@@ -111,8 +111,8 @@ func (o Offer) validate(currency string) (Offer, error) {
 	if o.MaxQuantity == 0 {
 		o.MaxQuantity = 1
 	}
-	if o.MaxQuantity < 1 || o.MaxQuantity > 100 {
-		return o, errs.Invalid("max_quantity", "max_quantity_invalid").With("max", 100)
+	if o.MaxQuantity < 1 || o.MaxQuantity > MaxQuantity {
+		return o, errs.Invalid("max_quantity", "max_quantity_invalid").With("max", MaxQuantity)
 	}
 	if len(o.Packages) == 0 {
 		return o, errs.Invalid("packages", "packages_required")
@@ -162,6 +162,9 @@ func (o Offer) minima() (price int64, days int) {
 	}
 	return price, days
 }
+
+// MaxQuantity is the most of a service one order may buy, for any service.
+const MaxQuantity = 100
 
 // CreateService lists a new service for the actor's freelancer profile. A
 // Pro-only service can only be offered by a Pro freelancer.

@@ -9,6 +9,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
+	"atelier/internal/catalog"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/projects"
@@ -144,7 +145,10 @@ func (s *Server) requestManager(w http.ResponseWriter, r *http.Request, u users.
 
 func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) {
 	s.projectAction(w, r, u, "flash.project_proposal_made", func() (string, error) {
-		q, _ := strconv.Atoi(r.PostFormValue("quantity"))
+		q, err := quantity(r.PostFormValue("quantity"), catalog.Listing{MaxQuantity: catalog.MaxQuantity})
+		if err != nil {
+			return "", err
+		}
 		pr, err := s.Projects.Propose(r.Context(), u, r.PathValue("project"), projects.NewProposal{ServiceID: strings.TrimSpace(r.PostFormValue("service_id")),
 			Package: r.PostFormValue("package"), Quantity: q, Requirements: r.PostFormValue("requirements"), Note: r.PostFormValue("note")})
 		return pr.ServiceTitle, err
