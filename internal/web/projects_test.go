@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/i18n"
 	"atelier/internal/users"
 )
 
@@ -91,6 +93,11 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 		}
 		if _, body, _ = s.seller.do("GET", "/orders/"+oid, nil); !strings.Contains(body, "Hello from your project manager.") {
 			t.Fatal("the freelancer does not see the manager's message")
+		}
+		// A proposed quantity that is not a number is refused on the page.
+		if code, body, _ = ops.do("POST", "/projects/"+pid+"/proposals", url.Values{"service_id": {s.service.ID}, "package": {"Basic"},
+			"quantity": {"two"}}); code != 422 || !strings.Contains(body, html.EscapeString(i18n.T("en", "error.quantity_invalid", "max", 100))) {
+			t.Fatalf("a bad quantity: %d", code)
 		}
 		if code, _, _ = s.buyer.do("GET", "/operator/project-managers", nil); code != 403 {
 			t.Fatalf("member on the operators' queue: %d", code)
