@@ -12,25 +12,20 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
+	"atelier/bench/internal/stand"
 	"atelier/internal/app"
 	"atelier/internal/db"
 	"atelier/internal/demo"
@@ -122,57 +117,10 @@ func ceiling(clients int, d time.Duration) result {
 
 func run(engine string, n int, pgURL string, clients int, d time.Duration, hello float64) {
 	ctx := context.Background()
-	cfg := app.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	switch engine {
-	case "sqlite":
-		dir, err := mkdir()
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		cfg.DataDir = dir
-	case "postgres":
-		schema := fmt.Sprintf("bench_endpoints_%d", time.Now().UnixNano())
-		admin, err := sql.Open("pgx", pgURL)
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			log.Fatal(err)
-		}
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		u, _ := url.Parse(pgURL)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		cfg.DatabaseURL = u.String()
-	default:
-		log.Fatalf("unknown engine %q", engine)
-	}
-	a, err := app.New(ctx, cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer a.Close()
-	if _, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing,
-		Orders: a.Orders, Projects: a.Projects, Lists: a.Lists, Network: a.Network}, demo.Options{Services: n}); err != nil {
-		log.Fatal(err)
-	}
-	checkpoint := "PRAGMA wal_checkpoint(TRUNCATE)"
-	if engine == "postgres" {
-		checkpoint = "CHECKPOINT"
-	}
-	a.DB.Exec(ctx, checkpoint)
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	srv := &http.Server{Handler: a.Handler()}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String() + "/api/v1"
+	st := stand.Build(engine, pgURL, demo.Options{Services: n}, true)
+	defer st.Close()
+	a := st.App
+	base := st.URL + "/api/v1"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
 
 	// The demo admin, and an account of its own that pays by card and has
@@ -260,5 +208,3 @@ func call(c *http.Client, method, u, token string, body any) map[string]any {
 	}
 	return out
 }
-
-func mkdir() (string, error) { return os.MkdirTemp("", "atelier-endpoints-") }

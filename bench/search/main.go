@@ -10,15 +10,11 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -30,8 +26,7 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
+	"atelier/bench/internal/stand"
 	"atelier/internal/app"
 	"atelier/internal/demo"
 )
@@ -83,65 +78,9 @@ var profileTo *os.File
 var perKind []string
 
 func run(engine string, n int, pgURL string, clients int, d time.Duration) {
-	ctx := context.Background()
-	cfg := app.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	switch engine {
-	case "sqlite":
-		dir, err := os.MkdirTemp("", "atelier-bench-")
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		cfg.DataDir = dir
-	case "postgres":
-		if pgURL == "" {
-			log.Fatal("postgres needs -database-url or ATELIER_TEST_DATABASE_URL")
-		}
-		schema := fmt.Sprintf("bench_%d_%d", n, time.Now().UnixNano())
-		admin, err := sql.Open("pgx", pgURL)
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			log.Fatal(err)
-		}
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		u, _ := url.Parse(pgURL)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		cfg.DatabaseURL = u.String()
-	default:
-		log.Fatalf("unknown engine %q", engine)
-	}
-	a, err := app.New(ctx, cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer a.Close()
-	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}, demo.Options{Services: n})
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Write the build out before measuring: after loading hundreds of
-	// megabytes, PostgreSQL's background checkpoint otherwise runs for tens
-	// of seconds during the measurement (and SQLite's WAL grows).
-	checkpoint := "PRAGMA wal_checkpoint(TRUNCATE)"
-	if engine == "postgres" {
-		checkpoint = "CHECKPOINT"
-	}
-	if _, err := a.DB.Exec(ctx, checkpoint); err != nil {
-		log.Printf("%s: %v (measuring anyway)", checkpoint, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	srv := &http.Server{Handler: a.Handler()}
-	go srv.Serve(ln)
-	defer srv.Close()
-	measure(engine, sum.Services, sum.Took, "http://"+ln.Addr().String(), clients, d)
+	st := stand.Build(engine, pgURL, demo.Options{Services: n}, false)
+	defer st.Close()
+	measure(engine, st.Summary.Services, st.Summary.Took, st.URL, clients, d)
 }
 
 // measure warms a server up, then drives it and prints a row of the table.
