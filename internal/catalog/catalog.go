@@ -66,7 +66,9 @@ func (r Rating) MarshalJSON() ([]byte, error) {
 // Float is the rating as a number (0 without reviews).
 func (r Rating) Float() float64 { return float64(r) / 100 }
 
-func average(sum, count int64) Rating {
+// Average is the rating of count reviews summing to sum (× 100), rounded
+// half up: 4.666… is 4.67.
+func Average(sum, count int64) Rating {
 	if count == 0 {
 		return 0
 	}

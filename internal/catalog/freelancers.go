@@ -177,7 +177,7 @@ func scanFreelancer(row interface{ Scan(...any) error }) (Freelancer, error) {
 		return Freelancer{}, db.NoRows(err)
 	}
 	f.Skills, f.Languages = parseList(skills), parseList(langs)
-	f.Rating = average(sum, f.ReviewsCount)
+	f.Rating = Average(sum, f.ReviewsCount)
 	f.CreatedAt = stamp(created)
 	f.Members = []AgencyMember{}
 	return f, nil

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -152,9 +153,7 @@ func (s *Service) entry(ctx context.Context, q db.Queryer, actor users.User, rol
 	if err != nil {
 		return Entry{}, err
 	}
-	if e.ReviewsCount > 0 {
-		e.Rating = float64(sum*100/int64(e.ReviewsCount)) / 100
-	}
+	e.Rating = catalog.Average(sum, int64(e.ReviewsCount)).Float() // as the catalog shows it
 	cond := ``
 	args := []any{accountID, freelancerID}
 	if role == accounts.Member {
