@@ -156,7 +156,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if v.Form == nil {
 		v.Form = &form{Values: url.Values{}, Errors: map[string]string{}}
 	}
-	if status < 400 {
+	// The flash is for the page a person goes to, not for a page a script
+	// fetches meanwhile (the service page's fee breakdown, fetched as the
+	// quantity changes, took the "order placed" message of the order page
+	// it was racing). Browsers say which is which; other clients say
+	// nothing and get the flash.
+	if mode := r.Header.Get("Sec-Fetch-Mode"); status < 400 && (mode == "" || mode == "navigate") {
 		v.Flash = takeFlash(w, r)
 	}
 	var buf bytes.Buffer

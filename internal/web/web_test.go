@@ -518,3 +518,26 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// A page a script fetches (Sec-Fetch-Mode: cors) leaves the flash to the
+// page the person goes to.
+func TestFetchedPageLeavesTheFlash(t *testing.T) {
+	a, srv := setup(t, db.SQLite)
+	signUp(t, a, "Alice Admin", "alice@example.com")
+	b := newBrowser(t, srv)
+	b.signIn("alice@example.com", "correct horse") // leaves "You are signed in."
+	req, _ := http.NewRequest("GET", srv.URL+"/services", nil)
+	req.Header.Set("Sec-Fetch-Mode", "cors")
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Contains(string(body), i18n.T("en", "flash.signed_in")) {
+		t.Fatal("a fetched page took the flash")
+	}
+	if _, body, _ := b.do("GET", "/", nil); !strings.Contains(body, i18n.T("en", "flash.signed_in")) {
+		t.Fatal("the page the person goes to lost its flash")
+	}
+}
