@@ -295,6 +295,15 @@ func testSearch(t *testing.T) {
 		if a, b := search("q=illustration&limit=1"), search("q=illustration&limit=1&cursor="+search("q=illustration&limit=1").NextCursor); a.Items[0].ID == b.Items[0].ID || b.Items[0].ID != logo.ID {
 			t.Fatalf("paging across tiers: %v then %v", titles(a), titles(b))
 		}
+		// Neither the order of the words nor a repeat changes a search.
+		for _, q := range []string{"q=logo+logo", "q=LOGO+logo+Logo", "q=logo&sort=price_asc&q=logo"} {
+			if r := search(q); r.Total != 2 || len(r.Items) != 2 {
+				t.Fatalf("%s: %d %v", q, r.Total, titles(r))
+			}
+		}
+		if a, b := search("q=minimalist+logo"), search("q=logo+minimalist+logo"); a.Total != 1 || b.Total != 1 || a.Items[0].ID != logo.ID || b.Items[0].ID != logo.ID {
+			t.Fatalf("minimalist logo %v, logo minimalist logo %v", titles(a), titles(b))
+		}
 		if r := search("q=python&category=data"); r.Total != 1 {
 			t.Fatalf("python in data: %v", titles(r))
 		}

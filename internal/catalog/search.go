@@ -5,11 +5,14 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+
+	"golang.org/x/sync/singleflight"
 
 	"atelier/internal/db"
 	"atelier/internal/errs"
@@ -145,13 +148,19 @@ func amountParam(v url.Values, name string) (int64, error) {
 }
 
 // terms splits free text into search words: letters and digits only, so no
-// input can be read as query syntax by either engine; at most 8 words.
+// input can be read as query syntax by either engine; at most 8 words,
+// sorted and each once. Every word must match, so neither order nor
+// repeats change the results, and one search is one count to remember.
+// A repeat would also cost: PostgreSQL's planner takes 'music & music'
+// for two independent words, expects a thousandth of the matches, and
+// reads the whole table to find them.
 func terms(q string) []string {
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	if len(words) > 8 {
 		words = words[:8]
 	}
-	return words
+	slices.Sort(words)
+	return slices.Compact(words)
 }
 
 // Search runs a catalog search over active services. With words, it uses
@@ -330,12 +339,21 @@ func (s *Service) browse(ctx context.Context, q Search) (Results, error) {
 	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	res.Items, err = s.page(ctx, `SELECT 1 AS tier, `+sortColumns+` FROM services s WHERE `+where+` ORDER BY `+orders[q.Sort]+` LIMIT ? OFFSET ?`,
-		orders[q.Sort], append(args, q.Limit, q.Offset)...)
+	res.Items, err = s.page(ctx, `SELECT 1 AS tier, `+sortColumns+` FROM services s WHERE `+where+` ORDER BY `+orders[q.Sort]+pageLimit(q.Limit, q.Offset),
+		orders[q.Sort], args...)
 	if err != nil {
 		return Results{}, err
 	}
 	return res.withCursor(q), nil
+}
+
+// pageLimit is a page query's LIMIT and OFFSET, written into the SQL: a
+// PostgreSQL plan made for a LIMIT parameter expects a tenth of the rows,
+// and reads the whole table to sort them. The values are few (the page
+// sizes and cursor offsets), so each statement is prepared and planned
+// once per connection and used again (see db.openPostgres).
+func pageLimit(limit, offset int) string {
+	return ` LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(offset)
 }
 
 // sortColumns are what a page query selects to be read by page.
@@ -386,29 +404,37 @@ func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Resul
 	// thousands of matches (8.5 ms instead of 1.5 ms for "python" at 100k).
 	// The totals are known here, so the way is chosen on them (see walks):
 	// a tier is either read whole (behind OFFSET 0, which the planner
-	// cannot see through) or walked (its words tested "IS TRUE", which no
-	// index answers).
+	// cannot see through) or walked: its words tested with ts_match_vq,
+	// the function behind @@, which no index answers and of which the
+	// planner knows nothing, so it expects a third of the rows to match and
+	// walks the sort order's index for a page (with "(… @@ …) IS TRUE" it
+	// still estimated the matches, and for a correlated pair like "logo
+	// design" expected too few and read the whole table).
 	set := func(tier string, indexed bool) (string, []any) {
+		// The query is a subquery, computed once per statement: plans are
+		// made once per statement and connection (see pageLimit), and in
+		// such a plan to_tsquery(?) would be computed again for every row.
+		match := func(column, query string) string {
+			if indexed {
+				return `s.` + column + ` @@ (SELECT ` + query + `)`
+			}
+			return `ts_match_vq(s.` + column + `, (SELECT ` + query + `))`
+		}
 		var text []string
 		var args []any
 		switch {
 		case tier == "titled":
-			text, args = append(text, `s.title @@ to_tsquery('english', ?)`), append(args, tsq)
+			text, args = append(text, match("title", `to_tsquery('english', ?)`)), append(args, tsq)
 			if len(facets) > 0 {
-				text, args = append(text, `s.words @@ ?::tsquery`), append(args, strings.Join(facets, " & "))
+				text, args = append(text, match("words", `?::tsquery`)), append(args, strings.Join(facets, " & "))
 			}
 		case len(facets) > 0:
-			text, args = append(text, `s.words @@ (to_tsquery('english', ?) && ?::tsquery)`), append(args, tsq, strings.Join(facets, " & "))
+			text, args = append(text, match("words", `to_tsquery('english', ?) && ?::tsquery`)), append(args, tsq, strings.Join(facets, " & "))
 		default:
-			text, args = append(text, `s.words @@ to_tsquery('english', ?)`), append(args, tsq)
+			text, args = append(text, match("words", `to_tsquery('english', ?)`)), append(args, tsq)
 		}
 		if tier == "rest" {
-			text, args = append(text, `NOT (s.title @@ to_tsquery('english', ?))`), append(args, tsq)
-		}
-		if !indexed {
-			for i, c := range text {
-				text[i] = `(` + c + `) IS TRUE`
-			}
+			text, args = append(text, `NOT (`+match("title", `to_tsquery('english', ?)`)+`)`), append(args, tsq)
 		}
 		return strings.Join(append(text, filters...), " AND "), append(args, fargs...)
 	}
@@ -460,8 +486,8 @@ func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Resul
 		if few {
 			from = `(SELECT ` + sortColumns + ` FROM ` + from + ` OFFSET 0) s`
 		}
-		tiers = append(tiers, `(SELECT `+strconv.Itoa(n)+` AS tier, `+sortColumns+` FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?)`)
-		args = append(append(args, wargs...), limit, offset)
+		tiers = append(tiers, `(SELECT `+strconv.Itoa(n)+` AS tier, `+sortColumns+` FROM `+from+` ORDER BY `+order+pageLimit(limit, offset)+`)`)
+		args = append(args, wargs...)
 	}
 	if !relevance {
 		tier(1, "all", t.all, q.Limit, q.Offset)
@@ -536,9 +562,16 @@ const countTTL = 30 * time.Second
 // proportion to the matches (every match is counted), while a page of
 // results costs time in proportion to the page; people page through and
 // repeat popular searches, so the count is what is worth remembering.
+//
+// When a total is not known, the requests that need it at once wait for
+// one count (a popular search, uncached, was counted by every request that
+// arrived while it ran). A count that started before a change to the
+// catalog answers its requests but is not remembered.
 type countCache struct {
 	mu      sync.Mutex
 	entries map[string]countEntry
+	flight  singleflight.Group
+	epoch   int // bumped by forget
 }
 
 // totals are the counts a search needs: all its matches and, for the
@@ -563,27 +596,35 @@ func (c *countCache) count(key string, now time.Time, count func() (int, error))
 func (c *countCache) totals(key string, now time.Time, count func() (totals, error)) (totals, error) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
+	epoch := c.epoch
 	c.mu.Unlock()
 	if ok && now.Before(e.expires) {
 		return e.totals, nil
 	}
-	t, err := count()
-	if err != nil {
-		return totals{}, err
-	}
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= 20000 {
-		c.entries = map[string]countEntry{}
-	}
-	c.entries[key] = countEntry{totals: t, expires: now.Add(countTTL)}
-	c.mu.Unlock()
-	return t, nil
+	v, err, _ := c.flight.Do(key+"|"+strconv.Itoa(epoch), func() (any, error) {
+		t, err := count()
+		if err != nil {
+			return totals{}, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.epoch != epoch {
+			return t, nil
+		}
+		if c.entries == nil || len(c.entries) >= 20000 {
+			c.entries = map[string]countEntry{}
+		}
+		c.entries[key] = countEntry{totals: t, expires: now.Add(countTTL)}
+		return t, nil
+	})
+	return v.(totals), err
 }
 
 // forget clears the cache after a change to the catalog.
 func (c *countCache) forget() {
 	c.mu.Lock()
 	c.entries = nil
+	c.epoch++
 	c.mu.Unlock()
 }
 

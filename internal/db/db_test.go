@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"errors"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,5 +139,48 @@ func TestIDsSortByCreation(t *testing.T) {
 	b := db.NewID("x")
 	if !(a < b) || len(a) != 34 {
 		t.Fatalf("ids %q, %q", a, b)
+	}
+}
+
+func TestPostgresPoolSize(t *testing.T) {
+	cfg := dbtest.Config(t, db.Postgres)
+	ctx := context.Background()
+	open := func(param string) (*db.DB, error) {
+		c := cfg
+		c.URL += "&pool_max_conns=" + param
+		if param == "" {
+			c.URL = cfg.URL
+		}
+		return db.Open(ctx, c, nil)
+	}
+	d, err := open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Stats().MaxOpenConnections, max(8, 4*runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("default pool: %d connections, want %d", got, want)
+	}
+	d.Close()
+	// The pool's size is the node's: it is not sent to the server (which
+	// would refuse an unknown parameter).
+	d, err = open("3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if got := d.Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("pool_max_conns=3: %d connections", got)
+	}
+	var one int
+	if err := d.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil || one != 1 {
+		t.Fatalf("query through a pool of 3: %d, %v", one, err)
+	}
+	for _, bad := range []string{"0", "-2", "many"} {
+		if d, err := open(bad); err == nil {
+			d.Close()
+			t.Errorf("pool_max_conns=%s: opened", bad)
+		} else if !strings.Contains(err.Error(), "pool_max_conns") {
+			t.Errorf("pool_max_conns=%s: %v", bad, err)
+		}
 	}
 }
