@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.DB = d
 	a.Users = &users.Service{DB: d}
 	a.Accounts = &accounts.Service{DB: d}
-	a.Catalog = &catalog.Service{DB: d}
+	a.Catalog = &catalog.Service{DB: d, Log: a.Log}
 	a.Provider = cfg.Provider
 	if a.Provider == nil {
 		a.Provider = payments.NewTest()
@@ -162,8 +162,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close writes what is still in memory (profile views) and closes the
+// database.
+func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(a.Catalog.FlushViews(ctx), a.DB.Close())
+}
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {

@@ -11,6 +11,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -24,9 +25,11 @@ import (
 
 // Service is the catalog domain.
 type Service struct {
-	DB *db.DB
+	DB  *db.DB
+	Log *slog.Logger // for what goes wrong in the background; slog.Default() if nil
 
 	counts countCache
+	views  viewLog
 }
 
 // Category is a top-level category of services.

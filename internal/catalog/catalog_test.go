@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"atelier/internal/catalog"
 	"atelier/internal/db"
@@ -443,6 +444,40 @@ func TestRecentlyViewed(t *testing.T) {
 		close(errc)
 		for err := range errc {
 			t.Fatalf("a concurrent view failed: %v", err)
+		}
+
+		// Views are written in batches shortly after: another node (which
+		// has no views of its own to write) sees them without anyone
+		// asking this one.
+		other := &catalog.Service{DB: f.db}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			list, err := other.RecentlyViewed(f.ctx, viewer, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) == 20 {
+				seen := map[string]bool{}
+				for _, fr := range list {
+					if seen[fr.ID] {
+						t.Fatalf("%s listed twice", fr.ID)
+					}
+					seen[fr.ID] = true
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after the batch: %d profiles listed, want the 20 kept", len(list))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// A node writes what it holds when asked (the app does on close).
+		f.cat.Freelancer(f.ctx, &viewer, ids[1])
+		if err := f.cat.FlushViews(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := other.RecentlyViewed(f.ctx, viewer, 1); len(list) != 1 || list[0].ID != ids[1] {
+			t.Fatalf("after FlushViews the other node lists %v first, want %s", list, ids[1])
 		}
 	})
 }

@@ -215,9 +215,7 @@ func (s *Service) Freelancer(ctx context.Context, viewer *users.User, id string)
 		return Freelancer{}, err
 	}
 	if viewer != nil && viewer.ID != f.OwnerID {
-		if err := s.recordView(ctx, viewer.ID, id); err != nil {
-			return Freelancer{}, err
-		}
+		s.recordView(viewer.ID, id)
 	}
 	return f, nil
 }
@@ -291,33 +289,15 @@ func (s *Service) RemoveAgencyMember(ctx context.Context, actor users.User, id, 
 	})
 }
 
-// recentlyViewedKept is how many profiles a user's list remembers.
-const recentlyViewedKept = 20
-
-func (s *Service) recordView(ctx context.Context, userID, freelancerID string) error {
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		// One viewer's views one at a time: on PostgreSQL two at once
-		// (two tabs, an API client) each locked a row the other's pruning
-		// wanted, and one failed as a deadlock.
-		if _, err := tx.Exec(ctx, `UPDATE users SET locale = locale WHERE id = ?`, userID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO recently_viewed (user_id, freelancer_id, viewed_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id, freelancer_id) DO UPDATE SET viewed_at = excluded.viewed_at`,
-			userID, freelancerID, db.Micros(tx.Now)); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `DELETE FROM recently_viewed WHERE user_id = ? AND freelancer_id NOT IN (
-			SELECT freelancer_id FROM recently_viewed WHERE user_id = ? ORDER BY viewed_at DESC LIMIT ?)`,
-			userID, userID, recentlyViewedKept)
-		return err
-	})
-}
-
 // RecentlyViewed lists the profiles a user viewed, newest first.
 func (s *Service) RecentlyViewed(ctx context.Context, actor users.User, limit int) ([]Freelancer, error) {
 	if limit <= 0 || limit > recentlyViewedKept {
 		limit = recentlyViewedKept
+	}
+	if s.views.holds(actor.ID) {
+		if err := s.FlushViews(ctx); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.DB.Query(ctx, `SELECT f.id, f.owner_id, f.display_name, f.headline, f.bio, f.skills, f.languages, f.country,
 		f.hourly_rate, f.currency, f.agency, f.pro, f.rating_sum, f.reviews_count, f.created_at
