@@ -20,6 +20,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -37,7 +39,17 @@ func main() {
 	pgURL := flag.String("database-url", "", "PostgreSQL URL for the postgres engine")
 	clients := flag.Int("clients", 32, "concurrent clients")
 	d := flag.Duration("duration", 5*time.Second, "measuring time per endpoint")
+	only := flag.String("only", "", "measure only the endpoints whose name contains this")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs (server and clients: one process) to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		profileTo = f
+	}
+	onlyName = *only
 	app.TuneRuntime() // as atelier serve does
 
 	hello := ceiling(*clients, *d)
@@ -49,6 +61,13 @@ func main() {
 		run(strings.TrimSpace(e), *services, *pgURL, *clients, *d, hello.rps)
 	}
 }
+
+// onlyName selects the endpoints measured; profileTo receives a CPU profile
+// of the first one.
+var (
+	onlyName  string
+	profileTo *os.File
+)
 
 type result struct {
 	rps      float64
@@ -175,8 +194,18 @@ func run(engine string, n int, pgURL string, clients int, d time.Duration, hello
 		}},
 	}
 	for _, ep := range endpoints {
+		if !strings.Contains(ep.name, onlyName) {
+			continue
+		}
 		drive(client, clients, time.Second, ep.want, ep.next) // warm up
+		if profileTo != nil {
+			pprof.StartCPUProfile(profileTo)
+		}
 		res := drive(client, clients, d, ep.want, ep.next)
+		if profileTo != nil {
+			pprof.StopCPUProfile()
+			profileTo = nil // one profile: the first endpoint measured
+		}
 		if res.errors > 0 {
 			log.Printf("%s %s: %d answers were not %d", engine, ep.name, res.errors, ep.want)
 		}
