@@ -242,6 +242,14 @@ func TestConcurrentMarketplace(t *testing.T) {
 			WHERE la.kind = 'escrow' AND la.balance <> 0 AND o.status IN ('completed', 'cancelled', 'rejected')`); n != 0 {
 			t.Fatalf("%d finished orders still hold money in escrow", n)
 		}
+		// The per-day sums of spend (rewards levels, the dashboard's chart)
+		// are the sums of its rows.
+		if n := count(`SELECT COUNT(*) FROM (SELECT account_id, currency, at / 86400000000 AS day, SUM(amount) AS amount
+			FROM spend GROUP BY account_id, currency, at / 86400000000) s
+			FULL JOIN spend_days d ON d.account_id = s.account_id AND d.currency = s.currency AND d.day = s.day
+			WHERE COALESCE(s.amount, 0) <> COALESCE(d.amount, 0)`); n != 0 {
+			t.Fatalf("%d days of spend disagree with its rows", n)
+		}
 		orders := count(`SELECT COUNT(*) FROM orders`)
 		t.Logf("%d orders, %d invoices, %d ledger transactions, %d guarantee refunds, %d cancellations", orders, len(seqs), rep.Transactions,
 			count(`SELECT COUNT(*) FROM ledger_transactions WHERE kind LIKE 'guarantee%'`), count(`SELECT COUNT(*) FROM orders WHERE status = 'cancelled'`))

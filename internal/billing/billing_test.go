@@ -35,8 +35,15 @@ type fixture struct {
 
 func setup(t *testing.T, e db.Engine) *fixture {
 	clk := clock.NewTest()
+	f := setupOn(t, e, clk)
+	f.clk = clk
+	return f
+}
+
+// setupOn is setup on a clock of the test's own.
+func setupOn(t *testing.T, e db.Engine, clk clock.Clock) *fixture {
 	d := dbtest.Open(t, e, clk)
-	return &fixture{ctx: context.Background(), clk: clk, db: d, users: &users.Service{DB: d}, acc: &accounts.Service{DB: d},
+	return &fixture{ctx: context.Background(), db: d, users: &users.Service{DB: d}, acc: &accounts.Service{DB: d},
 		bill: &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 }
 

@@ -83,47 +83,6 @@ func (s *Service) ChargeFee(ctx context.Context, c FeeCharge, claim func(ctx con
 	return inv, err
 }
 
-// MonthSpend is an account's spend in one calendar month (UTC).
-type MonthSpend struct {
-	Month  string      `json:"month"` // "2026-11"
-	Amount money.Money `json:"amount"`
-}
-
-// SpendByMonth is the account's spend per calendar month over the last 12
-// months, oldest first, every month present: what its orders paid, net of
-// refunds (the spend that counts for rewards). Every member may see it,
-// like the rewards page.
-func (s *Service) SpendByMonth(ctx context.Context, q db.Queryer, accountID string) ([]MonthSpend, error) {
-	currency, err := accountCurrency(ctx, q, accountID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.DB.Clock.Now().UTC()
-	first := monthStart(now).AddDate(0, -11, 0)
-	months := make([]MonthSpend, 12)
-	index := map[string]int{}
-	for i := range months {
-		m := first.AddDate(0, i, 0).Format("2006-01")
-		months[i] = MonthSpend{Month: m, Amount: money.New(0, currency)}
-		index[m] = i
-	}
-	rows, err := q.Query(ctx, `SELECT amount, at FROM spend WHERE account_id = ? AND currency = ? AND at >= ?`, accountID, currency, db.Micros(first))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var amount, at int64
-		if err := rows.Scan(&amount, &at); err != nil {
-			return nil, err
-		}
-		if i, ok := index[db.Time(at).Format("2006-01")]; ok {
-			months[i].Amount.Amount += amount
-		}
-	}
-	return months, rows.Err()
-}
-
 // monthStart is the first instant of t's calendar month (UTC).
 func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)

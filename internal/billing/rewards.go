@@ -46,12 +46,6 @@ func (s *Service) RateBP(level string) int64 {
 	return s.Config.SilverRateBP
 }
 
-func spend12m(ctx context.Context, q db.Queryer, accountID string, now time.Time) (int64, error) {
-	var n int64
-	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(amount), 0) FROM spend WHERE account_id = ? AND at > ?`, accountID, db.Micros(now.Add(-year))).Scan(&n)
-	return n, err
-}
-
 // Rewards returns the account's level, spend and progress; every member may
 // see them, only the admin and billing managers spend the credit (they
 // place and approve the orders it pays).
@@ -84,8 +78,7 @@ func (s *Service) Rewards(ctx context.Context, actor users.User, accountID strin
 // RecordSpend adds an order payment (or, negative, a refund) to the
 // account's spend and recomputes its level, in the caller's transaction.
 func (s *Service) RecordSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO spend (id, account_id, amount, currency, ref, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		db.NewID("spd"), accountID, amount.Amount, amount.Currency, ref, db.Micros(tx.Now)); err != nil {
+	if err := addSpend(ctx, tx, accountID, ref, amount, tx.Now); err != nil {
 		return err
 	}
 	return s.recompute(ctx, tx, accountID, tx.Now)

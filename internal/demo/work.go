@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/money"
@@ -154,7 +155,6 @@ func backdate(ctx context.Context, d *db.DB, orderID string, by time.Duration) e
 		if _, err := tx.Exec(ctx, `UPDATE order_events SET at = at - ? WHERE order_id = ?`, us, orderID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE spend SET at = at - ? WHERE ref = ?`, us, orderID)
-		return err
+		return billing.ShiftSpend(ctx, tx, orderID, by)
 	})
 }

@@ -1,0 +1,126 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"atelier/internal/db"
+	"atelier/internal/money"
+)
+
+// Spend is what an account paid for orders, net of refunds: one row per
+// payment or refund in spend, and their sums per UTC day and currency in
+// spend_days (migration 0015), written together here. The rewards level
+// and the dashboard's chart read the days, so their cost does not grow
+// with the number of orders.
+
+// dayMicros is a day in the microseconds spend is timed in.
+const dayMicros = int64(24 * time.Hour / time.Microsecond)
+
+// addSpend records a payment (or, negative, a refund) at a time.
+func addSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money, at time.Time) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO spend (id, account_id, amount, currency, ref, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		db.NewID("spd"), accountID, amount.Amount, amount.Currency, ref, db.Micros(at)); err != nil {
+		return err
+	}
+	return addSpendDay(ctx, tx, accountID, amount.Currency, db.Micros(at)/dayMicros, amount.Amount)
+}
+
+func addSpendDay(ctx context.Context, tx *db.Tx, accountID, currency string, day, amount int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO spend_days (account_id, currency, day, amount) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account_id, currency, day) DO UPDATE SET amount = spend_days.amount + excluded.amount`,
+		accountID, currency, day, amount)
+	return err
+}
+
+// spend12m is the account's spend in the year before now: the whole days
+// after the one a year ago, and that day's payments after its time of day.
+func spend12m(ctx context.Context, q db.Queryer, accountID string, now time.Time) (int64, error) {
+	from := db.Micros(now.Add(-year))
+	day := from / dayMicros
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(amount) FROM spend_days WHERE account_id = ? AND day > ?), 0)
+		+ COALESCE((SELECT SUM(amount) FROM spend WHERE account_id = ? AND at > ? AND at < ?), 0)`,
+		accountID, day, accountID, from, (day+1)*dayMicros).Scan(&n)
+	return n, err
+}
+
+// ShiftSpend moves the spend recorded for ref back in time by d (the demo
+// marketplace dates the orders it makes in the past).
+func ShiftSpend(ctx context.Context, tx *db.Tx, ref string, d time.Duration) error {
+	rows, err := tx.Query(ctx, `SELECT account_id, currency, amount, at FROM spend WHERE ref = ?`, ref)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		account, currency string
+		amount, at        int64
+	}
+	var moved []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.account, &r.currency, &r.amount, &r.at); err != nil {
+			rows.Close()
+			return err
+		}
+		moved = append(moved, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	us := d.Microseconds()
+	for _, r := range moved {
+		if err := addSpendDay(ctx, tx, r.account, r.currency, r.at/dayMicros, -r.amount); err != nil {
+			return err
+		}
+		if err := addSpendDay(ctx, tx, r.account, r.currency, (r.at-us)/dayMicros, r.amount); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE spend SET at = at - ? WHERE ref = ?`, us, ref)
+	return err
+}
+
+// MonthSpend is an account's spend in one calendar month (UTC).
+type MonthSpend struct {
+	Month  string      `json:"month"` // "2026-11"
+	Amount money.Money `json:"amount"`
+}
+
+// SpendByMonth is the account's spend per calendar month over the last 12
+// months, oldest first, every month present: what its orders paid, net of
+// refunds (the spend that counts for rewards). Every member may see it,
+// like the rewards page.
+func (s *Service) SpendByMonth(ctx context.Context, q db.Queryer, accountID string) ([]MonthSpend, error) {
+	currency, err := accountCurrency(ctx, q, accountID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.DB.Clock.Now().UTC()
+	first := monthStart(now).AddDate(0, -11, 0)
+	months := make([]MonthSpend, 12)
+	index := map[string]int{}
+	for i := range months {
+		m := first.AddDate(0, i, 0).Format("2006-01")
+		months[i] = MonthSpend{Month: m, Amount: money.New(0, currency)}
+		index[m] = i
+	}
+	// Months are whole UTC days: at most 366 rows, however many orders.
+	rows, err := q.Query(ctx, `SELECT amount, day FROM spend_days WHERE account_id = ? AND currency = ? AND day >= ?`,
+		accountID, currency, db.Micros(first)/dayMicros)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var amount, day int64
+		if err := rows.Scan(&amount, &day); err != nil {
+			return nil, err
+		}
+		if i, ok := index[db.Time(day*dayMicros).Format("2006-01")]; ok {
+			months[i].Amount.Amount += amount
+		}
+	}
+	return months, rows.Err()
+}
