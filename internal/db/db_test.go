@@ -184,3 +184,45 @@ func TestPostgresPoolSize(t *testing.T) {
 		}
 	}
 }
+
+// On SQLite a write waits in line for the one writer (not in SQLite's busy
+// handler), gives up when its request does, and goes once the slot is free.
+func TestSQLiteWritesTakeTurns(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite, nil)
+	ctx := context.Background()
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- d.InTx(ctx, func(tx *db.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := d.InTx(short, func(tx *db.Tx) error { return nil })
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Fatalf("a write while another holds the slot: %v after %s", err, time.Since(start))
+	}
+	if _, err := d.Exec(short, `UPDATE users SET name = name`); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a statement while a transaction writes: %v", err)
+	}
+	// SQLite's busy handler would retry at 228 ms and sleep 100 ms more:
+	// the slot is freed at 250 ms, the writer in line must not sleep on.
+	began := make(chan time.Time)
+	go func() {
+		d.InTx(ctx, func(tx *db.Tx) error { began <- time.Now(); return nil })
+	}()
+	time.Sleep(250 * time.Millisecond)
+	freed := time.Now()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if late := (<-began).Sub(freed); late > 40*time.Millisecond {
+		t.Fatalf("the writer in line began %s after the slot was freed", late)
+	}
+}
