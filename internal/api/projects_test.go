@@ -73,6 +73,19 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		if len(p["activity"].([]any)) < 3 {
 			t.Fatalf("activity %v", p["activity"])
 		}
+		// The list says the same, with each project's access and spend.
+		listed := false
+		for _, it := range items(m.member.Must(200, "GET", acc+"/projects", nil)) {
+			if l := it.(map[string]any); l["id"] == pid {
+				listed = true
+				if amount(l["spent"]) != spent || l["access"] != "owner" || l["spent_percent"] != p["spent_percent"] {
+					t.Fatalf("listed as %v", l)
+				}
+			}
+		}
+		if !listed {
+			t.Fatal("the project is not in its creator's list")
+		}
 
 		// Members: of the account only, once.
 		wantError(t, m.member.Do("POST", "/api/v1/projects/"+pid+"/members", map[string]any{"user_id": "usr_nobody"}), 422, "not_a_member", "user_id")

@@ -263,30 +263,33 @@ func load(ctx context.Context, q db.Queryer, id string) (Project, error) {
 
 // access is the one rule of who sees a project, and as what.
 func access(ctx context.Context, q db.Queryer, actor users.User, p Project) (string, error) {
-	if p.managerID != "" && p.managerID == actor.ID {
-		return AccessManager, nil
-	}
 	var role accounts.Role
 	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, p.AccountID, actor.ID).Scan(&role)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return "", errNotFound
-	} else if err != nil {
+	if err != nil && !errors.Is(db.NoRows(err), db.ErrNotFound) {
 		return "", err
-	}
-	if role == accounts.Admin {
-		return AccessAdmin, nil
-	}
-	if p.CreatedBy == actor.ID {
-		return AccessOwner, nil
 	}
 	var n int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?`, p.ID, actor.ID).Scan(&n); err != nil {
 		return "", err
 	}
-	if n > 0 {
+	return accessOf(actor, p, role, n > 0)
+}
+
+// accessOf is the rule of access: what actor may do on p, given their role
+// in its account ("" if none) and whether they are one of its members.
+func accessOf(actor users.User, p Project, role accounts.Role, member bool) (string, error) {
+	switch {
+	case p.managerID != "" && p.managerID == actor.ID:
+		return AccessManager, nil
+	case role == "":
+		return "", errNotFound
+	case role == accounts.Admin:
+		return AccessAdmin, nil
+	case p.CreatedBy == actor.ID:
+		return AccessOwner, nil
+	case member:
 		return AccessMember, nil
-	}
-	if p.Visibility == VisibleToAccount {
+	case p.Visibility == VisibleToAccount:
 		return AccessViewer, nil
 	}
 	return "", errNotFound
@@ -320,6 +323,41 @@ func (s *Service) fillSpend(ctx context.Context, q db.Queryer, p *Project) error
 	if err != nil {
 		return err
 	}
+	p.setSpent(n)
+	return nil
+}
+
+// fillSpends sets the spend of each project of a list, in one query.
+func (s *Service) fillSpends(ctx context.Context, q db.Queryer, list []Project) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]any, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	type sum struct {
+		project string
+		amount  int64
+	}
+	sums, err := db.Collect(ctx, q, func(r db.Row) (s sum, err error) { return s, r.Scan(&s.project, &s.amount) },
+		`SELECT o.project_id, SUM(s.amount) FROM spend s JOIN orders o ON o.id = s.ref
+		WHERE o.project_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) GROUP BY o.project_id`, ids...)
+	if err != nil {
+		return err
+	}
+	byProject := map[string]int64{}
+	for _, s := range sums {
+		byProject[s.project] = s.amount
+	}
+	for i := range list {
+		list[i].setSpent(byProject[list[i].ID])
+	}
+	return nil
+}
+
+// setSpent sets what the project spent and how it stands against its budget.
+func (p *Project) setSpent(n int64) {
 	p.Spent = money.New(n, p.Budget.Currency)
 	p.OverBudget = p.Budget.Amount > 0 && n > p.Budget.Amount
 	switch {
@@ -328,7 +366,6 @@ func (s *Service) fillSpend(ctx context.Context, q db.Queryer, p *Project) error
 	case n > 0:
 		p.SpentPercent, p.OverBudget = 100, true
 	}
-	return nil
 }
 
 // Summary returns a project without its members, orders, proposals and
@@ -421,38 +458,44 @@ func (s *Service) Mine(ctx context.Context, actor users.User) ([]Project, error)
 }
 
 func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, args ...any) ([]Project, error) {
-	rows, err := s.DB.Query(ctx, projectSelect+`WHERE `+cond+` ORDER BY p.id DESC LIMIT 200`, args...)
+	// The list, the actor's roles and project memberships, and the spend
+	// of each project: four queries, however many projects.
+	all, err := db.Collect(ctx, s.DB, scan, projectSelect+`WHERE `+cond+` ORDER BY p.id DESC LIMIT 200`, args...)
+	if err != nil || len(all) == 0 {
+		return []Project{}, err
+	}
+	type membership struct {
+		account string
+		role    accounts.Role
+	}
+	ms, err := db.Collect(ctx, s.DB, func(r db.Row) (m membership, err error) {
+		return m, r.Scan(&m.account, &m.role)
+	}, `SELECT account_id, role FROM memberships WHERE user_id = ?`, actor.ID)
 	if err != nil {
 		return nil, err
 	}
-	var all []Project
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, p)
+	roles := map[string]accounts.Role{}
+	for _, m := range ms {
+		roles[m.account] = m.role
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	memberOf := map[string]bool{}
+	ids, err := db.Strings(ctx, s.DB, `SELECT project_id FROM project_members WHERE user_id = ?`, actor.ID)
+	if err != nil {
 		return nil, err
+	}
+	for _, id := range ids {
+		memberOf[id] = true
 	}
 	list := []Project{}
 	for _, p := range all {
-		a, err := access(ctx, s.DB, actor, p)
+		a, err := accessOf(actor, p, roles[p.AccountID], memberOf[p.ID])
 		if errors.Is(err, errNotFound) {
 			continue
-		} else if err != nil {
-			return nil, err
 		}
 		p.Access = a
-		if err := s.fillSpend(ctx, s.DB, &p); err != nil {
-			return nil, err
-		}
 		list = append(list, p)
 	}
-	return list, nil
+	return list, s.fillSpends(ctx, s.DB, list)
 }
 
 // AddMember adds a member of the account to the project: the admin, the
