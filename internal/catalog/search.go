@@ -339,21 +339,12 @@ func (s *Service) browse(ctx context.Context, q Search) (Results, error) {
 	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	res.Items, err = s.page(ctx, `SELECT 1 AS tier, `+sortColumns+` FROM services s WHERE `+where+` ORDER BY `+orders[q.Sort]+pageLimit(q.Limit, q.Offset),
-		orders[q.Sort], args...)
+	res.Items, err = s.page(ctx, `SELECT 1 AS tier, `+sortColumns+` FROM services s WHERE `+where+` ORDER BY `+orders[q.Sort]+` LIMIT ? OFFSET ?`,
+		orders[q.Sort], append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return Results{}, err
 	}
 	return res.withCursor(q), nil
-}
-
-// pageLimit is a page query's LIMIT and OFFSET, written into the SQL: a
-// PostgreSQL plan made for a LIMIT parameter expects a tenth of the rows,
-// and reads the whole table to sort them. The values are few (the page
-// sizes and cursor offsets), so each statement is prepared and planned
-// once per connection and used again (see db.openPostgres).
-func pageLimit(limit, offset int) string {
-	return ` LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(offset)
 }
 
 // sortColumns are what a page query selects to be read by page.
@@ -412,8 +403,9 @@ func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Resul
 	// design" expected too few and read the whole table).
 	set := func(tier string, indexed bool) (string, []any) {
 		// The query is a subquery, computed once per statement: plans are
-		// made once per statement and connection (see pageLimit), and in
-		// such a plan to_tsquery(?) would be computed again for every row.
+		// made once per statement and connection (the LIMIT is written into
+		// the SQL, see db.inlineLimits), and in such a plan to_tsquery(?)
+		// would be computed again for every row.
 		match := func(column, query string) string {
 			if indexed {
 				return `s.` + column + ` @@ (SELECT ` + query + `)`
@@ -486,8 +478,8 @@ func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Resul
 		if few {
 			from = `(SELECT ` + sortColumns + ` FROM ` + from + ` OFFSET 0) s`
 		}
-		tiers = append(tiers, `(SELECT `+strconv.Itoa(n)+` AS tier, `+sortColumns+` FROM `+from+` ORDER BY `+order+pageLimit(limit, offset)+`)`)
-		args = append(args, wargs...)
+		tiers = append(tiers, `(SELECT `+strconv.Itoa(n)+` AS tier, `+sortColumns+` FROM `+from+` ORDER BY `+order+` LIMIT ? OFFSET ?)`)
+		args = append(append(args, wargs...), limit, offset)
 	}
 	if !relevance {
 		tier(1, "all", t.all, q.Limit, q.Offset)

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -224,5 +225,50 @@ func TestSQLiteWritesTakeTurns(t *testing.T) {
 	}
 	if late := (<-began).Sub(freed); late > 40*time.Millisecond {
 		t.Fatalf("the writer in line began %s after the slot was freed", late)
+	}
+}
+
+func TestWords(t *testing.T) {
+	if got := db.Words("active", "awaiting_payment"); got != `'active', 'awaiting_payment'` {
+		t.Fatalf("Words: %s", got)
+	}
+	for _, bad := range []string{"", "Active", "x'; DROP TABLE orders; --", "a b", "é"} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Words(%q) did not panic", bad)
+				}
+			}()
+			db.Words("active", bad)
+		}()
+	}
+}
+
+// Statistics keep per-index figures, not samples of values: with samples
+// SQLite prepares a statement again whenever the values bound to it change.
+func TestSQLiteAnalyzeKeepsNoSamples(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite, nil)
+	ctx := context.Background()
+	for i := range 50 {
+		if _, err := d.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+			db.NewID("usr"), fmt.Sprintf("u%d@example.com", i), "U", "x", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
+	count := func(q string) int {
+		var n int
+		if err := d.QueryRow(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(`SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'users'`); n == 0 {
+		t.Fatal("no statistics for users")
+	}
+	if n := count(`SELECT COUNT(*) FROM sqlite_stat4`); n != 0 {
+		t.Fatalf("%d samples kept", n)
 	}
 }

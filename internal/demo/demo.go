@@ -107,13 +107,8 @@ func Fill(ctx context.Context, s Services, opt Options) (Summary, error) {
 			return Summary{}, fmt.Errorf("demo collaboration: %w", err)
 		}
 	}
-	// Fresh statistics, so the planner knows the catalog it just got (and,
-	// on PostgreSQL, a visibility map, so counts can skip the heap).
-	analyze := "ANALYZE"
-	if s.DB.Engine == db.Postgres {
-		analyze = "VACUUM ANALYZE"
-	}
-	if _, err := s.DB.Exec(ctx, analyze); err != nil {
+	// Fresh statistics, so the planner knows the catalog it just got.
+	if err := s.DB.Analyze(ctx); err != nil {
 		return Summary{}, err
 	}
 	sum.Took = time.Since(start)
