@@ -177,8 +177,7 @@ func (s *Service) Invitations(ctx context.Context, actor users.User, accountID, 
 		args = append(args, actor.ID)
 	}
 	if status != "" {
-		q += ` AND i.status = ?`
-		args = append(args, status)
+		q += ` AND i.status = ` + db.Words(status)
 	}
 	q += ` ORDER BY i.id DESC LIMIT ?`
 	args = append(args, r.Limit+1)
@@ -235,13 +234,8 @@ func (s *Service) Invitation(ctx context.Context, actor users.User, id string) (
 // a conditional UPDATE, so that two answers racing each other cannot both
 // win; the loser gets a conflict.
 func transition(ctx context.Context, tx *db.Tx, id string, from []string, to string, set string, args ...any) error {
-	q := `UPDATE invitations SET status = ?` + set + ` WHERE id = ? AND status IN (` + strings.Repeat("?, ", len(from)-1) + `?)`
-	all := append([]any{to}, args...)
-	all = append(all, id)
-	for _, f := range from {
-		all = append(all, f)
-	}
-	res, err := tx.Exec(ctx, q, all...)
+	all := append(append([]any{to}, args...), id)
+	res, err := tx.Exec(ctx, `UPDATE invitations SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(from...)+`)`, all...)
 	if err != nil {
 		return err
 	}

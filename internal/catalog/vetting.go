@@ -87,7 +87,7 @@ func (s *Service) ProApplications(ctx context.Context, actor users.User, status 
 		return page.Page[ProApplication]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()
-	rows, err := s.DB.Query(ctx, applicationSelect+`WHERE a.status = ? AND a.id > ? ORDER BY a.id LIMIT ?`, status, r.After, r.Limit+1)
+	rows, err := s.DB.Query(ctx, applicationSelect+`WHERE a.status = `+db.Words(status)+` AND a.id > ? ORDER BY a.id LIMIT ?`, r.After, r.Limit+1)
 	if err != nil {
 		return page.Page[ProApplication]{}, err
 	}

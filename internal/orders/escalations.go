@@ -74,7 +74,7 @@ func (s *Service) Escalations(ctx context.Context, actor users.User, status stri
 		return page.Page[Request]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()
-	rows, err := s.DB.Query(ctx, requestSelect+`WHERE r.kind = 'escalate' AND r.status = ? AND r.id > ? ORDER BY r.id LIMIT ?`, status, r.After, r.Limit+1)
+	rows, err := s.DB.Query(ctx, requestSelect+`WHERE r.kind = 'escalate' AND r.status = `+db.Words(status)+` AND r.id > ? ORDER BY r.id LIMIT ?`, r.After, r.Limit+1)
 	if err != nil {
 		return page.Page[Request]{}, err
 	}

@@ -550,7 +550,7 @@ func (s *Service) listOffers(ctx context.Context, cond string, args []any, f Off
 	case OfferExpired:
 		cond, args = cond+` AND (o.status = 'expired' OR (o.status = 'pending' AND o.expires_at <= ?))`, append(args, db.Micros(now))
 	case OfferAccepted, OfferDeclined, OfferWithdrawn:
-		cond, args = cond+` AND o.status = ?`, append(args, f.Status)
+		cond += ` AND o.status = ` + db.Words(f.Status)
 	default:
 		return page.Page[Offer]{}, errs.Invalid("status", "status_invalid")
 	}

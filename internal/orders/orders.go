@@ -297,17 +297,8 @@ func event(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) 
 // transition moves an order from one of the from statuses to to, with the
 // extra assignments in set; a concurrent change makes it a 409.
 func transition(ctx context.Context, tx *db.Tx, id string, from []string, to, set string, args ...any) error {
-	q := `UPDATE orders SET status = ?` + set + ` WHERE id = ? AND status IN (`
-	all := append([]any{to}, args...)
-	all = append(all, id)
-	for i, f := range from {
-		if i > 0 {
-			q += ", "
-		}
-		q += "?"
-		all = append(all, f)
-	}
-	res, err := tx.Exec(ctx, q+`)`, all...)
+	all := append(append([]any{to}, args...), id)
+	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(from...)+`)`, all...)
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func (f Filter) where() (string, []any, error) {
 	case "running":
 		return ` AND o.status IN ('active', 'delivered', 'awaiting_payment')`, nil, nil
 	case PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected:
-		return ` AND o.status = ?`, []any{f.Status}, nil
+		return ` AND o.status = ` + db.Words(f.Status), nil, nil
 	}
 	return "", nil, errs.Invalid("status", "status_invalid")
 }
