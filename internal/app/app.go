@@ -149,6 +149,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
 			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
 			jobs.Periodic(d, "project_management_fee", 24*time.Hour, a.Projects.BillManagementFees),
+			jobs.Periodic(d, "search_index_optimize", 24*time.Hour, a.Catalog.OptimizeIndex),
 		},
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),

@@ -107,7 +107,11 @@ func Fill(ctx context.Context, s Services, opt Options) (Summary, error) {
 			return Summary{}, fmt.Errorf("demo collaboration: %w", err)
 		}
 	}
-	// Fresh statistics, so the planner knows the catalog it just got.
+	// One search index segment, and fresh statistics, so the planner knows
+	// the catalog it just got.
+	if _, err := s.Catalog.OptimizeIndex(ctx, time.Time{}); err != nil {
+		return Summary{}, err
+	}
 	if err := s.DB.Analyze(ctx); err != nil {
 		return Summary{}, err
 	}
