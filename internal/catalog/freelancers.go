@@ -299,21 +299,8 @@ func (s *Service) RecentlyViewed(ctx context.Context, actor users.User, limit in
 			return nil, err
 		}
 	}
-	rows, err := s.DB.Query(ctx, `SELECT f.id, f.owner_id, f.display_name, f.headline, f.bio, f.skills, f.languages, f.country,
+	return db.Collect(ctx, s.DB, scanFreelancer, `SELECT f.id, f.owner_id, f.display_name, f.headline, f.bio, f.skills, f.languages, f.country,
 		f.hourly_rate, f.currency, f.agency, f.pro, f.rating_sum, f.reviews_count, f.created_at
 		FROM recently_viewed r JOIN freelancers f ON f.id = r.freelancer_id
 		WHERE r.user_id = ? ORDER BY r.viewed_at DESC LIMIT ?`, actor.ID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Freelancer{}
-	for rows.Next() {
-		f, err := scanFreelancer(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, f)
-	}
-	return list, rows.Err()
 }

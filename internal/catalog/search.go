@@ -521,20 +521,7 @@ func (s *Service) searchPG(ctx context.Context, q Search, words []string) (Resul
 
 // listings reads the listings a query returns (without their packages).
 func (s *Service) listings(ctx context.Context, query string, args ...any) ([]Listing, error) {
-	rows, err := s.DB.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Listing{}
-	for rows.Next() {
-		l, err := scanListing(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, l)
-	}
-	return list, rows.Err()
+	return db.Collect(ctx, s.DB, scanListing, query, args...)
 }
 
 // withCursor sets the cursor of the page after this one, if any.

@@ -618,14 +618,15 @@ func Words(words ...string) string {
 // *sql.Rows.
 type Row = interface{ Scan(dest ...any) error }
 
-// Collect runs a query and scans each row with scan.
+// Collect runs a query and scans each row with scan. No rows is an empty
+// list, not nil (a JSON list is [], never null).
 func Collect[T any](ctx context.Context, q Queryer, scan func(Row) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []T
+	list := []T{}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
@@ -639,18 +640,5 @@ func Collect[T any](ctx context.Context, q Queryer, scan func(Row) (T, error), q
 // Strings runs a query that returns one text column (ids, usually) and
 // collects it: the due rows of a timer, the page of a search.
 func Strings(ctx context.Context, q Queryer, query string, args ...any) ([]string, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return Collect(ctx, q, func(r Row) (s string, err error) { return s, r.Scan(&s) }, query, args...)
 }
