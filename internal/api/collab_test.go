@@ -270,6 +270,23 @@ func TestFreelancerNetwork(t *testing.T) {
 		if revs := got["internal_reviews"].([]any); len(revs) != 2 || got["internal_rating"].(float64) != 4.5 {
 			t.Fatalf("internal reviews %v", got)
 		}
+		// The list says the same of each (read for all of them at once): the
+		// reviews, and to a member only the orders they may open.
+		for _, who := range []*apptest.Client{c.admin, c.colleague} {
+			for _, it := range who.Must(200, "GET", np, nil)["items"].([]any) {
+				l := it.(map[string]any)
+				want := 1
+				if who == c.colleague {
+					want = 0
+				}
+				if l["freelancer_id"] == c.freelancer && (len(l["internal_reviews"].([]any)) != 2 || l["internal_rating"].(float64) != 4.5 || len(l["orders"].([]any)) != want) {
+					t.Fatalf("listed as %v", l)
+				}
+				if l["freelancer_id"] == cand && (len(l["internal_reviews"].([]any)) != 0 || l["saved"] != true) {
+					t.Fatalf("the candidate listed as %v", l)
+				}
+			}
+		}
 		// Never in the catalog.
 		if r := c.stranger.Do("GET", "/api/v1/freelancers/"+c.freelancer, nil); strings.Contains(string(r.Raw), "Would hire again") || strings.Contains(string(r.Raw), "internal") {
 			t.Fatalf("the profile shows internal reviews: %s", r.Raw)
@@ -352,9 +369,18 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 		if has(notificationKinds(t, c.seller), "order_internal_comment") {
 			t.Error("the freelancer was told of an internal note")
 		}
+		c.admin.Must(200, "POST", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer+"/internal-reviews", map[string]any{"rating": 3, "text": "Slow"})
 		entry := c.seller.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer, nil)
-		if len(entry["internal_reviews"].([]any)) != 0 {
+		if len(entry["internal_reviews"].([]any)) != 0 || entry["internal_rating"].(float64) != 0 {
 			t.Errorf("the freelancer reads the team's reviews of them: %v", entry)
+		}
+		for _, it := range c.seller.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network", nil)["items"].([]any) {
+			if l := it.(map[string]any); l["freelancer_id"] == c.freelancer && (len(l["internal_reviews"].([]any)) != 0 || l["internal_rating"].(float64) != 0) {
+				t.Errorf("the freelancer reads the team's reviews of them in the list: %v", l)
+			}
+		}
+		if got := c.admin.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer, nil); len(got["internal_reviews"].([]any)) != 1 {
+			t.Errorf("the admin reads %v", got["internal_reviews"])
 		}
 		wantError(t, c.seller.Do("POST", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer+"/internal-reviews", map[string]any{"rating": 5}), 422, "internal_review_self", "freelancer_id")
 		if n := countRows(t, c.market, `SELECT COUNT(*) FROM outbox WHERE payload LIKE ? AND payload LIKE ?`, "%seller@studio.test%", "%internal_comment%"); n != 0 {

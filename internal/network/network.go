@@ -12,7 +12,6 @@ package network
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,13 +98,9 @@ func (s *Service) List(ctx context.Context, actor users.User, accountID string, 
 	if err != nil {
 		return page.Page[Entry]{}, err
 	}
-	list := []Entry{}
-	for _, id := range ids {
-		e, err := s.entry(ctx, s.DB, actor, role, accountID, id)
-		if err != nil {
-			return page.Page[Entry]{}, err
-		}
-		list = append(list, e)
+	list, err := s.entries(ctx, s.DB, actor, role, accountID, ids)
+	if err != nil {
+		return page.Page[Entry]{}, err
 	}
 	return page.Cut(list, r, func(e Entry) string { return e.FreelancerID }), nil
 }
@@ -119,7 +114,11 @@ func (s *Service) Get(ctx context.Context, actor users.User, accountID, freelanc
 	if err := member(ctx, s.DB, accountID, freelancerID); err != nil {
 		return Entry{}, err
 	}
-	return s.entry(ctx, s.DB, actor, role, accountID, freelancerID)
+	list, err := s.entries(ctx, s.DB, actor, role, accountID, []string{freelancerID})
+	if err != nil {
+		return Entry{}, err
+	}
+	return list[0], nil
 }
 
 // member checks that a freelancer is in the account's network.
@@ -135,75 +134,117 @@ func member(ctx context.Context, q db.Queryer, accountID, freelancerID string) e
 	return nil
 }
 
-func (s *Service) entry(ctx context.Context, q db.Queryer, actor users.User, role accounts.Role, accountID, freelancerID string) (Entry, error) {
-	e := Entry{FreelancerID: freelancerID, Orders: []OrderLine{}, InternalReviews: []InternalReview{}}
-	var sum int64
-	err := q.QueryRow(ctx, `SELECT f.display_name, f.headline, f.pro, f.agency, f.rating_sum, f.reviews_count,
+// entries reads the entries of freelancers of the account's network, in
+// the order of ids: five queries however many there are.
+func (s *Service) entries(ctx context.Context, q db.Queryer, actor users.User, role accounts.Role, accountID string, ids []string) ([]Entry, error) {
+	if len(ids) == 0 {
+		return []Entry{}, nil
+	}
+	in := `(?` + strings.Repeat(`, ?`, len(ids)-1) + `)`
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		idArgs[i] = id
+	}
+	with := func(args ...any) []any { return append(args, idArgs...) }
+
+	byID := map[string]*Entry{}
+	heads, err := db.Collect(ctx, q, func(r db.Row) (e Entry, err error) {
+		var sum int64
+		err = r.Scan(&e.FreelancerID, &e.DisplayName, &e.Headline, &e.Pro, &e.Agency, &sum, &e.ReviewsCount, &e.Saved, &e.OrdersCount)
+		e.Rating = catalog.Average(sum, int64(e.ReviewsCount)).Float() // as the catalog shows it
+		e.Hired = e.OrdersCount > 0
+		e.Orders, e.InternalReviews = []OrderLine{}, []InternalReview{}
+		return e, err
+	}, `SELECT f.id, f.display_name, f.headline, f.pro, f.agency, f.rating_sum, f.reviews_count,
 		EXISTS (SELECT 1 FROM network_saved s WHERE s.account_id = ? AND s.freelancer_id = f.id),
 		(SELECT COUNT(*) FROM orders o WHERE o.account_id = ? AND o.freelancer_id = f.id AND o.started_at IS NOT NULL)
-		FROM freelancers f WHERE f.id = ?`, accountID, accountID, freelancerID).
-		Scan(&e.DisplayName, &e.Headline, &e.Pro, &e.Agency, &sum, &e.ReviewsCount, &e.Saved, &e.OrdersCount)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return Entry{}, errNotInNetwork
-	} else if err != nil {
-		return Entry{}, err
-	}
-	e.Hired = e.OrdersCount > 0
-	self, err := onFreelancerSide(ctx, q, actor.ID, freelancerID)
+		FROM freelancers f WHERE f.id IN `+in, with(accountID, accountID)...)
 	if err != nil {
-		return Entry{}, err
+		return nil, err
 	}
-	e.Rating = catalog.Average(sum, int64(e.ReviewsCount)).Float() // as the catalog shows it
+	for i := range heads {
+		byID[heads[i].FreelancerID] = &heads[i]
+	}
+
+	// The orders the viewer may open: at most 50 of each freelancer's.
 	cond := ``
-	args := []any{accountID, freelancerID}
+	args := with(accountID)
 	if role == accounts.Member {
 		cond = ` AND (o.buyer_id = ? OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = o.id AND sh.user_id = ?))`
 		args = append(args, actor.ID, actor.ID)
 	}
-	rows, err := q.Query(ctx, `SELECT o.id, o.title, o.status, o.total, o.currency, u.name, o.created_at FROM orders o
-		JOIN users u ON u.id = o.buyer_id WHERE o.account_id = ? AND o.freelancer_id = ?`+cond+` ORDER BY o.id DESC LIMIT 50`, args...)
-	if err != nil {
-		return Entry{}, err
+	type line struct {
+		freelancer string
+		OrderLine
 	}
-	for rows.Next() {
-		var l OrderLine
+	lines, err := db.Collect(ctx, q, func(r db.Row) (l line, err error) {
 		var at int64
-		if err := rows.Scan(&l.ID, &l.Title, &l.Status, &l.Total.Amount, &l.Total.Currency, &l.BuyerName, &at); err != nil {
-			rows.Close()
-			return Entry{}, err
-		}
+		err = r.Scan(&l.freelancer, &l.ID, &l.Title, &l.Status, &l.Total.Amount, &l.Total.Currency, &l.BuyerName, &at)
 		l.CreatedAt = db.Time(at)
-		e.Orders = append(e.Orders, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return Entry{}, err
-	}
-	if self {
-		return e, nil // a member reviewed here is never shown what the team wrote of them
-	}
-	rows, err = q.Query(ctx, `SELECT r.author_id, u.name, r.rating, r.body, r.updated_at FROM internal_reviews r
-		JOIN users u ON u.id = r.author_id WHERE r.account_id = ? AND r.freelancer_id = ? ORDER BY r.updated_at DESC, r.author_id`,
-		accountID, freelancerID)
+		return l, err
+	}, `SELECT freelancer_id, id, title, status, total, currency, name, created_at FROM (
+		SELECT o.freelancer_id, o.id, o.title, o.status, o.total, o.currency, u.name, o.created_at,
+			ROW_NUMBER() OVER (PARTITION BY o.freelancer_id ORDER BY o.id DESC) AS n
+		FROM orders o JOIN users u ON u.id = o.buyer_id
+		WHERE o.account_id = ? AND o.freelancer_id IN `+in+cond+`) l
+		WHERE n <= 50 ORDER BY freelancer_id, id DESC`, args...)
 	if err != nil {
-		return Entry{}, err
+		return nil, err
 	}
-	defer rows.Close()
-	total := 0
-	for rows.Next() {
-		var rv InternalReview
-		var at int64
-		if err := rows.Scan(&rv.AuthorID, &rv.AuthorName, &rv.Rating, &rv.Text, &at); err != nil {
-			return Entry{}, err
+	for _, l := range lines {
+		if e := byID[l.freelancer]; e != nil {
+			e.Orders = append(e.Orders, l.OrderLine)
 		}
+	}
+
+	// What the team wrote of each, except to a member on the freelancer's
+	// side: they are never shown what the team wrote of them.
+	self, err := db.Strings(ctx, q, `SELECT f.id FROM freelancers f WHERE f.id IN `+in+` AND (f.owner_id = ?
+		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, append(with(), actor.ID, actor.ID)...)
+	if err != nil {
+		return nil, err
+	}
+	hidden := map[string]bool{}
+	for _, id := range self {
+		hidden[id] = true
+	}
+	type review struct {
+		freelancer string
+		InternalReview
+	}
+	reviews, err := db.Collect(ctx, q, func(r db.Row) (rv review, err error) {
+		var at int64
+		err = r.Scan(&rv.freelancer, &rv.AuthorID, &rv.AuthorName, &rv.Rating, &rv.Text, &at)
 		rv.UpdatedAt = db.Time(at)
-		total += rv.Rating
-		e.InternalReviews = append(e.InternalReviews, rv)
+		return rv, err
+	}, `SELECT r.freelancer_id, r.author_id, u.name, r.rating, r.body, r.updated_at FROM internal_reviews r
+		JOIN users u ON u.id = r.author_id WHERE r.account_id = ? AND r.freelancer_id IN `+in+`
+		ORDER BY r.freelancer_id, r.updated_at DESC, r.author_id`, with(accountID)...)
+	if err != nil {
+		return nil, err
 	}
-	if n := len(e.InternalReviews); n > 0 {
-		e.InternalRating = float64(total*100/n) / 100
+	for _, rv := range reviews {
+		if e := byID[rv.freelancer]; e != nil && !hidden[rv.freelancer] {
+			e.InternalReviews = append(e.InternalReviews, rv.InternalReview)
+		}
 	}
-	return e, rows.Err()
+
+	list := make([]Entry, 0, len(ids))
+	for _, id := range ids {
+		e := byID[id]
+		if e == nil {
+			return nil, errNotInNetwork
+		}
+		if n := len(e.InternalReviews); n > 0 {
+			total := 0
+			for _, rv := range e.InternalReviews {
+				total += rv.Rating
+			}
+			e.InternalRating = float64(total*100/n) / 100
+		}
+		list = append(list, *e)
+	}
+	return list, nil
 }
 
 // Save adds a freelancer to the account's network as a candidate (any
