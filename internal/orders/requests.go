@@ -452,6 +452,31 @@ func (s *Service) WithdrawCancellation(ctx context.Context, actor users.User, id
 	return s.WithdrawRequest(ctx, actor, id, "")
 }
 
+// answerable checks that the viewer's side of o may answer r: requests are
+// answered by the other side, escalations by operators.
+func answerable(o Order, r Request) error {
+	if r.Kind == RequestEscalate {
+		return errs.Conflict("escalation_for_operator")
+	}
+	if r.Side == o.Side {
+		return errs.Forbidden("answer_is_other_side")
+	}
+	return nil
+}
+
+// closeRequest ends r without applying it (declined or withdrawn): the
+// order's timers run again, and the timeline says so.
+func closeRequest(ctx context.Context, tx *db.Tx, o Order, r Request, status, actorID, kind string) error {
+	if err := endRequest(ctx, tx, r, status, actorID); err != nil {
+		return err
+	}
+	if err := resume(ctx, tx, o, r); err != nil {
+		return err
+	}
+	_, err := event(ctx, tx, o.ID, actorID, kind, "")
+	return err
+}
+
 // DeclineRequest declines an open request (the other side).
 func (s *Service) DeclineRequest(ctx context.Context, actor users.User, orderID, reqID string) (Order, error) {
 	return s.actOnRequest(ctx, actor, orderID, func(tx *db.Tx, o Order) error {
@@ -459,19 +484,10 @@ func (s *Service) DeclineRequest(ctx context.Context, actor users.User, orderID,
 		if err != nil {
 			return err
 		}
-		if r.Kind == RequestEscalate {
-			return errs.Conflict("escalation_for_operator")
-		}
-		if r.Side == o.Side {
-			return errs.Forbidden("answer_is_other_side")
-		}
-		if err := endRequest(ctx, tx, r, RequestDeclined, actor.ID); err != nil {
+		if err := answerable(o, r); err != nil {
 			return err
 		}
-		if err := resume(ctx, tx, o, r); err != nil {
-			return err
-		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "request_declined", ""); err != nil {
+		if err := closeRequest(ctx, tx, o, r, RequestDeclined, actor.ID, "request_declined"); err != nil {
 			return err
 		}
 		return s.notifySide(ctx, tx, o, r.Side, "request_declined", map[string]any{"title": o.Title, "name": actor.Name, "kind": r.Kind})
@@ -488,13 +504,7 @@ func (s *Service) WithdrawRequest(ctx context.Context, actor users.User, orderID
 		if r.Side != o.Side {
 			return errs.Forbidden("withdraw_is_requester")
 		}
-		if err := endRequest(ctx, tx, r, RequestWithdrawn, actor.ID); err != nil {
-			return err
-		}
-		if err := resume(ctx, tx, o, r); err != nil {
-			return err
-		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "request_withdrawn", ""); err != nil {
+		if err := closeRequest(ctx, tx, o, r, RequestWithdrawn, actor.ID, "request_withdrawn"); err != nil {
 			return err
 		}
 		return s.notifyOpposite(ctx, tx, o, r.Side, "request_withdrawn", map[string]any{"title": o.Title, "name": actor.Name, "kind": r.Kind})
@@ -512,11 +522,8 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 		if err != nil {
 			return err
 		}
-		if r.Kind == RequestEscalate {
-			return errs.Conflict("escalation_for_operator")
-		}
-		if r.Side == o.Side {
-			return errs.Forbidden("answer_is_other_side")
+		if err := answerable(o, r); err != nil {
+			return err
 		}
 		if err := running(o); err != nil {
 			return err
