@@ -341,6 +341,13 @@ type sub struct {
 // With pairs the view with a value for a partial.
 func (v *view) With(d any) sub { return sub{V: v, D: d} }
 
+// Queue pairs the view with an operators' queue, for the "operator_queue"
+// partial: its name (the operator.<name>.* messages) and, when it is
+// split by status, the path its status tabs link to.
+func (v *view) Queue(name, path string) sub {
+	return sub{V: v, D: struct{ Name, Path string }{name, path}}
+}
+
 // Keys pairs the view with message keys, for the "empty" partial.
 func (v *view) Keys(keys ...string) sub { return sub{V: v, D: keys} }
 
