@@ -5,12 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/accounts"
-	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
-	"atelier/internal/money"
-	"atelier/internal/users"
 )
 
 // Issue 8, item 7, in a browser, through the pages only: Bob and Carl,
@@ -31,49 +27,18 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 		shoot := engine == db.SQLite
 		a := srv.App
 
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		join := func(admin users.User, accountID string, u users.User) {
-			inv, err := a.Accounts.Invite(ctx, admin, accountID, u.Email, accounts.Member)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := a.Accounts.AcceptInvitation(ctx, u, inv.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		alice, bob, carl := signUp("Alice Martin", "alice@example.com"), signUp("Bob Durand", "bob@example.com"), signUp("Carl Petit", "carl@example.com")
-		fanny, olga, paul := signUp("Fanny Moreau", "fanny@example.com"), signUp("Olga Novak", "olga@globex.test"), signUp("Paul Weber", "paul@globex.test")
-		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		join(alice, acc.ID, bob)
-		join(alice, acc.ID, carl)
-		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
-			t.Fatal(err)
-		}
+		st := srv.studio(t, studioService{headline: "Brand identities", title: "Brand identity for your startup",
+			description: "Logo, palette and type.", price: 30000, revisions: 1})
+		alice, acc, svc := st.alice, st.acc, st.service
+		bob, carl := srv.signUp(t, "Bob Durand", "bob@example.com"), srv.signUp(t, "Carl Petit", "carl@example.com")
+		olga, paul := srv.signUp(t, "Olga Novak", "olga@globex.test"), srv.signUp(t, "Paul Weber", "paul@globex.test")
+		srv.join(t, alice, acc.ID, bob)
+		srv.join(t, alice, acc.ID, carl)
 		globex, err := a.Accounts.Create(ctx, olga, "Globex", "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
-		join(olga, globex.ID, paul)
-		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Brand identities",
-			Country: "FR", HourlyRate: money.New(8000, "USD")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := a.Catalog.CreateService(ctx, fanny, catalog.Offer{FreelancerID: studio.ID, Title: "Brand identity for your startup",
-			Description: "Logo, palette and type.", Category: "graphics-design", MaxQuantity: 1, Packages: []catalog.Package{
-				{Name: "Basic", Price: money.New(30000, "USD"), DeliveryDays: 5, Revisions: 1}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv.join(t, olga, globex.ID, paul)
 		const title = "Brand identity for your startup"
 
 		// Bob creates the project from the account's Projects tab and adds

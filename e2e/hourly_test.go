@@ -68,14 +68,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 		shoot := engine == db.SQLite
 		a := srv.App
 
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		alice, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		alice, fanny := srv.signUp(t, "Alice Martin", "alice@example.com"), srv.signUp(t, "Fanny Moreau", "fanny@example.com")
 		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
 		if err != nil {
 			t.Fatal(err)

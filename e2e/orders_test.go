@@ -17,7 +17,6 @@ import (
 	"atelier/internal/db/dbtest"
 	"atelier/internal/money"
 	"atelier/internal/orders"
-	"atelier/internal/users"
 )
 
 // The order story of PRODUCT.md §2 and §6 in a browser: a member orders
@@ -36,25 +35,12 @@ func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T)
 
 		// Alice runs Acme Studio (USD, a card on file, orders above 500.00
 		// need her approval); Bob is a member. Fanny sells brand identities.
-		signUp := func(name, email string) users.User {
-			u, err := a.Users.SignUp(ctx, users.NewUser{Name: name, Email: email, Password: "correct horse battery"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}
-		alice, bob, fanny := signUp("Alice Martin", "alice@example.com"), signUp("Bob Dupont", "bob@example.com"), signUp("Fanny Moreau", "fanny@example.com")
+		alice, bob, fanny := srv.signUp(t, "Alice Martin", "alice@example.com"), srv.signUp(t, "Bob Dupont", "bob@example.com"), srv.signUp(t, "Fanny Moreau", "fanny@example.com")
 		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
-		inv, err := a.Accounts.Invite(ctx, alice, acc.ID, bob.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		srv.join(t, alice, acc.ID, bob)
 		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
 			t.Fatal(err)
 		}

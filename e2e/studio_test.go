@@ -36,6 +36,19 @@ func (s *server) signUp(t *testing.T, name, email string) users.User {
 	return u
 }
 
+// join makes u a member of the account: admin invites, u accepts.
+func (s *server) join(t *testing.T, admin users.User, accountID string, u users.User) {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := s.App.Accounts.Invite(ctx, admin, accountID, u.Email, accounts.Member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Accounts.AcceptInvitation(ctx, u, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (s *server) studio(t *testing.T, svc studioService) studio {
 	t.Helper()
 	ctx, a := context.Background(), s.App
