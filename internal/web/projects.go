@@ -12,6 +12,7 @@ import (
 	"atelier/internal/catalog"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
+	"atelier/internal/money"
 	"atelier/internal/projects"
 	"atelier/internal/users"
 )
@@ -212,7 +213,7 @@ func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.
 	redo := func(f *form, status int) { s.showManagerQueue(w, r, u, f, status) }
 	cur := strings.ToUpper(r.PostFormValue("currency"))
 	if cur == "" {
-		cur = "USD"
+		cur = money.DefaultCurrency
 	}
 	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur)
 	if err != nil {
