@@ -273,8 +273,12 @@ func TestFreelancerNetwork(t *testing.T) {
 		// The list says the same of each (read for all of them at once): the
 		// reviews, and to a member only the orders they may open.
 		for _, who := range []*apptest.Client{c.admin, c.colleague} {
+			listed := 0
 			for _, it := range who.Must(200, "GET", np, nil)["items"].([]any) {
 				l := it.(map[string]any)
+				if l["freelancer_id"] == c.freelancer || l["freelancer_id"] == cand {
+					listed++
+				}
 				want := 1
 				if who == c.colleague {
 					want = 0
@@ -285,6 +289,9 @@ func TestFreelancerNetwork(t *testing.T) {
 				if l["freelancer_id"] == cand && (len(l["internal_reviews"].([]any)) != 0 || l["saved"] != true) {
 					t.Fatalf("the candidate listed as %v", l)
 				}
+			}
+			if listed != 2 {
+				t.Fatalf("the list shows %d of the hired freelancer and the candidate", listed)
 			}
 		}
 		// Never in the catalog.
@@ -374,10 +381,17 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 		if len(entry["internal_reviews"].([]any)) != 0 || entry["internal_rating"].(float64) != 0 {
 			t.Errorf("the freelancer reads the team's reviews of them: %v", entry)
 		}
+		listed := false
 		for _, it := range c.seller.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network", nil)["items"].([]any) {
-			if l := it.(map[string]any); l["freelancer_id"] == c.freelancer && (len(l["internal_reviews"].([]any)) != 0 || l["internal_rating"].(float64) != 0) {
-				t.Errorf("the freelancer reads the team's reviews of them in the list: %v", l)
+			if l := it.(map[string]any); l["freelancer_id"] == c.freelancer {
+				listed = true
+				if len(l["internal_reviews"].([]any)) != 0 || l["internal_rating"].(float64) != 0 {
+					t.Errorf("the freelancer reads the team's reviews of them in the list: %v", l)
+				}
 			}
+		}
+		if !listed {
+			t.Error("the freelancer's own entry is not in the network list they read")
 		}
 		if got := c.admin.Must(200, "GET", "/api/v1/accounts/"+c.ac+"/network/"+c.freelancer, nil); len(got["internal_reviews"].([]any)) != 1 {
 			t.Errorf("the admin reads %v", got["internal_reviews"])
