@@ -164,6 +164,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 			t.Fatalf("confirmed proposal %v", po)
 		}
 		wantError(t, m.member.Do("POST", "/api/v1/projects/"+pid+"/proposals/"+prid+"/confirm", nil), 409, "proposal_not_open", "")
+		wantError(t, m.member.Do("POST", "/api/v1/projects/"+pid+"/proposals/ppr_nope/confirm", nil), 404, "proposal_not_found", "")
 		m.admin.Must(200, "POST", "/api/v1/orders/"+po["id"].(string)+"/approve", nil)
 
 		// The fee: 10% of what the project spent since the manager came.

@@ -236,45 +236,42 @@ func (s *Service) Propose(ctx context.Context, actor users.User, projectID strin
 	return pr, err
 }
 
-func (s *Service) proposals(ctx context.Context, projectID string) ([]Proposal, error) {
-	rows, err := s.DB.Query(ctx, `SELECT pp.id, pp.project_id, pp.service_id, sv.title, pp.package_name, pp.quantity, pp.requirements, pp.note, pp.status,
-		pp.proposed_by, COALESCE(pp.order_id, ''), pp.created_at FROM project_proposals pp JOIN services sv ON sv.id = pp.service_id
-		WHERE pp.project_id = ? ORDER BY pp.id DESC`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Proposal{}
-	for rows.Next() {
-		var pr Proposal
-		var at int64
-		if err := rows.Scan(&pr.ID, &pr.ProjectID, &pr.ServiceID, &pr.ServiceTitle, &pr.Package, &pr.Quantity, &pr.Requirements, &pr.Note,
-			&pr.Status, &pr.ProposedBy, &pr.OrderID, &at); err != nil {
-			return nil, err
-		}
-		pr.CreatedAt = db.Time(at)
-		list = append(list, pr)
-	}
-	return list, rows.Err()
+// proposalSelect reads proposals with their service's title (scanProposal).
+const proposalSelect = `SELECT pp.id, pp.project_id, pp.service_id, sv.title, pp.package_name, pp.quantity, pp.requirements, pp.note, pp.status,
+	pp.proposed_by, COALESCE(pp.order_id, ''), pp.created_at FROM project_proposals pp JOIN services sv ON sv.id = pp.service_id `
+
+func scanProposal(r db.Row) (pr Proposal, err error) {
+	var at int64
+	err = r.Scan(&pr.ID, &pr.ProjectID, &pr.ServiceID, &pr.ServiceTitle, &pr.Package, &pr.Quantity, &pr.Requirements, &pr.Note,
+		&pr.Status, &pr.ProposedBy, &pr.OrderID, &at)
+	pr.CreatedAt = db.Time(at)
+	return pr, err
 }
 
+func (s *Service) proposals(ctx context.Context, projectID string) ([]Proposal, error) {
+	return db.Collect(ctx, s.DB, scanProposal, proposalSelect+`WHERE pp.project_id = ? ORDER BY pp.id DESC`, projectID)
+}
+
+// openProposal reads a project and one of its open proposals for a member
+// who may answer it (not its manager, not a viewer).
 func (s *Service) openProposal(ctx context.Context, actor users.User, projectID, proposalID string) (Project, Proposal, error) {
-	p, err := s.Get(ctx, actor, projectID)
+	p, err := s.view(ctx, s.DB, actor, projectID)
 	if err != nil {
 		return Project{}, Proposal{}, err
 	}
-	for _, pr := range p.Proposals {
-		if pr.ID == proposalID {
-			if p.Access == AccessManager || p.Access == AccessViewer {
-				return Project{}, Proposal{}, errs.Forbidden("project_role_not_allowed")
-			}
-			if pr.Status != "open" {
-				return Project{}, Proposal{}, errs.Conflict("proposal_not_open")
-			}
-			return p, pr, nil
-		}
+	pr, err := scanProposal(s.DB.QueryRow(ctx, proposalSelect+`WHERE pp.id = ? AND pp.project_id = ?`, proposalID, projectID))
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return Project{}, Proposal{}, errs.NotFound("proposal_not_found")
+	} else if err != nil {
+		return Project{}, Proposal{}, err
 	}
-	return Project{}, Proposal{}, errs.NotFound("proposal_not_found")
+	if p.Access == AccessManager || p.Access == AccessViewer {
+		return Project{}, Proposal{}, errs.Forbidden("project_role_not_allowed")
+	}
+	if pr.Status != "open" {
+		return Project{}, Proposal{}, errs.Conflict("proposal_not_open")
+	}
+	return p, pr, nil
 }
 
 // ConfirmProposal places the proposed order as the confirming member: the
