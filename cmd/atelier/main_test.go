@@ -173,6 +173,21 @@ func (sh shop) load(nodes []*node, clients int, stop <-chan struct{}) (acked []s
 }
 
 // ids reads every page of a list route and returns the ids of its items.
+// advanceAll moves the test clocks of nodes by d, all at once (each node
+// keeps its own test clock, as each keeps its own sweeper).
+func advanceAll(t *testing.T, d time.Duration, nodes ...*node) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": d.String()})
+		}()
+	}
+	wg.Wait()
+}
+
 func (n *node) ids(t *testing.T, token, path string) []string {
 	t.Helper()
 	var ids []string
@@ -299,15 +314,7 @@ func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
 	// The session made on node a is valid on node b: sessions live in the database.
 	inv := b.must(t, 201, tok, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "slow@two.test"})["id"].(string)
 
-	var wg sync.WaitGroup
-	for _, n := range []*node{a, b} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "8d"})
-		}()
-	}
-	wg.Wait()
+	advanceAll(t, 8*24*time.Hour, a, b)
 	if got := a.must(t, 200, tok, "GET", "/api/v1/invitations/"+inv, nil)["status"]; got != "expired" {
 		t.Fatalf("status %v", got)
 	}
@@ -386,15 +393,7 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 	order := b.must(t, 201, buyer, "POST", "/api/v1/orders", map[string]any{"account_id": acc, "service_id": svc, "package": "Basic"})["id"].(string)
 	a.must(t, 201, seller, "POST", "/api/v1/orders/"+order+"/deliveries", map[string]any{"message": "Here it is"})
 
-	var wg sync.WaitGroup
-	for _, n := range []*node{a, b} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "4d"})
-		}()
-	}
-	wg.Wait()
+	advanceAll(t, 4*24*time.Hour, a, b)
 	time.Sleep(2500 * time.Millisecond) // both background sweepers run again
 	if got := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order, nil)["status"]; got != "completed" {
 		t.Fatalf("status %v", got)
@@ -443,17 +442,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	order := b.must(t, 201, buyer, "POST", "/api/v1/offers/"+offer+"/accept", map[string]any{})["id"].(string)
 
 	// Both clocks move together to the next Monday 09:00 UTC.
-	advance := func(d time.Duration) {
-		var wg sync.WaitGroup
-		for _, n := range []*node{a, b} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": d.String()})
-			}()
-		}
-		wg.Wait()
-	}
+	advance := func(d time.Duration) { advanceAll(t, d, a, b) }
 	now, _ := time.Parse(time.RFC3339Nano, a.must(t, 200, "", "GET", "/api/v1/test-clock", nil)["now"].(string))
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	monday := today.AddDate(0, 0, 7-(int(today.Weekday())+6)%7)
@@ -538,15 +527,7 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 	a.must(t, 201, seller, "POST", "/api/v1/orders/"+kept+"/cancellation", map[string]any{"reason": "Maybe not"})
 	b.must(t, 200, seller, "POST", "/api/v1/orders/"+kept+"/cancellation/withdraw", nil)
 
-	var wg sync.WaitGroup
-	for _, n := range []*node{a, b} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n.must(t, 200, "", "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "49h"})
-		}()
-	}
-	wg.Wait()
+	advanceAll(t, 49*time.Hour, a, b)
 	time.Sleep(2500 * time.Millisecond) // both background sweepers run again
 	if got := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order, nil)["status"]; got != "cancelled" {
 		t.Fatalf("status %v", got)
