@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"atelier/internal/app"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
@@ -69,7 +70,7 @@ func start(t *testing.T, engine db.Engine) *server {
 	cfg := dbtest.Config(t, engine)
 	logs := &syncBuffer{}
 	a, err := app.New(context.Background(), app.Config{
-		DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true,
+		DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true, TestStart: clocktest.Start(t),
 		SweepInterval: 100 * time.Millisecond,
 		Log:           slog.New(slog.NewJSONHandler(logs, nil)),
 	})

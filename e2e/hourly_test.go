@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"atelier/internal/catalog"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
@@ -118,9 +119,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 
 		// The next Wednesday 10:00 UTC: Fanny fills the week's form; the
 		// days to come are disabled.
-		now := srv.now(t).UTC()
-		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-		t0 := day.AddDate(0, 0, 7-(int(day.Weekday())+6)%7) // the next Monday
+		t0 := clocktest.NextMonday(srv.now(t))
 		date := func(n int) string { return t0.AddDate(0, 0, n).Format("2006-01-02") }
 		srv.clockTo(t, t0.Add(2*24*time.Hour+10*time.Hour))
 		fa.open(orderURL)

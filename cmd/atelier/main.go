@@ -93,6 +93,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.DataDir, "data-dir", envOr("ATELIER_DATA_DIR", "atelier-data"), "SQLite data directory")
 	fs.StringVar(&cfg.Addr, "addr", envOr("ATELIER_ADDR", "127.0.0.1:8080"), "listen address")
 	fs.BoolVar(&cfg.TestMode, "test-mode", os.Getenv("ATELIER_TEST_MODE") == "true", "enable the test clock")
+	testStart := fs.String("test-start", os.Getenv("ATELIER_TEST_START"), "with --test-mode: where the test clock starts, an RFC 3339 instant; empty: now")
 	logFormat := fs.String("log-format", envOr("ATELIER_LOG_FORMAT", "text"), "text or json")
 	provider := fs.String("payment-provider", envOr("ATELIER_PAYMENT_PROVIDER", "test"), "test or stripe")
 	stripeKey := fs.String("stripe-secret-key", os.Getenv("ATELIER_STRIPE_SECRET_KEY"), "Stripe secret key")
@@ -135,6 +136,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
+	if cfg.TestMode && *testStart != "" {
+		at, err := time.Parse(time.RFC3339, *testStart)
+		if err != nil {
+			fmt.Fprintf(stderr, "atelier: --test-start must be an RFC 3339 instant such as 2028-02-29T09:00:00Z, not %q\n", *testStart)
+			return 2
+		}
+		cfg.TestStart = at
+	}
 	switch *provider {
 	case "test":
 	case "stripe":

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
@@ -45,8 +47,12 @@ type node struct {
 var addrRe = regexp.MustCompile(`"atelier serving" addr=(\S+)`)
 
 // startNode runs `atelier serve` with args in dir and waits until it listens.
+// A node in test mode starts its clock at the tests' start.
 func startNode(t *testing.T, dir string, args ...string) *node {
 	t.Helper()
+	if slices.Contains(args, "--test-mode") {
+		args = append(args, "--test-start", clocktest.Start(t).Format(time.RFC3339Nano))
+	}
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "ATELIER_AS_MAIN=1")
@@ -444,8 +450,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	// Both clocks move together to the next Monday 09:00 UTC.
 	advance := func(d time.Duration) { advanceAll(t, d, a, b) }
 	now, _ := time.Parse(time.RFC3339Nano, a.must(t, 200, "", "GET", "/api/v1/test-clock", nil)["now"].(string))
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	monday := today.AddDate(0, 0, 7-(int(today.Weekday())+6)%7)
+	monday := clocktest.NextMonday(now)
 	advance(monday.Add(9 * time.Hour).Sub(now)) // the first Monday, 09:00 UTC
 	hours := []int{3, 0, 5, 2}                  // the second week has no report
 	for i, h := range hours {

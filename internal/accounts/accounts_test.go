@@ -9,6 +9,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/errs"
@@ -27,7 +28,7 @@ type fixture struct {
 
 func setup(t *testing.T, e db.Engine) *fixture {
 	t.Helper()
-	clk := clock.NewTest()
+	clk := clocktest.New(t)
 	d := dbtest.Open(t, e, clk)
 	return &fixture{ctx: context.Background(), clk: clk, db: d, users: &users.Service{DB: d}, acc: &accounts.Service{DB: d}}
 }

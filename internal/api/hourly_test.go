@@ -7,6 +7,7 @@ import (
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/billing"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
@@ -44,8 +45,7 @@ func newHourlyMarket(t *testing.T, e db.Engine, accept func(m market, offer stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	h.t0 = day.AddDate(0, 0, 7-(int(day.Weekday())+6)%7) // the next Monday
+	h.t0 = clocktest.NextMonday(now)
 	h.at(t, 0)
 	return h
 }
@@ -237,7 +237,11 @@ func TestHourlyContractFourWeeks(t *testing.T) {
 		wantError(t, h.admin.Do("POST", h.path("/weekly-reports/"+rs[0]["id"].(string)+"/dispute"), map[string]any{"reason": "late"}), 409, "dispute_window_closed", "")
 
 		// Monday of week 3: week 2 had no report, so nothing was charged.
+		// Everyone signs in again: the story lasts longer than a session.
 		h.at(t, 14*day+12*hour+30*time.Minute)
+		for _, c := range []*apptest.Client{h.seller, h.admin, h.member} {
+			c.SignInAgain()
+		}
 		if n := len(h.hourlyInvoices(t)); n != 1 {
 			t.Fatalf("%d hourly invoices after a week without report", n)
 		}

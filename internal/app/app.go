@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ type Config struct {
 	DataDir     string // SQLite directory, ./atelier-data by default
 	DatabaseURL string // postgres://… to run on PostgreSQL
 	TestMode    bool   // adds the test clock routes
+	// TestStart is where the test clock starts (the wall clock when zero).
+	TestStart time.Time
 	// SweepInterval is how often timers and the outbox are swept (1s).
 	SweepInterval time.Duration
 	// Provider charges cards; the built-in test provider when nil.
@@ -102,7 +105,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{Config: cfg, Log: cfg.Log, Clock: clock.Real{}}
 	if cfg.TestMode {
-		a.TestClock = clock.NewTest()
+		start := cfg.TestStart
+		if start.IsZero() {
+			start = time.Now()
+		}
+		a.TestClock = clock.NewTest(start)
 		a.Clock = a.TestClock
 	}
 	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, a.Clock)
@@ -134,23 +141,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		DB:       d,
 		Interval: cfg.SweepInterval,
 		Log:      a.Log,
-		Timers: []jobs.Timer{
-			{Name: "invitation_expiry", Fire: a.Accounts.ExpireInvitations},
-			{Name: "session_cleanup", Fire: a.Users.DeleteExpiredSessions},
-			{Name: "sign_in_failures_cleanup", Fire: a.Users.DeleteOldSignInFailures},
-			{Name: "earnings_clearance", Fire: a.Billing.ClearEarnings},
-			{Name: "order_auto_complete", Fire: a.Orders.AutoComplete},
-			{Name: "order_reviews_publish", Fire: a.Orders.PublishDueReviews},
-			{Name: "offer_expire", Fire: a.Orders.ExpireOffers},
-			{Name: "milestone_auto_approve", Fire: a.Orders.AutoApproveMilestones},
-			{Name: "cancellation_auto_accept", Fire: a.Orders.AutoAcceptCancellations},
-			{Name: "extension_auto_withdraw", Fire: a.Orders.WithdrawStaleExtensions},
-			{Name: "hourly_charge", Fire: a.Orders.ChargeHourlyWeeks},
-			{Name: "hourly_release", Fire: a.Orders.ReleaseHourlyWeeks},
-			jobs.Periodic(d, "rewards_daily", 24*time.Hour, a.Billing.RecomputeLevels),
-			jobs.Periodic(d, "project_management_fee", 24*time.Hour, a.Projects.BillManagementFees),
-			jobs.Periodic(d, "search_index_optimize", 24*time.Hour, a.Catalog.OptimizeIndex),
-		},
+		Timers: slices.Concat(a.Users.Timers(), a.Accounts.Timers(), a.Billing.Timers(), a.Orders.Timers(),
+			a.Projects.Timers(), a.Catalog.Timers()),
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
 		},

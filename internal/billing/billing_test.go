@@ -14,6 +14,7 @@ import (
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/errs"
@@ -34,7 +35,7 @@ type fixture struct {
 }
 
 func setup(t *testing.T, e db.Engine) *fixture {
-	clk := clock.NewTest()
+	clk := clocktest.New(t)
 	f := setupOn(t, e, clk)
 	f.clk = clk
 	return f

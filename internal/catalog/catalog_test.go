@@ -285,7 +285,7 @@ func testSearch(t *testing.T) {
 			t.Fatalf("q=logo: %d %v", r.Total, titles(r))
 		}
 		// Merging SQLite's index segments (the daily job) changes no answer.
-		if n, err := f.cat.OptimizeIndex(f.ctx, time.Now()); err != nil || (n == 1) != (e == db.SQLite) {
+		if n, err := f.cat.OptimizeIndex(f.ctx, f.cat.DB.Clock.Now()); err != nil || (n == 1) != (e == db.SQLite) {
 			t.Fatalf("OptimizeIndex on %s: %d %v", e, n, err)
 		}
 		if again := search("q=logo"); again.Total != 2 || !slices.Equal(titles(again), titles(r)) {

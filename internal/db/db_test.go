@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
@@ -85,7 +85,7 @@ func TestMigrateTwiceAndConcurrently(t *testing.T) {
 func TestTxNowUniqueAndRollback(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
-		clk := clock.NewTest()
+		clk := clocktest.New(t)
 		d := dbtest.Open(t, e, clk)
 		clk.Advance(48 * time.Hour)
 		var txNow time.Time

@@ -12,24 +12,53 @@
 // Side effects that must not run inside a transaction (e-mail) go into the
 // outbox table in the same transaction as their cause, and the Runner
 // delivers them afterwards, at least once, with retries and backoff.
+//
+// A Timer also tells when it will next have something to do (Next), so a
+// test clock's jump runs like time really passed (Runner.Advance): every
+// timer due inside the jump runs at its own due instant, in due order,
+// including those that earlier ones schedule inside the same jump.
 package jobs
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"atelier/internal/clock"
 	"atelier/internal/db"
 )
 
 // Timer applies the transitions of one kind of deadline that are due at now
 // and returns how many it applied.
+//
+// Next returns the earliest instant after `after` at which Fire would apply
+// something that is already written down (false when nothing is waiting).
+// It reads the same deadlines with the same conditions as Fire: the test
+// clock uses it to stop at each due instant of a jump. A timer without Next
+// only runs at the instants other timers bring and at the end of a jump.
 type Timer struct {
 	Name string
 	Fire func(ctx context.Context, now time.Time) (int, error)
+	Next func(ctx context.Context, after time.Time) (time.Time, bool, error)
+}
+
+// Earliest reads the first column of the single row of query, a
+// microsecond instant (MIN(deadline) …), as the earliest due instant plus
+// delay; NULL means nothing is waiting. Timers build their Next with it.
+func Earliest(ctx context.Context, q db.Queryer, delay time.Duration, query string, args ...any) (time.Time, bool, error) {
+	var at sql.NullInt64
+	if err := q.QueryRow(ctx, query, args...).Scan(&at); err != nil {
+		return time.Time{}, false, err
+	}
+	if !at.Valid {
+		return time.Time{}, false, nil
+	}
+	return db.Time(at.Int64).Add(delay), true, nil
 }
 
 // Handler delivers one outbox message. An error makes it retry later.
@@ -72,12 +101,19 @@ const MaxAttempts = 10
 const claimFor = 5 * time.Minute
 
 // RunDue fires every timer due now and delivers every outbox message that is
-// ready, then returns. The test clock calls it after advancing.
+// ready, then returns.
 func (r *Runner) RunDue(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := r.DB.Clock.Now()
+	_, err := r.sweep(ctx, r.DB.Clock.Now())
+	return err
+}
+
+// sweep fires every timer at now, then delivers the outbox; it returns how
+// many transitions the timers applied.
+func (r *Runner) sweep(ctx context.Context, now time.Time) (int, error) {
 	var firstErr error
+	applied := 0
 	for _, t := range r.Timers {
 		n, err := t.Fire(ctx, now)
 		if r.Observe != nil {
@@ -90,6 +126,7 @@ func (r *Runner) RunDue(ctx context.Context) error {
 			}
 			continue
 		}
+		applied += n
 		if n > 0 {
 			r.log().Info("timer fired", "timer", t.Name, "applied", n)
 		}
@@ -97,7 +134,91 @@ func (r *Runner) RunDue(ctx context.Context) error {
 	if err := r.drainOutbox(ctx); err != nil && firstErr == nil {
 		firstErr = err
 	}
-	return firstErr
+	return applied, firstErr
+}
+
+// ErrNoTestClock is Advance's answer on a runner whose database reads the
+// real clock.
+var ErrNoTestClock = errors.New("jobs: the clock can only be moved in test mode")
+
+// maxPasses bounds the sweeps at one instant: a timer may make another one
+// due at the same instant, so Advance sweeps again while sweeps apply
+// something.
+const maxPasses = 5
+
+// Advance moves the test clock forward by d as if the time had really
+// passed. It runs every timer that falls due inside the jump in due order,
+// each at its own due instant (the clock is held at that instant while they
+// run, so what they write is dated then), including timers that those
+// timers schedule inside the same jump, and the outbox at each instant;
+// only then does it set the final time and sweep once more. It returns
+// the final time.
+//
+// One jump of 360 hours, fifteen of 24 and 360 of one hour leave the same
+// books: the result does not depend on how the test walks through time.
+func (r *Runner) Advance(ctx context.Context, d time.Duration) (time.Time, error) {
+	clk, ok := r.DB.Clock.(*clock.Test)
+	if !ok {
+		return time.Time{}, ErrNoTestClock
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clk.Hold()
+	defer clk.Release()
+	end := clk.Now().Add(max(d, 0))
+	for {
+		now, err := r.settle(ctx, clk)
+		if err != nil {
+			return now, err
+		}
+		next, ok, err := r.next(ctx, now)
+		if err != nil {
+			return now, err
+		}
+		if !ok || !next.Before(end) {
+			break
+		}
+		clk.Set(next)
+	}
+	clk.Set(end)
+	now, err := r.settle(ctx, clk)
+	return now, err
+}
+
+// settle sweeps at the clock's instant until a sweep applies nothing (or
+// maxPasses), and returns the instant the last sweep ran at.
+func (r *Runner) settle(ctx context.Context, clk *clock.Test) (time.Time, error) {
+	var now time.Time
+	for range maxPasses {
+		now = clk.Now()
+		n, err := r.sweep(ctx, now)
+		if err != nil || n == 0 {
+			return now, err
+		}
+	}
+	return now, nil
+}
+
+// next is the earliest instant after `after` at which a timer or an
+// outbox message is due.
+func (r *Runner) next(ctx context.Context, after time.Time) (time.Time, bool, error) {
+	first, found, err := Earliest(ctx, r.DB, 0, `SELECT MIN(available_at) FROM outbox WHERE done_at IS NULL AND available_at > ?`, db.Micros(after))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("outbox: %w", err)
+	}
+	for _, t := range r.Timers {
+		if t.Next == nil {
+			continue
+		}
+		at, ok, err := t.Next(ctx, after)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("timer %s: %w", t.Name, err)
+		}
+		if ok && at.After(after) && (!found || at.Before(first)) {
+			first, found = at, true
+		}
+	}
+	return first, found, nil
 }
 
 func (r *Runner) log() *slog.Logger {
@@ -227,7 +348,10 @@ func (r *Runner) deliver(ctx context.Context, m outboxMsg, now time.Time) error 
 // whose conditional UPDATE moves the next run forward, so each period runs
 // once across nodes.
 func Periodic(d *db.DB, name string, every time.Duration, run func(ctx context.Context, now time.Time) (int, error)) Timer {
-	return Timer{Name: name, Fire: func(ctx context.Context, now time.Time) (int, error) {
+	next := func(ctx context.Context, after time.Time) (time.Time, bool, error) {
+		return Earliest(ctx, d, 0, `SELECT MIN(next_run_at) FROM job_schedules WHERE name = ? AND next_run_at > ?`, name, db.Micros(after))
+	}
+	return Timer{Name: name, Next: next, Fire: func(ctx context.Context, now time.Time) (int, error) {
 		if _, err := d.Exec(ctx, `INSERT INTO job_schedules (name, next_run_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
 			name, db.Micros(now)); err != nil {
 			return 0, err

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/jobs"
@@ -37,7 +39,7 @@ func enqueue(t *testing.T, d *db.DB, topic string, payload any, commit bool) {
 func TestOutboxDeliversCommittedMessagesWithRetries(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
-		clk := clock.NewTest()
+		clk := clocktest.New(t)
 		d := dbtest.Open(t, e, clk)
 		var got []string
 		failures := 2
@@ -120,7 +122,7 @@ func TestTwoRunnersDeliverEachMessageOnce(t *testing.T) {
 
 func TestTimersRunOnTheClock(t *testing.T) {
 	ctx := context.Background()
-	clk := clock.NewTest()
+	clk := clocktest.New(t)
 	d := dbtest.Open(t, db.SQLite, clk)
 	deadline := clk.Now().Add(48 * time.Hour)
 	fired := 0
@@ -147,4 +149,52 @@ func TestTimersRunOnTheClock(t *testing.T) {
 	time.Sleep(30 * time.Millisecond)
 	cancel()
 	r.Wait()
+}
+
+// Advance runs each timer due inside the jump at its own due instant, in
+// due order, including a timer that another schedules inside the same
+// jump, and only then sets the final time. It needs a test clock.
+func TestAdvanceRunsTimersAtTheirInstants(t *testing.T) {
+	ctx := context.Background()
+	clk := clocktest.New(t)
+	d := dbtest.Open(t, db.SQLite, clk)
+	start := clk.Now()
+	var ran []string
+	// due holds each timer's next instant (zero: nothing waiting).
+	due := map[string]time.Time{"invoice": start.Add(time.Hour), "remind": {}}
+	timer := func(name string, then func(now time.Time)) jobs.Timer {
+		return jobs.Timer{Name: name,
+			Fire: func(ctx context.Context, now time.Time) (int, error) {
+				if due[name].IsZero() || due[name].After(now) {
+					return 0, nil
+				}
+				ran = append(ran, name+" at +"+now.Sub(start).Truncate(time.Second).String())
+				due[name] = time.Time{}
+				then(now)
+				return 1, nil
+			},
+			Next: func(ctx context.Context, after time.Time) (time.Time, bool, error) {
+				return due[name], !due[name].IsZero() && due[name].After(after), nil
+			}}
+	}
+	r := &jobs.Runner{DB: d, Log: quiet, Timers: []jobs.Timer{
+		timer("remind", func(time.Time) {}),
+		// The invoice, once sent, schedules a reminder 30 minutes later.
+		timer("invoice", func(now time.Time) { due["remind"] = now.Add(30 * time.Minute) }),
+	}}
+	end, err := r.Advance(ctx, 3*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ran, ", "); got != "invoice at +1h0m0s, remind at +1h30m0s" {
+		t.Fatalf("ran %s", got)
+	}
+	if end.Sub(start).Truncate(time.Second) != 3*time.Hour || clk.Now().Before(end) {
+		t.Fatalf("the jump ended at +%s, the clock reads +%s", end.Sub(start), clk.Now().Sub(start))
+	}
+
+	wall := &jobs.Runner{DB: dbtest.Open(t, db.SQLite, clock.Real{}), Log: quiet}
+	if _, err := wall.Advance(ctx, time.Hour); !errors.Is(err, jobs.ErrNoTestClock) {
+		t.Fatalf("advance on the real clock: %v", err)
+	}
 }

@@ -838,8 +838,7 @@ func (s *Service) failCharge(ctx context.Context, orderID, reportID, code string
 // client's retry. A refused charge (card declined, no payment method)
 // fails the report and suspends the contract.
 func (s *Service) ChargeHourlyWeeks(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT r.id, r.order_id FROM hourly_reports r JOIN hourly_contracts c ON c.order_id = r.order_id
-		WHERE r.status = 'draft' AND r.charge_at <= ? AND c.suspended_at IS NULL AND (r.claimed_until IS NULL OR r.claimed_until < ?)
+	rows, err := s.DB.Query(ctx, `SELECT r.id, r.order_id `+weeksToCharge+` AND r.charge_at <= ? AND (r.claimed_until IS NULL OR r.claimed_until < ?)
 		ORDER BY r.charge_at, r.id LIMIT 200`, db.Micros(now), db.Micros(now))
 	if err != nil {
 		return 0, err
@@ -951,8 +950,7 @@ func (s *Service) RetryHourlyCharge(ctx context.Context, actor users.User, order
 // commission to the platform; the account earns its rewards credit on it.
 // The conditional UPDATE releases a week once, on one node.
 func (s *Service) ReleaseHourlyWeeks(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM hourly_reports WHERE status = 'charged' AND dispute_until < ? ORDER BY dispute_until, id LIMIT 200`,
-		db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id `+weeksCharged+` AND dispute_until < ? ORDER BY dispute_until, id LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}

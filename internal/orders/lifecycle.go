@@ -237,8 +237,7 @@ func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID 
 // AutoComplete is the auto-completion timer: a delivery left without an
 // answer past its review window completes the order, once, on one node.
 func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders o WHERE status = 'delivered' AND kind <> 'milestones' AND auto_complete_at <= ? AND NOT `+heldSQL+`
-		ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id `+autoCompleting+` AND auto_complete_at <= ? ORDER BY auto_complete_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}

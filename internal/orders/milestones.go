@@ -421,9 +421,7 @@ func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (O
 // the order stops there. The conditional UPDATE approves a milestone once,
 // whichever node fires first.
 func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, order_id FROM order_milestones m WHERE status = 'delivered' AND auto_approve_at <= ?
-		AND NOT EXISTS (SELECT 1 FROM order_requests r WHERE r.order_id = m.order_id AND r.status = 'open' AND r.kind IN ('cancel', 'escalate'))
-		ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
+	rows, err := s.DB.Query(ctx, `SELECT id, order_id `+milestonesAwaiting+` AND auto_approve_at <= ? ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}

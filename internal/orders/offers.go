@@ -607,7 +607,7 @@ func (s *Service) FreelancerOffers(ctx context.Context, actor users.User, freela
 // ExpireOffers is the timer that closes offers left unanswered for 14
 // days, once each (a conditional UPDATE), and tells their sender.
 func (s *Service) ExpireOffers(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT 200`, db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id `+offersPending+` AND expires_at <= ? ORDER BY expires_at LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}

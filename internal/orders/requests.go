@@ -659,8 +659,7 @@ func (s *Service) WithdrawStaleExtensions(ctx context.Context, now time.Time) (i
 // each in its own transaction; a request that changed meanwhile (answered,
 // withdrawn, or fired by another node) is skipped.
 func (s *Service) fireRequests(ctx context.Context, now time.Time, kind string, fn func(tx *db.Tx, o Order, r Request) error) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM order_requests WHERE status = 'open' AND kind = `+db.Words(kind)+` AND deadline <= ? ORDER BY deadline LIMIT 200`,
-		db.Micros(now))
+	due, err := db.Strings(ctx, s.DB, `SELECT id `+requestsOpen(kind)+` AND deadline <= ? ORDER BY deadline LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err
 	}

@@ -338,7 +338,7 @@ func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error 
 // PublishDueReviews is the timer that shows reviews 10 days after
 // completion when only one side wrote (or none: then nothing shows).
 func (s *Service) PublishDueReviews(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id FROM orders WHERE status = 'completed' AND reviews_public_at IS NULL AND completed_at <= ? LIMIT 200`,
+	due, err := db.Strings(ctx, s.DB, `SELECT id `+reviewsHidden+` AND completed_at <= ? LIMIT 200`,
 		db.Micros(now.Add(-ReviewsHiddenFor)))
 	if err != nil {
 		return 0, err

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
@@ -20,7 +20,7 @@ import (
 func TestSignInRateLimit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
-		clk := clock.NewTest()
+		clk := clocktest.New(t)
 		d := dbtest.Open(t, e, clk)
 		node1, node2 := &users.Service{DB: d}, &users.Service{DB: d}
 		for _, who := range []string{"ann", "bob"} {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/errs"
@@ -16,7 +16,7 @@ import (
 func TestSignUpSignInSessions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
-		clk := clock.NewTest()
+		clk := clocktest.New(t)
 		d := dbtest.Open(t, e, clk)
 		s := &users.Service{DB: d}
 		u, err := s.SignUp(ctx, users.NewUser{Email: "  Ann@Example.COM ", Password: "correct horse", Name: " Ann "})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
@@ -65,9 +66,7 @@ func newHourlyShop(t *testing.T, engine db.Engine) *hourlyShop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := s.a.Clock.Now().UTC()
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	hs := &hourlyShop{shop: s, order: o.ID, t0: day.AddDate(0, 0, 7-(int(day.Weekday())+6)%7)}
+	hs := &hourlyShop{shop: s, order: o.ID, t0: clocktest.NextMonday(s.a.Clock.Now())}
 	hs.at(t, 0)
 	return hs
 }
@@ -75,10 +74,7 @@ func newHourlyShop(t *testing.T, engine db.Engine) *hourlyShop {
 // at moves the test clock to t0 + d and runs the timers that are due.
 func (h *hourlyShop) at(t *testing.T, d time.Duration) {
 	t.Helper()
-	if by := h.t0.Add(d).Sub(h.a.Clock.Now()); by > 0 {
-		h.a.TestClock.Advance(by)
-	}
-	if err := h.a.Jobs.RunDue(context.Background()); err != nil {
+	if _, err := h.a.Jobs.Advance(context.Background(), h.t0.Add(d).Sub(h.a.Clock.Now())); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"atelier/internal/app"
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
@@ -28,7 +29,7 @@ import (
 func setup(t *testing.T, engine db.Engine) (*app.App, *httptest.Server) {
 	t.Helper()
 	cfg := dbtest.Config(t, engine)
-	a, err := app.New(context.Background(), app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true,
+	a, err := app.New(context.Background(), app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true, TestStart: clocktest.Start(t),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

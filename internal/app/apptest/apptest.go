@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"atelier/internal/app"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
@@ -30,7 +31,7 @@ func Start(t testing.TB, engine db.Engine) *Server {
 	t.Helper()
 	cfg := dbtest.Config(t, engine)
 	a, err := app.New(context.Background(), app.Config{
-		DatabaseURL: cfg.URL, DataDir: cfg.DataDir, TestMode: true,
+		DatabaseURL: cfg.URL, DataDir: cfg.DataDir, TestMode: true, TestStart: clocktest.Start(t),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -46,6 +47,7 @@ type Client struct {
 	t     testing.TB
 	base  string
 	Token string
+	email string // who signed up, to sign in again
 }
 
 // Client returns an anonymous client.
@@ -112,7 +114,16 @@ func (s *Server) SignUp(t testing.TB, email, name string) (*Client, string) {
 	t.Helper()
 	c := s.Client(t)
 	u := c.Must(201, "POST", "/api/v1/users", map[string]any{"email": email, "password": "correct horse", "name": name})
-	sess := c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})
-	c.Token = sess["token"].(string)
+	c.email = email
+	c.SignInAgain()
 	return c, u["id"].(string)
+}
+
+// SignInAgain replaces the client's session with a new one. A session
+// lasts 30 days from sign-in, so a story that walks the clock further signs
+// in again on its way, as a person would.
+func (c *Client) SignInAgain() {
+	c.t.Helper()
+	sess := c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": c.email, "password": "correct horse"})
+	c.Token = sess["token"].(string)
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 )
 
@@ -73,10 +74,13 @@ func Config(t testing.TB, engine db.Engine) db.Config {
 	return db.Config{URL: u.String()}
 }
 
-// Open returns a fresh migrated database of engine on clk (the real clock
-// if nil), closed when the test ends.
+// Open returns a fresh migrated database of engine on clk (a test clock at
+// clocktest.Start if nil), closed when the test ends.
 func Open(t testing.TB, engine db.Engine, clk clock.Clock) *db.DB {
 	t.Helper()
+	if clk == nil {
+		clk = clocktest.New(t)
+	}
 	d, err := db.Open(context.Background(), Config(t, engine), clk)
 	if err != nil {
 		t.Fatal(err)
