@@ -14,6 +14,7 @@ import (
 // invites someone else, which waits for her approval; she approves, the
 // invitee joins, and the audit log tells it all.
 func TestTeamJoinsWithInvitationApproval(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		srv := start(t, engine)
 		browser := newBrowser(t)

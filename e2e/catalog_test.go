@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
@@ -26,7 +24,7 @@ func (p *person) signIn(email, password string) {
 // textarea).
 func (p *person) typeIn(css, value string) {
 	p.t.Helper()
-	p.do("type in "+css, chromedp.SendKeys(chromedp.CSS(css), value))
+	p.do("type in "+css, insertText(css, value))
 }
 
 // The catalog story of PRODUCT.md §5 in a browser: a freelancer opens a
@@ -34,6 +32,7 @@ func (p *person) typeIn(css, value string) {
 // with filters and works out the price of three; the freelancer applies
 // for Pro, an operator approves, and the buyer sees the badge in search.
 func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		srv := start(t, engine)
 		browser := newBrowser(t)
@@ -164,6 +163,7 @@ func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
 // -screenshots): search, a service, a profile, the vetting queue and the
 // seller dashboard.
 func TestCatalogScreenshots(t *testing.T) {
+	t.Parallel()
 	if !*screenshots {
 		t.Skip("only with -screenshots")
 	}

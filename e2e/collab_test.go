@@ -16,6 +16,7 @@ import (
 // it. Bob saves the service to a new list and shares it with Globex, whose
 // admin reads it and cannot change it; once revoked, it is gone for her.
 func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

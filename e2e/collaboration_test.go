@@ -20,6 +20,7 @@ import (
 // Globex, whose member Paul reads it and has no way to change it: no form
 // on the page, and every direct post is refused.
 func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

@@ -19,6 +19,7 @@ import (
 // French, with dates and money the French way, and no English sentence of
 // the catalog left on those pages.
 func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

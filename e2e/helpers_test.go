@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -31,6 +33,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/users"
 )
 
 var screenshots = flag.Bool("screenshots", false, "save full-page screenshots of the main pages into docs/screenshots/")
@@ -67,6 +70,7 @@ type server struct {
 // the test ends.
 func start(t *testing.T, engine db.Engine) *server {
 	t.Helper()
+	users.UseTestCost()
 	cfg := dbtest.Config(t, engine)
 	logs := &syncBuffer{}
 	a, err := app.New(context.Background(), app.Config{
@@ -135,35 +139,71 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// newBrowser starts one headless Chromium for the test; each person opens
-// their own browser context in it.
+// TestMain runs the browser tests four at a time unless -parallel says
+// otherwise: they wait on the browser far more than they compute (a third
+// of two cores at two at a time), and closes the shared browser after them.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", "4")
+	}
+	code := m.Run()
+	if shared.close != nil {
+		shared.close()
+	}
+	os.Exit(code)
+}
+
+// shared is the one headless Chromium of the package, started by the first
+// test that needs it: starting one took half a second, each test started
+// its own. Each person opens their own browser context in it (own cookies,
+// own storage), so tests sharing it do not see each other.
+var shared struct {
+	once  sync.Once
+	ctx   context.Context
+	err   error
+	close func()
+}
+
+// newBrowser returns the shared browser, or skips the test without
+// Chromium.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	if err := chromedp.Do(bctx); err != nil {
-		cancelBrowser()
-		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
-	}
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
+	path := chromium(t)
+	shared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "atelier-e2e-chromium-")
+		if err != nil {
+			shared.err, shared.close = err, func() {}
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.Headless,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 900),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelBrowser := chromedp.NewContext(actx)
+		shared.ctx, shared.err = bctx, chromedp.Do(bctx)
+		shared.close = func() {
+			cancelBrowser()
+			cancelAlloc()
+			os.RemoveAll(dir)
+		}
 	})
-	return bctx
+	if shared.err != nil {
+		t.Fatalf("start chromium: %v", shared.err)
+	}
+	return shared.ctx
 }
 
 // person is someone using Atelier in a browser context of their own.
@@ -202,7 +242,22 @@ func (p *person) open(path string) {
 // fill types a value into the field selected by css, replacing its content.
 func (p *person) fill(css, value string) {
 	p.t.Helper()
-	p.do("fill "+css, chromedp.Clear(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), value))
+	p.do("fill "+css, chromedp.Clear(chromedp.CSS(css)), insertText(css, value))
+}
+
+// insertText focuses the field css selects and enters value at its caret
+// the way a paste or an input method does (DevTools' Input.insertText, as
+// Playwright's fill): the page gets its beforeinput and input events. A
+// key event per character, as chromedp.SendKeys sends, took 12 ms a
+// character and a third of the browser tests' time.
+func insertText(css, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Focus(chromedp.CSS(css))(ctx, t); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: value})
+		return err
+	})
 }
 
 // choose picks an option of a select.

@@ -62,6 +62,7 @@ func (s *server) now(t *testing.T) time.Time {
 // second week; after the first week's Friday it is released to the
 // freelancer, and the client disputes the second once it is charged.
 func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

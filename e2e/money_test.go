@@ -21,6 +21,7 @@ import (
 // account stands in the rewards program; a member sees the rewards but not
 // the billing.
 func TestAdminDepositsAndMemberSeesRewards(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

@@ -19,6 +19,7 @@ import (
 // is delivered and approved too; the order completes, the balance shows
 // both charges and the freelancer's earnings both milestones.
 func TestFreelancerSendsMilestoneOfferClientAcceptsAndApprovesEach(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

@@ -26,6 +26,7 @@ import (
 // later (on the test clock) the order has completed by itself, and the
 // member reviews the freelancer.
 func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

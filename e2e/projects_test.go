@@ -15,6 +15,7 @@ import (
 // activity; the project page shows its budget bar and manager, and a
 // member confirms the manager's proposed order from it.
 func TestDemoDashboardAndProject(t *testing.T) {
+	t.Parallel()
 	chromium(t)
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		srv := start(t, e)

@@ -18,6 +18,7 @@ import (
 // clock) the order shows cancelled and the refund is on the account's
 // balance.
 func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)
@@ -89,6 +90,7 @@ func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *
 // order's evidence log in the escalations queue and cancels the order with
 // a partial refund; the client's balance shows it.
 func TestClientEscalatesOperatorDecidesPartialRefund(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		srv := start(t, engine)

@@ -78,6 +78,7 @@ func admins(t *testing.T, f *fixture, actor users.User, accountID string) []stri
 }
 
 func TestRolesAndExactlyOneAdmin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, bob, cat, eve := f.user(t, "ann@example.com"), f.user(t, "bob@example.com"), f.user(t, "cat@example.com"), f.user(t, "eve@example.com")
@@ -163,6 +164,7 @@ func TestRolesAndExactlyOneAdmin(t *testing.T) {
 }
 
 func TestInvitationApprovalPolicy(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
@@ -272,6 +274,7 @@ func TestInvitationApprovalPolicy(t *testing.T) {
 }
 
 func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann := f.user(t, "ann@example.com")
@@ -325,6 +328,7 @@ func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
 }
 
 func TestPoliciesValidationChangesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
@@ -387,6 +391,7 @@ func TestPoliciesValidationChangesNothing(t *testing.T) {
 }
 
 func TestPendingApprovalsFilter(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")

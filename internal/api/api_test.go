@@ -40,6 +40,7 @@ func wantError(t *testing.T, r apptest.Response, status int, code, field string)
 }
 
 func TestUsersAndSessions(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		anon := s.Client(t)
@@ -84,6 +85,7 @@ func TestUsersAndSessions(t *testing.T) {
 }
 
 func TestBusinessAccountsOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		admin, adminID := s.SignUp(t, "admin@acme.test", "Ada Admin")
@@ -216,6 +218,7 @@ func TestBusinessAccountsOverHTTP(t *testing.T) {
 }
 
 func TestTestClockExpiresInvitations(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")
@@ -244,6 +247,7 @@ func TestTestClockExpiresInvitations(t *testing.T) {
 }
 
 func TestTestClockOnlyInTestMode(t *testing.T) {
+	t.Parallel()
 	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -313,6 +317,7 @@ var contractRoutes = []string{
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	s := apptest.Start(t, db.SQLite)
 	anon := s.Client(t)
 	doc := anon.Must(200, "GET", "/api/openapi.json", nil)
@@ -347,6 +352,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")

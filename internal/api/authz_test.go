@@ -61,6 +61,7 @@ var matrixParams = map[string][]string{
 // route that is not public, and another account's admin never succeeds on
 // a route of the Northwind account.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		s := apptest.Start(t, e)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCatalogOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		anon := s.Client(t)

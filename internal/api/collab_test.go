@@ -65,6 +65,7 @@ func has(list []string, s string) bool {
 // account's members who see the order, with @mentions, and never the
 // freelancer.
 func TestOrderSharingAndInternalComments(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		c := newCollab(t, e)
 		path := "/api/v1/orders/" + c.order
@@ -152,6 +153,7 @@ func TestOrderSharingAndInternalComments(t *testing.T) {
 // Lists are edited together by the account's members, shared read-only
 // with another account, and revocable.
 func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		c := newCollab(t, e)
 		wantError(t, c.member.Do("POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": " "}), 422, "required", "name")
@@ -230,6 +232,7 @@ func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
 // candidates, with the account's orders and internal reviews; a rehire
 // tells the freelancer with a link to the offer form for this account.
 func TestFreelancerNetwork(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		c := newCollab(t, e)
 		candidate, _ := c.s.SignUp(t, "cand@studio.test", "Cara Candidate")
@@ -328,6 +331,7 @@ func TestFreelancerNetwork(t *testing.T) {
 // of another account and to the freelancer of the account's orders (API.md:
 // another account's objects do not exist).
 func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		c := newCollab(t, e)
 		c.member.Must(201, "POST", "/api/v1/orders/"+c.order+"/shares", map[string]any{"user_id": c.colleagueID})

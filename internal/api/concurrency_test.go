@@ -59,6 +59,7 @@ func (c caller) do(method, path string, body any, headers ...string) (int, map[s
 // be is negative, invoice numbers run 1..N without a gap or a repeat,
 // every order is in a known state, and no finished order holds money.
 func TestConcurrentMarketplace(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		ctx := t.Context()

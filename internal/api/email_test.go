@@ -115,6 +115,7 @@ func (s *mailSession) Data(r io.Reader) error {
 // language, with the link back to the page; a category turned off keeps
 // the notice in the app and sends no e-mail.
 func TestEmailsOverSMTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		mb := startMailbox(t)
 		srv := apptest.Start(t, e)

@@ -143,6 +143,7 @@ func kinds(items []any, kind string) int {
 // limit applies from the next week and a raise at once; a disputed week
 // stays held in escrow.
 func TestHourlyContractFourWeeks(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		h := newHourlyMarket(t, e, nil)
 		o := h.admin.Must(200, "GET", h.path(""), nil)
@@ -343,6 +344,7 @@ func TestHourlyContractFourWeeks(t *testing.T) {
 // approved it starts uncharged. Pausing stops reports after the pause's
 // day; ending completes the order, and its last week is still charged.
 func TestHourlyApprovalPauseAndEnd(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		h := newHourlyMarket(t, e, func(m market, offer string) map[string]any {
 			m.admin.Must(200, "PUT", "/api/v1/accounts/"+m.ac+"/policies", map[string]any{"order_approval_threshold": usd(50000)})
@@ -407,6 +409,7 @@ func TestHourlyApprovalPauseAndEnd(t *testing.T) {
 // nothing more is charged until the client fixes the card and retries;
 // then each due week is charged once.
 func TestHourlyFailedChargeSuspendsUntilRetried(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		h := newHourlyMarket(t, e, nil)
 		acc := "/api/v1/accounts/" + h.ac
@@ -458,6 +461,7 @@ func TestHourlyFailedChargeSuspendsUntilRetried(t *testing.T) {
 
 // Bad hourly offers are refused and store nothing.
 func TestBadHourlyOffers(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		ops := operator(t, m)

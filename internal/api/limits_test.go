@@ -15,6 +15,7 @@ import (
 // A JSON body over 1 MiB is refused with 413 in the API's error format,
 // on a plain route and on an idempotent one, and changes nothing.
 func TestBodyTooLarge(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
@@ -43,6 +44,7 @@ func TestBodyTooLarge(t *testing.T) {
 // Failed sign-ins over the API are limited: the eleventh attempt in 15
 // minutes is a 429 with a sentence saying how long to wait.
 func TestSignInRateLimitedOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		s.SignUp(t, "ann@example.com", "Ann")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMoneyOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := apptest.Start(t, e)
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")

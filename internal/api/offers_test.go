@@ -47,6 +47,7 @@ func milestone(o map[string]any, i int) map[string]any {
 // A fixed-price offer accepted becomes an active order, paid at once, and
 // runs like a service order.
 func TestFixedOfferBecomesAnOrder(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
@@ -104,6 +105,7 @@ func TestFixedOfferBecomesAnOrder(t *testing.T) {
 // approved, and the client stops after the second: the third is never
 // charged, and the order's escrow ends empty.
 func TestMilestoneOfferRunsAndStops(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac
@@ -178,6 +180,7 @@ func TestMilestoneOfferRunsAndStops(t *testing.T) {
 // A delivered milestone left 8 days without an answer is approved by
 // itself, once, and the order stops there.
 func TestMilestoneAutoApprovalFiresOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac
@@ -222,6 +225,7 @@ func TestMilestoneAutoApprovalFiresOnce(t *testing.T) {
 // Bad offers and bad acceptances get a clear error and change nothing: no
 // offer stored, no ledger transaction, no invoice.
 func TestBadOffersChangeNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
@@ -281,6 +285,7 @@ func TestBadOffersChangeNothing(t *testing.T) {
 // When the next milestone cannot be charged, the approval stands and the
 // order waits in awaiting_payment until the client pays it.
 func TestMilestoneChargeFailureWaitsForPayment(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac

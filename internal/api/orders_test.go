@@ -43,6 +43,7 @@ func newMarket(t *testing.T, e db.Engine) market {
 func amount(v any) float64 { return v.(map[string]any)["amount"].(float64) }
 
 func TestOrderLifecycleOverHTTP(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac
@@ -151,6 +152,7 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 }
 
 func TestOrderLimitsBalanceAndCancellation(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac
@@ -193,6 +195,7 @@ func TestOrderLimitsBalanceAndCancellation(t *testing.T) {
 // An admin's double click: two approvals of one order at once charge it
 // once, by card and by balance alike.
 func TestConcurrentApprovalsChargeOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		for _, withBalance := range []bool{false, true} {
 			m := newMarket(t, e)

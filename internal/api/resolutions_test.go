@@ -81,6 +81,7 @@ func kindCount(list []any) map[string]int {
 // Strangers get 404, the wrong side 403, a double request and a closed
 // order 409, and bad input 422 that changes nothing.
 func TestMutualCancellation(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
@@ -182,6 +183,7 @@ func TestMutualCancellation(t *testing.T) {
 // and refunded; a withdrawn request's timer never cancels; while the
 // request is open the review window is paused and given back after.
 func TestCancellationTimer(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		auto, withdrawn, delivered := m.order(t), m.order(t), m.order(t)
@@ -242,6 +244,7 @@ func TestCancellationTimer(t *testing.T) {
 // (what escrow holds) is refunded; the approved milestone stays paid to the
 // freelancer; the next ones never run.
 func TestMilestoneOrderCancellation(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000, 10000))
@@ -292,6 +295,7 @@ func (m resolutionMarket) completed(t *testing.T) string {
 // (the client's balance gets back 100% of what it paid, from the guarantee
 // fund, and the freelancer keeps the earnings) or rejects it.
 func TestSatisfactionGuarantee(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
@@ -402,6 +406,7 @@ func (m resolutionMarket) requests(t *testing.T, who *apptest.Client, order stri
 // refunded), a partial refund; accept, decline, withdraw; bad input 422
 // that stores nothing.
 func TestResolutionRequests(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
@@ -513,6 +518,7 @@ func TestResolutionRequests(t *testing.T) {
 // evidence and decides — extend, complete, cancel with a full or a partial
 // refund; the order is held (and its review window paused) meanwhile.
 func TestEscalations(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		escalate := func(who *apptest.Client, order, msg string) string {
@@ -614,6 +620,7 @@ func TestEscalations(t *testing.T) {
 // whichever wins, the order never ends up completed with a request open,
 // and an open request always holds its order.
 func TestCancellationRacingCompletion(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(300000)})

@@ -20,6 +20,7 @@ import (
 // invitations. Each timer runs at its own due instant inside a jump: the
 // hourly week is charged on Monday 12:00, not at the end of the jump.
 func TestTestClockJumpsLikeTimePassed(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		type variant struct {
 			name  string

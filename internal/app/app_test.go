@@ -18,6 +18,7 @@ import (
 
 // /readyz fails while the database is unreachable; /healthz does not.
 func TestReadyzFollowsTheDatabase(t *testing.T) {
+	t.Parallel()
 	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +68,7 @@ func (s *syncBuffer) String() string {
 // echoed in its answer and named by its log lines; a metrics token, when
 // set, is required.
 func TestMetricsAndRequestIDs(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), MetricsToken: "s3cret",
 		Log: slog.New(slog.NewJSONHandler(logs, nil))})
@@ -121,6 +123,7 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 // Behind a TLS proxy (an https public URL) the session cookie is Secure
 // though the request reached Atelier in clear.
 func TestCookiesAreSecureBehindAnHTTPSProxy(t *testing.T) {
+	t.Parallel()
 	for _, public := range []string{"https://atelier.example", ""} {
 		a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), PublicURL: public, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
@@ -153,6 +156,7 @@ func TestCookiesAreSecureBehindAnHTTPSProxy(t *testing.T) {
 // Every answer — a page, an API answer, a static file, an error — carries
 // the security headers; HSTS only where the public URL is https.
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	for _, public := range []string{"", "https://atelier.example"} {
 		a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), PublicURL: public, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {

@@ -98,6 +98,7 @@ func balanced(t *testing.T, f *fixture) ledger.Report {
 }
 
 func TestPaymentMethodsAndDeposits(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		acc, admin, bm, member := f.team(t, "a")
@@ -176,6 +177,7 @@ func TestPaymentMethodsAndDeposits(t *testing.T) {
 // The order money primitives: pay from credits then balance into escrow,
 // release to the freelancer (with fees and commission), refund, clearance.
 func TestEscrowReleaseRefundClearance(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		acc, admin, _, _ := f.team(t, "a")
@@ -257,6 +259,7 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 // ledger balances, nothing is negative, money in equals money held, and
 // invoice numbers have no gap and no repeat.
 func TestConcurrentMoney(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		seller := f.user(t, "seller@example.com")
@@ -338,6 +341,7 @@ func TestConcurrentMoney(t *testing.T) {
 }
 
 func TestRefundDepositToCard(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		acc, admin, _, member := f.team(t, "a")

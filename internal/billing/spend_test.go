@@ -14,6 +14,7 @@ import (
 // is also summed per day; the month chart adds the days of each month; a
 // spend moved back in time (the demo's) moves in both.
 func TestSpendWindowAndMonths(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		// 2026-03-10 14:00 UTC: mid-day, so the window's first day is cut.
 		clk := &fixedClock{at: time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)}

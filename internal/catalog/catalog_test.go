@@ -81,6 +81,7 @@ func count(t *testing.T, f *fixture, table string) int {
 }
 
 func TestProfilesAndServicesValidation(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, bob := f.user(t, "ann@example.com", false), f.user(t, "bob@example.com", false)
@@ -172,6 +173,7 @@ func TestProfilesAndServicesValidation(t *testing.T) {
 }
 
 func TestProVettingShowsTheBadgeEverywhere(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		ann, op := f.user(t, "ann@example.com", false), f.user(t, "ops@example.com", true)
@@ -222,6 +224,7 @@ func TestProVettingShowsTheBadgeEverywhere(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	testSearch(t)
 	// On PostgreSQL, a tier's page is read one of two ways, chosen by its
 	// number of matches: the tests' catalog is small, so force the other.
@@ -407,6 +410,7 @@ func testSearch(t *testing.T) {
 }
 
 func TestRecentlyViewed(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		f := setup(t, e)
 		viewer := f.user(t, "viewer@example.com", false)

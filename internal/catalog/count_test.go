@@ -10,6 +10,7 @@ import (
 // Requests that need the same unknown total at once wait for one count;
 // a count that started before the catalog changed is not remembered.
 func TestCountCacheCountsOnceAndForgets(t *testing.T) {
+	t.Parallel()
 	var c countCache
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	var runs atomic.Int32

@@ -17,6 +17,7 @@ import (
 
 // The demo admin finds the account's lists and freelancer network filled.
 func TestDemoListsAndNetwork(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)

@@ -23,6 +23,7 @@ import (
 )
 
 func TestDemoMarketplace(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)

@@ -37,6 +37,7 @@ func enqueue(t *testing.T, d *db.DB, topic string, payload any, commit bool) {
 }
 
 func TestOutboxDeliversCommittedMessagesWithRetries(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		clk := clocktest.New(t)
@@ -88,6 +89,7 @@ func TestOutboxDeliversCommittedMessagesWithRetries(t *testing.T) {
 }
 
 func TestTwoRunnersDeliverEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)
@@ -121,6 +123,7 @@ func TestTwoRunnersDeliverEachMessageOnce(t *testing.T) {
 }
 
 func TestTimersRunOnTheClock(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clk := clocktest.New(t)
 	d := dbtest.Open(t, db.SQLite, clk)
@@ -155,6 +158,7 @@ func TestTimersRunOnTheClock(t *testing.T) {
 // due order, including a timer that another schedules inside the same
 // jump, and only then sets the final time. It needs a test clock.
 func TestAdvanceRunsTimersAtTheirInstants(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clk := clocktest.New(t)
 	d := dbtest.Open(t, db.SQLite, clk)

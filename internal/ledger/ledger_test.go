@@ -11,6 +11,7 @@ import (
 )
 
 func TestPostAndCheck(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)

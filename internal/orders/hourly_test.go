@@ -16,6 +16,7 @@ func at(s string) time.Time {
 // Weeks start on Monday 00:00 UTC; a week is charged on Monday 12:00 after
 // it and disputable until the first Friday 23:59:59 at least 4 days later.
 func TestHourlyWeekTimes(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"2026-11-23T00:00:00Z": "2026-11-23T00:00:00Z", // a Monday
 		"2026-11-29T23:59:59Z": "2026-11-23T00:00:00Z", // its Sunday
@@ -42,6 +43,7 @@ func TestHourlyWeekTimes(t *testing.T) {
 
 // Hours are quarter hours above 0 and at most 24, stored as minutes.
 func TestReportDays(t *testing.T) {
+	t.Parallel()
 	ws := at("2026-11-23T00:00:00Z")
 	days, total, err := checkDays(ws, []NewReportDay{{Date: "2026-11-23", Hours: 7.75, Note: "x"}, {Date: "2026-11-24", Hours: 0.25, Note: "y"}})
 	if err != nil || total != 480 || days[0].minutes != 465 {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -20,15 +21,30 @@ const (
 	argonKeyLen  = 32
 )
 
+// testCost is set by UseTestCost.
+var testCost atomic.Bool
+
+// UseTestCost makes this process hash new passwords with argon2id at a
+// small cost (1 MiB, one pass). Only test helpers that start whole servers
+// call it: their suites sign up and in thousands of times, and at the full
+// cost argon2 and the garbage its 19 MiB leave took half of their CPU. The
+// hashes keep their format and verify the same way; this package's own
+// tests check the full cost.
+func UseTestCost() { testCost.Store(true) }
+
 var b64 = base64.RawStdEncoding
 
 // hashPassword returns an argon2id hash in the PHC string format.
 func hashPassword(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	memory, passes := uint32(argonMemory), uint32(argonTime)
+	if testCost.Load() {
+		memory, passes = 1024, 1
+	}
+	key := argon2.IDKey([]byte(password), salt, passes, memory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+		argon2.Version, memory, passes, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // checkPassword reports whether password matches the PHC-encoded hash.

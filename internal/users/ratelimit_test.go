@@ -18,6 +18,7 @@ import (
 // the address for every e-mail; a success clears its e-mail's count. The
 // counts are rows, so they hold across nodes (two services, one database).
 func TestSignInRateLimit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		clk := clocktest.New(t)

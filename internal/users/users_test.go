@@ -14,6 +14,7 @@ import (
 )
 
 func TestSignUpSignInSessions(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		clk := clocktest.New(t)

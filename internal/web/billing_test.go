@@ -72,6 +72,7 @@ func balance(t *testing.T, a *app.App, u users.User, accountID string) billing.A
 }
 
 func TestMemberGets403OnBillingAndStranger404(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -136,6 +137,7 @@ func TestMemberGets403OnBillingAndStranger404(t *testing.T) {
 }
 
 func TestAdminAddsCardAndDeposits(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		admin, _, acc := team(t, a)
@@ -216,6 +218,7 @@ func TestAdminAddsCardAndDeposits(t *testing.T) {
 // A deposit form sent twice — a double click, a reload — deposits once,
 // whether the second post comes after the first or at the same time.
 func TestDoubleSubmittedDepositDepositsOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -277,6 +280,7 @@ func TestDoubleSubmittedDepositDepositsOnce(t *testing.T) {
 }
 
 func TestDeclinedCardShowsInlineErrorAndBalanceStays(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -334,6 +338,7 @@ func TestDeclinedCardShowsInlineErrorAndBalanceStays(t *testing.T) {
 }
 
 func TestRewardsPageShowsLevelAndProgress(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -363,6 +368,7 @@ func TestRewardsPageShowsLevelAndProgress(t *testing.T) {
 }
 
 func TestInvoicePageIsForBillingPeopleOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, srv := setup(t, db.SQLite)
 	admin, _, acc := team(t, a)
@@ -385,6 +391,7 @@ func TestInvoicePageIsForBillingPeopleOnly(t *testing.T) {
 }
 
 func TestWithdrawWithoutEarningsIsRefusedInline(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, srv := setup(t, db.SQLite)
 	u := signUp(t, a, "Fiona Freelancer", "fiona@example.com")
@@ -408,6 +415,7 @@ func TestWithdrawWithoutEarningsIsRefusedInline(t *testing.T) {
 }
 
 func TestInvoiceDownloads(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, srv := setup(t, db.SQLite)
 	admin, _, acc := team(t, a)

@@ -42,6 +42,7 @@ func logoService(t *testing.T, a *app.App, u users.User, f catalog.Freelancer) c
 }
 
 func TestSearchWithBadFilterShowsInlineError(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		_, srv := setup(t, engine)
 		b := newBrowser(t, srv)
@@ -69,6 +70,7 @@ func TestSearchWithBadFilterShowsInlineError(t *testing.T) {
 }
 
 func TestSearchFindsServiceWithDecimalPrices(t *testing.T) {
+	t.Parallel()
 	a, srv := setup(t, db.SQLite)
 	u := signUp(t, a, "Fanny Freelance", "fanny@example.com")
 	l := logoService(t, a, u, seller(t, a, u, "Fanny Studio"))
@@ -88,6 +90,7 @@ func TestSearchFindsServiceWithDecimalPrices(t *testing.T) {
 }
 
 func TestServicePageComputesTotalWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		u := signUp(t, a, "Fanny Freelance", "fanny@example.com")
@@ -125,6 +128,7 @@ func TestServicePageComputesTotalWithoutJavaScript(t *testing.T) {
 }
 
 func TestNonOperatorGets403OnProQueue(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -175,6 +179,7 @@ func TestNonOperatorGets403OnProQueue(t *testing.T) {
 }
 
 func TestNegativePackagePriceShowsErrorOnItsRowAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		u := signUp(t, a, "Fanny Freelance", "fanny@example.com")
@@ -227,6 +232,7 @@ func TestNegativePackagePriceShowsErrorOnItsRowAndStoresNothing(t *testing.T) {
 }
 
 func TestProfileViewIsRememberedAsRecentlyViewed(t *testing.T) {
+	t.Parallel()
 	a, srv := setup(t, db.SQLite)
 	u := signUp(t, a, "Fanny Freelance", "fanny@example.com")
 	f := seller(t, a, u, "Fanny Studio")

@@ -23,6 +23,7 @@ var listLocation = regexp.MustCompile(`^/lists/(lst_[0-9a-f]+)$`)
 // buyer's actions) and the notes; the freelancer sees neither the section
 // nor the words, and cannot post one.
 func TestInternalNotesOnTheOrderPage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := newShop(t, e)
 		ctx := context.Background()
@@ -91,6 +92,7 @@ func TestInternalNotesOnTheOrderPage(t *testing.T) {
 // A list made on the Lists tab, filled from a service page, shared
 // read-only with another account and revoked.
 func TestListsPages(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := newShop(t, e)
 		ctx := context.Background()
@@ -158,6 +160,7 @@ func TestListsPages(t *testing.T) {
 // The Network tab shows the freelancers the account hired, takes internal
 // reviews and rehires; the freelancer cannot open it.
 func TestNetworkPage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := newShop(t, e)
 		ctx := context.Background()
@@ -194,6 +197,7 @@ func TestNetworkPage(t *testing.T) {
 // Every collaboration page answers 404 to a stranger, to a member of
 // another account and to the freelancer of the account's order.
 func TestCollaborationPagesArePrivate(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		s := newShop(t, e)
 		ctx := context.Background()
@@ -238,6 +242,7 @@ func TestCollaborationPagesArePrivate(t *testing.T) {
 // The collaboration pages are written in both languages: no message key
 // shows through.
 func TestCollaborationPagesInBothLanguages(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, db.SQLite)
 	ctx := context.Background()
 	carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")

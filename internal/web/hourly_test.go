@@ -101,6 +101,7 @@ const hour = time.Hour
 const day = 24 * time.Hour
 
 func TestHourlyOfferIsForProOnlyAndShowsWhatApprovalCounts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		// Not Pro: hourly is shown disabled, with the reason.
@@ -151,6 +152,7 @@ func TestHourlyOfferIsForProOnlyAndShowsWhatApprovalCounts(t *testing.T) {
 }
 
 func TestFreelancerFilesAndEditsAWeeklyReport(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		h := newHourlyShop(t, engine)
 		h.at(t, 2*day+10*hour) // Wednesday 10:00
@@ -246,6 +248,7 @@ func TestFreelancerFilesAndEditsAWeeklyReport(t *testing.T) {
 }
 
 func TestClientReviewsTheChargedWeekAndDisputesIt(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		h := newHourlyShop(t, engine)
 		h.at(t, 4*day)
@@ -332,6 +335,7 @@ func TestClientReviewsTheChargedWeekAndDisputesIt(t *testing.T) {
 }
 
 func TestClientChangesTheLimitAndEitherSidePausesAndEnds(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		h := newHourlyShop(t, engine)
 		h.at(t, 2*day)
@@ -408,6 +412,7 @@ func TestClientChangesTheLimitAndEitherSidePausesAndEnds(t *testing.T) {
 }
 
 func TestClientRetriesTheFailedChargeOfASuspendedContract(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		h := newHourlyShop(t, engine)

@@ -17,6 +17,7 @@ import (
 // A delivery file over the 20 MiB limit is refused inline, in words, and
 // delivers nothing.
 func TestDeliveryFileOverTheLimitIsRefusedInline(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		orderID := s.alice.place(s.service.ID, s.alice.orderForm(s.service.ID, nil))
@@ -36,6 +37,7 @@ func TestDeliveryFileOverTheLimitIsRefusedInline(t *testing.T) {
 
 // The sign-in form says so when an e-mail has failed too often.
 func TestSignInFormSaysWhenRateLimited(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		signUp(t, a, "Ann", "ann@example.com")

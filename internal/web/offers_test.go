@@ -61,6 +61,7 @@ func (s *shop) milestoneOffer(t *testing.T) orders.Offer {
 }
 
 func TestFreelancerSendsMilestoneOfferFromOrderPageAndItRunsToCompletion(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
@@ -218,6 +219,7 @@ func TestFreelancerSendsMilestoneOfferFromOrderPageAndItRunsToCompletion(t *test
 }
 
 func TestMemberAcceptsOfferAboveThresholdAndItWaitsForTheAdmin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
@@ -249,6 +251,7 @@ func TestMemberAcceptsOfferAboveThresholdAndItWaitsForTheAdmin(t *testing.T) {
 }
 
 func TestOfferAnswersAndRefusalsShowOnTheOfferPage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
@@ -315,6 +318,7 @@ func TestOfferAnswersAndRefusalsShowOnTheOfferPage(t *testing.T) {
 }
 
 func TestStoppingAMilestoneOrderAsksFirstAndChargesNothingMore(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
@@ -362,6 +366,7 @@ func TestStoppingAMilestoneOrderAsksFirstAndChargesNothingMore(t *testing.T) {
 }
 
 func TestFreelancerSendsOfferFromDashboardToAClientOrById(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		s.alice.place(s.service.ID, s.alice.orderForm(s.service.ID, nil))

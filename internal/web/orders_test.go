@@ -103,6 +103,7 @@ func countOrders(t *testing.T, a *app.App) int {
 }
 
 func TestServicePageOrderFormPlacesOrder(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		id := s.service.ID
@@ -153,6 +154,7 @@ func TestServicePageOrderFormPlacesOrder(t *testing.T) {
 }
 
 func TestMemberOrderAboveThresholdWaitsForAdmin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
@@ -219,6 +221,7 @@ func TestMemberOrderAboveThresholdWaitsForAdmin(t *testing.T) {
 }
 
 func TestDoublePostedOrderFormPlacesOneOrder(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		form := s.alice.orderForm(s.service.ID, url.Values{"quantity": {"3"}})
@@ -265,6 +268,7 @@ func (b *browser) multipartPost(path string, fields map[string]string, files map
 }
 
 func TestOnlyTheFreelancerDeliversAndTheClientDownloads(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		orderID := s.alice.place(s.service.ID, s.alice.orderForm(s.service.ID, nil))

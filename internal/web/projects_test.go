@@ -20,6 +20,7 @@ import (
 // assigns a manager from the queue; a stranger, a member of another
 // account and the freelancer get 404 on the project page.
 func TestProjectPagesAndDashboard(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, e)
@@ -131,6 +132,7 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 // them, the project page links it and the order opens, naming its project
 // (which the freelancer's page never does).
 func TestProjectPageLinksOnlyTheOrdersTheViewerMayOpen(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, e)

@@ -24,6 +24,7 @@ var untranslatedResolution = regexp.MustCompile(`(^|[\s>"])(resolution|guarantee
 // side sees the request with its days left and accepts it from the page;
 // the pages of requests, escalations and claims read in both languages.
 func TestResolutionCenterPages(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, e)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestSettingsTurnEmailCategoriesOff(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		a, srv := setup(t, e)
 		u := signUp(t, a, "Nora Notes", "nora@example.com")

@@ -10,6 +10,7 @@ import (
 
 // Every page parses, and every template a page calls exists.
 func TestViewsLoad(t *testing.T) {
+	t.Parallel()
 	v, err := loadViews()
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +26,7 @@ func TestViewsLoad(t *testing.T) {
 }
 
 func TestDatesPerLanguage(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 27, 14, 5, 0, 0, time.UTC)
 	if got := formatDate("en", at); got != "Nov 27, 2026 14:05 UTC" {
 		t.Errorf("en: %q", got)
@@ -35,6 +37,7 @@ func TestDatesPerLanguage(t *testing.T) {
 }
 
 func TestParseAmount(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		want int64
@@ -66,6 +69,7 @@ func TestParseAmount(t *testing.T) {
 // The Content-Security-Policy refuses inline scripts and event-handler
 // attributes, so no template may hold one: scripts live in static/.
 func TestTemplatesHaveNoInlineScript(t *testing.T) {
+	t.Parallel()
 	inline := regexp.MustCompile(`(?i)<script(\s[^>]*)?>|\son[a-z]+\s*=|javascript:`)
 	err := fs.WalkDir(files, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

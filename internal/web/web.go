@@ -77,7 +77,7 @@ const flashCookie = "atelier_flash"
 // first and panics when one is broken: that is a bug in the build, found at
 // start.
 func (s *Server) Handler() http.Handler {
-	v, err := loadViews()
+	v, err := parsedViews()
 	if err != nil {
 		panic("web: " + err.Error())
 	}

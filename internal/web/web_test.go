@@ -28,6 +28,7 @@ import (
 // setup starts the whole Atelier handler on a fresh database.
 func setup(t *testing.T, engine db.Engine) (*app.App, *httptest.Server) {
 	t.Helper()
+	users.UseTestCost()
 	cfg := dbtest.Config(t, engine)
 	a, err := app.New(context.Background(), app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true, TestStart: clocktest.Start(t),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -93,6 +94,7 @@ func signUp(t *testing.T, a *app.App, name, email string) users.User {
 }
 
 func TestSignUpWithBadEmailShowsInlineErrorAndCreatesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		b := newBrowser(t, srv)
@@ -126,6 +128,7 @@ func TestSignUpWithBadEmailShowsInlineErrorAndCreatesNothing(t *testing.T) {
 }
 
 func TestStrangerGets404OnMembersPage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		a, srv := setup(t, engine)
 		admin := signUp(t, a, "Alice Admin", "alice@example.com")
@@ -150,6 +153,7 @@ func TestStrangerGets404OnMembersPage(t *testing.T) {
 }
 
 func TestMemberCannotSavePolicies(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -198,6 +202,7 @@ func TestMemberCannotSavePolicies(t *testing.T) {
 }
 
 func TestAdminSavesPoliciesAsDecimalAmounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, srv := setup(t, db.SQLite)
 	admin := signUp(t, a, "Alice Admin", "alice@example.com")
@@ -241,6 +246,7 @@ func TestAdminSavesPoliciesAsDecimalAmounts(t *testing.T) {
 }
 
 func TestSignedOutVisitorIsSentToSignIn(t *testing.T) {
+	t.Parallel()
 	_, srv := setup(t, db.SQLite)
 	b := newBrowser(t, srv)
 	status, _, h := b.do("GET", "/invitations/inv_123", nil)
@@ -260,6 +266,7 @@ var untranslated = regexp.MustCompile(`(^|[\s>"])(nav|flash|audit|policies|membe
 // Every page renders, in English and in French, for the admin and for a
 // member, with every word translated.
 func TestPagesRenderInBothLanguages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, srv := setup(t, db.SQLite)
 	admin := signUp(t, a, "Alice Admin", "alice@example.com")
@@ -523,6 +530,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 // A page a script fetches (Sec-Fetch-Mode: cors) leaves the flash to the
 // page the person goes to.
 func TestFetchedPageLeavesTheFlash(t *testing.T) {
+	t.Parallel()
 	a, srv := setup(t, db.SQLite)
 	signUp(t, a, "Alice Admin", "alice@example.com")
 	b := newBrowser(t, srv)

@@ -63,6 +63,7 @@ var textColumns = map[string][]string{
 // html/template's contextual escaping promises; the test holds it to that
 // on every page, text, attributes and URLs alike.
 func TestXSSPayloadsAreEscapedOnEveryPage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
@@ -207,6 +208,7 @@ func unsafeHTML(body string) (problem string, shown bool) {
 // The checker itself catches each way the payload could run, and lets the
 // escaped forms pass.
 func TestUnsafeHTMLCatchesInjections(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{
 		`<p>x<script>alert(1)</script></p>`,
 		`<p>"><img src=x onerror=alert(1)></p>`,

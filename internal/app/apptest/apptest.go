@@ -17,6 +17,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/users"
 )
 
 // Server is a running Atelier.
@@ -29,6 +30,7 @@ type Server struct {
 // real HTTP listener, until the test ends.
 func Start(t testing.TB, engine db.Engine) *Server {
 	t.Helper()
+	users.UseTestCost()
 	cfg := dbtest.Config(t, engine)
 	a, err := app.New(context.Background(), app.Config{
 		DatabaseURL: cfg.URL, DataDir: cfg.DataDir, TestMode: true, TestStart: clocktest.Start(t),
