@@ -244,6 +244,7 @@ func newShop(t *testing.T, a, b *node, tag string, price int) shop {
 // `atelier serve` with no flags creates ./atelier-data, migrates, answers
 // /healthz and the sign-up page, and stops cleanly on SIGTERM.
 func TestServeZeroConfigAndGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	n := startNode(t, dir)
 	if _, err := os.Stat(dir + "/atelier-data/atelier.db"); err != nil {
@@ -278,6 +279,7 @@ func TestServeZeroConfigAndGracefulShutdown(t *testing.T) {
 
 // `atelier operator create` works while a server runs on the same database.
 func TestOperatorCreateBesideARunningServer(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		dir := t.TempDir()
 		cfg := dbtest.Config(t, e)
@@ -310,6 +312,7 @@ func TestOperatorCreateBesideARunningServer(t *testing.T) {
 // Two `atelier serve` processes on one PostgreSQL: both sweep when the
 // clock passes an invitation's deadline, and it expires exactly once.
 func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
@@ -350,6 +353,7 @@ func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if code := Main(context.Background(), []string{"help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "operator create") {
 		t.Fatalf("help: %d %s", code, out.String())
@@ -366,6 +370,7 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 // `atelier serve --demo` fills a new database, prints the logins, and
 // serves a searchable marketplace; a second start keeps the data as it is.
 func TestServeDemo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var out bytes.Buffer
 	if code := Main(context.Background(), []string{"demo", "--data-dir", dir + "/data", "--services", "120"}, &out, io.Discard); code != 0 {
@@ -389,6 +394,7 @@ func TestServeDemo(t *testing.T) {
 // Two `atelier serve` processes on one PostgreSQL: a delivered order left
 // unanswered completes once, and its escrow is released once.
 func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
@@ -424,6 +430,7 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 // each reported week is charged once, at its hours, with one invoice; the
 // week without a report charges nothing; the ledger balances.
 func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
@@ -519,6 +526,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 // unanswered for 2 days is accepted once — the order cancelled and
 // refunded once — and a withdrawn request's timer never cancels.
 func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
@@ -558,6 +566,7 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 // the copy in place elsewhere, where a new server finds every order (and
 // the sessions, so the same token reads them).
 func TestBackupWhileServingThenRestore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	n := startNode(t, dir)
 	sh := newShop(t, n, n, "backup", 10000)
@@ -601,6 +610,7 @@ func TestBackupWhileServingThenRestore(t *testing.T) {
 // killed (SIGKILL) in the middle of a load of orders loses no order it
 // acknowledged, and the other keeps serving.
 func TestKillOneNodeMidLoad(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	a := startNode(t, dir, "--database-url", cfg.URL)
@@ -636,6 +646,7 @@ func TestKillOneNodeMidLoad(t *testing.T) {
 // PostgreSQL: afterwards every table has the same rows, and a node on
 // PostgreSQL serves the same orders, sessions and search results.
 func TestMigrateToPostgres(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	dir := t.TempDir()
 	data := filepath.Join(dir, "atelier-data")
@@ -687,6 +698,7 @@ func TestMigrateToPostgres(t *testing.T) {
 // through a proxy answers 503 while the proxy is down, and 200 again when
 // it is back, without a restart.
 func TestReadyzFollowsPostgres(t *testing.T) {
+	t.Parallel()
 	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
@@ -770,6 +782,7 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 // every order it acknowledged, charged once each (one invoice per order, a
 // balanced ledger), and the timers due after the restart fire once.
 func TestCrashMidLoadThenRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	n := startNode(t, dir, "--test-mode")
 	sh := newShop(t, n, n, "crash", 10000)

@@ -11,8 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"atelier/internal/app"
+	"atelier/internal/clock/clocktest"
+	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
@@ -189,5 +192,46 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		}
 		ts.Close()
 		a.Close()
+	}
+}
+
+// Every timer says when it is next due: without Next, a jump of the test
+// clock would run it only at the instants other timers bring.
+func TestEveryTimerTellsWhenItIsDue(t *testing.T) {
+	t.Parallel()
+	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), TestMode: true, TestStart: clocktest.Start(t),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if len(a.Jobs.Timers) < 15 {
+		t.Fatalf("%d timers", len(a.Jobs.Timers))
+	}
+	for _, tm := range a.Jobs.Timers {
+		if tm.Name == "" || tm.Fire == nil || tm.Next == nil {
+			t.Errorf("timer %q has no Fire or no Next", tm.Name)
+		}
+	}
+}
+
+// BenchmarkTestClockJump30Days measures a 30-day jump of the test clock on
+// an empty marketplace: 30 stops (the daily jobs) and the final sweep.
+func BenchmarkTestClockJump30Days(b *testing.B) {
+	for _, e := range dbtest.Engines() {
+		b.Run(string(e), func(b *testing.B) {
+			cfg := dbtest.Config(b, e)
+			a, err := app.New(context.Background(), app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, TestMode: true,
+				TestStart: clocktest.Start(b), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer a.Close()
+			for b.Loop() {
+				if _, err := a.Jobs.Advance(context.Background(), 30*24*time.Hour); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
