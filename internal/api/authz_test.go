@@ -52,6 +52,7 @@ var matrixParams = map[string][]string{
 	"r":          {`SELECT id FROM order_requests WHERE order_id = {order} ORDER BY created_at`},
 	"file":       {`SELECT id FROM order_files WHERE order_id = {order} ORDER BY name`},
 	"c":          {`SELECT id FROM guarantee_claims ORDER BY created_at`},
+	"approval":   {`SELECT id FROM spend_approvals WHERE account_id = {account} ORDER BY created_at`},
 }
 
 // Every API route, called by every kind of caller on a demo marketplace,
@@ -85,7 +86,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		params := map[string]string{}
 		for _, name := range []string{"account", "user", "freelancer", "service", "order", "inv", "app", "list", "item", "pm", "deposit",
-			"invoice", "offer", "milestone", "project", "proposal", "featured", "report", "r", "file", "c"} {
+			"invoice", "offer", "milestone", "project", "proposal", "featured", "report", "r", "file", "c", "approval"} {
 			params[name] = "missing"
 			for _, q := range matrixParams[name] {
 				for k, v := range params {

@@ -72,6 +72,21 @@ func (s *Server) orderRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.PendingApprovals(c.r.Context(), c.user, c.param("account"), p)
 			})},
+		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[orders.SpendApproval]{},
+			Summary: "Commitments that are not orders — a price raise, a weekly limit raise — newest first; ?status=pending|approved|rejected|applied|closed (admin)",
+			Handle: paged(func(c *call, p page.Request) (any, error) {
+				return s.Orders.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
+			})},
+		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: orders.SpendApproval{},
+			Summary: "Approve a waiting commitment: the raise is charged, or the limit raised, in the admin's name (admin; Idempotency-Key honoured)",
+			Handle: func(c *call) (any, error) {
+				return s.Orders.ApproveSpend(c.r.Context(), c.user, c.param("approval"), c.r.Header.Get("Idempotency-Key"))
+			}},
+		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Tag: "orders", In: reasonIn{}, Out: orders.SpendApproval{},
+			Summary: "Reject a waiting commitment with a reason: nothing is charged or changed (admin)",
+			Handle: body(func(c *call, in reasonIn) (any, error) {
+				return s.Orders.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
+			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "A freelancer's orders (its owner and team); ?status=",
 			Handle: paged(func(c *call, p page.Request) (any, error) {

@@ -95,17 +95,20 @@ type Hourly struct {
 	Rate money.Money `json:"hourly_rate"`
 	// WeeklyLimitHours is the limit of the current week; NextWeekLimitHours
 	// next week's (lower after a cut).
-	WeeklyLimitHours   int            `json:"weekly_limit_hours"`
-	NextWeekLimitHours int            `json:"next_week_limit_hours"`
-	State              string         `json:"state"` // active, paused, suspended, ended
-	CurrentWeekStart   string         `json:"current_week_start"`
-	PausedAt           time.Time      `json:"paused_at,omitzero"`
-	SuspendedAt        time.Time      `json:"suspended_at,omitzero"`
-	EndedAt            time.Time      `json:"ended_at,omitzero"`
-	Charged            money.Money    `json:"charged"`  // every week charged, fees included
-	Held               money.Money    `json:"held"`     // in escrow: charged or disputed weeks
-	Released           money.Money    `json:"released"` // paid out to the freelancer (before commission)
-	Reports            []WeeklyReport `json:"reports"`
+	WeeklyLimitHours   int `json:"weekly_limit_hours"`
+	NextWeekLimitHours int `json:"next_week_limit_hours"`
+	// LimitAwaitingApproval is a raised limit that waits for the admin
+	// (the spending gate), 0 when none does.
+	LimitAwaitingApproval int            `json:"limit_awaiting_approval"`
+	State                 string         `json:"state"` // active, paused, suspended, ended
+	CurrentWeekStart      string         `json:"current_week_start"`
+	PausedAt              time.Time      `json:"paused_at,omitzero"`
+	SuspendedAt           time.Time      `json:"suspended_at,omitzero"`
+	EndedAt               time.Time      `json:"ended_at,omitzero"`
+	Charged               money.Money    `json:"charged"`  // every week charged, fees included
+	Held                  money.Money    `json:"held"`     // in escrow: charged or disputed weeks
+	Released              money.Money    `json:"released"` // paid out to the freelancer (before commission)
+	Reports               []WeeklyReport `json:"reports"`
 
 	state     string
 	startedAt time.Time
@@ -240,6 +243,10 @@ func (s *Service) loadHourly(ctx context.Context, q db.Queryer, o *Order, now ti
 		return err
 	}
 	if h.NextWeekLimitHours, err = limitFor(ctx, q, o.ID, ws.Add(week)); err != nil {
+		return err
+	}
+	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(limit_hours), 0) FROM spend_approvals WHERE order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`,
+		o.ID).Scan(&h.LimitAwaitingApproval); err != nil {
 		return err
 	}
 	if h.Reports, err = s.reportsOf(ctx, q, o.ID, h.Rate); err != nil {
@@ -700,6 +707,18 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 		current, err := limitFor(ctx, tx, o.ID, ws)
 		if err != nil {
 			return err
+		}
+		if next, err := limitFor(ctx, tx, o.ID, ws.Add(week)); err != nil {
+			return err
+		} else if hours > max(current, next) {
+			// A raise is a new commitment of a week at the new limit: it
+			// passes the gate, and waits for the admin above the policy.
+			wait, err := s.gateLimit(ctx, tx, o, h, actor, hours)
+			if err != nil || wait {
+				return err
+			}
+		} else if err := closeCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID); err != nil {
+			return err // a cut, or no raise: what waited is moot
 		}
 		from := ws
 		if hours < current {

@@ -31,45 +31,6 @@ func monthStart(now time.Time) time.Time {
 	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// needsApproval applies the account's policies to an order of total placed
-// by actor: the admin's orders never wait; above the approval threshold an
-// order waits; an order past the member's monthly limit waits when the
-// approval policy is on and is refused otherwise.
-func needsApproval(ctx context.Context, q db.Queryer, accountID string, actor users.User, role accounts.Role, total money.Money, now time.Time) (bool, error) {
-	if role == accounts.Admin {
-		return false, nil
-	}
-	p, err := accounts.LoadPolicies(ctx, q, accountID)
-	if err != nil {
-		return false, err
-	}
-	approvalOn := p.OrderApprovalThreshold != nil
-	if approvalOn && total.Amount > p.OrderApprovalThreshold.Amount {
-		return true, nil
-	}
-	limit := p.MemberMonthlyLimit
-	if own, ok := p.MemberLimits[actor.ID]; ok {
-		limit = &own
-	}
-	if limit == nil {
-		return false, nil
-	}
-	var spent int64
-	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(total), 0) FROM orders WHERE account_id = ? AND buyer_id = ?
-		AND status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment', 'completed') AND created_at >= ?`,
-		accountID, actor.ID, db.Micros(monthStart(now))).Scan(&spent); err != nil {
-		return false, err
-	}
-	if spent+total.Amount <= limit.Amount {
-		return false, nil
-	}
-	if approvalOn {
-		return true, nil
-	}
-	left := money.New(max(0, limit.Amount-spent), limit.Currency)
-	return false, errs.Invalid("quantity", "monthly_limit_exceeded").With("left", left.String()).With("limit", limit.String())
-}
-
 // Place orders a package of a service. Above the approval threshold (or
 // past the buyer's monthly limit when approval is on) the order waits for
 // the admin with nothing charged; otherwise it is paid at once — from the
@@ -132,7 +93,7 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 // starts. with runs in the transaction that creates the order (an offer's
 // acceptance, the milestones); key is the request's Idempotency-Key.
 func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
-	wait, err := needsApproval(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
+	wait, err := gate(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
 	if err != nil {
 		return Order{}, err
 	}

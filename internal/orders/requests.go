@@ -78,6 +78,9 @@ type Request struct {
 	DecidedBy     string       `json:"decided_by,omitempty"`
 	Outcome       string       `json:"outcome,omitempty"`
 	Note          string       `json:"note,omitempty"`
+	// AwaitingApproval: a price raise that waits for the account's admin
+	// (the spending gate); it cannot be carried out before.
+	AwaitingApproval bool `json:"awaiting_approval"`
 }
 
 // Cancellation is an open mutual-cancellation request as the order shows
@@ -97,7 +100,8 @@ func daysLeft(t, now time.Time) int {
 }
 
 const requestSelect = `SELECT r.id, r.order_id, r.kind, r.side, r.requested_by, u.name, r.message, r.days, r.amount, r.currency, r.status,
-	r.deadline, r.created_at, r.decided_at, COALESCE(r.decided_by, ''), r.outcome, r.note
+	r.deadline, r.created_at, r.decided_at, COALESCE(r.decided_by, ''), r.outcome, r.note,
+	EXISTS (SELECT 1 FROM spend_approvals sa WHERE sa.request_id = r.id AND sa.status = 'pending')
 	FROM order_requests r JOIN users u ON u.id = r.requested_by `
 
 func scanRequest(row interface{ Scan(...any) error }, now time.Time) (Request, error) {
@@ -106,7 +110,7 @@ func scanRequest(row interface{ Scan(...any) error }, now time.Time) (Request, e
 	var currency *string
 	var created int64
 	if err := row.Scan(&r.ID, &r.OrderID, &r.Kind, &r.Side, &r.RequestedBy, &r.RequesterName, &r.Message, &days, &amount, &currency, &r.Status,
-		&deadline, &created, &decided, &r.DecidedBy, &r.Outcome, &r.Note); err != nil {
+		&deadline, &created, &decided, &r.DecidedBy, &r.Outcome, &r.Note, &r.AwaitingApproval); err != nil {
 		return Request{}, db.NoRows(err)
 	}
 	r.Days = int(days.Int64)
@@ -335,6 +339,13 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 			}
 			return err
 		}
+		if r.Kind == RequestChangeScope && o.Side == ClientSide {
+			// The client asks to pay more: their word commits the money,
+			// so the gate decides now; the freelancer's acceptance charges.
+			if r.AwaitingApproval, err = s.gateRaise(ctx, tx, o, r, actor); err != nil {
+				return err
+			}
+		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "request_"+r.Kind, msg); err != nil {
 			return err
 		}
@@ -413,6 +424,9 @@ func endRequest(ctx context.Context, tx *db.Tx, r Request, status, actorID strin
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("request_not_open")
+	}
+	if status != RequestAccepted {
+		return closeCommitments(ctx, tx, `request_id = ?`, r.ID)
 	}
 	return nil
 }
@@ -530,9 +544,12 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 		}
 		if r.Kind == RequestChangeScope {
 			p, err := s.scopePayment(ctx, tx, o, r, actor, key)
-			if err != nil || p != nil {
-				charge = p
-				return err // the charge and its acceptance follow, below
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				charge, err = s.gateScopePayment(ctx, tx, o, r, actor, p)
+				return err // the charge and its acceptance follow, below (none while it waits)
 			}
 		}
 		if err := endRequest(ctx, tx, r, RequestAccepted, actor.ID); err != nil {
@@ -610,6 +627,9 @@ func (s *Service) endOrder(ctx context.Context, tx *db.Tx, o Order, reason strin
 			WHERE order_id = ? AND status IN ('pending', 'active', 'delivered')`, o.ID); err != nil {
 			return err
 		}
+	}
+	if err := closeCommitments(ctx, tx, `request_id IN (SELECT id FROM order_requests WHERE order_id = ? AND status = 'open')`, o.ID); err != nil {
+		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), o.ID)
 	return err

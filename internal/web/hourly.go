@@ -406,8 +406,10 @@ func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User)
 func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) {
 	r.ParseForm()
 	var before, after orders.Order
+	var hours int
 	err := func() error {
-		hours, err := wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours"))
+		var err error
+		hours, err = wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours"))
 		if err != nil {
 			return err
 		}
@@ -422,6 +424,10 @@ func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.
 		return
 	}
 	flash := "flash.hourly_limit_now"
+	if after.Hourly.LimitAwaitingApproval == hours {
+		s.done(w, r, orderPath(r.PathValue("order")), "flash.spend_awaiting_approval")
+		return
+	}
 	if before.Hourly != nil && after.Hourly.WeeklyLimitHours == before.Hourly.WeeklyLimitHours && after.Hourly.NextWeekLimitHours != after.Hourly.WeeklyLimitHours {
 		flash = "flash.hourly_limit_next_week"
 	}

@@ -489,6 +489,47 @@ type approvalRow struct {
 	Key   string
 }
 
+// spendRow is a waiting commitment that is not an order (a price or
+// weekly limit raise), with its approve form's key.
+type spendRow struct {
+	Approval orders.SpendApproval
+	Key      string
+}
+
+type approvalsData struct {
+	Orders []approvalRow
+	Spend  []spendRow
+}
+
+// approveSpend carries out a waiting raise in the admin's name, once per
+// form; rejectSpend answers it with a reason.
+func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.User) {
+	r.ParseForm()
+	key := r.PostFormValue("idempotency_key")
+	_, err := s.once(r, u, key, func() error {
+		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
+		return err
+	})
+	s.spendDecided(w, r, u, "flash.spend_approved", err)
+}
+
+func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) {
+	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
+	s.spendDecided(w, r, u, "flash.spend_rejected", err)
+}
+
+func (s *Server) spendDecided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) {
+	accountID, _ := fromQueue(r)
+	if err != nil {
+		s.fail(w, r, err, func(f *form, status int) {
+			f.Target = r.PathValue("approval")
+			s.showApprovals(w, r, u, accountID, f, status)
+		})
+		return
+	}
+	s.done(w, r, approvalsPath(accountID), flash)
+}
+
 func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) {
 	s.showApprovals(w, r, u, r.PathValue("account"), nil, http.StatusOK)
 }
@@ -507,15 +548,23 @@ func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.U
 		s.fail(w, r, err, nil)
 		return
 	}
-	rows := make([]approvalRow, 0, len(p.Items))
+	spend, err := s.Orders.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	d := approvalsData{Orders: make([]approvalRow, 0, len(p.Items))}
 	for _, o := range p.Items {
-		rows = append(rows, approvalRow{Order: o, Key: newFormKey()})
+		d.Orders = append(d.Orders, approvalRow{Order: o, Key: newFormKey()})
+	}
+	for _, sa := range spend.Items {
+		d.Spend = append(d.Spend, spendRow{Approval: sa, Key: newFormKey()})
 	}
 	if f != nil {
 		f.Values = url.Values{"reason": f.Values["reason"]}
 	}
 	s.render(w, r, status, "approvals", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "approvals.title"), Account: &a,
-		Tab: "approvals", Form: f, Data: rows})
+		Tab: "approvals", Form: f, Data: d})
 }
 
 // pendingCount counts an account's orders waiting for its admin, for the
@@ -525,7 +574,11 @@ func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account)
 		return 0, false, nil
 	}
 	p, err := s.Orders.PendingApprovals(r.Context(), u, a.ID, page.Request{Limit: page.MaxLimit})
-	return len(p.Items), p.NextCursor != "", err
+	if err != nil {
+		return 0, false, err
+	}
+	spend, err := s.Orders.SpendApprovals(r.Context(), u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
+	return len(p.Items) + len(spend.Items), p.NextCursor != "" || spend.NextCursor != "", err
 }
 
 // OrderStatus names an order's status.

@@ -324,3 +324,73 @@ func TestOnlyTheFreelancerDeliversAndTheClientDownloads(t *testing.T) {
 		}
 	})
 }
+
+// The spending gate on the pages: Bob, a member, accepts Fanny's raise
+// above the threshold; his order page says it waits, Alice's queue shows
+// it with its amount, and her approval charges it (once per form).
+func TestRaiseAboveThresholdWaitsInTheQueue(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		ctx := context.Background()
+		s := newShop(t, engine)
+		orderID := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, url.Values{"package": {"1"}, "quantity": {"1"}}))
+		threshold := money.New(50000, "USD")
+		if _, err := s.a.Accounts.SetPolicies(ctx, s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
+			t.Fatal(err)
+		}
+		req, _, err := s.a.Orders.OpenRequest(ctx, s.fanny, orderID, orders.NewRequest{Kind: orders.RequestChangeScope,
+			Price: &money.Money{Amount: 200000, Currency: "USD"}, Message: "A whole brand book"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := s.buyer.do("GET", "/orders/"+orderID, nil)
+		key := formKey.FindStringSubmatch(body)
+		status, _, h := s.buyer.do("POST", "/orders/"+orderID+"/resolutions/"+req.ID+"/accept", url.Values{"idempotency_key": {key[1]}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", status)
+		}
+		_, body, _ = s.buyer.do("GET", h.Get("Location"), nil)
+		for _, want := range []string{i18n.T("en", "flash.spend_awaiting_approval"), i18n.T("en", "resolution.request.awaiting_approval")} {
+			if !strings.Contains(body, html.EscapeString(want)) {
+				t.Errorf("Bob's order page lacks %q", want)
+			}
+		}
+		invoices := func() int {
+			invs, err := s.a.Billing.Invoices(ctx, s.admin, s.acc.ID, page.Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(invs.Items)
+		}
+		if invoices() != 1 {
+			t.Fatalf("%d invoices before the approval", invoices())
+		}
+		for _, lang := range []string{"en", "fr"} {
+			s.alice.do("POST", "/lang", url.Values{"lang": {lang}})
+			status, body, _ = s.alice.do("GET", "/accounts/"+s.acc.ID+"/approvals", nil)
+			if status != http.StatusOK || !strings.Contains(body, i18n.T(lang, "approvals.spend.title")) || !strings.Contains(body, "Bob Member") ||
+				!strings.Contains(body, `action="/spend-approvals/`) {
+				t.Fatalf("%s queue: status %d, or no raise", lang, status)
+			}
+		}
+		s.alice.do("POST", "/lang", url.Values{"lang": {"en"}})
+		id := regexp.MustCompile(`action="/spend-approvals/(apv_[0-9a-f]+)/approve"`).FindStringSubmatch(body)[1]
+		// A rejection needs a reason, said next to its field.
+		status, body, _ = s.alice.do("POST", "/spend-approvals/"+id+"/reject", url.Values{"queue": {s.acc.ID}, "reason": {" "}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-reason-`+id+`-error"`) {
+			t.Fatalf("reject without a reason: %d", status)
+		}
+		form := url.Values{"idempotency_key": {formKey.FindStringSubmatch(body)[1]}, "queue": {s.acc.ID}}
+		for range 2 {
+			if status, _, h = s.alice.do("POST", "/spend-approvals/"+id+"/approve", form); status != http.StatusSeeOther || h.Get("Location") != "/accounts/"+s.acc.ID+"/approvals" {
+				t.Fatalf("approve: %d %q", status, h.Get("Location"))
+			}
+		}
+		if invoices() != 2 {
+			t.Fatalf("%d invoices after approving once twice", invoices())
+		}
+		if o, err := s.a.Orders.Get(ctx, s.admin, orderID); err != nil || o.Subtotal.Amount != 200000 {
+			t.Fatalf("after approval: %v %v", o.Subtotal, err)
+		}
+	})
+}

@@ -162,10 +162,26 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 	switch r.PathValue("answer") {
 	case "accept":
 		key := r.PostFormValue("idempotency_key")
-		s.orderAction(w, r, u, "flash.request_accepted", func() error {
-			_, err := s.once(r, u, key, func() error { _, err := s.Orders.AcceptRequest(ctx, u, id, req, key); return err })
+		var after orders.Order
+		err := func() error {
+			_, err := s.once(r, u, key, func() error {
+				var err error
+				after, err = s.Orders.AcceptRequest(ctx, u, id, req, key)
+				return err
+			})
 			return err
-		})
+		}()
+		if err != nil {
+			s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
+			return
+		}
+		flash := "flash.request_accepted"
+		for _, q := range after.Requests {
+			if q.ID == req && q.AwaitingApproval {
+				flash = "flash.spend_awaiting_approval" // the gate: the admin decides
+			}
+		}
+		s.done(w, r, orderPath(id), flash)
 	case "decline":
 		s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineRequest(ctx, u, id, req); return err })
 	case "withdraw":

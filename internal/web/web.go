@@ -157,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /orders/{order}/files/{file}", s.auth(s.orderFile))
 	mux.HandleFunc("POST /orders/{order}/approve", s.auth(s.approveOrder))
 	mux.HandleFunc("POST /orders/{order}/reject", s.auth(s.rejectOrder))
+	mux.HandleFunc("POST /spend-approvals/{approval}/approve", s.auth(s.approveSpend))
+	mux.HandleFunc("POST /spend-approvals/{approval}/reject", s.auth(s.rejectSpend))
 	mux.HandleFunc("POST /orders/{order}/deliver", s.auth(s.deliverOrder))
 	mux.HandleFunc("POST /orders/{order}/accept", s.auth(s.acceptOrder))
 	mux.HandleFunc("POST /orders/{order}/revision", s.auth(s.requestRevision))
