@@ -13,6 +13,7 @@ import (
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/notify"
 )
 
 func errorOf(t *testing.T, r apptest.Response) (code, field string) {
@@ -375,6 +376,15 @@ func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
 		notes = bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
 		if notes[0].(map[string]any)["read"] != true || notes[1].(map[string]any)["read"] != false {
 			t.Fatalf("after marking one read: %v", notes)
+		}
+		// Too many ids at once is refused and marks nothing.
+		many := make([]string, notify.MaxMarkRead+1)
+		for i := range many {
+			many[i] = notes[1].(map[string]any)["id"].(string)
+		}
+		wantError(t, bob.Do("POST", "/api/v1/me/notifications/read", map[string]any{"ids": many}), 422, "too_many", "ids")
+		if notes = bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any); notes[1].(map[string]any)["read"] != false {
+			t.Fatalf("a refused call marked %v", notes[1])
 		}
 		bob.Must(204, "POST", "/api/v1/me/notifications/read", map[string]any{})
 		notes = bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)

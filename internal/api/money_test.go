@@ -82,12 +82,13 @@ func TestMoneyOverHTTP(t *testing.T) {
 		}
 		wantError(t, member.Do("GET", "/api/v1/invoices/"+one["id"].(string), nil), 403, "role_not_allowed", "")
 		pdf := admin.Do("GET", "/api/v1/invoices/"+one["id"].(string)+"/pdf", nil)
-		if pdf.Status != 200 || !strings.HasPrefix(string(pdf.Raw), "%PDF-") {
-			t.Fatalf("invoice PDF: %d %.40q", pdf.Status, pdf.Raw)
+		if pdf.Status != 200 || !strings.HasPrefix(string(pdf.Raw), "%PDF-") || pdf.Header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("invoice PDF: %d %.40q, Cache-Control %q", pdf.Status, pdf.Raw, pdf.Header.Get("Cache-Control"))
 		}
 		csv := admin.Do("GET", base+"/invoices.csv", nil)
-		if csv.Status != 200 || !strings.Contains(string(csv.Raw), "ATL-000001") || !strings.Contains(string(csv.Raw), "50.00") {
-			t.Fatalf("invoices CSV: %d %s", csv.Status, csv.Raw)
+		if csv.Status != 200 || !strings.Contains(string(csv.Raw), "ATL-000001") || !strings.Contains(string(csv.Raw), "50.00") ||
+			csv.Header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("invoices CSV: %d %s, Cache-Control %q", csv.Status, csv.Raw, csv.Header.Get("Cache-Control"))
 		}
 		wantError(t, member.Do("GET", base+"/invoices.csv", nil), 403, "role_not_allowed", "")
 		wantError(t, outsider.Do("GET", "/api/v1/invoices/"+one["id"].(string), nil), 404, "invoice_not_found", "")

@@ -105,8 +105,8 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 			t.Fatalf("timeline: %s (file %q)", kinds, fileID)
 		}
 		f := m.member.Do("GET", "/api/v1/orders/"+id+"/files/"+fileID, nil)
-		if f.Status != 200 || string(f.Raw) != "\x89PNG fake" {
-			t.Fatalf("file download %d %q", f.Status, f.Raw)
+		if f.Status != 200 || string(f.Raw) != "\x89PNG fake" || f.Header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("file download %d %q, Cache-Control %q", f.Status, f.Raw, f.Header.Get("Cache-Control"))
 		}
 
 		// Nobody answers: three days later the order completes by itself.

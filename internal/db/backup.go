@@ -21,11 +21,21 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.Engine != SQLite {
 		return ErrBackupPostgres
 	}
-	if _, err := os.Stat(path); err == nil {
+	// VACUUM INTO writes into an empty file: create it readable by its
+	// owner only (O_EXCL: an existing file is never overwritten).
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup: %s exists already", path)
 	}
-	_, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", path)
-	return err
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // Restore puts a backup in place as the SQLite database of dataDir. The
@@ -42,7 +52,7 @@ func Restore(ctx context.Context, from, dataDir string, replace bool) error {
 	if _, err := os.Stat(target); err == nil && !replace {
 		return fmt.Errorf("restore: %s exists; stop the server, and add --force to replace it", target)
 	}
-	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return err
 	}
 	tmp := target + ".restoring"
@@ -86,7 +96,7 @@ func copyFile(from, to string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}

@@ -83,10 +83,30 @@ func Open(ctx context.Context, cfg Config, clk clock.Clock) (*DB, error) {
 	if dir == "" {
 		dir = "atelier-data"
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	return openSQLite(ctx, filepath.Join(dir, "atelier.db"), clk)
+	path := filepath.Join(dir, "atelier.db")
+	if err := private(path); err != nil {
+		return nil, fmt.Errorf("create the database file: %w", err)
+	}
+	return openSQLite(ctx, path, clk)
+}
+
+// private makes the SQLite database at path readable by its owner only,
+// creating it empty if it does not exist (SQLite gives its -wal and -shm
+// files the database file's mode). It holds every account, invoice and
+// password hash: 0600, not the umask's 0644. An existing database is
+// tightened the same way.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
 
 // SQLite settings, with their reasons:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -270,5 +272,44 @@ func TestSQLiteAnalyzeKeepsNoSamples(t *testing.T) {
 	}
 	if n := count(`SELECT COUNT(*) FROM sqlite_stat4`); n != 0 {
 		t.Fatalf("%d samples kept", n)
+	}
+}
+
+// The SQLite database, its write-ahead log, a backup and a restored copy
+// are readable by their owner only, in folders only their owner opens.
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	d, err := db.Open(ctx, db.Config{DataDir: data}, clocktest.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(root, "backup.db")
+	if err := d.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Backup(ctx, backup); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("a second backup over the first: %v", err)
+	}
+	restored := filepath.Join(root, "restored")
+	if err := db.Restore(ctx, backup, restored, false); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{
+		data: 0o700 | os.ModeDir, filepath.Join(data, "atelier.db"): 0o600, filepath.Join(data, "atelier.db-wal"): 0o600,
+		backup: 0o600, restored: 0o700 | os.ModeDir, filepath.Join(restored, "atelier.db"): 0o600,
+	} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", path, st.Mode(), want)
+		}
 	}
 }

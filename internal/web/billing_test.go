@@ -428,13 +428,13 @@ func TestInvoiceDownloads(t *testing.T) {
 	}
 	b := newBrowser(t, srv)
 	b.signIn("alice@example.com", "correct horse")
-	status, body, _ := b.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil)
-	if status != 200 || !strings.HasPrefix(body, "%PDF-") {
-		t.Fatalf("PDF: %d %.20q", status, body)
+	status, body, h := b.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil)
+	if status != 200 || !strings.HasPrefix(body, "%PDF-") || h.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("PDF: %d %.20q, Cache-Control %q", status, body, h.Get("Cache-Control"))
 	}
-	status, body, _ = b.do("GET", "/accounts/"+acc.ID+"/invoices.csv", nil)
-	if status != 200 || !strings.Contains(body, "ATL-000001") {
-		t.Fatalf("CSV: %d %s", status, body)
+	status, body, h = b.do("GET", "/accounts/"+acc.ID+"/invoices.csv", nil)
+	if status != 200 || !strings.Contains(body, "ATL-000001") || h.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("CSV: %d %s, Cache-Control %q", status, body, h.Get("Cache-Control"))
 	}
 	member := newBrowser(t, srv)
 	member.signIn("bob@example.com", "correct horse")

@@ -39,8 +39,11 @@ func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.Use
 	download(w, "text/csv; charset=utf-8", "invoices.csv", b.Bytes())
 }
 
+// download answers a file: never kept by a browser's or a proxy's cache
+// (an invoice names the account, its address and what it bought).
 func download(w http.ResponseWriter, contentType, name string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(data)
 }

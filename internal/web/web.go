@@ -253,10 +253,21 @@ func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.Use
 }
 
 // safeNext keeps a post-sign-in destination on this site: a local path, or
-// the home page.
+// the home page. Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, so "/\t/evil.example" would leave the site: a
+// destination with a control character or a backslash, raw or decoded, or
+// whose path (decoded) starts with two slashes, or that names a scheme or
+// host, is the home page.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if next == "" || len(next) > 2000 || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
+	}
+	for _, s := range []string{next, u.Path, u.RawQuery, u.Fragment} {
+		if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+			return "/"
+		}
 	}
 	return next
 }
