@@ -23,6 +23,7 @@ import (
 	"atelier/internal/app"
 	"atelier/internal/db"
 	"atelier/internal/demo"
+	"atelier/internal/httpx"
 	"atelier/internal/payments"
 	"atelier/internal/users"
 )
@@ -101,6 +102,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", os.Getenv("ATELIER_SMTP_URL"), "SMTP server for e-mails; empty writes them to the log")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("ATELIER_PUBLIC_URL"), "where users reach Atelier, for links in e-mails")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", os.Getenv("ATELIER_METRICS_TOKEN"), "bearer token /metrics requires; empty: open")
+	proxies := fs.String("trusted-proxies", os.Getenv("ATELIER_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For is believed: addresses and CIDR prefixes, comma-separated; empty: none")
 	feePercent := fs.Float64("management-fee", envFloat("ATELIER_MANAGEMENT_FEE", 10), "project management fee, percent of the project's spend")
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
@@ -136,6 +138,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
+	var err error
+	if cfg.TrustedProxies, err = httpx.ParsePrefixes(*proxies); err != nil {
+		fmt.Fprintf(stderr, "atelier: --trusted-proxies: %v\n", err)
+		return 2
+	}
 	if cfg.TestMode && *testStart != "" {
 		at, err := time.Parse(time.RFC3339, *testStart)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -57,6 +58,9 @@ type Config struct {
 	PublicURL string
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (none: the peer is the client).
+	TrustedProxies []netip.Prefix
 	// ManagementFeeBP is the project management fee in basis points of a
 	// project's spend (projects.DefaultFeeBP, 10%, when zero).
 	ManagementFeeBP int64
@@ -193,7 +197,8 @@ func (a *App) Handler() http.Handler {
 	// that changes state is refused, which is the CSRF protection of every
 	// form. API clients that are not browsers send neither header and pass.
 	hsts := strings.HasPrefix(a.Config.PublicURL, "https://")
-	return httpx.SecurityHeaders(hsts, http.NewCrossOriginProtection().Handler(a.observe(httpx.Authenticate(a.Users, notePattern(mux)))))
+	return httpx.SecurityHeaders(hsts, http.NewCrossOriginProtection().Handler(
+		httpx.Proxies(a.Config.TrustedProxies, a.observe(httpx.Authenticate(a.Users, notePattern(mux))))))
 }
 
 // Serve runs the HTTP server and the background runner on ln until ctx is

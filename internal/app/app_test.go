@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -104,10 +105,22 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 	if !strings.Contains(logs.String(), `"request_id":"trace-42"`) || !strings.Contains(logs.String(), `"route":"GET /api/v1/services"`) {
 		t.Fatalf("no access log line with the request id:\n%s", logs.String())
 	}
-	if resp, _ := get("/metrics"); resp.StatusCode != 401 {
-		t.Fatalf("/metrics without the token: %d", resp.StatusCode)
+	// Made-up methods count as one "other": the labels stay bounded.
+	for i := range 50 {
+		req, _ := http.NewRequest(fmt.Sprintf("M%d", i), ts.URL+"/api/v1/services", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	for _, bad := range []string{"", "Bearer s3cre", "Bearer s3cretX", "s3cret"} {
+		if resp, _ := get("/metrics", "Authorization", bad); resp.StatusCode != 401 {
+			t.Fatalf("/metrics with %q: %d", bad, resp.StatusCode)
+		}
 	}
 	resp, body := get("/metrics", "Authorization", "Bearer s3cret")
+	if strings.Contains(body, `method="M1"`) || !strings.Contains(body, `method="other"`) {
+		t.Error("/metrics labels made-up methods one by one")
+	}
 	if resp.StatusCode != 200 {
 		t.Fatalf("/metrics: %d", resp.StatusCode)
 	}
