@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
@@ -83,6 +85,9 @@ type file struct {
 
 // answer runs a route's handler and encodes what it returns.
 func (s *Server) answer(rt route, c *call) answer {
+	if field := httpx.BadValue(c.r.URL.Query()); field != "" {
+		return s.errorAnswer(c.r, errs.Invalid(field, "text_invalid"))
+	}
 	out, err := rt.Handle(c)
 	if err != nil {
 		return s.errorAnswer(c.r, err)
@@ -143,15 +148,22 @@ func (c *call) page() (page.Request, error) {
 // written against a newer API keep working.
 func decode[T any](c *call) (T, error) {
 	var v T
-	if err := json.NewDecoder(c.r.Body).Decode(&v); err != nil && !errors.Is(err, io.EOF) {
+	raw, err := io.ReadAll(c.r.Body)
+	if err != nil {
 		if e := tooLarge(err); e != nil {
 			return v, e
 		}
+		return v, errs.Malformed("malformed_json")
+	}
+	if err := json.Unmarshal(raw, &v); err != nil && len(bytes.TrimSpace(raw)) > 0 {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return v, errs.Invalid(typeErr.Field, "field_type_invalid").With("type", typeErr.Type.String())
 		}
 		return v, errs.Malformed("malformed_json")
+	}
+	if field := httpx.BadField(v, utf8.Valid(raw)); field != "" {
+		return v, errs.Invalid(field, "text_invalid")
 	}
 	return v, nil
 }

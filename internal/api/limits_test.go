@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -56,6 +58,54 @@ func TestSignInRateLimitedOverHTTP(t *testing.T) {
 		wantError(t, r, 429, "sign_in_rate_limited", "")
 		if !strings.Contains(string(r.Raw), "15 minutes") || r.Header.Get("Retry-After") != "900" {
 			t.Fatalf("message: %s, Retry-After %q", r.Raw, r.Header.Get("Retry-After"))
+		}
+	})
+}
+
+// Text PostgreSQL cannot store — a NUL, bytes that are not UTF-8 — is a
+// 422 naming the field on both engines, in a body, a nested field or a
+// query, and stores nothing; the pages refuse it too.
+func TestBadBytesAreRefused(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		s := apptest.Start(t, e)
+		anon := s.Client(t)
+		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "a@example.com", "password": "correct horse", "name": "a\u0000b"}), 422, "text_invalid", "name")
+		wantError(t, anon.Do("POST", "/api/v1/sessions", map[string]any{"email": "a\u0000@example.com", "password": "correct horse"}), 422, "text_invalid", "email")
+		raw := func(body string) apptest.Response {
+			req, _ := http.NewRequest("POST", s.URL+"/api/v1/users", strings.NewReader(body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			out := apptest.Response{Status: resp.StatusCode, Header: resp.Header}
+			out.Raw, _ = io.ReadAll(resp.Body)
+			json.Unmarshal(out.Raw, &out.Body)
+			return out
+		}
+		wantError(t, raw(`{"email":"b@example.com","password":"correct horse","name":"caf`+"\xff"+`"}`), 422, "text_invalid", "name")
+		wantError(t, anon.Do("GET", "/api/v1/services?q=logo%00", nil), 422, "text_invalid", "q")
+		wantError(t, anon.Do("GET", "/api/v1/services?q=%FF", nil), 422, "text_invalid", "q")
+		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
+		wantError(t, ann.Do("POST", "/api/v1/accounts", map[string]any{"name": "Acme\u0000"}), 422, "text_invalid", "name")
+		if n := len(ann.Must(200, "GET", "/api/v1/accounts", nil)["items"].([]any)); n != 0 {
+			t.Fatalf("%d accounts after refusals", n)
+		}
+		// A real U+FFFD sent as such is text like any other.
+		ann.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme \uFFFD"})
+		for _, form := range []url.Values{{"name": {"Bob\x00"}, "email": {"bob@example.com"}, "password": {"correct horse"}}, {"name": {"Bob\xff"}}} {
+			resp, err := http.PostForm(s.URL+"/signup", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("web sign-up with bad bytes: %d", resp.StatusCode)
+			}
+		}
+		if resp, err := http.Get(s.URL + "/services?q=%00"); err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("web search with a NUL: %v %v", resp.StatusCode, err)
 		}
 	})
 }

@@ -220,7 +220,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	})
-	return mux
+	return s.refuseBadText(mux)
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -250,6 +250,25 @@ func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.Use
 		}
 		h(w, r, u)
 	}
+}
+
+// refuseBadText answers 422, before any page runs, a request whose query
+// or posted form carries text that cannot be stored (a NUL, or bytes that
+// are not UTF-8: PostgreSQL refuses them). A form with files is read by
+// its own route, within its bounds.
+func (s *Server) refuseBadText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		field := httpx.BadValue(r.URL.Query())
+		if field == "" && r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			r.ParseForm()
+			field = httpx.BadValue(r.PostForm)
+		}
+		if field != "" {
+			s.errorPage(w, r, http.StatusUnprocessableEntity, i18n.T(httpx.Lang(r), "error.text_invalid"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // safeNext keeps a post-sign-in destination on this site: a local path, or
