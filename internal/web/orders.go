@@ -266,6 +266,10 @@ func postedFiles(w http.ResponseWriter, r *http.Request) ([]orders.File, error) 
 		}
 		return nil, errs.Invalid("files", "file_data_invalid")
 	}
+	// The files are read into memory below: the temporary files Go wrote
+	// for the large ones go now (r is a copy of the server's request, whose
+	// own clean-up never sees this form).
+	defer r.MultipartForm.RemoveAll()
 	var list []orders.File
 	for _, h := range r.MultipartForm.File["files"] {
 		if h.Filename == "" && h.Size == 0 {

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/textproto"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -393,4 +395,44 @@ func TestRaiseAboveThresholdWaitsInTheQueue(t *testing.T) {
 			t.Fatalf("after approval: %v %v", o.Subtotal, err)
 		}
 	})
+}
+
+// Uploads leave nothing on disk: a multipart post to a page that takes no
+// files is refused before it is read (415), and an attachment accepted,
+// or refused as too large, leaves no temporary file. (Not parallel: it
+// points the process's temporary folder at its own.)
+func TestUploadsLeaveNoTemporaryFiles(t *testing.T) {
+	s := newShop(t, db.SQLite)
+	orderID := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, nil))
+	tmp := filepath.Join(t.TempDir(), "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	leftovers := func(when string) {
+		t.Helper()
+		if names, _ := os.ReadDir(tmp); len(names) != 0 {
+			t.Fatalf("%s: %d files left in the temporary folder (%s)", when, len(names), names[0].Name())
+		}
+	}
+	big := bytes.Repeat([]byte("%PDF-1.4 "), 40<<20/9)
+	anon := newBrowser(t, s.ts)
+	if status, _ := anon.multipartPost("/lang", map[string]string{"lang": "fr"}, map[string][]byte{"big.pdf": big}); status != http.StatusUnsupportedMediaType {
+		t.Fatalf("a 40 MB multipart post to /lang: %d, want 415", status)
+	}
+	leftovers("after /lang")
+	if status, _ := s.buyer.multipartPost("/orders/"+orderID+"/messages", map[string]string{"body": "The brief"},
+		map[string][]byte{"brief.pdf": big[:10<<20]}); status != http.StatusSeeOther {
+		t.Fatalf("a 10 MB attachment: %d", status)
+	}
+	leftovers("after a 10 MB attachment")
+	if status, _ := s.buyer.multipartPost("/orders/"+orderID+"/messages", map[string]string{"body": "Too big"},
+		map[string][]byte{"huge.pdf": big[:25<<20]}); status != http.StatusUnprocessableEntity {
+		t.Fatalf("a 25 MB attachment: %d", status)
+	}
+	leftovers("after a refused attachment")
+	// A form without files is bounded too.
+	if status, _, _ := s.buyer.do("POST", "/lang", url.Values{"lang": {"fr"}, "pad": {strings.Repeat("x", 2<<20)}}); status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 2 MB form: %d, want 413", status)
+	}
 }

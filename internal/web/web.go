@@ -20,6 +20,7 @@ package web
 
 import (
 	"encoding/base64"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -220,7 +221,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	})
-	return s.refuseBadText(mux)
+	return s.guardForms(mux)
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -252,22 +253,51 @@ func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.Use
 	}
 }
 
-// refuseBadText answers 422, before any page runs, a request whose query
-// or posted form carries text that cannot be stored (a NUL, or bytes that
-// are not UTF-8: PostgreSQL refuses them). A form with files is read by
-// its own route, within its bounds.
-func (s *Server) refuseBadText(next http.Handler) http.Handler {
+// fileRoutes are the only pages that take files (multipart forms); they
+// read them with postedFiles, within maxUpload.
+var fileRoutes = map[string]bool{
+	"POST /orders/{order}/deliver":                        true,
+	"POST /orders/{order}/messages":                       true,
+	"POST /orders/{order}/milestones/{milestone}/deliver": true,
+}
+
+// maxForm bounds a form without files: far more than any form needs.
+const maxForm = 1 << 20
+
+// guardForms reads a request's form before any page runs, within bounds:
+//   - a multipart body (files) is accepted only by fileRoutes (415
+//     elsewhere: Go would otherwise spill any form field over 32 MB of it
+//     to temporary files that nothing removes); those routes read it;
+//   - any other body is read up to maxForm (413 beyond);
+//   - a query or form with text that cannot be stored (a NUL, or bytes
+//     that are not UTF-8: PostgreSQL refuses them) is a 422.
+func (s *Server) guardForms(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := httpx.Lang(r)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			if _, pattern := mux.Handler(r); !fileRoutes[pattern] {
+				s.errorPage(w, r, http.StatusUnsupportedMediaType, i18n.T(lang, "error.files_not_taken"))
+				return
+			}
+		} else if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(lang, "error.body_too_large", "max", "1 MiB"))
+					return
+				}
+			}
+		}
 		field := httpx.BadValue(r.URL.Query())
-		if field == "" && r.Method == http.MethodPost && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-			r.ParseForm()
+		if field == "" && r.PostForm != nil {
 			field = httpx.BadValue(r.PostForm)
 		}
 		if field != "" {
-			s.errorPage(w, r, http.StatusUnprocessableEntity, i18n.T(httpx.Lang(r), "error.text_invalid"))
+			s.errorPage(w, r, http.StatusUnprocessableEntity, i18n.T(lang, "error.text_invalid"))
 			return
 		}
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 
