@@ -19,6 +19,14 @@ var currencies = map[string]int{"USD": 2, "EUR": 2, "GBP": 2}
 // DefaultCurrency is used when an account does not choose one.
 const DefaultCurrency = "USD"
 
+// Decimals is how many minor-unit digits code has (2 for an unknown code).
+func Decimals(code string) int {
+	if d, ok := currencies[code]; ok {
+		return d
+	}
+	return 2
+}
+
 // ValidCurrency reports whether code is a supported currency.
 func ValidCurrency(code string) bool {
 	_, ok := currencies[code]

@@ -113,7 +113,7 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
 		alertUnless(f, "amount", "payment_method_id")
 		s.showBilling(w, r, u, f, status)
 	}
-	amount, err := requiredAmount("amount", r.PostFormValue("amount"), a.Currency)
+	amount, err := requiredAmount("amount", r.PostFormValue("amount"), a.Currency, httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, redo)
 		return
@@ -140,8 +140,8 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
 
 // requiredAmount reads an amount that must be typed; an empty one is
 // passed on as zero, for the domain to refuse.
-func requiredAmount(field, s, currency string) (money.Money, error) {
-	m, err := parseAmount(field, s, currency)
+func requiredAmount(field, s, currency, lang string) (money.Money, error) {
+	m, err := parseAmount(field, s, currency, lang)
 	if err != nil || m == nil {
 		return money.New(0, currency), err
 	}
@@ -303,7 +303,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) 
 		s.fail(w, r, err, nil)
 		return
 	}
-	amount, err := requiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency)
+	amount, err := requiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency, httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, redo)
 		return

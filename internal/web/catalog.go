@@ -48,7 +48,7 @@ type searchData struct {
 // visitor's recently viewed profiles. It is public.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	in := r.URL.Query()
-	q, err := searchQuery(in)
+	q, err := searchQuery(in, httpx.Lang(r))
 	var res catalog.Results
 	if err == nil {
 		res, err = s.Catalog.Search(r.Context(), q)
@@ -105,7 +105,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 // searchQuery turns the search form into the catalog's query parameters:
 // prices are typed in currency units ("50", "49.99") and the catalog
 // counts minor units.
-func searchQuery(in url.Values) (catalog.Search, error) {
+func searchQuery(in url.Values, lang string) (catalog.Search, error) {
 	v := url.Values{"limit": {strconv.Itoa(searchPageSize)}}
 	for _, k := range []string{"q", "category", "max_delivery_days", "pro", "min_rating", "sort", "cursor"} {
 		if x := strings.TrimSpace(in.Get(k)); x != "" {
@@ -113,7 +113,7 @@ func searchQuery(in url.Values) (catalog.Search, error) {
 		}
 	}
 	for _, k := range []string{"min_price", "max_price"} {
-		m, err := parseAmount(k, in.Get(k), "")
+		m, err := parseAmount(k, in.Get(k), "", lang)
 		if err != nil {
 			return catalog.Search{}, err
 		}

@@ -44,7 +44,7 @@ func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u u
 		f.Target = id
 		s.showHourlyDisputes(w, r, u, f, status)
 	}
-	refund, err := parseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"))
+	refund, err := parseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, again)
 		return

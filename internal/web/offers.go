@@ -172,7 +172,7 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 	var rows []int
 	switch in.Kind {
 	case orders.KindFixed:
-		if in.Price, err = parseAmount("price", r.PostFormValue("price"), cur); err != nil {
+		if in.Price, err = parseAmount("price", r.PostFormValue("price"), cur, httpx.Lang(r)); err != nil {
 			return in, nil, err
 		}
 		if in.DeliveryDays, err = wholeNumber("delivery_days", r.PostFormValue("delivery_days")); err != nil {
@@ -187,7 +187,7 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 				continue
 			}
 			m := orders.OfferMilestone{Title: title, Amount: money.New(0, cur)}
-			a, err := parseAmount(name("amount"), amount, cur)
+			a, err := parseAmount(name("amount"), amount, cur, httpx.Lang(r))
 			if err != nil {
 				return in, rows, err
 			}
@@ -202,7 +202,7 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 		}
 	case orders.KindHourly:
 		// Pro freelancers only: the domain refuses the others.
-		if in.HourlyRate, err = parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), cur); err != nil {
+		if in.HourlyRate, err = parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), cur, httpx.Lang(r)); err != nil {
 			return in, nil, err
 		}
 		if in.WeeklyLimitHours, err = wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours")); err != nil {

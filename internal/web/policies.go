@@ -103,10 +103,10 @@ func (s *Server) savePolicies(w http.ResponseWriter, r *http.Request, u users.Us
 func policiesForm(r *http.Request, currency string) (accounts.Policies, error) {
 	p := accounts.Policies{InvitationApproval: r.PostFormValue("invitation_approval") != "", MemberLimits: map[string]money.Money{}}
 	var err error
-	if p.OrderApprovalThreshold, err = parseAmount("order_approval_threshold", r.PostFormValue("order_approval_threshold"), currency); err != nil {
+	if p.OrderApprovalThreshold, err = parseAmount("order_approval_threshold", r.PostFormValue("order_approval_threshold"), currency, httpx.Lang(r)); err != nil {
 		return p, err
 	}
-	if p.MemberMonthlyLimit, err = parseAmount("member_monthly_limit", r.PostFormValue("member_monthly_limit"), currency); err != nil {
+	if p.MemberMonthlyLimit, err = parseAmount("member_monthly_limit", r.PostFormValue("member_monthly_limit"), currency, httpx.Lang(r)); err != nil {
 		return p, err
 	}
 	keys := make([]string, 0, len(r.PostForm))
@@ -119,7 +119,7 @@ func policiesForm(r *http.Request, currency string) (accounts.Policies, error) {
 		if !ok {
 			continue
 		}
-		m, err := parseAmount(k, r.PostForm.Get(k), currency)
+		m, err := parseAmount(k, r.PostForm.Get(k), currency, httpx.Lang(r))
 		if err != nil {
 			return p, err
 		}
@@ -130,47 +130,73 @@ func policiesForm(r *http.Request, currency string) (accounts.Policies, error) {
 	return p, nil
 }
 
-// parseAmount reads a decimal amount as typed by a person — "250",
-// "250.00", "1,250.50" or, French style, "1 250,50" — into minor units of
-// currency. Empty is nil. A negative amount is passed on for the domain to
-// refuse.
-func parseAmount(field, s, currency string) (*money.Money, error) {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\u00a0', '\u202f', '\'':
-			return -1
+// parseAmount reads an amount as a person types it on a page in lang,
+// into minor units of currency: in English "1,250.50" (a comma groups
+// three digits, the point is the decimal point); in French "1 250,50" (a
+// space, no-break or narrow no-break space groups; the comma is the
+// decimal one, and a point is read as one too when there is no comma, as
+// numeric keypads type it). Spaces group in either language. A group that
+// is not three digits, or more decimals than the currency has, is refused,
+// never guessed: "12.345" is not 12,345.00, and "0.001" not 1.00. Empty is
+// nil. A negative amount is passed on for the domain to refuse.
+func parseAmount(field, s, currency, lang string) (*money.Money, error) {
+	s = strings.TrimSpace(s)
+	for _, sym := range []string{currency, "$", "€", "£"} {
+		if sym != "" {
+			s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, sym), sym))
 		}
-		return r
-	}, strings.TrimSpace(s))
-	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(s, currency), "$"), "€")
+	}
 	if s == "" {
 		return nil, nil
 	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	// The last '.' or ',' followed by one or two digits is the decimal
-	// separator; any other is a thousands separator.
-	units, cents := s, ""
-	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
-		units, cents = s[:i], s[i+1:]
+	point := "."
+	if lang == "fr" && strings.Contains(s, ",") {
+		point = ","
 	}
+	units, frac, hasPoint := strings.Cut(s, point)
 	bad := errs.Invalid(field, "amount_invalid")
-	groups := strings.FieldsFunc(units, func(r rune) bool { return r == ',' || r == '.' })
+	if hasPoint && strings.Contains(frac, point) {
+		return nil, bad // two decimal points
+	}
+	// Split the units at each grouping character, keeping empty groups:
+	// "1,,234", ",5" and "1, " are no numbers either.
+	isGroup := func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' || (lang != "fr" && r == ',') }
+	var groups []string
+	var g strings.Builder
+	for _, r := range units {
+		if isGroup(r) {
+			groups = append(groups, g.String())
+			g.Reset()
+			continue
+		}
+		g.WriteRune(r)
+	}
+	groups = append(groups, g.String())
 	for i, g := range groups {
-		if i > 0 && len(g) != 3 {
-			return nil, bad // "1.2.3" is no number
+		if g == "" || (i > 0 && len(g) != 3) || (len(groups) > 1 && len(g) > 3) {
+			return nil, bad // "1,2,3" or "12,34" is no number
 		}
 	}
 	units = strings.Join(groups, "")
-	if units == "" || len(units) > 13 || !digits(units) || !digits(cents) {
+	if units == "" || len(units) > 13 || !digits(units) || !digits(frac) {
 		return nil, bad
 	}
-	for len(cents) < 2 {
-		cents += "0"
+	decimals := money.Decimals(currency)
+	if len(frac) > decimals {
+		return nil, errs.Invalid(field, "amount_too_precise").With("decimals", decimals)
+	}
+	for len(frac) < decimals {
+		frac += "0"
 	}
 	u, _ := strconv.ParseInt(units, 10, 64)
-	c, _ := strconv.ParseInt(cents, 10, 64)
-	amount := u*100 + c
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	scale := int64(1)
+	for range decimals {
+		scale *= 10
+	}
+	amount := u*scale + f
 	if neg {
 		amount = -amount
 	}

@@ -66,7 +66,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.U
 		return
 	}
 	redo := func(f *form, status int) { s.showProjects(w, r, u, f, status) }
-	budget, err := requiredAmount("budget", r.PostFormValue("budget"), a.Currency)
+	budget, err := requiredAmount("budget", r.PostFormValue("budget"), a.Currency, httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, redo)
 		return
@@ -215,7 +215,7 @@ func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.
 	if cur == "" {
 		cur = money.DefaultCurrency
 	}
-	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur)
+	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur, httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, redo)
 		return

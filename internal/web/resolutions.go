@@ -139,13 +139,13 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 				return errs.Invalid("days", "extend_days_invalid").With("max", orders.MaxExtendDays)
 			}
 		case orders.RequestChangeScope:
-			m, err := requiredAmount("price", r.PostFormValue("price"), o.Total.Currency)
+			m, err := requiredAmount("price", r.PostFormValue("price"), o.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
 			in.Price = &m
 		case orders.RequestPartialRefund:
-			m, err := requiredAmount("amount", r.PostFormValue("amount"), o.Total.Currency)
+			m, err := requiredAmount("amount", r.PostFormValue("amount"), o.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
@@ -263,7 +263,7 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u user
 		d := orders.Decision{Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
 		switch d.Outcome {
 		case orders.OutcomeCancelPartial:
-			m, err := requiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency)
+			m, err := requiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}

@@ -121,7 +121,7 @@ func profileForm(r *http.Request) (catalog.Profile, error) {
 		Country: r.PostFormValue("country"), Agency: r.PostFormValue("agency") != "",
 	}
 	currency := r.PostFormValue("currency")
-	rate, err := parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), currency)
+	rate, err := parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), currency, httpx.Lang(r))
 	if err != nil {
 		return p, err
 	}
@@ -289,7 +289,7 @@ func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, er
 		}
 		p := catalog.Package{Name: r.PostFormValue(name("name")), Description: r.PostFormValue(name("description")),
 			Price: money.Money{Currency: fr.HourlyRate.Currency}}
-		price, err := parseAmount(name("price"), r.PostFormValue(name("price")), fr.HourlyRate.Currency)
+		price, err := parseAmount(name("price"), r.PostFormValue(name("price")), fr.HourlyRate.Currency, httpx.Lang(r))
 		if err != nil {
 			return o, rows, err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"atelier/internal/errs"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -36,31 +37,46 @@ func TestDatesPerLanguage(t *testing.T) {
 	}
 }
 
+// Amounts are read in the page's language, and a typo is refused, never
+// read as a thousand times more: "12.345" is not 12,345.00 and "0.001"
+// not 1.00 (the audit's finding).
 func TestParseAmount(t *testing.T) {
 	t.Parallel()
+	const bad, precise = "amount_invalid", "amount_too_precise"
 	cases := []struct {
-		in   string
-		want int64
-		ok   bool
+		lang, in string
+		want     int64
+		refusal  string
 	}{
-		{"250", 25000, true}, {"250.00", 25000, true}, {"99.5", 9950, true}, {"1,250.50", 125050, true},
-		{"1 250,50", 125050, true}, {"1\u202f250,5", 125050, true}, {"0", 0, true}, {"-5", -500, true},
-		{"12,5x", 0, false}, {"abc", 0, false}, {"1.2.3.4", 0, false}, {"1.234.567,8", 123456780, true}, {".5", 0, false},
+		{"en", "250", 25000, ""}, {"en", "250.00", 25000, ""}, {"en", "99.5", 9950, ""}, {"en", "1,250.50", 125050, ""},
+		{"en", "1,234,567.89", 123456789, ""}, {"en", "$1,250", 125000, ""}, {"en", "1 250.50", 125050, ""}, {"en", "0", 0, ""},
+		{"en", "-5", -500, ""}, {"en", "5.", 500, ""}, {"en", "12 EUR", 1200, ""},
+		{"en", "12.345", 0, precise}, {"en", "0.001", 0, precise}, {"en", "1,250.505", 0, precise},
+		{"en", "12,5", 0, bad}, {"en", "12,50", 0, bad}, {"en", "1,2345", 0, bad}, {"en", "1,,234", 0, bad}, {"en", ",5", 0, bad},
+		{"en", "1.2.3", 0, bad}, {"en", ".5", 0, bad}, {"en", "abc", 0, bad}, {"en", "1e3", 0, bad}, {"en", "1 250,50", 0, bad},
+		{"fr", "250", 25000, ""}, {"fr", "1 250,50", 125050, ""}, {"fr", "1\u00a0250,5", 125050, ""}, {"fr", "1\u202f250,50 €", 125050, ""},
+		{"fr", "12,5", 1250, ""}, {"fr", "12.50", 1250, ""}, {"fr", "1 234 567,89", 123456789, ""}, {"fr", "-3,00", -300, ""},
+		{"fr", "12,345", 0, precise}, {"fr", "12.345", 0, precise}, {"fr", "0,001", 0, precise},
+		{"fr", "1.234,56", 0, bad}, {"fr", "1,250.50", 0, bad}, {"fr", "12 34,5", 0, bad}, {"fr", "1,2,3", 0, bad},
 	}
 	for _, c := range cases {
-		m, err := parseAmount("f", c.in, "EUR")
-		if (err == nil) != c.ok {
-			t.Errorf("%q: err %v", c.in, err)
+		m, err := parseAmount("f", c.in, "EUR", c.lang)
+		if c.refusal != "" {
+			if e, ok := errs.As(err); !ok || e.Code != c.refusal || e.Field != "f" {
+				t.Errorf("%s %q: %v, %v; want %s", c.lang, c.in, m, err, c.refusal)
+			}
 			continue
 		}
-		if c.ok && (m == nil || m.Amount != c.want || m.Currency != "EUR") {
-			t.Errorf("%q: got %+v, want %d", c.in, m, c.want)
+		if err != nil || m == nil || m.Amount != c.want || m.Currency != "EUR" {
+			t.Errorf("%s %q: got %+v %v, want %d", c.lang, c.in, m, err, c.want)
 		}
 	}
-	if m, err := parseAmount("f", "  ", "EUR"); m != nil || err != nil {
-		t.Errorf("blank: %v %v", m, err)
+	for _, lang := range []string{"en", "fr"} {
+		if m, err := parseAmount("f", "  ", "EUR", lang); m != nil || err != nil {
+			t.Errorf("blank: %v %v", m, err)
+		}
 	}
-	m, _ := parseAmount("f", "1250.5", "USD")
+	m, _ := parseAmount("f", "1250.5", "USD", "en")
 	if got := amountText(m); got != "1250.50" {
 		t.Errorf("amountText %q", got)
 	}

@@ -221,7 +221,7 @@ func TestAdminSavesPoliciesAsDecimalAmounts(t *testing.T) {
 		t.Error("the amount typed was not kept")
 	}
 
-	status, _, h := b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"invitation_approval": {"on"}, "order_approval_threshold": {"250.00"}, "member_monthly_limit": {"1 000,50"}})
+	status, _, h := b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"invitation_approval": {"on"}, "order_approval_threshold": {"250.00"}, "member_monthly_limit": {"1,000.50"}})
 	if status != http.StatusSeeOther || h.Get("Location") != "/accounts/"+acc.ID+"/policies" {
 		t.Fatalf("save: status %d, location %q", status, h.Get("Location"))
 	}
@@ -242,6 +242,19 @@ func TestAdminSavesPoliciesAsDecimalAmounts(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("audit log lacks %q", want)
 		}
+	}
+	// A typo is refused, not read as a thousand times more.
+	status, body, _ = b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"order_approval_threshold": {"12.345"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.amount_too_precise", "decimals", 2)) {
+		t.Fatalf("12.345: status %d, no inline error", status)
+	}
+	// In French the comma is the decimal one, spaces group thousands.
+	b.do("POST", "/lang", url.Values{"lang": {"fr"}})
+	if status, _, _ := b.do("POST", "/accounts/"+acc.ID+"/policies", url.Values{"order_approval_threshold": {"250"}, "member_monthly_limit": {"2\u202f000,75"}}); status != http.StatusSeeOther {
+		t.Fatalf("French save: status %d", status)
+	}
+	if p, _ := a.Accounts.Policies(ctx, admin, acc.ID); p.MemberMonthlyLimit == nil || p.MemberMonthlyLimit.Amount != 200075 {
+		t.Fatalf("French amount saved as %+v", p.MemberMonthlyLimit)
 	}
 }
 
