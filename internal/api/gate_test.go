@@ -61,6 +61,16 @@ func TestSpendingGateHoldsEveryRaise(t *testing.T) {
 			t.Fatalf("%d audit entries", n)
 		}
 		wantError(t, h.member.Do("POST", "/api/v1/spend-approvals/"+wait["id"].(string)+"/approve", nil), 403, "role_not_allowed", "")
+		// Without a card the approval cannot charge: it keeps waiting.
+		card := h.admin.Must(200, "GET", acc+"/payment-methods", nil)["items"].([]any)[0].(map[string]any)["id"].(string)
+		h.admin.Must(204, "DELETE", acc+"/payment-methods/"+card, nil)
+		if r := h.admin.Do("POST", "/api/v1/spend-approvals/"+wait["id"].(string)+"/approve", nil); r.Status != 409 {
+			t.Fatalf("approve without a card: %d %s", r.Status, r.Raw)
+		}
+		if n := len(h.admin.Must(200, "GET", acc+"/spend-approvals?status=pending", nil)["items"].([]any)); n != 1 || invoices() != before {
+			t.Fatalf("after a failed approval: %d waiting, %d invoices", n, invoices()-before)
+		}
+		h.admin.Must(201, "POST", acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
 		wantError(t, h.seller.Do("POST", "/api/v1/spend-approvals/"+wait["id"].(string)+"/approve", nil), 404, "approval_not_found", "")
 		ok := h.admin.Must(200, "POST", "/api/v1/spend-approvals/"+wait["id"].(string)+"/approve", nil)
 		if ok["status"] != "approved" || invoices() != before+1 {

@@ -283,8 +283,8 @@ func (s *Service) ApproveSpend(ctx context.Context, actor users.User, id, key st
 		_, err = s.SetWeeklyLimit(ctx, actor, a.OrderID, a.LimitHours)
 	}
 	if err != nil {
-		back := CommitPending
-		if e, ok := errs.As(err); ok && (e.Kind == errs.KindConflict || e.Kind == errs.KindNotFound) {
+		back := CommitPending // a card to add, a payment to retry: it waits
+		if gone(err) {
 			back = CommitClosed // the request or the contract moved on: nothing to carry out
 		}
 		if derr := s.decide(ctx, a, actor, CommitApproved, back, ""); derr != nil {
@@ -293,6 +293,20 @@ func (s *Service) ApproveSpend(ctx context.Context, actor users.User, id, key st
 		return SpendApproval{}, err
 	}
 	return s.answered(ctx, a, actor, "order_spend_approved", "")
+}
+
+// gone tells a refusal that leaves nothing to carry out: the request
+// ended, the order or the contract closed.
+func gone(err error) bool {
+	e, ok := errs.As(err)
+	if !ok {
+		return false
+	}
+	switch e.Code {
+	case "request_not_open", "request_not_found", "order_not_found", "order_closed", "order_state_changed", "contract_ended":
+		return true
+	}
+	return false
 }
 
 // RejectSpend answers a waiting commitment with no: nothing is charged or
