@@ -153,7 +153,10 @@ func TestMonthlyLimitCountsRaises(t *testing.T) {
 			t.Fatalf("raise within the limit: %v", o["total"])
 		}
 		r = m.seller.Must(201, "POST", res, map[string]any{"kind": "change_scope", "price": usd(60000), "message": "Bigger still"})
-		wantError(t, m.member.Do("POST", res+"/"+r["id"].(string)+"/accept", nil), 422, "monthly_limit_exceeded", "quantity")
+		wantError(t, m.member.Do("POST", res+"/"+r["id"].(string)+"/accept", nil), 422, "monthly_limit_exceeded", "")
+		// Asking for a raise past the limit is refused on its price.
+		m.member.Must(200, "POST", res+"/"+r["id"].(string)+"/decline", nil)
+		wantError(t, m.member.Do("POST", res, map[string]any{"kind": "change_scope", "price": usd(70000), "message": "More"}), 422, "monthly_limit_exceeded", "price")
 	})
 }
 

@@ -154,7 +154,11 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 	wait, err := gate(ctx, tx, c.order.AccountID, c.actor, role, c.amount, tx.Now)
 	switch {
 	case err != nil:
-		return false, err
+		field := "price"
+		if c.kind == CommitHourlyLimit {
+			field = "weekly_limit_hours"
+		}
+		return false, onField(err, field)
 	case wait:
 		return true, record(ctx, tx, c, CommitPending)
 	case role == accounts.Admin:
@@ -196,7 +200,7 @@ func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.amount, tx.Now)
 	if err != nil || wait {
 		if err != nil {
-			return nil, err
+			return nil, onField(err, "") // accepting has no field: the page's alert
 		}
 		return nil, record(ctx, tx, c, CommitPending)
 	}
@@ -293,6 +297,15 @@ func (s *Service) ApproveSpend(ctx context.Context, actor users.User, id, key st
 		return SpendApproval{}, err
 	}
 	return s.answered(ctx, a, actor, "order_spend_approved", "")
+}
+
+// onField names the field a refusal of the gate belongs to: the gate
+// speaks of an order's quantity.
+func onField(err error, field string) error {
+	if e, ok := errs.As(err); ok && e.Code == "monthly_limit_exceeded" {
+		e.Field = field
+	}
+	return err
 }
 
 // gone tells a refusal that leaves nothing to carry out: the request
