@@ -243,6 +243,17 @@ func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountI
 	return page.Cut(list, r, func(a SpendApproval) string { return a.ID }), nil
 }
 
+// WaitingSpend counts the account's commitments waiting for its admin (the
+// count on the account's tabs and the dashboard).
+func (s *Service) WaitingSpend(ctx context.Context, actor users.User, accountID string) (int, error) {
+	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM spend_approvals WHERE account_id = ? AND status = 'pending'`, accountID).Scan(&n)
+	return n, err
+}
+
 // pendingApproval loads a waiting commitment for its account's admin.
 func (s *Service) pendingApproval(ctx context.Context, actor users.User, id string) (SpendApproval, error) {
 	a, err := scanApproval(s.DB.QueryRow(ctx, approvalSelect+`WHERE a.id = ?`, id))

@@ -393,7 +393,7 @@ func (s *Server) decided(w http.ResponseWriter, r *http.Request, u users.User, f
 	if err != nil {
 		s.fail(w, r, err, func(f *form, status int) {
 			if queue {
-				f.Target = r.PathValue("order")
+				f.Target = firstOf(r.PathValue("order"), r.PathValue("approval")) // the row the form was on
 				s.showApprovals(w, r, u, accountID, f, status)
 				return
 			}
@@ -514,24 +514,12 @@ func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.Us
 		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
 		return err
 	})
-	s.spendDecided(w, r, u, "flash.spend_approved", err)
+	s.decided(w, r, u, "flash.spend_approved", err)
 }
 
 func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) {
 	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
-	s.spendDecided(w, r, u, "flash.spend_rejected", err)
-}
-
-func (s *Server) spendDecided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) {
-	accountID, _ := fromQueue(r)
-	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
-			f.Target = r.PathValue("approval")
-			s.showApprovals(w, r, u, accountID, f, status)
-		})
-		return
-	}
-	s.done(w, r, approvalsPath(accountID), flash)
+	s.decided(w, r, u, "flash.spend_rejected", err)
 }
 
 func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) {
@@ -581,8 +569,8 @@ func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account)
 	if err != nil {
 		return 0, false, err
 	}
-	spend, err := s.Orders.SpendApprovals(r.Context(), u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
-	return len(p.Items) + len(spend.Items), p.NextCursor != "" || spend.NextCursor != "", err
+	waiting, err := s.Orders.WaitingSpend(r.Context(), u, a.ID)
+	return len(p.Items) + waiting, p.NextCursor != "", err
 }
 
 // OrderStatus names an order's status.
