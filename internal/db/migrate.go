@@ -66,6 +66,15 @@ func (db *DB) migrations() ([]migration, error) {
 	return list, nil
 }
 
+// The PostgreSQL migration lock is the schema's: nodes sharing a schema wait
+// for each other, while databases in other schemas of the same server (other
+// installations, parallel tests) migrate without queueing behind them. 7406
+// is any constant shared by every Atelier node.
+const (
+	migrationLock   = "SELECT pg_advisory_lock(7406, hashtext(coalesce(current_schema(), '')))"
+	migrationUnlock = "SELECT pg_advisory_unlock(7406, hashtext(coalesce(current_schema(), '')))"
+)
+
 // Migrate applies every migration not yet applied, each in its own
 // transaction. On PostgreSQL an advisory lock makes concurrent starts wait
 // for each other; on SQLite the immediate transaction does the same.
@@ -91,11 +100,10 @@ func (db *DB) migrate(ctx context.Context) ([]string, error) {
 	}
 	defer conn.Close()
 	if db.Engine == Postgres {
-		const lockKey = 7406_2026 // any constant shared by every Atelier node
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		if _, err := conn.ExecContext(ctx, migrationLock); err != nil {
 			return nil, fmt.Errorf("migration lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+		defer conn.ExecContext(context.WithoutCancel(ctx), migrationUnlock)
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
