@@ -207,9 +207,17 @@ func (s *Service) ForUser(ctx context.Context, actor users.User) ([]Account, err
 	return list, rows.Err()
 }
 
-// Rename changes the account's name (admin only).
-func (s *Service) Rename(ctx context.Context, actor users.User, accountID, name string) (Account, error) {
-	name, err := validateAccountName(name)
+// Changes is what an admin sends to edit an account: its name. The
+// currency is fixed when the account is created (its balance, invoices and
+// policies are in it): another one is refused, never ignored.
+type Changes struct {
+	Name     string `json:"name"`
+	Currency string `json:"currency,omitempty"`
+}
+
+// Edit renames the account (admin only).
+func (s *Service) Edit(ctx context.Context, actor users.User, accountID string, in Changes) (Account, error) {
+	name, err := validateAccountName(in.Name)
 	if err != nil {
 		return Account{}, err
 	}
@@ -217,9 +225,12 @@ func (s *Service) Rename(ctx context.Context, actor users.User, accountID, name 
 		if _, err := Authorize(ctx, tx, actor, accountID, EditAccount); err != nil {
 			return err
 		}
-		var before string
-		if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, accountID).Scan(&before); err != nil {
+		var before, currency string
+		if err := tx.QueryRow(ctx, `SELECT name, currency FROM accounts WHERE id = ?`, accountID).Scan(&before, &currency); err != nil {
 			return err
+		}
+		if in.Currency != "" && !strings.EqualFold(in.Currency, currency) {
+			return errs.Invalid("currency", "read_only")
 		}
 		if before == name {
 			return nil

@@ -49,9 +49,9 @@ func (s *Server) accountRoutes() []route {
 			Handle: func(c *call) (any, error) {
 				return s.Accounts.Get(c.r.Context(), c.user, c.param("account"))
 			}},
-		{Method: "PATCH", Path: "/accounts/{account}", Tag: "accounts", Summary: "Rename the account (admin)", In: accountIn{}, Out: accounts.Account{},
-			Handle: body(func(c *call, in accountIn) (any, error) {
-				return s.Accounts.Rename(c.r.Context(), c.user, c.param("account"), in.Name)
+		{Method: "PATCH", Path: "/accounts/{account}", Tag: "accounts", Summary: "Rename the account (admin); its currency cannot change", In: accounts.Changes{}, Out: accounts.Account{},
+			Handle: body(func(c *call, in accounts.Changes) (any, error) {
+				return s.Accounts.Edit(c.r.Context(), c.user, c.param("account"), in)
 			})},
 		{Method: "GET", Path: "/accounts/{account}/members", Tag: "accounts", Summary: "Members and their roles",
 			Out: page.Page[accounts.Membership]{},

@@ -5,15 +5,12 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
@@ -144,30 +141,6 @@ func (c *call) page() (page.Request, error) {
 	return page.Parse(q.Get("limit"), q.Get("cursor"))
 }
 
-// decode reads a JSON body into a T. Unknown fields are ignored, so clients
-// written against a newer API keep working.
-func decode[T any](c *call) (T, error) {
-	var v T
-	raw, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		if e := tooLarge(err); e != nil {
-			return v, e
-		}
-		return v, errs.Malformed("malformed_json")
-	}
-	if err := json.Unmarshal(raw, &v); err != nil && len(bytes.TrimSpace(raw)) > 0 {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return v, errs.Invalid(typeErr.Field, "field_type_invalid").With("type", typeErr.Type.String())
-		}
-		return v, errs.Malformed("malformed_json")
-	}
-	if field := httpx.BadField(v, utf8.Valid(raw)); field != "" {
-		return v, errs.Invalid(field, "text_invalid")
-	}
-	return v, nil
-}
-
 // MaxBody is the largest request body a route reads, unless it says
 // otherwise: 1 MiB is far more than any form of the API needs.
 const MaxBody = 1 << 20
@@ -291,6 +264,11 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, doc)
 	})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := httpx.Allowed(mux, r, "/api/"); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.writeError(w, r, errs.MethodNotAllowed)
+			return
+		}
 		s.writeError(w, r, errs.NotFound("not_found"))
 	})
 	return mux
@@ -320,10 +298,22 @@ func paged(list func(c *call, p page.Request) (any, error)) func(c *call) (any, 
 }
 
 // body is the handler of a route with a JSON body: it decodes a T before
-// calling fn.
+// calling fn. The body is required: a missing or null one is refused.
 func body[T any](fn func(c *call, in T) (any, error)) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
-		in, err := decode[T](c)
+		in, err := decode[T](c, false)
+		if err != nil {
+			return nil, err
+		}
+		return fn(c, in)
+	}
+}
+
+// optionalBody is body for a route whose every field may be left out: no
+// body reads as {}.
+func optionalBody[T any](fn func(c *call, in T) (any, error)) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		in, err := decode[T](c, true)
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,8 @@ func TestUsersAndSessions(t *testing.T) {
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "a@example.com", "password": "short", "name": "A"}), 422, "password_too_short", "password")
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "a@example.com", "password": "correct horse", "name": " "}), 422, "name_required", "name")
 		wantError(t, anon.Do("POST", "/api/v1/users", "a string, not an object"), 400, "malformed_json", "")
-		r := anon.Do("POST", "/api/v1/users", nil)
+		wantError(t, anon.Do("POST", "/api/v1/users", nil), 400, "body_required", "")
+		r := anon.Do("POST", "/api/v1/users", map[string]any{})
 		wantError(t, r, 422, "email_required", "email")
 
 		ann, annID := s.SignUp(t, "ann@example.com", "Ann")

@@ -27,7 +27,7 @@ func FuzzDecodeText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := &call{r: httptest.NewRequest("POST", "/", bytes.NewReader(body))}
-		v, err := decode[orders.NewReport](c)
+		v, err := decode[orders.NewReport](c, false)
 		if err != nil {
 			return
 		}

@@ -34,7 +34,7 @@ func (s *Server) offerRoutes() []route {
 			Handle:  func(c *call) (any, error) { return s.Orders.GetOffer(c.r.Context(), c.user, c.param("offer")) }},
 		{Method: "POST", Path: "/offers/{offer}/accept", Tag: "offers", Status: http.StatusCreated, Idempotent: true, In: acceptOfferIn{}, Out: orders.Order{},
 			Summary: "Accept an offer: places the order under the account's approval policy and limits; a milestones order charges its first milestone (Idempotency-Key honoured)",
-			Handle: body(func(c *call, in acceptOfferIn) (any, error) {
+			Handle: optionalBody(func(c *call, in acceptOfferIn) (any, error) {
 				return s.Orders.AcceptOffer(c.r.Context(), c.user, c.param("offer"), in.ProjectID, c.r.Header.Get("Idempotency-Key"))
 			})},
 		{Method: "POST", Path: "/offers/{offer}/decline", Tag: "offers", Out: orders.Offer{}, Summary: "Decline a pending offer (a member of the account)",
@@ -62,7 +62,7 @@ func (s *Server) offerRoutes() []route {
 			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/approve", Tag: "orders", Idempotent: true, In: approveMilestoneIn{}, Out: orders.Order{},
 			Summary: "Approve a delivered milestone (client): released to the freelancer; the next one is charged and starts, unless stop or it was the last (Idempotency-Key honoured)",
-			Handle: body(func(c *call, in approveMilestoneIn) (any, error) {
+			Handle: optionalBody(func(c *call, in approveMilestoneIn) (any, error) {
 				return s.Orders.ApproveMilestone(c.r.Context(), c.user, c.param("order"), c.param("milestone"), in.Stop, c.r.Header.Get("Idempotency-Key"))
 			})},
 		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/revision", Tag: "orders", In: revisionIn{}, Out: orders.Order{},

@@ -154,8 +154,14 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		// A proposal above the approval threshold: confirmed by a member, it waits for the admin.
 		wantError(t, m.member.Do("POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": "Premium"}), 403, "project_manager_only", "")
 		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": "Gold"}), 422, "package_unknown", "package")
+		// A sent value is checked as sent, never replaced by a default.
+		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": "Premium", "quantity": 0}), 422, "quantity_invalid", "quantity")
+		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": ""}), 422, "required", "package")
 		pr := ops.Must(201, "POST", "/api/v1/projects/"+pid+"/proposals", map[string]any{"service_id": m.service, "package": "Premium", "note": "Better value."})
 		prid := pr["id"].(string)
+		if pr["quantity"] != 1.0 {
+			t.Fatalf("a proposal without a quantity is for %v units, want 1", pr["quantity"])
+		}
 		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/proposals/"+prid+"/confirm", nil), 403, "project_role_not_allowed", "")
 		// A refused order leaves the proposal open.
 		m.seller.Must(200, "POST", "/api/v1/services/"+m.service+"/pause", nil)

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"atelier/internal/errs"
 	"atelier/internal/orders"
 	"atelier/internal/page"
 )
@@ -12,9 +13,23 @@ import (
 // order's requests, the withdrawal of a request, the partial_refund kind,
 // the operators' queues and an escalation's evidence.
 
-type reasonNoteIn struct {
-	Reason string `json:"reason"`
+// grantIn is the optional note of a granted claim; "reason" is its older name,
+// still read.
+type grantIn struct {
 	Note   string `json:"note"`
+	Reason string `json:"reason,omitempty"` // deprecated: the same as note
+}
+
+// note is the grant's note, from either field; two different ones are
+// refused rather than glued together.
+func (in grantIn) note() (string, error) {
+	switch {
+	case in.Reason == "" || in.Reason == in.Note:
+		return in.Note, nil
+	case in.Note == "":
+		return in.Reason, nil
+	}
+	return "", errs.Invalid("reason", "note_and_reason")
 }
 
 func (s *Server) resolutionRoutes() []route {
@@ -95,10 +110,14 @@ func (s *Server) resolutionRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.Claims(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
 			})},
-		{Method: "POST", Path: "/guarantee-claims/{c}/approve", Tag: "resolutions", Idempotent: true, In: reasonNoteIn{}, Out: orders.Claim{},
+		{Method: "POST", Path: "/guarantee-claims/{c}/approve", Tag: "resolutions", Idempotent: true, In: grantIn{}, Out: orders.Claim{},
 			Summary: "Grant a claim (operators): the client's balance gets back what it paid, from the platform's guarantee fund",
-			Handle: body(func(c *call, in reasonNoteIn) (any, error) {
-				return s.Orders.GrantClaim(c.r.Context(), c.user, c.param("c"), in.Note+in.Reason)
+			Handle: optionalBody(func(c *call, in grantIn) (any, error) {
+				note, err := in.note()
+				if err != nil {
+					return nil, err
+				}
+				return s.Orders.GrantClaim(c.r.Context(), c.user, c.param("c"), note)
 			})},
 		{Method: "POST", Path: "/guarantee-claims/{c}/reject", Tag: "resolutions", In: reasonIn{}, Out: orders.Claim{},
 			Summary: "Reject a claim with a reason (operators)",

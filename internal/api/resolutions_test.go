@@ -336,8 +336,11 @@ func TestSatisfactionGuarantee(t *testing.T) {
 		wantError(t, m.ops.Do("GET", "/api/v1/guarantee-claims?status=nope", nil), 422, "status_invalid", "status")
 		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/gcl_nope/approve", nil), 404, "claim_not_found", "")
 		before := m.balance(t)
+		// A note sent twice, under its name and its older one, is refused,
+		// not glued together ("The brief was clear.brief").
+		wantError(t, m.ops.Do("POST", "/api/v1/guarantee-claims/"+cid+"/approve", map[string]any{"note": "The brief was clear.", "reason": "brief"}), 422, "note_and_reason", "reason")
 		g := m.ops.Must(200, "POST", "/api/v1/guarantee-claims/"+cid+"/approve", map[string]any{"note": "The brief was clear."})
-		if g["status"] != "granted" {
+		if g["status"] != "granted" || g["note"] != "The brief was clear." {
 			t.Fatalf("granted %v", g)
 		}
 		if got := m.balance(t); got != before+31650 {

@@ -26,8 +26,10 @@ type sessionOut struct {
 	User  users.User `json:"user"`
 }
 
+// localeIn changes what it names: a PATCH without locale keeps it ("" is a
+// value: follow the browser).
 type localeIn struct {
-	Locale string `json:"locale"`
+	Locale *string `json:"locale"`
 }
 
 type readIn struct {
@@ -89,7 +91,10 @@ func (s *Server) userRoutes() []route {
 		{Method: "PATCH", Path: "/me", Tag: "users", Summary: "Save my language (locale: en, fr, or \"\" to follow the browser)",
 			In: localeIn{}, Out: users.User{},
 			Handle: body(func(c *call, in localeIn) (any, error) {
-				return s.Users.SetLocale(c.r.Context(), c.user, in.Locale)
+				if in.Locale == nil {
+					return c.user, nil
+				}
+				return s.Users.SetLocale(c.r.Context(), c.user, *in.Locale)
 			})},
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,

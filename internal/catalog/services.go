@@ -64,8 +64,8 @@ func (p Package) Total(quantity int) money.Money {
 // both ask here.
 func (l Listing) Choose(ref string, quantity int) (Package, int, error) {
 	ref = strings.TrimSpace(ref)
-	if ref == "" && len(l.Packages) > 0 {
-		ref = "1"
+	if ref == "" { // never "the first one": the buyer says which
+		return Package{}, -1, errs.Invalid("package", "required")
 	}
 	idx := -1
 	for i, p := range l.Packages {
@@ -236,6 +236,9 @@ func (s *Service) UpdateService(ctx context.Context, actor users.User, id string
 		_, f, err := s.ownedListing(ctx, tx, actor, id)
 		if err != nil {
 			return err
+		}
+		if o.FreelancerID != "" && o.FreelancerID != f.ID { // a service stays with its profile
+			return errs.Invalid("freelancer_id", "read_only")
 		}
 		if o, err = o.validate(f.HourlyRate.Currency); err != nil {
 			return err

@@ -25,6 +25,7 @@ const (
 	KindConflict                     // 409: the state does not allow it now
 	KindTooLarge                     // 413: the request body is over its limit
 	KindTooMany                      // 429: too many attempts; wait and retry
+	KindMethod                       // 405: the path exists, not with this method
 )
 
 // Error is a refusal a person can read.
@@ -79,6 +80,9 @@ func TooLarge(code string) *Error { return &Error{Kind: KindTooLarge, Code: code
 
 // TooMany refuses an attempt made too often (sign-in failures).
 func TooMany(code string) *Error { return &Error{Kind: KindTooMany, Code: code} }
+
+// MethodNotAllowed refuses a method the path does not answer to.
+var MethodNotAllowed = &Error{Kind: KindMethod, Code: "method_not_allowed"}
 
 // Unauthorized asks the caller to sign in.
 var Unauthorized = &Error{Kind: KindUnauthorized, Code: "not_signed_in"}

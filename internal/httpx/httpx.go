@@ -104,6 +104,8 @@ func Status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errs.KindTooMany:
 		return http.StatusTooManyRequests
+	case errs.KindMethod:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -115,4 +117,22 @@ func Message(lang string, err error) string {
 		return i18n.T(lang, "error.internal")
 	}
 	return i18n.TMap(lang, "error."+e.Code, e.Args)
+}
+
+// Allowed lists, for an Allow header, the methods mux answers on r's path
+// with a pattern other than fallback (the catch-all that is asking), or ""
+// when no method has one: then the path is unknown, not the method.
+func Allowed(mux *http.ServeMux, r *http.Request, fallback string) string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != fallback {
+			allow = append(allow, m)
+		}
+	}
+	return strings.Join(allow, ", ")
 }

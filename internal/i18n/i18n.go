@@ -42,6 +42,11 @@ func Has(key string) bool {
 	return ok
 }
 
+// Key is an argument that is itself a message key: T translates it into the
+// same language before putting it in place ("expected {type}" → "a number",
+// « un nombre »).
+type Key string
+
 // T translates key into lang, filling {placeholders} from args (pairs of
 // name, value). A missing key shows as the key itself, so it is noticed.
 func T(lang, key string, args ...any) string {
@@ -56,7 +61,11 @@ func T(lang, key string, args ...any) string {
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+		v := args[i+1]
+		if k, ok := v.(Key); ok {
+			v = T(lang, string(k))
+		}
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(v))
 	}
 	return strings.NewReplacer(pairs...).Replace(msg)
 }

@@ -68,6 +68,44 @@ type NewOffer struct {
 	WeeklyLimitHours int              `json:"weekly_limit_hours,omitempty"`
 }
 
+// foreign names the first field sent that belongs to another kind of offer
+// (a fixed offer's weekly_limit_hours, an hourly offer's price), or "": such
+// a field is refused, never quietly dropped.
+func (in NewOffer) foreign() string {
+	switch in.Kind {
+	case KindFixed:
+		switch {
+		case len(in.Milestones) > 0:
+			return "milestones"
+		case in.HourlyRate != nil:
+			return "hourly_rate"
+		case in.WeeklyLimitHours != 0:
+			return "weekly_limit_hours"
+		}
+	case KindMilestones:
+		switch {
+		case in.DeliveryDays != 0:
+			return "delivery_days"
+		case in.HourlyRate != nil:
+			return "hourly_rate"
+		case in.WeeklyLimitHours != 0:
+			return "weekly_limit_hours"
+		}
+	case KindHourly:
+		switch {
+		case in.Price != nil:
+			return "price"
+		case in.DeliveryDays != 0:
+			return "delivery_days"
+		case len(in.Milestones) > 0:
+			return "milestones"
+		case in.Revisions != 0:
+			return "revisions"
+		}
+	}
+	return ""
+}
+
 // Offer is an offer as one of its sides sees it.
 type Offer struct {
 	ID             string `json:"id"`
@@ -179,6 +217,9 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	default:
 		return Offer{}, errs.Invalid("kind", "offer_kind_invalid")
 	}
+	if field := in.foreign(); field != "" {
+		return Offer{}, errs.Invalid(field, "read_only")
+	}
 	accCurrency, err := s.accountCurrency(ctx, in.AccountID)
 	if errors.Is(err, db.ErrNotFound) {
 		return Offer{}, errs.Invalid("account_id", "account_not_found")
@@ -217,7 +258,6 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 			return Offer{}, err
 		}
 		price = in.Price.Amount
-		in.Milestones = nil
 	case KindMilestones:
 		if len(in.Milestones) < MinMilestones {
 			return Offer{}, errs.Invalid("milestones", "milestones_too_few").With("min", MinMilestones)
@@ -251,7 +291,6 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 		if err := checkHourlyTerms(in.HourlyRate, in.WeeklyLimitHours, currency, maxAmount); err != nil {
 			return Offer{}, err
 		}
-		in.Milestones, in.Revisions = nil, 0
 	}
 	// An hourly offer has a rate and a weekly limit instead of a price and
 	// delivery days.

@@ -26,6 +26,10 @@ type NewOrder struct {
 	ProjectID    string `json:"project_id"`
 }
 
+// Defaults fills what a buyer may leave out of a request: one unit. A
+// quantity that is sent, even 0, is checked as sent.
+func (in *NewOrder) Defaults() { in.Quantity = 1 }
+
 // monthStart is the first instant of now's calendar month (UTC).
 func monthStart(now time.Time) time.Time {
 	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -57,9 +61,6 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	}
 	if l.Status != "active" {
 		return Order{}, errs.Conflict("service_paused")
-	}
-	if in.Quantity == 0 {
-		in.Quantity = 1
 	}
 	pkg, _, err := l.Choose(in.Package, in.Quantity)
 	if err != nil {

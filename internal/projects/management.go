@@ -182,6 +182,10 @@ type NewProposal struct {
 	Note         string `json:"note"`
 }
 
+// Defaults fills what a manager may leave out of a request: one unit. A
+// quantity that is sent, even 0, is checked as sent.
+func (in *NewProposal) Defaults() { in.Quantity = 1 }
+
 // Propose records an order proposal (the project's manager only). The
 // service and package are checked now and again when a member confirms.
 func (s *Service) Propose(ctx context.Context, actor users.User, projectID string, in NewProposal) (Proposal, error) {
@@ -191,9 +195,6 @@ func (s *Service) Propose(ctx context.Context, actor users.User, projectID strin
 	}
 	if p.Access != AccessManager {
 		return Proposal{}, errs.Forbidden("project_manager_only")
-	}
-	if in.Quantity == 0 {
-		in.Quantity = 1
 	}
 	in.Requirements, in.Note = strings.TrimSpace(in.Requirements), strings.TrimSpace(in.Note)
 	if utf8.RuneCountInString(in.Requirements) > 10000 {

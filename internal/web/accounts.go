@@ -63,7 +63,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u users.Use
 }
 
 func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, err := s.Accounts.Rename(r.Context(), u, r.PathValue("account"), r.PostFormValue("name"))
+	a, err := s.Accounts.Edit(r.Context(), u, r.PathValue("account"), accounts.Changes{Name: r.PostFormValue("name")})
 	if err != nil {
 		s.fail(w, r, err, func(f *form, status int) { s.showAccount(w, r, u, f, status) })
 		return

@@ -166,8 +166,10 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 	in := orders.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: r.PostFormValue("kind"),
 		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	var err error
-	if in.Revisions, err = wholeNumber("revisions", r.PostFormValue("revisions")); err != nil {
-		return in, nil, err
+	if in.Kind != orders.KindHourly { // an hourly contract has no revisions
+		if in.Revisions, err = wholeNumber("revisions", r.PostFormValue("revisions")); err != nil {
+			return in, nil, err
+		}
 	}
 	var rows []int
 	switch in.Kind {

@@ -219,6 +219,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /operator/pro-applications/{app}/reject", s.auth(s.rejectPro))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := httpx.Allowed(mux, r, "/"); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.errorPage(w, r, http.StatusMethodNotAllowed, i18n.T(httpx.Lang(r), "error.page_method"))
+			return
+		}
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	})
 	return s.guardForms(mux)
