@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"atelier/internal/db"
@@ -210,4 +213,59 @@ func TestEveryChargeToAnAccountPassesTheGate(t *testing.T) {
 	if !found["order_payment"] || !found["deposit"] {
 		t.Fatalf("the scan found only %v", kinds)
 	}
+}
+
+// Orders a member sends at the same instant take turns at the gate: they
+// cannot each pass a monthly limit that together they exceed. With approval
+// off, one is placed and the others are refused; with approval on, one is
+// placed and the others wait for the admin — and no card is left charged
+// for an order that waits.
+func TestOrdersSentAtOnceTakeTurnsAtTheGate(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		member := caller{base: m.s.URL, token: m.member.Token, c: &http.Client{}}
+		burst := func() map[string]int {
+			const n = 6
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			got := map[string]int{}
+			for range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					status, out := member.do("POST", "/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})
+					key := fmt.Sprint(status)
+					if status == 201 {
+						key = out["status"].(string)
+					} else if e, ok := out["error"].(map[string]any); ok {
+						key = e["code"].(string)
+					}
+					mu.Lock()
+					got[key]++
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			return got
+		}
+		// A Basic order is 300.00 and fees: one fits under 500.00, two do not.
+		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"member_monthly_limit": map[string]any{"amount": 50000, "currency": "USD"}})
+		if got := burst(); got["active"] != 1 || got["monthly_limit_exceeded"] != 5 {
+			t.Fatalf("six orders at once under a limit for one, approval off: %v", got)
+		}
+		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"member_monthly_limit": map[string]any{"amount": 100000, "currency": "USD"},
+			"order_approval_threshold": map[string]any{"amount": 200000, "currency": "USD"}})
+		if got := burst(); got["active"] != 2 || got["pending_approval"] != 4 {
+			t.Fatalf("six orders at once under a limit for two more, approval on: %v", got)
+		}
+		// Money: three orders paid, each invoiced once; the ledger balances.
+		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE account_id = ?`, m.ac); n != 3 {
+			t.Fatalf("%d invoices for three paid orders", n)
+		}
+		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+			t.Fatalf("ledger: %v", check)
+		}
+	})
 }

@@ -151,7 +151,7 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	wait, err := gate(ctx, tx, c.order.AccountID, c.actor, role, c.amount, tx.Now)
+	wait, err := gate(ctx, tx, c.order.AccountID, c.actor, role, c.amount)
 	switch {
 	case err != nil:
 		field := "price"
@@ -197,7 +197,7 @@ func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 		return nil, err
 	}
 	c := commitment{order: o, actor: actor, kind: CommitScopeChange, requestID: r.ID, amount: p.amount}
-	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.amount, tx.Now)
+	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.amount)
 	if err != nil || wait {
 		if err != nil {
 			return nil, onField(err, "") // accepting has no field: the page's alert

@@ -27,11 +27,27 @@ import (
 // its limit. TestEveryChargeToAnAccountPassesTheGate lists the ledger's
 // kinds of movement out of an account and fails on a new one.
 
-// gate applies the account's policies to a commitment of amount by actor:
-// the admin's never wait; above the approval threshold it waits; past the
-// member's monthly limit (their own, else the account's default) it waits
-// when the approval policy is on and is refused otherwise.
-func gate(ctx context.Context, q db.Queryer, accountID string, actor users.User, role accounts.Role, amount money.Money, now time.Time) (bool, error) {
+// gate applies the account's policies to a commitment of amount by actor,
+// in the transaction that records the commitment: the admin's never wait;
+// above the approval threshold it waits; past the member's monthly limit
+// (their own, else the account's default) it waits when the approval policy
+// is on and is refused otherwise. It locks the account's row first, so the
+// commitments of one account take turns: requests sent at the same instant
+// cannot each pass a limit that together they exceed.
+func gate(ctx context.Context, tx *db.Tx, accountID string, actor users.User, role accounts.Role, amount money.Money) (bool, error) {
+	if role == accounts.Admin {
+		return false, nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET name = name WHERE id = ?`, accountID); err != nil {
+		return false, err
+	}
+	return policyAnswer(ctx, tx, accountID, actor, role, amount, tx.Now)
+}
+
+// policyAnswer is gate's answer, read without taking turns: what placing an
+// order expects before it charges a card. gate decides again when the order
+// is written.
+func policyAnswer(ctx context.Context, q db.Queryer, accountID string, actor users.User, role accounts.Role, amount money.Money, now time.Time) (bool, error) {
 	if role == accounts.Admin {
 		return false, nil
 	}

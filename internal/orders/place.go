@@ -94,11 +94,20 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 // starts. with runs in the transaction that creates the order (an offer's
 // acceptance, the milestones); key is the request's Idempotency-Key.
 func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
-	wait, err := gate(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
+	wait, err := policyAnswer(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
 	if err != nil {
 		return Order{}, err
 	}
 	insert := func(ctx context.Context, tx *db.Tx, status string) error {
+		// The gate decides again where the order is written, taking turns
+		// with the account's other commitments: an order that another one
+		// sent at the same instant pushed past the policy waits instead (a
+		// card charged for it is refunded by pay).
+		if again, err := gate(ctx, tx, o.AccountID, actor, role, o.Total); err != nil {
+			return err
+		} else if again && status != PendingApproval {
+			return errMustWait
+		}
 		var project, service, offer any
 		if o.ProjectID != "" {
 			project = o.ProjectID
@@ -130,7 +139,7 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 		_, err = event(ctx, tx, o.ID, actor.ID, "placed", "")
 		return err
 	}
-	if wait {
+	waits := func() (Order, error) {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 			if err := insert(ctx, tx, PendingApproval); err != nil {
 				return err
@@ -151,14 +160,20 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 		}
 		return s.Get(ctx, actor, o.ID)
 	}
+	if wait {
+		return waits()
+	}
 	if o.Kind == KindHourly {
 		// A contract starts uncharged: each week is charged after it.
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 			if err := insert(ctx, tx, Active); err != nil {
 				return err
 			}
 			return s.startHourly(ctx, tx, o)
-		}); err != nil {
+		})
+		if errors.Is(err, errMustWait) {
+			return waits()
+		} else if err != nil {
 			return Order{}, err
 		}
 		return s.Get(ctx, actor, o.ID)
@@ -170,11 +185,17 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 	if err != nil {
 		return Order{}, err
 	}
-	if err := s.pay(ctx, p); err != nil {
+	if err := s.pay(ctx, p); errors.Is(err, errMustWait) {
+		return waits()
+	} else if err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, o.ID)
 }
+
+// errMustWait stops the writing of an order the gate, deciding again, sends
+// to the approvals queue.
+var errMustWait = errors.New("orders: the order waits for approval")
 
 func (s *Service) accountCurrency(ctx context.Context, accountID string) (string, error) {
 	var c string
