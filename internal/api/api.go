@@ -64,8 +64,7 @@ func (a answer) write(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", a.ContentType)
 	}
 	if a.Filename != "" { // a file (an invoice, a delivery): kept by no cache
-		w.Header().Set("Content-Disposition", `attachment; filename="`+a.Filename+`"`)
-		w.Header().Set("Cache-Control", "private, no-store")
+		httpx.Attachment(w.Header(), a.Filename)
 	}
 	if a.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(a.RetryAfter))

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/base64"
+	"mime"
 	"sync"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 		wantError(t, m.member.Do("POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "done"}), 403, "wrong_side", "")
 		wantError(t, m.seller.Do("POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "x", "files": []map[string]any{
 			{"name": "virus.exe", "content_type": "application/x-msdownload", "data": base64.StdEncoding.EncodeToString([]byte("MZ"))}}}), 422, "file_type_not_allowed", "files")
-		file := map[string]any{"name": "logo.png", "content_type": "image/png", "data": base64.StdEncoding.EncodeToString([]byte("\x89PNG fake"))}
+		file := map[string]any{"name": `logo "v2" é.png`, "content_type": "image/png", "data": base64.StdEncoding.EncodeToString([]byte("\x89PNG fake"))}
 		m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "First draft", "files": []any{file}})
 		m.member.Must(200, "POST", "/api/v1/orders/"+id+"/revisions", map[string]any{"message": "Bolder, please"})
 		o = m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Second draft"})
@@ -107,6 +108,10 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 		f := m.member.Do("GET", "/api/v1/orders/"+id+"/files/"+fileID, nil)
 		if f.Status != 200 || string(f.Raw) != "\x89PNG fake" || f.Header.Get("Cache-Control") != "private, no-store" {
 			t.Fatalf("file download %d %q, Cache-Control %q", f.Status, f.Raw, f.Header.Get("Cache-Control"))
+		}
+		// The name is quoted and encoded whatever it holds.
+		if _, params, err := mime.ParseMediaType(f.Header.Get("Content-Disposition")); err != nil || params["filename"] != `logo "v2" é.png` {
+			t.Fatalf("Content-Disposition %q: %v %v", f.Header.Get("Content-Disposition"), params, err)
 		}
 
 		// Nobody answers: three days later the order completes by itself.

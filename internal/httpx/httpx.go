@@ -5,6 +5,7 @@ package httpx
 
 import (
 	"context"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -135,4 +136,14 @@ func Allowed(mux *http.ServeMux, r *http.Request, fallback string) string {
 		}
 	}
 	return strings.Join(allow, ", ")
+}
+
+// Attachment makes a response a file to save as name: the name quoted and
+// encoded whatever it holds (an uploaded file's name may hold quotes or
+// accents), the type never sniffed, and the file kept by no browser's or
+// proxy's cache (an invoice names the account and what it bought).
+func Attachment(h http.Header, name string) {
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
@@ -40,8 +41,11 @@ type SMTP struct {
 // 465 for smtps.
 func ParseSMTP(raw, publicURL string) (SMTP, error) {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-		return SMTP{}, fmt.Errorf("smtp url: want smtp://user:password@host:port?from=address, got %q", raw)
+	if err != nil { // its message would repeat the URL, password and all
+		return SMTP{}, errors.New("smtp url: want smtp://user:password@host:port?from=address, got something that is not a URL")
+	}
+	if (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		return SMTP{}, fmt.Errorf("smtp url: want smtp://user:password@host:port?from=address, got %q", u.Redacted())
 	}
 	m := SMTP{Host: u.Hostname(), From: u.Query().Get("from"), TLS: u.Query().Get("tls"), PublicURL: strings.TrimSuffix(publicURL, "/")}
 	if u.Scheme == "smtps" {

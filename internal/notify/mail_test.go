@@ -19,6 +19,12 @@ func TestParseSMTP(t *testing.T) {
 	if m, err := ParseSMTP("smtps://mail.example?from=a@example.com", ""); err != nil || m.TLS != "tls" || m.Port != 465 {
 		t.Fatalf("smtps: %+v %v", m, err)
 	}
+	// A refusal never repeats the password (it goes to the logs).
+	for _, bad := range []string{"smtp://ann:hunter2@mail example?from=a@b.c", "http://ann:hunter2@mail.example?from=a@b.c"} {
+		if _, err := ParseSMTP(bad, ""); err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
 	for _, bad := range []string{"", "http://mail.example?from=a@b.c", "smtp://mail.example", "smtp://?from=a@b.c",
 		"smtp://mail.example?from=a@b.c&tls=maybe", "smtp://mail.example:port?from=a@b.c"} {
 		if _, err := ParseSMTP(bad, ""); err == nil {

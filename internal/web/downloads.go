@@ -43,7 +43,6 @@ func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.Use
 // (an invoice names the account, its address and what it bought).
 func download(w http.ResponseWriter, contentType, name string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "private, no-store")
+	httpx.Attachment(w.Header(), name)
 	w.Write(data)
 }

@@ -242,9 +242,7 @@ func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User)
 		return
 	}
 	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, no-store")
+	httpx.Attachment(w.Header(), f.Name)
 	w.Write(f.Data)
 }
 
