@@ -116,6 +116,21 @@ func work(ctx context.Context, s Services, t team) error {
 	if _, err := place(t.member, 0, "Premium", 1, p.ID); err != nil { // above the threshold: waits for the admin
 		return err
 	}
+	// A price raise the member accepted, above the threshold: it waits in
+	// the admin's approvals queue with nothing charged.
+	raisedTo := usd(150000)
+	logo, err := place(t.member, 2, "Basic", 1, p.ID)
+	if err != nil {
+		return err
+	}
+	raise, _, err := s.Orders.OpenRequest(ctx, t.freelancer, logo.ID, orders.NewRequest{Kind: orders.RequestChangeScope,
+		Message: "Adding the icon set and the favicon you asked for in the brief.", Price: &raisedTo})
+	if err != nil {
+		return err
+	}
+	if _, err := s.Orders.AcceptRequest(ctx, t.member, logo.ID, raise.ID, ""); err != nil {
+		return err
+	}
 	if _, err := s.Projects.RequestManager(ctx, t.member, p.ID); err != nil {
 		return err
 	}
