@@ -12,11 +12,12 @@ import (
 // under two keys: the e-mail address tried and the client's IP address. A
 // sign-in is refused before its password is checked while either key has
 // reached its limit within the window, so guessing a password is capped at
-// a few dozen tries an hour per account and per address. The rows live in
-// the database, not in a node's memory, so every node behind a load
-// balancer counts the same failures. A successful sign-in clears its
-// e-mail's failures (not its address's: one known account must not reset
-// a guesser's count).
+// a few dozen tries an hour per account and per address. An attempt counts
+// as a failure from before its password is checked until it succeeds, so
+// simultaneous guesses count too. The rows live in the database, not in a
+// node's memory, so every node behind a load balancer counts the same
+// failures. A successful sign-in clears its e-mail's failures (not its
+// address's: one known account must not reset a guesser's count).
 const (
 	SignInWindow      = 15 * time.Minute
 	MaxEmailFailures  = 10 // per e-mail address in the window
@@ -29,43 +30,44 @@ const (
 // ErrSignInRateLimited refuses a sign-in after too many failures.
 var ErrSignInRateLimited = errs.TooMany("sign_in_rate_limited").With("minutes", signInWindowWords)
 
-// checkSignInRate refuses when the e-mail or the address has failed too
-// often in the window.
-func (s *Service) checkSignInRate(ctx context.Context, now time.Time, email, addr string) error {
+// takeSignInTurn refuses when the e-mail or the address has failed too
+// often in the window, and otherwise records this attempt as a failure
+// before its password is checked — counted and recorded in one
+// transaction that takes turns with every other attempt on the same e-mail
+// or address, so a burst of simultaneous guesses cannot pass the limit. A
+// success gives its attempt back (signedIn).
+func (s *Service) takeSignInTurn(ctx context.Context, now time.Time, email, addr string) error {
+	limits := []struct {
+		key string
+		max int
+	}{{emailKeyPrefix + email, MaxEmailFailures}}
+	if addr != "" {
+		limits = append(limits, struct {
+			key string
+			max int
+		}{addressKeyPrefix + addr, MaxAddrFailures})
+	}
 	since := db.Micros(now.Add(-SignInWindow))
-	count := func(key string) (int, error) {
-		var n int
-		err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM sign_in_failures WHERE subject = ? AND failed_at > ?`, key, since).Scan(&n)
-		return n, err
-	}
-	n, err := count(emailKeyPrefix + email)
-	if err != nil {
-		return err
-	}
-	if n >= MaxEmailFailures {
-		return ErrSignInRateLimited
-	}
-	if addr == "" {
-		return nil
-	}
-	if n, err = count(addressKeyPrefix + addr); err != nil {
-		return err
-	}
-	if n >= MaxAddrFailures {
-		return ErrSignInRateLimited
-	}
-	return nil
-}
-
-// noteSignInFailure records a failure under the e-mail and the address.
-func (s *Service) noteSignInFailure(ctx context.Context, now time.Time, email, addr string) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		keys := []string{emailKeyPrefix + email}
-		if addr != "" {
-			keys = append(keys, addressKeyPrefix+addr)
+		for _, l := range limits {
+			// SQLite writes take turns already; PostgreSQL takes a lock
+			// per key (the e-mail's first, so two attempts never wait on
+			// each other in a circle).
+			if tx.Engine() == db.Postgres {
+				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, l.key); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM sign_in_failures WHERE subject = ? AND failed_at > ?`, l.key, since).Scan(&n); err != nil {
+				return err
+			}
+			if n >= l.max {
+				return ErrSignInRateLimited
+			}
 		}
-		for _, k := range keys {
-			if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures (subject, failed_at) VALUES (?, ?)`, k, db.Micros(now)); err != nil {
+		for _, l := range limits {
+			if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures (subject, failed_at) VALUES (?, ?)`, l.key, db.Micros(now)); err != nil {
 				return err
 			}
 		}
@@ -73,10 +75,18 @@ func (s *Service) noteSignInFailure(ctx context.Context, now time.Time, email, a
 	})
 }
 
-// clearSignInFailures forgets an e-mail's failures after it signed in.
-func (s *Service) clearSignInFailures(ctx context.Context, email string) error {
-	_, err := s.DB.Exec(ctx, `DELETE FROM sign_in_failures WHERE subject = ?`, emailKeyPrefix+email)
-	return err
+// signedIn gives a successful attempt back: it clears its e-mail's
+// failures, and removes the attempt from its address's count (not the
+// address's other failures: one known account must not reset a guesser's
+// count).
+func (s *Service) signedIn(ctx context.Context, now time.Time, email, addr string) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE subject = ?`, emailKeyPrefix+email); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM sign_in_failures WHERE subject = ? AND failed_at = ?`, addressKeyPrefix+addr, db.Micros(now))
+		return err
+	})
 }
 
 // DeleteOldSignInFailures removes failures older than the window; a

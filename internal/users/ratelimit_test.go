@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,6 +89,46 @@ func TestSignInRateLimit(t *testing.T) {
 		d.QueryRow(ctx, `SELECT COUNT(*) FROM sign_in_failures`).Scan(&left)
 		if left != 0 {
 			t.Fatalf("%d failures left", left)
+		}
+	})
+}
+
+// Guesses sent at the same instant count too: of forty simultaneous wrong
+// passwords for one e-mail, no more than the limit are even checked.
+func TestSimultaneousGuessesCount(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		d := dbtest.Open(t, e, clocktest.New(t))
+		s := &users.Service{DB: d}
+		if _, err := s.SignUp(ctx, users.NewUser{Email: "ann@example.com", Password: "correct horse", Name: "Ann"}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 40
+		var wg sync.WaitGroup
+		results := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := s.SignIn(ctx, "ann@example.com", fmt.Sprint("guess ", i), users.APISession, "198.51.100.9")
+				results <- err
+			}()
+		}
+		wg.Wait()
+		close(results)
+		checked := 0
+		for err := range results {
+			switch {
+			case errors.Is(err, users.ErrBadCredentials):
+				checked++
+			case errors.Is(err, users.ErrSignInRateLimited):
+			default:
+				t.Fatalf("a guess: %v", err)
+			}
+		}
+		if checked != users.MaxEmailFailures {
+			t.Fatalf("%d of %d simultaneous guesses were checked, want the limit, %d", checked, n, users.MaxEmailFailures)
 		}
 	})
 }

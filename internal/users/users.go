@@ -171,14 +171,8 @@ var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "invalid_
 func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind, addr string) (string, User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.DB.Clock.Now()
-	if err := s.checkSignInRate(ctx, now, email, addr); err != nil {
+	if err := s.takeSignInTurn(ctx, now, email, addr); err != nil {
 		return "", User{}, err
-	}
-	failed := func() (string, User, error) {
-		if err := s.noteSignInFailure(ctx, now, email, addr); err != nil {
-			return "", User{}, err
-		}
-		return "", User{}, ErrBadCredentials
 	}
 	var hash string
 	var u User
@@ -187,16 +181,16 @@ func (s *Service) SignIn(ctx context.Context, email, password string, kind Sessi
 		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, password)
-		return failed()
+		return "", User{}, ErrBadCredentials // the attempt stays counted
 	}
 	if err != nil {
 		return "", User{}, err
 	}
 	u.CreatedAt = db.Time(created)
 	if !checkPassword(hash, password) {
-		return failed()
+		return "", User{}, ErrBadCredentials
 	}
-	if err := s.clearSignInFailures(ctx, email); err != nil {
+	if err := s.signedIn(ctx, now, email, addr); err != nil {
 		return "", User{}, err
 	}
 	token, err := s.openSession(ctx, u.ID, kind)
