@@ -48,7 +48,7 @@ func DefaultConfig() Config {
 		GoldFrom: 100000, PlatinumFrom: 500000,
 		SilverRateBP: 100, GoldRateBP: 300, PlatinumRateBP: 500,
 		DepositRewardFrom: 1000000, DepositRewardHighFrom: 3000000, DepositRewardBP: 500, DepositRewardHighBP: 1000,
-		MaxAmount: 100_000_000_00, // one hundred million
+		MaxAmount: money.MaxAmount,
 		Seller: Party{Name: "Atelier Marketplace SAS", Address: "10 rue de la Paix\n75002 Paris", Country: "FR",
 			VATID: "FR00123456789", Email: "billing@atelier.example"},
 	}

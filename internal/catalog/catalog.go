@@ -116,9 +116,7 @@ func list(field string, values []string, maxItems, maxLen int) ([]string, error)
 
 var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
 
-// maxAmount bounds every price: ten billion in minor units.
-const maxAmount = 1_000_000_000_0
-
+// price checks a price: in the currency, positive, at most money.MaxAmount.
 func price(field string, m money.Money, currency string) error {
 	if currency != "" && m.Currency != currency {
 		return errs.Invalid(field, "currency_mismatch").With("currency", currency)
@@ -129,7 +127,7 @@ func price(field string, m money.Money, currency string) error {
 	if m.Amount <= 0 {
 		return errs.Invalid(field, "amount_not_positive")
 	}
-	if m.Amount > maxAmount {
+	if m.Amount > money.MaxAmount {
 		return errs.Invalid(field, "amount_too_large")
 	}
 	return nil

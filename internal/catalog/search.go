@@ -141,7 +141,7 @@ func amountParam(v url.Values, name string) (int64, error) {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 0 || n > maxAmount {
+	if err != nil || n < 0 || n > money.MaxAmount {
 		return 0, errs.Invalid(name, "price_filter_invalid")
 	}
 	return n, nil

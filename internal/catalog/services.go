@@ -80,6 +80,9 @@ func (l Listing) Choose(ref string, quantity int) (Package, int, error) {
 	if quantity < 1 || quantity > l.MaxQuantity {
 		return Package{}, -1, errs.Invalid("quantity", "quantity_invalid").With("max", l.MaxQuantity)
 	}
+	if l.Packages[idx].Price.Amount > money.MaxAmount/int64(quantity) { // the total, without overflowing
+		return Package{}, -1, errs.Invalid("quantity", "amount_too_large")
+	}
 	return l.Packages[idx], idx, nil
 }
 

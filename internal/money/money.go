@@ -36,6 +36,12 @@ func ValidCurrency(code string) bool {
 // New returns an amount of a currency.
 func New(amount int64, currency string) Money { return Money{Amount: amount, Currency: currency} }
 
+// MaxAmount is the largest amount Atelier accepts for anything bought — a
+// price, a package times its quantity, a milestone offer's sum, a week of
+// hours — in minor units: one hundred million. Kept far below int64's
+// range, no sum of a few of them can overflow.
+const MaxAmount = 100_000_000_00
+
 // String formats the amount in a neutral way, e.g. "12.50 USD".
 func (m Money) String() string {
 	sign := ""
