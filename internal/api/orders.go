@@ -121,7 +121,7 @@ func (s *Server) orderRoutes() []route {
 				list, err := s.Orders.Timeline(c.r.Context(), c.user, c.param("order"), "")
 				return listOut[orders.Event]{Items: list}, err
 			}},
-		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{ContentType: "application/octet-stream"},
+		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: orders.FileTypes()},
 			Summary: "Download a file of a delivery or message",
 			Handle: func(c *call) (any, error) {
 				f, err := s.Orders.File(c.r.Context(), c.user, c.param("order"), c.param("file"))
