@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/internal/check"
 	"atelier/internal/money"
 	"atelier/internal/page"
 )
@@ -225,9 +226,10 @@ func schemaOf(t reflect.Type, dir direction) map[string]any {
 }
 
 // structSchema describes a struct by its json tags, embedded structs
-// flattened as encoding/json writes them. In an answer, a field without
-// omitempty or omitzero is always written (a nil pointer as null): it is
-// required.
+// flattened as encoding/json writes them. A request's fields carry the
+// rules of their check tags (the ones the domain runs). In an answer, a
+// field without omitempty or omitzero is always written (a nil pointer as
+// null): it is required.
 func structSchema(t reflect.Type, dir direction) map[string]any {
 	props := map[string]any{}
 	var required []string
@@ -255,8 +257,12 @@ func structSchema(t reflect.Type, dir direction) map[string]any {
 			if name == "" {
 				name = f.Name
 			}
-			props[name] = schemaOf(f.Type, dir)
-			if dir == response && !omitted(opts) {
+			fs := schemaOf(f.Type, dir)
+			props[name] = fs
+			switch r, ok := check.Of(f); {
+			case dir == response && !omitted(opts):
+				required = append(required, name)
+			case dir == request && ok && r.Schema(f.Type, fs):
 				required = append(required, name)
 			}
 		}

@@ -142,3 +142,49 @@ func TestDeclaredStatusesAreAccepted(t *testing.T) {
 		wantError(t, ann.Do("GET", concrete+"?status=nonsense", nil), 422, "status_invalid", "status")
 	}
 }
+
+// A request's schema carries the rules the domain runs on it, from the same
+// check tags: what is required, lengths, ranges and values.
+func TestOpenAPIRequestsCarryTheDomainsRules(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, db.SQLite)
+	doc := s.Client(t).Must(200, "GET", "/api/openapi.json", nil)
+	body := func(method, path string) any {
+		return dig(operation(t, doc, method, path), "requestBody", "content", "application/json", "schema")
+	}
+	compact := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+	service := body("POST", "/services")
+	if got := compact(dig(service, "required")); got != `["title","description","packages"]` {
+		t.Errorf("a service requires %s", got)
+	}
+	if got := compact(dig(service, "properties", "title")); got != `{"maxLength":120,"minLength":10,"type":"string"}` {
+		t.Errorf("a service's title: %s", got)
+	}
+	if got := compact(dig(service, "properties", "packages", "maxItems")); got != "3" {
+		t.Errorf("a service's packages: %s", compact(dig(service, "properties", "packages")))
+	}
+	pkg := dig(service, "properties", "packages", "items")
+	if got := compact(dig(pkg, "properties", "delivery_days")); got != `{"maximum":365,"minimum":1,"type":"integer"}` {
+		t.Errorf("a package's delivery days: %s", got)
+	}
+	if got := compact(dig(body("POST", "/freelancers"), "required")); got != `["display_name"]` {
+		t.Errorf("a profile requires %s", got)
+	}
+	project := body("POST", "/accounts/{account}/projects")
+	if got := compact(dig(project, "properties", "type", "enum")); got != `["website","branding","marketing_campaign","video","software","content","other"]` {
+		t.Errorf("a project's types: %s", got)
+	}
+	if got := compact(dig(body("PUT", "/accounts/{account}/billing-info"), "properties", "vat_id", "maxLength")); got != "30" {
+		t.Errorf("billing info's vat_id: %s", got)
+	}
+
+	// And the domain refuses what the document refuses, with its codes.
+	ann, _ := s.SignUp(t, "ann@example.com", "Ann")
+	acc := ann.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
+	wantError(t, ann.Do("POST", "/api/v1/accounts/"+acc+"/projects", map[string]any{"name": "Site", "type": "opera"}), 422, "project_type_invalid", "type")
+	wantError(t, ann.Do("POST", "/api/v1/accounts/"+acc+"/projects", map[string]any{"name": "Site", "type": "website", "visibility": "public"}), 422, "visibility_invalid", "visibility")
+	r := ann.Do("PUT", "/api/v1/accounts/"+acc+"/billing-info", map[string]any{"vat_id": strings.Repeat("X", 31)})
+	wantError(t, r, 422, "too_long", "vat_id")
+	wantError(t, ann.Do("POST", "/api/v1/freelancers", map[string]any{"display_name": " ", "country": "FR", "hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}}), 422, "required", "display_name")
+}
