@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,6 +26,9 @@ const (
 	InviteRevoked         = "revoked"
 	InviteExpired         = "expired"
 )
+
+// InvitationStatuses are the statuses a list of invitations filters by.
+var InvitationStatuses = []string{InvitePendingApproval, InviteSent, InviteAccepted, InviteDeclined, InviteRejected, InviteRevoked, InviteExpired}
 
 // Invitation asks a person, by e-mail, to join an account with a role.
 type Invitation struct {
@@ -156,9 +160,7 @@ func sendInvitation(ctx context.Context, tx *db.Tx, id string) error {
 // "pending_approval"). The admin and billing managers see all of them;
 // members see the ones they sent.
 func (s *Service) Invitations(ctx context.Context, actor users.User, accountID, status string, r page.Request) (page.Page[Invitation], error) {
-	switch status {
-	case "", InvitePendingApproval, InviteSent, InviteAccepted, InviteDeclined, InviteRejected, InviteRevoked, InviteExpired:
-	default:
+	if status != "" && !slices.Contains(InvitationStatuses, status) {
 		return page.Page[Invitation]{}, errs.Invalid("status", "status_invalid")
 	}
 	role, err := Authorize(ctx, s.DB, actor, accountID, ViewAccount)

@@ -89,6 +89,7 @@ func (s *Server) accountRoutes() []route {
 			})},
 		{Method: "GET", Path: "/accounts/{account}/invitations", Tag: "accounts",
 			Summary: "The account's invitations, newest first; ?status=pending_approval for the admin's approvals (members see the ones they sent)", Out: page.Page[accounts.Invitation]{},
+			Query: []param{status(accounts.InvitationStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Accounts.Invitations(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
 			})},

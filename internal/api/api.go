@@ -73,10 +73,28 @@ func (a answer) write(w http.ResponseWriter) {
 	w.Write(a.Body)
 }
 
-// file is an answer that is not JSON: a PDF, a CSV.
+// file is an answer that is not JSON: a PDF, a CSV. In a route's Out,
+// Types lists what it may be when that is not one ContentType (a delivery's
+// files).
 type file struct {
 	ContentType, Name string
 	Data              []byte
+	Types             []string
+}
+
+func (f file) types() []string {
+	if len(f.Types) > 0 {
+		return f.Types
+	}
+	return []string{f.ContentType}
+}
+
+// param is a query parameter a route reads, with the JSON Schema of its
+// value.
+type param struct {
+	Name        string
+	Description string
+	Schema      map[string]any
 }
 
 // answer runs a route's handler and encodes what it returns.
@@ -120,9 +138,15 @@ type route struct {
 	// MaxBody bounds the request body (MaxBody when zero); a larger one is
 	// refused with 413 body_too_large before anything is done.
 	MaxBody int64
-	In      any // a value of the request body's type, for the schema
-	Out     any // a value of the answer's type, for the schema
-	Handle  func(c *call) (any, error)
+	// Query are the parameters the route reads from the query string
+	// (besides limit and cursor, which a page's routes all read).
+	Query []param
+	// Also are error statuses the route may answer besides the usual ones
+	// (a public sign-in answers 401; a throttled one 429).
+	Also   []int
+	In     any // a value of the request body's type, for the schema
+	Out    any // a value of the answer's type, for the schema
+	Handle func(c *call) (any, error)
 }
 
 // call is one request on its way through a route.

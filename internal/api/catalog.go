@@ -5,6 +5,7 @@ import (
 
 	"atelier/internal/catalog"
 	"atelier/internal/i18n"
+	"atelier/internal/money"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -16,6 +17,38 @@ type applyIn struct {
 type teamMemberIn struct {
 	Email string `json:"email"`
 	Title string `json:"title"`
+}
+
+// searchQuery are the parameters of GET /services, from the lists and limits
+// catalog.ParseSearch checks them against.
+func searchQuery() []param {
+	price := map[string]any{"type": "integer", "minimum": 0, "maximum": catalog.MaxPriceFilter}
+	return []param{
+		{Name: "q", Description: "words that must all match (relevance sorts by them)",
+			Schema: map[string]any{"type": "string", "maxLength": catalog.MaxSearchRunes}},
+		{Name: "category", Schema: map[string]any{"type": "string", "enum": catalog.Categories}},
+		{Name: "min_price", Description: "minor units of currency", Schema: price},
+		{Name: "max_price", Description: "minor units of currency; not below min_price", Schema: price},
+		{Name: "currency", Description: "of the price filters and sorts; services priced in others are left out",
+			Schema: map[string]any{"type": "string", "enum": money.Codes(), "default": money.DefaultCurrency}},
+		{Name: "max_delivery_days", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": catalog.MaxDeliveryDaysFilter}},
+		{Name: "pro", Description: "only Pro freelancers' services (also 1 or 0)", Schema: map[string]any{"type": "boolean"}},
+		{Name: "min_rating", Schema: map[string]any{"type": "number", "minimum": 0, "maximum": catalog.MaxRatingFilter}},
+		{Name: "sort", Description: "relevance by default when q is given, else rating",
+			Schema: map[string]any{"type": "string", "enum": catalog.Sorts}},
+	}
+}
+
+// status is the ?status= filter of a list, one of values; def is what an
+// absent status means ("" for every status).
+func status(values []string, def string) param {
+	s := map[string]any{"type": "string", "enum": values}
+	desc := "every status when absent"
+	if def != "" {
+		s["default"] = def
+		desc = ""
+	}
+	return param{Name: "status", Description: desc, Schema: s}
 }
 
 // viewer is the signed-in user of a public route, if any.
@@ -82,7 +115,7 @@ func (s *Server) catalogRoutes() []route {
 				return s.Catalog.ApplyForPro(c.r.Context(), c.user, c.param("freelancer"), in.Message)
 			})},
 		{Method: "GET", Path: "/pro-applications", Tag: "vetting", Summary: "The vetting queue, oldest first (operators); ?status=pending|approved|rejected",
-			Out: page.Page[catalog.ProApplication]{},
+			Query: []param{status(catalog.ApplicationStatuses, "pending")}, Out: page.Page[catalog.ProApplication]{},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Catalog.ProApplications(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
 			})},
@@ -101,7 +134,7 @@ func (s *Server) catalogRoutes() []route {
 			Handle: body(func(c *call, in catalog.Offer) (any, error) {
 				return s.Catalog.CreateService(c.r.Context(), c.user, in)
 			})},
-		{Method: "GET", Path: "/services", Tag: "catalog", Public: true, Out: catalog.Results{},
+		{Method: "GET", Path: "/services", Tag: "catalog", Public: true, Out: catalog.Results{}, Query: searchQuery(),
 			Summary: "Search services: ?q=&category=&min_price=&max_price=&max_delivery_days=&pro=true&min_rating=&sort=relevance|price_asc|price_desc|rating|newest&limit=&cursor=",
 			Handle: func(c *call) (any, error) {
 				q, err := catalog.ParseSearch(c.r.URL.Query())

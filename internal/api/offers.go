@@ -43,11 +43,13 @@ func (s *Server) offerRoutes() []route {
 			Handle: func(c *call) (any, error) { return s.Orders.WithdrawOffer(c.r.Context(), c.user, c.param("offer")) }},
 		{Method: "GET", Path: "/accounts/{account}/offers", Tag: "offers", Out: page.Page[orders.Offer]{},
 			Summary: "Offers made to the account (every member); ?status=pending|accepted|declined|expired|withdrawn",
+			Query:   []param{status(orders.OfferStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.AccountOffers(c.r.Context(), c.user, c.param("account"), c.offerFilter(), p)
 			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/offers", Tag: "offers", Out: page.Page[orders.Offer]{},
-			Summary: "Offers a freelancer sent (its owner and team); ?status=",
+			Summary: "Offers a freelancer sent (its owner and team); ?status= as an account's offers",
+			Query:   []param{status(orders.OfferStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.FreelancerOffers(c.r.Context(), c.user, c.param("freelancer"), c.offerFilter(), p)
 			})},

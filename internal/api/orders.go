@@ -63,7 +63,8 @@ func (s *Server) orderRoutes() []route {
 		{Method: "GET", Path: "/orders/{order}", Tag: "orders", Summary: "One order, to either side", Out: orders.Order{},
 			Handle: func(c *call) (any, error) { return s.Orders.Get(c.r.Context(), c.user, c.param("order")) }},
 		{Method: "GET", Path: "/accounts/{account}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
-			Summary: "The account's orders (members: their own); ?status=pending_approval|active|delivered|completed|cancelled|rejected|open",
+			Summary: "The account's orders (members: their own); ?status= one status, open (waiting, active, delivered or awaiting payment) or running (started and open)",
+			Query:   []param{status(orders.FilterStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.AccountOrders(c.r.Context(), c.user, c.param("account"), c.filter(), p)
 			})},
@@ -74,6 +75,7 @@ func (s *Server) orderRoutes() []route {
 			})},
 		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[orders.SpendApproval]{},
 			Summary: "Commitments that are not orders — a price raise, a weekly limit raise — newest first; ?status=pending|approved|rejected|applied|closed (admin)",
+			Query:   []param{status(orders.CommitStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
 			})},
@@ -88,7 +90,8 @@ func (s *Server) orderRoutes() []route {
 				return s.Orders.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
 			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
-			Summary: "A freelancer's orders (its owner and team); ?status=",
+			Summary: "A freelancer's orders (its owner and team); ?status= as an account's orders",
+			Query:   []param{status(orders.FilterStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.FreelancerOrders(c.r.Context(), c.user, c.param("freelancer"), c.filter(), p)
 			})},
@@ -121,7 +124,7 @@ func (s *Server) orderRoutes() []route {
 				list, err := s.Orders.Timeline(c.r.Context(), c.user, c.param("order"), "")
 				return listOut[orders.Event]{Items: list}, err
 			}},
-		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{ContentType: "application/octet-stream"},
+		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: orders.FileTypes()},
 			Summary: "Download a file of a delivery or message",
 			Handle: func(c *call) (any, error) {
 				f, err := s.Orders.File(c.r.Context(), c.user, c.param("order"), c.param("file"))

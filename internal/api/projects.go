@@ -105,6 +105,8 @@ func (s *Server) projectRoutes() []route {
 			}},
 		{Method: "GET", Path: "/me/dashboard", Tag: "projects", Out: dashboard.Dashboard{},
 			Summary: "The caller's dashboard: activity, recently viewed, active orders and projects, pending approvals (admin), spend by month and rewards of ?account_id= (default: the first account)",
+			Query: []param{{Name: "account_id", Description: "the account whose approvals, spend and rewards are shown; the caller's first account when absent",
+				Schema: map[string]any{"type": "string"}}},
 			Handle: func(c *call) (any, error) {
 				return s.Dashboard.Get(c.r.Context(), c.user, c.r.URL.Query().Get("account_id"))
 			}},

@@ -86,6 +86,7 @@ func (s *Server) resolutionRoutes() []route {
 			})},
 		{Method: "GET", Path: "/resolutions", Tag: "resolutions", Out: page.Page[orders.Request]{},
 			Summary: "The escalations queue (operators); ?status=open (default), decided, withdrawn, closed",
+			Query:   []param{status(orders.EscalationStatuses, orders.RequestOpen)},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.Escalations(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
 			})},
@@ -107,6 +108,7 @@ func (s *Server) resolutionRoutes() []route {
 			Handle:  func(c *call) (any, error) { return s.Orders.GuaranteeClaim(c.r.Context(), c.user, c.param("order")) }},
 		{Method: "GET", Path: "/guarantee-claims", Tag: "resolutions", Out: page.Page[orders.Claim]{},
 			Summary: "Guarantee claims (operators); ?status=pending (default), granted, rejected",
+			Query:   []param{status(orders.ClaimStatuses, orders.ClaimPending)},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.Claims(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
 			})},

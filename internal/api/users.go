@@ -58,7 +58,8 @@ func (s *Server) userRoutes() []route {
 			Handle: body(func(c *call, in signUpIn) (any, error) {
 				return s.Users.SignUp(c.r.Context(), users.NewUser{Email: in.Email, Password: in.Password, Name: in.Name})
 			})},
-		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token", Public: true, Status: http.StatusCreated,
+		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token; a wrong password is a 401, and too many failures a 429 with Retry-After",
+			Public: true, Status: http.StatusCreated, Also: []int{http.StatusUnauthorized, http.StatusTooManyRequests},
 			In: signInIn{}, Out: sessionOut{},
 			Handle: body(func(c *call, in signInIn) (any, error) {
 				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession, httpx.ClientAddr(c.r))

@@ -13,9 +13,9 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"atelier/internal/accounts"
+	"atelier/internal/check"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -83,10 +83,10 @@ func accountCurrency(ctx context.Context, q db.Queryer, accountID string) (strin
 
 // BillingInfo is what invoices print about the buyer.
 type BillingInfo struct {
-	Company string `json:"company"`
-	Address string `json:"address"`
+	Company string `json:"company" check:"max=200"`
+	Address string `json:"address" check:"max=500"`
 	Country string `json:"country"`
-	VATID   string `json:"vat_id"`
+	VATID   string `json:"vat_id" check:"max=30"`
 	Email   string `json:"email"`
 }
 
@@ -114,15 +114,8 @@ func (s *Service) SetBillingInfo(ctx context.Context, actor users.User, accountI
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
 		return BillingInfo{}, err
 	}
-	for _, f := range []struct {
-		name  string
-		value *string
-		max   int
-	}{{"company", &b.Company, 200}, {"address", &b.Address, 500}, {"vat_id", &b.VATID, 30}} {
-		*f.value = strings.TrimSpace(*f.value)
-		if utf8.RuneCountInString(*f.value) > f.max {
-			return BillingInfo{}, errs.Invalid(f.name, "too_long").With("max", f.max)
-		}
+	if err := check.Clean(&b, ""); err != nil {
+		return BillingInfo{}, err
 	}
 	b.Country = strings.ToUpper(strings.TrimSpace(b.Country))
 	if b.Country != "" && (len(b.Country) != 2 || strings.ToUpper(b.Country) != b.Country || !isLetters(b.Country)) {

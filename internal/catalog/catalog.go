@@ -155,3 +155,9 @@ func parseList(s string) []string {
 }
 
 func stamp(us int64) time.Time { return db.Time(us) }
+
+// JSONSchema describes what MarshalJSON writes, for the API's document.
+func (Rating) JSONSchema() map[string]any {
+	return map[string]any{"type": []string{"number", "null"}, "minimum": 1, "maximum": 5,
+		"description": "the average of the reviews out of 5, two decimals; null without reviews"}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/internal/check"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -40,9 +41,9 @@ type AgencyMember struct {
 
 // Profile is what a freelancer says about themself.
 type Profile struct {
-	DisplayName string      `json:"display_name"`
-	Headline    string      `json:"headline"`
-	Bio         string      `json:"bio"`
+	DisplayName string      `json:"display_name" check:"required,max=80"`
+	Headline    string      `json:"headline" check:"max=120"`
+	Bio         string      `json:"bio" check:"max=5000"`
 	Skills      []string    `json:"skills"`
 	Languages   []string    `json:"languages"`
 	Country     string      `json:"country"`
@@ -51,14 +52,8 @@ type Profile struct {
 }
 
 func (p Profile) validate() (Profile, error) {
-	var err error
-	if p.DisplayName, err = text("display_name", p.DisplayName, true, 80); err != nil {
-		return p, err
-	}
-	if p.Headline, err = text("headline", p.Headline, false, 120); err != nil {
-		return p, err
-	}
-	if p.Bio, err = text("bio", p.Bio, false, 5000); err != nil {
+	err := check.Clean(&p, "")
+	if err != nil {
 		return p, err
 	}
 	if p.Skills, err = list("skills", p.Skills, 20, 40); err != nil {

@@ -20,6 +20,15 @@ import (
 	"atelier/internal/page"
 )
 
+// Limits of a search's parameters, which ParseSearch enforces and the API
+// documents.
+const (
+	MaxSearchRunes        = 200       // q
+	MaxPriceFilter        = money.MaxAmount // min_price, max_price (minor units)
+	MaxDeliveryDaysFilter = 365       // max_delivery_days
+	MaxRatingFilter       = 5         // min_rating
+)
+
 // Sorts a search may ask for.
 var Sorts = []string{"relevance", "price_asc", "price_desc", "rating", "newest"}
 
@@ -49,8 +58,8 @@ type Results struct {
 // search page's), refusing what it cannot honour with the field at fault.
 func ParseSearch(v url.Values) (Search, error) {
 	s := Search{Q: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Sort: v.Get("sort")}
-	if len([]rune(s.Q)) > 200 {
-		return s, errs.Invalid("q", "too_long").With("max", 200)
+	if len([]rune(s.Q)) > MaxSearchRunes {
+		return s, errs.Invalid("q", "too_long").With("max", MaxSearchRunes)
 	}
 	if s.Category != "" && !ValidCategory(s.Category) {
 		return s, errs.Invalid("category", "category_unknown")
@@ -73,7 +82,7 @@ func ParseSearch(v url.Values) (Search, error) {
 	}
 	if d := v.Get("max_delivery_days"); d != "" {
 		n, err := strconv.Atoi(d)
-		if err != nil || n < 1 || n > 365 {
+		if err != nil || n < 1 || n > MaxDeliveryDaysFilter {
 			return s, errs.Invalid("max_delivery_days", "delivery_days_invalid")
 		}
 		s.MaxDeliveryDays = n
@@ -87,7 +96,7 @@ func ParseSearch(v url.Values) (Search, error) {
 	}
 	if r := v.Get("min_rating"); r != "" {
 		f, err := strconv.ParseFloat(r, 64)
-		if err != nil || !(f >= 0 && f <= 5) { // NaN is neither
+		if err != nil || !(f >= 0 && f <= MaxRatingFilter) { // NaN is neither
 			return s, errs.Invalid("min_rating", "rating_filter_invalid")
 		}
 		s.MinRating = Rating(f*100 + 0.5)
@@ -141,7 +150,7 @@ func amountParam(v url.Values, name string) (int64, error) {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 0 || n > money.MaxAmount {
+	if err != nil || n < 0 || n > MaxPriceFilter {
 		return 0, errs.Invalid(name, "price_filter_invalid")
 	}
 	return n, nil

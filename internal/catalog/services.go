@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/internal/check"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -46,11 +47,11 @@ type Seller struct {
 
 // Package is one of a service's offers (basic, standard, premium…).
 type Package struct {
-	Name         string      `json:"name"`
-	Description  string      `json:"description"`
+	Name         string      `json:"name" check:"required,max=40"`
+	Description  string      `json:"description" check:"max=1000"`
 	Price        money.Money `json:"price"`
-	DeliveryDays int         `json:"delivery_days"`
-	Revisions    int         `json:"revisions"`
+	DeliveryDays int         `json:"delivery_days" check:"min=1,max=365,code=delivery_days_invalid"`
+	Revisions    int         `json:"revisions" check:"min=0,max=100,code=revisions_invalid"`
 }
 
 // Total is what a quantity of this package costs: quantity × price.
@@ -89,23 +90,16 @@ func (l Listing) Choose(ref string, quantity int) (Package, int, error) {
 // Offer is what a freelancer writes to create or edit a service.
 type Offer struct {
 	FreelancerID string    `json:"freelancer_id"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description"`
+	Title        string    `json:"title" check:"required,max=120,min=10"`
+	Description  string    `json:"description" check:"required,max=10000"`
 	Category     string    `json:"category"`
-	Packages     []Package `json:"packages"`
+	Packages     []Package `json:"packages" check:"required,max=3,prefix=packages"`
 	MaxQuantity  int       `json:"max_quantity"`
 	ProOnly      bool      `json:"pro_only"`
 }
 
 func (o Offer) validate(currency string) (Offer, error) {
-	var err error
-	if o.Title, err = text("title", o.Title, true, 120); err != nil {
-		return o, err
-	}
-	if len([]rune(o.Title)) < 10 {
-		return o, errs.Invalid("title", "too_short").With("min", 10)
-	}
-	if o.Description, err = text("description", o.Description, true, 10000); err != nil {
+	if err := check.Clean(&o, ""); err != nil {
 		return o, err
 	}
 	if !ValidCategory(o.Category) {
@@ -117,38 +111,23 @@ func (o Offer) validate(currency string) (Offer, error) {
 	if o.MaxQuantity < 1 || o.MaxQuantity > MaxQuantity {
 		return o, errs.Invalid("max_quantity", "max_quantity_invalid").With("max", MaxQuantity)
 	}
-	if len(o.Packages) == 0 {
-		return o, errs.Invalid("packages", "packages_required")
-	}
-	if len(o.Packages) > 3 {
-		return o, errs.Invalid("packages", "too_many").With("max", 3)
-	}
 	names := map[string]bool{}
 	for i := range o.Packages {
 		p := &o.Packages[i]
 		f := fmt.Sprintf("packages[%d].", i)
-		if p.Name, err = text(f+"name", p.Name, true, 40); err != nil {
+		if err := check.Clean(p, f); err != nil {
 			return o, err
 		}
 		if names[strings.ToLower(p.Name)] {
 			return o, errs.Invalid(f+"name", "package_name_taken")
 		}
 		names[strings.ToLower(p.Name)] = true
-		if p.Description, err = text(f+"description", p.Description, false, 1000); err != nil {
-			return o, err
-		}
 		if p.Price.Currency == "" {
 			p.Price.Currency = currency
 		}
 		p.Price.Currency = strings.ToUpper(p.Price.Currency)
 		if err := price(f+"price", p.Price, currency); err != nil {
 			return o, err
-		}
-		if p.DeliveryDays < 1 || p.DeliveryDays > 365 {
-			return o, errs.Invalid(f+"delivery_days", "delivery_days_invalid")
-		}
-		if p.Revisions < 0 || p.Revisions > 100 {
-			return o, errs.Invalid(f+"revisions", "revisions_invalid")
 		}
 	}
 	return o, nil

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"atelier/internal/db"
@@ -11,6 +12,10 @@ import (
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
+
+// ApplicationStatuses are the statuses of a Pro application, by which the
+// vetting queue filters.
+var ApplicationStatuses = []string{"pending", "approved", "rejected"}
 
 // ProApplication is a freelancer's request for the Pro badge.
 type ProApplication struct {
@@ -83,7 +88,7 @@ func (s *Service) ProApplications(ctx context.Context, actor users.User, status 
 	if status == "" {
 		status = "pending"
 	}
-	if status != "pending" && status != "approved" && status != "rejected" {
+	if !slices.Contains(ApplicationStatuses, status) {
 		return page.Page[ProApplication]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()

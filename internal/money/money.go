@@ -4,6 +4,7 @@ package money
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,16 @@ func Decimals(code string) int {
 		return d
 	}
 	return 2
+}
+
+// Codes are the supported currencies' codes, sorted.
+func Codes() []string {
+	list := make([]string, 0, len(currencies))
+	for c := range currencies {
+		list = append(list, c)
+	}
+	slices.Sort(list)
+	return list
 }
 
 // ValidCurrency reports whether code is a supported currency.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"atelier/internal/accounts"
@@ -34,6 +35,9 @@ const (
 	CommitRejected = "rejected"
 	CommitClosed   = "closed"
 )
+
+// CommitStatuses are the statuses a list of commitments filters by.
+var CommitStatuses = []string{CommitPending, CommitApproved, CommitRejected, CommitApplied, CommitClosed}
 
 // SpendApproval is a member's commitment that is not an order, as the
 // admin's approvals queue shows it.
@@ -222,9 +226,7 @@ func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountI
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
 		return page.Page[SpendApproval]{}, err
 	}
-	switch status {
-	case "", CommitApplied, CommitPending, CommitApproved, CommitRejected, CommitClosed:
-	default:
+	if status != "" && !slices.Contains(CommitStatuses, status) {
 		return page.Page[SpendApproval]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()

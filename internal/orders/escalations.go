@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"atelier/internal/db"
@@ -68,9 +69,7 @@ func (s *Service) Escalations(ctx context.Context, actor users.User, status stri
 	if status == "" {
 		status = RequestOpen
 	}
-	switch status {
-	case RequestOpen, RequestDecided, RequestWithdrawn, RequestClosed:
-	default:
+	if !slices.Contains(EscalationStatuses, status) {
 		return page.Page[Request]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()

@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"atelier/internal/db"
@@ -34,6 +35,9 @@ const (
 	ClaimGranted  = "granted"
 	ClaimRejected = "rejected"
 )
+
+// ClaimStatuses are the statuses the claims queue filters by.
+var ClaimStatuses = []string{ClaimPending, ClaimGranted, ClaimRejected}
 
 // Claim is a satisfaction-guarantee claim.
 type Claim struct {
@@ -156,7 +160,7 @@ func (s *Service) Claims(ctx context.Context, actor users.User, status string, r
 	if status == "" {
 		status = ClaimPending
 	}
-	if status != ClaimPending && status != ClaimGranted && status != ClaimRejected {
+	if !slices.Contains(ClaimStatuses, status) {
 		return page.Page[Claim]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,19 @@ var allowedTypes = map[string]bool{
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
 	"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
 	"application/octet-stream": false,
+}
+
+// FileTypes are the content types a file may have, sorted: what a download
+// sends back.
+func FileTypes() []string {
+	var list []string
+	for t, ok := range allowedTypes {
+		if ok {
+			list = append(list, t)
+		}
+	}
+	slices.Sort(list)
+	return list
 }
 
 func checkFiles(files []File) error {

@@ -33,6 +33,9 @@ const (
 	OfferWithdrawn = "withdrawn"
 )
 
+// OfferStatuses are the statuses a list of offers filters by.
+var OfferStatuses = []string{OfferPending, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn}
+
 // Limits of offers.
 const (
 	OfferExpiresAfter = 14 * 24 * time.Hour

@@ -52,6 +52,9 @@ const (
 	RequestDecided   = "decided" // an operator decided an escalation
 )
 
+// EscalationStatuses are the statuses the escalations queue filters by.
+var EscalationStatuses = []string{RequestOpen, RequestDecided, RequestWithdrawn, RequestClosed}
+
 // Timings of the resolution center.
 const (
 	CancelAutoAcceptAfter = 2 * 24 * time.Hour // a cancellation unanswered

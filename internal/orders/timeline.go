@@ -136,6 +136,9 @@ type Filter struct {
 	Status string // one status, "open" (pending, active, delivered), "running" (open and started), or "" for all
 }
 
+// FilterStatuses are the values of Filter.Status besides "".
+var FilterStatuses = []string{PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected, "open", "running"}
+
 func (f Filter) where() (string, []any, error) {
 	switch f.Status {
 	case "":

@@ -3,11 +3,10 @@ package projects
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"atelier/internal/check"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -29,9 +28,9 @@ type Featured struct {
 
 // NewFeatured is what an operator writes.
 type NewFeatured struct {
-	Title  string      `json:"title"`
-	Type   string      `json:"type"`
-	Brief  string      `json:"brief"`
+	Title  string      `json:"title" check:"required,max=120"`
+	Type   string      `json:"type" check:"required,enum=website|branding|marketing_campaign|video|software|content|other,code=project_type_invalid"`
+	Brief  string      `json:"brief" check:"required,max=10000"`
 	Budget money.Money `json:"budget"`
 }
 
@@ -47,19 +46,11 @@ func (s *Service) CreateFeatured(ctx context.Context, actor users.User, in NewFe
 	if err := operatorOnly(actor); err != nil {
 		return Featured{}, err
 	}
-	in.Title, in.Brief = strings.TrimSpace(in.Title), strings.TrimSpace(in.Brief)
+	if err := check.Clean(&in, ""); err != nil {
+		return Featured{}, err
+	}
 	in.Budget.Currency = strings.ToUpper(in.Budget.Currency)
 	switch {
-	case in.Title == "":
-		return Featured{}, errs.Invalid("title", "required")
-	case utf8.RuneCountInString(in.Title) > maxName:
-		return Featured{}, errs.Invalid("title", "too_long").With("max", maxName)
-	case !slices.Contains(Types, in.Type):
-		return Featured{}, errs.Invalid("type", "project_type_invalid")
-	case in.Brief == "":
-		return Featured{}, errs.Invalid("brief", "required")
-	case utf8.RuneCountInString(in.Brief) > maxBrief:
-		return Featured{}, errs.Invalid("brief", "too_long").With("max", maxBrief)
 	case !money.ValidCurrency(in.Budget.Currency):
 		return Featured{}, errs.Invalid("budget", "currency_unsupported")
 	case in.Budget.Amount < 0:

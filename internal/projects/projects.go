@@ -16,14 +16,13 @@ package projects
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
+	"atelier/internal/check"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -34,7 +33,7 @@ import (
 
 // Types of project: a small fixed list, so projects can be filtered and
 // featured projects grouped.
-var Types = []string{"website", "branding", "marketing_campaign", "video", "software", "content", "other"}
+var Types = check.EnumOf(NewProject{}, "Type")
 
 // Visibility of a project inside its account.
 const (
@@ -132,35 +131,24 @@ type Project struct {
 
 // NewProject is what a member asks for.
 type NewProject struct {
-	Name       string      `json:"name"`
-	Type       string      `json:"type"`
-	Brief      string      `json:"brief"`
+	Name       string      `json:"name" check:"required,max=120"`
+	Type       string      `json:"type" check:"required,enum=website|branding|marketing_campaign|video|software|content|other,code=project_type_invalid"`
+	Brief      string      `json:"brief" check:"max=10000"`
 	Budget     money.Money `json:"budget"`
-	Visibility string      `json:"visibility,omitempty"` // account (default) or private
+	Visibility string      `json:"visibility,omitempty" check:"enum=account|private,code=visibility_invalid"` // account (default) or private
 }
 
 var errNotFound = errs.NotFound("project_not_found")
 
-// The limits of a project's (and a featured project's) name, brief and
-// budget (minor units).
-const (
-	maxName   = 120
-	maxBrief  = 10000
-	maxBudget = 100_000_000_00
-)
+// maxBudget bounds a project's (and a featured project's) budget, in minor
+// units; the limits of names and briefs are NewProject's check tags.
+const maxBudget = 100_000_000_00
 
 func validate(in *NewProject, currency string) error {
-	in.Name = strings.TrimSpace(in.Name)
-	in.Brief = strings.TrimSpace(in.Brief)
+	if err := check.Clean(in, ""); err != nil {
+		return err
+	}
 	switch {
-	case in.Name == "":
-		return errs.Invalid("name", "required")
-	case utf8.RuneCountInString(in.Name) > maxName:
-		return errs.Invalid("name", "too_long").With("max", maxName)
-	case !slices.Contains(Types, in.Type):
-		return errs.Invalid("type", "project_type_invalid")
-	case utf8.RuneCountInString(in.Brief) > maxBrief:
-		return errs.Invalid("brief", "too_long").With("max", maxBrief)
 	case in.Budget.Currency != currency:
 		return errs.Invalid("budget", "currency_mismatch").With("currency", currency)
 	case in.Budget.Amount < 0:
@@ -170,9 +158,6 @@ func validate(in *NewProject, currency string) error {
 	}
 	if in.Visibility == "" {
 		in.Visibility = VisibleToAccount
-	}
-	if in.Visibility != VisibleToAccount && in.Visibility != Private {
-		return errs.Invalid("visibility", "visibility_invalid")
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func Start(t testing.TB, engine db.Engine) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(a.Handler())
+	ts := httptest.NewServer(checked(t, a.Handler()))
 	t.Cleanup(func() { ts.Close(); a.Close() })
 	return &Server{URL: ts.URL, App: a}
 }
