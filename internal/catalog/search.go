@@ -23,10 +23,10 @@ import (
 // Limits of a search's parameters, which ParseSearch enforces and the API
 // documents.
 const (
-	MaxSearchRunes        = 200       // q
+	MaxSearchRunes        = 200             // q
 	MaxPriceFilter        = money.MaxAmount // min_price, max_price (minor units)
-	MaxDeliveryDaysFilter = 365       // max_delivery_days
-	MaxRatingFilter       = 5         // min_rating
+	MaxDeliveryDaysFilter = 365             // max_delivery_days
+	MaxRatingFilter       = 5               // min_rating
 )
 
 // Sorts a search may ask for.
