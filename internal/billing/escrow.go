@@ -17,16 +17,56 @@ type Quote struct {
 	Total         money.Money `json:"total"`
 }
 
-// Quote applies the buyer's fees to a subtotal: the service fee (rounded
-// half up to the cent) and, under the small-order limit, the small-order fee.
+// The buyer's fees are the order's, on the order's total (one reading,
+// whatever way it is paid): the service fee is a percentage rounded half up
+// to the cent, and an order under the small-order limit pays the
+// small-order fee once. An order paid in parts (its milestones) spreads the
+// same fees over the parts; an hourly contract's weeks pay the percentage
+// only (a contract is not a small order).
+
+// Quote applies the buyer's fees to the subtotal of an order paid at once.
 func (s *Service) Quote(subtotal money.Money) Quote {
-	q := Quote{Subtotal: subtotal, ServiceFee: money.New((subtotal.Amount*s.Config.BuyerFeeBP+5000)/10000, subtotal.Currency),
-		SmallOrderFee: money.New(0, subtotal.Currency)}
+	q := s.Week(subtotal)
 	if subtotal.Amount < s.Config.SmallOrderUnder {
 		q.SmallOrderFee.Amount = s.Config.SmallOrderFee
+		q.Total.Amount += s.Config.SmallOrderFee
 	}
-	q.Total = money.New(q.Subtotal.Amount+q.ServiceFee.Amount+q.SmallOrderFee.Amount, subtotal.Currency)
 	return q
+}
+
+// Week quotes a week of an hourly contract: the service fee only.
+func (s *Service) Week(amount money.Money) Quote {
+	fee := s.serviceFee(amount.Amount)
+	return Quote{Subtotal: amount, ServiceFee: money.New(fee, amount.Currency), SmallOrderFee: money.New(0, amount.Currency),
+		Total: money.New(amount.Amount+fee, amount.Currency)}
+}
+
+// serviceFee is the percentage on amount, rounded half up to the cent.
+func (s *Service) serviceFee(amount int64) int64 { return (amount*s.Config.BuyerFeeBP + 5000) / 10000 }
+
+// Parts quotes an order paid in parts: its fees are Quote's on the sum of
+// the parts, spread so that each part's service fee is the rounding of the
+// running total less the rounding before it (never negative, and they add
+// up to the order's exactly); the small-order fee, when the order is a
+// small one, comes with the first part.
+func (s *Service) Parts(parts []money.Money) []Quote {
+	out := make([]Quote, len(parts))
+	var sum, charged int64
+	for _, p := range parts {
+		sum += p.Amount
+	}
+	for i, p := range parts {
+		before := s.serviceFee(charged)
+		charged += p.Amount
+		fee := s.serviceFee(charged) - before
+		q := Quote{Subtotal: p, ServiceFee: money.New(fee, p.Currency), SmallOrderFee: money.New(0, p.Currency)}
+		if i == 0 && sum < s.Config.SmallOrderUnder {
+			q.SmallOrderFee.Amount = s.Config.SmallOrderFee
+		}
+		q.Total = money.New(p.Amount+fee+q.SmallOrderFee.Amount, p.Currency)
+		out[i] = q
+	}
+	return out
 }
 
 func escrowOf(orderID, currency string) ledger.Account {

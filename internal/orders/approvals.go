@@ -400,7 +400,7 @@ func (s *Service) answered(ctx context.Context, a SpendApproval, actor users.Use
 // that passes withdraws a raise that waited.
 func (s *Service) gateLimit(ctx context.Context, tx *db.Tx, o Order, h *Hourly, actor users.User, hours int) (bool, error) {
 	wait, err := s.pass(ctx, tx, commitment{order: o, actor: actor, kind: CommitHourlyLimit, limitHours: hours,
-		amount: s.Billing.Quote(money.New(h.Rate.Amount*int64(hours), h.Rate.Currency)).Total})
+		amount: s.Billing.Week(money.New(h.Rate.Amount*int64(hours), h.Rate.Currency)).Total})
 	if err != nil || wait {
 		return wait, err
 	}

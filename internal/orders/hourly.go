@@ -166,11 +166,11 @@ type NewReport struct {
 }
 
 // weekAmount is what minutes of work cost at rate: rounded half up to the
-// cent, with the buyer's fees quoted on it.
+// cent, with the buyer's fees on it (the percentage only: a week is not a
+// small order).
 func (s *Service) weekAmount(rate money.Money, minutes int) (money.Money, money.Money) {
 	amount := money.New((rate.Amount*int64(minutes)+30)/60, rate.Currency)
-	q := s.Billing.Quote(amount)
-	return amount, money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, rate.Currency)
+	return amount, s.Billing.Week(amount).ServiceFee
 }
 
 func hoursOf(minutes int) float64 { return float64(minutes) / 60 }

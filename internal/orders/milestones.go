@@ -13,8 +13,8 @@ import (
 )
 
 // A milestone order runs its milestones one at a time. Each is charged into
-// the order's escrow when it starts (its amount plus its own buyer fees,
-// with its own invoice), delivered by the freelancer, sent back for a
+// the order's escrow when it starts (its amount plus its share of the
+// order's buyer fees, billing.Parts, with its own invoice), delivered by the freelancer, sent back for a
 // revision or approved by the client; approval releases it. The order's
 // status mirrors the running milestone: active while it is in progress,
 // delivered while it waits for the client, awaiting_payment when the next
@@ -85,7 +85,7 @@ func milestonesOf(ctx context.Context, q db.Queryer, orderID string) ([]Mileston
 }
 
 // insertMilestones creates the milestones of a new milestone order, all
-// pending; each one's buyer fees are quoted on its own amount.
+// pending, each with its share of the order's buyer fees.
 func (s *Service) insertMilestones(ctx context.Context, tx *db.Tx, orderID string, ms []Milestone) error {
 	for _, m := range ms {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_milestones (id, order_id, position, title, amount, fees, currency, delivery_days, revisions_allowed, status)

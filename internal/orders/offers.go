@@ -372,14 +372,18 @@ func (s *Service) scanOffer(row interface{ Scan(...any) error }, now time.Time) 
 		// against the account's approval threshold and limits.
 		o.Price.Amount = o.HourlyRate.Amount * int64(o.WeeklyLimitHours)
 	}
-	if o.Kind == KindFixed || o.Kind == KindHourly {
+	switch o.Kind {
+	case KindFixed:
 		q := s.Billing.Quote(o.Price)
 		o.Fees, o.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
+	case KindHourly:
+		q := s.Billing.Week(o.Price)
+		o.Fees, o.Total = q.ServiceFee, q.Total
 	}
 	return o, nil
 }
 
-// loadMilestones fills a milestones offer's stages and quotes each.
+// loadOfferMilestones fills a milestones offer's stages and quotes them.
 func (s *Service) loadOfferMilestones(ctx context.Context, q db.Queryer, o *Offer) error {
 	if o.Kind != KindMilestones {
 		return nil
@@ -390,20 +394,28 @@ func (s *Service) loadOfferMilestones(ctx context.Context, q db.Queryer, o *Offe
 	}
 	defer rows.Close()
 	c := o.Price.Currency
-	o.Fees, o.Total = money.New(0, c), money.New(0, c)
+	var amounts []money.Money
 	for rows.Next() {
 		var m OfferMilestone
 		if err := rows.Scan(&m.Title, &m.Amount.Amount, &m.DeliveryDays); err != nil {
 			return err
 		}
 		m.Amount.Currency = c
-		q := s.Billing.Quote(m.Amount)
+		o.Milestones = append(o.Milestones, m)
+		amounts = append(amounts, m.Amount)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// The fees are the order's, spread over its milestones.
+	o.Fees, o.Total = money.New(0, c), money.New(0, c)
+	for i, q := range s.Billing.Parts(amounts) {
+		m := &o.Milestones[i]
 		m.Fees, m.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
 		o.Fees.Amount += m.Fees.Amount
 		o.Total.Amount += m.Total.Amount
-		o.Milestones = append(o.Milestones, m)
 	}
-	return rows.Err()
+	return nil
 }
 
 // viewOffer loads an offer for an actor: the freelancer's owner and team
