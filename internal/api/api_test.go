@@ -274,6 +274,7 @@ func TestTestClockOnlyInTestMode(t *testing.T) {
 // The routes API.md fixes for the sections built so far. The test fails when
 // one of them is not served or not described in /api/openapi.json.
 var contractRoutes = []string{
+	"GET /accounts/{account}/credit-notes", "GET /credit-notes/{id}", "GET /credit-notes/{id}/pdf",
 	"POST /users", "POST /sessions", "DELETE /sessions/current", "GET /me",
 	"POST /accounts", "GET /accounts/{account}", "GET /accounts/{account}/members",
 	"PATCH /accounts/{account}/members/{user}", "DELETE /accounts/{account}/members/{user}",
@@ -340,7 +341,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 		// Served: an anonymous call is refused for being anonymous or for
 		// its input, never "no such route".
-		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x", "{project}", "prj_x", "{list}", "lst_x").Replace(path)
+		concrete := strings.NewReplacer("{account}", "acc_x", "{user}", "usr_x", "{inv}", "inv_x", "{freelancer}", "frl_x", "{app}", "pra_x", "{service}", "svc_x", "{pm}", "pm_x", "{invoice}", "inv_x", "{order}", "ord_x", "{offer}", "ofr_x", "{milestone}", "oms_x", "{report}", "hwr_x", "{r}", "orq_x", "{c}", "gcl_x", "{project}", "prj_x", "{list}", "lst_x", "{id}", "crn_x").Replace(path)
 		resp := anon.Do(method, "/api/v1"+concrete, map[string]any{})
 		if resp.Status == 404 || resp.Status == 405 {
 			if code, _ := errorOf(t, resp); code == "not_found" || resp.Status == 405 {

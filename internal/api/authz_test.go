@@ -53,6 +53,7 @@ var matrixParams = map[string][]string{
 	"file":       {`SELECT id FROM order_files WHERE order_id = {order} ORDER BY name`},
 	"c":          {`SELECT id FROM guarantee_claims ORDER BY created_at`},
 	"approval":   {`SELECT id FROM spend_approvals WHERE account_id = {account} ORDER BY created_at`},
+	"id":         {`SELECT id FROM credit_notes WHERE account_id = {account} ORDER BY seq`},
 }
 
 // Every API route, called by every kind of caller on a demo marketplace,
@@ -86,7 +87,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		params := map[string]string{}
 		for _, name := range []string{"account", "user", "freelancer", "service", "order", "inv", "app", "list", "item", "pm", "deposit",
-			"invoice", "offer", "milestone", "project", "proposal", "featured", "report", "r", "file", "c", "approval"} {
+			"invoice", "offer", "milestone", "project", "proposal", "featured", "report", "r", "file", "c", "approval", "id"} {
 			params[name] = "missing"
 			for _, q := range matrixParams[name] {
 				for k, v := range params {

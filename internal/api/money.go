@@ -100,7 +100,26 @@ func (s *Server) moneyRoutes() []route {
 				pdf, err := invoicedoc.PDF(inv, c.lang)
 				return file{ContentType: "application/pdf", Name: inv.Number + ".pdf", Data: pdf}, err
 			}},
-		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Tag: "money", Summary: "Every invoice of the account as CSV",
+		{Method: "GET", Path: "/accounts/{account}/credit-notes", Tag: "money", Summary: "Credit notes (one per refund, naming the invoices it corrects), newest first (admin, billing managers)",
+			Out: page.Page[billing.Invoice]{},
+			Handle: paged(func(c *call, p page.Request) (any, error) {
+				return s.Billing.CreditNotes(c.r.Context(), c.user, c.param("account"), p)
+			})},
+		{Method: "GET", Path: "/credit-notes/{id}", Tag: "money", Summary: "One credit note (admin, billing managers of its account)", Out: billing.Invoice{},
+			Handle: func(c *call) (any, error) {
+				return s.Billing.CreditNoteByID(c.r.Context(), c.user, c.param("id"))
+			}},
+		{Method: "GET", Path: "/credit-notes/{id}/pdf", Tag: "money", Summary: "A credit note as PDF, in the caller's language",
+			Out: file{ContentType: "application/pdf"},
+			Handle: func(c *call) (any, error) {
+				cn, err := s.Billing.CreditNoteByID(c.r.Context(), c.user, c.param("id"))
+				if err != nil {
+					return nil, err
+				}
+				pdf, err := invoicedoc.PDF(cn, c.lang)
+				return file{ContentType: "application/pdf", Name: cn.Number + ".pdf", Data: pdf}, err
+			}},
+		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Tag: "money", Summary: "Every invoice, then every credit note (negative), of the account as CSV",
 			Out: file{ContentType: "text/csv"},
 			Handle: func(c *call) (any, error) {
 				list, err := s.Billing.AllInvoices(c.r.Context(), c.user, c.param("account"))

@@ -239,7 +239,7 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 		}
 		// A refund goes back to the balance.
 		f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_3", usd(5000)) })
-		if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.RefundFromEscrow(f.ctx, tx, "ord_3", acc.ID, usd(5000)) }); err != nil {
+		if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RefundFromEscrow(f.ctx, tx, "ord_3", acc.ID, usd(5000), "cancellation") }); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := f.bill.Balance(f.ctx, admin, acc.ID)
@@ -308,7 +308,7 @@ func TestConcurrentMoney(t *testing.T) {
 						}
 						err = f.db.InTx(f.ctx, func(tx *db.Tx) error {
 							if r.IntN(2) == 0 {
-								return billing.RefundFromEscrow(f.ctx, tx, order, tm.id, total)
+								return f.bill.RefundFromEscrow(f.ctx, tx, order, tm.id, total, "cancellation")
 							}
 							fee := total.Amount / 20
 							return f.bill.Release(f.ctx, tx, order, fr.ID, usd(total.Amount-fee), usd(fee), true)

@@ -255,6 +255,13 @@ func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID
 		}
 		return Deposit{}, perr
 	}
+	// The money is back on the card: its credit note.
+	if err := s.DB.InTx(context.WithoutCancel(ctx), func(tx *db.Tx) error {
+		_, err := s.CreditNote(ctx, tx, Refund{AccountID: accountID, Ref: depositID, Amount: amount, Reason: "deposit_refund"})
+		return err
+	}); err != nil {
+		s.Log.Error("a deposit was refunded but its credit note could not be issued: issue it by hand", "deposit", depositID, "err", err)
+	}
 	return d, nil
 }
 

@@ -137,13 +137,17 @@ func (s *Service) Release(ctx context.Context, tx *db.Tx, orderID, freelancerID 
 }
 
 // RefundFromEscrow gives the client back part or all of what is held for an
-// order, to the account's balance.
-func RefundFromEscrow(ctx context.Context, tx *db.Tx, orderID, accountID string, amount money.Money) error {
+// order, to the account's balance, with its credit note (reason: why, see
+// Refund).
+func (s *Service) RefundFromEscrow(ctx context.Context, tx *db.Tx, orderID, accountID string, amount money.Money, reason string) error {
 	if amount.Amount <= 0 {
 		return errs.Invalid("amount", "amount_not_positive")
 	}
-	_, err := ledger.Post(ctx, tx, "refund", orderID, ledger.Move{
-		From: escrowOf(orderID, amount.Currency), To: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: amount.Currency}, Amount: amount.Amount})
+	if _, err := ledger.Post(ctx, tx, "refund", orderID, ledger.Move{
+		From: escrowOf(orderID, amount.Currency), To: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: amount.Currency}, Amount: amount.Amount}); err != nil {
+		return err
+	}
+	_, err := s.CreditNote(ctx, tx, Refund{AccountID: accountID, Ref: orderID, Amount: amount, Reason: reason})
 	return err
 }
 

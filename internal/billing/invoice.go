@@ -16,7 +16,7 @@ type Invoice struct {
 	Seq       int64       `json:"seq"`    // the sequence number alone: 1, 2, 3… per issuer
 	Issuer    string      `json:"issuer"`
 	AccountID string      `json:"account_id"`
-	Kind      string      `json:"kind"` // deposit, order, milestone, hourly, fee
+	Kind      string      `json:"kind"` // deposit, order, milestone, hourly, fee; credit_note
 	Ref       string      `json:"ref"`  // what was charged: the deposit, order… id
 	IssuedAt  time.Time   `json:"issued_at"`
 	Seller    Party       `json:"seller"`
@@ -28,6 +28,10 @@ type Invoice struct {
 	VAT       money.Money `json:"vat"`
 	Total     money.Money `json:"total"`
 	PaidWith  string      `json:"paid_with"` // "visa •••• 4242", "account balance"
+	// A credit note's: the numbers of the invoices it corrects, and why
+	// (a code: cancellation, partial_refund, …).
+	Corrects []string `json:"corrects,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
 }
 
 // Party is one side of an invoice, as printed on it.
@@ -49,4 +53,5 @@ type Line struct {
 	Quantity  int               `json:"quantity"`
 	UnitPrice money.Money       `json:"unit_price"`
 	Amount    money.Money       `json:"amount"`
+	VATRate   int               `json:"vat_rate,omitempty"` // a credit note's line: the corrected invoice's rate
 }

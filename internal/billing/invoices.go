@@ -23,14 +23,34 @@ const Issuer = "atelier"
 // rolled-back one gives its number back), the buyer's billing details as
 // they are now, and the totals from the lines.
 func (s *Service) issue(ctx context.Context, tx *db.Tx, inv Invoice) (Invoice, error) {
-	var prefix string
-	if _, err := tx.Exec(ctx, `UPDATE invoice_counters SET last = last + 1 WHERE issuer = ?`, Issuer); err != nil {
+	inv, err := s.number(ctx, tx, inv, Issuer)
+	if err != nil {
 		return Invoice{}, err
 	}
-	if err := tx.QueryRow(ctx, `SELECT prefix, last FROM invoice_counters WHERE issuer = ?`, Issuer).Scan(&prefix, &inv.Seq); err != nil {
+	body, err := json.Marshal(inv)
+	if err != nil {
+		return Invoice{}, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO invoices (id, issuer, seq, number, account_id, kind, ref, total, currency, body, issued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Issuer, inv.Seq, inv.Number, inv.AccountID, inv.Kind, inv.Ref,
+		inv.Total.Amount, inv.Total.Currency, string(body), db.Micros(tx.Now))
+	return inv, err
+}
+
+// number gives a document (an invoice, a credit note) the next number of
+// its series, its date, and both parties as they are now.
+func (s *Service) number(ctx context.Context, tx *db.Tx, inv Invoice, series string) (Invoice, error) {
+	var prefix string
+	if _, err := tx.Exec(ctx, `UPDATE invoice_counters SET last = last + 1 WHERE issuer = ?`, series); err != nil {
+		return Invoice{}, err
+	}
+	if err := tx.QueryRow(ctx, `SELECT prefix, last FROM invoice_counters WHERE issuer = ?`, series).Scan(&prefix, &inv.Seq); err != nil {
 		return Invoice{}, err
 	}
 	inv.ID = db.NewID("inv")
+	if inv.Kind == KindCreditNote {
+		inv.ID = db.NewID("crn")
+	}
 	inv.Issuer = Issuer
 	inv.Number = fmt.Sprintf("%s-%06d", prefix, inv.Seq)
 	inv.IssuedAt = tx.Now
@@ -47,14 +67,7 @@ func (s *Service) issue(ctx context.Context, tx *db.Tx, inv Invoice) (Invoice, e
 		b.Company = name
 	}
 	inv.Buyer = Party{Name: b.Company, Address: b.Address, Country: b.Country, VATID: b.VATID, Email: b.Email}
-	body, err := json.Marshal(inv)
-	if err != nil {
-		return Invoice{}, err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO invoices (id, issuer, seq, number, account_id, kind, ref, total, currency, body, issued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Issuer, inv.Seq, inv.Number, inv.AccountID, inv.Kind, inv.Ref,
-		inv.Total.Amount, inv.Total.Currency, string(body), db.Micros(tx.Now))
-	return inv, err
+	return inv, nil
 }
 
 // totals fills an invoice's subtotal, VAT and total from its lines and
@@ -107,26 +120,34 @@ func (s *Service) Invoices(ctx context.Context, actor users.User, accountID stri
 	return page.Cut(list, r, func(i Invoice) string { return i.ID }), rows.Err()
 }
 
-// AllInvoices returns every invoice of an account, oldest first, for the
-// CSV export.
+// AllInvoices returns every invoice of an account and then every credit
+// note, each oldest first, for the CSV export (where the credit notes
+// count negative, so the totals reconcile with the money moved).
 func (s *Service) AllInvoices(ctx context.Context, actor users.User, accountID string) ([]Invoice, error) {
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT body FROM invoices WHERE account_id = ? ORDER BY seq`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	list := []Invoice{}
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
+	for _, q := range []string{`SELECT body FROM invoices WHERE account_id = ? ORDER BY seq`,
+		`SELECT body FROM credit_notes WHERE account_id = ? ORDER BY seq`} {
+		rows, err := s.DB.Query(ctx, q, accountID)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, inv)
+		for rows.Next() {
+			inv, err := scanInvoice(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			list = append(list, inv)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // Invoice returns one invoice to the admin or a billing manager of its

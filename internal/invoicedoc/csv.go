@@ -12,9 +12,10 @@ import (
 )
 
 // CSV writes invs as a spreadsheet: a header row in lang, then one row per
-// invoice. Values are for machines as much as people: dates in ISO 8601,
-// the kind as its code, amounts as plain decimals ("1234.56") in the
-// invoice's currency, whatever the language.
+// invoice or credit note. Values are for machines as much as people: dates
+// in ISO 8601, the kind as its code, amounts as plain decimals ("1234.56")
+// in the invoice's currency, whatever the language; a credit note's are
+// negative, so a column's sum is what was charged less what was refunded.
 func CSV(w io.Writer, invs []billing.Invoice, lang string) error {
 	cw := csv.NewWriter(w)
 	head := []string{"invoice.number", "invoice.issued", "invoice.csv.kind", "invoice.csv.buyer",
@@ -26,15 +27,20 @@ func CSV(w io.Writer, invs []billing.Invoice, lang string) error {
 		return err
 	}
 	for _, inv := range invs {
+		sign := int64(1)
+		if inv.Kind == billing.KindCreditNote {
+			sign = -1
+		}
+		amount := func(m money.Money) string { return decimal(money.New(sign*m.Amount, m.Currency)) }
 		row := []string{
 			text(inv.Number),
 			inv.IssuedAt.UTC().Format("2006-01-02"),
 			text(inv.Kind),
 			text(inv.Buyer.Name),
-			decimal(inv.Subtotal),
-			decimal(inv.Fees),
-			decimal(inv.VAT),
-			decimal(inv.Total),
+			amount(inv.Subtotal),
+			amount(inv.Fees),
+			amount(inv.VAT),
+			amount(inv.Total),
 			inv.Total.Currency,
 		}
 		if err := cw.Write(row); err != nil {

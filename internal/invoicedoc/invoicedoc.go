@@ -113,7 +113,7 @@ func (d *doc) font(style string, size float64, c rgb) {
 
 func (d *doc) draw() {
 	f, inv := d.f, d.inv
-	title := d.t("invoice.title") + " " + inv.Number
+	title := d.title() + " " + inv.Number
 	f.SetTitle(title, true)
 	f.SetAuthor(nonEmpty(inv.Seller.Name, "Atelier"), true)
 	f.SetCreator("Atelier", true)
@@ -135,6 +135,18 @@ func (d *doc) draw() {
 	d.totals(y + 6)
 }
 
+// credit reports whether the document is a credit note.
+func (d *doc) credit() bool { return d.inv.Kind == billing.KindCreditNote }
+
+// title is the document's name: an invoice, or a credit note (« facture
+// d'avoir »).
+func (d *doc) title() string {
+	if d.credit() {
+		return d.t("invoice.credit_note_title")
+	}
+	return d.t("invoice.title")
+}
+
 // header: the brand on the left; the document title, number and date on
 // the right; an accent rule below.
 func (d *doc) header() {
@@ -145,11 +157,15 @@ func (d *doc) header() {
 
 	d.font("B", 20, ink)
 	f.SetXY(pageW-marginX-90, marginTop)
-	f.CellFormat(90, 11, strings.ToUpper(d.t("invoice.title")), "", 0, "R", false, 0, "")
+	f.CellFormat(90, 11, strings.ToUpper(d.title()), "", 0, "R", false, 0, "")
 
+	number := d.t("invoice.number")
+	if d.credit() {
+		number = d.t("invoice.credit_note_number")
+	}
 	y := marginTop + 13
 	for _, row := range [][2]string{
-		{d.t("invoice.number"), d.inv.Number},
+		{number, d.inv.Number},
 		{d.t("invoice.issued"), d.date(d.inv.IssuedAt)},
 	} {
 		d.font("", 9, muted)
@@ -220,6 +236,9 @@ func (d *doc) concerning(y float64) float64 {
 	}
 	if d.inv.Ref != "" {
 		what = strings.TrimSpace(what + " " + d.inv.Ref)
+	}
+	if d.credit() && len(d.inv.Corrects) > 0 { // the invoices it corrects
+		what = d.t("invoice.corrects", "invoices", strings.Join(d.inv.Corrects, ", "))
 	}
 	if what == "" {
 		return y
@@ -327,10 +346,19 @@ func (d *doc) totals(y float64) {
 	f.CellFormat(valW-2, 10, d.money(inv.Total), "", 0, "R", false, 0, "")
 	y += 10
 
-	if inv.PaidWith != "" {
+	paid := ""
+	switch {
+	case d.credit() && inv.Reason == "deposit_refund":
+		paid = d.t("invoice.credited_to_card")
+	case d.credit():
+		paid = d.t("invoice.credited_to_balance")
+	case inv.PaidWith != "":
+		paid = d.t("invoice.paid_with", "method", d.paidWith())
+	}
+	if paid != "" {
 		d.font("", 8.5, muted)
 		f.SetXY(x, y+2)
-		f.CellFormat(w, 5, d.t("invoice.paid_with", "method", d.paidWith()), "", 0, "R", false, 0, "")
+		f.CellFormat(w, 5, paid, "", 0, "R", false, 0, "")
 		y += 7
 	}
 	if mention != "" {

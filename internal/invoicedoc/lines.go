@@ -22,6 +22,8 @@ func LineText(lang string, l billing.Line) string {
 	args := make([]any, 0, 2*len(l.Args))
 	for k, v := range l.Args {
 		switch k {
+		case "reason": // why a credit note credits
+			v = i18n.T(lang, "invoice.credit_reason."+v)
 		case "week":
 			if t, err := time.Parse("2006-01-02", v); err == nil {
 				v = i18n.Day(lang, t)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"atelier/internal/billing"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/ledger"
@@ -224,6 +225,9 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 		if _, err := ledger.Post(ctx, tx, "guarantee_refund", o.ID, ledger.Move{
 			From: ledger.Account{Kind: ledger.Guarantee, Owner: ledger.Platform, Currency: c.Amount.Currency},
 			To:   ledger.Account{Kind: ledger.Balance, Owner: o.AccountID, Currency: c.Amount.Currency}, Amount: c.Amount.Amount}); err != nil {
+			return err
+		}
+		if _, err := s.Billing.CreditNote(ctx, tx, billing.Refund{AccountID: o.AccountID, Ref: o.ID, Amount: c.Amount, Reason: "guarantee"}); err != nil {
 			return err
 		}
 		if err := s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-c.Amount.Amount, c.Amount.Currency)); err != nil {

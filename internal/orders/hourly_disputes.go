@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"atelier/internal/billing"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -130,7 +129,7 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 			}
 		}
 		if refund > 0 {
-			if err := billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, money.New(refund, c)); err != nil {
+			if err := s.Billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, money.New(refund, c), "hourly_dispute"); err != nil {
 				return err
 			}
 			if err := s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-refund, c)); err != nil {

@@ -334,7 +334,7 @@ func (s *Service) refundAll(ctx context.Context, tx *db.Tx, o Order) error {
 	if err != nil || held.Amount == 0 {
 		return err
 	}
-	if err := billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, held); err != nil {
+	if err := s.Billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, held, "cancellation"); err != nil {
 		return err
 	}
 	return s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-held.Amount, held.Currency))

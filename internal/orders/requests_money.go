@@ -86,7 +86,7 @@ func (s *Service) changePrice(ctx context.Context, tx *db.Tx, o Order, price mon
 	q := s.Billing.Quote(price)
 	if diff := o.Total.Amount - q.Total.Amount; diff > 0 {
 		back := money.New(diff, o.Total.Currency)
-		if err := billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, back); err != nil {
+		if err := s.Billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, back, "scope_cut"); err != nil {
 			return err
 		}
 		if err := s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-diff, back.Currency)); err != nil {
@@ -172,7 +172,7 @@ func (s *Service) partialRefund(ctx context.Context, tx *db.Tx, o Order, amount 
 		price, price, feesLeft, price+feesLeft, o.ID); err != nil {
 		return err
 	}
-	if err := billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, amount); err != nil {
+	if err := s.Billing.RefundFromEscrow(ctx, tx, o.ID, o.AccountID, amount, "partial_refund"); err != nil {
 		return err
 	}
 	return s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-amount.Amount, amount.Currency))

@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+// Every refund to an account issues a credit note (« facture d'avoir ») in
+// its own gap-free series, naming the invoice it corrects — a mutual
+// cancellation, a partial refund, a deposit given back — readable as JSON,
+// PDF and in the invoices CSV, where credit notes count negative so the
+// account's documents add up to the money it was charged less what it got
+// back.
+func TestEveryRefundIssuesACreditNote(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		invoiceOf := func(ref string) string {
+			for _, it := range m.admin.Must(200, "GET", acc+"/invoices", nil)["items"].([]any) {
+				if inv := it.(map[string]any); inv["ref"] == ref {
+					return inv["number"].(string)
+				}
+			}
+			t.Fatalf("no invoice for %s", ref)
+			return ""
+		}
+		notes := func() []any { return m.admin.Must(200, "GET", acc+"/credit-notes", nil)["items"].([]any) }
+		if n := len(notes()); n != 0 {
+			t.Fatalf("%d credit notes before any refund", n)
+		}
+
+		// A mutual cancellation refunds the whole order: AV-000001 corrects
+		// its invoice.
+		id := m.order(t)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/cancellation", map[string]any{"reason": "I fell ill"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+id+"/cancellation/accept", nil)
+		list := notes()
+		if len(list) != 1 {
+			t.Fatalf("credit notes after a cancellation: %v", list)
+		}
+		cn := list[0].(map[string]any)
+		if cn["number"] != "AV-000001" || cn["kind"] != "credit_note" || cn["reason"] != "cancellation" || amount(cn["total"]) != 31650 ||
+			len(cn["corrects"].([]any)) != 1 || cn["corrects"].([]any)[0] != invoiceOf(id) || cn["ref"] != id {
+			t.Fatalf("the cancellation's credit note: %v", cn)
+		}
+		if got := m.admin.Must(200, "GET", "/api/v1/credit-notes/"+cn["id"].(string), nil); got["number"] != "AV-000001" {
+			t.Fatalf("one credit note: %v", got)
+		}
+		for _, lang := range []string{"en", "fr"} {
+			r := m.admin.Do("GET", "/api/v1/credit-notes/"+cn["id"].(string)+"/pdf", nil, "Accept-Language", lang)
+			if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.Raw), "%PDF") {
+				t.Fatalf("%s PDF: %d %s", lang, r.Status, r.Header.Get("Content-Type"))
+			}
+		}
+		// Only the account's admin and billing managers read them.
+		wantError(t, m.member.Do("GET", acc+"/credit-notes", nil), 403, "role_not_allowed", "")
+		wantError(t, m.seller.Do("GET", "/api/v1/credit-notes/"+cn["id"].(string), nil), 404, "credit_note_not_found", "")
+
+		// A deposit given back to its card: AV-000002 corrects the
+		// deposit's invoice.
+		dep := m.admin.Must(200, "GET", acc+"/deposits", nil)["items"].([]any)[0].(map[string]any)
+		m.admin.Must(200, "POST", acc+"/deposits/"+dep["id"].(string)+"/refund", map[string]any{"amount": usd(20000)})
+		list = notes()
+		if len(list) != 2 {
+			t.Fatalf("credit notes after a deposit refund: %d", len(list))
+		}
+		cn = list[0].(map[string]any)
+		if cn["number"] != "AV-000002" || cn["reason"] != "deposit_refund" || amount(cn["total"]) != 20000 ||
+			cn["corrects"].([]any)[0] != invoiceOf(dep["id"].(string)) {
+			t.Fatalf("the deposit refund's credit note: %v", cn)
+		}
+
+		// The CSV: invoices, then credit notes, negative; the sum is what
+		// was charged (a 1,000.00 deposit, a 316.50 order) less what came
+		// back (316.50, 200.00).
+		csv := m.admin.Do("GET", acc+"/invoices.csv", nil)
+		var sum float64
+		rows := strings.Split(strings.TrimSpace(string(csv.Raw)), "\n")[1:]
+		for _, row := range rows {
+			cells := strings.Split(row, ",")
+			var v float64
+			for _, ch := range strings.TrimPrefix(cells[7], "-") {
+				if ch != '.' {
+					v = v*10 + float64(ch-'0')
+				}
+			}
+			if strings.HasPrefix(cells[7], "-") {
+				v = -v
+			}
+			sum += v
+		}
+		if len(rows) != 4 || sum != 100000+31650-31650-20000 || !strings.Contains(string(csv.Raw), "AV-000002") {
+			t.Fatalf("invoices CSV (sum %v):\n%s", sum, csv.Raw)
+		}
+		m.balanced(t)
+	})
+}
