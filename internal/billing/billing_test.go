@@ -239,7 +239,9 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 		}
 		// A refund goes back to the balance.
 		f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_3", usd(5000)) })
-		if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RefundFromEscrow(f.ctx, tx, "ord_3", acc.ID, usd(5000), "cancellation") }); err != nil {
+		if err := f.db.InTx(f.ctx, func(tx *db.Tx) error {
+			return f.bill.RefundFromEscrow(f.ctx, tx, "ord_3", acc.ID, usd(5000), "cancellation")
+		}); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := f.bill.Balance(f.ctx, admin, acc.ID)
