@@ -251,6 +251,9 @@ func TestConcurrentMarketplace(t *testing.T) {
 			WHERE COALESCE(s.amount, 0) <> COALESCE(d.amount, 0)`); n != 0 {
 			t.Fatalf("%d days of spend disagree with its rows", n)
 		}
+		// The books: invoices less credit notes are the money charged less
+		// the money given back, for every account.
+		reconcile(t, d)
 		orders := count(`SELECT COUNT(*) FROM orders`)
 		t.Logf("%d orders, %d invoices, %d ledger transactions, %d guarantee refunds, %d cancellations", orders, len(seqs), rep.Transactions,
 			count(`SELECT COUNT(*) FROM ledger_transactions WHERE kind LIKE 'guarantee%'`), count(`SELECT COUNT(*) FROM orders WHERE status = 'cancelled'`))

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,5 +98,53 @@ func TestEveryRefundIssuesACreditNote(t *testing.T) {
 			t.Fatalf("invoices CSV (sum %v):\n%s", sum, csv.Raw)
 		}
 		m.balanced(t)
+		reconcile(t, m.s.App.DB)
 	})
+}
+
+// reconcile fails the test unless the books agree with the money, for every
+// account: its invoices less its credit notes are what the ledger charged it
+// (deposits, order payments, management fees) less what it gave back
+// (refunds to the balance, guarantees, deposits back to the card, less those
+// the card refused); and credit note numbers run 1..N.
+func reconcile(t *testing.T, d *db.DB) {
+	t.Helper()
+	ctx := t.Context()
+	moved := func(kinds string) string {
+		return `(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_transactions lt JOIN ledger_entries e ON e.transaction_id = lt.id AND e.amount > 0
+			WHERE lt.kind IN (` + kinds + `) AND lt.ref IN (SELECT id FROM orders WHERE account_id = a.id
+				UNION SELECT id FROM deposits WHERE account_id = a.id UNION SELECT id FROM projects WHERE account_id = a.id))`
+	}
+	rows, err := d.Query(ctx, `SELECT a.id,
+		(SELECT COALESCE(SUM(total), 0) FROM invoices WHERE account_id = a.id),
+		(SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE account_id = a.id),
+		`+moved(`'deposit', 'order_payment', 'management_fee'`)+`,
+		`+moved(`'refund', 'guarantee_refund', 'deposit_refund'`)+` - `+moved(`'deposit_refund_failed'`)+`
+		FROM accounts a ORDER BY a.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var invoiced, credited, charged, refunded int64
+		if err := rows.Scan(&id, &invoiced, &credited, &charged, &refunded); err != nil {
+			t.Fatal(err)
+		}
+		if invoiced-credited != charged-refunded {
+			t.Errorf("account %s: invoices %d − credit notes %d ≠ charged %d − refunded %d", id, invoiced, credited, charged, refunded)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	seqs, err := db.Strings(ctx, d, `SELECT seq FROM credit_notes ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sq := range seqs {
+		if sq != strconv.Itoa(i+1) {
+			t.Fatalf("credit note numbers: %d-th is %s", i+1, sq)
+		}
+	}
 }
