@@ -205,8 +205,10 @@ func (s *Server) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users
 }
 
 type invoicesData struct {
-	Invoices   []billing.Invoice
-	NextCursor string
+	Invoices    []billing.Invoice
+	NextCursor  string
+	CreditNotes []billing.Invoice // the newest page: one per refund
+	MoreCredit  bool              // more than that page: the CSV has them all
 }
 
 func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) {
@@ -223,8 +225,13 @@ func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.Us
 		s.fail(w, r, err, nil)
 		return
 	}
+	credit, err := s.Billing.CreditNotes(r.Context(), u, a.ID, page.Request{Limit: page.DefaultLimit})
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	s.render(w, r, http.StatusOK, "invoices", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoices.title"), Account: &a, Tab: "billing",
-		Data: invoicesData{Invoices: list.Items, NextCursor: list.NextCursor}})
+		Data: invoicesData{Invoices: list.Items, NextCursor: list.NextCursor, CreditNotes: credit.Items, MoreCredit: credit.NextCursor != ""}})
 }
 
 // invoicePage shows one invoice as a document, under its account's tabs.
@@ -241,6 +248,23 @@ func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.Use
 	}
 	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoicepage.title", "number", inv.Number),
 		Account: &a, Tab: "billing", Data: inv})
+}
+
+// creditNotePage shows one credit note as a document: the invoice page's,
+// worded as a credit.
+func (s *Server) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) {
+	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	a, err := s.Accounts.Get(r.Context(), u, cn.AccountID)
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "creditnote.title", "number", cn.Number),
+		Account: &a, Tab: "billing", Data: cn})
 }
 
 type rewardsData struct {

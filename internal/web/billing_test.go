@@ -441,4 +441,33 @@ func TestInvoiceDownloads(t *testing.T) {
 	if status, _, _ := member.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil); status != http.StatusForbidden {
 		t.Fatalf("member PDF: %d", status)
 	}
+
+	// A refund issues a credit note: listed under the invoices, shown as a
+	// document naming the invoice it corrects, downloaded as PDF, and
+	// negative in the CSV.
+	if _, err := a.Billing.RefundDeposit(ctx, admin, acc.ID, dep.ID, money.New(2000, "USD")); err != nil {
+		t.Fatal(err)
+	}
+	notes, err := a.Billing.CreditNotes(ctx, admin, acc.ID, page.Request{})
+	if err != nil || len(notes.Items) != 1 {
+		t.Fatalf("credit notes %v %v", notes, err)
+	}
+	cn := notes.Items[0].ID
+	_, body, _ = b.do("GET", "/accounts/"+acc.ID+"/invoices", nil)
+	has(t, "the invoices page", body, "Credit notes", "AV-000001", "ATL-000001")
+	if !strings.Contains(body, `href="/credit-notes/`+cn+`"`) {
+		t.Error("the invoices page has no link to the credit note")
+	}
+	_, body, _ = b.do("GET", "/credit-notes/"+cn, nil)
+	has(t, "the credit note", body, "AV-000001", "Corrects invoice", "ATL-000001", "Refunded to the card that paid", "$20.00")
+	status, body, h = b.do("GET", "/credit-notes/"+cn+"/pdf", nil)
+	if status != 200 || !strings.HasPrefix(body, "%PDF-") || h.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("credit note PDF: %d %.20q", status, body)
+	}
+	if _, body, _ = b.do("GET", "/accounts/"+acc.ID+"/invoices.csv", nil); !strings.Contains(body, "AV-000001") || !strings.Contains(body, "-20.00") {
+		t.Fatalf("CSV with the credit note:\n%s", body)
+	}
+	if status, _, _ := member.do("GET", "/credit-notes/"+cn+"/pdf", nil); status != http.StatusForbidden {
+		t.Fatalf("member credit note PDF: %d", status)
+	}
 }

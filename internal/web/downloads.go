@@ -24,6 +24,21 @@ func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User
 	download(w, "application/pdf", inv.Number+".pdf", pdf)
 }
 
+// creditNotePDF downloads a credit note as PDF, in the reader's language.
+func (s *Server) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) {
+	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	pdf, err := invoicedoc.PDF(cn, httpx.Lang(r))
+	if err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
+	download(w, "application/pdf", cn.Number+".pdf", pdf)
+}
+
 // invoicesCSV downloads every invoice of an account as CSV.
 func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) {
 	list, err := s.Billing.AllInvoices(r.Context(), u, r.PathValue("account"))

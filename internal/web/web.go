@@ -127,6 +127,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/rewards", s.auth(s.rewardsPage))
 	mux.HandleFunc("GET /invoices/{invoice}", s.auth(s.invoicePage))
 	mux.HandleFunc("GET /invoices/{invoice}/pdf", s.auth(s.invoicePDF))
+	mux.HandleFunc("GET /credit-notes/{note}", s.auth(s.creditNotePage))
+	mux.HandleFunc("GET /credit-notes/{note}/pdf", s.auth(s.creditNotePDF))
 	mux.HandleFunc("GET /accounts/{account}/invoices.csv", s.auth(s.invoicesCSV))
 
 	mux.HandleFunc("GET /invitations", s.auth(s.myInvitationsPage))
