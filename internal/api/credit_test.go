@@ -111,7 +111,11 @@ func reconcile(t *testing.T, d *db.DB) {
 	t.Helper()
 	ctx := t.Context()
 	moved := func(kinds string) string {
+		// The money a transaction moved: what entered accounts other than
+		// reward credits (a deposit refund also takes back its share of the
+		// deposit's reward: credit, not money).
 		return `(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_transactions lt JOIN ledger_entries e ON e.transaction_id = lt.id AND e.amount > 0
+			JOIN ledger_accounts la ON la.id = e.account_id AND la.kind NOT IN ('rewards', 'credit')
 			WHERE lt.kind IN (` + kinds + `) AND lt.ref IN (SELECT id FROM orders WHERE account_id = a.id
 				UNION SELECT id FROM deposits WHERE account_id = a.id UNION SELECT id FROM projects WHERE account_id = a.id))`
 	}
@@ -147,4 +151,42 @@ func reconcile(t *testing.T, d *db.DB) {
 			t.Fatalf("credit note numbers: %d-th is %s", i+1, sq)
 		}
 	}
+}
+
+// A deposit's reward is given back in proportion to what is refunded in all,
+// rounded once: refunds in pieces give back what one refund of their sum
+// would. Once the reward credit is spent, a refund says so.
+func TestDepositRewardClawbackIsExact(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		dep := m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(1_000_000)}) // earns 5%: 500.00
+		refund := "/api/v1/accounts/" + m.ac + "/deposits/" + dep["id"].(string) + "/refund"
+		credits := func() float64 { return amount(m.admin.Must(200, "GET", acc+"/balance", nil)["credits"]) }
+		if c := credits(); c != 50000 {
+			t.Fatalf("reward %v", c)
+		}
+		for i, c := range []struct {
+			refund int
+			left   float64
+		}{
+			{19, 49999},   // 0.0095 → 0.01
+			{19, 49998},   // 0.019 in all → 0.02
+			{1999, 49898}, // 1.0945 in all → 1.09 (0.9995 of it for this refund)
+		} {
+			m.admin.Must(200, "POST", refund, map[string]any{"amount": usd(c.refund)})
+			if got := credits(); got != c.left {
+				t.Fatalf("refund %d: credits %v, want %v", i, got, c.left)
+			}
+		}
+		// The credit pays an order; then a refund would take back credit
+		// that is gone.
+		m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Premium"})
+		if got := credits(); got != 0 {
+			t.Fatalf("credits after an order: %v", got)
+		}
+		wantError(t, m.admin.Do("POST", refund, map[string]any{"amount": usd(10000)}), 409, "deposit_reward_spent", "")
+		reconcile(t, m.s.App.DB)
+	})
 }

@@ -211,7 +211,14 @@ func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID
 	if amount.Amount > d.Amount.Amount-refunded {
 		return Deposit{}, errs.Invalid("amount", "refund_exceeds_deposit").With("max", money.New(d.Amount.Amount-refunded, currency).String())
 	}
-	clawback := d.Reward.Amount * amount.Amount / d.Amount.Amount
+	// The reward given back is the deposit's reward in proportion to what
+	// has been refunded in all, rounded half up, less what earlier refunds
+	// gave back: refunds in pieces give back what one refund of their sum
+	// would (0.19 twice is not 0.00, 19.99 gives back 0.9995 rounded once).
+	share := func(refunded int64) int64 {
+		return (d.Reward.Amount*refunded*2 + d.Amount.Amount) / (2 * d.Amount.Amount)
+	}
+	var clawback int64
 	moves := func(back bool) []ledger.Move {
 		m := []ledger.Move{{From: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency},
 			To: ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: currency}, Amount: amount.Amount}}
@@ -233,6 +240,20 @@ func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Invalid("amount", "refund_exceeds_deposit")
+		}
+		var after int64 // read under the row's lock: concurrent refunds take turns
+		if err := tx.QueryRow(ctx, `SELECT refunded FROM deposits WHERE id = ?`, depositID).Scan(&after); err != nil {
+			return err
+		}
+		clawback = share(after) - share(after-amount.Amount)
+		if clawback > 0 {
+			credits, err := ledger.BalanceOf(ctx, tx, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
+			if err != nil {
+				return err
+			}
+			if credits.Amount < clawback {
+				return errs.Conflict("deposit_reward_spent").With("reward", money.New(clawback, currency).String())
+			}
 		}
 		if _, err := ledger.Post(ctx, tx, "deposit_refund", depositID, moves(false)...); err != nil {
 			return err
