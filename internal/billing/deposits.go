@@ -246,12 +246,16 @@ func (s *Service) RefundDeposit(ctx context.Context, actor users.User, accountID
 			return err
 		}
 		clawback = share(after) - share(after-amount.Amount)
-		if clawback > 0 {
+		if clawback > 0 { // the balance's own shortfall is insufficient_funds, from the ledger
 			credits, err := ledger.BalanceOf(ctx, tx, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: currency})
 			if err != nil {
 				return err
 			}
-			if credits.Amount < clawback {
+			balance, err := ledger.BalanceOf(ctx, tx, ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: currency})
+			if err != nil {
+				return err
+			}
+			if credits.Amount < clawback && balance.Amount >= amount.Amount {
 				return errs.Conflict("deposit_reward_spent").With("reward", money.New(clawback, currency).String())
 			}
 		}

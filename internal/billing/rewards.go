@@ -78,7 +78,11 @@ func (s *Service) Rewards(ctx context.Context, actor users.User, accountID strin
 // RecordSpend adds an order payment (or, negative, a refund) to the
 // account's spend and recomputes its level, in the caller's transaction.
 func (s *Service) RecordSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money) error {
-	if err := addSpend(ctx, tx, accountID, ref, amount, tx.Now); err != nil {
+	record := addSpend
+	if amount.Amount < 0 {
+		record = refundSpend
+	}
+	if err := record(ctx, tx, accountID, ref, amount, tx.Now); err != nil {
 		return err
 	}
 	return s.recompute(ctx, tx, accountID, tx.Now)

@@ -26,6 +26,55 @@ func addSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount mone
 	return addSpendDay(ctx, tx, accountID, amount.Currency, db.Micros(at)/dayMicros, amount.Amount)
 }
 
+// refundSpend records a refund (amount negative) of ref's payments: it
+// takes back from them newest first, each part dated as the payment it
+// reduces, so a refund lowers the 12-month window (and the month of the
+// chart) of its payment, and only while that payment is inside it: a
+// refund today of a payment made 13 months ago changes neither the level
+// nor this month. What earlier refunds took back is skipped the same way;
+// a refund past the payments (none expected) is dated now.
+func refundSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money, now time.Time) error {
+	rows, err := tx.Query(ctx, `SELECT amount, at FROM spend WHERE account_id = ? AND ref = ? AND currency = ? ORDER BY at DESC, id DESC`,
+		accountID, ref, amount.Currency)
+	if err != nil {
+		return err
+	}
+	type payment struct{ amount, at int64 }
+	var paid []payment
+	var refunded int64
+	for rows.Next() {
+		var p payment
+		if err := rows.Scan(&p.amount, &p.at); err != nil {
+			rows.Close()
+			return err
+		}
+		if p.amount > 0 {
+			paid = append(paid, p)
+		} else {
+			refunded -= p.amount
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rest := -amount.Amount
+	for _, p := range paid {
+		left := p.amount - min(refunded, p.amount)
+		refunded -= p.amount - left
+		if take := min(left, rest); take > 0 {
+			if err := addSpend(ctx, tx, accountID, ref, money.New(-take, amount.Currency), db.Time(p.at)); err != nil {
+				return err
+			}
+			rest -= take
+		}
+		if rest == 0 {
+			return nil
+		}
+	}
+	return addSpend(ctx, tx, accountID, ref, money.New(-rest, amount.Currency), now)
+}
+
 func addSpendDay(ctx context.Context, tx *db.Tx, accountID, currency string, day, amount int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO spend_days (account_id, currency, day, amount) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id, currency, day) DO UPDATE SET amount = spend_days.amount + excluded.amount`,

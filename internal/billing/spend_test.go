@@ -107,3 +107,63 @@ func (c *fixedClock) set(t time.Time) {
 	c.at = t
 	c.mu.Unlock()
 }
+
+// A refund lowers the spend of the payment it refunds, and only while that
+// payment is inside the 12-month window: refunding today a payment made 13
+// months ago changes neither the level nor this month's spend (the audit
+// saw spend drop to 0 and −1,055.00 on the month's chart). An order paid in
+// parts gives back from its newest payments first.
+func TestRefundCountsInItsPaymentsWindow(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		clk := &fixedClock{at: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)}
+		f := setupOn(t, e, clk)
+		acc, admin, _, _ := f.team(t, "rw")
+		spend := func(ref string, amount int64) {
+			t.Helper()
+			if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RecordSpend(f.ctx, tx, acc.ID, ref, usd(amount)) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check := func(what string, level string, spent int64, month string, inMonth int64) {
+			t.Helper()
+			r, err := f.bill.Rewards(f.ctx, admin, acc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			months, err := f.bill.SpendByMonth(f.ctx, f.db, acc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int64{}
+			for _, m := range months {
+				got[m.Month] = m.Amount.Amount
+			}
+			if r.Level != level || r.Spend12m.Amount != spent || got[month] != inMonth {
+				t.Errorf("%s: %s, spend %d, %s %d; want %s, %d, %d", what, r.Level, r.Spend12m.Amount, month, got[month], level, spent, inMonth)
+			}
+		}
+		spend("old", 105_500)
+		check("a payment of 1,055.00", "gold", 105_500, "2026-01", 105_500)
+
+		clk.set(time.Date(2027, 2, 15, 10, 0, 0, 0, time.UTC)) // 13 months later
+		spend("new", 20_000)
+		spend("old", -105_500) // the old order refunded today
+		check("a refund of a payment out of the window", "silver", 20_000, "2027-02", 20_000)
+		spend("new", -5_000)
+		check("a refund of a payment in the window", "silver", 15_000, "2027-02", 15_000)
+
+		// Paid in two parts, a month apart; a refund takes back the newer
+		// part first, and what is left of the older one leaves the window
+		// with it.
+		clk.set(time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC))
+		spend("parts", 40_000)
+		clk.set(time.Date(2027, 4, 1, 10, 0, 0, 0, time.UTC))
+		spend("parts", 30_000)
+		spend("parts", -50_000) // 30,000 from April, 20,000 from March
+		check("a refund of two parts", "silver", 15_000+20_000, "2027-04", 0)
+		check("the older part", "silver", 35_000, "2027-03", 20_000)
+		spend("parts", -20_000) // the rest: from March
+		check("the rest", "silver", 15_000, "2027-03", 0)
+	})
+}
