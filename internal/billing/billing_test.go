@@ -205,7 +205,7 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 		err = f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_2", usd(10000)) })
 		wantCode(t, err, errs.KindConflict, "insufficient_funds")
 		err = f.db.InTx(f.ctx, func(tx *db.Tx) error {
-			return f.bill.Release(f.ctx, tx, "ord_1", fr.ID, q.Subtotal, money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, "USD"), false)
+			return f.bill.Release(f.ctx, tx, acc.ID, "ord_1", fr.ID, q.Subtotal, money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, "USD"), false)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -244,8 +244,10 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// The release of ord_1 earned 1% of its price (1.00 of credit),
+		// which paid ord_3 first; the refund came back to the balance.
 		b, _ := f.bill.Balance(f.ctx, admin, acc.ID)
-		if b.Available.Amount != 20000-10550 {
+		if b.Available.Amount != 20000-10550+100 || b.Credits.Amount != 0 {
 			t.Fatalf("balance after refund %+v", b)
 		}
 		r := balanced(t, f)
@@ -313,7 +315,7 @@ func TestConcurrentMoney(t *testing.T) {
 								return f.bill.RefundFromEscrow(f.ctx, tx, order, tm.id, total, "cancellation")
 							}
 							fee := total.Amount / 20
-							return f.bill.Release(f.ctx, tx, order, fr.ID, usd(total.Amount-fee), usd(fee), true)
+							return f.bill.Release(f.ctx, tx, tm.id, order, fr.ID, usd(total.Amount-fee), usd(fee), true)
 						})
 						if err != nil {
 							t.Errorf("settle: %v", err)

@@ -107,7 +107,28 @@ func PayIntoEscrowFromCard(ctx context.Context, tx *db.Tx, orderID string, total
 // the freelancer's pending earnings, which clear after the clearance period
 // (shorter for Pro freelancers). subtotal is the price of the work; fees
 // what the buyer paid on top of it.
-func (s *Service) Release(ctx context.Context, tx *db.Tx, orderID, freelancerID string, subtotal, fees money.Money, pro bool) error {
+//
+// A release is also when the buyer's account is credited for the work:
+// what it paid now counts for its rewards level (money still in escrow does
+// not: it may yet go back, and an order held in escrow must not lift the
+// level other orders earn at), and the work earns the level's reward on its
+// price — every release alike: a completed order, an approved milestone, a
+// week of hours, what an operator's decision pays.
+func (s *Service) Release(ctx context.Context, tx *db.Tx, accountID, orderID, freelancerID string, subtotal, fees money.Money, pro bool) error {
+	if err := s.release(ctx, tx, orderID, freelancerID, subtotal, fees, pro); err != nil {
+		return err
+	}
+	if err := s.recompute(ctx, tx, accountID, tx.Now); err != nil {
+		return err
+	}
+	if subtotal.Amount <= 0 {
+		return nil
+	}
+	_, err := s.RewardOrder(ctx, tx, accountID, orderID, subtotal)
+	return err
+}
+
+func (s *Service) release(ctx context.Context, tx *db.Tx, orderID, freelancerID string, subtotal, fees money.Money, pro bool) error {
 	c := subtotal.Currency
 	commission := (subtotal.Amount*s.Config.SellerCommissionBP + 5000) / 10000
 	earned := subtotal.Amount - commission
@@ -171,7 +192,7 @@ type OrderCharge struct {
 
 // RecordOrderPayment writes, in the caller's transaction, what follows an
 // order payment already moved into escrow: the invoice and the account's
-// spend (which sets its rewards level).
+// spend (which counts for its rewards level once released).
 func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderCharge) (Invoice, error) {
 	currency := c.UnitPrice.Currency
 	sub := money.New(c.UnitPrice.Amount*int64(c.Quantity), currency)

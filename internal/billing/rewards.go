@@ -57,7 +57,7 @@ func (s *Service) Rewards(ctx context.Context, actor users.User, accountID strin
 	if err != nil {
 		return Rewards{}, err
 	}
-	spend, err := spend12m(ctx, s.DB, accountID, s.DB.Clock.Now())
+	spend, err := levelSpend(ctx, s.DB, accountID, s.DB.Clock.Now())
 	if err != nil {
 		return Rewards{}, err
 	}
@@ -89,7 +89,7 @@ func (s *Service) RecordSpend(ctx context.Context, tx *db.Tx, accountID, ref str
 }
 
 func (s *Service) recompute(ctx context.Context, tx *db.Tx, accountID string, now time.Time) error {
-	spend, err := spend12m(ctx, tx, accountID, now)
+	spend, err := levelSpend(ctx, tx, accountID, now)
 	if err != nil {
 		return err
 	}

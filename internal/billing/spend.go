@@ -94,6 +94,23 @@ func spend12m(ctx context.Context, q db.Queryer, accountID string, now time.Time
 	return n, err
 }
 
+// levelSpend is the spend that sets the rewards level: the year's spend less
+// what the account's orders still hold in escrow (paid but not yet released:
+// it may yet go back, so it lifts no level until the work is accepted).
+func levelSpend(ctx context.Context, q db.Queryer, accountID string, now time.Time) (int64, error) {
+	spend, err := spend12m(ctx, q, accountID, now)
+	if err != nil {
+		return 0, err
+	}
+	var held int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(la.balance), 0) FROM orders o
+		JOIN ledger_accounts la ON la.owner = o.id AND la.kind = 'escrow'
+		WHERE o.account_id = ? AND o.status IN ('active', 'delivered', 'awaiting_payment')`, accountID).Scan(&held); err != nil {
+		return 0, err
+	}
+	return max(0, spend-held), nil
+}
+
 // ShiftSpend moves the spend recorded for ref back in time by d (the demo
 // marketplace dates the orders it makes in the past).
 func ShiftSpend(ctx context.Context, tx *db.Tx, ref string, d time.Duration) error {

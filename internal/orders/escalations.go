@@ -257,7 +257,7 @@ func (s *Service) cancelPartly(ctx context.Context, tx *db.Tx, o Order, amount m
 		return err
 	}
 	c := o.Total.Currency
-	if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, money.New(price, c), money.New(feesLeft, c), o.pro); err != nil {
+	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, money.New(price, c), money.New(feesLeft, c), o.pro); err != nil {
 		return err
 	}
 	if err := s.refundAll(ctx, tx, o); err != nil { // the rest: amount

@@ -998,10 +998,7 @@ func (s *Service) ReleaseHourlyWeeks(ctx context.Context, now time.Time) (int, e
 			if n, _ := res.RowsAffected(); n != 1 {
 				return nil // disputed or released meanwhile
 			}
-			if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, r.Amount, r.Fees, o.pro); err != nil {
-				return err
-			}
-			if _, err := s.Billing.RewardOrder(ctx, tx, o.AccountID, o.ID, r.Amount); err != nil {
+			if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, r.Amount, r.Fees, o.pro); err != nil {
 				return err
 			}
 			if _, err := event(ctx, tx, o.ID, "", "hourly_released", r.WeekStart+": "+r.Amount.String()); err != nil {

@@ -121,10 +121,7 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 		left := r.Total.Amount - refund
 		price, fees := split(r.Total.Amount, r.Fees.Amount, left)
 		if left > 0 {
-			if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, money.New(price, c), money.New(fees, c), o.pro); err != nil {
-				return err
-			}
-			if _, err := s.Billing.RewardOrder(ctx, tx, o.AccountID, o.ID, money.New(price, c)); err != nil {
+			if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, money.New(price, c), money.New(fees, c), o.pro); err != nil {
 				return err
 			}
 		}

@@ -233,10 +233,7 @@ func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID 
 		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, o.Subtotal, o.Fees, o.pro); err != nil {
-		return err
-	}
-	if _, err := s.Billing.RewardOrder(ctx, tx, o.AccountID, o.ID, o.Subtotal); err != nil {
+	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, o.Subtotal, o.Fees, o.pro); err != nil {
 		return err
 	}
 	if _, err := event(ctx, tx, o.ID, actorID, "completed", ""); err != nil {

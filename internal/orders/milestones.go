@@ -250,7 +250,7 @@ func (s *Service) approveMilestone(ctx context.Context, tx *db.Tx, o Order, m Mi
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false, errs.Conflict("order_state_changed")
 	}
-	if err := s.Billing.Release(ctx, tx, o.ID, o.FreelancerID, m.Amount, m.Fees, o.pro); err != nil {
+	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, m.Amount, m.Fees, o.pro); err != nil {
 		return false, err
 	}
 	body := m.Title
@@ -288,10 +288,6 @@ func (s *Service) finishMilestones(ctx context.Context, tx *db.Tx, o Order, acto
 	}
 	if err := transition(ctx, tx, o.ID, from, Completed, `, unit_price = ?, subtotal = ?, fees = ?, total = ?, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		sub, sub, fees, sub+fees, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
-		return err
-	}
-	paid := money.New(sub, o.Total.Currency)
-	if _, err := s.Billing.RewardOrder(ctx, tx, o.AccountID, o.ID, paid); err != nil {
 		return err
 	}
 	if _, err := event(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
