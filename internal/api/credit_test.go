@@ -123,7 +123,7 @@ func reconcile(t *testing.T, d *db.DB) {
 		(SELECT COALESCE(SUM(total), 0) FROM invoices WHERE account_id = a.id),
 		(SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE account_id = a.id),
 		`+moved(`'deposit', 'order_payment', 'management_fee'`)+`,
-		`+moved(`'refund', 'guarantee_refund', 'deposit_refund'`)+` - `+moved(`'deposit_refund_failed'`)+`
+		`+moved(`'refund', 'guarantee_refund', 'deposit_refund', 'fee_refund'`)+` - `+moved(`'deposit_refund_failed'`)+`
 		FROM accounts a ORDER BY a.id`)
 	if err != nil {
 		t.Fatal(err)

@@ -177,6 +177,7 @@ func TestEveryChargeToAnAccountPassesTheGate(t *testing.T) {
 		"deposit_refund_failed": "money back to the balance",
 		"refund":                "money to the account",
 		"guarantee_refund":      "money to the account",
+		"fee_refund":            "money to the account",
 		"release":               "escrow to the freelancer: already committed",
 		"clearance":             "inside the freelancer's earnings",
 		"withdrawal":            "the freelancer's own money",

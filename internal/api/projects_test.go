@@ -175,7 +175,8 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		wantError(t, m.member.Do("POST", "/api/v1/projects/"+pid+"/proposals/ppr_nope/confirm", nil), 404, "proposal_not_found", "")
 		m.admin.Must(200, "POST", "/api/v1/orders/"+po["id"].(string)+"/approve", nil)
 
-		// The fee: 10% of what the project spent since the manager came.
+		// The fee: 10% of the price of the work the project paid for since
+		// the manager came (not of the buyer's fees).
 		spentIn := m.s.App.Clock.Now().Format("2006-01")
 		m.s.Client(t).Must(200, "POST", "/api/v1/test-clock/advance", map[string]any{"duration": "25h"})
 		var fees []map[string]any
@@ -184,7 +185,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 				fees = append(fees, inv)
 			}
 		}
-		want := float64((int(amount(po["total"]))*1000 + 5000) / 10000)
+		want := float64((int(amount(po["subtotal"]))*1000 + 5000) / 10000)
 		if len(fees) != 1 || amount(fees[0]["total"]) != want || fees[0]["ref"] != pid {
 			t.Fatalf("management fee invoices %v, want one of %v", fees, want)
 		}
@@ -283,11 +284,63 @@ func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
 		if err := m.s.App.DB.QueryRow(t.Context(), `SELECT total FROM invoices WHERE kind = 'management_fee'`).Scan(&total); err != nil {
 			t.Fatal(err)
 		}
-		if want := (int64(amount(o["total"]))*1000 + 5000) / 10000; total != want {
+		if want := (int64(amount(o["subtotal"]))*1000 + 5000) / 10000; total != want {
 			t.Fatalf("fee %d, want %d", total, want)
 		}
 		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
 			t.Fatalf("ledger %v", chk)
 		}
+	})
+}
+
+// The management fee is a percentage of the work's price, not of the
+// buyer's fees (the audit found 10% charged on 351.66 that held 18.33 of
+// fees), and it goes back, with a credit note, when that work is refunded.
+func TestManagementFeeIsOnThePriceNetOfRefunds(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newResolutionMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		opsID := m.ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+		pid := m.admin.Must(201, "POST", acc+"/projects", map[string]any{"name": "Rebrand", "type": "branding",
+			"budget": map[string]any{"amount": 500000, "currency": "USD"}})["id"].(string)
+		m.admin.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager-request", nil)
+		m.ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
+		o := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})
+		m.advance(t, "25h")
+		fees := func(table string) (n int, total float64) {
+			rows := items(m.admin.Must(200, "GET", acc+"/"+table, nil))
+			for _, it := range rows {
+				if d := it.(map[string]any); d["ref"] == pid {
+					n, total = n+1, total+amount(d["total"])
+				}
+			}
+			return n, total
+		}
+		// 10% of 300.00, not of the 316.50 paid with the buyer's fees.
+		if n, total := fees("invoices"); n != 1 || total != 3000 {
+			t.Fatalf("fee invoices: %d for %v, want one of 3000", n, total)
+		}
+		// The order is cancelled and refunded: the fee goes back the next
+		// day, with a credit note correcting the fee's invoice.
+		m.seller.Must(201, "POST", "/api/v1/orders/"+o["id"].(string)+"/cancellation", map[string]any{"reason": "Cannot do it"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+o["id"].(string)+"/cancellation/accept", nil)
+		before := m.balance(t)
+		m.advance(t, "25h")
+		if n, total := fees("credit-notes"); n != 1 || total != 3000 {
+			t.Fatalf("fee credit notes: %d for %v, want one of 3000", n, total)
+		}
+		if got := m.balance(t); got != before+3000 {
+			t.Fatalf("balance %v after the fee came back, want %v", got, before+3000)
+		}
+		m.advance(t, "25h") // nothing more, either way
+		if n, _ := fees("invoices"); n != 1 {
+			t.Fatalf("%d fee invoices", n)
+		}
+		if n, _ := fees("credit-notes"); n != 1 {
+			t.Fatalf("%d fee credit notes", n)
+		}
+		m.balanced(t)
+		reconcile(t, m.s.App.DB)
 	})
 }

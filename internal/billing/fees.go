@@ -83,6 +83,29 @@ func (s *Service) ChargeFee(ctx context.Context, c FeeCharge, claim func(ctx con
 	return inv, err
 }
 
+// RefundFee gives back part of a fee charged for c.Ref (c.Amount) to the
+// account's balance, with its credit note correcting the fee's invoices, in
+// one transaction with claim (which makes it happen once). An amount of 0
+// runs claim alone.
+func (s *Service) RefundFee(ctx context.Context, c FeeCharge, claim func(ctx context.Context, tx *db.Tx) error) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := claim(ctx, tx); err != nil || c.Amount.Amount <= 0 {
+			return err
+		}
+		cur := c.Amount.Currency
+		if _, err := ledger.Post(ctx, tx, "fee_refund", c.Ref, ledger.Move{From: ledger.Account{Kind: ledger.Fees, Owner: ledger.Platform, Currency: cur},
+			To: ledger.Account{Kind: ledger.Balance, Owner: c.AccountID, Currency: cur}, Amount: c.Amount.Amount}); err != nil {
+			return err
+		}
+		cn, err := s.CreditNote(ctx, tx, Refund{AccountID: c.AccountID, Ref: c.Ref, Amount: c.Amount, Reason: c.Kind})
+		if err != nil {
+			return err
+		}
+		return accounts.Audit(ctx, tx, c.AccountID, "", "fee.refunded", c.Ref,
+			map[string]any{"kind": c.Kind, "amount": c.Amount, "credit_note": cn.Number})
+	})
+}
+
 // monthStart is the first instant of t's calendar month (UTC).
 func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)

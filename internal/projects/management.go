@@ -125,7 +125,7 @@ func (s *Service) AssignManager(ctx context.Context, actor users.User, projectID
 			return errs.Conflict("manager_not_requested")
 		}
 		// The fee counts the spend from now on.
-		n, err := spent(ctx, tx, projectID)
+		n, err := feeBase(ctx, tx, projectID)
 		if err != nil {
 			return err
 		}
@@ -346,13 +346,15 @@ func (s *Service) DeclineProposal(ctx context.Context, actor users.User, project
 }
 
 // BillManagementFees is the daily timer of the management fee: for each
-// project with an assigned manager, the fee rate times the project spend
-// not yet billed (rounded half up to the cent) is charged to the account
-// and invoiced (billing.ChargeFee: balance, else the default card). A
-// conditional UPDATE of the billed spend claims each charge, so two nodes
-// bill it once. Spend that falls (a refund) bills nothing until it rises
-// above what was billed again. An account that cannot pay is tried again
-// the next day.
+// project with an assigned manager, the fee rate times the fee base (the
+// price of the work its orders paid, net of refunds, fees excluded: feeBase)
+// not yet billed, rounded half up to the cent, is charged to the account
+// and invoiced (billing.ChargeFee: balance, else the default card). When
+// the base falls below what was billed (an order refunded), the fee on the
+// difference goes back to the account's balance with a credit note
+// (billing.RefundFee). A conditional UPDATE of the billed base claims each
+// charge or refund, so two nodes do it once. An account that cannot pay is
+// tried again the next day.
 func (s *Service) BillManagementFees(ctx context.Context, now time.Time) (int, error) {
 	rows, err := s.DB.Query(ctx, projectSelect+`WHERE p.manager_status = 'assigned' AND p.fee_bp > 0 ORDER BY p.id`)
 	if err != nil {
@@ -373,9 +375,40 @@ func (s *Service) BillManagementFees(ctx context.Context, now time.Time) (int, e
 	}
 	n := 0
 	for _, p := range due {
-		total, err := spent(ctx, s.DB, p.ID)
+		total, err := feeBase(ctx, s.DB, p.ID)
 		if err != nil {
 			return n, err
+		}
+		claim := func(ctx context.Context, tx *db.Tx) error {
+			res, err := tx.Exec(ctx, `UPDATE projects SET fee_billed_spend = ? WHERE id = ? AND fee_billed_spend = ?`, total, p.ID, p.billed)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errs.Conflict("fee_already_billed")
+			}
+			return nil
+		}
+		if total < p.billed {
+			c := p.Budget.Currency
+			back := money.New(((p.billed-total)*p.feeBP+5000)/10000, c)
+			err := s.Billing.RefundFee(ctx, billing.FeeCharge{AccountID: p.AccountID, Kind: "management_fee", Ref: p.ID, Amount: back},
+				func(ctx context.Context, tx *db.Tx) error {
+					if err := claim(ctx, tx); err != nil {
+						return err
+					}
+					if back.Amount == 0 {
+						return nil
+					}
+					return event(ctx, tx, p.ID, "", "fee_refunded", back.String())
+				})
+			if e, ok := errs.As(err); ok && e.Kind == errs.KindConflict {
+				continue
+			} else if err != nil {
+				return n, err
+			}
+			n++
+			continue
 		}
 		unbilled := total - p.billed
 		fee := (unbilled*p.feeBP + 5000) / 10000
@@ -384,12 +417,8 @@ func (s *Service) BillManagementFees(ctx context.Context, now time.Time) (int, e
 		}
 		c := p.Budget.Currency
 		_, err = s.Billing.ChargeFee(ctx, billingFee(p, money.New(fee, c), money.New(unbilled, c), total), func(ctx context.Context, tx *db.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE projects SET fee_billed_spend = ? WHERE id = ? AND fee_billed_spend = ?`, total, p.ID, p.billed)
-			if err != nil {
+			if err := claim(ctx, tx); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("fee_already_billed")
 			}
 			return event(ctx, tx, p.ID, "", "fee_invoiced", money.New(fee, c).String())
 		})

@@ -303,6 +303,28 @@ func spent(ctx context.Context, q db.Queryer, projectID string) (int64, error) {
 	return n, err
 }
 
+// feeBase is what the management fee is a percentage of: the price of the
+// work the project's orders paid, net of refunds, without the buyer's fees
+// (no fee on a fee). Each order's paid amount (its spend rows, fees
+// included) is taken in the proportion of its price to its total, rounded
+// half up per order; an order refunded in full counts nothing.
+func feeBase(ctx context.Context, q db.Queryer, projectID string) (int64, error) {
+	type order struct{ subtotal, total, paid int64 }
+	list, err := db.Collect(ctx, q, func(r db.Row) (o order, err error) { return o, r.Scan(&o.subtotal, &o.total, &o.paid) },
+		`SELECT o.subtotal, o.total, COALESCE((SELECT SUM(s.amount) FROM spend s WHERE s.ref = o.id), 0)
+		FROM orders o WHERE o.project_id = ?`, projectID)
+	if err != nil {
+		return 0, err
+	}
+	var base int64
+	for _, o := range list {
+		if o.paid > 0 && o.total > 0 {
+			base += (2*o.paid*o.subtotal + o.total) / (2 * o.total)
+		}
+	}
+	return base, nil
+}
+
 func (s *Service) fillSpend(ctx context.Context, q db.Queryer, p *Project) error {
 	n, err := spent(ctx, q, p.ID)
 	if err != nil {
