@@ -48,6 +48,19 @@ func TestEveryRefundIssuesACreditNote(t *testing.T) {
 			len(cn["corrects"].([]any)) != 1 || cn["corrects"].([]any)[0] != invoiceOf(id) || cn["ref"] != id {
 			t.Fatalf("the cancellation's credit note: %v", cn)
 		}
+		// The order says what went back; the freelancer's side also sees
+		// the commission and the net of the price.
+		if o := m.admin.Must(200, "GET", "/api/v1/orders/"+id, nil); o["status"] != "cancelled" || amount(o["refunded"]) != 31650 || o["earnings"] != nil {
+			t.Fatalf("the cancelled order to its client: refunded %v, earnings %v", o["refunded"], o["earnings"])
+		}
+		if e := m.seller.Must(200, "GET", "/api/v1/orders/"+id, nil)["earnings"]; e != nil {
+			t.Fatalf("the freelancer's earnings on a cancelled order: %v", e)
+		}
+		running := m.order(t)
+		if e, _ := m.seller.Must(200, "GET", "/api/v1/orders/"+running, nil)["earnings"].(map[string]any); e == nil ||
+			amount(e["price"]) != 30000 || amount(e["commission"]) != 6000 || amount(e["net"]) != 24000 {
+			t.Fatalf("the freelancer's earnings on the order: %v", e)
+		}
 		if got := m.admin.Must(200, "GET", "/api/v1/credit-notes/"+cn["id"].(string), nil); got["number"] != "AV-000001" {
 			t.Fatalf("one credit note: %v", got)
 		}
@@ -76,8 +89,8 @@ func TestEveryRefundIssuesACreditNote(t *testing.T) {
 		}
 
 		// The CSV: invoices, then credit notes, negative; the sum is what
-		// was charged (a 1,000.00 deposit, a 316.50 order) less what came
-		// back (316.50, 200.00).
+		// was charged (a 1,000.00 deposit, two 316.50 orders) less what
+		// came back (316.50, 200.00).
 		csv := m.admin.Do("GET", acc+"/invoices.csv", nil)
 		var sum float64
 		rows := strings.Split(strings.TrimSpace(string(csv.Raw)), "\n")[1:]
@@ -94,7 +107,7 @@ func TestEveryRefundIssuesACreditNote(t *testing.T) {
 			}
 			sum += v
 		}
-		if len(rows) != 4 || sum != 100000+31650-31650-20000 || !strings.Contains(string(csv.Raw), "AV-000002") {
+		if len(rows) != 5 || sum != 100000+2*31650-31650-20000 || !strings.Contains(string(csv.Raw), "AV-000002") {
 			t.Fatalf("invoices CSV (sum %v):\n%s", sum, csv.Raw)
 		}
 		m.balanced(t)

@@ -102,6 +102,12 @@ func PayIntoEscrowFromCard(ctx context.Context, tx *db.Tx, orderID string, total
 	return err
 }
 
+// Commission is the platform's commission on a price, taken from the
+// freelancer on release: 20% by default, rounded half up to the cent.
+func (s *Service) Commission(price money.Money) money.Money {
+	return money.New((price.Amount*s.Config.SellerCommissionBP+5000)/10000, price.Currency)
+}
+
 // Release pays a freelancer for delivered work out of an order's escrow:
 // the buyer's fees and the seller commission go to the platform, the rest to
 // the freelancer's pending earnings, which clear after the clearance period
@@ -130,7 +136,7 @@ func (s *Service) Release(ctx context.Context, tx *db.Tx, accountID, orderID, fr
 
 func (s *Service) release(ctx context.Context, tx *db.Tx, orderID, freelancerID string, subtotal, fees money.Money, pro bool) error {
 	c := subtotal.Currency
-	commission := (subtotal.Amount*s.Config.SellerCommissionBP + 5000) / 10000
+	commission := s.Commission(subtotal).Amount
 	earned := subtotal.Amount - commission
 	moves := []ledger.Move{}
 	if earned > 0 {

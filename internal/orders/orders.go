@@ -117,10 +117,24 @@ type Order struct {
 	ReadOnly bool `json:"read_only,omitempty"`
 	// Progress is the order's stage for the progress bar.
 	Progress Progress `json:"progress"`
+	// Refunded is what went back to the account for this order, in all
+	// (its credit notes; one order's page, when there is any).
+	Refunded *money.Money `json:"refunded,omitempty"`
+	// Earnings is, to the freelancer's side, what the price leaves them:
+	// the commission and the net (one order's page; not on a cancelled or
+	// rejected order).
+	Earnings *Earnings `json:"earnings,omitempty"`
 
 	chargeRef string
 	pro       bool
 	hold      string // the open request that holds the order: cancellation_pending, escalation_pending
+}
+
+// Earnings is the freelancer's share of an order's price.
+type Earnings struct {
+	Price      money.Money `json:"price"`
+	Commission money.Money `json:"commission"` // the platform's, taken on release
+	Net        money.Money `json:"net"`        // what the freelancer receives
 }
 
 // Progress is what the order page's progress bar shows.
@@ -273,6 +287,17 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
+	var refunded int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE ref = ?`, o.ID).Scan(&refunded); err != nil {
+		return Order{}, "", err
+	}
+	if refunded > 0 {
+		o.Refunded = &money.Money{Amount: refunded, Currency: o.Total.Currency}
+	}
+	if o.Side == FreelancerSide && o.Status != Cancelled && o.Status != Rejected { // a closed order pays what it released, if anything
+		commission := s.Billing.Commission(o.Subtotal)
+		o.Earnings = &Earnings{Price: o.Subtotal, Commission: commission, Net: money.New(o.Subtotal.Amount-commission.Amount, o.Subtotal.Currency)}
+	}
 	return o, role, nil
 }
 

@@ -117,8 +117,19 @@ func TestResolutionCenterPages(t *testing.T) {
 		if o, _ := a.Orders.Get(ctx, admin, cancelled.ID); o.Status != orders.Cancelled {
 			t.Fatalf("after accepting: %s", o.Status)
 		}
+		// The cancelled order says what went back; its freelancer reads the
+		// commission and the net.
+		_, body, _ = al.do("GET", "/orders/"+cancelled.ID, nil)
+		if !strings.Contains(body, `id="order-refunded"`) {
+			t.Error("the cancelled order does not say what was refunded")
+		}
 		gb := newBrowser(t, srv)
 		gb.signIn("gus@example.com", "correct horse")
+		_, body, _ = gb.do("GET", "/orders/"+extended.ID, nil)
+		has(t, "the freelancer's order", body, "Your earnings", "Atelier's commission", "You receive")
+		if _, body, _ = gb.do("GET", "/orders/"+cancelled.ID, nil); strings.Contains(body, "You receive") {
+			t.Error("a cancelled order tells its freelancer what they receive")
+		}
 		status, _, _ = gb.do("POST", "/orders/"+claimable.ID+"/guarantee-claim", url.Values{"form": {"guarantee"}, "reason": {"mine"}})
 		if status != http.StatusForbidden {
 			t.Fatalf("the freelancer claims: %d", status)
