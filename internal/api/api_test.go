@@ -274,7 +274,7 @@ func TestTestClockOnlyInTestMode(t *testing.T) {
 // The routes API.md fixes for the sections built so far. The test fails when
 // one of them is not served or not described in /api/openapi.json.
 var contractRoutes = []string{
-	"GET /accounts/{account}/credit-notes", "GET /credit-notes/{id}", "GET /credit-notes/{id}/pdf",
+	"GET /accounts/{account}/credit-notes", "GET /credit-notes/{id}", "GET /credit-notes/{id}/pdf", "POST /accounts/{account}/balance/refund",
 	"POST /users", "POST /sessions", "DELETE /sessions/current", "GET /me",
 	"POST /accounts", "GET /accounts/{account}", "GET /accounts/{account}/members",
 	"PATCH /accounts/{account}/members/{user}", "DELETE /accounts/{account}/members/{user}",

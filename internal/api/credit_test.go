@@ -203,3 +203,58 @@ func TestDepositRewardClawbackIsExact(t *testing.T) {
 		reconcile(t, m.s.App.DB)
 	})
 }
+
+// The balance goes back to the cards that paid it: newest charge first,
+// never more than a charge, and from an order's charge never more than its
+// refunds brought back. A deposit's part is a deposit refund with its credit
+// note; an order's part needs none (its cancellation issued one).
+func TestBalanceGoesBackToTheCards(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		back := acc + "/balance/refund"
+		balance := func() float64 { return amount(m.admin.Must(200, "GET", acc+"/balance", nil)["available"]) }
+		notes := func() int { return len(items(m.admin.Must(200, "GET", acc+"/credit-notes", nil))) }
+
+		// Nothing came from a card yet.
+		wantError(t, m.admin.Do("POST", back, map[string]any{"amount": usd(100)}), 422, "refund_exceeds_balance", "amount")
+		// An order paid by card (316.50), cancelled: its money is in the
+		// balance, with its credit note.
+		id := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/cancellation", map[string]any{"reason": "Cannot do it"})
+		m.admin.Must(200, "POST", "/api/v1/orders/"+id+"/cancellation/accept", nil)
+		// Then a deposit of 200.00, the newest charge.
+		dep := m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(20000)})["id"].(string)
+		if b := balance(); b != 51650 || notes() != 1 {
+			t.Fatalf("balance %v, %d credit notes", b, notes())
+		}
+		wantError(t, m.member.Do("POST", back, map[string]any{"amount": usd(100)}), 403, "role_not_allowed", "")
+
+		// 100.00: from the deposit, with a credit note.
+		r := m.admin.Must(200, "POST", back, map[string]any{"amount": usd(10000)})
+		if parts := r["parts"].([]any); len(parts) != 1 || parts[0].(map[string]any)["ref"] != dep || notes() != 2 {
+			t.Fatalf("100.00 back: %v (%d credit notes)", r, notes())
+		}
+		// 400.00: the rest of the deposit, then 300.00 of the order's
+		// charge (no second credit note for the order).
+		r = m.admin.Must(200, "POST", back, map[string]any{"amount": usd(40000)})
+		parts := r["parts"].([]any)
+		if len(parts) != 2 || parts[0].(map[string]any)["ref"] != dep || amount(parts[0].(map[string]any)["amount"]) != 10000 ||
+			parts[1].(map[string]any)["ref"] != id || amount(parts[1].(map[string]any)["amount"]) != 30000 || notes() != 3 {
+			t.Fatalf("400.00 back: %v (%d credit notes)", r, notes())
+		}
+		if b := balance(); b != 1650 {
+			t.Fatalf("balance %v", b)
+		}
+		wantError(t, m.admin.Do("POST", back, map[string]any{"amount": usd(2000)}), 422, "refund_exceeds_balance", "amount")
+		m.admin.Must(200, "POST", back, map[string]any{"amount": usd(1650)})
+		if b := balance(); b != 0 {
+			t.Fatalf("balance %v", b)
+		}
+		reconcile(t, m.s.App.DB)
+		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+			t.Fatalf("ledger: %v", check)
+		}
+	})
+}

@@ -178,6 +178,8 @@ func TestEveryChargeToAnAccountPassesTheGate(t *testing.T) {
 		"refund":                "money to the account",
 		"guarantee_refund":      "money to the account",
 		"fee_refund":            "money to the account",
+		"balance_payout":        "the account's own balance back to its card (admin, billing managers)",
+		"balance_payout_failed": "money back to the balance",
 		"release":               "escrow to the freelancer: already committed",
 		"clearance":             "inside the freelancer's earnings",
 		"withdrawal":            "the freelancer's own money",

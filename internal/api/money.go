@@ -67,6 +67,12 @@ func (s *Server) moneyRoutes() []route {
 			Handle: body(func(c *call, in depositIn) (any, error) {
 				return s.Billing.Deposit(c.r.Context(), c.user, c.param("account"), in.Amount, in.PaymentMethodID, c.r.Header.Get("Idempotency-Key"))
 			})},
+		{Method: "POST", Path: "/accounts/{account}/balance/refund", Tag: "money", Idempotent: true,
+			Summary: "Send part of the balance back to the cards that paid it, newest charge first (admin, billing managers; Idempotency-Key honoured)",
+			In:      withdrawIn{}, Out: billing.BalanceRefund{},
+			Handle: body(func(c *call, in withdrawIn) (any, error) {
+				return s.Billing.RefundBalance(c.r.Context(), c.user, c.param("account"), in.Amount)
+			})},
 		{Method: "POST", Path: "/accounts/{account}/deposits/{deposit}/refund", Tag: "money", Idempotent: true,
 			Summary: "Give (part of) a deposit back to its card from the balance (admin, billing managers; Idempotency-Key honoured)",
 			In:      withdrawIn{}, Out: billing.Deposit{},

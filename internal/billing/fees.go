@@ -60,6 +60,9 @@ func (s *Service) ChargeFee(ctx context.Context, c FeeCharge, claim func(ctx con
 		from := ledger.Account{Kind: ledger.Balance, Owner: c.AccountID, Currency: cur}
 		if charge != "" {
 			from = ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: cur}
+			if err := RecordCardCharge(ctx, tx, charge, c.AccountID, c.Ref, c.Amount); err != nil {
+				return err
+			}
 		}
 		if _, err := ledger.Post(ctx, tx, c.Kind, c.Ref, ledger.Move{From: from,
 			To: ledger.Account{Kind: ledger.Fees, Owner: ledger.Platform, Currency: cur}, Amount: c.Amount.Amount}); err != nil {

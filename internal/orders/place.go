@@ -303,6 +303,8 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 			}
 		} else if err := billing.PayIntoEscrowFromCard(ctx, tx, o.ID, p.amount); err != nil {
 			return err
+		} else if err := billing.RecordCardCharge(ctx, tx, charge, o.AccountID, o.ID, p.amount); err != nil {
+			return err
 		}
 		line := p.line
 		line.PaidWith = paidWith
