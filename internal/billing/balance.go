@@ -32,7 +32,7 @@ func RecordCardCharge(ctx context.Context, tx *db.Tx, chargeRef, accountID, ref 
 
 // BalanceRefund is what a refund of the balance sent back, per card charge.
 type BalanceRefund struct {
-	Amount money.Money        `json:"amount"`
+	Amount money.Money         `json:"amount"`
 	Parts  []BalanceRefundPart `json:"parts"`
 }
 
