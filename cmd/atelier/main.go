@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"atelier/internal/app"
+	"atelier/internal/billing"
 	"atelier/internal/db"
 	"atelier/internal/demo"
 	"atelier/internal/httpx"
@@ -70,6 +71,11 @@ Flags of serve:
   --public-url URL      where users reach Atelier, for links in e-mails (default http://ADDR) [ATELIER_PUBLIC_URL]
   --metrics-token T     require "Authorization: Bearer T" on /metrics (default: open; restrict it at the proxy) [ATELIER_METRICS_TOKEN]
   --management-fee PERCENT        project management fee, % of project spend (default 10) [ATELIER_MANAGEMENT_FEE]
+  --seller-name, --seller-address, --seller-country, --seller-vat-id, --seller-email, --seller-legal
+                        who issues the invoices (the merchant of record); the address takes \n
+                        between lines, legal is the form, capital, RCS and SIREN ("SAS au capital
+                        de 10 000 € · RCS Paris 123 456 789"); default: an example identity
+                        [ATELIER_SELLER_NAME, _ADDRESS, _COUNTRY, _VAT_ID, _EMAIL, _LEGAL]
 `
 
 // Main runs one atelier command and returns the process exit code. Tests
@@ -104,6 +110,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", os.Getenv("ATELIER_METRICS_TOKEN"), "bearer token /metrics requires; empty: open")
 	proxies := fs.String("trusted-proxies", os.Getenv("ATELIER_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For is believed: addresses and CIDR prefixes, comma-separated; empty: none")
 	feePercent := fs.Float64("management-fee", envFloat("ATELIER_MANAGEMENT_FEE", 10), "project management fee, percent of the project's spend")
+	def := billing.DefaultConfig().Seller
+	seller := struct{ name, address, country, vatID, email, legal *string }{
+		fs.String("seller-name", envOr("ATELIER_SELLER_NAME", def.Name), "who issues the invoices"),
+		fs.String("seller-address", envOr("ATELIER_SELLER_ADDRESS", strings.ReplaceAll(def.Address, "\n", `\n`)), `the issuer's address, \n between lines`),
+		fs.String("seller-country", envOr("ATELIER_SELLER_COUNTRY", def.Country), "the issuer's country (ISO 3166 alpha-2)"),
+		fs.String("seller-vat-id", envOr("ATELIER_SELLER_VAT_ID", def.VATID), "the issuer's VAT number"),
+		fs.String("seller-email", envOr("ATELIER_SELLER_EMAIL", def.Email), "the address on invoices for billing questions"),
+		fs.String("seller-legal", envOr("ATELIER_SELLER_LEGAL", def.Legal), "the issuer's form, capital, RCS and SIREN"),
+	}
 	withDemo := fs.Bool("demo", os.Getenv("ATELIER_DEMO") == "true", "fill an empty database with the demo marketplace")
 	demoOpt := demo.Options{}
 	if cmd == "demo" {
@@ -138,6 +153,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
+	cfg.Seller = billing.Party{Name: strings.TrimSpace(*seller.name), Address: strings.ReplaceAll(*seller.address, `\n`, "\n"),
+		Country: strings.ToUpper(strings.TrimSpace(*seller.country)), VATID: strings.TrimSpace(*seller.vatID),
+		Email: strings.TrimSpace(*seller.email), Legal: strings.TrimSpace(*seller.legal)}
+	if cfg.Seller.Name == "" {
+		fmt.Fprintln(stderr, "atelier: --seller-name cannot be empty: invoices need their issuer")
+		return 2
+	}
 	var err error
 	if cfg.TrustedProxies, err = httpx.ParsePrefixes(*proxies); err != nil {
 		fmt.Fprintf(stderr, "atelier: --trusted-proxies: %v\n", err)

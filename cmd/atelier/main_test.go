@@ -837,3 +837,23 @@ func TestCrashMidLoadThenRestart(t *testing.T) {
 		}
 	}
 }
+
+// The issuer printed on invoices is configured: name, address lines,
+// country, VAT number, e-mail and its legal registration.
+func TestSellerIdentityFromFlagsAndEnvironment(t *testing.T) {
+	t.Setenv("ATELIER_SELLER_EMAIL", "factures@mon-atelier.example") // the environment, under the flags
+	n := startNode(t, t.TempDir(), "--seller-name", "Mon Atelier SARL", "--seller-address", `5 quai Saint-Michel\n75005 Paris`,
+		"--seller-vat-id", "FR11222333444", "--seller-legal", "SARL au capital de 5 000 € · RCS Paris 222 333 444")
+	s := newShop(t, n, n, "seller", 10000)
+	n.must(t, 201, s.buyer, "POST", "/api/v1/accounts/"+s.account+"/deposits", map[string]any{"amount": map[string]any{"amount": 10000, "currency": "USD"}})
+	inv := n.must(t, 200, s.buyer, "GET", "/api/v1/accounts/"+s.account+"/invoices", nil)["items"].([]any)[0].(map[string]any)["seller"].(map[string]any)
+	if inv["name"] != "Mon Atelier SARL" || inv["address"] != "5 quai Saint-Michel\n75005 Paris" || inv["vat_id"] != "FR11222333444" ||
+		inv["email"] != "factures@mon-atelier.example" || inv["legal"] != "SARL au capital de 5 000 € · RCS Paris 222 333 444" || inv["country"] != "FR" {
+		t.Fatalf("the invoice's seller: %v", inv)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"serve", "--seller-name", " ", "--data-dir", t.TempDir()}, &out, &errOut); code != 2 ||
+		!strings.Contains(errOut.String(), "--seller-name") {
+		t.Fatalf("an empty seller name: %d %s", code, errOut.String())
+	}
+}

@@ -64,7 +64,10 @@ type Config struct {
 	// ManagementFeeBP is the project management fee in basis points of a
 	// project's spend (projects.DefaultFeeBP, 10%, when zero).
 	ManagementFeeBP int64
-	Log             *slog.Logger
+	// Seller is the issuer printed on invoices and credit notes (the
+	// example identity of billing.DefaultConfig when its name is empty).
+	Seller billing.Party
+	Log    *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -134,7 +137,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if a.Provider == nil {
 		a.Provider = payments.NewTest()
 	}
-	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: billing.DefaultConfig(), Log: a.Log}
+	bcfg := billing.DefaultConfig()
+	if cfg.Seller.Name != "" {
+		bcfg.Seller = cfg.Seller
+	}
+	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: bcfg, Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
 	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog, FeeBP: cfg.ManagementFeeBP}
 	a.Orders.Projects = a.Projects.CanAttach

@@ -49,8 +49,9 @@ func DefaultConfig() Config {
 		SilverRateBP: 100, GoldRateBP: 300, PlatinumRateBP: 500,
 		DepositRewardFrom: 1000000, DepositRewardHighFrom: 3000000, DepositRewardBP: 500, DepositRewardHighBP: 1000,
 		MaxAmount: money.MaxAmount,
+		// An example identity: set yours (atelier serve --seller-*).
 		Seller: Party{Name: "Atelier Marketplace SAS", Address: "10 rue de la Paix\n75002 Paris", Country: "FR",
-			VATID: "FR00123456789", Email: "billing@atelier.example"},
+			VATID: "FR00123456789", Email: "billing@atelier.example", Legal: "SAS au capital de 10 000 € · RCS Paris 123 456 789"},
 	}
 }
 

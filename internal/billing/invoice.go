@@ -41,6 +41,10 @@ type Party struct {
 	Country string `json:"country"`
 	VATID   string `json:"vat_id"`
 	Email   string `json:"email"`
+	// Legal is the seller's registration as French invoices print it: its
+	// form and share capital, RCS and SIREN ("SAS au capital de 10 000 € ·
+	// RCS Paris 123 456 789"); empty for a buyer.
+	Legal string `json:"legal,omitempty"`
 }
 
 // Line is one line of an invoice: a service, a fee, a deposit.

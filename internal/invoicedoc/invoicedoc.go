@@ -225,6 +225,11 @@ func (d *doc) party(x, y, w float64, label string, p billing.Party) float64 {
 		f.SetX(x)
 		f.MultiCell(w, 4.6, p.Email, "", "L", false)
 	}
+	if p.Legal != "" { // the seller's form, capital, RCS and SIREN
+		d.font("", 8, muted)
+		f.SetX(x)
+		f.MultiCell(w, 4.2, p.Legal, "", "L", false)
+	}
 	return f.GetY()
 }
 
@@ -360,6 +365,15 @@ func (d *doc) totals(y float64) {
 		f.SetXY(x, y+2)
 		f.CellFormat(w, 5, paid, "", 0, "R", false, 0, "")
 		y += 7
+	}
+	// What every invoice to a business must say in France: when it was
+	// paid, and what a late payment would cost (Code de commerce L441-9 and
+	// L441-10). A credit note pays nothing.
+	if !d.credit() {
+		if mention != "" {
+			mention += "\n"
+		}
+		mention += d.t("invoice.payment_terms")
 	}
 	if mention != "" {
 		d.font("", 8.5, ink)

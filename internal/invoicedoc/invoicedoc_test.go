@@ -38,6 +38,7 @@ func sampleInvoice() billing.Invoice {
 			Country: "FR",
 			VATID:   "FR12345678901",
 			Email:   "billing@atelier.example",
+			Legal:   "SAS au capital de 50 000 € · RCS Paris 123 456 789",
 		},
 		Buyer: billing.Party{
 			Name:    "Société Générale d'Études",
@@ -91,9 +92,11 @@ func TestPDFShowsTheInvoiceInBothLanguages(t *testing.T) {
 		want []string
 	}{
 		{"en", []string{"INVOICE", "Invoice number", "Nov 27, 2026", "VAT 20%", "€1,753.42", "€1,250.00", "€76.18",
-			"Paid with visa •••• 4242", "VAT ID: FR98765432109", "Order ord_7f3c2a91", "Page 1 of 1"}},
+			"Paid with visa •••• 4242", "VAT ID: FR98765432109", "Order ord_7f3c2a91", "Page 1 of 1",
+			"three times the French legal interest rate", "indemnity of €40 for recovery costs"}},
 		{"fr", []string{"FACTURE", "Numéro de facture", "27 nov. 2026", "TVA 20 %", "1 753,42 €", "1 250,00 €", "76,18 €",
-			"Payé par visa •••• 4242", "N° TVA : FR98765432109", "Commande ord_7f3c2a91", "Page 1 sur 1", "DÉSIGNATION", "ÉMETTEUR", "FACTURÉ À"}},
+			"Payé par visa •••• 4242", "N° TVA : FR98765432109", "Commande ord_7f3c2a91", "Page 1 sur 1", "DÉSIGNATION", "ÉMETTEUR", "FACTURÉ À",
+			"trois fois le taux d'intérêt légal", "indemnité forfaitaire de 40 € pour frais de recouvrement"}},
 	}
 	for _, c := range cases {
 		t.Run(c.lang, func(t *testing.T) {
@@ -104,9 +107,10 @@ func TestPDFShowsTheInvoiceInBothLanguages(t *testing.T) {
 			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 				t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
 			}
-			text := pdfText(t, pdf)
+			text := strings.Join(strings.Fields(pdfText(t, pdf)), " ") // long mentions wrap
 			want := append([]string{"ATL-000123", "Société Générale d'Études", "Bâtiment B, 3e étage", "8 avenue de l'Opéra",
-				"comptabilité@sge.example", "Révisions supplémentaires", "Atelier SAS", "€"}, c.want...)
+				"comptabilité@sge.example", "Révisions supplémentaires", "Atelier SAS", "€",
+				"SAS au capital de 50 000 € · RCS Paris 123 456 789"}, c.want...)
 			for _, w := range want {
 				if !strings.Contains(text, w) {
 					t.Errorf("the %s PDF does not show %q; its text:\n%s", c.lang, w, text)
