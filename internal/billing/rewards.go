@@ -76,15 +76,20 @@ func (s *Service) Rewards(ctx context.Context, actor users.User, accountID strin
 }
 
 // RecordSpend adds an order payment (or, negative, a refund) to the
-// account's spend and recomputes its level, in the caller's transaction.
+// account's spend, in the caller's transaction. It leaves the level as it
+// is: a payment into escrow, or a refund out of it, changes the spend and
+// what escrow holds alike (levelSpend). A release, and a refund of released
+// money (Relevel), move the level; so does the daily job.
 func (s *Service) RecordSpend(ctx context.Context, tx *db.Tx, accountID, ref string, amount money.Money) error {
-	record := addSpend
 	if amount.Amount < 0 {
-		record = refundSpend
+		return refundSpend(ctx, tx, accountID, ref, amount, tx.Now)
 	}
-	if err := record(ctx, tx, accountID, ref, amount, tx.Now); err != nil {
-		return err
-	}
+	return addSpend(ctx, tx, accountID, ref, amount, tx.Now)
+}
+
+// Relevel recomputes the account's level now, in the caller's transaction:
+// after a refund of money already released (a granted guarantee).
+func (s *Service) Relevel(ctx context.Context, tx *db.Tx, accountID string) error {
 	return s.recompute(ctx, tx, accountID, tx.Now)
 }
 

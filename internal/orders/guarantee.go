@@ -233,6 +233,9 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 		if err := s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-c.Amount.Amount, c.Amount.Currency)); err != nil {
 			return err
 		}
+		if err := s.Billing.Relevel(ctx, tx, o.AccountID); err != nil { // released money came back
+			return err
+		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_granted", note); err != nil {
 			return err
 		}
