@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"atelier/internal/billing"
+	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/invoicedoc"
@@ -95,6 +96,7 @@ func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.Use
 		values[k] = v
 	}
 	values.Set("idempotency_key", newFormKey())
+	values.Set("refund_idempotency_key", newFormKey())
 	f.Values = values
 	s.render(w, r, status, "billing", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "billing.title"), Account: &a, Tab: "billing", Form: f, Data: d})
 }
@@ -135,6 +137,43 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
 		s.done(w, r, billingPath(a.ID), "flash.deposit_made_reward", "amount", dep.Amount.Format(lang), "reward", dep.Reward.Format(lang))
 	default:
 		s.done(w, r, billingPath(a.ID), "flash.deposit_made", "amount", dep.Amount.Format(httpx.Lang(r)))
+	}
+}
+
+// refundBalance posts the balance's "send back to the cards" form.
+func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.User) {
+	a, ok := s.account(w, r, u)
+	if !ok {
+		return
+	}
+	redo := func(f *form, status int) {
+		alertUnless(f, "refund_amount")
+		s.showBilling(w, r, u, f, status)
+	}
+	amount, err := requiredAmount("refund_amount", r.PostFormValue("refund_amount"), a.Currency, httpx.Lang(r))
+	if err != nil {
+		s.fail(w, r, err, redo)
+		return
+	}
+	var back billing.BalanceRefund
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.once(r, u, key, func() error {
+		var err error
+		back, err = s.Billing.RefundBalance(r.Context(), u, a.ID, amount)
+		return err
+	})
+	switch {
+	case err != nil:
+		if e, ok := errs.As(err); ok && e.Field == "amount" { // the form's field
+			moved := *e
+			moved.Field = "refund_amount"
+			err = &moved
+		}
+		s.fail(w, r, err, redo)
+	case repeat:
+		s.done(w, r, billingPath(a.ID), "flash.balance_refund_repeated")
+	default:
+		s.done(w, r, billingPath(a.ID), "flash.balance_refunded", "amount", back.Amount.Format(httpx.Lang(r)))
 	}
 }
 

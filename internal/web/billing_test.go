@@ -470,4 +470,23 @@ func TestInvoiceDownloads(t *testing.T) {
 	if status, _, _ := member.do("GET", "/credit-notes/"+cn+"/pdf", nil); status != http.StatusForbidden {
 		t.Fatalf("member credit note PDF: %d", status)
 	}
+
+	// The rest of the balance goes back to the card from the billing page;
+	// too much is refused on the form's field, and changes nothing.
+	_, body, _ = b.do("GET", "/accounts/"+acc.ID+"/billing", nil)
+	has(t, "the billing page", body, "Send money back to your cards")
+	status, body, _ = b.do("POST", "/accounts/"+acc.ID+"/billing/balance-refund", url.Values{"refund_amount": {"31.00"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-refund-amount-error"`) {
+		t.Fatalf("too much back: %d", status)
+	}
+	status, _, h = b.do("POST", "/accounts/"+acc.ID+"/billing/balance-refund", url.Values{"refund_amount": {"30.00"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("the balance back: %d %s", status, h.Get("Location"))
+	}
+	if bal, _ := a.Billing.Balance(ctx, admin, acc.ID); bal.Available.Amount != 0 {
+		t.Fatalf("balance after sending it all back: %v", bal.Available)
+	}
+	if status, _, _ := member.do("POST", "/accounts/"+acc.ID+"/billing/balance-refund", url.Values{"refund_amount": {"1.00"}}); status != http.StatusForbidden {
+		t.Fatalf("a member sends the balance back: %d", status)
+	}
 }

@@ -119,6 +119,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /accounts/{account}/audit-log", s.auth(s.auditLogPage))
 	mux.HandleFunc("GET /accounts/{account}/billing", s.auth(s.billingPage))
 	mux.HandleFunc("POST /accounts/{account}/billing/deposits", s.auth(s.deposit))
+	mux.HandleFunc("POST /accounts/{account}/billing/balance-refund", s.auth(s.refundBalance))
 	mux.HandleFunc("POST /accounts/{account}/billing/cards", s.auth(s.addCard))
 	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/default", s.auth(s.setDefaultCard))
 	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/remove", s.auth(s.removeCard))
