@@ -102,6 +102,11 @@ func (s *Server) answer(rt route, c *call) answer {
 	if field := httpx.BadValue(c.r.URL.Query()); field != "" {
 		return s.errorAnswer(c.r, errs.Invalid(field, "text_invalid"))
 	}
+	if rt.Before != nil {
+		if err := rt.Before(c); err != nil {
+			return s.errorAnswer(c.r, err)
+		}
+	}
 	out, err := rt.Handle(c)
 	if err != nil {
 		return s.errorAnswer(c.r, err)
@@ -143,7 +148,10 @@ type route struct {
 	Query []param
 	// Also are error statuses the route may answer besides the usual ones
 	// (a public sign-in answers 401; a throttled one 429).
-	Also   []int
+	Also []int
+	// Before runs ahead of the handler, before its body is read: a route
+	// that takes megabytes (files) refuses who may not use it first.
+	Before func(c *call) error
 	In     any // a value of the request body's type, for the schema
 	Out    any // a value of the answer's type, for the schema
 	Handle func(c *call) (any, error)

@@ -1,12 +1,15 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
@@ -108,4 +111,40 @@ func TestBadBytesAreRefused(t *testing.T) {
 			t.Fatalf("web search with a NUL: %v %v", resp.StatusCode, err)
 		}
 	})
+}
+
+// A route that takes files refuses someone who cannot see the order before
+// it reads the body: a stranger's endless upload is answered at once, not
+// after megabytes.
+func TestFileRoutesRefuseStrangersBeforeReading(t *testing.T) {
+	t.Parallel()
+	m := newMarket(t, db.SQLite)
+	id := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+	stranger, _ := m.s.SignUp(t, "eve@elsewhere.test", "Eve")
+	for _, path := range []string{"/orders/" + id + "/deliveries", "/orders/" + id + "/messages"} {
+		body, w := io.Pipe()
+		go func() { // a JSON body that never ends
+			w.Write([]byte(`{"message": "x", "files": [{"name": "a.png", "content_type": "image/png", "data": "`))
+			chunk := bytes.Repeat([]byte("A"), 64<<10)
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}()
+		req, _ := http.NewRequest("POST", m.s.URL+"/api/v1"+path, body)
+		req.Header.Set("Authorization", "Bearer "+stranger.Token)
+		req.Header.Set("Content-Type", "application/json")
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		cancel()
+		body.CloseWithError(io.EOF)
+		if err != nil {
+			t.Fatalf("%s: %v (the server read the body instead of answering)", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s: %d, want 404", path, resp.StatusCode)
+		}
+	}
 }

@@ -53,7 +53,7 @@ func (s *Server) offerRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.FreelancerOffers(c.r.Context(), c.user, c.param("freelancer"), c.offerFilter(), p)
 			})},
-		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/deliver", Tag: "orders", In: deliveryIn{}, MaxBody: filesBody, Out: orders.Order{},
+		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/deliver", Tag: "orders", In: deliveryIn{}, MaxBody: filesBody, Before: s.seesOrder, Out: orders.Order{},
 			Summary: "Deliver the running milestone (freelancer); approved by itself after 8 days without an answer, and the order stops there",
 			Handle: body(func(c *call, in deliveryIn) (any, error) {
 				fs, err := files(in.Files)

@@ -9,6 +9,13 @@ import (
 	"atelier/internal/page"
 )
 
+// seesOrder refuses, before a route reads files, a caller who cannot see
+// the order.
+func (s *Server) seesOrder(c *call) error {
+	_, err := s.Orders.Get(c.r.Context(), c.user, c.param("order"))
+	return err
+}
+
 type fileIn struct {
 	Name        string `json:"name"`
 	ContentType string `json:"content_type"`
@@ -105,7 +112,7 @@ func (s *Server) orderRoutes() []route {
 			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Orders.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
 			})},
-		{Method: "POST", Path: "/orders/{order}/messages", Tag: "orders", Status: http.StatusCreated, In: messageIn{}, MaxBody: filesBody, Out: orders.Event{},
+		{Method: "POST", Path: "/orders/{order}/messages", Tag: "orders", Status: http.StatusCreated, In: messageIn{}, MaxBody: filesBody, Before: s.seesOrder, Out: orders.Event{},
 			Summary: "Write to the other side, with optional files (base64)",
 			Handle: body(func(c *call, in messageIn) (any, error) {
 				fs, err := files(in.Files)
@@ -130,7 +137,7 @@ func (s *Server) orderRoutes() []route {
 				f, err := s.Orders.File(c.r.Context(), c.user, c.param("order"), c.param("file"))
 				return file{ContentType: f.ContentType, Name: f.Name, Data: f.Data}, err
 			}},
-		{Method: "POST", Path: "/orders/{order}/deliveries", Tag: "orders", Status: http.StatusCreated, In: deliveryIn{}, MaxBody: filesBody, Out: orders.Order{},
+		{Method: "POST", Path: "/orders/{order}/deliveries", Tag: "orders", Status: http.StatusCreated, In: deliveryIn{}, MaxBody: filesBody, Before: s.seesOrder, Out: orders.Order{},
 			Summary: "Deliver the work (freelancer); completes by itself in 3 days unless the client answers",
 			Handle: body(func(c *call, in deliveryIn) (any, error) {
 				fs, err := files(in.Files)

@@ -107,7 +107,7 @@ func (v *view) MilestoneFunds(m orders.Milestone) string {
 }
 
 func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u users.User) {
-	files, err := postedFiles(w, r)
+	files, err := s.postedFiles(w, r, u)
 	s.orderAction(w, r, u, "flash.milestone_delivered", func() error {
 		if err != nil {
 			return err

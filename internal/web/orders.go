@@ -251,7 +251,12 @@ const maxUpload = orders.MaxFiles*orders.MaxFileSize + 1<<20
 
 // postedFiles reads the form of a post that may carry files (multipart);
 // the domain checks their number, size and type.
-func postedFiles(w http.ResponseWriter, r *http.Request) ([]orders.File, error) {
+func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]orders.File, error) {
+	// Someone who cannot see the order is refused before megabytes of
+	// files are read.
+	if _, err := s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
+		return nil, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	err := r.ParseMultipartForm(8 << 20)
 	if errors.Is(err, http.ErrNotMultipart) {
@@ -315,7 +320,7 @@ func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.Use
 }
 
 func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	files, err := postedFiles(w, r)
+	files, err := s.postedFiles(w, r, u)
 	s.orderAction(w, r, u, "flash.order_delivered", func() error {
 		if err != nil {
 			return err
@@ -326,7 +331,7 @@ func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.Us
 }
 
 func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	files, err := postedFiles(w, r)
+	files, err := s.postedFiles(w, r, u)
 	s.orderAction(w, r, u, "flash.order_message_sent", func() error {
 		if err != nil {
 			return err
