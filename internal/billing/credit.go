@@ -3,12 +3,9 @@ package billing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
-	"atelier/internal/accounts"
 	"atelier/internal/db"
-	"atelier/internal/errs"
 	"atelier/internal/money"
 	"atelier/internal/page"
 	"atelier/internal/users"
@@ -138,45 +135,11 @@ func exclusive(inclusive int64, rate int) int64 {
 // CreditNotes lists an account's credit notes, newest first (admin and
 // billing managers).
 func (s *Service) CreditNotes(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Invoice], error) {
-	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
-		return page.Page[Invoice]{}, err
-	}
-	r = r.Norm()
-	after := r.After
-	if after == "" {
-		after = "~"
-	}
-	rows, err := s.DB.Query(ctx, `SELECT body FROM credit_notes WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
-	if err != nil {
-		return page.Page[Invoice]{}, err
-	}
-	defer rows.Close()
-	var list []Invoice
-	for rows.Next() {
-		cn, err := scanInvoice(rows)
-		if err != nil {
-			return page.Page[Invoice]{}, err
-		}
-		list = append(list, cn)
-	}
-	return page.Cut(list, r, func(i Invoice) string { return i.ID }), rows.Err()
+	return s.documents(ctx, actor, accountID, "credit_notes", r)
 }
 
-// CreditNote returns one credit note to the admin or a billing manager of
-// its account; to anyone else it does not exist.
+// CreditNoteByID returns one credit note to the admin or a billing manager
+// of its account; to anyone else it does not exist.
 func (s *Service) CreditNoteByID(ctx context.Context, actor users.User, id string) (Invoice, error) {
-	cn, err := scanInvoice(s.DB.QueryRow(ctx, `SELECT body FROM credit_notes WHERE id = ?`, id))
-	if errors.Is(err, db.ErrNotFound) {
-		return Invoice{}, errs.NotFound("credit_note_not_found")
-	}
-	if err != nil {
-		return Invoice{}, err
-	}
-	if _, err := accounts.Authorize(ctx, s.DB, actor, cn.AccountID, accounts.ManageBilling); err != nil {
-		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
-			return Invoice{}, errs.NotFound("credit_note_not_found")
-		}
-		return Invoice{}, err
-	}
-	return cn, nil
+	return s.document(ctx, actor, "credit_notes", id, "credit_note_not_found")
 }

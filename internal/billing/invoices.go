@@ -96,6 +96,12 @@ func scanInvoice(row interface{ Scan(...any) error }) (Invoice, error) {
 // Invoices lists an account's invoices, newest first (admin and billing
 // managers).
 func (s *Service) Invoices(ctx context.Context, actor users.User, accountID string, r page.Request) (page.Page[Invoice], error) {
+	return s.documents(ctx, actor, accountID, "invoices", r)
+}
+
+// documents pages an account's documents of a table (invoices,
+// credit_notes: both keep the whole document as issued), newest first.
+func (s *Service) documents(ctx context.Context, actor users.User, accountID, table string, r page.Request) (page.Page[Invoice], error) {
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
 		return page.Page[Invoice]{}, err
 	}
@@ -104,7 +110,7 @@ func (s *Service) Invoices(ctx context.Context, actor users.User, accountID stri
 	if after == "" {
 		after = "~"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT body FROM invoices WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
+	rows, err := s.DB.Query(ctx, `SELECT body FROM `+table+` WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Invoice]{}, err
 	}
@@ -153,16 +159,22 @@ func (s *Service) AllInvoices(ctx context.Context, actor users.User, accountID s
 // Invoice returns one invoice to the admin or a billing manager of its
 // account; to anyone else it does not exist.
 func (s *Service) Invoice(ctx context.Context, actor users.User, id string) (Invoice, error) {
-	inv, err := scanInvoice(s.DB.QueryRow(ctx, `SELECT body FROM invoices WHERE id = ?`, id))
+	return s.document(ctx, actor, "invoices", id, "invoice_not_found")
+}
+
+// document returns one document of a table to the admin or a billing
+// manager of its account; to anyone else it does not exist (notFound).
+func (s *Service) document(ctx context.Context, actor users.User, table, id, notFound string) (Invoice, error) {
+	inv, err := scanInvoice(s.DB.QueryRow(ctx, `SELECT body FROM `+table+` WHERE id = ?`, id))
 	if errors.Is(err, db.ErrNotFound) {
-		return Invoice{}, errs.NotFound("invoice_not_found")
+		return Invoice{}, errs.NotFound(notFound)
 	}
 	if err != nil {
 		return Invoice{}, err
 	}
 	if _, err := accounts.Authorize(ctx, s.DB, actor, inv.AccountID, accounts.ManageBilling); err != nil {
 		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
-			return Invoice{}, errs.NotFound("invoice_not_found")
+			return Invoice{}, errs.NotFound(notFound)
 		}
 		return Invoice{}, err
 	}
