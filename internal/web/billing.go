@@ -276,34 +276,30 @@ func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.Us
 // invoicePage shows one invoice as a document, under its account's tabs.
 func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return
-	}
-	a, err := s.Accounts.Get(r.Context(), u, inv.AccountID)
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return
-	}
-	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoicepage.title", "number", inv.Number),
-		Account: &a, Tab: "billing", Data: inv})
+	s.documentPage(w, r, u, inv, err, "invoicepage.title")
 }
 
 // creditNotePage shows one credit note as a document: the invoice page's,
 // worded as a credit.
 func (s *Server) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
+	s.documentPage(w, r, u, cn, err, "creditnote.title")
+}
+
+// documentPage shows a document the domain read (err: why it did not)
+// under its account's tabs, titled by title with its number.
+func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, u users.User, doc billing.Invoice, err error, title string) {
 	if err != nil {
 		s.fail(w, r, err, nil)
 		return
 	}
-	a, err := s.Accounts.Get(r.Context(), u, cn.AccountID)
+	a, err := s.Accounts.Get(r.Context(), u, doc.AccountID)
 	if err != nil {
 		s.fail(w, r, err, nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "creditnote.title", "number", cn.Number),
-		Account: &a, Tab: "billing", Data: cn})
+	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), title, "number", doc.Number),
+		Account: &a, Tab: "billing", Data: doc})
 }
 
 type rewardsData struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
+	"atelier/internal/billing"
 	"atelier/internal/httpx"
 	"atelier/internal/invoicedoc"
 	"atelier/internal/users"
@@ -12,31 +13,27 @@ import (
 // invoicePDF downloads an invoice as PDF, in the reader's language.
 func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return
-	}
-	pdf, err := invoicedoc.PDF(inv, httpx.Lang(r))
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return
-	}
-	download(w, "application/pdf", inv.Number+".pdf", pdf)
+	s.documentPDF(w, r, inv, err)
 }
 
 // creditNotePDF downloads a credit note as PDF, in the reader's language.
 func (s *Server) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
+	s.documentPDF(w, r, cn, err)
+}
+
+// documentPDF downloads a document the domain read (err: why it did not).
+func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request, doc billing.Invoice, err error) {
 	if err != nil {
 		s.fail(w, r, err, nil)
 		return
 	}
-	pdf, err := invoicedoc.PDF(cn, httpx.Lang(r))
+	pdf, err := invoicedoc.PDF(doc, httpx.Lang(r))
 	if err != nil {
 		s.fail(w, r, err, nil)
 		return
 	}
-	download(w, "application/pdf", cn.Number+".pdf", pdf)
+	download(w, "application/pdf", doc.Number+".pdf", pdf)
 }
 
 // invoicesCSV downloads every invoice of an account as CSV.
