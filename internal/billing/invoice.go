@@ -26,8 +26,11 @@ type Invoice struct {
 	Fees      money.Money `json:"fees"`     // the buyer's service fee and small-order fee
 	VATRate   int         `json:"vat_rate"` // basis points: 2000 = 20%
 	VAT       money.Money `json:"vat"`
-	Total     money.Money `json:"total"`
-	PaidWith  string      `json:"paid_with"` // "visa •••• 4242", "account balance"
+	// VATMention is the catalog key of why the VAT is what it is (reverse
+	// charge, outside the EU, not applicable), decided when it was issued.
+	VATMention string      `json:"vat_mention,omitempty"`
+	Total      money.Money `json:"total"`
+	PaidWith   string      `json:"paid_with"` // "visa •••• 4242", "account balance"
 	// A credit note's: the numbers of the invoices it corrects, and why
 	// (a code: cancellation, partial_refund, …).
 	Corrects []string `json:"corrects,omitempty"`

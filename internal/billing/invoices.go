@@ -67,6 +67,7 @@ func (s *Service) number(ctx context.Context, tx *db.Tx, inv Invoice, series str
 		b.Company = name
 	}
 	inv.Buyer = Party{Name: b.Company, Address: b.Address, Country: b.Country, VATID: b.VATID, Email: b.Email}
+	inv.VATMention = vatMention(inv.Seller, inv.Buyer)
 	return inv, nil
 }
 

@@ -321,7 +321,7 @@ func (d *doc) totals(y float64) {
 	vatLabel := d.t("invoice.vat_rate", "rate", rate(inv.VATRate, d.lang))
 	if inv.VATRate == 0 {
 		vatLabel = d.t("invoice.vat")
-		mention = d.t(vatMention(inv.Seller, inv.Buyer))
+		mention = d.t(inv.Mention())
 	}
 	const need = 48.0
 	if y+need > bodyBottom {
@@ -434,49 +434,6 @@ func rate(bp int, lang string) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
-}
-
-// vatMention chooses the catalog key of the sentence a 0% invoice must
-// carry, from the countries (ISO 3166 alpha-2 codes) and VAT number printed
-// on it. Billing decides the rate; this only explains it.
-func vatMention(seller, buyer billing.Party) string {
-	sc, bc := countryCode(seller.Country), countryCode(buyer.Country)
-	switch {
-	case eu[bc] && buyer.VATID != "" && bc != sc:
-		return "invoice.vat_reverse_charge"
-	case bc != "" && !eu[bc]:
-		return "invoice.vat_outside_eu"
-	}
-	return "invoice.vat_not_applicable"
-}
-
-// countryCode reads a country as printed: an alpha-2 code, or one of a few
-// names people type in full; anything else is unknown ("").
-func countryCode(c string) string {
-	c = strings.ToUpper(strings.TrimSpace(c))
-	if len(c) == 2 {
-		return c
-	}
-	return countryNames[c]
-}
-
-// eu lists the member states (Greece's VAT prefix is EL, its ISO code GR).
-var eu = map[string]bool{
-	"AT": true, "BE": true, "BG": true, "CY": true, "CZ": true, "DE": true, "DK": true,
-	"EE": true, "ES": true, "FI": true, "FR": true, "GR": true, "EL": true, "HR": true,
-	"HU": true, "IE": true, "IT": true, "LT": true, "LU": true, "LV": true, "MT": true,
-	"NL": true, "PL": true, "PT": true, "RO": true, "SE": true, "SI": true, "SK": true,
-}
-
-// countryNames maps the country names most likely typed in full instead of
-// a code, in English and French, to their codes.
-var countryNames = map[string]string{
-	"FRANCE": "FR", "GERMANY": "DE", "ALLEMAGNE": "DE", "BELGIUM": "BE", "BELGIQUE": "BE",
-	"SPAIN": "ES", "ESPAGNE": "ES", "ITALY": "IT", "ITALIE": "IT", "NETHERLANDS": "NL",
-	"PAYS-BAS": "NL", "LUXEMBOURG": "LU", "IRELAND": "IE", "IRLANDE": "IE", "PORTUGAL": "PT",
-	"AUSTRIA": "AT", "AUTRICHE": "AT", "UNITED STATES": "US", "ÉTATS-UNIS": "US", "USA": "US",
-	"UNITED KINGDOM": "GB", "ROYAUME-UNI": "GB", "SWITZERLAND": "CH", "SUISSE": "CH",
-	"CANADA": "CA",
 }
 
 func nonEmpty(s, fallback string) string {

@@ -422,12 +422,22 @@ func TestInvoiceDownloads(t *testing.T) {
 	if _, err := a.Billing.AddCard(ctx, admin, acc.ID, "tok_visa"); err != nil {
 		t.Fatal(err)
 	}
+	// A buyer in the United States: the invoice says why there is no VAT,
+	// the page as the PDF does (it used to say "reverse charge" for all).
+	if _, err := a.Billing.SetBillingInfo(ctx, admin, acc.ID, billing.BillingInfo{Company: "Acme Inc.", Country: "US"}); err != nil {
+		t.Fatal(err)
+	}
 	dep, err := a.Billing.Deposit(ctx, admin, acc.ID, money.New(5000, "USD"), "", "k")
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, srv)
 	b.signIn("alice@example.com", "correct horse")
+	_, invPage, _ := b.do("GET", "/invoices/"+dep.InvoiceID, nil)
+	has(t, "the invoice page", invPage, i18n.T("en", "invoice.vat_outside_eu"))
+	if strings.Contains(invPage, "reverse charge") {
+		t.Error("an invoice to a US business says reverse charge")
+	}
 	status, body, h := b.do("GET", "/invoices/"+dep.InvoiceID+"/pdf", nil)
 	if status != 200 || !strings.HasPrefix(body, "%PDF-") || h.Get("Cache-Control") != "private, no-store" {
 		t.Fatalf("PDF: %d %.20q, Cache-Control %q", status, body, h.Get("Cache-Control"))
