@@ -93,6 +93,9 @@ func expected(t reflect.Type) i18n.Key {
 // a null as "not sent", which would quietly keep or zero the value. Paths are
 // as BadField writes them ("days.0.note").
 func nullField(raw []byte, t reflect.Type) string {
+	if !bytes.Contains(raw, []byte("null")) { // most bodies: no second reading
+		return ""
+	}
 	var v any
 	if json.Unmarshal(raw, &v) != nil {
 		return ""

@@ -128,22 +128,22 @@ func returnables(ctx context.Context, q db.Queryer, accountID, currency string) 
 		return nil, err
 	}
 	// What each order or fee may still send back: its credit notes less
-	// what its charges returned.
+	// what its charges returned (one query for all of them).
+	type sum struct {
+		ref    string
+		amount int64
+	}
+	sums, err := db.Collect(ctx, q, func(r db.Row) (s sum, err error) { return s, r.Scan(&s.ref, &s.amount) },
+		`SELECT ref, SUM(amount) FROM (
+			SELECT ref, total AS amount FROM credit_notes WHERE account_id = ? AND currency = ?
+			UNION ALL SELECT ref, -returned FROM card_charges WHERE account_id = ? AND currency = ?) x GROUP BY ref`,
+		accountID, currency, accountID, currency)
+	if err != nil {
+		return nil, err
+	}
 	room := map[string]int64{}
-	for _, r := range rows {
-		if r.deposit {
-			continue
-		}
-		if _, ok := room[r.ref]; ok {
-			continue
-		}
-		var credited, returned int64
-		if err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(total) FROM credit_notes WHERE ref = ? AND account_id = ?), 0),
-			COALESCE((SELECT SUM(returned) FROM card_charges WHERE ref = ? AND account_id = ?), 0)`, r.ref, accountID, r.ref, accountID).
-			Scan(&credited, &returned); err != nil {
-			return nil, err
-		}
-		room[r.ref] = max(0, credited-returned)
+	for _, s := range sums {
+		room[s.ref] = max(0, s.amount)
 	}
 	var list []returnable
 	for _, r := range rows {
