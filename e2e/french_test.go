@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
@@ -36,6 +37,10 @@ func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
 		if _, err := a.Billing.AddCard(ctx, amelie, acc.ID, "tok_visa"); err != nil {
 			t.Fatal(err)
 		}
+		// A French company with its VAT number: it owes French VAT.
+		if _, err := a.Billing.SetBillingInfo(ctx, amelie, acc.ID, billing.BillingInfo{Company: "Atelier Durand SARL", Country: "FR", VATID: "FR12345678901"}); err != nil {
+			t.Fatal(err)
+		}
 		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Studio Moreau", Headline: "Identités visuelles",
 			Country: "FR", HourlyRate: money.New(8000, "EUR")})
 		if err != nil {
@@ -63,11 +68,19 @@ func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
 		englishLeft(t, "dashboard", am.pageText())
 
 		am.open("/orders/" + o.ID)
-		am.sees(i18n.T("fr", "order.progress.days_left_other", "count", 2), "Je suis malade.", "1\u202f234,00\u00a0€")
+		// 1 234,00 + 67,87 of fees, and 20% VAT on top: 260,37.
+		am.sees(i18n.T("fr", "order.progress.days_left_other", "count", 2), "Je suis malade.", "1\u202f234,00\u00a0€",
+			i18n.T("fr", "order.price.vat"), "260,37\u00a0€")
 		if got := am.within("#progress-text"); !strings.Contains(got, "Annulation demandée") {
 			t.Fatalf("the progress bar reads %q", got)
 		}
 		englishLeft(t, "order page", am.pageText())
+
+		// Its invoice says the same: 20% VAT, not "TVA non applicable".
+		am.open("/invoices/" + o.InvoiceID)
+		am.sees("Atelier Durand SARL", "FR12345678901", "260,37\u00a0€", "1\u202f562,24\u00a0€")
+		am.seesNot(i18n.T("fr", "invoice.vat_not_applicable"))
+		englishLeft(t, "invoice page", am.pageText())
 	})
 }
 

@@ -78,6 +78,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
 			t.Fatal(err)
 		}
+		american(t, a, alice, acc.ID)
 		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Backend engineering",
 			Country: "FR", HourlyRate: money.New(8000, "USD")})
 		if err != nil {

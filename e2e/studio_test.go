@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"atelier/internal/accounts"
+	"atelier/internal/app"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/money"
 	"atelier/internal/users"
@@ -60,6 +62,7 @@ func (s *server) studio(t *testing.T, svc studioService) studio {
 	if _, err := a.Billing.AddCard(ctx, st.alice, st.acc.ID, "tok_visa"); err != nil {
 		t.Fatal(err)
 	}
+	american(t, a, st.alice, st.acc.ID)
 	if st.profile, err = a.Catalog.CreateFreelancer(ctx, st.fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: svc.headline,
 		Country: "FR", HourlyRate: money.New(8000, "USD")}); err != nil {
 		t.Fatal(err)
@@ -70,4 +73,13 @@ func (s *server) studio(t *testing.T, svc studioService) studio {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// american makes an account an American company's: billed without VAT
+// (outside the EU), so the stories' amounts are the prices'.
+func american(t *testing.T, a *app.App, admin users.User, accountID string) {
+	t.Helper()
+	if _, err := a.Billing.SetBillingInfo(context.Background(), admin, accountID, billing.BillingInfo{Country: "US"}); err != nil {
+		t.Fatal(err)
+	}
 }

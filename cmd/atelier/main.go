@@ -71,6 +71,8 @@ Flags of serve:
   --public-url URL      where users reach Atelier, for links in e-mails (default http://ADDR) [ATELIER_PUBLIC_URL]
   --metrics-token T     require "Authorization: Bearer T" on /metrics (default: open; restrict it at the proxy) [ATELIER_METRICS_TOKEN]
   --management-fee PERCENT        project management fee, % of project spend (default 10) [ATELIER_MANAGEMENT_FEE]
+  --vat-rate PERCENT    the seller's standard VAT rate, charged to buyers in its country, to EU
+                        buyers without a VAT number and to buyers of unknown country (default 20) [ATELIER_VAT_RATE]
   --seller-name, --seller-address, --seller-country, --seller-vat-id, --seller-email, --seller-legal
                         who issues the invoices (the merchant of record); the address takes \n
                         between lines, legal is the form, capital, RCS and SIREN ("SAS au capital
@@ -110,6 +112,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", os.Getenv("ATELIER_METRICS_TOKEN"), "bearer token /metrics requires; empty: open")
 	proxies := fs.String("trusted-proxies", os.Getenv("ATELIER_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For is believed: addresses and CIDR prefixes, comma-separated; empty: none")
 	feePercent := fs.Float64("management-fee", envFloat("ATELIER_MANAGEMENT_FEE", 10), "project management fee, percent of the project's spend")
+	vatPercent := fs.Float64("vat-rate", envFloat("ATELIER_VAT_RATE", float64(billing.DefaultConfig().VATRateBP)/100), "the seller's standard VAT rate, percent")
 	def := billing.DefaultConfig().Seller
 	seller := struct{ name, address, country, vatID, email, legal *string }{
 		fs.String("seller-name", envOr("ATELIER_SELLER_NAME", def.Name), "who issues the invoices"),
@@ -153,6 +156,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.ManagementFeeBP = int64(math.Round(*feePercent * 100))
+	if *vatPercent <= 0 || *vatPercent >= 100 {
+		fmt.Fprintf(stderr, "atelier: --vat-rate must be above 0 and below 100, not %v (a seller outside the EU charges none: --seller-country)\n", *vatPercent)
+		return 2
+	}
+	cfg.VATRateBP = int(math.Round(*vatPercent * 100))
 	cfg.Seller = billing.Party{Name: strings.TrimSpace(*seller.name), Address: strings.ReplaceAll(*seller.address, `\n`, "\n"),
 		Country: strings.ToUpper(strings.TrimSpace(*seller.country)), VATID: strings.TrimSpace(*seller.vatID),
 		Email: strings.TrimSpace(*seller.email), Legal: strings.TrimSpace(*seller.legal)}

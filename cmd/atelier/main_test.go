@@ -238,6 +238,8 @@ func newShop(t *testing.T, a, b *node, tag string, price int) shop {
 		"packages": []map[string]any{{"name": "Basic", "price": map[string]any{"amount": price, "currency": "USD"}, "delivery_days": 3, "revisions": 1}}})["id"].(string)
 	s.account = b.must(t, 201, s.buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Shop of " + tag})["id"].(string)
 	b.must(t, 201, s.buyer, "POST", "/api/v1/accounts/"+s.account+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	// An American company: billed without VAT, so amounts are the prices'.
+	b.must(t, 200, s.buyer, "PUT", "/api/v1/accounts/"+s.account+"/billing-info", map[string]any{"country": "US"})
 	return s
 }
 
@@ -450,6 +452,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	a.must(t, 200, ops, "POST", "/api/v1/pro-applications/"+app+"/approve", nil)
 	acc := b.must(t, 201, buyer, "POST", "/api/v1/accounts", map[string]any{"name": "Hourly Corp"})["id"].(string)
 	b.must(t, 201, buyer, "POST", "/api/v1/accounts/"+acc+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	b.must(t, 200, buyer, "PUT", "/api/v1/accounts/"+acc+"/billing-info", map[string]any{"country": "US"}) // no VAT: the invoices are the reports'
 	offer := a.must(t, 201, seller, "POST", "/api/v1/offers", map[string]any{"account_id": acc, "kind": "hourly", "title": "Support",
 		"hourly_rate": map[string]any{"amount": 5000, "currency": "USD"}, "weekly_limit_hours": 10})["id"].(string)
 	order := b.must(t, 201, buyer, "POST", "/api/v1/offers/"+offer+"/accept", map[string]any{})["id"].(string)
@@ -839,11 +842,11 @@ func TestCrashMidLoadThenRestart(t *testing.T) {
 }
 
 // The issuer printed on invoices is configured: name, address lines,
-// country, VAT number, e-mail and its legal registration.
+// country, VAT number, e-mail, its legal registration and its VAT rate.
 func TestSellerIdentityFromFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("ATELIER_SELLER_EMAIL", "factures@mon-atelier.example") // the environment, under the flags
 	n := startNode(t, t.TempDir(), "--seller-name", "Mon Atelier SARL", "--seller-address", `5 quai Saint-Michel\n75005 Paris`,
-		"--seller-vat-id", "FR11222333444", "--seller-legal", "SARL au capital de 5 000 € · RCS Paris 222 333 444")
+		"--seller-vat-id", "FR11222333444", "--seller-legal", "SARL au capital de 5 000 € · RCS Paris 222 333 444", "--vat-rate", "5.5")
 	s := newShop(t, n, n, "seller", 10000)
 	n.must(t, 201, s.buyer, "POST", "/api/v1/accounts/"+s.account+"/deposits", map[string]any{"amount": map[string]any{"amount": 10000, "currency": "USD"}})
 	inv := n.must(t, 200, s.buyer, "GET", "/api/v1/accounts/"+s.account+"/invoices", nil)["items"].([]any)[0].(map[string]any)["seller"].(map[string]any)
@@ -851,7 +854,19 @@ func TestSellerIdentityFromFlagsAndEnvironment(t *testing.T) {
 		inv["email"] != "factures@mon-atelier.example" || inv["legal"] != "SARL au capital de 5 000 € · RCS Paris 222 333 444" || inv["country"] != "FR" {
 		t.Fatalf("the invoice's seller: %v", inv)
 	}
+	// An order for a French buyer bears the seller's rate: 100.00 + 5.50
+	// of fees, and 5.5% of that (5.8025) rounded.
+	n.must(t, 200, s.buyer, "PUT", "/api/v1/accounts/"+s.account+"/billing-info", map[string]any{"country": "FR"})
+	n.must(t, 201, s.buyer, "POST", "/api/v1/orders", map[string]any{"account_id": s.account, "service_id": s.service, "package": "Basic"})
+	order := n.must(t, 200, s.buyer, "GET", "/api/v1/accounts/"+s.account+"/invoices", nil)["items"].([]any)[0].(map[string]any)
+	if order["vat_rate"] != 550.0 || order["vat"].(map[string]any)["amount"] != 580.0 || order["total"].(map[string]any)["amount"] != 11130.0 {
+		t.Fatalf("the order's invoice at a 5.5%% rate: %v %v %v", order["vat_rate"], order["vat"], order["total"])
+	}
 	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"serve", "--vat-rate", "0", "--data-dir", t.TempDir()}, &out, &errOut); code != 2 ||
+		!strings.Contains(errOut.String(), "--vat-rate") {
+		t.Fatalf("a VAT rate of 0: %d %s", code, errOut.String())
+	}
 	if code := Main(context.Background(), []string{"serve", "--seller-name", " ", "--data-dir", t.TempDir()}, &out, &errOut); code != 2 ||
 		!strings.Contains(errOut.String(), "--seller-name") {
 		t.Fatalf("an empty seller name: %d %s", code, errOut.String())

@@ -14,7 +14,8 @@ import (
 // and by card, completed, cancelled by agreement, partially refunded,
 // claimed under the guarantee, money sent back to the cards — and the books
 // reconcile for every account: invoices less credit notes are what the
-// ledger charged less what it gave back; numbers have no gaps; the ledger
+// ledger charged less what it gave back; the VAT collected is the VAT
+// invoiced less the VAT credited; numbers have no gaps; the ledger
 // balances.
 func TestAYearOfBooksReconciles(t *testing.T) {
 	t.Parallel()
@@ -25,8 +26,8 @@ func TestAYearOfBooksReconciles(t *testing.T) {
 			c.Token = c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})["token"].(string)
 		}
 
-		// The euro side: a Pro studio selling in euros, and an account in
-		// euros with its card.
+		// The euro side: a Pro studio selling in euros, and a French account
+		// in euros with its card, whose charges bear 20% VAT.
 		eurSeller, _ := m.s.SignUp(t, "studio@paris.test", "Studio Paris")
 		eurFreelancer := eurSeller.Must(201, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Studio Paris", "country": "FR",
 			"hourly_rate": map[string]any{"amount": 7000, "currency": "EUR"}})["id"].(string)
@@ -37,6 +38,7 @@ func TestAYearOfBooksReconciles(t *testing.T) {
 		m.ops.Must(200, "POST", "/api/v1/pro-applications/"+app["id"].(string)+"/approve", nil)
 		eurAccount := m.admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme Europe", "currency": "EUR"})["id"].(string)
 		m.admin.Must(201, "POST", "/api/v1/accounts/"+eurAccount+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+		m.admin.Must(200, "PUT", "/api/v1/accounts/"+eurAccount+"/billing-info", map[string]any{"company": "Acme Europe SAS", "country": "FR", "vat_id": "FR12345678901"})
 
 		type side struct {
 			account, service, currency string
@@ -91,6 +93,9 @@ func TestAYearOfBooksReconciles(t *testing.T) {
 			if n := countRows(t, m.market, `SELECT COUNT(*) FROM credit_notes WHERE account_id = ?`, sd.account); n < 12 {
 				t.Fatalf("%s: only %d credit notes in a year of refunds", sd.currency, n)
 			}
+		}
+		if n := countRows(t, m.market, `SELECT COUNT(*) FROM credit_note_lines WHERE vat > 0`); n < 6 {
+			t.Fatalf("only %d credit note lines gave VAT back in a year of the French account's refunds", n)
 		}
 		m.balanced(t)
 		reconcile(t, m.s.App.DB)

@@ -155,6 +155,17 @@ func reconcile(t *testing.T, d *db.DB) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+	// The VAT the platform holds is what its invoices charged less what
+	// its credit notes gave back, in every currency.
+	var held, invoicedVAT, creditedVAT int64
+	if err := d.QueryRow(ctx, `SELECT
+		(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE a.kind = 'vat'),
+		(SELECT COALESCE(SUM(vat), 0) FROM invoices), (SELECT COALESCE(SUM(vat), 0) FROM credit_note_lines)`).Scan(&held, &invoicedVAT, &creditedVAT); err != nil {
+		t.Fatal(err)
+	}
+	if held != invoicedVAT-creditedVAT {
+		t.Errorf("VAT held %d ≠ invoiced %d − credited %d", held, invoicedVAT, creditedVAT)
+	}
 	seqs, err := db.Strings(ctx, d, `SELECT seq FROM credit_notes ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,12 @@ func TestMoneyOverHTTP(t *testing.T) {
 		wantError(t, outsider.Do("GET", base+"/payment-methods", nil), 404, "account_not_found", "")
 		wantError(t, member.Do("GET", base+"/billing-info", nil), 403, "role_not_allowed", "")
 		wantError(t, admin.Do("PUT", base+"/billing-info", map[string]any{"company": "Acme", "country": "France"}), 422, "country_invalid", "country")
-		admin.Must(200, "PUT", base+"/billing-info", map[string]any{"company": "Acme SAS", "address": "1 rue X\n75001 Paris", "country": "FR", "vat_id": "FR123", "email": "ap@acme.test"})
+		wantError(t, admin.Do("PUT", base+"/billing-info", map[string]any{"company": "Acme", "country": "FR", "vat_id": "FR123"}), 422, "vat_id_invalid", "vat_id")
+		wantError(t, admin.Do("PUT", base+"/billing-info", map[string]any{"company": "Acme", "country": "FR", "vat_id": "DE123456789"}), 422, "vat_id_invalid", "vat_id")
+		info := admin.Must(200, "PUT", base+"/billing-info", map[string]any{"company": "Acme SAS", "address": "1 rue X\n75001 Paris", "country": "FR", "vat_id": "fr 12 345.678-901", "email": "ap@acme.test"})
+		if info["vat_id"] != "FR12345678901" {
+			t.Fatalf("a VAT number is kept as it is printed: %v", info["vat_id"])
+		}
 		card := admin.Must(201, "POST", base+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
 		bad := admin.Must(201, "POST", base+"/payment-methods", map[string]any{"type": "card", "token": "tok_chargeDeclined"})
 		if card["default"] != true || card["last4"] != "4242" {

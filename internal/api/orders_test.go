@@ -38,6 +38,9 @@ func newMarket(t *testing.T, e db.Engine) market {
 	inv := m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/invitations", map[string]any{"email": "member@acme.test"})
 	m.member.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
 	m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+	// An American company, billed without VAT (outside the EU): the
+	// amounts of most tests are VAT-free; vat_test.go taxes the others.
+	m.admin.Must(200, "PUT", "/api/v1/accounts/"+m.ac+"/billing-info", map[string]any{"country": "US"})
 	return m
 }
 

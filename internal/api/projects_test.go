@@ -301,11 +301,7 @@ func TestManagementFeeIsOnThePriceNetOfRefunds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		m := newResolutionMarket(t, e)
 		acc := "/api/v1/accounts/" + m.ac
-		opsID := m.ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
-		pid := m.admin.Must(201, "POST", acc+"/projects", map[string]any{"name": "Rebrand", "type": "branding",
-			"budget": map[string]any{"amount": 500000, "currency": "USD"}})["id"].(string)
-		m.admin.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager-request", nil)
-		m.ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
+		pid := m.managedProject(t)
 		o := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})
 		m.advance(t, "25h")
 		fees := func(table string) (n int, total float64) {
@@ -343,4 +339,16 @@ func TestManagementFeeIsOnThePriceNetOfRefunds(t *testing.T) {
 		m.balanced(t)
 		reconcile(t, m.s.App.DB)
 	})
+}
+
+// managedProject is a project of the account with an operator as its
+// project manager: its orders owe the management fee.
+func (m resolutionMarket) managedProject(t *testing.T) string {
+	t.Helper()
+	opsID := m.ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+	pid := m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/projects", map[string]any{"name": "Rebrand", "type": "branding",
+		"budget": map[string]any{"amount": 500000, "currency": "USD"}})["id"].(string)
+	m.admin.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager-request", nil)
+	m.ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
+	return pid
 }

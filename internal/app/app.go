@@ -67,7 +67,10 @@ type Config struct {
 	// Seller is the issuer printed on invoices and credit notes (the
 	// example identity of billing.DefaultConfig when its name is empty).
 	Seller billing.Party
-	Log    *slog.Logger
+	// VATRateBP is the seller's standard VAT rate in basis points
+	// (billing.DefaultConfig's, 20%, when zero).
+	VATRateBP int
+	Log       *slog.Logger
 }
 
 // App is a wired Atelier.
@@ -140,6 +143,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	bcfg := billing.DefaultConfig()
 	if cfg.Seller.Name != "" {
 		bcfg.Seller = cfg.Seller
+	}
+	if cfg.VATRateBP > 0 {
+		bcfg.VATRateBP = cfg.VATRateBP
 	}
 	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: bcfg, Log: a.Log}
 	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}

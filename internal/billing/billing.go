@@ -38,6 +38,7 @@ type Config struct {
 	DepositRewardBP, DepositRewardHighBP     int64
 	MaxAmount                                int64 // the largest single payment accepted
 	Seller                                   Party // the issuer printed on invoices
+	VATRateBP                                int   // the seller's standard VAT rate, basis points (2000 = 20%): vat.go
 }
 
 // DefaultConfig is PRODUCT.md's numbers.
@@ -48,7 +49,7 @@ func DefaultConfig() Config {
 		GoldFrom: 100000, PlatinumFrom: 500000,
 		SilverRateBP: 100, GoldRateBP: 300, PlatinumRateBP: 500,
 		DepositRewardFrom: 1000000, DepositRewardHighFrom: 3000000, DepositRewardBP: 500, DepositRewardHighBP: 1000,
-		MaxAmount: money.MaxAmount,
+		MaxAmount: money.MaxAmount, VATRateBP: 2000,
 		// An example identity: set yours (atelier serve --seller-*).
 		Seller: Party{Name: "Atelier Marketplace SAS", Address: "10 rue de la Paix\n75002 Paris", Country: "FR",
 			VATID: "FR00123456789", Email: "billing@atelier.example", Legal: "SAS au capital de 10 000 € · RCS Paris 123 456 789"},
@@ -110,6 +111,21 @@ func billingInfo(ctx context.Context, q db.Queryer, accountID string) (BillingIn
 	return b, err
 }
 
+// buyer is the account as its invoices print it: its billing details as
+// they are now, its name when it gave no company.
+func buyer(ctx context.Context, q db.Queryer, accountID string) (Party, error) {
+	b, err := billingInfo(ctx, q, accountID)
+	if err != nil {
+		return Party{}, err
+	}
+	if b.Company == "" {
+		if err := q.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, accountID).Scan(&b.Company); err != nil {
+			return Party{}, err
+		}
+	}
+	return Party{Name: b.Company, Address: b.Address, Country: b.Country, VATID: b.VATID, Email: b.Email}, nil
+}
+
 // SetBillingInfo replaces the account's billing details.
 func (s *Service) SetBillingInfo(ctx context.Context, actor users.User, accountID string, b BillingInfo) (BillingInfo, error) {
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
@@ -121,6 +137,10 @@ func (s *Service) SetBillingInfo(ctx context.Context, actor users.User, accountI
 	b.Country = strings.ToUpper(strings.TrimSpace(b.Country))
 	if b.Country != "" && (len(b.Country) != 2 || strings.ToUpper(b.Country) != b.Country || !isLetters(b.Country)) {
 		return BillingInfo{}, errs.Invalid("country", "country_invalid")
+	}
+	b.VATID = NormalizeVATID(b.VATID)
+	if b.VATID != "" && eu[b.Country] && !VATIDLooksValid(b.Country, b.VATID) {
+		return BillingInfo{}, errs.Invalid("vat_id", "vat_id_invalid").With("country", b.Country)
 	}
 	if strings.TrimSpace(b.Email) != "" {
 		e, err := users.NormalizeEmail("email", b.Email)

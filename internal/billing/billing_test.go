@@ -197,12 +197,16 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 		if small := f.bill.Quote(usd(2000)); small.SmallOrderFee.Amount != 300 || small.Total.Amount != 2410 {
 			t.Fatalf("small quote %+v", small)
 		}
-		err = f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_1", q.Total) })
+		err = f.db.InTx(f.ctx, func(tx *db.Tx) error {
+			return billing.PayIntoEscrow(f.ctx, tx, acc.ID, "ord_1", q.Total, usd(0), false)
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Not enough money: nothing moves.
-		err = f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_2", usd(10000)) })
+		err = f.db.InTx(f.ctx, func(tx *db.Tx) error {
+			return billing.PayIntoEscrow(f.ctx, tx, acc.ID, "ord_2", usd(10000), usd(0), false)
+		})
 		wantCode(t, err, errs.KindConflict, "insufficient_funds")
 		err = f.db.InTx(f.ctx, func(tx *db.Tx) error {
 			return f.bill.Release(f.ctx, tx, acc.ID, "ord_1", fr.ID, q.Subtotal, money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, "USD"), false)
@@ -238,7 +242,9 @@ func TestEscrowReleaseRefundClearance(t *testing.T) {
 			t.Fatalf("after withdrawal %+v", earn)
 		}
 		// A refund goes back to the balance.
-		f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_3", usd(5000)) })
+		f.db.InTx(f.ctx, func(tx *db.Tx) error {
+			return billing.PayIntoEscrow(f.ctx, tx, acc.ID, "ord_3", usd(5000), usd(0), false)
+		})
 		if err := f.db.InTx(f.ctx, func(tx *db.Tx) error {
 			return f.bill.RefundFromEscrow(f.ctx, tx, "ord_3", acc.ID, usd(5000), "cancellation")
 		}); err != nil {
@@ -303,7 +309,7 @@ func TestConcurrentMoney(t *testing.T) {
 					default:
 						order := fmt.Sprintf("ord_%d_%d", w, i)
 						total := usd(int64(500 + r.IntN(20000)))
-						err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrowFromBalance(f.ctx, tx, tm.id, order, total) })
+						err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return billing.PayIntoEscrow(f.ctx, tx, tm.id, order, total, usd(0), false) })
 						if e, ok := errs.As(err); ok && e.Code == "insufficient_funds" {
 							continue
 						} else if err != nil {
@@ -368,7 +374,7 @@ func TestRefundDepositToCard(t *testing.T) {
 		}
 		// Money spent from the balance cannot be refunded to the card.
 		f.db.InTx(f.ctx, func(tx *db.Tx) error {
-			return billing.PayIntoEscrowFromBalance(f.ctx, tx, acc.ID, "ord_1", usd(490_000))
+			return billing.PayIntoEscrow(f.ctx, tx, acc.ID, "ord_1", usd(490_000), usd(0), false)
 		})
 		_, err = f.bill.RefundDeposit(f.ctx, admin, acc.ID, d.ID, usd(500_000))
 		wantCode(t, err, errs.KindConflict, "insufficient_funds")

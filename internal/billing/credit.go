@@ -30,33 +30,40 @@ const creditSeries = "atelier:credit"
 type Refund struct {
 	AccountID string
 	Ref       string      // what is refunded: the order or the deposit; its invoices are corrected
-	Amount    money.Money // what goes back, fees and VAT included
+	Amount    money.Money // what goes back before VAT (price and fees); the credit note adds the VAT it bore
 	Reason    string      // why, a code worded by the line: cancellation, partial_refund, scope_cut, decision, hourly_dispute, guarantee, deposit_refund
 }
 
 // CreditNote issues the credit note of a refund, in the caller's
 // transaction. The amount is taken back from the ref's invoices, newest
-// first, never past what is left of each (its total less earlier credit
-// notes); each corrected invoice is a line, with that invoice's VAT rate.
+// first, never past what is left of each (its price and fees less earlier
+// credit notes); each corrected invoice is a line, with that invoice's VAT
+// rate, and gives back its VAT on what is taken: the rounding of the VAT on
+// all that was taken from it less what earlier credit notes gave back, so
+// that crediting an invoice in pieces gives back its VAT exactly. The
+// credit note's total is the amount and that VAT.
 func (s *Service) CreditNote(ctx context.Context, tx *db.Tx, r Refund) (Invoice, error) {
 	if r.Amount.Amount <= 0 {
 		return Invoice{}, fmt.Errorf("billing: a credit note of %v", r.Amount)
 	}
-	rows, err := tx.Query(ctx, `SELECT i.id, i.body, i.total - COALESCE((SELECT SUM(l.amount) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0)
+	rows, err := tx.Query(ctx, `SELECT i.id, i.body,
+		COALESCE((SELECT SUM(l.amount - l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0),
+		COALESCE((SELECT SUM(l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0)
 		FROM invoices i WHERE i.account_id = ? AND i.ref = ? AND i.currency = ? ORDER BY i.seq DESC`, r.AccountID, r.Ref, r.Amount.Currency)
 	if err != nil {
 		return Invoice{}, err
 	}
 	type open struct {
-		id   string
-		inv  Invoice
-		left int64
+		id          string
+		inv         Invoice
+		credited    int64 // before VAT, by earlier credit notes
+		creditedVAT int64
 	}
 	var invs []open
 	for rows.Next() {
 		var o open
 		var body string
-		if err := rows.Scan(&o.id, &body, &o.left); err != nil {
+		if err := rows.Scan(&o.id, &body, &o.credited, &o.creditedVAT); err != nil {
 			rows.Close()
 			return Invoice{}, err
 		}
@@ -72,35 +79,42 @@ func (s *Service) CreditNote(ctx context.Context, tx *db.Tx, r Refund) (Invoice,
 	}
 	c := r.Amount.Currency
 	cn := Invoice{AccountID: r.AccountID, Kind: KindCreditNote, Ref: r.Ref, Reason: r.Reason}
-	taken := map[string]int64{}
+	type taking struct{ amount, vat int64 }
+	taken := map[string]taking{}
 	var sub, vat int64
 	rest := r.Amount.Amount
 	for _, o := range invs {
 		if rest == 0 {
 			break
 		}
-		take := min(rest, o.left)
+		take := min(rest, o.inv.Total.Amount-o.inv.VAT.Amount-o.credited)
 		if take <= 0 {
 			continue
 		}
 		rest -= take
-		taken[o.id] = take
-		ht := exclusive(take, o.inv.VATRate)
+		v := min(max(vatOn(o.credited+take, o.inv.VATRate)-o.creditedVAT, 0), o.inv.VAT.Amount-o.creditedVAT)
+		taken[o.id] = taking{take + v, v}
+		if cn.Corrects == nil { // the newest invoice corrected gives the parties and the VAT's treatment
+			cn.Buyer, cn.VATRate, cn.VATMention = o.inv.Buyer, o.inv.VATRate, o.inv.Mention()
+		}
 		cn.Corrects = append(cn.Corrects, o.inv.Number)
 		cn.Lines = append(cn.Lines, Line{Description: "Refund — " + r.Reason + " — invoice " + o.inv.Number,
 			Label: "credit", Args: map[string]string{"reason": r.Reason, "invoice": o.inv.Number},
-			Quantity: 1, UnitPrice: money.New(ht, c), Amount: money.New(ht, c), VATRate: o.inv.VATRate})
-		sub, vat = sub+ht, vat+take-ht
-		cn.VATRate = o.inv.VATRate
+			Quantity: 1, UnitPrice: money.New(take, c), Amount: money.New(take, c), VATRate: o.inv.VATRate})
+		sub, vat = sub+take, vat+v
 	}
 	if rest > 0 {
 		// Nothing left to correct (never expected: a refund gives back at
-		// most what was charged): the rest is credited on its own line.
+		// most what was charged): the rest is credited on its own line,
+		// without VAT.
 		cn.Lines = append(cn.Lines, Line{Description: "Refund — " + r.Reason, Label: "credit_uninvoiced", Args: map[string]string{"reason": r.Reason},
 			Quantity: 1, UnitPrice: money.New(rest, c), Amount: money.New(rest, c)})
 		sub += rest
+		if cn.Corrects == nil {
+			cn.VATMention = "invoice.vat_not_applicable"
+		}
 	}
-	cn.Subtotal, cn.Fees, cn.VAT, cn.Total = money.New(sub, c), money.New(0, c), money.New(vat, c), r.Amount
+	cn.Subtotal, cn.Fees, cn.VAT, cn.Total = money.New(sub, c), money.New(0, c), money.New(vat, c), money.New(sub+vat, c)
 	cn, err = s.number(ctx, tx, cn, creditSeries)
 	if err != nil {
 		return Invoice{}, err
@@ -114,22 +128,13 @@ func (s *Service) CreditNote(ctx context.Context, tx *db.Tx, r Refund) (Invoice,
 		return Invoice{}, err
 	}
 	for _, o := range invs {
-		if n := taken[o.id]; n > 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO credit_note_lines (credit_note_id, invoice_id, amount) VALUES (?, ?, ?)`, cn.ID, o.id, n); err != nil {
+		if t, ok := taken[o.id]; ok {
+			if _, err := tx.Exec(ctx, `INSERT INTO credit_note_lines (credit_note_id, invoice_id, amount, vat) VALUES (?, ?, ?, ?)`, cn.ID, o.id, t.amount, t.vat); err != nil {
 				return Invoice{}, err
 			}
 		}
 	}
 	return cn, nil
-}
-
-// exclusive is the part of an amount, VAT included at rate (basis points),
-// before VAT: rounded half up to the cent.
-func exclusive(inclusive int64, rate int) int64 {
-	if rate == 0 {
-		return inclusive
-	}
-	return (inclusive*10000*2 + int64(10000+rate)) / (2 * int64(10000+rate))
 }
 
 // CreditNotes lists an account's credit notes, newest first (admin and

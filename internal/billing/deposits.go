@@ -83,10 +83,14 @@ func (s *Service) Deposit(ctx context.Context, actor users.User, accountID strin
 				return err
 			}
 		}
+		b, err := buyer(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
 		inv := Invoice{AccountID: accountID, Kind: "deposit", Ref: d.ID, PaidWith: pm.Label(),
 			Lines: []Line{{Description: "Deposit to the account balance", Label: "deposit", Quantity: 1, UnitPrice: amount, Amount: amount}}}
-		totals(&inv, currency, 0)
-		inv, err := s.issue(ctx, tx, inv)
+		totals(&inv, currency, 0, prepayment(b))
+		inv, err = s.issue(ctx, tx, inv)
 		if err != nil {
 			return err
 		}

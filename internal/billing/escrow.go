@@ -73,33 +73,65 @@ func escrowOf(orderID, currency string) ledger.Account {
 	return ledger.Account{Kind: ledger.Escrow, Owner: orderID, Currency: currency}
 }
 
-// PayIntoEscrowFromBalance moves an order's total from the account's credits
-// (first) and balance into the order's escrow, in the caller's transaction.
-// Not enough money is ErrInsufficientFunds and nothing moves.
-func PayIntoEscrowFromBalance(ctx context.Context, tx *db.Tx, accountID, orderID string, total money.Money) error {
-	c := total.Currency
+// PayIntoEscrow moves, in the caller's transaction, an order's payment
+// into Atelier: amount (its price and fees, before VAT) into the order's
+// escrow and vat into the platform's VAT account. byCard: the payment is a
+// card charge already made (the money comes in from outside); else it is
+// paid from the account's credits first, then its balance, and not enough
+// is ErrInsufficientFunds and nothing moves.
+func PayIntoEscrow(ctx context.Context, tx *db.Tx, accountID, orderID string, amount, vat money.Money, byCard bool) error {
+	c := amount.Currency
+	to := []share{{escrowOf(orderID, c), amount.Amount}, {vatOf(c), vat.Amount}}
+	if byCard {
+		_, err := ledger.Post(ctx, tx, "order_payment", orderID, collect([]share{{funding(c), amount.Amount + vat.Amount}}, to)...)
+		return err
+	}
 	credit, err := ledger.BalanceOf(ctx, tx, ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: c})
 	if err != nil {
 		return err
 	}
-	var moves []ledger.Move
-	fromCredit := min(credit.Amount, total.Amount)
-	if fromCredit > 0 {
-		moves = append(moves, ledger.Move{From: ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: c}, To: escrowOf(orderID, c), Amount: fromCredit})
-	}
-	if rest := total.Amount - fromCredit; rest > 0 {
-		moves = append(moves, ledger.Move{From: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: c}, To: escrowOf(orderID, c), Amount: rest})
-	}
-	_, err = ledger.Post(ctx, tx, "order_payment", orderID, moves...)
+	total := amount.Amount + vat.Amount
+	fromCredit := min(max(credit.Amount, 0), total)
+	from := []share{{ledger.Account{Kind: ledger.Credit, Owner: accountID, Currency: c}, fromCredit},
+		{ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: c}, total - fromCredit}}
+	_, err = ledger.Post(ctx, tx, "order_payment", orderID, collect(from, to)...)
 	return err
 }
 
-// PayIntoEscrowFromCard records, in the caller's transaction, a card charge
-// already made for an order: the money enters Atelier into the escrow.
-func PayIntoEscrowFromCard(ctx context.Context, tx *db.Tx, orderID string, total money.Money) error {
-	_, err := ledger.Post(ctx, tx, "order_payment", orderID, ledger.Move{
-		From: ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: total.Currency}, To: escrowOf(orderID, total.Currency), Amount: total.Amount})
-	return err
+// share is an amount taken from or given to one ledger account.
+type share struct {
+	account ledger.Account
+	amount  int64
+}
+
+// collect is the moves of one payment: the sources, in order, fill the
+// destinations, in order (what the sources hold adds up to what the
+// destinations get).
+func collect(from, to []share) []ledger.Move {
+	var moves []ledger.Move
+	i := 0
+	for _, t := range to {
+		for t.amount > 0 && i < len(from) {
+			n := min(t.amount, from[i].amount)
+			if n > 0 {
+				moves = append(moves, ledger.Move{From: from[i].account, To: t.account, Amount: n})
+			}
+			t.amount -= n
+			from[i].amount -= n
+			if from[i].amount == 0 {
+				i++
+			}
+		}
+	}
+	return moves
+}
+
+func funding(currency string) ledger.Account {
+	return ledger.Account{Kind: ledger.Funding, Owner: ledger.Platform, Currency: currency}
+}
+
+func vatOf(currency string) ledger.Account {
+	return ledger.Account{Kind: ledger.VAT, Owner: ledger.Platform, Currency: currency}
 }
 
 // Commission is the platform's commission on a price, taken from the
@@ -164,18 +196,34 @@ func (s *Service) release(ctx context.Context, tx *db.Tx, orderID, freelancerID 
 }
 
 // RefundFromEscrow gives the client back part or all of what is held for an
-// order, to the account's balance, with its credit note (reason: why, see
-// Refund).
+// order (amount, before VAT), with the VAT it bore, to the account's
+// balance, with its credit note (reason: why, see Refund).
 func (s *Service) RefundFromEscrow(ctx context.Context, tx *db.Tx, orderID, accountID string, amount money.Money, reason string) error {
 	if amount.Amount <= 0 {
 		return errs.Invalid("amount", "amount_not_positive")
 	}
-	if _, err := ledger.Post(ctx, tx, "refund", orderID, ledger.Move{
-		From: escrowOf(orderID, amount.Currency), To: ledger.Account{Kind: ledger.Balance, Owner: accountID, Currency: amount.Currency}, Amount: amount.Amount}); err != nil {
-		return err
-	}
-	_, err := s.CreditNote(ctx, tx, Refund{AccountID: accountID, Ref: orderID, Amount: amount, Reason: reason})
+	_, err := s.RefundToBalance(ctx, tx, "refund", escrowOf(orderID, amount.Currency), Refund{AccountID: accountID, Ref: orderID, Amount: amount, Reason: reason})
 	return err
+}
+
+// RefundToBalance gives r.Amount (before VAT) back to the account's
+// balance from an account of the platform's (from: an order's escrow, the
+// fees, the guarantee fund), and the VAT it bore from the VAT collected: one
+// ledger transaction of kind, and the credit note that says so, in the
+// caller's transaction.
+func (s *Service) RefundToBalance(ctx context.Context, tx *db.Tx, kind string, from ledger.Account, r Refund) (Invoice, error) {
+	cn, err := s.CreditNote(ctx, tx, r)
+	if err != nil {
+		return Invoice{}, err
+	}
+	c := r.Amount.Currency
+	to := ledger.Account{Kind: ledger.Balance, Owner: r.AccountID, Currency: c}
+	moves := []ledger.Move{{From: from, To: to, Amount: r.Amount.Amount}}
+	if cn.VAT.Amount > 0 {
+		moves = append(moves, ledger.Move{From: vatOf(c), To: to, Amount: cn.VAT.Amount})
+	}
+	_, err = ledger.Post(ctx, tx, kind, r.Ref, moves...)
+	return cn, err
 }
 
 // Escrowed is what an order's escrow holds.
@@ -194,11 +242,12 @@ type OrderCharge struct {
 	Fees               money.Money
 	PaidWith           string
 	Kind               string // of the invoice: "order" when empty, "hourly" for a week of hourly work
+	Tax                Tax    // how the charge was taxed (TaxFor, when it was charged)
 }
 
 // RecordOrderPayment writes, in the caller's transaction, what follows an
 // order payment already moved into escrow: the invoice and the account's
-// spend (which counts for its rewards level once released).
+// spend, before VAT (which counts for its rewards level once released).
 func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderCharge) (Invoice, error) {
 	currency := c.UnitPrice.Currency
 	sub := money.New(c.UnitPrice.Amount*int64(c.Quantity), currency)
@@ -208,12 +257,12 @@ func (s *Service) RecordOrderPayment(ctx context.Context, tx *db.Tx, c OrderChar
 	}
 	inv := Invoice{AccountID: c.AccountID, Kind: kind, Ref: c.OrderID, PaidWith: c.PaidWith,
 		Lines: []Line{{Description: c.Description, Label: c.Label, Args: c.Args, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Amount: sub}}}
-	totals(&inv, currency, c.Fees.Amount)
+	totals(&inv, currency, c.Fees.Amount, c.Tax)
 	inv, err := s.issue(ctx, tx, inv)
 	if err != nil {
 		return Invoice{}, err
 	}
-	return inv, s.RecordSpend(ctx, tx, c.AccountID, c.OrderID, inv.Total)
+	return inv, s.RecordSpend(ctx, tx, c.AccountID, c.OrderID, money.New(inv.Total.Amount-inv.VAT.Amount, currency))
 }
 
 // RewardOrder credits the account with its level's share of a completed

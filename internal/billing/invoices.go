@@ -31,14 +31,15 @@ func (s *Service) issue(ctx context.Context, tx *db.Tx, inv Invoice) (Invoice, e
 	if err != nil {
 		return Invoice{}, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO invoices (id, issuer, seq, number, account_id, kind, ref, total, currency, body, issued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Issuer, inv.Seq, inv.Number, inv.AccountID, inv.Kind, inv.Ref,
-		inv.Total.Amount, inv.Total.Currency, string(body), db.Micros(tx.Now))
+	_, err = tx.Exec(ctx, `INSERT INTO invoices (id, issuer, seq, number, account_id, kind, ref, total, vat, currency, body, issued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, inv.Issuer, inv.Seq, inv.Number, inv.AccountID, inv.Kind, inv.Ref,
+		inv.Total.Amount, inv.VAT.Amount, inv.Total.Currency, string(body), db.Micros(tx.Now))
 	return inv, err
 }
 
 // number gives a document (an invoice, a credit note) the next number of
-// its series, its date, and both parties as they are now.
+// its series, its date, its seller, and its buyer as they are now unless
+// the document was taxed for one already (Tax.Buyer).
 func (s *Service) number(ctx context.Context, tx *db.Tx, inv Invoice, series string) (Invoice, error) {
 	var prefix string
 	if _, err := tx.Exec(ctx, `UPDATE invoice_counters SET last = last + 1 WHERE issuer = ?`, series); err != nil {
@@ -55,32 +56,27 @@ func (s *Service) number(ctx context.Context, tx *db.Tx, inv Invoice, series str
 	inv.Number = fmt.Sprintf("%s-%06d", prefix, inv.Seq)
 	inv.IssuedAt = tx.Now
 	inv.Seller = s.Config.Seller
-	b, err := billingInfo(ctx, tx, inv.AccountID)
-	if err != nil {
-		return Invoice{}, err
-	}
-	if b.Company == "" {
-		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, inv.AccountID).Scan(&name); err != nil {
+	if inv.Buyer.Name == "" {
+		b, err := buyer(ctx, tx, inv.AccountID)
+		if err != nil {
 			return Invoice{}, err
 		}
-		b.Company = name
+		inv.Buyer = b
 	}
-	inv.Buyer = Party{Name: b.Company, Address: b.Address, Country: b.Country, VATID: b.VATID, Email: b.Email}
-	inv.VATMention = vatMention(inv.Seller, inv.Buyer)
 	return inv, nil
 }
 
-// totals fills an invoice's subtotal, VAT and total from its lines and
-// fees. Atelier charges no VAT on top today (rate 0: B2B reverse charge).
-func totals(inv *Invoice, currency string, fees int64) {
+// totals fills an invoice's subtotal, VAT and total from its lines, its
+// fees and how it is taxed: the VAT is on the price and the fees.
+func totals(inv *Invoice, currency string, fees int64, tax Tax) {
 	var sub int64
 	for _, l := range inv.Lines {
 		sub += l.Amount.Amount
 	}
+	inv.Buyer, inv.VATRate, inv.VATMention = tax.Buyer, tax.Rate, tax.Mention
 	inv.Subtotal = money.New(sub, currency)
 	inv.Fees = money.New(fees, currency)
-	inv.VAT = money.New(inv.Subtotal.Amount*int64(inv.VATRate)/10000, currency)
+	inv.VAT = money.New(vatOn(sub+fees, tax.Rate), currency)
 	inv.Total = money.New(sub+fees+inv.VAT.Amount, currency)
 }
 

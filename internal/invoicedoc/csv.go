@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"atelier/internal/billing"
@@ -16,10 +17,13 @@ import (
 // in ISO 8601, the kind as its code, amounts as plain decimals ("1234.56")
 // in the invoice's currency, whatever the language; a credit note's are
 // negative, so a column's sum is what was charged less what was refunded.
+// The last columns are what a VAT return needs: the rate (a percentage),
+// the buyer's country and VAT number (a reverse-charge sale's proof).
 func CSV(w io.Writer, invs []billing.Invoice, lang string) error {
 	cw := csv.NewWriter(w)
 	head := []string{"invoice.number", "invoice.issued", "invoice.csv.kind", "invoice.csv.buyer",
-		"invoice.subtotal", "invoice.fees", "invoice.vat", "invoice.total", "invoice.csv.currency"}
+		"invoice.subtotal", "invoice.fees", "invoice.vat", "invoice.total", "invoice.csv.currency",
+		"invoice.csv.vat_rate", "invoice.csv.buyer_country", "invoice.csv.buyer_vat_id"}
 	for i, k := range head {
 		head[i] = i18n.T(lang, k)
 	}
@@ -42,6 +46,9 @@ func CSV(w io.Writer, invs []billing.Invoice, lang string) error {
 			amount(inv.VAT),
 			amount(inv.Total),
 			inv.Total.Currency,
+			strconv.FormatFloat(float64(inv.VATRate)/100, 'f', -1, 64),
+			text(inv.Buyer.Country),
+			text(inv.Buyer.VATID),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

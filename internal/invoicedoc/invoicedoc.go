@@ -8,11 +8,9 @@
 // money.Format, dates from the catalog's "date.day" pattern.
 //
 // The VAT line follows the invoice's rate. At 0% the invoice must still say
-// why no VAT is charged; as billing.Invoice carries the rate but not the
-// reason, the mention is chosen from the parties as printed (see
-// vatMention): an EU business buyer with a VAT number in another member
-// state than the seller's is under the reverse charge, a buyer outside the
-// EU is outside its scope, anything else gets "VAT not applicable".
+// why no VAT is charged: the mention billing decided when it issued the
+// document (Invoice.Mention) — reverse charge, outside the EU, a deposit's
+// prepayment, or not applicable.
 package invoicedoc
 
 import (

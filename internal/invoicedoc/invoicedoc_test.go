@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"atelier/internal/billing"
+	"atelier/internal/invoicedoc/pdftext"
 	"atelier/internal/money"
 )
 
@@ -60,30 +61,7 @@ func sampleInvoice() billing.Invoice {
 	}
 }
 
-// pdfText extracts the text of a PDF with poppler's pdftotext, as a person
-// copying it would get it, with no-break spaces made plain.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		const msg = "pdftotext not installed (Debian: apt-get install poppler-utils)"
-		if os.Getenv("ATELIER_REQUIRE_BROWSER") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return plain(string(out))
-}
-
-func plain(s string) string {
-	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
-}
+func pdfText(t *testing.T, pdf []byte) string { return pdftext.Text(t, pdf) }
 
 func TestPDFShowsTheInvoiceInBothLanguages(t *testing.T) {
 	inv := sampleInvoice()
@@ -218,9 +196,9 @@ func TestCSV(t *testing.T) {
 		t.Fatalf("the CSV does not parse: %v\n%s", err, buf.String())
 	}
 	want := [][]string{
-		{"Numéro de facture", "Date d'émission", "Type", "Client", "Sous-total", "Frais de service", "TVA", "Total", "Devise"},
-		{"ATL-000123", "2026-11-27", "order", "Société Générale d'Études", "1385.00", "76.18", "292.24", "1753.42", "EUR"},
-		{"ATL-000124", "2026-12-01", "deposit", "'=HYPERLINK(\"http://evil\")", "0.05", "0.00", "-0.50", "1234567.89", "EUR"},
+		{"Numéro de facture", "Date d'émission", "Type", "Client", "Sous-total", "Frais de service", "TVA", "Total TTC", "Devise", "Taux de TVA (%)", "Pays du client", "N° TVA du client"},
+		{"ATL-000123", "2026-11-27", "order", "Société Générale d'Études", "1385.00", "76.18", "292.24", "1753.42", "EUR", "20", "FR", "FR98765432109"},
+		{"ATL-000124", "2026-12-01", "deposit", "'=HYPERLINK(\"http://evil\")", "0.05", "0.00", "-0.50", "1234567.89", "EUR", "20", "FR", "FR98765432109"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d:\n%s", len(rows), len(want), buf.String())
@@ -234,7 +212,7 @@ func TestCSV(t *testing.T) {
 	if err := CSV(&buf, nil, "en"); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.TrimSpace(buf.String()); got != "Invoice number,Issue date,Kind,Buyer,Subtotal,Service fees,VAT,Total,Currency" {
+	if got := strings.TrimSpace(buf.String()); got != "Invoice number,Issue date,Kind,Buyer,Subtotal,Service fees,VAT,Total incl. VAT,Currency,VAT rate (%),Buyer country,Buyer VAT number" {
 		t.Errorf("English header = %q", got)
 	}
 }

@@ -41,6 +41,7 @@ const (
 	Payouts   Kind = "payouts"   // money paid out to freelancers' banks and back to cards
 	Rewards   Kind = "rewards"   // rewards given (negative: the platform's cost)
 	Guarantee Kind = "guarantee" // satisfaction-guarantee refunds (negative: the platform's cost)
+	VAT       Kind = "vat"       // VAT collected on charges, less what refunds gave back: owed to the state
 )
 
 // Platform is the owner of the platform's own accounts.

@@ -222,12 +222,9 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 		return Claim{}, err
 	}
 	return s.decideClaim(ctx, actor, id, ClaimGranted, note, func(tx *db.Tx, c Claim, o Order) error {
-		if _, err := ledger.Post(ctx, tx, "guarantee_refund", o.ID, ledger.Move{
-			From: ledger.Account{Kind: ledger.Guarantee, Owner: ledger.Platform, Currency: c.Amount.Currency},
-			To:   ledger.Account{Kind: ledger.Balance, Owner: o.AccountID, Currency: c.Amount.Currency}, Amount: c.Amount.Amount}); err != nil {
-			return err
-		}
-		if _, err := s.Billing.CreditNote(ctx, tx, billing.Refund{AccountID: o.AccountID, Ref: o.ID, Amount: c.Amount, Reason: "guarantee"}); err != nil {
+		cn, err := s.Billing.RefundToBalance(ctx, tx, "guarantee_refund", ledger.Account{Kind: ledger.Guarantee, Owner: ledger.Platform, Currency: c.Amount.Currency},
+			billing.Refund{AccountID: o.AccountID, Ref: o.ID, Amount: c.Amount, Reason: "guarantee"})
+		if err != nil {
 			return err
 		}
 		if err := s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-c.Amount.Amount, c.Amount.Currency)); err != nil {
@@ -239,7 +236,7 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_granted", note); err != nil {
 			return err
 		}
-		return notifyUser(ctx, tx, c.ClaimedBy, o, "guarantee_granted", map[string]any{"title": o.Title, "amount": c.Amount.String()})
+		return notifyUser(ctx, tx, c.ClaimedBy, o, "guarantee_granted", map[string]any{"title": o.Title, "amount": cn.Total.String()}) // with its VAT
 	})
 }
 

@@ -120,6 +120,9 @@ type Order struct {
 	// Refunded is what went back to the account for this order, in all
 	// (its credit notes; one order's page, when there is any).
 	Refunded *money.Money `json:"refunded,omitempty"`
+	// VAT is, to the client's side, the VAT its payments bore, on top of
+	// the total (its invoices'; when there is any).
+	VAT *money.Money `json:"vat,omitempty"`
 	// Earnings is, to the freelancer's side, what the price leaves them:
 	// the commission and the net (one order's page; not on a cancelled or
 	// rejected order).
@@ -287,12 +290,16 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
-	var refunded int64
-	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE ref = ?`, o.ID).Scan(&refunded); err != nil {
+	var refunded, vat int64
+	if err := q.QueryRow(ctx, `SELECT (SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE ref = ?), (SELECT COALESCE(SUM(vat), 0) FROM invoices WHERE ref = ?)`,
+		o.ID, o.ID).Scan(&refunded, &vat); err != nil {
 		return Order{}, "", err
 	}
 	if refunded > 0 {
 		o.Refunded = &money.Money{Amount: refunded, Currency: o.Total.Currency}
+	}
+	if vat > 0 && o.Side == ClientSide {
+		o.VAT = &money.Money{Amount: vat, Currency: o.Total.Currency}
 	}
 	if o.Side == FreelancerSide && o.Status != Cancelled && o.Status != Rejected { // a closed order pays what it released, if anything
 		commission := s.Billing.Commission(o.Subtotal)

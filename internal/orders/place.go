@@ -268,19 +268,26 @@ func describe(o Order) string {
 	return o.Title + " — " + o.Package
 }
 
-// pay charges a payment and starts what it pays for. Paid from credits and
-// balance when they cover the amount, else by card: the card is charged
-// before the transaction (its key makes a retry charge once) and refunded
-// if the transaction fails for any reason but a concurrent start with the
-// same charge.
+// pay charges a payment, with the VAT it bears (decided once, now, from
+// the account's billing details), and starts what it pays for. Paid from
+// credits and balance when they cover the whole, else by card: the card is
+// charged before the transaction (its key makes a retry charge once) and
+// refunded if the transaction fails for any reason but a concurrent start
+// with the same charge.
 func (s *Service) pay(ctx context.Context, p payment) error {
 	o := p.order
+	tax, err := s.Billing.TaxFor(ctx, s.DB, o.AccountID)
+	if err != nil {
+		return err
+	}
+	vat := tax.On(p.amount)
+	total := money.New(p.amount.Amount+vat.Amount, p.amount.Currency)
 	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, p.amount.Currency)
 	if err != nil {
 		return err
 	}
 	paidWith, charge := "balance", ""
-	if enough < p.amount.Amount {
+	if enough < total.Amount {
 		ref, label, ok, err := billing.CardFor(ctx, s.DB, o.AccountID)
 		if err != nil {
 			return err
@@ -288,7 +295,7 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 		if !ok {
 			return errs.Conflict("payment_method_required")
 		}
-		if charge, err = s.Billing.Provider.Charge(ctx, ref, p.amount, p.key, "Atelier order "+o.ID); err != nil {
+		if charge, err = s.Billing.Provider.Charge(ctx, ref, total, p.key, "Atelier order "+o.ID); err != nil {
 			return err
 		}
 		paidWith = label
@@ -297,17 +304,16 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 		if err := p.claim(ctx, tx); err != nil {
 			return err
 		}
-		if charge == "" {
-			if err := billing.PayIntoEscrowFromBalance(ctx, tx, o.AccountID, o.ID, p.amount); err != nil {
-				return err
-			}
-		} else if err := billing.PayIntoEscrowFromCard(ctx, tx, o.ID, p.amount); err != nil {
-			return err
-		} else if err := billing.RecordCardCharge(ctx, tx, charge, o.AccountID, o.ID, p.amount); err != nil {
+		if err := billing.PayIntoEscrow(ctx, tx, o.AccountID, o.ID, p.amount, vat, charge != ""); err != nil {
 			return err
 		}
+		if charge != "" {
+			if err := billing.RecordCardCharge(ctx, tx, charge, o.AccountID, o.ID, total); err != nil {
+				return err
+			}
+		}
 		line := p.line
-		line.PaidWith = paidWith
+		line.PaidWith, line.Tax = paidWith, tax
 		inv, err := s.Billing.RecordOrderPayment(ctx, tx, line)
 		if err != nil {
 			return err
@@ -318,7 +324,7 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 		if p.recorded(context.WithoutCancel(ctx)) == charge {
 			return errs.Conflict("order_state_changed") // started by a concurrent request with this very charge
 		}
-		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, p.amount, "refund:"+p.key); rerr != nil {
+		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, total, "refund:"+p.key); rerr != nil {
 			s.Billing.Log.Error("an order failed after its card was charged, and the refund failed: refund by hand", "order", o.ID, "charge", charge, "err", rerr)
 		}
 	}

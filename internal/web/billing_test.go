@@ -422,8 +422,8 @@ func TestInvoiceDownloads(t *testing.T) {
 	if _, err := a.Billing.AddCard(ctx, admin, acc.ID, "tok_visa"); err != nil {
 		t.Fatal(err)
 	}
-	// A buyer in the United States: the invoice says why there is no VAT,
-	// the page as the PDF does (it used to say "reverse charge" for all).
+	// A deposit is not a sale: its invoice says why there is no VAT, the
+	// page as the PDF does (it used to say "reverse charge" for all).
 	if _, err := a.Billing.SetBillingInfo(ctx, admin, acc.ID, billing.BillingInfo{Company: "Acme Inc.", Country: "US"}); err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +434,7 @@ func TestInvoiceDownloads(t *testing.T) {
 	b := newBrowser(t, srv)
 	b.signIn("alice@example.com", "correct horse")
 	_, invPage, _ := b.do("GET", "/invoices/"+dep.InvoiceID, nil)
-	has(t, "the invoice page", invPage, i18n.T("en", "invoice.vat_outside_eu"))
+	has(t, "the invoice page", invPage, i18n.T("en", "invoice.vat_prepayment"))
 	if strings.Contains(invPage, "reverse charge") {
 		t.Error("an invoice to a US business says reverse charge")
 	}

@@ -158,8 +158,13 @@ type serviceData struct {
 	Total    money.Money // quantity × the package's price
 	// Quote is the price breakdown of the chosen package and quantity:
 	// the buyer's fees and what the order will cost.
-	Quote   billing.Quote
-	Quoted  bool // false when the package or quantity is not valid
+	Quote  billing.Quote
+	Quoted bool // false when the package or quantity is not valid
+	// Tax is how an order would be taxed for the chosen account (the
+	// first when none is chosen), VAT its VAT on the quote's total.
+	Tax     billing.Tax
+	VAT     money.Money
+	WithVAT money.Money
 	Reviews []catalog.Review
 	Mine    bool
 	// Accounts are the business accounts the viewer may buy for; the
@@ -253,6 +258,21 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 	if len(l.Packages) > 0 {
 		d.Total = d.Package().Total(d.Quantity)
 		d.Quote, d.Quoted = s.Billing.Quote(d.Total), err == nil
+		if d.Quoted && len(d.Accounts) > 0 {
+			buyer := d.Accounts[0].ID
+			for _, a := range d.Accounts {
+				if a.ID == in.Get("account_id") {
+					buyer = a.ID
+				}
+			}
+			tax, terr := s.Billing.TaxFor(ctx, s.DB, buyer)
+			if terr != nil {
+				s.fail(w, r, terr, nil)
+				return
+			}
+			d.Tax, d.VAT = tax, tax.On(d.Quote.Total)
+			d.WithVAT = money.New(d.Quote.Total.Amount+d.VAT.Amount, d.VAT.Currency)
+		}
 	}
 	if d.CanOrder() {
 		values := url.Values{}

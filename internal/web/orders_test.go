@@ -18,6 +18,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/app"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
@@ -117,7 +118,10 @@ func TestServicePageOrderFormPlacesOrder(t *testing.T) {
 			t.Fatalf("GET service: %d", status)
 		}
 		for _, want := range []string{i18n.T("en", "service.order.title"), "2 × $40.00", "$80.00", i18n.T("en", "order.price.service_fee"),
-			"$4.40", i18n.T("en", "order.price.small_order_fee"), "$3.00", "$87.40", `>Acme · USD</option>`} {
+			"$4.40", i18n.T("en", "order.price.small_order_fee"), "$3.00", "$87.40", `>Acme · USD</option>`,
+			// Acme gave no billing country: French VAT, 20% of 87.40.
+			i18n.T("en", "order.price.total_before_vat"), i18n.T("en", "invoicepage.vat", "rate", "20%"), `id="quote-vat">$17.48<`,
+			i18n.T("en", "order.price.total_with_vat"), `id="total-with-vat">$104.88<`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the order form lacks %q", want)
 			}
@@ -142,6 +146,7 @@ func TestServicePageOrderFormPlacesOrder(t *testing.T) {
 		}
 		for _, want := range []string{i18n.T("en", "flash.order_placed"), "Logo design for your startup", "Standard × 2",
 			i18n.T("en", "order.status.active"), "Our brief", "$87.40", "Fanny Studio", i18n.T("en", "order.price.invoice"),
+			`id="order-vat">` + i18n.T("en", "order.price.vat") + `</dt><dd>$17.48<`,
 			i18n.T("en", "order.progress.days_left_other", "count", 5), i18n.T("en", "order.event.placed", "name", "Alice Admin")} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the order page lacks %q", want)
@@ -151,6 +156,15 @@ func TestServicePageOrderFormPlacesOrder(t *testing.T) {
 		_, body, _ = s.alice.do("GET", "/orders", nil)
 		if !strings.Contains(body, `href="/orders/`+orderID+`"`) {
 			t.Error("my orders does not list the order")
+		}
+		// An American company is quoted without VAT, and told why.
+		if _, err := s.a.Billing.SetBillingInfo(context.Background(), s.admin, s.acc.ID, billing.BillingInfo{Country: "US"}); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ = s.alice.do("GET", "/services/"+id+"?package=2&quantity=2", nil)
+		has(t, "the order form to an American company", body, i18n.T("en", "invoice.vat_outside_eu"))
+		if !strings.Contains(body, `id="grand-total">$87.40<`) || strings.Contains(body, "quote-vat") {
+			t.Error("an American company is quoted VAT, or not the total")
 		}
 	})
 }
