@@ -217,6 +217,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
+// Fail answers a request under /api/ that failed before reaching its
+// route (the sessions could not be read) as any route answers an error.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }
+
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	s.errorAnswer(r, err).write(w)
 }

@@ -211,7 +211,13 @@ func (a *App) Handler() http.Handler {
 	// form. API clients that are not browsers send neither header and pass.
 	hsts := strings.HasPrefix(a.Config.PublicURL, "https://")
 	return httpx.SecurityHeaders(hsts, http.NewCrossOriginProtection().Handler(
-		httpx.Proxies(a.Config.TrustedProxies, a.observe(httpx.Authenticate(a.Users, notePattern(mux))))))
+		httpx.Proxies(a.Config.TrustedProxies, a.observe(httpx.Authenticate(a.Users, func(w http.ResponseWriter, r *http.Request, err error) {
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				apiSrv.Fail(w, r, err)
+			} else {
+				webSrv.Fail(w, r, err)
+			}
+		}, notePattern(mux))))))
 }
 
 // Serve runs the HTTP server and the background runner on ln until ctx is

@@ -49,6 +49,55 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	}
 }
 
+// A session that cannot be read because the database fails is not taken
+// for no session: the API answers 500 "internal", a page the error page —
+// never 401 "please sign in" or the sign-in page.
+func TestADatabaseFailureIsNotASignOut(t *testing.T) {
+	t.Parallel()
+	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Handler())
+	defer ts.Close()
+	ctx := context.Background()
+	if _, err := a.Users.SignUp(ctx, users.NewUser{Email: "ada@example.com", Password: "correct horse", Name: "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := a.Users.SignIn(ctx, "ada@example.com", "correct horse", users.APISession, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string, signed bool) (int, string) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		if signed {
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.AddCookie(&http.Cookie{Name: "atelier_session", Value: token})
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, _ := get("/api/v1/me", true); status != 200 {
+		t.Fatalf("GET /me signed in: %d", status)
+	}
+	a.Close()
+	if status, body := get("/api/v1/me", true); status != 500 || !strings.Contains(body, `"code":"internal"`) {
+		t.Errorf("the API with the database closed: %d %s, want 500 internal", status, body)
+	}
+	if status, body := get("/accounts", true); status != 500 || strings.Contains(body, `action="/signin"`) {
+		t.Errorf("a page with the database closed: %d, want the 500 page\n%.300s", status, body)
+	}
+	if status, _ := get("/api/v1/me", false); status != 401 {
+		t.Errorf("the API without a session: %d, want 401", status)
+	}
+}
+
 // syncBuffer is a log destination tests can read while the server writes.
 type syncBuffer struct {
 	mu sync.Mutex

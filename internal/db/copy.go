@@ -89,6 +89,9 @@ func (db *DB) copyTable(ctx context.Context, tx *Tx, table string) (int, error) 
 		types[c] = t
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	if len(types) == 0 {
 		return 0, fmt.Errorf("copy: table %s is missing on PostgreSQL", table)
 	}

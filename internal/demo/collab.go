@@ -76,6 +76,9 @@ func collaboration(ctx context.Context, s Services) error {
 		ids = append(ids, id)
 	}
 	more.Close()
+	if err := more.Err(); err != nil {
+		return err
+	}
 	for _, id := range ids {
 		if _, err := s.Lists.AddItem(ctx, admin, motion.ID, lists.NewItem{FreelancerID: id}); err != nil {
 			return fmt.Errorf("list item: %w", err)

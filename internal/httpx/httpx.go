@@ -41,22 +41,36 @@ func Token(r *http.Request) string {
 
 // Authenticate resolves the request's session, if any, and puts the user and
 // the language into the request context. A request without a valid session
-// goes on anonymously; handlers that need a user ask for one.
-func Authenticate(us *users.Service, next http.Handler) http.Handler {
+// goes on anonymously; handlers that need a user ask for one. When the
+// sessions cannot be read (the database fails), the request is not taken
+// for a signed-out one: fail answers it (a 500, as the API or the pages
+// answer errors).
+func Authenticate(us *users.Service, fail func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var saved string
-		if tok := Token(r); tok != "" {
-			if u, err := us.Authenticate(ctx, tok); err == nil {
-				ctx = context.WithValue(ctx, userKey, u)
-				ctx = context.WithValue(ctx, tokenKey, tok)
-				saved = u.Locale
-			}
-		}
-		if c, err := r.Cookie("atelier_lang"); err == nil && saved == "" {
+		if c, err := r.Cookie("atelier_lang"); err == nil {
 			saved = c.Value
 		}
+		var failed error
+		if tok := Token(r); tok != "" {
+			u, err := us.Authenticate(ctx, tok)
+			switch e, ok := errs.As(err); {
+			case err == nil:
+				ctx = context.WithValue(ctx, userKey, u)
+				ctx = context.WithValue(ctx, tokenKey, tok)
+				if u.Locale != "" {
+					saved = u.Locale
+				}
+			case !ok || e.Kind != errs.KindUnauthorized:
+				failed = err // the sessions could not be read: not "signed out"
+			}
+		}
 		ctx = context.WithValue(ctx, langKey, i18n.Negotiate(saved, r.Header.Get("Accept-Language")))
+		if failed != nil {
+			fail(w, r.WithContext(ctx), failed)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -178,6 +178,9 @@ func Check(ctx context.Context, q db.Queryer) (Report, error) {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s: %s (%d)", c.what, id, v))
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
 	}
 	rows, err := q.Query(ctx, `SELECT currency, SUM(balance) FROM ledger_accounts GROUP BY currency`)
 	if err != nil {

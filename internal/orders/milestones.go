@@ -432,6 +432,9 @@ func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int
 		list = append(list, d)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	applied := 0
 	for _, d := range list {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {

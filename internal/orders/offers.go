@@ -329,6 +329,9 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 			to = append(to, u)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		for _, u := range to {
 			if err := notify.User(ctx, tx, u, "offer_received", map[string]any{"freelancer": f.DisplayName, "title": in.Title}, "/offers/"+id); err != nil {
 				return err

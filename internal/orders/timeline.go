@@ -99,6 +99,9 @@ func (s *Service) events(ctx context.Context, id, kind string) ([]Event, error) 
 		list = append(list, e)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	files, err := s.DB.Query(ctx, `SELECT id, event_id, name, content_type, size FROM order_files WHERE order_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err

@@ -329,6 +329,10 @@ func safeNext(next string) string {
 	return next
 }
 
+// Fail answers a page request that failed before reaching its handler (the
+// sessions could not be read): the error page.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err, nil) }
+
 // fail answers a domain call that returned err. A refusal tied to the input
 // or the state goes back to the page through redo with the message inline
 // (or as an alert) and the refusal's status; "not found" and "forbidden" get
