@@ -1,0 +1,926 @@
+package projects_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/billing"
+	"atelier/internal/catalog"
+	"atelier/internal/clock"
+	"atelier/internal/clock/clocktest"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/errs"
+	"atelier/internal/money"
+	"atelier/internal/notify"
+	"atelier/internal/orders"
+	"atelier/internal/page"
+	"atelier/internal/payments"
+	"atelier/internal/projects"
+	"atelier/internal/users"
+)
+
+// fixture is one test's Atelier, wired by hand with only what projects
+// needs: accounts, the catalog, billing and orders (whose project check is
+// projects.CanAttach, as the app wires it).
+type fixture struct {
+	ctx    context.Context
+	clk    *clock.Test
+	db     *db.DB
+	users  *users.Service
+	acc    *accounts.Service
+	cat    *catalog.Service
+	bill   *billing.Service
+	orders *orders.Service
+	prj    *projects.Service
+}
+
+// setup opens a fresh database of engine e on a test clock; feeBP is the
+// management fee (0: projects.DefaultFeeBP).
+func setup(t *testing.T, e db.Engine, feeBP int64) *fixture {
+	t.Helper()
+	users.UseTestCost()
+	clk := clocktest.New(t)
+	d := dbtest.Open(t, e, clk)
+	f := &fixture{ctx: context.Background(), clk: clk, db: d, users: &users.Service{DB: d}, acc: &accounts.Service{DB: d}, cat: &catalog.Service{DB: d}}
+	f.bill = &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.orders = &orders.Service{DB: d, Billing: f.bill, Catalog: f.cat}
+	f.prj = &projects.Service{DB: d, Orders: f.orders, Billing: f.bill, Catalog: f.cat, FeeBP: feeBP}
+	f.orders.Projects = f.prj.CanAttach
+	return f
+}
+
+func (f *fixture) user(t *testing.T, email, name string) users.User {
+	t.Helper()
+	u, err := f.users.SignUp(f.ctx, users.NewUser{Email: email, Password: "correct horse", Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func (f *fixture) operator(t *testing.T, email, name string) users.User {
+	t.Helper()
+	u, err := f.users.CreateOperator(f.ctx, users.NewUser{Email: email, Password: "correct horse", Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// join invites u into an account as role and has u accept.
+func (f *fixture) join(t *testing.T, admin users.User, accountID string, u users.User, role accounts.Role) {
+	t.Helper()
+	inv, err := f.acc.Invite(f.ctx, admin, accountID, u.Email, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.acc.AcceptInvitation(f.ctx, u, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// team is a USD account with its admin, a billing manager and two members.
+type team struct {
+	acc                           accounts.Account
+	admin, billing, member, other users.User
+}
+
+func (f *fixture) team(t *testing.T, prefix string) team {
+	t.Helper()
+	tm := team{admin: f.user(t, prefix+"-admin@example.com", prefix+" Admin"), billing: f.user(t, prefix+"-billing@example.com", prefix+" Billing"),
+		member: f.user(t, prefix+"-member@example.com", prefix+" Member"), other: f.user(t, prefix+"-other@example.com", prefix+" Other")}
+	var err error
+	if tm.acc, err = f.acc.Create(f.ctx, tm.admin, prefix+" Corp", "USD"); err != nil {
+		t.Fatal(err)
+	}
+	f.join(t, tm.admin, tm.acc.ID, tm.billing, accounts.BillingManager)
+	f.join(t, tm.admin, tm.acc.ID, tm.member, accounts.Member)
+	f.join(t, tm.admin, tm.acc.ID, tm.other, accounts.Member)
+	return tm
+}
+
+// card gives the account a default card, so its orders and fees are paid.
+func (f *fixture) card(t *testing.T, tm team) {
+	t.Helper()
+	if _, err := f.bill.AddCard(f.ctx, tm.admin, tm.acc.ID, "tok_visa"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seller is a freelancer with one USD service: Basic at 100.00 (3 days)
+// and Premium at 600.00 (5 days), up to 5 of each.
+func (f *fixture) seller(t *testing.T) (users.User, catalog.Listing) {
+	t.Helper()
+	u := f.user(t, "seller@example.com", "Sam Seller")
+	fr, err := f.cat.CreateFreelancer(f.ctx, u, catalog.Profile{DisplayName: "Sam Studio", Country: "FR", HourlyRate: usd(5000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := f.cat.CreateService(f.ctx, u, catalog.Offer{FreelancerID: fr.ID, Title: "A logo for your company", Description: "Three concepts, two rounds.",
+		Category: "graphics-design", MaxQuantity: 5, Packages: []catalog.Package{
+			{Name: "Basic", Price: usd(10000), DeliveryDays: 3, Revisions: 1},
+			{Name: "Premium", Price: usd(60000), DeliveryDays: 5, Revisions: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, l
+}
+
+func (f *fixture) place(t *testing.T, buyer users.User, accountID string, l catalog.Listing, pkg, projectID string) orders.Order {
+	t.Helper()
+	o, err := f.orders.Place(f.ctx, buyer, orders.NewOrder{AccountID: accountID, ServiceID: l.ID, Package: pkg, Quantity: 1, ProjectID: projectID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func (f *fixture) create(t *testing.T, actor users.User, accountID, name, visibility string, budget int64) projects.Project {
+	t.Helper()
+	p, err := f.prj.Create(f.ctx, actor, accountID, projects.NewProject{Name: name, Type: "website", Budget: usd(budget), Visibility: visibility})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (f *fixture) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.db.QueryRow(f.ctx, query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// notices are a user's notifications, oldest first.
+func (f *fixture) notices(t *testing.T, u users.User) []notify.Notification {
+	t.Helper()
+	p, err := notify.List(f.ctx, f.db, u.ID, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(p.Items)
+	return p.Items
+}
+
+func kinds(list []notify.Notification) []string {
+	var out []string
+	for _, n := range list {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+func usd(a int64) money.Money { return money.New(a, "USD") }
+
+func wantErr(t *testing.T, err error, kind errs.Kind, code, field string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Kind != kind || e.Code != code || e.Field != field {
+		t.Fatalf("got %v, want %s on %q (kind %d)", err, code, field, kind)
+	}
+}
+
+func TestCreateAProject(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		stranger := f.user(t, "stranger@example.com", "Stranger")
+		valid := projects.NewProject{Name: "New website", Type: "website", Budget: usd(1000)}
+		with := func(change func(*projects.NewProject)) projects.NewProject {
+			in := valid
+			change(&in)
+			return in
+		}
+		for _, c := range []struct {
+			name        string
+			actor       users.User
+			in          projects.NewProject
+			kind        errs.Kind
+			code, field string
+		}{
+			{"blank name", tm.member, with(func(in *projects.NewProject) { in.Name = "   " }), errs.KindInvalid, "required", "name"},
+			{"name of 121 characters", tm.member, with(func(in *projects.NewProject) { in.Name = strings.Repeat("é", 121) }), errs.KindInvalid, "too_long", "name"},
+			{"no type", tm.member, with(func(in *projects.NewProject) { in.Type = "" }), errs.KindInvalid, "project_type_invalid", "type"},
+			{"unknown type", tm.member, with(func(in *projects.NewProject) { in.Type = "spaceship" }), errs.KindInvalid, "project_type_invalid", "type"},
+			{"type in capitals", tm.member, with(func(in *projects.NewProject) { in.Type = "Website" }), errs.KindInvalid, "project_type_invalid", "type"},
+			{"brief of 10,001 characters", tm.member, with(func(in *projects.NewProject) { in.Brief = strings.Repeat("b", 10001) }), errs.KindInvalid, "too_long", "brief"},
+			{"budget in another currency", tm.member, with(func(in *projects.NewProject) { in.Budget = money.New(1000, "EUR") }), errs.KindInvalid, "currency_mismatch", "budget"},
+			{"negative budget", tm.member, with(func(in *projects.NewProject) { in.Budget = usd(-1) }), errs.KindInvalid, "amount_negative", "budget"},
+			{"budget above the maximum", tm.member, with(func(in *projects.NewProject) { in.Budget = usd(100_000_000_01) }), errs.KindInvalid, "amount_too_large", "budget"},
+			{"unknown visibility", tm.member, with(func(in *projects.NewProject) { in.Visibility = "secret" }), errs.KindInvalid, "visibility_invalid", "visibility"},
+			{"another account's admin", them.admin, valid, errs.KindNotFound, "account_not_found", ""},
+			{"a stranger", stranger, valid, errs.KindNotFound, "account_not_found", ""},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := f.prj.Create(f.ctx, c.actor, tm.acc.ID, c.in)
+				wantErr(t, err, c.kind, c.code, c.field)
+			})
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM projects`); n != 0 {
+			t.Fatalf("%d refused projects were stored", n)
+		}
+
+		// Every role may create one, and becomes its first member; the
+		// budget is in the account's currency when none is named.
+		for _, c := range []struct {
+			actor  users.User
+			access string
+		}{{tm.admin, projects.AccessAdmin}, {tm.billing, projects.AccessOwner}, {tm.member, projects.AccessOwner}} {
+			p, err := f.prj.Create(f.ctx, c.actor, tm.acc.ID, projects.NewProject{Name: "  Brand  ", Type: "branding", Brief: " Logo. ",
+				Budget: money.Money{Amount: 250000}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Name != "Brand" || p.Brief != "Logo." || p.Budget != usd(250000) || p.Visibility != projects.VisibleToAccount ||
+				p.Access != c.access || p.CreatedBy != c.actor.ID || p.AccountID != tm.acc.ID || p.AccountName != "a Corp" {
+				t.Fatalf("created by %s: %+v", c.actor.Name, p)
+			}
+			if len(p.Members) != 1 || p.Members[0].UserID != c.actor.ID || p.Spent != usd(0) || p.SpentPercent != 0 || p.OverBudget {
+				t.Fatalf("a new project's members %+v and spend %v %d%% %v", p.Members, p.Spent, p.SpentPercent, p.OverBudget)
+			}
+			if p.Manager.Status != "none" || p.Manager.FeePercent != 10 || len(p.Activity) != 1 || p.Activity[0].Kind != "created" ||
+				p.Activity[0].ActorName != c.actor.Name || !p.CreatedAt.Equal(p.Activity[0].At) {
+				t.Fatalf("a new project's manager %+v and activity %+v", p.Manager, p.Activity)
+			}
+		}
+		// The limits themselves are allowed, and so is no budget at all.
+		p, err := f.prj.Create(f.ctx, tm.member, tm.acc.ID, projects.NewProject{Name: strings.Repeat("é", 120), Type: "other",
+			Brief: strings.Repeat("b", 10000), Budget: usd(100_000_000_00), Visibility: projects.Private})
+		if err != nil || p.Visibility != projects.Private || p.Budget.Amount != 100_000_000_00 {
+			t.Fatalf("a project at every limit: %+v %v", p.Budget, err)
+		}
+		if _, err := f.prj.Create(f.ctx, tm.member, tm.acc.ID, projects.NewProject{Name: "No budget", Type: "content"}); err != nil {
+			t.Fatalf("a project without a budget: %v", err)
+		}
+		for _, typ := range projects.Types {
+			if _, err := f.prj.Create(f.ctx, tm.member, tm.acc.ID, projects.NewProject{Name: typ, Type: typ}); err != nil {
+				t.Fatalf("type %s: %v", typ, err)
+			}
+		}
+		log, err := f.acc.AuditLog(f.ctx, tm.admin, tm.acc.ID, page.Request{Limit: page.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created := 0
+		for _, a := range log.Items {
+			if a.Action == "project.created" {
+				created++
+			}
+		}
+		if want := 5 + len(projects.Types); created != want {
+			t.Fatalf("%d project.created audit entries, want %d", created, want)
+		}
+	})
+}
+
+// Who sees a project, and as what (projects.access), is the same in each
+// project, in an account's list and in a person's projects (the dashboard).
+func TestWhoSeesAProject(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		teammate := f.user(t, "teammate@example.com", "Tess Teammate")
+		f.join(t, tm.admin, tm.acc.ID, teammate, accounts.Member)
+		manager, otherOp := f.operator(t, "pm@atelier.test", "Pat Manager"), f.operator(t, "ops@atelier.test", "Olga Ops")
+		seller, _ := f.seller(t)
+		stranger := f.user(t, "stranger@example.com", "Stranger")
+
+		priv := f.create(t, tm.member, tm.acc.ID, "Private site", projects.Private, 1000)
+		open := f.create(t, tm.member, tm.acc.ID, "Shared brand", "", 1000)
+		theirs := f.create(t, them.admin, them.acc.ID, "Their project", "", 1000)
+		if _, err := f.prj.AddMember(f.ctx, tm.member, priv.ID, teammate.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.prj.RequestManager(f.ctx, tm.member, priv.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.prj.AssignManager(f.ctx, otherOp, priv.ID, manager.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		for _, c := range []struct {
+			who             string
+			viewer          users.User
+			priv, open      string // the access to each, "" for not found
+			listsOwnAccount bool   // a member of the account: List answers
+		}{
+			{"the admin", tm.admin, projects.AccessAdmin, projects.AccessAdmin, true},
+			{"the creator", tm.member, projects.AccessOwner, projects.AccessOwner, true},
+			{"a project member", teammate, projects.AccessMember, projects.AccessViewer, true},
+			{"another member", tm.other, "", projects.AccessViewer, true},
+			{"a billing manager", tm.billing, "", projects.AccessViewer, true},
+			{"the project manager", manager, projects.AccessManager, "", false},
+			{"another operator", otherOp, "", "", false},
+			{"another account's admin", them.admin, "", "", false},
+			{"the freelancer", seller, "", "", false},
+			{"a stranger", stranger, "", "", false},
+		} {
+			t.Run(c.who, func(t *testing.T) {
+				want := map[string]string{}
+				for id, access := range map[string]string{priv.ID: c.priv, open.ID: c.open} {
+					if access != "" {
+						want[id] = access
+					}
+					for _, get := range []func(context.Context, users.User, string) (projects.Project, error){f.prj.Get, f.prj.Summary} {
+						p, err := get(f.ctx, c.viewer, id)
+						if access == "" {
+							wantErr(t, err, errs.KindNotFound, "project_not_found", "")
+						} else if err != nil || p.Access != access {
+							t.Fatalf("project %s: access %q (%v), want %q", id, p.Access, err, access)
+						}
+					}
+				}
+				if _, err := f.prj.Get(f.ctx, c.viewer, theirs.ID); c.viewer.ID != them.admin.ID {
+					wantErr(t, err, errs.KindNotFound, "project_not_found", "")
+				}
+				mine, err := f.prj.Mine(f.ctx, c.viewer)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{}
+				for _, p := range mine {
+					if p.AccountID == tm.acc.ID {
+						got[p.ID] = p.Access
+					}
+				}
+				if !maps(got, want) {
+					t.Fatalf("Mine: %v, want %v", got, want)
+				}
+				list, err := f.prj.List(f.ctx, c.viewer, tm.acc.ID)
+				if !c.listsOwnAccount {
+					wantErr(t, err, errs.KindNotFound, "account_not_found", "")
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = map[string]string{}
+				for _, p := range list {
+					got[p.ID] = p.Access
+				}
+				if !maps(got, want) {
+					t.Fatalf("List: %v, want %v", got, want)
+				}
+			})
+		}
+	})
+}
+
+func maps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// The admin, the creator and the project's members add members of the
+// account, once each; viewers cannot.
+func TestProjectMembers(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		teammate := f.user(t, "teammate@example.com", "Tess Teammate")
+		f.join(t, tm.admin, tm.acc.ID, teammate, accounts.Member)
+		stranger := f.user(t, "stranger@example.com", "Stranger")
+		priv := f.create(t, tm.member, tm.acc.ID, "Private site", projects.Private, 0)
+		open := f.create(t, tm.member, tm.acc.ID, "Shared brand", "", 0)
+
+		for _, c := range []struct {
+			name          string
+			actor         users.User
+			project, user string
+			kind          errs.Kind
+			code, field   string
+		}{
+			{"a viewer", tm.other, open.ID, teammate.ID, errs.KindForbidden, "project_role_not_allowed", ""},
+			{"a member who does not see it", tm.other, priv.ID, teammate.ID, errs.KindNotFound, "project_not_found", ""},
+			{"another account's admin", them.admin, priv.ID, them.member.ID, errs.KindNotFound, "project_not_found", ""},
+			{"a stranger", stranger, open.ID, stranger.ID, errs.KindNotFound, "project_not_found", ""},
+			{"an unknown project", tm.admin, "prj_nope", teammate.ID, errs.KindNotFound, "project_not_found", ""},
+			{"someone outside the account", tm.member, priv.ID, stranger.ID, errs.KindInvalid, "not_a_member", "user_id"},
+			{"another account's member", tm.member, priv.ID, them.member.ID, errs.KindInvalid, "not_a_member", "user_id"},
+			{"an unknown user", tm.member, priv.ID, "usr_nope", errs.KindInvalid, "not_a_member", "user_id"},
+			{"the creator again", tm.member, priv.ID, tm.member.ID, errs.KindConflict, "already_project_member", ""},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := f.prj.AddMember(f.ctx, c.actor, c.project, c.user)
+				wantErr(t, err, c.kind, c.code, c.field)
+			})
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM project_members`); n != 2 {
+			t.Fatalf("%d project members after refusals, want the 2 creators", n)
+		}
+
+		// The creator adds a member: they see the private project as a
+		// member, are told, and the activity says so.
+		p, err := f.prj.AddMember(f.ctx, tm.member, priv.ID, teammate.ID)
+		if err != nil || len(p.Members) != 2 || p.Members[1].UserID != teammate.ID || p.Activity[0].Kind != "member_added" || p.Activity[0].Body != teammate.Name {
+			t.Fatalf("after adding a member: %+v %+v %v", p.Members, p.Activity, err)
+		}
+		if got, err := f.prj.Get(f.ctx, teammate, priv.ID); err != nil || got.Access != projects.AccessMember {
+			t.Fatalf("the new member sees %q (%v)", got.Access, err)
+		}
+		if n := f.notices(t, teammate); n[len(n)-1].Kind != "project_member_added" || n[len(n)-1].Link != "/projects/"+priv.ID ||
+			n[len(n)-1].Params["project"] != "Private site" || n[len(n)-1].Params["by"] != tm.member.Name {
+			t.Fatalf("the new member's notices %+v", n)
+		}
+		_, err = f.prj.AddMember(f.ctx, tm.admin, priv.ID, teammate.ID)
+		wantErr(t, err, errs.KindConflict, "already_project_member", "")
+		// A project member adds others too, and so does the admin.
+		if _, err := f.prj.AddMember(f.ctx, teammate, priv.ID, tm.other.ID); err != nil {
+			t.Fatalf("a project member adds a member: %v", err)
+		}
+		if p, err = f.prj.AddMember(f.ctx, tm.admin, priv.ID, tm.billing.ID); err != nil || len(p.Members) != 4 {
+			t.Fatalf("the admin adds a member: %d members, %v", len(p.Members), err)
+		}
+		// A member added to an account-wide project edits it, no longer a viewer.
+		if _, err := f.prj.AddMember(f.ctx, tm.admin, open.ID, tm.other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.prj.AddMember(f.ctx, tm.other, open.ID, teammate.ID); err != nil {
+			t.Fatalf("a viewer made member adds a member: %v", err)
+		}
+	})
+}
+
+// Orders join a project of their account that the buyer sees; the
+// project's spend is what its orders paid, net of refunds, against its
+// budget.
+func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		f.card(t, tm)
+		_, l := f.seller(t)
+		priv := f.create(t, tm.member, tm.acc.ID, "Private site", projects.Private, 20000)
+		open := f.create(t, tm.member, tm.acc.ID, "Shared brand", "", 0)
+		theirs := f.create(t, them.admin, them.acc.ID, "Their project", "", 1000)
+
+		for _, c := range []struct {
+			name    string
+			buyer   users.User
+			project string
+		}{
+			{"a project the buyer does not see", tm.other, priv.ID},
+			{"another account's project", tm.member, theirs.ID},
+			{"an unknown project", tm.member, "prj_nope"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := f.orders.Place(f.ctx, c.buyer, orders.NewOrder{AccountID: tm.acc.ID, ServiceID: l.ID, Package: "Basic", Quantity: 1, ProjectID: c.project}, "")
+				wantErr(t, err, errs.KindInvalid, "project_not_found", "project_id")
+			})
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM orders`); n != 0 {
+			t.Fatalf("%d orders placed into refused projects", n)
+		}
+		// CanAttach is the rule orders asks.
+		if err := f.prj.CanAttach(f.ctx, f.db, tm.other, tm.acc.ID, open.ID); err != nil {
+			t.Fatalf("a viewer attaches to an account-wide project: %v", err)
+		}
+		wantErr(t, f.prj.CanAttach(f.ctx, f.db, tm.admin, them.acc.ID, priv.ID), errs.KindInvalid, "project_not_found", "project_id")
+
+		o1 := f.place(t, tm.member, tm.acc.ID, l, "Basic", priv.ID)
+		viewerOrder := f.place(t, tm.other, tm.acc.ID, l, "Basic", open.ID)
+		if o1.ProjectID != priv.ID || o1.Status != orders.Active || viewerOrder.ProjectID != open.ID || o1.Total != usd(10550) {
+			t.Fatalf("orders placed into projects: %+v / %+v", o1, viewerOrder)
+		}
+		spend := func(want int64, percent int, over bool) {
+			t.Helper()
+			p, err := f.prj.Get(f.ctx, tm.member, priv.ID)
+			if err != nil || p.Spent != usd(want) || p.SpentPercent != percent || p.OverBudget != over {
+				t.Fatalf("spent %v %d%% over %v (%v), want %d %d%% %v", p.Spent, p.SpentPercent, p.OverBudget, err, want, percent, over)
+			}
+			list, err := f.prj.List(f.ctx, tm.member, tm.acc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range list {
+				if q.ID == priv.ID && (q.Spent != p.Spent || q.SpentPercent != percent || q.OverBudget != over) {
+					t.Fatalf("listed with %v %d%% %v, its page says %v", q.Spent, q.SpentPercent, q.OverBudget, p.Spent)
+				}
+			}
+		}
+		spend(10550, 52, false) // 105.50 of 200.00
+		// A budget is a guide: an order past it is placed, and the bar
+		// stops at 100%.
+		o2 := f.place(t, tm.member, tm.acc.ID, l, "Basic", priv.ID)
+		spend(21100, 100, true)
+
+		// An order waiting for approval has paid nothing; a rejected one never will.
+		if _, err := f.acc.SetPolicies(f.ctx, tm.admin, tm.acc.ID, accounts.Policies{OrderApprovalThreshold: new(usd(50000))}); err != nil {
+			t.Fatal(err)
+		}
+		waiting := f.place(t, tm.member, tm.acc.ID, l, "Premium", priv.ID)
+		if waiting.Status != orders.PendingApproval {
+			t.Fatalf("a 633.00 order above a 500.00 threshold is %s", waiting.Status)
+		}
+		spend(21100, 100, true)
+		if _, err := f.orders.Reject(f.ctx, tm.admin, waiting.ID, "Too much"); err != nil {
+			t.Fatal(err)
+		}
+		spend(21100, 100, true)
+
+		// A refund leaves the spend: the first order, very late, cancelled.
+		f.clk.Advance(5 * 24 * time.Hour)
+		if c, err := f.orders.Cancel(f.ctx, tm.member, o1.ID, "Never delivered"); err != nil || c.Status != orders.Cancelled {
+			t.Fatalf("cancelling a very late order: %v %v", c.Status, err)
+		}
+		spend(o2.Total.Amount, 52, false)
+
+		// The page shows every attached order, and the orders' life in its activity.
+		p, err := f.prj.Get(f.ctx, tm.admin, priv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, o := range p.Orders {
+			ids = append(ids, o.ID)
+		}
+		if !slices.Equal(ids, []string{waiting.ID, o2.ID, o1.ID}) {
+			t.Fatalf("the project's orders %v, want %v", ids, []string{waiting.ID, o2.ID, o1.ID})
+		}
+		seen := map[string]int{}
+		for _, ev := range p.Activity {
+			seen[ev.Kind]++
+			if strings.HasPrefix(ev.Kind, "order_") && ev.OrderID == "" {
+				t.Fatalf("an order's event without its order: %+v", ev)
+			}
+		}
+		if seen["order_placed"] != 3 || seen["order_rejected"] != 1 || seen["order_cancelled"] != 1 || seen["created"] != 1 {
+			t.Fatalf("activity %v", seen)
+		}
+		// The other project counts only its own order.
+		if q, err := f.prj.Get(f.ctx, tm.admin, open.ID); err != nil || q.Spent != viewerOrder.Total || len(q.Orders) != 1 {
+			t.Fatalf("the other project spent %v with %d orders (%v)", q.Spent, len(q.Orders), err)
+		}
+	})
+}
+
+// The project management service: asked once by who edits the project,
+// queued for operators, assigned to a staff user, who proposes orders that
+// a member confirms through the account's policies; the fee is billed on
+// the spend from the assignment on, and given back when the spend falls.
+func TestProjectManagement(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 1250) // 12.5%
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		f.card(t, tm)
+		seller, l := f.seller(t)
+		pm, ops := f.operator(t, "pm@atelier.test", "Pat Manager"), f.operator(t, "ops@atelier.test", "Olga Ops")
+		if _, err := f.acc.SetPolicies(f.ctx, tm.admin, tm.acc.ID, accounts.Policies{OrderApprovalThreshold: new(usd(50000))}); err != nil {
+			t.Fatal(err)
+		}
+		p1 := f.create(t, tm.member, tm.acc.ID, "Private site", projects.Private, 100000)
+		before := f.place(t, tm.member, tm.acc.ID, l, "Basic", p1.ID) // spend before the manager: no fee on it
+		p2 := f.create(t, tm.admin, tm.acc.ID, "Shared brand", "", 0)
+		p3 := f.create(t, tm.admin, tm.acc.ID, "Never asked", "", 0)
+
+		// Asking: who edits the project, once.
+		for _, c := range []struct {
+			name    string
+			actor   users.User
+			project string
+			kind    errs.Kind
+			code    string
+		}{
+			{"a viewer", tm.other, p2.ID, errs.KindForbidden, "project_role_not_allowed"},
+			{"a member who does not see it", tm.other, p1.ID, errs.KindNotFound, "project_not_found"},
+			{"another account's admin", them.admin, p1.ID, errs.KindNotFound, "project_not_found"},
+			{"an operator", ops, p1.ID, errs.KindNotFound, "project_not_found"},
+		} {
+			t.Run("asked by "+c.name, func(t *testing.T) {
+				_, err := f.prj.RequestManager(f.ctx, c.actor, c.project)
+				wantErr(t, err, c.kind, c.code, "")
+			})
+		}
+		asked, err := f.prj.RequestManager(f.ctx, tm.member, p1.ID)
+		if err != nil || asked.Manager.Status != "requested" || asked.Manager.RequestedAt.IsZero() || asked.Manager.FeePercent != 12.5 || asked.Activity[0].Kind != "manager_requested" {
+			t.Fatalf("asked: %+v %v", asked.Manager, err)
+		}
+		_, err = f.prj.RequestManager(f.ctx, tm.admin, p1.ID)
+		wantErr(t, err, errs.KindConflict, "manager_already_requested", "")
+		f.clk.Advance(time.Minute)
+		if _, err := f.prj.RequestManager(f.ctx, tm.admin, p2.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range []users.User{pm, ops} {
+			if k := kinds(f.notices(t, op)); !slices.Equal(k, []string{"project_manager_requested", "project_manager_requested"}) {
+				t.Fatalf("%s was told %v", op.Name, k)
+			}
+		}
+
+		// The queue: operators only, oldest first.
+		_, err = f.prj.ManagerRequests(f.ctx, tm.admin)
+		wantErr(t, err, errs.KindForbidden, "operator_only", "")
+		queue, err := f.prj.ManagerRequests(f.ctx, ops)
+		if err != nil || len(queue) != 2 || queue[0].ProjectID != p1.ID || queue[1].ProjectID != p2.ID || queue[0].AccountName != "a Corp" ||
+			queue[0].Budget != usd(100000) || !queue[0].RequestedAt.Before(queue[1].RequestedAt) {
+			t.Fatalf("queue %+v %v", queue, err)
+		}
+		_, err = f.prj.Staff(f.ctx, tm.admin)
+		wantErr(t, err, errs.KindForbidden, "operator_only", "")
+		if staff, err := f.prj.Staff(f.ctx, ops); err != nil || len(staff) != 2 || staff[0].ID != ops.ID || staff[1].ID != pm.ID {
+			t.Fatalf("staff %+v %v", staff, err)
+		}
+
+		// Assigning: an operator, a staff user, to a project that asked.
+		for _, c := range []struct {
+			name          string
+			actor         users.User
+			project, user string
+			kind          errs.Kind
+			code, field   string
+		}{
+			{"by the account's admin", tm.admin, p1.ID, pm.ID, errs.KindForbidden, "operator_only", ""},
+			{"a client", ops, p1.ID, tm.member.ID, errs.KindInvalid, "manager_not_staff", "user_id"},
+			{"the freelancer", ops, p1.ID, seller.ID, errs.KindInvalid, "manager_not_staff", "user_id"},
+			{"an unknown user", ops, p1.ID, "usr_nope", errs.KindInvalid, "manager_not_staff", "user_id"},
+			{"to an unknown project", ops, "prj_nope", pm.ID, errs.KindNotFound, "project_not_found", ""},
+			{"to a project that did not ask", ops, p3.ID, pm.ID, errs.KindConflict, "manager_not_requested", ""},
+		} {
+			t.Run("assigned "+c.name, func(t *testing.T) {
+				_, err := f.prj.AssignManager(f.ctx, c.actor, c.project, c.user)
+				wantErr(t, err, c.kind, c.code, c.field)
+			})
+		}
+		got, err := f.prj.AssignManager(f.ctx, ops, p1.ID, pm.ID)
+		if err != nil || got.Manager.Status != "assigned" || got.Manager.UserID != pm.ID || got.Manager.Name != pm.Name || got.Manager.FeePercent != 12.5 {
+			t.Fatalf("assigned: %+v %v", got.Manager, err)
+		}
+		_, err = f.prj.AssignManager(f.ctx, ops, p1.ID, ops.ID)
+		wantErr(t, err, errs.KindConflict, "manager_not_requested", "")
+		if k := kinds(f.notices(t, pm)); k[len(k)-1] != "project_manager_assigned_you" {
+			t.Fatalf("the manager was told %v", k)
+		}
+		if k := kinds(f.notices(t, tm.member)); k[len(k)-1] != "project_manager_assigned" {
+			t.Fatalf("the member who asked was told %v", k)
+		}
+		if q, _ := f.prj.ManagerRequests(f.ctx, ops); len(q) != 1 || q[0].ProjectID != p2.ID {
+			t.Fatalf("the queue after an assignment %+v", q)
+		}
+
+		// The manager sees the project, and does nothing a member does.
+		if p, err := f.prj.Get(f.ctx, pm, p1.ID); err != nil || p.Access != projects.AccessManager || p.Manager.FeePercent != 12.5 {
+			t.Fatalf("the manager sees %q %+v (%v)", p.Access, p.Manager, err)
+		}
+		_, err = f.prj.Get(f.ctx, ops, p1.ID)
+		wantErr(t, err, errs.KindNotFound, "project_not_found", "")
+		if mine, err := f.prj.Mine(f.ctx, pm); err != nil || len(mine) != 1 || mine[0].ID != p1.ID || mine[0].Spent != before.Total {
+			t.Fatalf("the manager's projects %+v %v", mine, err)
+		}
+		_, err = f.prj.AddMember(f.ctx, pm, p1.ID, tm.other.ID)
+		wantErr(t, err, errs.KindForbidden, "project_role_not_allowed", "")
+		_, err = f.prj.RequestManager(f.ctx, pm, p1.ID)
+		wantErr(t, err, errs.KindForbidden, "project_role_not_allowed", "")
+		wantErr(t, f.prj.CanAttach(f.ctx, f.db, pm, tm.acc.ID, p1.ID), errs.KindInvalid, "project_not_found", "project_id")
+
+		// Proposals: the manager's only, checked as sent.
+		valid := projects.NewProposal{ServiceID: l.ID, Package: "Premium", Quantity: 1, Note: " Better value. "}
+		propose := func(change func(*projects.NewProposal)) projects.NewProposal {
+			in := valid
+			change(&in)
+			return in
+		}
+		for _, c := range []struct {
+			name        string
+			actor       users.User
+			project     string
+			in          projects.NewProposal
+			kind        errs.Kind
+			code, field string
+		}{
+			{"by the creator", tm.member, p1.ID, valid, errs.KindForbidden, "project_manager_only", ""},
+			{"by the admin", tm.admin, p1.ID, valid, errs.KindForbidden, "project_manager_only", ""},
+			{"on a project they do not manage", pm, p2.ID, valid, errs.KindNotFound, "project_not_found", ""},
+			{"of an unknown service", pm, p1.ID, propose(func(in *projects.NewProposal) { in.ServiceID = "svc_nope" }), errs.KindInvalid, "service_not_found", "service_id"},
+			{"of an unknown package", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Package = "Gold" }), errs.KindInvalid, "package_unknown", "package"},
+			{"without a package", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Package = " " }), errs.KindInvalid, "required", "package"},
+			{"of no unit", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Quantity = 0 }), errs.KindInvalid, "quantity_invalid", "quantity"},
+			{"of a negative quantity", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Quantity = -1 }), errs.KindInvalid, "quantity_invalid", "quantity"},
+			{"above the service's maximum", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Quantity = 6 }), errs.KindInvalid, "quantity_invalid", "quantity"},
+			{"with a note of 2,001 characters", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Note = strings.Repeat("n", 2001) }), errs.KindInvalid, "too_long", "note"},
+			{"with requirements of 10,001 characters", pm, p1.ID, propose(func(in *projects.NewProposal) { in.Requirements = strings.Repeat("r", 10001) }),
+				errs.KindInvalid, "too_long", "requirements"},
+		} {
+			t.Run("proposed "+c.name, func(t *testing.T) {
+				_, err := f.prj.Propose(f.ctx, c.actor, c.project, c.in)
+				wantErr(t, err, c.kind, c.code, c.field)
+			})
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM project_proposals`); n != 0 {
+			t.Fatalf("%d refused proposals stored", n)
+		}
+		pr, err := f.prj.Propose(f.ctx, pm, p1.ID, valid)
+		if err != nil || pr.Status != "open" || pr.Note != "Better value." || pr.Package != "Premium" || pr.ServiceTitle != l.Title || pr.ProposedBy != pm.ID {
+			t.Fatalf("proposal %+v %v", pr, err)
+		}
+		if k := kinds(f.notices(t, tm.member)); k[len(k)-1] != "project_proposal" {
+			t.Fatalf("the project's member was told %v", k)
+		}
+
+		// Confirming: the admin, the creator or a member; not the manager, not a viewer.
+		for _, c := range []struct {
+			name              string
+			actor             users.User
+			project, proposal string
+			kind              errs.Kind
+			code              string
+		}{
+			{"by the manager", pm, p1.ID, pr.ID, errs.KindForbidden, "project_role_not_allowed"},
+			{"by a member who does not see it", tm.other, p1.ID, pr.ID, errs.KindNotFound, "project_not_found"},
+			{"by another account's admin", them.admin, p1.ID, pr.ID, errs.KindNotFound, "project_not_found"},
+			{"of an unknown proposal", tm.member, p1.ID, "ppr_nope", errs.KindNotFound, "proposal_not_found"},
+			{"through another project", tm.admin, p2.ID, pr.ID, errs.KindNotFound, "proposal_not_found"},
+		} {
+			t.Run("confirmed "+c.name, func(t *testing.T) {
+				_, err := f.prj.ConfirmProposal(f.ctx, c.actor, c.project, c.proposal, "")
+				wantErr(t, err, c.kind, c.code, "")
+				_, err = f.prj.DeclineProposal(f.ctx, c.actor, c.project, c.proposal)
+				wantErr(t, err, c.kind, c.code, "")
+			})
+		}
+		// An order refused gives the proposal back, open.
+		if _, err := f.cat.SetPaused(f.ctx, seller, l.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.prj.ConfirmProposal(f.ctx, tm.member, p1.ID, pr.ID, "")
+		wantErr(t, err, errs.KindConflict, "service_paused", "")
+		if p, _ := f.prj.Get(f.ctx, tm.member, p1.ID); len(p.Proposals) != 1 || p.Proposals[0].Status != "open" {
+			t.Fatalf("after a refused order: %+v", p.Proposals)
+		}
+		if _, err := f.cat.SetPaused(f.ctx, seller, l.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		// A project member confirms: the order is theirs, and waits for the
+		// admin above the threshold as if they had ordered it.
+		if _, err := f.prj.AddMember(f.ctx, tm.member, p1.ID, tm.other.ID); err != nil {
+			t.Fatal(err)
+		}
+		po, err := f.prj.ConfirmProposal(f.ctx, tm.other, p1.ID, pr.ID, "")
+		if err != nil || po.Status != orders.PendingApproval || po.BuyerID != tm.other.ID || po.ProjectID != p1.ID || po.Subtotal != usd(60000) {
+			t.Fatalf("confirmed: %+v %v", po, err)
+		}
+		_, err = f.prj.ConfirmProposal(f.ctx, tm.member, p1.ID, pr.ID, "")
+		wantErr(t, err, errs.KindConflict, "proposal_not_open", "")
+		_, err = f.prj.DeclineProposal(f.ctx, tm.member, p1.ID, pr.ID)
+		wantErr(t, err, errs.KindConflict, "proposal_not_open", "")
+		if p, _ := f.prj.Get(f.ctx, tm.member, p1.ID); p.Proposals[0].Status != "confirmed" || p.Proposals[0].OrderID != po.ID {
+			t.Fatalf("the confirmed proposal %+v", p.Proposals[0])
+		}
+		// Declining.
+		pr2, err := f.prj.Propose(f.ctx, pm, p1.ID, projects.NewProposal{ServiceID: l.ID, Package: "2", Quantity: 2})
+		if err != nil || pr2.Package != "Premium" || pr2.Quantity != 2 {
+			t.Fatalf("a package chosen by position: %+v %v", pr2, err)
+		}
+		if p, err := f.prj.DeclineProposal(f.ctx, tm.admin, p1.ID, pr2.ID); err != nil || p.Proposals[0].ID != pr2.ID || p.Proposals[0].Status != "declined" {
+			t.Fatalf("declined: %+v %v", p.Proposals, err)
+		}
+		if k := kinds(f.notices(t, pm)); !slices.Contains(k, "project_proposal_confirmed") || k[len(k)-1] != "project_proposal_declined" {
+			t.Fatalf("the manager was told %v", k)
+		}
+
+		// The fee: nothing is due while the order waits; once paid, 12.5%
+		// of its price (not of the buyer's fees, nor of the spend before
+		// the manager came), once.
+		bill := func(want int) {
+			t.Helper()
+			if n, err := f.prj.BillManagementFees(f.ctx, f.clk.Now()); err != nil || n != want {
+				t.Fatalf("billed %d (%v), want %d", n, err, want)
+			}
+		}
+		bill(0)
+		if _, err := f.orders.Approve(f.ctx, tm.admin, po.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		bill(1)
+		bill(0)
+		fees := func() []billing.Invoice {
+			t.Helper()
+			invs, err := f.bill.Invoices(f.ctx, tm.admin, tm.acc.ID, page.Request{Limit: page.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []billing.Invoice
+			for _, inv := range invs.Items {
+				if inv.Kind == "management_fee" {
+					out = append(out, inv)
+				}
+			}
+			return out
+		}
+		if got := fees(); len(got) != 1 || got[0].Ref != p1.ID || got[0].Subtotal != usd(7500) {
+			t.Fatalf("fee invoices %+v, want one of 75.00 (12.5%% of 600.00)", got)
+		}
+		// The order refunded: the fee on it goes back, once.
+		f.clk.Advance(7 * 24 * time.Hour)
+		if _, err := f.orders.Cancel(f.ctx, tm.other, po.ID, "Never delivered"); err != nil {
+			t.Fatal(err)
+		}
+		bill(1)
+		bill(0)
+		p, err := f.prj.Get(f.ctx, tm.admin, p1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var feeEvents []string
+		for _, ev := range p.Activity {
+			if strings.HasPrefix(ev.Kind, "fee_") {
+				feeEvents = append(feeEvents, ev.Kind+" "+ev.Body)
+			}
+		}
+		if !slices.Equal(feeEvents, []string{"fee_refunded " + usd(7500).String(), "fee_invoiced " + usd(7500).String()}) {
+			t.Fatalf("the fee's activity %v", feeEvents)
+		}
+		if len(fees()) != 1 {
+			t.Fatal("a refund issued a fee invoice")
+		}
+	})
+}
+
+func TestFeaturedProjects(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm, them := f.team(t, "a"), f.team(t, "b")
+		ops := f.operator(t, "ops@atelier.test", "Olga Ops")
+		valid := projects.NewFeatured{Title: "Brand refresh", Type: "branding", Brief: "Goals:\nAudience:", Budget: usd(250000)}
+		with := func(change func(*projects.NewFeatured)) projects.NewFeatured {
+			in := valid
+			change(&in)
+			return in
+		}
+		for _, c := range []struct {
+			name        string
+			actor       users.User
+			in          projects.NewFeatured
+			kind        errs.Kind
+			code, field string
+		}{
+			{"by an account's admin", tm.admin, valid, errs.KindForbidden, "operator_only", ""},
+			{"without a title", ops, with(func(in *projects.NewFeatured) { in.Title = "" }), errs.KindInvalid, "required", "title"},
+			{"with a title of 121 characters", ops, with(func(in *projects.NewFeatured) { in.Title = strings.Repeat("t", 121) }), errs.KindInvalid, "too_long", "title"},
+			{"of an unknown type", ops, with(func(in *projects.NewFeatured) { in.Type = "party" }), errs.KindInvalid, "project_type_invalid", "type"},
+			{"without a brief", ops, with(func(in *projects.NewFeatured) { in.Brief = " " }), errs.KindInvalid, "required", "brief"},
+			{"with a brief of 10,001 characters", ops, with(func(in *projects.NewFeatured) { in.Brief = strings.Repeat("b", 10001) }), errs.KindInvalid, "too_long", "brief"},
+			{"without a currency", ops, with(func(in *projects.NewFeatured) { in.Budget = money.Money{Amount: 100} }), errs.KindInvalid, "currency_unsupported", "budget"},
+			{"in an unknown currency", ops, with(func(in *projects.NewFeatured) { in.Budget = money.New(100, "XYZ") }), errs.KindInvalid, "currency_unsupported", "budget"},
+			{"with a negative budget", ops, with(func(in *projects.NewFeatured) { in.Budget = usd(-1) }), errs.KindInvalid, "amount_negative", "budget"},
+			{"with a budget above a project's", ops, with(func(in *projects.NewFeatured) { in.Budget = usd(100_000_000_01) }), errs.KindInvalid, "amount_too_large", "budget"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := f.prj.CreateFeatured(f.ctx, c.actor, c.in)
+				wantErr(t, err, c.kind, c.code, c.field)
+			})
+		}
+		brand, err := f.prj.CreateFeatured(f.ctx, ops, valid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		video, err := f.prj.CreateFeatured(f.ctx, ops, projects.NewFeatured{Title: "Product video", Type: "video", Brief: "Length:", Budget: money.New(90000, "eur")})
+		if err != nil || video.Budget != money.New(90000, "EUR") {
+			t.Fatalf("a budget in lower-case currency: %+v %v", video.Budget, err)
+		}
+		if list, err := f.prj.FeaturedList(f.ctx); err != nil || len(list) != 2 || list[0].ID != video.ID || list[1].ID != brand.ID {
+			t.Fatalf("the gallery, newest first: %+v %v", list, err)
+		}
+
+		_, err = f.prj.StartFromFeatured(f.ctx, tm.member, "fpr_nope", tm.acc.ID, "")
+		wantErr(t, err, errs.KindNotFound, "featured_project_not_found", "")
+		_, err = f.prj.StartFromFeatured(f.ctx, them.admin, brand.ID, tm.acc.ID, "")
+		wantErr(t, err, errs.KindNotFound, "account_not_found", "")
+		_, err = f.prj.StartFromFeatured(f.ctx, tm.member, brand.ID, tm.acc.ID, strings.Repeat("n", 121))
+		wantErr(t, err, errs.KindInvalid, "too_long", "name")
+
+		// In the account's currency the budget is kept; the name is the
+		// title unless one is given.
+		p, err := f.prj.StartFromFeatured(f.ctx, tm.member, brand.ID, tm.acc.ID, "  ")
+		if err != nil || p.Name != "Brand refresh" || p.Type != "branding" || p.Brief != valid.Brief || p.Budget != usd(250000) ||
+			p.FeaturedID != brand.ID || p.Access != projects.AccessOwner || p.Visibility != projects.VisibleToAccount {
+			t.Fatalf("started: %+v %v", p, err)
+		}
+		// In another currency it starts at zero, in the account's.
+		p, err = f.prj.StartFromFeatured(f.ctx, tm.billing, video.ID, tm.acc.ID, " Our launch video ")
+		if err != nil || p.Name != "Our launch video" || p.Type != "video" || p.Budget != usd(0) || p.FeaturedID != video.ID {
+			t.Fatalf("started from a EUR example: %+v %v", p, err)
+		}
+	})
+}
