@@ -52,6 +52,8 @@ const (
 	ManageBilling        Action = "manage_billing" // payment methods, billing info, invoices
 	Buy                  Action = "buy"
 	ApproveOrders        Action = "approve_orders"
+	SeeAllOrders         Action = "see_all_orders"   // every order of the account, not only one's own and those shared
+	SeeAllProjects       Action = "see_all_projects" // private ones too, and manages them all
 )
 
 // permissions is the whole access table: who may do what.
@@ -68,6 +70,8 @@ var permissions = map[Action][]Role{
 	ManageBilling:        {Admin, BillingManager},
 	Buy:                  {Admin, BillingManager, Member},
 	ApproveOrders:        {Admin},
+	SeeAllOrders:         {Admin, BillingManager},
+	SeeAllProjects:       {Admin},
 }
 
 // Can reports whether role r may perform a.
@@ -145,13 +149,46 @@ func (s *Service) Create(ctx context.Context, actor users.User, name, currency s
 	return a, err
 }
 
+// RoleOf is a user's role in an account, "" when they are not a member:
+// the one reading of memberships other packages use, beside Role.Can.
+func RoleOf(ctx context.Context, q db.Queryer, accountID, userID string) (Role, error) {
+	var r Role
+	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, accountID, userID).Scan(&r)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return "", nil
+	}
+	return r, err
+}
+
+// Lock takes the account's row in tx, so the commitments of one account
+// (orders through the spending gate) take turns.
+func Lock(ctx context.Context, tx *db.Tx, accountID string) error {
+	_, err := tx.Exec(ctx, `UPDATE accounts SET name = name WHERE id = ?`, accountID)
+	return err
+}
+
+// SetRewardsLevel records the account's new rewards level (billing decides
+// it), with its audit entry.
+func SetRewardsLevel(ctx context.Context, tx *db.Tx, accountID, before, level string) error {
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET rewards_level = ? WHERE id = ?`, level, accountID); err != nil {
+		return err
+	}
+	return audit(ctx, tx, accountID, "", "rewards.level_changed", accountID, map[string]any{"before": before, "after": level})
+}
+
+// AdminOf is the account's admin (an account has exactly one).
+func AdminOf(ctx context.Context, q db.Queryer, accountID string) (string, error) {
+	var id string
+	err := q.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = ?`, accountID, Admin).Scan(&id)
+	return id, db.NoRows(err)
+}
+
 // roleOf returns the actor's role in an account, or "account not found"
 // when the actor is not a member — a stranger cannot tell an account that
 // exists from one that does not.
 func roleOf(ctx context.Context, q db.Queryer, actorID, accountID string) (Role, error) {
-	var r Role
-	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, accountID, actorID).Scan(&r)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+	r, err := RoleOf(ctx, q, accountID, actorID)
+	if err == nil && r == "" {
 		return "", errAccountNotFound
 	}
 	return r, err

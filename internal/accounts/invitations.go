@@ -130,8 +130,8 @@ func (s *Service) Invite(ctx context.Context, actor users.User, accountID, email
 		if status == InviteSent {
 			return sendInvitation(ctx, tx, id)
 		}
-		var admin string
-		if err := tx.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = 'admin'`, accountID).Scan(&admin); err != nil {
+		admin, err := AdminOf(ctx, tx, accountID)
+		if err != nil {
 			return err
 		}
 		return notify.User(ctx, tx, admin, "invitation_approval_requested",

@@ -50,9 +50,8 @@ func (s *Service) Members(ctx context.Context, actor users.User, accountID strin
 
 // memberRole returns a member's role, or "member not found".
 func memberRole(ctx context.Context, q db.Queryer, accountID, userID string) (Role, error) {
-	var r Role
-	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, accountID, userID).Scan(&r)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+	r, err := RoleOf(ctx, q, accountID, userID)
+	if err == nil && r == "" {
 		return "", errMemberNotFound
 	}
 	return r, err

@@ -106,10 +106,7 @@ func (s *Service) recompute(ctx context.Context, tx *db.Tx, accountID string, no
 	if before == level {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE accounts SET rewards_level = ? WHERE id = ?`, level, accountID); err != nil {
-		return err
-	}
-	return accounts.Audit(ctx, tx, accountID, "", "rewards.level_changed", accountID, map[string]any{"before": before, "after": level})
+	return accounts.SetRewardsLevel(ctx, tx, accountID, before, level)
 }
 
 // RecomputeLevels is the daily job: spend older than 12 months stops

@@ -258,7 +258,7 @@ func testSearch(t *testing.T) {
 			}
 		}
 		tx(func(tx *db.Tx) error {
-			_, err := catalog.PublishReview(f.ctx, tx, logo.ID, "Acme", 5, "Great")
+			_, err := catalog.PublishReview(f.ctx, tx, logo.ID, "", "Acme", 5, "Great")
 			return err
 		})
 

@@ -22,7 +22,7 @@ type Review struct {
 // PublishReview adds a public review to a service and its freelancer and
 // updates both ratings, in the caller's transaction. Orders call it when a
 // review becomes public; the demo calls it to seed the marketplace.
-func PublishReview(ctx context.Context, tx *db.Tx, serviceID, authorName string, rating int, body string) (string, error) {
+func PublishReview(ctx context.Context, tx *db.Tx, serviceID, orderID, authorName string, rating int, body string) (string, error) {
 	if rating < 1 || rating > 5 {
 		return "", errs.Invalid("rating", "rating_invalid")
 	}
@@ -31,8 +31,12 @@ func PublishReview(ctx context.Context, tx *db.Tx, serviceID, authorName string,
 		return "", db.NoRows(err)
 	}
 	id := db.NewID("rev")
-	if _, err := tx.Exec(ctx, `INSERT INTO reviews (id, service_id, freelancer_id, author_name, rating, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, serviceID, freelancerID, authorName, rating, body, db.Micros(tx.Now)); err != nil {
+	var order any // the order it was written on, when there is one
+	if orderID != "" {
+		order = orderID
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO reviews (id, service_id, freelancer_id, order_id, author_name, rating, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, serviceID, freelancerID, order, authorName, rating, body, db.Micros(tx.Now)); err != nil {
 		return "", err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE services SET rating_sum = rating_sum + ?, reviews_count = reviews_count + 1,

@@ -185,8 +185,8 @@ func (s *Service) RejectProApplication(ctx context.Context, actor users.User, id
 }
 
 func (s *Service) notifyOwner(ctx context.Context, tx *db.Tx, freelancerID, kind string, params map[string]any) error {
-	var owner string
-	if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, freelancerID).Scan(&owner); err != nil {
+	owner, err := OwnerOf(ctx, tx, freelancerID)
+	if err != nil {
 		return err
 	}
 	return notify.User(ctx, tx, owner, kind, params, "/freelancers/"+freelancerID)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"atelier/internal/db"
+	"atelier/internal/users"
 )
 
 // recentlyViewedKept is how many profiles a user's list remembers.
@@ -118,7 +119,7 @@ func (s *Service) FlushViews(ctx context.Context) error {
 			// One viewer's list is written by one transaction at a time: on
 			// PostgreSQL two at once each locked a row the other's pruning
 			// wanted, and one failed as a deadlock.
-			if _, err := tx.Exec(ctx, `UPDATE users SET locale = locale WHERE id = ?`, u); err != nil {
+			if err := users.Lock(ctx, tx, u); err != nil {
 				return err
 			}
 			for _, k := range byUser[u] {

@@ -403,8 +403,7 @@ func (s *Service) Share(ctx context.Context, actor users.User, listID, accountID
 		if accountID == l.AccountID {
 			return errs.Invalid("account_id", "list_share_own_account")
 		}
-		var admin string
-		err = tx.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = 'admin'`, accountID).Scan(&admin)
+		admin, err := accounts.AdminOf(ctx, tx, accountID)
 		if errors.Is(db.NoRows(err), db.ErrNotFound) {
 			return errs.Invalid("account_id", "account_not_found")
 		} else if err != nil {

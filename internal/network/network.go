@@ -169,7 +169,7 @@ func (s *Service) entries(ctx context.Context, q db.Queryer, actor users.User, r
 	// The orders the viewer may open: at most 50 of each freelancer's.
 	cond := ``
 	args := with(accountID)
-	if role == accounts.Member {
+	if !role.Can(accounts.SeeAllOrders) {
 		cond = ` AND (o.buyer_id = ? OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = o.id AND sh.user_id = ?))`
 		args = append(args, actor.ID, actor.ID)
 	}
@@ -199,8 +199,7 @@ func (s *Service) entries(ctx context.Context, q db.Queryer, actor users.User, r
 
 	// What the team wrote of each, except to a member on the freelancer's
 	// side: they are never shown what the team wrote of them.
-	self, err := db.Strings(ctx, q, `SELECT f.id FROM freelancers f WHERE f.id IN `+in+` AND (f.owner_id = ?
-		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, append(with(), actor.ID, actor.ID)...)
+	self, err := catalog.SpeaksForAny(ctx, q, actor.ID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -351,8 +350,8 @@ func (s *Service) RequestRehire(ctx context.Context, actor users.User, accountID
 		if err := member(ctx, tx, accountID, freelancerID); err != nil {
 			return err
 		}
-		var owner string
-		if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, freelancerID).Scan(&owner); err != nil {
+		owner, err := catalog.OwnerOf(ctx, tx, freelancerID)
+		if err != nil {
 			return err
 		}
 		if owner == actor.ID {
@@ -371,8 +370,5 @@ func (s *Service) RequestRehire(ctx context.Context, actor users.User, accountID
 // agency team: a member of the account who is also the freelancer never
 // reads or writes the team's internal reviews of them.
 func onFreelancerSide(ctx context.Context, q db.Queryer, userID, freelancerID string) (bool, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
-		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, freelancerID, userID, userID).Scan(&n)
-	return n > 0, err
+	return catalog.SpeaksFor(ctx, q, userID, freelancerID)
 }

@@ -129,8 +129,8 @@ func record(ctx context.Context, tx *db.Tx, c commitment, status string) error {
 		map[string]any{"kind": c.kind, "order": c.order.ID, "title": c.order.Title, "amount": c.amount}); err != nil {
 		return err
 	}
-	var admin string
-	if err := tx.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = 'admin'`, c.order.AccountID).Scan(&admin); err != nil {
+	admin, err := accounts.AdminOf(ctx, tx, c.order.AccountID)
+	if err != nil {
 		return err
 	}
 	return notify.User(ctx, tx, admin, "order_spend_approval_requested",
@@ -165,7 +165,7 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 		return false, onField(err, field)
 	case wait:
 		return true, record(ctx, tx, c, CommitPending)
-	case role == accounts.Admin:
+	case role.Can(accounts.ApproveOrders):
 		return false, nil
 	}
 	return false, record(ctx, tx, c, CommitApplied)
@@ -208,7 +208,7 @@ func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 		}
 		return nil, record(ctx, tx, c, CommitPending)
 	}
-	if role != accounts.Admin {
+	if !role.Can(accounts.ApproveOrders) {
 		start := p.start
 		p.start = func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			if err := start(ctx, tx, paidWith, charge, invoiceID); err != nil {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -142,15 +143,6 @@ type Offer struct {
 
 var errOfferNotFound = errs.NotFound("offer_not_found")
 
-// onTeam tells whether the actor speaks for a freelancer profile: its owner
-// or a member of its agency team.
-func onTeam(ctx context.Context, q db.Queryer, actorID, freelancerID string) (bool, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
-		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, freelancerID, actorID, actorID).Scan(&n)
-	return n > 0, err
-}
-
 func offerAmount(field string, m *money.Money, currency string, maxAmount int64) error {
 	switch {
 	case m == nil:
@@ -205,7 +197,7 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	if err != nil {
 		return Offer{}, errs.Invalid("freelancer_id", "freelancer_not_found")
 	}
-	if ok, err := onTeam(ctx, s.DB, actor.ID, f.ID); err != nil {
+	if ok, err := catalog.SpeaksFor(ctx, s.DB, actor.ID, f.ID); err != nil {
 		return Offer{}, err
 	} else if !ok {
 		return Offer{}, errs.Forbidden("not_your_profile")
@@ -432,16 +424,15 @@ func (s *Service) viewOffer(ctx context.Context, q db.Queryer, actor users.User,
 		return Offer{}, "", err
 	}
 	var role accounts.Role
-	if ok, err := onTeam(ctx, q, actor.ID, o.FreelancerID); err != nil {
+	if ok, err := catalog.SpeaksFor(ctx, q, actor.ID, o.FreelancerID); err != nil {
 		return Offer{}, "", err
 	} else if ok {
 		o.Side = FreelancerSide
 	} else {
-		err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, actor.ID).Scan(&role)
-		if errors.Is(db.NoRows(err), db.ErrNotFound) {
-			return Offer{}, "", errOfferNotFound
-		} else if err != nil {
+		if role, err = accounts.RoleOf(ctx, q, o.AccountID, actor.ID); err != nil {
 			return Offer{}, "", err
+		} else if role == "" {
+			return Offer{}, "", errOfferNotFound
 		}
 		o.Side = ClientSide
 	}
@@ -473,8 +464,8 @@ func decideOffer(ctx context.Context, tx *db.Tx, id, status, actorID, orderID st
 }
 
 func (s *Service) notifyOfferSender(ctx context.Context, tx *db.Tx, o Offer, kind string) error {
-	var owner string
-	if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, o.FreelancerID).Scan(&owner); err != nil {
+	owner, err := catalog.OwnerOf(ctx, tx, o.FreelancerID)
+	if err != nil {
 		return err
 	}
 	return notify.User(ctx, tx, owner, kind, map[string]any{"title": o.Title}, "/offers/"+o.ID)
@@ -653,7 +644,7 @@ func (s *Service) AccountOffers(ctx context.Context, actor users.User, accountID
 
 // FreelancerOffers lists the offers a freelancer sent, to its owner and team.
 func (s *Service) FreelancerOffers(ctx context.Context, actor users.User, freelancerID string, f OfferFilter, r page.Request) (page.Page[Offer], error) {
-	if ok, err := onTeam(ctx, s.DB, actor.ID, freelancerID); err != nil {
+	if ok, err := catalog.SpeaksFor(ctx, s.DB, actor.ID, freelancerID); err != nil {
 		return page.Page[Offer]{}, err
 	} else if !ok {
 		return page.Page[Offer]{}, errs.NotFound("freelancer_not_found")

@@ -233,13 +233,12 @@ const (
 // owner and agency team; on the client side the buyer, the admin and the
 // billing managers. To anyone else the order does not exist.
 func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string, accounts.Role, error) {
-	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers f WHERE f.id = ? AND (f.owner_id = ?
-		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = f.id AND m.user_id = ?))`, o.FreelancerID, actor.ID, actor.ID).Scan(&n); err != nil {
+	team, err := catalog.SpeaksFor(ctx, q, actor.ID, o.FreelancerID)
+	if err != nil {
 		return "", "", err
 	}
 	// The freelancer learns of an order once it is approved.
-	if n > 0 && o.Status != PendingApproval && o.Status != Rejected {
+	if team && o.Status != PendingApproval && o.Status != Rejected {
 		return FreelancerSide, "", nil
 	}
 	if ok, err := managesProject(ctx, q, actor.ID, o); err != nil {
@@ -247,14 +246,11 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
 		return ManagerSide, "", nil
 	}
-	var role accounts.Role
-	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, o.AccountID, actor.ID).Scan(&role)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return "", "", errNotFound
-	} else if err != nil {
+	role, err := accounts.RoleOf(ctx, q, o.AccountID, actor.ID)
+	if err != nil {
 		return "", "", err
 	}
-	if o.BuyerID == actor.ID || role == accounts.Admin || role == accounts.BillingManager {
+	if role != "" && (o.BuyerID == actor.ID || role.Can(accounts.SeeAllOrders)) {
 		return ClientSide, role, nil
 	}
 	return "", "", errNotFound

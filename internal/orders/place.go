@@ -9,6 +9,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/billing"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
@@ -148,8 +149,8 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 				map[string]any{"title": o.Title, "total": o.Total}); err != nil {
 				return err
 			}
-			var admin string
-			if err := tx.QueryRow(ctx, `SELECT user_id FROM memberships WHERE account_id = ? AND role = 'admin'`, o.AccountID).Scan(&admin); err != nil {
+			admin, err := accounts.AdminOf(ctx, tx, o.AccountID)
+			if err != nil {
 				return err
 			}
 			return notify.User(ctx, tx, admin, "order_approval_requested",
@@ -332,8 +333,8 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 }
 
 func (s *Service) notifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
-	var owner string
-	if err := tx.QueryRow(ctx, `SELECT owner_id FROM freelancers WHERE id = ?`, o.FreelancerID).Scan(&owner); err != nil {
+	owner, err := catalog.OwnerOf(ctx, tx, o.FreelancerID)
+	if err != nil {
 		return err
 	}
 	return notify.User(ctx, tx, owner, kind, params, "/orders/"+o.ID)

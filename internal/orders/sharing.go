@@ -12,10 +12,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"atelier/internal/accounts"
+	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/notify"
@@ -91,7 +93,7 @@ func (s *Service) ShareOrder(ctx context.Context, actor users.User, orderID, use
 		}
 		// A member who speaks for the order's freelancer is on the other
 		// side: shares and internal notes are the client side's alone.
-		if seller, err := onTeam(ctx, tx, userID, o.FreelancerID); err != nil || seller {
+		if seller, err := catalog.SpeaksFor(ctx, tx, userID, o.FreelancerID); err != nil || seller {
 			if err == nil {
 				err = errShareTargetMember
 			}
@@ -172,12 +174,12 @@ type Comment struct {
 // but never someone on the freelancer's side (its owner or agency team),
 // even when they are also members of the account.
 func viewers(ctx context.Context, q db.Queryer, o Order) (map[string]string, error) {
-	rows, err := q.Query(ctx, `SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.account_id = ? AND (m.user_id = ? OR m.role IN ('admin', 'billing_manager')
-			OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = ? AND sh.user_id = m.user_id))
-		AND NOT EXISTS (SELECT 1 FROM freelancers f WHERE f.id = ? AND f.owner_id = m.user_id)
-		AND NOT EXISTS (SELECT 1 FROM agency_members am WHERE am.freelancer_id = ? AND am.user_id = m.user_id)`,
-		o.AccountID, o.BuyerID, o.ID, o.FreelancerID, o.FreelancerID)
+	team, err := catalog.Team(ctx, q, o.FreelancerID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT u.id, u.name, m.role, EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = ? AND sh.user_id = m.user_id)
+		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ?`, o.ID, o.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,10 +187,14 @@ func viewers(ctx context.Context, q db.Queryer, o Order) (map[string]string, err
 	out := map[string]string{}
 	for rows.Next() {
 		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
+		var role accounts.Role
+		var shared bool
+		if err := rows.Scan(&id, &name, &role, &shared); err != nil {
 			return nil, err
 		}
-		out[id] = name
+		if (id == o.BuyerID || shared || role.Can(accounts.SeeAllOrders)) && !slices.Contains(team, id) {
+			out[id] = name
+		}
 	}
 	return out, rows.Err()
 }

@@ -195,7 +195,7 @@ func (s *Service) AccountOrders(ctx context.Context, actor users.User, accountID
 		return page.Page[Order]{}, err
 	}
 	cond, args := `o.account_id = ?`, []any{accountID}
-	if role == accounts.Member {
+	if !role.Can(accounts.SeeAllOrders) {
 		cond, args = cond+` AND (o.buyer_id = ? OR EXISTS (SELECT 1 FROM order_shares sh WHERE sh.order_id = o.id AND sh.user_id = ?))`, append(args, actor.ID, actor.ID)
 	}
 	return s.list(ctx, cond, args, f, r, ClientSide)
@@ -212,12 +212,9 @@ func (s *Service) PendingApprovals(ctx context.Context, actor users.User, accoun
 // FreelancerOrders lists a freelancer's orders for its owner and team.
 // Orders waiting for the client's approval are not shown to the freelancer.
 func (s *Service) FreelancerOrders(ctx context.Context, actor users.User, freelancerID string, f Filter, r page.Request) (page.Page[Order], error) {
-	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM freelancers fr WHERE fr.id = ? AND (fr.owner_id = ?
-		OR EXISTS (SELECT 1 FROM agency_members m WHERE m.freelancer_id = fr.id AND m.user_id = ?))`, freelancerID, actor.ID, actor.ID).Scan(&n); err != nil {
+	if team, err := catalog.SpeaksFor(ctx, s.DB, actor.ID, freelancerID); err != nil {
 		return page.Page[Order]{}, err
-	}
-	if n == 0 {
+	} else if !team {
 		return page.Page[Order]{}, errs.NotFound("freelancer_not_found")
 	}
 	return s.list(ctx, `o.freelancer_id = ? AND o.status NOT IN ('pending_approval', 'rejected')`, []any{freelancerID}, f, r, FreelancerSide)
@@ -333,11 +330,7 @@ func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error 
 	if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, o.AccountID).Scan(&author); err != nil {
 		return err
 	}
-	reviewID, err := catalog.PublishReview(ctx, tx, o.ServiceID, author, rating, body)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE reviews SET order_id = ? WHERE id = ?`, o.ID, reviewID)
+	_, err = catalog.PublishReview(ctx, tx, o.ServiceID, o.ID, author, rating, body)
 	return err
 }
 

@@ -248,9 +248,8 @@ func load(ctx context.Context, q db.Queryer, id string) (Project, error) {
 
 // access is the one rule of who sees a project, and as what.
 func access(ctx context.Context, q db.Queryer, actor users.User, p Project) (string, error) {
-	var role accounts.Role
-	err := q.QueryRow(ctx, `SELECT role FROM memberships WHERE account_id = ? AND user_id = ?`, p.AccountID, actor.ID).Scan(&role)
-	if err != nil && !errors.Is(db.NoRows(err), db.ErrNotFound) {
+	role, err := accounts.RoleOf(ctx, q, p.AccountID, actor.ID)
+	if err != nil {
 		return "", err
 	}
 	var n int
@@ -268,7 +267,7 @@ func accessOf(actor users.User, p Project, role accounts.Role, member bool) (str
 		return AccessManager, nil
 	case role == "":
 		return "", errNotFound
-	case role == accounts.Admin:
+	case role.Can(accounts.SeeAllProjects):
 		return AccessAdmin, nil
 	case p.CreatedBy == actor.ID:
 		return AccessOwner, nil

@@ -228,6 +228,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 	return u, err
 }
 
+// Lock takes the user's row in tx: what one user's requests write (their
+// recently viewed list) is written by one transaction at a time.
+func Lock(ctx context.Context, tx *db.Tx, userID string) error {
+	_, err := tx.Exec(ctx, `UPDATE users SET locale = locale WHERE id = ?`, userID)
+	return err
+}
+
 // SignOut ends a session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
 	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))

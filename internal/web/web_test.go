@@ -336,7 +336,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := a.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, err := catalog.PublishReview(ctx, tx, svc.ID, "Zoé", 5, "Lovely work.")
+		_, err := catalog.PublishReview(ctx, tx, svc.ID, "", "Zoé", 5, "Lovely work.")
 		return err
 	}); err != nil {
 		t.Fatal(err)
