@@ -2,6 +2,7 @@ package projects_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -375,6 +376,165 @@ func TestWhoSeesAProject(t *testing.T) {
 			})
 		}
 	})
+}
+
+// Lists are cut at 200 after the rule of who sees what, not before: a
+// member still finds the project they see behind 200 newer private ones
+// they do not, in the account's list and on their dashboard.
+func TestListsAreCutAfterWhoSees(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm := f.team(t, "a")
+		open := f.create(t, tm.member, tm.acc.ID, "Shared brand", "", 1000)
+		for i := range 200 {
+			f.create(t, tm.admin, tm.acc.ID, fmt.Sprintf("Private %d", i), projects.Private, 0)
+		}
+		if p, err := f.prj.Get(f.ctx, tm.other, open.ID); err != nil || p.Access != projects.AccessViewer {
+			t.Fatalf("the project's page: %q (%v)", p.Access, err)
+		}
+		list, err := f.prj.List(f.ctx, tm.other, tm.acc.ID)
+		if err != nil || len(list) != 1 || list[0].ID != open.ID || list[0].Access != projects.AccessViewer {
+			t.Fatalf("the account's list shows %d projects (%v), want the one they see", len(list), err)
+		}
+		mine, err := f.prj.Mine(f.ctx, tm.other)
+		if err != nil || len(mine) != 1 || mine[0].ID != open.ID {
+			t.Fatalf("their projects: %d (%v), want the one they see", len(mine), err)
+		}
+		// The admin sees every one: the 200 newest.
+		all, err := f.prj.List(f.ctx, tm.admin, tm.acc.ID)
+		if err != nil || len(all) != 200 || all[0].Name != "Private 199" || all[199].Name != "Private 0" {
+			t.Fatalf("the admin's list: %d projects (%v)", len(all), err)
+		}
+	})
+}
+
+// The rule of who sees a project is written twice, side by side: accessOf
+// for one project and visibleSQL for lists. They agree: whatever the rule
+// reads (visibility, creator, project members, role, manager, membership),
+// every viewer's lists show exactly the projects, and as what, that each
+// project's page shows them.
+func TestListsShowWhatEachPageShows(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm := f.team(t, "a")
+		ops := f.operator(t, "ops@atelier.test", "Olga Ops")
+		pm := f.operator(t, "pm@atelier.test", "Pat Manager")         // staff outside the account
+		staffMember := f.operator(t, "sid@atelier.test", "Sid Staff") // staff and a member of the account
+		f.join(t, tm.admin, tm.acc.ID, staffMember, accounts.Member)
+		staffAdmin := f.operator(t, "bea@atelier.test", "Bea Boss") // staff and another account's admin
+		them, err := f.acc.Create(f.ctx, staffAdmin, "b Corp", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirMember := f.user(t, "b-member@example.com", "b Member")
+		f.join(t, staffAdmin, them.ID, theirMember, accounts.Member)
+		stranger := f.user(t, "stranger@example.com", "Stranger")
+
+		manage := func(asker users.User, projectID string, manager users.User) {
+			t.Helper()
+			if _, err := f.prj.RequestManager(f.ctx, asker, projectID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.prj.AssignManager(f.ctx, ops, projectID, manager.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var all []string
+		for _, vis := range []string{projects.VisibleToAccount, projects.Private} {
+			for _, creator := range []users.User{tm.member, tm.admin, staffMember} {
+				for _, added := range []users.User{{}, tm.other, staffMember} {
+					for _, manager := range []users.User{{}, pm, staffMember} {
+						p := f.create(t, creator, tm.acc.ID, fmt.Sprintf("Project %d", len(all)), vis, 0)
+						if added.ID != "" && added.ID != creator.ID {
+							if _, err := f.prj.AddMember(f.ctx, creator, p.ID, added.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+						if manager.ID != "" {
+							manage(creator, p.ID, manager)
+						}
+						all = append(all, p.ID)
+					}
+				}
+			}
+			p := f.create(t, theirMember, them.ID, "Theirs "+vis, vis, 0)
+			manage(theirMember, p.ID, staffAdmin)
+			all = append(all, p.ID)
+		}
+
+		agree := func(t *testing.T) {
+			t.Helper()
+			for _, v := range []users.User{tm.admin, tm.billing, tm.member, tm.other, pm, staffMember, staffAdmin, theirMember, ops, stranger} {
+				want := map[string]string{}
+				for _, id := range all {
+					p, err := f.prj.Get(f.ctx, v, id)
+					if err == nil {
+						want[id] = p.Access
+					} else if e, ok := errs.As(err); !ok || e.Code != "project_not_found" {
+						t.Fatal(err)
+					}
+				}
+				mine, err := f.prj.Mine(f.ctx, v)
+				if err != nil {
+					t.Fatalf("%s's projects: %v", v.Name, err)
+				}
+				got := map[string]string{}
+				for _, p := range mine {
+					got[p.ID] = p.Access
+				}
+				if d := differ(got, want); d != nil {
+					t.Fatalf("%s's projects against their pages (list/page): %v", v.Name, d)
+				}
+				for _, acc := range []string{tm.acc.ID, them.ID} {
+					list, err := f.prj.List(f.ctx, v, acc)
+					if e, ok := errs.As(err); ok && e.Code == "account_not_found" {
+						continue
+					} else if err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range list {
+						if p.Access != want[p.ID] {
+							t.Fatalf("%s's list of %s shows %s as %q, its page as %q", v.Name, acc, p.ID, p.Access, want[p.ID])
+						}
+						delete(got, p.ID)
+					}
+				}
+				for id := range got {
+					if a := want[id]; a != projects.AccessManager {
+						t.Fatalf("%s sees %s as %q, but not in its account's list", v.Name, id, a)
+					}
+				}
+			}
+		}
+		agree(t)
+		// A creator and a project member who leave the account see its
+		// projects no more, in lists as on the pages.
+		for _, u := range []users.User{tm.member, tm.other, staffMember} {
+			if err := f.acc.RemoveMember(f.ctx, tm.admin, tm.acc.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		agree(t)
+	})
+}
+
+// differ lists the keys where two maps differ, as "key: a/b".
+func differ(a, b map[string]string) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			out = append(out, k+": "+v+"/"+w)
+		}
+	}
+	for k, w := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k+": /"+w)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func maps(a, b map[string]string) bool {
