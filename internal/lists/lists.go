@@ -139,6 +139,23 @@ func editable(ctx context.Context, tx *db.Tx, actor users.User, listID string) (
 	return l, nil
 }
 
+// lock takes the list's row lock for the rest of the transaction and
+// returns how many items the list holds now: changes that count its items
+// (AddItem's limit) take turns, each counting after the one before it
+// committed. A list deleted meanwhile is not found.
+func lock(ctx context.Context, tx *db.Tx, listID string) (int, error) {
+	res, err := tx.Exec(ctx, `UPDATE lists SET updated_at = updated_at WHERE id = ?`, listID)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, errListNotFound
+	}
+	var n int
+	err = tx.QueryRow(ctx, `SELECT COUNT(*) FROM list_items WHERE list_id = ?`, listID).Scan(&n)
+	return n, err
+}
+
 func touch(ctx context.Context, tx *db.Tx, listID string) error {
 	_, err := tx.Exec(ctx, `UPDATE lists SET updated_at = ? WHERE id = ?`, db.Micros(tx.Now), listID)
 	return err
@@ -307,7 +324,9 @@ func (s *Service) Delete(ctx context.Context, actor users.User, listID string) e
 }
 
 // AddItem puts a freelancer or a service on a list, with a note. Each is
-// on a list once (409 already_in_list).
+// on a list once (409 already_in_list), and a list holds MaxItems (409
+// list_full), counted under the list's lock so adds sent together cannot
+// pass it.
 func (s *Service) AddItem(ctx context.Context, actor users.User, listID string, in NewItem) (Item, error) {
 	in.FreelancerID, in.ServiceID, in.Note = strings.TrimSpace(in.FreelancerID), strings.TrimSpace(in.ServiceID), strings.TrimSpace(in.Note)
 	switch {
@@ -320,11 +339,14 @@ func (s *Service) AddItem(ctx context.Context, actor users.User, listID string, 
 	}
 	id := db.NewID("lit")
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		l, err := editable(ctx, tx, actor, listID)
+		if _, err := editable(ctx, tx, actor, listID); err != nil {
+			return err
+		}
+		count, err := lock(ctx, tx, listID)
 		if err != nil {
 			return err
 		}
-		if l.ItemsCount >= MaxItems {
+		if count >= MaxItems {
 			return errs.Conflict("list_full").With("max", MaxItems)
 		}
 		var n int

@@ -2,8 +2,10 @@ package lists_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,6 +300,63 @@ func TestAListIsFullAtItsLimit(t *testing.T) {
 		wantErr(t, err, errs.KindConflict, "list_full", "")
 		if n := f.count(t, `SELECT COUNT(*) FROM list_items WHERE list_id = ?`, l.ID); n != lists.MaxItems {
 			t.Fatalf("a full list holds %d items", n)
+		}
+	})
+}
+
+// Adds that arrive together take turns at the limit: of 40 adds to a list
+// 20 short of full, sent at once, 20 are stored and 20 are refused.
+func TestConcurrentAddsStopAtTheLimit(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e)
+		tm := f.team(t, "a")
+		_, _, logo := f.freelancer(t, "ann@example.com", "Ann Studio")
+		l := f.create(t, tm.member, tm.acc.ID, "Everyone")
+		const room, adds = 20, 40
+		// Copies of a service: the first fill the list to 20 below its
+		// limit (in two statements), the others are added at once.
+		if _, err := f.db.Exec(f.ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO services (id, freelancer_id, title, description, category, max_quantity, pro_only, status, currency, min_price,
+				min_delivery_days, pro, skills, created_at, updated_at)
+			SELECT 'svc_fill_' || (10000 + n.i), s.freelancer_id, s.title, s.description, s.category, s.max_quantity, s.pro_only, 'paused', s.currency,
+				s.min_price, s.min_delivery_days, s.pro, s.skills, s.created_at, s.updated_at
+			FROM n, services s WHERE s.id = ?`, lists.MaxItems-room+adds, logo.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.Exec(f.ctx, `INSERT INTO list_items (id, list_id, service_id, note, added_by, created_at)
+			SELECT 'lit_fill_' || s.id, ?, s.id, '', ?, ? FROM services s WHERE s.id LIKE 'svc_fill_%' AND s.id <= ?`,
+			l.ID, tm.member.ID, db.Micros(f.clk.Now()), fmt.Sprintf("svc_fill_%d", 10000+lists.MaxItems-room)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.lists.Get(f.ctx, tm.member, l.ID); got.ItemsCount != lists.MaxItems-room {
+			t.Fatalf("filled with %d items", got.ItemsCount)
+		}
+		var wg sync.WaitGroup
+		errc := make(chan error, adds)
+		for i := range adds {
+			wg.Go(func() {
+				_, err := f.lists.AddItem(f.ctx, tm.member, l.ID, lists.NewItem{ServiceID: fmt.Sprintf("svc_fill_%d", 10000+lists.MaxItems-room+1+i)})
+				errc <- err
+			})
+		}
+		wg.Wait()
+		close(errc)
+		stored, full := 0, 0
+		for err := range errc {
+			if e, ok := errs.As(err); ok && e.Kind == errs.KindConflict && e.Code == "list_full" {
+				full++
+			} else if err != nil {
+				t.Fatal(err)
+			} else {
+				stored++
+			}
+		}
+		if stored != room || full != adds-room {
+			t.Fatalf("%d adds stored and %d refused as list_full, want %d and %d", stored, full, room, adds-room)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM list_items WHERE list_id = ?`, l.ID); n != lists.MaxItems {
+			t.Fatalf("the list holds %d items, want %d", n, lists.MaxItems)
 		}
 	})
 }
