@@ -52,8 +52,9 @@ type Entry struct {
 	Hired bool `json:"hired"`
 	// Saved: a member saved them as a candidate.
 	Saved bool `json:"saved"`
-	// OrdersCount counts the account's started orders with them; Orders
-	// are those the viewer may open (all of them for the admin and billing
+	// OrdersCount counts the account's started orders with them (those
+	// that hired; not one waiting for approval or rejected); Orders are
+	// those of them the viewer may open (all for the admin and billing
 	// managers; a member's own and those shared with them).
 	OrdersCount int         `json:"orders_count"`
 	Orders      []OrderLine `json:"orders"`
@@ -166,7 +167,8 @@ func (s *Service) entries(ctx context.Context, q db.Queryer, actor users.User, r
 		byID[heads[i].FreelancerID] = &heads[i]
 	}
 
-	// The orders the viewer may open: at most 50 of each freelancer's.
+	// The orders that hired (started, as OrdersCount counts them) that
+	// the viewer may open: at most 50 of each freelancer's.
 	cond := ``
 	args := with(accountID)
 	if !role.Can(accounts.SeeAllOrders) {
@@ -186,7 +188,7 @@ func (s *Service) entries(ctx context.Context, q db.Queryer, actor users.User, r
 		SELECT o.freelancer_id, o.id, o.title, o.status, o.total, o.currency, u.name, o.created_at,
 			ROW_NUMBER() OVER (PARTITION BY o.freelancer_id ORDER BY o.id DESC) AS n
 		FROM orders o JOIN users u ON u.id = o.buyer_id
-		WHERE o.account_id = ? AND o.freelancer_id IN `+in+cond+`) l
+		WHERE o.account_id = ? AND o.started_at IS NOT NULL AND o.freelancer_id IN `+in+cond+`) l
 		WHERE n <= 50 ORDER BY freelancer_id, id DESC`, args...)
 	if err != nil {
 		return nil, err

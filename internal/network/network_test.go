@@ -326,6 +326,35 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 	})
 }
 
+// An entry's orders are the ones its count counts, those that hired: an
+// order waiting for approval or rejected is in neither, until it starts.
+func TestAnEntryListsTheOrdersThatHired(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e)
+		tm := f.team(t, "a")
+		ann := f.seller(t, f.user(t, "ann@example.com", "Ann"), "Ann Studio", false)
+		hired := f.order(t, tm.member, tm.acc.ID, ann, "Basic")
+		waiting := f.order(t, tm.member, tm.acc.ID, ann, "Premium")
+		refused := f.order(t, tm.member, tm.acc.ID, ann, "Premium")
+		if _, err := f.orders.Reject(f.ctx, tm.admin, refused.ID, "Not now"); err != nil {
+			t.Fatal(err)
+		}
+		for _, viewer := range []users.User{tm.admin, tm.member} {
+			if got := f.entry(t, viewer, tm.acc.ID, ann.profile.ID); got.OrdersCount != 1 || !slices.Equal(orderIDs(got), []string{hired.ID}) {
+				t.Fatalf("%s sees orders_count %d and orders %v, want 1 and only the started one", viewer.Name, got.OrdersCount, orderIDs(got))
+			}
+		}
+		if _, err := f.orders.Approve(f.ctx, tm.admin, waiting.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.net.List(f.ctx, tm.admin, tm.acc.ID, page.Request{})
+		if err != nil || len(p.Items) != 1 || p.Items[0].OrdersCount != 2 || !slices.Equal(orderIDs(p.Items[0]), []string{waiting.ID, hired.ID}) {
+			t.Fatalf("after the approval the network lists %+v (%v)", p.Items, err)
+		}
+	})
+}
+
 // Internal reviews: one per member and freelancer of the network, read by
 // the account's members only — never by a member who is the freelancer,
 // never outside the account, never in the catalog.
