@@ -146,6 +146,9 @@ type WeeklyReport struct {
 	DisputeReason string      `json:"dispute_reason,omitempty"`
 	ReleasedAt    time.Time   `json:"released_at,omitzero"`
 	Failure       string      `json:"failure,omitempty"` // the error code of a failed charge
+	// Actions are what the viewer may do on the week now: dispute
+	// (actions.go).
+	Actions []Action `json:"actions,omitempty"`
 
 	weekStart time.Time
 	chargeRef string

@@ -137,7 +137,7 @@ func (s *Service) Deliver(ctx context.Context, actor users.User, id, message str
 		return Order{}, err
 	}
 	return s.act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
-		if err := notMilestones(o); err != nil {
+		if err := o.refusal(ActDeliver, tx.Now); err != nil {
 			return err
 		}
 		if err := transition(ctx, tx, id, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
@@ -163,14 +163,8 @@ func (s *Service) RequestRevision(ctx context.Context, actor users.User, id, mes
 		return Order{}, err
 	}
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := notMilestones(o); err != nil {
+		if err := o.refusal(ActRequestRevision, tx.Now); err != nil {
 			return err
-		}
-		if o.Status != Delivered {
-			return errs.Conflict("order_not_delivered")
-		}
-		if o.RevisionsUsed >= o.RevisionsAllowed {
-			return errs.Conflict("no_revisions_left")
 		}
 		if err := transition(ctx, tx, id, []string{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
 			return err
@@ -189,11 +183,8 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 		return Order{}, errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend)
 	}
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := notMilestones(o); err != nil {
+		if err := o.refusal(ActExtendReview, tx.Now); err != nil {
 			return err
-		}
-		if o.Status != Delivered {
-			return errs.Conflict("order_not_delivered")
 		}
 		if o.ReviewExtension+days > MaxReviewExtend {
 			return errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend-o.ReviewExtension)
@@ -210,11 +201,8 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 // Accept completes a delivered order (the client's side).
 func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Order, error) {
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := notMilestones(o); err != nil {
+		if err := o.refusal(ActAccept, tx.Now); err != nil {
 			return err
-		}
-		if o.Status != Delivered {
-			return errs.Conflict("order_not_delivered")
 		}
 		return s.complete(ctx, tx, o, actor.ID)
 	})
@@ -292,6 +280,9 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 		return Order{}, err
 	}
 	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.refusal(ActCancel, tx.Now); err != nil {
+			return err
+		}
 		switch {
 		case o.Status == PendingApproval:
 			if err := transition(ctx, tx, id, []string{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
@@ -307,10 +298,6 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 			if err := s.notifyFreelancer(ctx, tx, o, "order_cancelled", map[string]any{"title": o.Title, "reason": reason}); err != nil {
 				return err
 			}
-		case o.Status == Completed || o.Status == Cancelled || o.Status == Rejected:
-			return errs.Conflict("order_closed")
-		default:
-			return errs.Conflict("cancellation_needs_agreement")
 		}
 		if o.Kind == KindMilestones {
 			// What was not approved never runs; the running milestone's

@@ -53,6 +53,9 @@ type Milestone struct {
 	DeliveredAt      time.Time   `json:"delivered_at,omitzero"`
 	AutoApproveAt    time.Time   `json:"auto_approve_at,omitzero"`
 	ApprovedAt       time.Time   `json:"approved_at,omitzero"`
+	// Actions are what the viewer may do on the milestone now: deliver,
+	// approve, request_revision (actions.go).
+	Actions []Action `json:"actions,omitempty"`
 
 	chargeRef string
 }

@@ -127,7 +127,11 @@ type Order struct {
 	// the commission and the net (one order's page; not on a cancelled or
 	// rejected order).
 	Earnings *Earnings `json:"earnings,omitempty"`
+	// Actions are what the viewer may do on the order now (actions.go;
+	// one order's page: lists leave them out).
+	Actions []Action `json:"actions,omitempty"`
 
+	role      accounts.Role // the viewer's role in the account, on the client side
 	chargeRef string
 	pro       bool
 	hold      string // the open request that holds the order: cancellation_pending, escalation_pending
@@ -286,6 +290,7 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
+	o.role = role
 	var refunded, vat int64
 	if err := q.QueryRow(ctx, `SELECT (SELECT COALESCE(SUM(total), 0) FROM credit_notes WHERE ref = ?), (SELECT COALESCE(SUM(vat), 0) FROM invoices WHERE ref = ?)`,
 		o.ID, o.ID).Scan(&refunded, &vat); err != nil {
@@ -301,6 +306,7 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 		commission := s.Billing.Commission(o.Subtotal)
 		o.Earnings = &Earnings{Price: o.Subtotal, Commission: commission, Net: money.New(o.Subtotal.Amount-commission.Amount, o.Subtotal.Currency)}
 	}
+	o.allow(now)
 	return o, role, nil
 }
 

@@ -84,6 +84,9 @@ type Request struct {
 	// AwaitingApproval: a price raise that waits for the account's admin
 	// (the spending gate); it cannot be carried out before.
 	AwaitingApproval bool `json:"awaiting_approval"`
+	// Actions are what the viewer may do on the request now: accept,
+	// decline, withdraw (actions.go).
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // Cancellation is an open mutual-cancellation request as the order shows

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/accounts"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
@@ -33,9 +32,7 @@ const dayLayout = "2006-01-02"
 func (d orderData) IsHourly() bool { return d.Order.Kind == orders.KindHourly && d.Order.Hourly != nil }
 
 // CanSeeInvoices: the people of the account who read invoices.
-func (d orderData) CanSeeInvoices() bool {
-	return d.Client() && d.Account != nil && d.Account.Role.Can(accounts.ManageBilling)
-}
+func (d orderData) CanSeeInvoices() bool { return d.Order.Can(orders.ActSeeInvoices) }
 
 // hourlyPart is what the order page of an hourly contract adds: the week
 // the report form shows, its days, and the reports as the review lists
@@ -125,23 +122,15 @@ func (d orderData) ThisWeekHours() float64 {
 func (d orderData) NextMonday() time.Time { return d.ThisWeekStart().AddDate(0, 0, 7) }
 
 // CanPause, CanResume, CanEnd: either side, on a running contract.
-func (d orderData) CanPause() bool {
-	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractActive
-}
-func (d orderData) CanResume() bool {
-	return d.IsHourly() && d.Order.Status == orders.Active && d.Order.Hourly.State == orders.ContractPaused
-}
-func (d orderData) CanEnd() bool {
-	return d.IsHourly() && d.Order.Hourly.State != orders.ContractEnded && d.Order.Status == orders.Active
-}
+func (d orderData) CanPause() bool  { return d.Order.Can(orders.ActPause) }
+func (d orderData) CanResume() bool { return d.Order.Can(orders.ActResume) }
+func (d orderData) CanEnd() bool    { return d.Order.Can(orders.ActEnd) }
 
 // CanSetLimit: the client's side, while the contract runs.
-func (d orderData) CanSetLimit() bool { return d.Client() && d.CanEnd() }
+func (d orderData) CanSetLimit() bool { return d.Order.Can(orders.ActSetLimit) }
 
 // CanRetry: the client's side of a suspended contract.
-func (d orderData) CanRetry() bool {
-	return d.Client() && d.IsHourly() && !d.Order.Hourly.SuspendedAt.IsZero() && d.Order.Hourly.State == orders.ContractSuspended
-}
+func (d orderData) CanRetry() bool { return d.Order.Can(orders.ActRetryCharge) }
 
 // LimitCut tells whether next week's limit is lower than this week's.
 func (d orderData) LimitCut() bool {
@@ -165,7 +154,7 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 		rep := h.Reports[i]
 		start, _ := time.Parse(dayLayout, rep.WeekStart)
 		p.Reports = append(p.Reports, reportView{WeeklyReport: rep, Start: start,
-			CanDispute: d.Client() && rep.Status == orders.ReportCharged && !now.After(rep.DisputeUntil)})
+			CanDispute: rep.Can(orders.ActDispute)})
 		if rep.WeekStart == h.CurrentWeekStart {
 			p.ThisWeek = &h.Reports[i]
 		}

@@ -49,13 +49,10 @@ func (d orderData) NextAfter(m orders.Milestone) *orders.Milestone {
 	return nil
 }
 
-// CanStop offers the stop where the domain allows it: the client, while a
-// delivered milestone waits (it is approved first) or the next one waits
-// for payment, and something is left to stop.
-func (d orderData) CanStop() bool {
-	o := d.Order
-	return d.Client() && d.Milestones() && (o.Status == orders.Delivered || o.Status == orders.AwaitingPayment) && d.Next() != nil
-}
+// CanStop offers the stop: the client, while a delivered milestone waits
+// (it is approved first) or the next one waits for payment, and something
+// is left to stop.
+func (d orderData) CanStop() bool { return d.Order.Can(orders.ActStop) }
 
 // MilestoneRevisionsLeft counts the revisions left on a milestone.
 func (d orderData) MilestoneRevisionsLeft(m orders.Milestone) int {

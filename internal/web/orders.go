@@ -106,22 +106,21 @@ type orderData struct {
 func (d orderData) Client() bool     { return d.Order.Side == orders.ClientSide }
 func (d orderData) Freelancer() bool { return d.Order.Side == orders.FreelancerSide }
 
+// The page offers what the domain says the viewer may do now
+// (orders.Order.Actions): these name the actions the templates ask for.
+
 // CanApprove: the account's admin, on an order waiting for approval.
-func (d orderData) CanApprove() bool {
-	return d.Client() && d.Order.Status == orders.PendingApproval && d.Account != nil && d.Account.Role.Can(accounts.ApproveOrders)
-}
+func (d orderData) CanApprove() bool { return d.Order.Can(orders.ActApprove) }
 
-// CanSeeInvoice: the people of the account who read invoices.
+// CanSeeInvoice: the people of the account who read invoices, when the
+// order has one.
 func (d orderData) CanSeeInvoice() bool {
-	return d.Client() && d.Order.InvoiceID != "" && d.Account != nil && d.Account.Role.Can(accounts.ManageBilling)
+	return d.Order.Can(orders.ActSeeInvoices) && d.Order.InvoiceID != ""
 }
 
-// CanCancel offers the lone cancellation where the domain allows it:
-// an order waiting for approval, or one 24 hours late.
-func (d orderData) CanCancel() bool {
-	o := d.Order
-	return d.Client() && (o.Status == orders.PendingApproval || (o.Status == orders.Active && o.VeryLate))
-}
+// CanCancel offers the lone cancellation: an order waiting for approval,
+// or one 24 hours late.
+func (d orderData) CanCancel() bool { return d.Order.Can(orders.ActCancel) }
 
 // RevisionsLeft counts the revisions the client may still ask for.
 func (d orderData) RevisionsLeft() int { return max(0, d.Order.RevisionsAllowed-d.Order.RevisionsUsed) }

@@ -34,40 +34,11 @@ func (s *Server) resolutionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /operator/guarantee-claims/{c}/{answer}", s.auth(s.decideClaim))
 }
 
-// Asked tells whether a request comes from the viewer's side.
-func (d orderData) Asked(r orders.Request) bool { return r.Side == d.Order.Side }
+// CanRequest: a request to the other side may be opened (none is open).
+func (d orderData) CanRequest() bool { return d.Order.Can(orders.ActOpenRequest) }
 
-// Running: the order started and has not ended.
-func (d orderData) Running() bool {
-	st := d.Order.Status
-	return d.Order.Kind != orders.KindHourly && (st == orders.Active || st == orders.Delivered || st == orders.AwaitingPayment)
-}
-
-// CanRequest: no request between the sides is open.
-func (d orderData) CanRequest() bool {
-	if !d.Running() {
-		return false
-	}
-	for _, r := range d.Order.Requests {
-		if r.Kind != orders.RequestEscalate {
-			return false
-		}
-	}
-	return true
-}
-
-// CanEscalate: no escalation is open.
-func (d orderData) CanEscalate() bool {
-	if !d.Running() {
-		return false
-	}
-	for _, r := range d.Order.Requests {
-		if r.Kind == orders.RequestEscalate {
-			return false
-		}
-	}
-	return true
-}
+// CanEscalate: Atelier may be asked to step in (no escalation is open).
+func (d orderData) CanEscalate() bool { return d.Order.Can(orders.ActEscalate) }
 
 // OtherRequests are the open requests but the cancellation.
 func (d orderData) OtherRequests() []orders.Request {
@@ -81,7 +52,7 @@ func (d orderData) OtherRequests() []orders.Request {
 }
 
 // CanClaim: the client may claim the satisfaction guarantee now.
-func (d orderData) CanClaim() bool { return d.Order.GuaranteeClaimable }
+func (d orderData) CanClaim() bool { return d.Order.Can(orders.ActClaimGuarantee) }
 
 // Currency is the order's currency, for the amount fields.
 func (d orderData) Currency() string { return d.Order.Total.Currency }

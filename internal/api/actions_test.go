@@ -1,0 +1,166 @@
+package api_test
+
+import (
+	"slices"
+	"testing"
+
+	"atelier/internal/app/apptest"
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+)
+
+// An order's "actions" are exactly what its viewer may do: along an
+// order's life — waiting for approval, approved, delivered, sent back,
+// delivered again, its review extended, accepted — every action an order
+// lists to a viewer is one the API carries out (the walk takes each step
+// through a listed action), and every action it does not list is refused
+// and changes nothing, for the admin, the member who bought it and the
+// freelancer.
+func TestOrderActionsAreWhatTheAPIAccepts(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(500_000)})
+		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": usd(10_000)})
+		place := func() string {
+			return "/api/v1/orders/" + m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
+		}
+		path := place()
+		// Each order-level action as the API call that does it.
+		calls := map[string]struct {
+			suffix string
+			body   map[string]any
+		}{
+			"approve":          {"/approve", nil},
+			"reject":           {"/reject", map[string]any{"reason": "No budget"}},
+			"cancel":           {"/cancel", map[string]any{"reason": "Not needed"}},
+			"deliver":          {"/deliveries", map[string]any{"message": "Here it is"}},
+			"accept":           {"/accept", nil},
+			"request_revision": {"/revisions", map[string]any{"message": "Bolder"}},
+			"extend_review":    {"/extend-review", map[string]any{"days": 1}},
+			"message":          {"/messages", map[string]any{"body": "Hello"}},
+			"open_request":     {"/resolutions", map[string]any{"kind": "extend_delivery", "days": 1, "message": "More time"}},
+			"escalate":         {"/resolutions", map[string]any{"kind": "escalate", "message": "Help"}},
+			"claim_guarantee":  {"/guarantee-claim", map[string]any{"reason": "Not as described"}},
+			"stop":             {"/stop", nil},
+			"pay_milestone":    {"/milestones/pay", nil},
+			"pause":            {"/hourly/pause", nil},
+			"resume":           {"/hourly/resume", nil},
+			"end":              {"/hourly/end", nil},
+			"set_limit":        {"/hourly/limit", map[string]any{"weekly_limit_hours": 5}},
+			"retry_charge":     {"/hourly/retry-charge", nil},
+		}
+		// What does not change anything: the actions that write only
+		// beside the order.
+		harmless := map[string]bool{"message": true, "see_invoices": true}
+		viewers := []struct {
+			name string
+			c    *apptest.Client
+		}{{"the admin", m.admin}, {"the buyer", m.member}, {"the freelancer", m.seller}}
+		actionsOn := func(path string, c *apptest.Client) []string {
+			var list []string
+			r := c.Do("GET", path, nil)
+			if r.Status == 404 {
+				return nil // the freelancer learns of an order once approved
+			}
+			o := c.Must(200, "GET", path, nil)
+			for _, a := range o["actions"].([]any) {
+				list = append(list, a.(string))
+			}
+			return list
+		}
+		actionsOf := func(c *apptest.Client) []string { return actionsOn(path, c) }
+		// refused checks every action no viewer is offered is refused and
+		// leaves the order as it was.
+		refused := func(state string) {
+			t.Helper()
+			for _, v := range viewers {
+				allowed := actionsOf(v.c)
+				for a, call := range calls {
+					if slices.Contains(allowed, a) {
+						continue
+					}
+					before := m.admin.Must(200, "GET", path, nil)
+					r := v.c.Do("POST", path+call.suffix, call.body)
+					if r.Status < 400 || r.Status >= 500 {
+						t.Errorf("%s, %s: %s was not offered (%v) but the API answered %d %s", state, v.name, a, allowed, r.Status, r.Raw)
+						continue
+					}
+					after := m.admin.Must(200, "GET", path, nil)
+					if before["status"] != after["status"] || before["revisions_used"] != after["revisions_used"] || before["review_extension_days"] != after["review_extension_days"] {
+						t.Errorf("%s, %s: the refused %s changed the order", state, v.name, a)
+					}
+				}
+			}
+		}
+		// take does a step through an action the viewer is offered.
+		take := func(path string, v *apptest.Client, a string) {
+			t.Helper()
+			if !slices.Contains(actionsOn(path, v), a) {
+				t.Fatalf("%s is not offered: %v", a, actionsOn(path, v))
+			}
+			call := calls[a]
+			if r := v.Do("POST", path+call.suffix, call.body); r.Status >= 300 {
+				t.Fatalf("%s was offered but the API answered %d %s", a, r.Status, r.Raw)
+			}
+		}
+		steps := []struct {
+			state string
+			who   *apptest.Client
+			then  string
+			want  map[*apptest.Client][]string // actions a viewer must be offered here
+		}{
+			{"waiting for approval", m.admin, "approve", map[*apptest.Client][]string{m.admin: {"approve", "reject", "cancel", "message"}, m.member: {"cancel", "message"}}},
+			{"in progress", m.seller, "deliver", map[*apptest.Client][]string{m.seller: {"deliver", "message", "open_request", "escalate"}}},
+			{"delivered", m.member, "request_revision", map[*apptest.Client][]string{m.member: {"accept", "request_revision", "extend_review", "open_request"}}},
+			{"sent back", m.seller, "deliver", nil},
+			{"delivered again", m.admin, "extend_review", map[*apptest.Client][]string{m.admin: {"accept", "extend_review", "see_invoices"}}},
+			{"its review extended", m.member, "accept", nil},
+		}
+		// offered checks every action a viewer is offered is carried out:
+		// each on an order of its own brought to the same state.
+		offered := func(n int) {
+			t.Helper()
+			for _, v := range viewers {
+				for _, a := range actionsOf(v.c) {
+					if harmless[a] || calls[a].suffix == "" {
+						continue
+					}
+					fresh := place()
+					for _, st := range steps[:n] {
+						take(fresh, st.who, st.then)
+					}
+					call := calls[a]
+					if r := v.c.Do("POST", fresh+call.suffix, call.body); r.Status >= 300 {
+						t.Errorf("%s, %s: %s was offered but the API answered %d %s", steps[n].state, v.name, a, r.Status, r.Raw)
+					}
+				}
+			}
+		}
+		for i, step := range steps {
+			for v, want := range step.want {
+				got := actionsOf(v)
+				for _, a := range want {
+					if !slices.Contains(got, a) {
+						t.Errorf("%s: %s is not offered %s (offered %v)", step.state, a, v.Token[:6], got)
+					}
+				}
+			}
+			refused(step.state)
+			offered(i)
+			take(path, step.who, step.then)
+		}
+		if o := m.admin.Must(200, "GET", path, nil); o["status"] != "completed" {
+			t.Fatalf("after the walk: %v", o["status"])
+		}
+		refused("completed")
+		for _, v := range viewers {
+			for _, a := range actionsOf(v.c) {
+				if !harmless[a] {
+					t.Errorf("completed, %s: offered %s", v.name, a)
+				}
+			}
+		}
+	})
+}

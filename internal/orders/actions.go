@@ -1,0 +1,281 @@
+package orders
+
+import (
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/errs"
+)
+
+// What the viewer of an order may do now. The rule of each action is
+// written here once: the operation asks it (refusal) before it changes
+// anything, and the order tells its viewer the actions it allows
+// (Order.Actions, "actions" in the API), so pages and API clients show
+// exactly what the operations accept.
+
+// Action names something a viewer may do on an order, one of its
+// milestones, weeks or requests: the API operation's own word.
+type Action string
+
+// Actions on an order.
+const (
+	ActApprove         Action = "approve"          // the admin starts an order waiting for approval
+	ActReject          Action = "reject"           // … or refuses it
+	ActCancel          Action = "cancel"           // the client ends it alone: waiting for approval, or 24 hours late
+	ActDeliver         Action = "deliver"          // the freelancer hands in the work
+	ActAccept          Action = "accept"           // the client accepts a delivery
+	ActRequestRevision Action = "request_revision" // … or sends it back while revisions last
+	ActExtendReview    Action = "extend_review"    // … or takes more days to look at it
+	ActMessage         Action = "message"          // write on the order's timeline
+	ActOpenRequest     Action = "open_request"     // ask the other side in the resolution center
+	ActEscalate        Action = "escalate"         // ask Atelier to step in
+	ActClaimGuarantee  Action = "claim_guarantee"  // the satisfaction guarantee
+	ActSeeInvoices     Action = "see_invoices"     // the account's invoices of this order
+	ActStop            Action = "stop"             // a milestone order stops after the running milestone
+	ActPayMilestone    Action = "pay_milestone"    // the client pays the next milestone
+	ActPause           Action = "pause"            // an hourly contract, either side
+	ActResume          Action = "resume"
+	ActEnd             Action = "end"
+	ActSetLimit        Action = "set_limit"    // the client changes the weekly limit
+	ActRetryCharge     Action = "retry_charge" // the client pays a suspended contract's failed week
+)
+
+// Actions on a milestone, a weekly report, a request (their Actions).
+const (
+	ActApproveMilestone Action = "approve"  // a delivered milestone (ActDeliver and ActRequestRevision too)
+	ActDispute          Action = "dispute"  // a charged week, while its dispute window is open
+	ActAcceptRequest    Action = "accept"   // the other side's request
+	ActDeclineRequest   Action = "decline"  // …
+	ActWithdrawRequest  Action = "withdraw" // one's own side's request
+)
+
+var orderActions = []Action{ActApprove, ActReject, ActCancel, ActDeliver, ActAccept, ActRequestRevision, ActExtendReview,
+	ActMessage, ActOpenRequest, ActEscalate, ActClaimGuarantee, ActSeeInvoices, ActStop, ActPayMilestone,
+	ActPause, ActResume, ActEnd, ActSetLimit, ActRetryCharge}
+
+// Can says whether the viewer may do a on the order now (pages ask it).
+func (o Order) Can(a Action) bool { return contains(o.Actions, a) }
+
+// Can says whether the viewer may do a on the milestone now.
+func (m Milestone) Can(a Action) bool { return contains(m.Actions, a) }
+
+// Can says whether the viewer may do a on the week now.
+func (r WeeklyReport) Can(a Action) bool { return contains(r.Actions, a) }
+
+// Can says whether the viewer may do a on the request now.
+func (r Request) Can(a Action) bool { return contains(r.Actions, a) }
+
+func contains(list []Action, a Action) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// refusal is why the viewer of o (as view loaded it: side, role, hold)
+// may not do a now, or nil when they may. Operations answer this refusal
+// before they change anything.
+func (o Order) refusal(a Action, now time.Time) error {
+	if o.ReadOnly && a != ActSeeInvoices {
+		return errSharedReadOnly
+	}
+	side := func(want string) error {
+		if o.Side != want {
+			return errs.Forbidden("wrong_side").With("side", want)
+		}
+		return onHold(o) // an open cancellation or escalation comes first
+	}
+	single := func(want string) error { // an order delivered at once: neither milestones nor hourly
+		if err := side(want); err != nil {
+			return err
+		}
+		return notMilestones(o)
+	}
+	client := func() error { return side(ClientSide) }
+	switch a {
+	case ActApprove, ActReject:
+		switch {
+		case o.Side != ClientSide || !o.role.Can(accounts.ApproveOrders):
+			return errs.Forbidden("role_not_allowed").With("action", string(accounts.ApproveOrders))
+		case o.Status != PendingApproval:
+			return errs.Conflict("order_not_pending_approval")
+		}
+	case ActCancel:
+		if err := client(); err != nil {
+			return err
+		}
+		switch {
+		case o.Status == PendingApproval, o.Status == Active && o.VeryLate:
+		case o.closed():
+			return errs.Conflict("order_closed")
+		default:
+			return errs.Conflict("cancellation_needs_agreement")
+		}
+	case ActDeliver:
+		if err := single(FreelancerSide); err != nil {
+			return err
+		}
+		if o.Status != Active {
+			return errs.Conflict("order_not_active")
+		}
+	case ActAccept, ActRequestRevision, ActExtendReview:
+		if err := single(ClientSide); err != nil {
+			return err
+		}
+		switch {
+		case o.Status != Delivered:
+			return errs.Conflict("order_not_delivered")
+		case a == ActRequestRevision && o.RevisionsUsed >= o.RevisionsAllowed:
+			return errs.Conflict("no_revisions_left")
+		case a == ActExtendReview && o.ReviewExtension >= MaxReviewExtend:
+			return errs.Invalid("days", "extension_invalid").With("max", 0)
+		}
+	case ActMessage:
+		if o.Status == Rejected {
+			return errs.Conflict("order_closed")
+		}
+	case ActOpenRequest, ActEscalate:
+		if o.Side != ClientSide && o.Side != FreelancerSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
+		switch {
+		case o.Kind == KindHourly:
+			return errs.Conflict("hourly_not_in_resolution_center")
+		case o.closed():
+			return errs.Conflict("order_closed")
+		case !o.running():
+			return errs.Conflict("order_not_started")
+		}
+		for _, r := range o.Requests {
+			switch {
+			case a == ActEscalate && r.Kind == RequestEscalate:
+				return errs.Conflict("escalation_already_open")
+			case a == ActOpenRequest && r.Kind != RequestEscalate:
+				return errs.Conflict("request_already_open")
+			}
+		}
+	case ActClaimGuarantee:
+		if o.Side != ClientSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
+		if o.GuaranteeClaim != nil {
+			return errs.Conflict("guarantee_already_claimed")
+		}
+		return guaranteeRefusal(o, now)
+	case ActSeeInvoices:
+		if o.Side != ClientSide || !o.role.Can(accounts.ManageBilling) {
+			return errs.Forbidden("role_not_allowed").With("action", string(accounts.ManageBilling))
+		}
+	case ActStop, ActPayMilestone:
+		if err := client(); err != nil {
+			return err
+		}
+		switch {
+		case o.Kind != KindMilestones:
+			return errs.Conflict("order_has_no_milestones")
+		case a == ActPayMilestone && o.Status != AwaitingPayment:
+			return errs.Conflict("order_not_awaiting_payment")
+		case a == ActStop && o.closed():
+			return errs.Conflict("order_closed")
+		case a == ActStop && o.Status == Active:
+			return errs.Conflict("milestone_in_progress")
+		case a == ActStop && (o.Status != Delivered && o.Status != AwaitingPayment || o.nextMilestone() == nil):
+			return errs.Conflict("order_not_started")
+		}
+	case ActPause, ActResume, ActEnd, ActSetLimit, ActRetryCharge:
+		if o.Side != ClientSide && o.Side != FreelancerSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
+		if (a == ActSetLimit || a == ActRetryCharge) && o.Side != ClientSide {
+			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		}
+		if o.Kind != KindHourly || o.Hourly == nil {
+			return errs.Conflict("order_not_hourly")
+		}
+		h := o.Hourly
+		switch {
+		case a == ActRetryCharge:
+			if h.State != ContractSuspended || h.SuspendedAt.IsZero() {
+				return errs.Conflict("contract_not_suspended")
+			}
+		case o.Status != Active || h.State == ContractEnded:
+			return errs.Conflict("contract_ended")
+		case a == ActPause && h.State != ContractActive:
+			return errs.Conflict("contract_not_active")
+		case a == ActResume && h.State != ContractPaused:
+			return errs.Conflict("contract_not_paused")
+		}
+	}
+	return nil
+}
+
+// closed: the order ended.
+func (o Order) closed() bool {
+	return o.Status == Completed || o.Status == Cancelled || o.Status == Rejected
+}
+
+// running: a fixed-price or milestone order that started and has not ended
+// (the resolution center's orders; a contract has its own pause and end).
+func (o Order) running() bool {
+	return o.Kind != KindHourly && (o.Status == Active || o.Status == Delivered || o.Status == AwaitingPayment)
+}
+
+// nextMilestone is the first milestone not charged yet, if any.
+func (o Order) nextMilestone() *Milestone {
+	for i, m := range o.Milestones {
+		if m.Status == MilestonePending {
+			return &o.Milestones[i]
+		}
+	}
+	return nil
+}
+
+// allow fills the actions the viewer may take on the order and on its
+// milestones, weeks and requests, from the rules above.
+func (o *Order) allow(now time.Time) {
+	o.Actions = []Action{}
+	for _, a := range orderActions {
+		if o.refusal(a, now) == nil {
+			o.Actions = append(o.Actions, a)
+		}
+	}
+	acting := !o.ReadOnly && o.hold == ""
+	for i := range o.Milestones {
+		m := &o.Milestones[i]
+		m.Actions = []Action{}
+		if !acting {
+			continue
+		}
+		switch {
+		case o.Side == FreelancerSide && m.Status == MilestoneActive && o.Status == Active:
+			m.Actions = append(m.Actions, ActDeliver)
+		case o.Side == ClientSide && m.Status == MilestoneDelivered:
+			m.Actions = append(m.Actions, ActApproveMilestone)
+			if m.RevisionsUsed < m.RevisionsAllowed {
+				m.Actions = append(m.Actions, ActRequestRevision)
+			}
+		}
+	}
+	if o.Hourly != nil {
+		for i := range o.Hourly.Reports {
+			r := &o.Hourly.Reports[i]
+			r.Actions = []Action{}
+			if !o.ReadOnly && o.Side == ClientSide && r.Status == ReportCharged && !now.After(r.DisputeUntil) {
+				r.Actions = append(r.Actions, ActDispute)
+			}
+		}
+	}
+	for i := range o.Requests {
+		r := &o.Requests[i]
+		r.Actions = []Action{}
+		switch {
+		case o.ReadOnly || (o.Side != ClientSide && o.Side != FreelancerSide):
+		case r.Side == o.Side:
+			r.Actions = append(r.Actions, ActWithdrawRequest)
+		case r.Kind != RequestEscalate:
+			r.Actions = append(r.Actions, ActAcceptRequest, ActDeclineRequest)
+		}
+	}
+}
