@@ -134,8 +134,11 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		wantError(t, ops.Do("POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": beaID}), 422, "manager_not_staff", "user_id")
 		ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
 		pm := ops.Must(200, "GET", "/api/v1/projects/"+pid, nil)
-		if pm["access"] != "manager" || pm["manager"].(map[string]any)["fee_percent"].(float64) != 10 {
-			t.Fatalf("manager sees %v %v", pm["access"], pm["manager"])
+		if pm["access"] != "manager" || pm["manages"] != true || pm["manager"].(map[string]any)["fee_percent"].(float64) != 10 {
+			t.Fatalf("manager sees %v (manages %v) %v", pm["access"], pm["manages"], pm["manager"])
+		}
+		if got := m.member.Must(200, "GET", "/api/v1/projects/"+pid, nil); got["manages"] != false {
+			t.Fatalf("a member who does not manage it: manages %v", got["manages"])
 		}
 		// The manager reads the orders and writes to the freelancer, and
 		// nothing more.

@@ -186,14 +186,15 @@ type NewProposal struct {
 // quantity that is sent, even 0, is checked as sent.
 func (in *NewProposal) Defaults() { in.Quantity = 1 }
 
-// Propose records an order proposal (the project's manager only). The
-// service and package are checked now and again when a member confirms.
+// Propose records an order proposal (the project's manager only, whatever
+// else they are to it). The service and package are checked now and again
+// when a member confirms.
 func (s *Service) Propose(ctx context.Context, actor users.User, projectID string, in NewProposal) (Proposal, error) {
 	p, err := s.view(ctx, s.DB, actor, projectID)
 	if err != nil {
 		return Proposal{}, err
 	}
-	if p.Access != AccessManager {
+	if !p.Manages {
 		return Proposal{}, errs.Forbidden("project_manager_only")
 	}
 	in.Requirements, in.Note = strings.TrimSpace(in.Requirements), strings.TrimSpace(in.Note)

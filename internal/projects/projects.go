@@ -44,12 +44,16 @@ const (
 )
 
 // Access is what a viewer is to a project, from the most to the least.
+// Being its assigned project manager is a fact of its own (Project.Manages:
+// proposes orders), so a member of the account who manages the project
+// keeps what the account gives them; "manager" is the access of a manager
+// who is nothing more to it.
 const (
 	AccessAdmin   = "admin"   // the account's admin: everything
 	AccessOwner   = "owner"   // created it: edits it, adds members, asks for a manager
 	AccessMember  = "member"  // added to it: adds members, asks for a manager, confirms proposals
 	AccessViewer  = "viewer"  // another member of the account, the project not private: reads
-	AccessManager = "manager" // its assigned project manager (staff): reads, proposes orders
+	AccessManager = "manager" // its assigned project manager (staff), nothing more: reads, proposes orders
 )
 
 // DefaultFeeBP is the management fee: 10% of the project's spend.
@@ -120,6 +124,9 @@ type Project struct {
 	Manager      Manager     `json:"manager"`
 	// Access is the viewer's: admin, owner, member, viewer or manager.
 	Access string `json:"access"`
+	// Manages: the viewer is its assigned project manager, who proposes
+	// orders — whatever their Access (an admin who manages it is "admin").
+	Manages bool `json:"manages"`
 	// One project's page: its members, orders, proposals and activity.
 	Members   []Member       `json:"members,omitempty"`
 	Orders    []orders.Order `json:"orders,omitempty"`
@@ -263,23 +270,26 @@ func access(ctx context.Context, q db.Queryer, actor users.User, p Project) (str
 
 // accessOf is the rule of access: what actor may do on p, given their role
 // in its account ("" if none) and whether they are one of its members.
+// What the account gives comes first: its manager is "manager" only when
+// nothing more (and proposes orders whatever their access: managedBy).
 func accessOf(actor users.User, p Project, role accounts.Role, member bool) (string, error) {
 	switch {
-	case p.managerID != "" && p.managerID == actor.ID:
-		return AccessManager, nil
-	case role == "":
-		return "", errNotFound
 	case role.Can(accounts.SeeAllProjects):
 		return AccessAdmin, nil
-	case p.CreatedBy == actor.ID:
+	case role != "" && p.CreatedBy == actor.ID:
 		return AccessOwner, nil
-	case member:
+	case role != "" && member:
 		return AccessMember, nil
-	case p.Visibility == VisibleToAccount:
+	case role != "" && p.Visibility == VisibleToAccount:
 		return AccessViewer, nil
+	case p.managedBy(actor.ID):
+		return AccessManager, nil
 	}
 	return "", errNotFound
 }
+
+// managedBy tells whether the user is the project's assigned manager.
+func (p Project) managedBy(userID string) bool { return p.managerID != "" && p.managerID == userID }
 
 // visibleSQL is accessOf as an SQL condition on projects p, for lists: the
 // projects actor sees in any way. seesAll are the accounts where actor's
@@ -311,6 +321,7 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	if p.Access, err = access(ctx, q, actor, p); err != nil {
 		return Project{}, err
 	}
+	p.Manages = p.managedBy(actor.ID)
 	if p.Manager.Status != "assigned" {
 		p.Manager.FeePercent = float64(s.feeBP()) / 100 // what the service would cost
 	}
@@ -531,7 +542,7 @@ func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, 
 		} else if err != nil {
 			return nil, err
 		}
-		p.Access = a
+		p.Access, p.Manages = a, p.managedBy(actor.ID)
 		list = append(list, p)
 	}
 	return list, s.fillSpends(ctx, s.DB, list)

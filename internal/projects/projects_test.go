@@ -464,6 +464,13 @@ func TestListsShowWhatEachPageShows(t *testing.T) {
 			all = append(all, p.ID)
 		}
 
+		// What a viewer is to a project: their access, and whether they manage it.
+		as := func(p projects.Project) string {
+			if p.Manages {
+				return p.Access + "+manages"
+			}
+			return p.Access
+		}
 		agree := func(t *testing.T) {
 			t.Helper()
 			for _, v := range []users.User{tm.admin, tm.billing, tm.member, tm.other, pm, staffMember, staffAdmin, theirMember, ops, stranger} {
@@ -471,7 +478,7 @@ func TestListsShowWhatEachPageShows(t *testing.T) {
 				for _, id := range all {
 					p, err := f.prj.Get(f.ctx, v, id)
 					if err == nil {
-						want[id] = p.Access
+						want[id] = as(p)
 					} else if e, ok := errs.As(err); !ok || e.Code != "project_not_found" {
 						t.Fatal(err)
 					}
@@ -482,7 +489,7 @@ func TestListsShowWhatEachPageShows(t *testing.T) {
 				}
 				got := map[string]string{}
 				for _, p := range mine {
-					got[p.ID] = p.Access
+					got[p.ID] = as(p)
 				}
 				if d := differ(got, want); d != nil {
 					t.Fatalf("%s's projects against their pages (list/page): %v", v.Name, d)
@@ -495,14 +502,14 @@ func TestListsShowWhatEachPageShows(t *testing.T) {
 						t.Fatal(err)
 					}
 					for _, p := range list {
-						if p.Access != want[p.ID] {
-							t.Fatalf("%s's list of %s shows %s as %q, its page as %q", v.Name, acc, p.ID, p.Access, want[p.ID])
+						if as(p) != want[p.ID] {
+							t.Fatalf("%s's list of %s shows %s as %q, its page as %q", v.Name, acc, p.ID, as(p), want[p.ID])
 						}
 						delete(got, p.ID)
 					}
 				}
 				for id := range got {
-					if a := want[id]; a != projects.AccessManager {
+					if a := want[id]; a != projects.AccessManager+"+manages" {
 						t.Fatalf("%s sees %s as %q, but not in its account's list", v.Name, id, a)
 					}
 				}
@@ -1013,6 +1020,69 @@ func TestProjectManagement(t *testing.T) {
 		if len(fees()) != 1 {
 			t.Fatal("a refund issued a fee invoice")
 		}
+	})
+}
+
+// A member of the account who is also the project's manager keeps what
+// the account gives them: the admin assigned as manager of their account's
+// project is still its admin (adds members, attaches orders, answers
+// proposals) and, as its manager, proposes orders too.
+func TestTheAdminWhoManagesAProject(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		ops := f.operator(t, "ops@atelier.test", "Olga Ops")
+		boss := f.operator(t, "bea@atelier.test", "Bea Boss") // staff, and admin of her own company's account
+		acc, err := f.acc.Create(f.ctx, boss, "Boss Corp", "USD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		member, teammate := f.user(t, "member@example.com", "Mo Member"), f.user(t, "teammate@example.com", "Tess Teammate")
+		f.join(t, boss, acc.ID, member, accounts.Member)
+		f.join(t, boss, acc.ID, teammate, accounts.Member)
+		if _, err := f.bill.AddCard(f.ctx, boss, acc.ID, "tok_visa"); err != nil {
+			t.Fatal(err)
+		}
+		_, l := f.seller(t)
+		p := f.create(t, member, acc.ID, "Private site", projects.Private, 100000)
+		if _, err := f.prj.RequestManager(f.ctx, member, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.prj.AssignManager(f.ctx, ops, p.ID, boss.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		got, err := f.prj.Get(f.ctx, boss, p.ID)
+		if err != nil || got.Access != projects.AccessAdmin || !got.Manages {
+			t.Fatalf("the admin who manages it sees it as %q, manages %v (%v)", got.Access, got.Manages, err)
+		}
+		if mine, err := f.prj.Mine(f.ctx, boss); err != nil || len(mine) != 1 || mine[0].Access != projects.AccessAdmin || !mine[0].Manages {
+			t.Fatalf("on her dashboard: %+v (%v)", mine, err)
+		}
+		if got, err := f.prj.Get(f.ctx, member, p.ID); err != nil || got.Access != projects.AccessOwner || got.Manages {
+			t.Fatalf("the creator sees it as %q, manages %v (%v)", got.Access, got.Manages, err)
+		}
+		// The admin's rights.
+		if _, err := f.prj.AddMember(f.ctx, boss, p.ID, teammate.ID); err != nil {
+			t.Fatalf("the admin who manages it adds a member: %v", err)
+		}
+		if err := f.prj.CanAttach(f.ctx, f.db, boss, acc.ID, p.ID); err != nil {
+			t.Fatalf("the admin who manages it attaches an order: %v", err)
+		}
+		if o := f.place(t, boss, acc.ID, l, "Basic", p.ID); o.ProjectID != p.ID {
+			t.Fatalf("her order's project is %q", o.ProjectID)
+		}
+		// The manager's: she proposes, and, as the admin, answers.
+		pr, err := f.prj.Propose(f.ctx, boss, p.ID, projects.NewProposal{ServiceID: l.ID, Package: "Basic", Quantity: 1})
+		if err != nil {
+			t.Fatalf("the admin who manages it proposes: %v", err)
+		}
+		if _, err := f.prj.DeclineProposal(f.ctx, boss, p.ID, pr.ID); err != nil {
+			t.Fatalf("the admin who manages it answers a proposal: %v", err)
+		}
+		// Others do not propose: only the project's manager does.
+		_, err = f.prj.Propose(f.ctx, member, p.ID, projects.NewProposal{ServiceID: l.ID, Package: "Basic", Quantity: 1})
+		wantErr(t, err, errs.KindForbidden, "project_manager_only", "")
 	})
 }
 
