@@ -112,6 +112,7 @@ type Hourly struct {
 
 	state     string
 	startedAt time.Time
+	thisWeek  time.Time
 }
 
 // ReportDay is one day of a weekly report.
@@ -120,7 +121,18 @@ type ReportDay struct {
 	Hours   float64 `json:"hours"`
 	Minutes int     `json:"minutes"`
 	Note    string  `json:"note"`
+
+	day time.Time
 }
+
+// Day is the report day's date (00:00 UTC).
+func (d ReportDay) Day() time.Time { return d.day }
+
+// Start is the report's Monday (00:00 UTC).
+func (r WeeklyReport) Start() time.Time { return r.weekStart }
+
+// ThisWeek is the Monday of the week the contract is in now.
+func (h Hourly) ThisWeek() time.Time { return h.thisWeek }
 
 // WeeklyReport is a week of hourly work and its money.
 type WeeklyReport struct {
@@ -240,7 +252,7 @@ func (s *Service) loadHourly(ctx context.Context, q db.Queryer, o *Order, now ti
 	}
 	h.startedAt = o.StartedAt
 	ws := WeekStart(now)
-	h.CurrentWeekStart = ws.Format(dayLayout)
+	h.thisWeek, h.CurrentWeekStart = ws, ws.Format(dayLayout)
 	var err error
 	if h.WeeklyLimitHours, err = limitFor(ctx, q, o.ID, ws); err != nil {
 		return err
@@ -309,6 +321,10 @@ func (s *Service) fillDays(ctx context.Context, q db.Queryer, list []WeeklyRepor
 				return err
 			}
 			d.Hours = hoursOf(d.Minutes)
+			if d.day, err = time.Parse(dayLayout, d.Date); err != nil {
+				rows.Close()
+				return err
+			}
 			list[i].Days = append(list[i].Days, d)
 		}
 		rows.Close()
@@ -456,16 +472,8 @@ func (s *Service) FileReport(ctx context.Context, actor users.User, orderID stri
 		h := o.Hourly
 		today := dayOf(tx.Now)
 		for i, d := range days {
-			f := "days." + strconv.Itoa(i) + ".date"
-			switch {
-			case d.date.After(today):
-				return errs.Invalid(f, "day_in_future")
-			case d.date.Before(dayOf(h.startedAt)):
-				return errs.Invalid(f, "day_before_start")
-			case h.state == ContractEnded && d.date.After(dayOf(h.EndedAt)):
-				return errs.Invalid(f, "day_after_end")
-			case h.state == ContractPaused && d.date.After(dayOf(h.PausedAt)):
-				return errs.Invalid(f, "day_while_paused")
+			if code := dayRefusal(h, d.date, today); code != "" {
+				return errs.Invalid("days."+strconv.Itoa(i)+".date", code)
 			}
 		}
 		if !h.SuspendedAt.IsZero() {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,10 +104,7 @@ func (d orderData) ThisWeekPercent() int {
 }
 
 // ThisWeekStart is the Monday of the current week.
-func (d orderData) ThisWeekStart() time.Time {
-	t, _ := time.Parse(dayLayout, d.Order.Hourly.CurrentWeekStart)
-	return t
-}
+func (d orderData) ThisWeekStart() time.Time { return d.Order.Hourly.ThisWeek() }
 
 // ThisWeekHours is what this week's report holds so far, in hours.
 func (d orderData) ThisWeekHours() float64 {
@@ -138,9 +134,12 @@ func (d orderData) LimitCut() bool {
 	return h != nil && h.NextWeekLimitHours != h.WeeklyLimitHours
 }
 
-func dayOf(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+// offKeys words why a day of the report form takes no hours.
+var offKeys = map[string]string{
+	"day_in_future":    "hourly.report.off_future",
+	"day_before_start": "hourly.report.off_before_start",
+	"day_after_end":    "hourly.report.off_ended",
+	"day_while_paused": "hourly.report.off_paused",
 }
 
 // hourlyFor builds the hourly part of the order page for a viewer; week
@@ -152,8 +151,7 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 	p := &hourlyPart{Now: now, RetryKey: newFormKey()}
 	for i := len(h.Reports) - 1; i >= 0; i-- {
 		rep := h.Reports[i]
-		start, _ := time.Parse(dayLayout, rep.WeekStart)
-		p.Reports = append(p.Reports, reportView{WeeklyReport: rep, Start: start,
+		p.Reports = append(p.Reports, reportView{WeeklyReport: rep, Start: rep.Start(),
 			CanDispute: rep.Can(orders.ActDispute)})
 		if rep.WeekStart == h.CurrentWeekStart {
 			p.ThisWeek = &h.Reports[i]
@@ -161,39 +159,27 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 	}
 	d.Hourly = p
 
-	// The weeks still open to a report: this one, and last week until
-	// Monday 12:00 UTC; none before the contract started or after it ended.
-	current := orders.WeekStart(now)
-	started := dayOf(o.StartedAt)
-	var weeks []weekChoice
-	if last := current.AddDate(0, 0, -7); now.Before(current.Add(orders.ChargeAfterWeek)) && !started.After(last.AddDate(0, 0, 6)) {
-		weeks = append(weeks, weekChoice{Start: last})
-	}
-	if h.EndedAt.IsZero() || !dayOf(h.EndedAt).Before(current) {
-		weeks = append(weeks, weekChoice{Start: current, Current: true})
-	}
-	if !d.Freelancer() || len(weeks) == 0 || !h.SuspendedAt.IsZero() || o.Status == orders.Cancelled {
+	// The weeks still open to a report, and their days: the domain's
+	// (orders.ReportWeeks), as FileReport applies them.
+	open := orders.ReportWeeks(o, now)
+	if !d.Freelancer() || len(open) == 0 {
 		return nil
 	}
-	slices.Reverse(weeks) // this week first
-	p.Week = weeks[0].Start
-	for i := range weeks {
-		if weeks[i].Start.Format(dayLayout) == week {
-			p.Week = weeks[i].Start
+	chosen := open[0] // this week first
+	for _, w := range open {
+		if w.Start.Format(dayLayout) == week {
+			chosen = w
 		}
 	}
-	for i := range weeks {
-		weeks[i].Selected = weeks[i].Start.Equal(p.Week)
+	p.Week = chosen.Start
+	for _, w := range open {
+		p.Weeks = append(p.Weeks, weekChoice{Start: w.Start, Current: w.Current, Selected: w.Start.Equal(chosen.Start)})
 	}
-	p.Weeks = weeks
 	ws := p.Week.Format(dayLayout)
 	for i := range h.Reports {
 		if h.Reports[i].WeekStart == ws {
 			p.Report = &h.Reports[i]
 		}
-	}
-	if p.Report != nil && p.Report.Status != orders.ReportDraft {
-		return nil // charged already: nothing left to edit
 	}
 	limit, err := s.Orders.WeekLimit(r.Context(), u, o.ID, ws)
 	if err != nil {
@@ -208,20 +194,8 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 			saved[x.Date] = x
 		}
 	}
-	today := dayOf(now)
-	for i := range 7 {
-		date := p.Week.AddDate(0, 0, i)
-		row := dayRow{Index: i, Date: date}
-		switch {
-		case date.After(today):
-			row.Off = "hourly.report.off_future"
-		case date.Before(started):
-			row.Off = "hourly.report.off_before_start"
-		case !h.EndedAt.IsZero() && date.After(dayOf(h.EndedAt)):
-			row.Off = "hourly.report.off_ended"
-		case h.State == orders.ContractPaused && date.After(dayOf(h.PausedAt)):
-			row.Off = "hourly.report.off_paused"
-		}
+	for i, day := range chosen.Days {
+		row := dayRow{Index: i, Date: day.Date, Off: offKeys[day.Refusal]}
 		n := strconv.Itoa(i)
 		if posted {
 			row.Hours, row.Note = f.Values.Get("hours."+n), f.Values.Get("note."+n)
@@ -230,7 +204,7 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 				p.Typed += x
 				p.TypedShown = true
 			}
-		} else if x, ok := saved[date.Format(dayLayout)]; ok {
+		} else if x, ok := saved[day.Date.Format(dayLayout)]; ok {
 			row.Hours, row.Note = hoursText(httpx.Lang(r), x.Hours), x.Note
 		}
 		p.Days = append(p.Days, row)
@@ -444,10 +418,4 @@ func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.Use
 		flash = "flash.milestone_approve_repeated"
 	}
 	s.done(w, r, orderPath(r.PathValue("order")), flash)
-}
-
-// ParseDay reads a YYYY-MM-DD day of a report.
-func (v *view) ParseDay(s string) time.Time {
-	t, _ := time.Parse(dayLayout, s)
-	return t
 }
