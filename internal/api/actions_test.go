@@ -164,3 +164,46 @@ func TestOrderActionsAreWhatTheAPIAccepts(t *testing.T) {
 		}
 	})
 }
+
+// The members an order may be shared with are the domain's (ShareOrder's
+// rule): members of the account who do not see it yet, never someone on the
+// freelancer's side — not the admin or a billing manager (they see every
+// order), not the buyer, not one it is shared with already.
+func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		acc := "/api/v1/accounts/" + m.ac
+		invite := func(email, name, role string) (*apptest.Client, string) {
+			c, _ := m.s.SignUp(t, email, name)
+			inv := m.admin.Must(201, "POST", acc+"/invitations", map[string]any{"email": email, "role": role})
+			c.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+			return c, c.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+		}
+		_, bea := invite("bea@acme.test", "Bea Billing", "billing_manager")
+		_, cal := invite("cal@acme.test", "Cal Colleague", "member")
+		_, dan := invite("dan@acme.test", "Dan Shared", "member")
+		m.admin.Must(201, "POST", acc+"/invitations", map[string]any{"email": "seller@studio.test"})
+		for _, it := range items(m.seller.Must(200, "GET", "/api/v1/me/invitations", nil)) {
+			m.seller.Must(200, "POST", "/api/v1/invitations/"+it.(map[string]any)["id"].(string)+"/accept", nil)
+		}
+		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(100_000)})
+		o := m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})
+		m.member.Must(201, "POST", "/api/v1/orders/"+o["id"].(string)+"/shares", map[string]any{"user_id": dan})
+		buyer, _, err := m.s.App.Users.ByEmail(t.Context(), m.s.App.DB, "member@acme.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := m.s.App.Orders.ShareCandidates(t.Context(), buyer, o["id"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range list {
+			got = append(got, c.UserID)
+		}
+		if len(got) != 1 || got[0] != cal {
+			t.Fatalf("candidates %v, want only Cal %s (not Bea %s, Dan %s, the admin, the buyer or the seller)", got, cal, bea, dan)
+		}
+	})
+}

@@ -169,6 +169,37 @@ type Comment struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// ShareCandidates are the members of the order's account it may still be
+// shared with, by name: ShareOrder's rule (a member of the account, not on
+// the freelancer's side), less those who see it already and the actor.
+func (s *Service) ShareCandidates(ctx context.Context, actor users.User, orderID string) ([]accounts.Membership, error) {
+	o, err := s.clientView(ctx, s.DB, actor, orderID)
+	if err != nil {
+		return nil, err
+	}
+	seeing, err := viewers(ctx, s.DB, o)
+	if err != nil {
+		return nil, err
+	}
+	team, err := catalog.Team(ctx, s.DB, o.FreelancerID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := db.Collect(ctx, s.DB, func(r db.Row) (m accounts.Membership, err error) {
+		return m, r.Scan(&m.UserID, &m.Name, &m.Email, &m.Role)
+	}, `SELECT u.id, u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ? ORDER BY u.name, u.id`, o.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	out := []accounts.Membership{}
+	for _, m := range all {
+		if _, sees := seeing[m.UserID]; !sees && m.UserID != actor.ID && !slices.Contains(team, m.UserID) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
 // viewers are the members who can see an order on the client side: the
 // buyer, the admin, billing managers and the members it is shared with —
 // but never someone on the freelancer's side (its owner or agency team),

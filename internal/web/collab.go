@@ -46,18 +46,8 @@ func (s *Server) internalNotesFor(r *http.Request, u users.User, o orders.Order)
 	if n.Shares, err = s.Orders.Shares(ctx, u, o.ID); err != nil {
 		return nil, err
 	}
-	members, err := s.Accounts.Members(ctx, u, o.AccountID, page.Request{Limit: page.MaxLimit})
-	if err != nil {
+	if n.Candidates, err = s.Orders.ShareCandidates(ctx, u, o.ID); err != nil {
 		return nil, err
-	}
-	shared := map[string]bool{o.BuyerID: true, u.ID: true}
-	for _, sh := range n.Shares {
-		shared[sh.UserID] = true
-	}
-	for _, m := range members.Items {
-		if !shared[m.UserID] && m.Role == accounts.Member {
-			n.Candidates = append(n.Candidates, m)
-		}
 	}
 	return n, nil
 }
