@@ -1,12 +1,18 @@
 package api_test
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/httpx"
+	"atelier/internal/users"
 )
 
 func items(v map[string]any) []any { return v["items"].([]any) }
@@ -212,6 +218,62 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		}
 		if len(d["active_orders"].([]any)) != 3 || len(d["active_projects"].([]any)) != 2 || len(d["activity"].([]any)) == 0 {
 			t.Fatalf("dashboard: %d active orders, %d projects, %d activity", len(d["active_orders"].([]any)), len(d["active_projects"].([]any)), len(d["activity"].([]any)))
+		}
+	})
+}
+
+// A project without a budget is never over it: the API says so, and its
+// page, the account's projects and the dashboard draw no bar and no "over
+// budget", only what it spent.
+func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		p := m.member.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/projects", map[string]any{"name": "Open-ended", "type": "content",
+			"budget": map[string]any{"amount": 0, "currency": "USD"}})
+		pid := p["id"].(string)
+		m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})
+		p = m.member.Must(200, "GET", "/api/v1/projects/"+pid, nil)
+		if amount(p["spent"]) == 0 || p["over_budget"] != false || p["spent_percent"].(float64) != 0 {
+			t.Fatalf("spent %v, %v%%, over budget %v", p["spent"], p["spent_percent"], p["over_budget"])
+		}
+		if l := items(m.member.Must(200, "GET", "/api/v1/accounts/"+m.ac+"/projects", nil)); l[0].(map[string]any)["over_budget"] != false {
+			t.Fatalf("listed %v", l)
+		}
+
+		token, _, err := m.s.App.Users.SignIn(context.Background(), "member@acme.test", "correct horse", users.WebSession, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The project's spend: its page's budget section, its card in the lists.
+		for _, c := range []struct{ path, from, to string }{
+			{"/projects/" + pid, `aria-labelledby="h-budget"`, "</section>"},
+			{"/accounts/" + m.ac + "/projects", `id="project-` + pid + `"`, "</li>"},
+			{"/", `id="project-` + pid + `"`, "</li>"},
+		} {
+			path := c.path
+			req, err := http.NewRequest("GET", m.s.URL+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.AddCookie(&http.Cookie{Name: httpx.CookieName, Value: token})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, spend, _ := strings.Cut(string(b), c.from)
+			spend, _, found := strings.Cut(spend, c.to)
+			if res.StatusCode != 200 || !found || !strings.Contains(spend, "project-spend-unbudgeted") {
+				t.Fatalf("%s: %d, without the project's spend:\n%s", path, res.StatusCode, b)
+			}
+			if strings.Contains(spend, "Over budget") || strings.Contains(spend, `role="progressbar"`) || !strings.Contains(spend, "Budget: None") {
+				t.Fatalf("%s draws a bar or says over budget for a project without a budget:\n%s", path, spend)
+			}
 		}
 	})
 }

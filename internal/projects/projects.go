@@ -115,8 +115,8 @@ type Project struct {
 	Brief        string      `json:"brief"`
 	Budget       money.Money `json:"budget"`
 	Spent        money.Money `json:"spent"`
-	SpentPercent int         `json:"spent_percent"` // of the budget, capped at 100 for the bar
-	OverBudget   bool        `json:"over_budget"`
+	SpentPercent int         `json:"spent_percent"` // of the budget, capped at 100 for the bar; 0 without a budget
+	OverBudget   bool        `json:"over_budget"`   // never without a budget
 	Visibility   string      `json:"visibility"`
 	FeaturedID   string      `json:"featured_id,omitempty"`
 	CreatedBy    string      `json:"created_by"`
@@ -396,15 +396,15 @@ func (s *Service) fillSpends(ctx context.Context, q db.Queryer, list []Project) 
 	return nil
 }
 
-// setSpent sets what the project spent and how it stands against its budget.
+// setSpent sets what the project spent and how it stands against its
+// budget. A project without a budget (0) is never over it, and has no
+// percentage to show (0).
 func (p *Project) setSpent(n int64) {
 	p.Spent = money.New(n, p.Budget.Currency)
-	p.OverBudget = p.Budget.Amount > 0 && n > p.Budget.Amount
-	switch {
-	case p.Budget.Amount > 0:
+	p.OverBudget, p.SpentPercent = false, 0
+	if p.Budget.Amount > 0 {
+		p.OverBudget = n > p.Budget.Amount
 		p.SpentPercent = int(min(100, max(0, n*100/p.Budget.Amount)))
-	case n > 0:
-		p.SpentPercent, p.OverBudget = 100, true
 	}
 }
 

@@ -741,6 +741,33 @@ func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
 	})
 }
 
+// A project without a budget (0) is never over it and its bar has no
+// percentage, whatever it spends: on its page, in lists and on the
+// dashboard.
+func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		f := setup(t, e, 0)
+		tm := f.team(t, "a")
+		f.card(t, tm)
+		_, l := f.seller(t)
+		p := f.create(t, tm.member, tm.acc.ID, "No budget", "", 0)
+		o := f.place(t, tm.member, tm.acc.ID, l, "Basic", p.ID)
+		got, err := f.prj.Get(f.ctx, tm.member, p.ID)
+		if err != nil || got.Spent != o.Total || got.OverBudget || got.SpentPercent != 0 {
+			t.Fatalf("its page: spent %v, %d%%, over budget %v (%v)", got.Spent, got.SpentPercent, got.OverBudget, err)
+		}
+		list, err := f.prj.List(f.ctx, tm.member, tm.acc.ID)
+		if err != nil || len(list) != 1 || list[0].Spent != o.Total || list[0].OverBudget || list[0].SpentPercent != 0 {
+			t.Fatalf("the account's list: %+v (%v)", list, err)
+		}
+		mine, err := f.prj.Mine(f.ctx, tm.member)
+		if err != nil || len(mine) != 1 || mine[0].OverBudget || mine[0].SpentPercent != 0 {
+			t.Fatalf("the dashboard's: %+v (%v)", mine, err)
+		}
+	})
+}
+
 // The project management service: asked once by who edits the project,
 // queued for operators, assigned to a staff user, who proposes orders that
 // a member confirms through the account's policies; the fee is billed on
