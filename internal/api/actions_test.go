@@ -207,3 +207,27 @@ func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
 		}
 	})
 }
+
+// An admin who also manages the project of an order acts on it as the
+// client (what the account gives comes first), not as its manager: they
+// accept a delivery on an order they placed.
+func TestTheAdminWhoManagesTheProjectIsTheClient(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		ops := operator(t, m)
+		opsID := ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
+		ac := ops.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Ops Studio"})["id"].(string)
+		ops.Must(201, "POST", "/api/v1/accounts/"+ac+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
+		pid := ops.Must(201, "POST", "/api/v1/accounts/"+ac+"/projects", map[string]any{"name": "Site", "type": "website"})["id"].(string)
+		ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager-request", nil)
+		ops.Must(200, "POST", "/api/v1/projects/"+pid+"/project-manager", map[string]any{"user_id": opsID})
+		id := ops.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": ac, "service_id": m.service, "package": "Basic", "project_id": pid})["id"].(string)
+		m.seller.Must(201, "POST", "/api/v1/orders/"+id+"/deliveries", map[string]any{"message": "Done"})
+		o := ops.Must(200, "GET", "/api/v1/orders/"+id, nil)
+		if o["side"] != "client" || !slices.Contains(o["actions"].([]any), any("accept")) {
+			t.Fatalf("the admin who manages the project: side %v, actions %v", o["side"], o["actions"])
+		}
+		ops.Must(200, "POST", "/api/v1/orders/"+id+"/accept", nil)
+	})
+}

@@ -246,7 +246,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := f.entry(t, tm.other, tm.acc.ID, ann.profile.ID); !slices.Equal(orderIDs(got), []string{admins.ID}) || got.Orders[0].BuyerName != tm.admin.Name ||
-			got.Orders[0].Total != admins.Total || got.Orders[0].Status != orders.Active {
+			got.Orders[0].Total != admins.Total || got.Orders[0].Status != string(orders.Active) {
 			t.Fatalf("an order shared with a member: %+v", got.Orders)
 		}
 		// Each account has its own network.

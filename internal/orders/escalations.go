@@ -215,10 +215,10 @@ func (s *Service) completeByDecision(ctx context.Context, tx *db.Tx, o Order, ac
 		return err
 	}
 	if o.Kind != KindMilestones {
-		return s.completeFrom(ctx, tx, o, actorID, []string{Active, Delivered})
+		return s.completeFrom(ctx, tx, o, actorID, []Status{Active, Delivered})
 	}
 	if o.Status == AwaitingPayment {
-		return s.finishMilestones(ctx, tx, o, actorID, []string{AwaitingPayment})
+		return s.finishMilestones(ctx, tx, o, actorID, []Status{AwaitingPayment})
 	}
 	for _, m := range o.Milestones {
 		switch m.Status {
@@ -229,7 +229,7 @@ func (s *Service) completeByDecision(ctx context.Context, tx *db.Tx, o Order, ac
 				auto, auto, m.ID); err != nil {
 				return err
 			}
-			if err := transition(ctx, tx, o.ID, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?`, auto, auto); err != nil {
+			if err := transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?`, auto, auto); err != nil {
 				return err
 			}
 			fallthrough

@@ -58,6 +58,13 @@ const (
 	ReportFailed   = "failed"   // its charge failed; the contract is suspended
 )
 
+// ReportStatuses lists every status of a weekly report; ContractStates
+// every stored state of a contract (suspended is a flag over them).
+var (
+	ReportStatuses = []string{ReportDraft, ReportCharged, ReportDisputed, ReportReleased, ReportFailed}
+	ContractStates = []string{ContractActive, ContractPaused, ContractEnded}
+)
+
 // Timings of a week.
 const (
 	week             = 7 * 24 * time.Hour
@@ -693,7 +700,7 @@ func (s *Service) EndHourly(ctx context.Context, actor users.User, orderID strin
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if err := transition(ctx, tx, o.ID, []string{Active}, Completed, `, completed_at = ?, closed_at = ?`, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
+		if err := transition(ctx, tx, o.ID, []Status{Active}, Completed, `, completed_at = ?, closed_at = ?`, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 			return err
 		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "hourly_ended", ""); err != nil {

@@ -140,7 +140,7 @@ func (s *Service) Deliver(ctx context.Context, actor users.User, id, message str
 		if err := o.refusal(ActDeliver, tx.Now); err != nil {
 			return err
 		}
-		if err := transition(ctx, tx, id, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
+		if err := transition(ctx, tx, id, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), db.Micros(tx.Now.Add(AutoCompleteAfter))); err != nil {
 			return errs.Conflict("order_not_active")
 		}
@@ -166,7 +166,7 @@ func (s *Service) RequestRevision(ctx context.Context, actor users.User, id, mes
 		if err := o.refusal(ActRequestRevision, tx.Now); err != nil {
 			return err
 		}
-		if err := transition(ctx, tx, id, []string{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
+		if err := transition(ctx, tx, id, []Status{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
 			return err
 		}
 		if _, err := event(ctx, tx, id, actor.ID, "revision", message); err != nil {
@@ -189,7 +189,7 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 		if o.ReviewExtension+days > MaxReviewExtend {
 			return errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend-o.ReviewExtension)
 		}
-		if err := transition(ctx, tx, id, []string{Delivered}, Delivered, `, review_extension = review_extension + ?, auto_complete_at = auto_complete_at + ?`,
+		if err := transition(ctx, tx, id, []Status{Delivered}, Delivered, `, review_extension = review_extension + ?, auto_complete_at = auto_complete_at + ?`,
 			days, int64(days)*int64(24*time.Hour/time.Microsecond)); err != nil {
 			return err
 		}
@@ -211,12 +211,12 @@ func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Orde
 // complete releases the escrow to the freelancer (minus commission, fees to
 // the platform), credits the account's rewards, and opens the reviews.
 func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID string) error {
-	return s.completeFrom(ctx, tx, o, actorID, []string{Delivered})
+	return s.completeFrom(ctx, tx, o, actorID, []Status{Delivered})
 }
 
 // completeFrom completes an order from one of the from statuses (an
 // operator's decision may complete an order still in progress).
-func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []string) error {
+func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []Status) error {
 	if err := transition(ctx, tx, o.ID, from, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
@@ -285,11 +285,11 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 		}
 		switch {
 		case o.Status == PendingApproval:
-			if err := transition(ctx, tx, id, []string{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+			if err := transition(ctx, tx, id, []Status{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
 				return err
 			}
 		case o.Status == Active && o.VeryLate:
-			if err := transition(ctx, tx, id, []string{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+			if err := transition(ctx, tx, id, []Status{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
 				return err
 			}
 			if err := s.refundAll(ctx, tx, o); err != nil {

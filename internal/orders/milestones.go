@@ -29,6 +29,9 @@ const (
 	MilestoneStopped   = "stopped"   // will never run
 )
 
+// MilestoneStatuses lists every status of a milestone.
+var MilestoneStatuses = []string{MilestonePending, MilestoneActive, MilestoneDelivered, MilestoneApproved, MilestoneStopped}
+
 // AutoApproveAfter is how long a delivered milestone waits for the client
 // before it is approved by itself (and the order stops there).
 const AutoApproveAfter = 8 * 24 * time.Hour
@@ -186,7 +189,7 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if err := transition(ctx, tx, o.ID, []string{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
+		if err := transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), auto); err != nil {
 			return err
 		}
@@ -224,7 +227,7 @@ func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if err := transition(ctx, tx, o.ID, []string{Delivered}, Active, `, auto_complete_at = NULL`); err != nil {
+		if err := transition(ctx, tx, o.ID, []Status{Delivered}, Active, `, auto_complete_at = NULL`); err != nil {
 			return err
 		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "milestone_revision", m.Title+"\n\n"+message); err != nil {
@@ -271,16 +274,16 @@ func (s *Service) approveMilestone(ctx context.Context, tx *db.Tx, o Order, m Mi
 		return false, err
 	}
 	if stop || left == 0 {
-		return false, s.finishMilestones(ctx, tx, o, actorID, []string{Delivered})
+		return false, s.finishMilestones(ctx, tx, o, actorID, []Status{Delivered})
 	}
-	return true, transition(ctx, tx, o.ID, []string{Delivered}, AwaitingPayment, `, auto_complete_at = NULL`)
+	return true, transition(ctx, tx, o.ID, []Status{Delivered}, AwaitingPayment, `, auto_complete_at = NULL`)
 }
 
 // finishMilestones completes a milestone order after its last approved
 // milestone: the milestones not started are stopped (never charged), the
 // order's price becomes what was approved and paid, and the account earns
 // its rewards on it.
-func (s *Service) finishMilestones(ctx context.Context, tx *db.Tx, o Order, actorID string, from []string) error {
+func (s *Service) finishMilestones(ctx context.Context, tx *db.Tx, o Order, actorID string, from []Status) error {
 	if _, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'stopped' WHERE order_id = ? AND status = 'pending'`, o.ID); err != nil {
 		return err
 	}
@@ -358,7 +361,7 @@ func (s *Service) startNext(ctx context.Context, orderID, key string) error {
 			continue
 		}
 		return s.pay(ctx, s.milestonePayment(o, m, "order:"+o.ID+":ms:"+m.ID+":"+key, func(ctx context.Context, tx *db.Tx) error {
-			return transition(ctx, tx, o.ID, []string{AwaitingPayment}, Active, `, auto_complete_at = NULL`)
+			return transition(ctx, tx, o.ID, []Status{AwaitingPayment}, Active, `, auto_complete_at = NULL`)
 		}))
 	}
 	return errs.Conflict("order_not_awaiting_payment")
@@ -397,7 +400,7 @@ func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (O
 		}
 		switch o.Status {
 		case AwaitingPayment:
-			return s.finishMilestones(ctx, tx, o, actor.ID, []string{AwaitingPayment})
+			return s.finishMilestones(ctx, tx, o, actor.ID, []Status{AwaitingPayment})
 		case Delivered:
 			for _, m := range o.Milestones {
 				if m.Status == MilestoneDelivered {

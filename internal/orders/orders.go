@@ -25,18 +25,42 @@ import (
 	"atelier/internal/users"
 )
 
+// Status is where an order is in its life. The database's CHECK on
+// orders.status lists exactly these (TestStatusesMatchTheSchema).
+type Status string
+
 // Statuses of an order.
 const (
-	PendingApproval = "pending_approval"
-	Active          = "active"
-	Delivered       = "delivered"
+	PendingApproval Status = "pending_approval"
+	Active          Status = "active"
+	Delivered       Status = "delivered"
 	// AwaitingPayment: a milestone order whose last milestone was approved
 	// and whose next one could not be charged; the client pays or stops.
-	AwaitingPayment = "awaiting_payment"
-	Completed       = "completed"
-	Cancelled       = "cancelled"
-	Rejected        = "rejected"
+	AwaitingPayment Status = "awaiting_payment"
+	Completed       Status = "completed"
+	Cancelled       Status = "cancelled"
+	Rejected        Status = "rejected"
 )
+
+// words are statuses as SQL words.
+func words[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// Statuses lists every status of an order.
+var Statuses = []Status{PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected}
+
+var (
+	openStatuses    = []Status{PendingApproval, Active, Delivered, AwaitingPayment} // not ended
+	runningStatuses = []Status{Active, Delivered, AwaitingPayment}                  // started and not ended
+)
+
+// Closed: the order ended (completed, cancelled or rejected).
+func (s Status) Closed() bool { return s == Completed || s == Cancelled || s == Rejected }
 
 // Timings of the lifecycle.
 const (
@@ -74,7 +98,7 @@ type Order struct {
 	Subtotal         money.Money `json:"subtotal"`
 	Fees             money.Money `json:"fees"`
 	Total            money.Money `json:"total"`
-	Status           string      `json:"status"`
+	Status           Status      `json:"status"`
 	Late             bool        `json:"late"`
 	VeryLate         bool        `json:"very_late"`
 	DeliveryDays     int         `json:"delivery_days"`
@@ -227,6 +251,9 @@ const (
 	KindHourly     = "hourly"
 )
 
+// Kinds lists every kind of order.
+var Kinds = []string{KindService, KindFixed, KindMilestones, KindHourly}
+
 // Sides of an order.
 const (
 	ClientSide     = "client"
@@ -235,7 +262,8 @@ const (
 
 // side tells which side of an order the actor is on: the freelancer's
 // owner and agency team; on the client side the buyer, the admin and the
-// billing managers. To anyone else the order does not exist.
+// billing managers; else the project's manager. To anyone else the order
+// does not exist.
 func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string, accounts.Role, error) {
 	team, err := catalog.SpeaksFor(ctx, q, actor.ID, o.FreelancerID)
 	if err != nil {
@@ -245,17 +273,19 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	if team && o.Status != PendingApproval && o.Status != Rejected {
 		return FreelancerSide, "", nil
 	}
-	if ok, err := managesProject(ctx, q, actor.ID, o); err != nil {
-		return "", "", err
-	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
-		return ManagerSide, "", nil
-	}
+	// What the account gives comes first: an admin who also manages the
+	// order's project acts as the client, not as its manager.
 	role, err := accounts.RoleOf(ctx, q, o.AccountID, actor.ID)
 	if err != nil {
 		return "", "", err
 	}
 	if role != "" && (o.BuyerID == actor.ID || role.Can(accounts.SeeAllOrders)) {
 		return ClientSide, role, nil
+	}
+	if ok, err := managesProject(ctx, q, actor.ID, o); err != nil {
+		return "", "", err
+	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
+		return ManagerSide, "", nil
 	}
 	return "", "", errNotFound
 }
@@ -330,9 +360,9 @@ func event(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) 
 
 // transition moves an order from one of the from statuses to to, with the
 // extra assignments in set; a concurrent change makes it a 409.
-func transition(ctx context.Context, tx *db.Tx, id string, from []string, to, set string, args ...any) error {
+func transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Status, set string, args ...any) error {
 	all := append(append([]any{to}, args...), id)
-	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(from...)+`)`, all...)
+	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...)
 	if err != nil {
 		return err
 	}

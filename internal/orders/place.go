@@ -99,7 +99,7 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 	if err != nil {
 		return Order{}, err
 	}
-	insert := func(ctx context.Context, tx *db.Tx, status string) error {
+	insert := func(ctx context.Context, tx *db.Tx, status Status) error {
 		// The gate decides again where the order is written, taking turns
 		// with the account's other commitments: an order that another one
 		// sent at the same instant pushed past the policy waits instead (a
@@ -360,7 +360,7 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 		return Order{}, errs.Conflict("order_not_pending_approval")
 	}
 	claim := func(ctx context.Context, tx *db.Tx) error {
-		if err := transition(ctx, tx, o.ID, []string{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
+		if err := transition(ctx, tx, o.ID, []Status{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
 			return err
 		}
 		if _, err := event(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
@@ -412,7 +412,7 @@ func (s *Service) Reject(ctx context.Context, actor users.User, id, reason strin
 			}
 			return err
 		}
-		if err := transition(ctx, tx, id, []string{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
+		if err := transition(ctx, tx, id, []Status{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
 			actor.ID, reason, db.Micros(tx.Now)); err != nil {
 			return errs.Conflict("order_not_pending_approval")
 		}

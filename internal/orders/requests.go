@@ -55,6 +55,12 @@ const (
 // EscalationStatuses are the statuses the escalations queue filters by.
 var EscalationStatuses = []string{RequestOpen, RequestDecided, RequestWithdrawn, RequestClosed}
 
+// RequestKinds and RequestStatuses list every kind and status of a request.
+var (
+	RequestKinds    = []string{RequestCancel, RequestExtendDelivery, RequestChangeScope, RequestPartialRefund, RequestEscalate}
+	RequestStatuses = []string{RequestOpen, RequestAccepted, RequestDeclined, RequestWithdrawn, RequestClosed, RequestDecided}
+)
+
 // Timings of the resolution center.
 const (
 	CancelAutoAcceptAfter = 2 * 24 * time.Hour // a cancellation unanswered
@@ -624,7 +630,7 @@ func (s *Service) cancelAgreed(ctx context.Context, tx *db.Tx, o Order, reason, 
 // endOrder moves a running order to cancelled, stops its milestones and
 // closes its other open requests.
 func (s *Service) endOrder(ctx context.Context, tx *db.Tx, o Order, reason string) error {
-	if err := transition(ctx, tx, o.ID, []string{Active, Delivered, AwaitingPayment}, Cancelled, `, auto_complete_at = NULL, reason = ?, closed_at = ?`,
+	if err := transition(ctx, tx, o.ID, []Status{Active, Delivered, AwaitingPayment}, Cancelled, `, auto_complete_at = NULL, reason = ?, closed_at = ?`,
 		reason, db.Micros(tx.Now)); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"atelier/internal/accounts"
@@ -140,17 +141,18 @@ type Filter struct {
 }
 
 // FilterStatuses are the values of Filter.Status besides "".
-var FilterStatuses = []string{PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected, "open", "running"}
+var FilterStatuses = append(words(Statuses), "open", "running")
 
 func (f Filter) where() (string, []any, error) {
 	switch f.Status {
 	case "":
 		return "", nil, nil
 	case "open":
-		return ` AND o.status IN ('pending_approval', 'active', 'delivered', 'awaiting_payment')`, nil, nil
+		return ` AND o.status IN (` + db.Words(words(openStatuses)...) + `)`, nil, nil
 	case "running":
-		return ` AND o.status IN ('active', 'delivered', 'awaiting_payment')`, nil, nil
-	case PendingApproval, Active, Delivered, AwaitingPayment, Completed, Cancelled, Rejected:
+		return ` AND o.status IN (` + db.Words(words(runningStatuses)...) + `)`, nil, nil
+	}
+	if slices.Contains(Statuses, Status(f.Status)) {
 		return ` AND o.status = ` + db.Words(f.Status), nil, nil
 	}
 	return "", nil, errs.Invalid("status", "status_invalid")
@@ -206,7 +208,7 @@ func (s *Service) PendingApprovals(ctx context.Context, actor users.User, accoun
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
 		return page.Page[Order]{}, err
 	}
-	return s.list(ctx, `o.account_id = ?`, []any{accountID}, Filter{Status: PendingApproval}, r, ClientSide)
+	return s.list(ctx, `o.account_id = ?`, []any{accountID}, Filter{Status: string(PendingApproval)}, r, ClientSide)
 }
 
 // FreelancerOrders lists a freelancer's orders for its owner and team.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -575,8 +576,9 @@ func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account)
 	return len(p.Items) + waiting, p.NextCursor != "", err
 }
 
-// OrderStatus names an order's status.
-func (v *view) OrderStatus(s string) string { return i18n.T(v.Lang, "order.status."+s) }
+// OrderStatus names an order's status (an orders.Status, or the word a
+// read model carries).
+func (v *view) OrderStatus(s any) string { return i18n.T(v.Lang, "order.status."+fmt.Sprint(s)) }
 
 // EventText words a line of an order's timeline.
 func (v *view) EventText(e orders.Event) string {
