@@ -46,7 +46,7 @@ type searchData struct {
 
 // searchPage is the catalog: the search form, the results and the
 // visitor's recently viewed profiles. It is public.
-func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	in := r.URL.Query()
 	q, err := searchQuery(in, httpx.Lang(r))
 	var res catalog.Results
@@ -194,7 +194,7 @@ func (d serviceData) Package() catalog.Package { return d.Service.Packages[d.Sel
 // for a package and quantity (?package=2&quantity=3): the page works as a
 // calculator without JavaScript. A signed-in buyer also gets the order
 // form, with the price breakdown of what they chose.
-func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	in := r.URL.Query()
 	f := &form{Values: in, Errors: map[string]string{}}
 	s.showService(w, r, f, in, http.StatusOK)
@@ -327,7 +327,7 @@ type freelancerData struct {
 
 // freelancerPage is a public profile; a signed-in visitor's view is
 // remembered in their recently viewed list (by the domain).
-func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	ctx := r.Context()
 	var viewer *users.User
 	if u, ok := httpx.User(r); ok {

@@ -21,20 +21,23 @@ import (
 // service. Every rule is the projects domain's; these pages read forms and
 // show what it returns.
 
-func (s *Server) projectRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /accounts/{account}/projects", s.auth(s.projectsPage))
-	mux.HandleFunc("POST /accounts/{account}/projects", s.auth(s.createProject))
-	mux.HandleFunc("GET /projects/{project}", s.auth(s.projectPage))
-	mux.HandleFunc("POST /projects/{project}/members", s.auth(s.addProjectMember))
-	mux.HandleFunc("POST /projects/{project}/project-manager-request", s.auth(s.requestManager))
-	mux.HandleFunc("POST /projects/{project}/proposals", s.auth(s.proposeOrder))
-	mux.HandleFunc("POST /projects/{project}/proposals/{proposal}/confirm", s.auth(s.confirmProposal))
-	mux.HandleFunc("POST /projects/{project}/proposals/{proposal}/decline", s.auth(s.declineProposal))
-	mux.HandleFunc("GET /featured-projects", s.auth(s.featuredPage))
-	mux.HandleFunc("POST /featured-projects/{featured}/start", s.auth(s.startFeatured))
-	mux.HandleFunc("GET /operator/project-managers", s.auth(s.managerQueuePage))
-	mux.HandleFunc("POST /operator/project-managers/{project}/assign", s.auth(s.assignManager))
-	mux.HandleFunc("POST /operator/featured-projects", s.auth(s.createFeatured))
+// projectRoutes are the routes of this file.
+func (s *Server) projectRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/accounts/{account}/projects", Handle: s.projectsPage},
+		{Method: "POST", Path: "/accounts/{account}/projects", Handle: s.createProject},
+		{Method: "GET", Path: "/projects/{project}", Handle: s.projectPage},
+		{Method: "POST", Path: "/projects/{project}/members", Handle: s.addProjectMember},
+		{Method: "POST", Path: "/projects/{project}/project-manager-request", Handle: s.requestManager},
+		{Method: "POST", Path: "/projects/{project}/proposals", Handle: s.proposeOrder},
+		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/confirm", Handle: s.confirmProposal},
+		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/decline", Handle: s.declineProposal},
+		{Method: "GET", Path: "/featured-projects", Handle: s.featuredPage},
+		{Method: "POST", Path: "/featured-projects/{featured}/start", Handle: s.startFeatured},
+		{Method: "GET", Path: "/operator/project-managers", Handle: s.managerQueuePage},
+		{Method: "POST", Path: "/operator/project-managers/{project}/assign", Handle: s.assignManager},
+		{Method: "POST", Path: "/operator/featured-projects", Handle: s.createFeatured},
+	}
 }
 
 type projectsData struct {

@@ -18,20 +18,22 @@ import (
 // escalation, the satisfaction guarantee) and the operators' queues of
 // escalations and guarantee claims. Each post is one domain call.
 
-// resolutionRoutes adds the routes of this file to the web UI.
-func (s *Server) resolutionRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /orders/{order}/cancellation", s.auth(s.requestCancellation))
-	mux.HandleFunc("POST /orders/{order}/cancellation/{answer}", s.auth(s.answerCancellation))
-	mux.HandleFunc("POST /orders/{order}/resolutions", s.auth(s.openRequest))
-	mux.HandleFunc("POST /orders/{order}/resolutions/{r}/{answer}", s.auth(s.answerRequest))
-	mux.HandleFunc("POST /orders/{order}/guarantee-claim", s.auth(s.claimGuarantee))
-	mux.HandleFunc("GET /operator/resolutions", s.auth(s.escalationsPage))
-	mux.HandleFunc("GET /operator/resolutions/{r}", s.auth(s.escalationPage))
-	mux.HandleFunc("POST /operator/resolutions/{r}/decide", s.auth(s.decideEscalation))
-	mux.HandleFunc("GET /operator/guarantee-claims", s.auth(s.claimsPage))
-	mux.HandleFunc("GET /operator/hourly-disputes", s.auth(s.hourlyDisputesPage))
-	mux.HandleFunc("POST /operator/hourly-disputes/{report}/decide", s.auth(s.decideHourlyDispute))
-	mux.HandleFunc("POST /operator/guarantee-claims/{c}/{answer}", s.auth(s.decideClaim))
+// resolutionRoutes are the routes of this file.
+func (s *Server) resolutionRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/orders/{order}/cancellation", Handle: s.requestCancellation},
+		{Method: "POST", Path: "/orders/{order}/cancellation/{answer}", Handle: s.answerCancellation},
+		{Method: "POST", Path: "/orders/{order}/resolutions", Handle: s.openRequest},
+		{Method: "POST", Path: "/orders/{order}/resolutions/{r}/{answer}", Handle: s.answerRequest},
+		{Method: "POST", Path: "/orders/{order}/guarantee-claim", Handle: s.claimGuarantee},
+		{Method: "GET", Path: "/operator/resolutions", Handle: s.escalationsPage},
+		{Method: "GET", Path: "/operator/resolutions/{r}", Handle: s.escalationPage},
+		{Method: "POST", Path: "/operator/resolutions/{r}/decide", Handle: s.decideEscalation},
+		{Method: "GET", Path: "/operator/guarantee-claims", Handle: s.claimsPage},
+		{Method: "GET", Path: "/operator/hourly-disputes", Handle: s.hourlyDisputesPage},
+		{Method: "POST", Path: "/operator/hourly-disputes/{report}/decide", Handle: s.decideHourlyDispute},
+		{Method: "POST", Path: "/operator/guarantee-claims/{c}/{answer}", Handle: s.decideClaim},
+	}
 }
 
 // CanRequest: a request to the other side may be opened (none is open).

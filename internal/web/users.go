@@ -18,7 +18,7 @@ type authData struct {
 	Next string
 }
 
-func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	if _, ok := httpx.User(r); ok {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -32,7 +32,7 @@ func (s *Server) showSignUp(w http.ResponseWriter, r *http.Request, f *form, sta
 }
 
 // signUp registers the person and signs them in at once.
-func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request, _ users.User) {
 	r.ParseForm()
 	redo := func(f *form, status int) {
 		f.Values.Del("password")
@@ -50,7 +50,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	s.done(w, r, safeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
 }
 
-func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	if _, ok := httpx.User(r); ok {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
@@ -63,7 +63,7 @@ func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, f *form, sta
 	s.render(w, r, status, "signin", &view{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ users.User) {
 	r.ParseForm()
 	redo := func(f *form, status int) {
 		f.Values.Del("password")
@@ -90,7 +90,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, pas
 	return true
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, _ users.User) {
 	if tok := httpx.SessionToken(r); tok != "" {
 		if err := s.Users.SignOut(r.Context(), tok); err != nil {
 			s.fail(w, r, err, nil)
@@ -103,7 +103,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 
 // setLanguage remembers the chosen language in a cookie and goes back to
 // the page the switch was on.
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, _ users.User) {
 	lang := i18n.Supported(r.PostFormValue("lang"))
 	if u, ok := httpx.User(r); ok {
 		if _, err := s.Users.SetLocale(r.Context(), u, lang); err != nil {
@@ -145,7 +145,7 @@ type notice struct {
 }
 
 // home is the landing page for visitors and the dashboard for users.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *Server) home(w http.ResponseWriter, r *http.Request, _ users.User) {
 	lang := httpx.Lang(r)
 	u, ok := httpx.User(r)
 	if !ok {

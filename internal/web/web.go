@@ -90,137 +90,9 @@ func (s *Server) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", cacheFor(time.Hour, http.StripPrefix("/static/", http.FileServerFS(static))))
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /signup", s.signUpPage)
-	mux.HandleFunc("POST /signup", s.signUp)
-	mux.HandleFunc("GET /signin", s.signInPage)
-	mux.HandleFunc("POST /signin", s.signIn)
-	mux.HandleFunc("POST /signout", s.signOut)
-	mux.HandleFunc("POST /lang", s.setLanguage)
-	mux.HandleFunc("GET /settings", s.auth(s.settingsPage))
-	mux.HandleFunc("POST /settings", s.auth(s.saveSettings))
-
-	mux.HandleFunc("GET /accounts", s.auth(s.accountList))
-	mux.HandleFunc("GET /accounts/new", s.auth(s.newAccountPage))
-	mux.HandleFunc("POST /accounts", s.auth(s.createAccount))
-	mux.HandleFunc("GET /accounts/{account}", s.auth(s.accountPage))
-	mux.HandleFunc("POST /accounts/{account}/rename", s.auth(s.renameAccount))
-	mux.HandleFunc("GET /accounts/{account}/members", s.auth(s.membersPage))
-	mux.HandleFunc("POST /accounts/{account}/members/{user}/role", s.auth(s.changeRole))
-	mux.HandleFunc("POST /accounts/{account}/members/{user}/remove", s.auth(s.removeMember))
-	mux.HandleFunc("POST /accounts/{account}/transfer-admin", s.auth(s.transferAdmin))
-	mux.HandleFunc("GET /accounts/{account}/invitations", s.auth(s.accountInvitationsPage))
-	mux.HandleFunc("POST /accounts/{account}/invitations", s.auth(s.invite))
-	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/approve", s.auth(s.approveInvitation))
-	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/reject", s.auth(s.rejectInvitation))
-	mux.HandleFunc("POST /accounts/{account}/invitations/{inv}/revoke", s.auth(s.revokeInvitation))
-	mux.HandleFunc("GET /accounts/{account}/policies", s.auth(s.policiesPage))
-	mux.HandleFunc("POST /accounts/{account}/policies", s.auth(s.savePolicies))
-	mux.HandleFunc("GET /accounts/{account}/audit-log", s.auth(s.auditLogPage))
-	mux.HandleFunc("GET /accounts/{account}/billing", s.auth(s.billingPage))
-	mux.HandleFunc("POST /accounts/{account}/billing/deposits", s.auth(s.deposit))
-	mux.HandleFunc("POST /accounts/{account}/billing/balance-refund", s.auth(s.refundBalance))
-	mux.HandleFunc("POST /accounts/{account}/billing/cards", s.auth(s.addCard))
-	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/default", s.auth(s.setDefaultCard))
-	mux.HandleFunc("POST /accounts/{account}/billing/cards/{pm}/remove", s.auth(s.removeCard))
-	mux.HandleFunc("POST /accounts/{account}/billing/info", s.auth(s.saveBillingInfo))
-	mux.HandleFunc("GET /accounts/{account}/invoices", s.auth(s.invoicesPage))
-	mux.HandleFunc("GET /accounts/{account}/rewards", s.auth(s.rewardsPage))
-	mux.HandleFunc("GET /invoices/{invoice}", s.auth(s.invoicePage))
-	mux.HandleFunc("GET /invoices/{invoice}/pdf", s.auth(s.invoicePDF))
-	mux.HandleFunc("GET /credit-notes/{note}", s.auth(s.creditNotePage))
-	mux.HandleFunc("GET /credit-notes/{note}/pdf", s.auth(s.creditNotePDF))
-	mux.HandleFunc("GET /accounts/{account}/invoices.csv", s.auth(s.invoicesCSV))
-
-	mux.HandleFunc("GET /invitations", s.auth(s.myInvitationsPage))
-	mux.HandleFunc("GET /invitations/{inv}", s.auth(s.invitationPage))
-	mux.HandleFunc("POST /invitations/{inv}/accept", s.auth(s.acceptInvitation))
-	mux.HandleFunc("POST /invitations/{inv}/decline", s.auth(s.declineInvitation))
-
-	mux.HandleFunc("GET /services", s.searchPage)
-	mux.HandleFunc("GET /services/{service}", s.servicePage)
-	mux.HandleFunc("GET /freelancers/{freelancer}", s.freelancerPage)
-
-	mux.HandleFunc("GET /sell", s.auth(s.sellPage))
-	mux.HandleFunc("POST /sell/profile", s.auth(s.createProfile))
-	mux.HandleFunc("POST /sell/profile/edit", s.auth(s.updateProfile))
-	mux.HandleFunc("POST /sell/pro", s.auth(s.applyForPro))
-	mux.HandleFunc("POST /sell/withdraw", s.auth(s.withdraw))
-	mux.HandleFunc("POST /sell/team", s.auth(s.addTeamMember))
-	mux.HandleFunc("POST /sell/team/{user}/remove", s.auth(s.removeTeamMember))
-	mux.HandleFunc("GET /sell/services/new", s.auth(s.newServicePage))
-	mux.HandleFunc("POST /sell/services", s.auth(s.createService))
-	mux.HandleFunc("GET /sell/services/{service}/edit", s.auth(s.editServicePage))
-	mux.HandleFunc("POST /sell/services/{service}", s.auth(s.updateService))
-	mux.HandleFunc("POST /sell/services/{service}/pause", s.auth(s.pauseService))
-	mux.HandleFunc("POST /sell/services/{service}/resume", s.auth(s.resumeService))
-
-	mux.HandleFunc("POST /services/{service}/orders", s.auth(s.placeOrder))
-	mux.HandleFunc("GET /orders", s.auth(s.myOrdersPage))
-	mux.HandleFunc("GET /orders/{order}", s.auth(s.orderPage))
-	mux.HandleFunc("GET /orders/{order}/files/{file}", s.auth(s.orderFile))
-	mux.HandleFunc("POST /orders/{order}/approve", s.auth(s.approveOrder))
-	mux.HandleFunc("POST /orders/{order}/reject", s.auth(s.rejectOrder))
-	mux.HandleFunc("POST /spend-approvals/{approval}/approve", s.auth(s.approveSpend))
-	mux.HandleFunc("POST /spend-approvals/{approval}/reject", s.auth(s.rejectSpend))
-	mux.HandleFunc("POST /orders/{order}/deliver", s.auth(s.deliverOrder))
-	mux.HandleFunc("POST /orders/{order}/accept", s.auth(s.acceptOrder))
-	mux.HandleFunc("POST /orders/{order}/revision", s.auth(s.requestRevision))
-	mux.HandleFunc("POST /orders/{order}/extend", s.auth(s.extendReview))
-	mux.HandleFunc("POST /orders/{order}/cancel", s.auth(s.cancelOrder))
-	mux.HandleFunc("POST /orders/{order}/messages", s.auth(s.messageOrder))
-	mux.HandleFunc("POST /orders/{order}/reviews", s.auth(s.reviewOrder))
-	mux.HandleFunc("GET /accounts/{account}/approvals", s.auth(s.approvalsPage))
-	mux.HandleFunc("POST /orders/{order}/milestones/{milestone}/deliver", s.auth(s.deliverMilestone))
-	mux.HandleFunc("POST /orders/{order}/milestones/{milestone}/approve", s.auth(s.approveMilestone))
-	mux.HandleFunc("POST /orders/{order}/milestones/{milestone}/revision", s.auth(s.reviseMilestone))
-	mux.HandleFunc("POST /orders/{order}/milestones/pay", s.auth(s.payMilestone))
-	mux.HandleFunc("GET /orders/{order}/stop", s.auth(s.stopPage))
-	mux.HandleFunc("POST /orders/{order}/stop", s.auth(s.stopOrder))
-	mux.HandleFunc("POST /orders/{order}/weekly-reports", s.auth(s.fileReport))
-	mux.HandleFunc("POST /orders/{order}/weekly-reports/{report}/dispute", s.auth(s.disputeReport))
-	mux.HandleFunc("POST /orders/{order}/hourly/pause", s.auth(s.pauseHourly))
-	mux.HandleFunc("POST /orders/{order}/hourly/resume", s.auth(s.resumeHourly))
-	mux.HandleFunc("GET /orders/{order}/hourly/end", s.auth(s.endHourlyPage))
-	mux.HandleFunc("POST /orders/{order}/hourly/end", s.auth(s.endHourly))
-	mux.HandleFunc("POST /orders/{order}/hourly/limit", s.auth(s.setWeeklyLimit))
-	mux.HandleFunc("POST /orders/{order}/hourly/retry-charge", s.auth(s.retryCharge))
-
-	mux.HandleFunc("GET /offers/new", s.auth(s.newOfferPage))
-	mux.HandleFunc("POST /offers", s.auth(s.createOffer))
-	mux.HandleFunc("GET /offers/{offer}", s.auth(s.offerPage))
-	mux.HandleFunc("POST /offers/{offer}/accept", s.auth(s.acceptOffer))
-	mux.HandleFunc("POST /offers/{offer}/decline", s.auth(s.declineOffer))
-	mux.HandleFunc("POST /offers/{offer}/withdraw", s.auth(s.withdrawOffer))
-	mux.HandleFunc("GET /sell/offers", s.auth(s.sellOffersPage))
-	mux.HandleFunc("GET /accounts/{account}/offers", s.auth(s.accountOffersPage))
-
-	mux.HandleFunc("POST /orders/{order}/internal-comments", s.auth(s.addInternalComment))
-	mux.HandleFunc("POST /orders/{order}/shares", s.auth(s.shareOrder))
-	mux.HandleFunc("GET /accounts/{account}/lists", s.auth(s.accountListsPage))
-	mux.HandleFunc("POST /accounts/{account}/lists", s.auth(s.createList))
-	mux.HandleFunc("GET /lists/save", s.auth(s.saveToListPage))
-	mux.HandleFunc("POST /lists/save", s.auth(s.saveToList))
-	mux.HandleFunc("GET /lists/{list}", s.auth(s.listPage))
-	mux.HandleFunc("POST /lists/{list}/rename", s.auth(s.renameList))
-	mux.HandleFunc("POST /lists/{list}/delete", s.auth(s.deleteList))
-	mux.HandleFunc("POST /lists/{list}/items", s.auth(s.addListItem))
-	mux.HandleFunc("POST /lists/{list}/items/{item}/remove", s.auth(s.removeListItem))
-	mux.HandleFunc("POST /lists/{list}/shares", s.auth(s.shareList))
-	mux.HandleFunc("POST /lists/{list}/shares/{account}/revoke", s.auth(s.revokeListShare))
-	mux.HandleFunc("GET /accounts/{account}/network", s.auth(s.networkPage))
-	mux.HandleFunc("POST /network/save", s.auth(s.saveToNetworkForm))
-	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/save", s.auth(s.saveToNetwork))
-	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/unsave", s.auth(s.unsaveFromNetwork))
-	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/internal-reviews", s.auth(s.reviewInNetwork))
-	mux.HandleFunc("POST /accounts/{account}/network/{freelancer}/rehire", s.auth(s.rehire))
-
-	s.resolutionRoutes(mux)
-	s.projectRoutes(mux)
-	mux.HandleFunc("GET /operator/pro-applications", s.auth(s.proQueuePage))
-	mux.HandleFunc("POST /operator/pro-applications/{app}/approve", s.auth(s.approvePro))
-	mux.HandleFunc("POST /operator/pro-applications/{app}/reject", s.auth(s.rejectPro))
-
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.Method+" "+rt.Path, s.serve(rt))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := httpx.Allowed(mux, r, "/"); allow != "" {
 			w.Header().Set("Allow", allow)
@@ -232,6 +104,150 @@ func (s *Server) Handler() http.Handler {
 	return s.guardForms(mux)
 }
 
+// route is one page or form action of the web UI.
+type route struct {
+	Method string
+	Path   string // with {name} parameters
+	Public bool   // answers visitors without a session too; others go to the sign-in page
+	Handle func(w http.ResponseWriter, r *http.Request, u users.User)
+}
+
+// routes is the whole web UI (besides its static files).
+func (s *Server) routes() []route {
+	list := []route{
+		{Method: "GET", Path: "/{$}", Public: true, Handle: s.home},
+		{Method: "GET", Path: "/signup", Public: true, Handle: s.signUpPage},
+		{Method: "POST", Path: "/signup", Public: true, Handle: s.signUp},
+		{Method: "GET", Path: "/signin", Public: true, Handle: s.signInPage},
+		{Method: "POST", Path: "/signin", Public: true, Handle: s.signIn},
+		{Method: "POST", Path: "/signout", Public: true, Handle: s.signOut},
+		{Method: "POST", Path: "/lang", Public: true, Handle: s.setLanguage},
+		{Method: "GET", Path: "/settings", Handle: s.settingsPage},
+		{Method: "POST", Path: "/settings", Handle: s.saveSettings},
+
+		{Method: "GET", Path: "/accounts", Handle: s.accountList},
+		{Method: "GET", Path: "/accounts/new", Handle: s.newAccountPage},
+		{Method: "POST", Path: "/accounts", Handle: s.createAccount},
+		{Method: "GET", Path: "/accounts/{account}", Handle: s.accountPage},
+		{Method: "POST", Path: "/accounts/{account}/rename", Handle: s.renameAccount},
+		{Method: "GET", Path: "/accounts/{account}/members", Handle: s.membersPage},
+		{Method: "POST", Path: "/accounts/{account}/members/{user}/role", Handle: s.changeRole},
+		{Method: "POST", Path: "/accounts/{account}/members/{user}/remove", Handle: s.removeMember},
+		{Method: "POST", Path: "/accounts/{account}/transfer-admin", Handle: s.transferAdmin},
+		{Method: "GET", Path: "/accounts/{account}/invitations", Handle: s.accountInvitationsPage},
+		{Method: "POST", Path: "/accounts/{account}/invitations", Handle: s.invite},
+		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/approve", Handle: s.approveInvitation},
+		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/reject", Handle: s.rejectInvitation},
+		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/revoke", Handle: s.revokeInvitation},
+		{Method: "GET", Path: "/accounts/{account}/policies", Handle: s.policiesPage},
+		{Method: "POST", Path: "/accounts/{account}/policies", Handle: s.savePolicies},
+		{Method: "GET", Path: "/accounts/{account}/audit-log", Handle: s.auditLogPage},
+		{Method: "GET", Path: "/accounts/{account}/billing", Handle: s.billingPage},
+		{Method: "POST", Path: "/accounts/{account}/billing/deposits", Handle: s.deposit},
+		{Method: "POST", Path: "/accounts/{account}/billing/balance-refund", Handle: s.refundBalance},
+		{Method: "POST", Path: "/accounts/{account}/billing/cards", Handle: s.addCard},
+		{Method: "POST", Path: "/accounts/{account}/billing/cards/{pm}/default", Handle: s.setDefaultCard},
+		{Method: "POST", Path: "/accounts/{account}/billing/cards/{pm}/remove", Handle: s.removeCard},
+		{Method: "POST", Path: "/accounts/{account}/billing/info", Handle: s.saveBillingInfo},
+		{Method: "GET", Path: "/accounts/{account}/invoices", Handle: s.invoicesPage},
+		{Method: "GET", Path: "/accounts/{account}/rewards", Handle: s.rewardsPage},
+		{Method: "GET", Path: "/invoices/{invoice}", Handle: s.invoicePage},
+		{Method: "GET", Path: "/invoices/{invoice}/pdf", Handle: s.invoicePDF},
+		{Method: "GET", Path: "/credit-notes/{note}", Handle: s.creditNotePage},
+		{Method: "GET", Path: "/credit-notes/{note}/pdf", Handle: s.creditNotePDF},
+		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Handle: s.invoicesCSV},
+
+		{Method: "GET", Path: "/invitations", Handle: s.myInvitationsPage},
+		{Method: "GET", Path: "/invitations/{inv}", Handle: s.invitationPage},
+		{Method: "POST", Path: "/invitations/{inv}/accept", Handle: s.acceptInvitation},
+		{Method: "POST", Path: "/invitations/{inv}/decline", Handle: s.declineInvitation},
+
+		{Method: "GET", Path: "/services", Public: true, Handle: s.searchPage},
+		{Method: "GET", Path: "/services/{service}", Public: true, Handle: s.servicePage},
+		{Method: "GET", Path: "/freelancers/{freelancer}", Public: true, Handle: s.freelancerPage},
+
+		{Method: "GET", Path: "/sell", Handle: s.sellPage},
+		{Method: "POST", Path: "/sell/profile", Handle: s.createProfile},
+		{Method: "POST", Path: "/sell/profile/edit", Handle: s.updateProfile},
+		{Method: "POST", Path: "/sell/pro", Handle: s.applyForPro},
+		{Method: "POST", Path: "/sell/withdraw", Handle: s.withdraw},
+		{Method: "POST", Path: "/sell/team", Handle: s.addTeamMember},
+		{Method: "POST", Path: "/sell/team/{user}/remove", Handle: s.removeTeamMember},
+		{Method: "GET", Path: "/sell/services/new", Handle: s.newServicePage},
+		{Method: "POST", Path: "/sell/services", Handle: s.createService},
+		{Method: "GET", Path: "/sell/services/{service}/edit", Handle: s.editServicePage},
+		{Method: "POST", Path: "/sell/services/{service}", Handle: s.updateService},
+		{Method: "POST", Path: "/sell/services/{service}/pause", Handle: s.pauseService},
+		{Method: "POST", Path: "/sell/services/{service}/resume", Handle: s.resumeService},
+
+		{Method: "POST", Path: "/services/{service}/orders", Handle: s.placeOrder},
+		{Method: "GET", Path: "/orders", Handle: s.myOrdersPage},
+		{Method: "GET", Path: "/orders/{order}", Handle: s.orderPage},
+		{Method: "GET", Path: "/orders/{order}/files/{file}", Handle: s.orderFile},
+		{Method: "POST", Path: "/orders/{order}/approve", Handle: s.approveOrder},
+		{Method: "POST", Path: "/orders/{order}/reject", Handle: s.rejectOrder},
+		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Handle: s.approveSpend},
+		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Handle: s.rejectSpend},
+		{Method: "POST", Path: "/orders/{order}/deliver", Handle: s.deliverOrder},
+		{Method: "POST", Path: "/orders/{order}/accept", Handle: s.acceptOrder},
+		{Method: "POST", Path: "/orders/{order}/revision", Handle: s.requestRevision},
+		{Method: "POST", Path: "/orders/{order}/extend", Handle: s.extendReview},
+		{Method: "POST", Path: "/orders/{order}/cancel", Handle: s.cancelOrder},
+		{Method: "POST", Path: "/orders/{order}/messages", Handle: s.messageOrder},
+		{Method: "POST", Path: "/orders/{order}/reviews", Handle: s.reviewOrder},
+		{Method: "GET", Path: "/accounts/{account}/approvals", Handle: s.approvalsPage},
+		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/deliver", Handle: s.deliverMilestone},
+		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/approve", Handle: s.approveMilestone},
+		{Method: "POST", Path: "/orders/{order}/milestones/{milestone}/revision", Handle: s.reviseMilestone},
+		{Method: "POST", Path: "/orders/{order}/milestones/pay", Handle: s.payMilestone},
+		{Method: "GET", Path: "/orders/{order}/stop", Handle: s.stopPage},
+		{Method: "POST", Path: "/orders/{order}/stop", Handle: s.stopOrder},
+		{Method: "POST", Path: "/orders/{order}/weekly-reports", Handle: s.fileReport},
+		{Method: "POST", Path: "/orders/{order}/weekly-reports/{report}/dispute", Handle: s.disputeReport},
+		{Method: "POST", Path: "/orders/{order}/hourly/pause", Handle: s.pauseHourly},
+		{Method: "POST", Path: "/orders/{order}/hourly/resume", Handle: s.resumeHourly},
+		{Method: "GET", Path: "/orders/{order}/hourly/end", Handle: s.endHourlyPage},
+		{Method: "POST", Path: "/orders/{order}/hourly/end", Handle: s.endHourly},
+		{Method: "POST", Path: "/orders/{order}/hourly/limit", Handle: s.setWeeklyLimit},
+		{Method: "POST", Path: "/orders/{order}/hourly/retry-charge", Handle: s.retryCharge},
+
+		{Method: "GET", Path: "/offers/new", Handle: s.newOfferPage},
+		{Method: "POST", Path: "/offers", Handle: s.createOffer},
+		{Method: "GET", Path: "/offers/{offer}", Handle: s.offerPage},
+		{Method: "POST", Path: "/offers/{offer}/accept", Handle: s.acceptOffer},
+		{Method: "POST", Path: "/offers/{offer}/decline", Handle: s.declineOffer},
+		{Method: "POST", Path: "/offers/{offer}/withdraw", Handle: s.withdrawOffer},
+		{Method: "GET", Path: "/sell/offers", Handle: s.sellOffersPage},
+		{Method: "GET", Path: "/accounts/{account}/offers", Handle: s.accountOffersPage},
+
+		{Method: "POST", Path: "/orders/{order}/internal-comments", Handle: s.addInternalComment},
+		{Method: "POST", Path: "/orders/{order}/shares", Handle: s.shareOrder},
+		{Method: "GET", Path: "/accounts/{account}/lists", Handle: s.accountListsPage},
+		{Method: "POST", Path: "/accounts/{account}/lists", Handle: s.createList},
+		{Method: "GET", Path: "/lists/save", Handle: s.saveToListPage},
+		{Method: "POST", Path: "/lists/save", Handle: s.saveToList},
+		{Method: "GET", Path: "/lists/{list}", Handle: s.listPage},
+		{Method: "POST", Path: "/lists/{list}/rename", Handle: s.renameList},
+		{Method: "POST", Path: "/lists/{list}/delete", Handle: s.deleteList},
+		{Method: "POST", Path: "/lists/{list}/items", Handle: s.addListItem},
+		{Method: "POST", Path: "/lists/{list}/items/{item}/remove", Handle: s.removeListItem},
+		{Method: "POST", Path: "/lists/{list}/shares", Handle: s.shareList},
+		{Method: "POST", Path: "/lists/{list}/shares/{account}/revoke", Handle: s.revokeListShare},
+		{Method: "GET", Path: "/accounts/{account}/network", Handle: s.networkPage},
+		{Method: "POST", Path: "/network/save", Handle: s.saveToNetworkForm},
+		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/save", Handle: s.saveToNetwork},
+		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/unsave", Handle: s.unsaveFromNetwork},
+		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/internal-reviews", Handle: s.reviewInNetwork},
+		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/rehire", Handle: s.rehire},
+		{Method: "GET", Path: "/operator/pro-applications", Handle: s.proQueuePage},
+		{Method: "POST", Path: "/operator/pro-applications/{app}/approve", Handle: s.approvePro},
+		{Method: "POST", Path: "/operator/pro-applications/{app}/reject", Handle: s.rejectPro},
+	}
+	list = append(list, s.resolutionRoutes()...)
+	list = append(list, s.projectRoutes()...)
+	return list
+}
+
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
@@ -239,12 +255,13 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	})
 }
 
-// auth wraps a handler that needs a signed-in user: a visitor without a
-// session goes to the sign-in page and comes back afterwards.
-func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.User)) http.HandlerFunc {
+// serve runs a route's handler. A route that needs a signed-in user sends
+// a visitor without a session to the sign-in page, to come back afterwards;
+// a public route gets the signed-in user if there is one.
+func (s *Server) serve(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, ok := httpx.User(r)
-		if !ok {
+		if !ok && !rt.Public {
 			next := r.URL.RequestURI()
 			if r.Method != http.MethodGet {
 				// A form posted after the session ended: come back to the
@@ -257,7 +274,7 @@ func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, u users.Use
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return
 		}
-		h(w, r, u)
+		rt.Handle(w, r, u)
 	}
 }
 
