@@ -185,28 +185,54 @@ func (o Order) refusal(a Action, now time.Time) error {
 			return errs.Conflict("order_not_started")
 		}
 	case ActPause, ActResume, ActEnd, ActSetLimit, ActRetryCharge:
-		if o.Side != ClientSide && o.Side != FreelancerSide {
-			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		if a == ActSetLimit || a == ActRetryCharge {
+			if err := client(); err != nil {
+				return err
+			}
 		}
-		if (a == ActSetLimit || a == ActRetryCharge) && o.Side != ClientSide {
-			return errs.Forbidden("wrong_side").With("side", ClientSide)
-		}
-		if o.Kind != KindHourly || o.Hourly == nil {
-			return errs.Conflict("order_not_hourly")
+		if err := hourlyOrder(o); err != nil {
+			return err
 		}
 		h := o.Hourly
 		switch {
 		case a == ActRetryCharge:
-			if h.State != ContractSuspended || h.SuspendedAt.IsZero() {
+			if h.SuspendedAt.IsZero() {
 				return errs.Conflict("contract_not_suspended")
 			}
-		case o.Status != Active || h.State == ContractEnded:
+		case h.state == ContractEnded:
 			return errs.Conflict("contract_ended")
-		case a == ActPause && h.State != ContractActive:
+		case a == ActPause && h.state != ContractActive:
 			return errs.Conflict("contract_not_active")
-		case a == ActResume && h.State != ContractPaused:
+		case a == ActResume && h.state != ContractPaused:
 			return errs.Conflict("contract_not_paused")
 		}
+	}
+	return nil
+}
+
+// milestoneRefusal is why the viewer may not do a on milestone m now, or
+// nil: the milestone operations ask it after the order's side and hold.
+func (o Order) milestoneRefusal(m Milestone, a Action) error {
+	want := ClientSide
+	if a == ActDeliver {
+		want = FreelancerSide
+	}
+	if o.ReadOnly {
+		return errSharedReadOnly
+	}
+	if o.Side != want {
+		return errs.Forbidden("wrong_side").With("side", want)
+	}
+	if err := onHold(o); err != nil {
+		return err
+	}
+	switch {
+	case a == ActDeliver && (m.Status != MilestoneActive || o.Status != Active):
+		return errs.Conflict("milestone_not_active")
+	case a != ActDeliver && m.Status != MilestoneDelivered:
+		return errs.Conflict("milestone_not_delivered")
+	case a == ActRequestRevision && m.RevisionsUsed >= m.RevisionsAllowed:
+		return errs.Conflict("no_revisions_left")
 	}
 	return nil
 }
@@ -241,20 +267,12 @@ func (o *Order) allow(now time.Time) {
 			o.Actions = append(o.Actions, a)
 		}
 	}
-	acting := !o.ReadOnly && o.hold == ""
 	for i := range o.Milestones {
 		m := &o.Milestones[i]
 		m.Actions = []Action{}
-		if !acting {
-			continue
-		}
-		switch {
-		case o.Side == FreelancerSide && m.Status == MilestoneActive && o.Status == Active:
-			m.Actions = append(m.Actions, ActDeliver)
-		case o.Side == ClientSide && m.Status == MilestoneDelivered:
-			m.Actions = append(m.Actions, ActApproveMilestone)
-			if m.RevisionsUsed < m.RevisionsAllowed {
-				m.Actions = append(m.Actions, ActRequestRevision)
+		for _, a := range []Action{ActDeliver, ActApproveMilestone, ActRequestRevision} {
+			if o.milestoneRefusal(*m, a) == nil {
+				m.Actions = append(m.Actions, a)
 			}
 		}
 	}

@@ -632,13 +632,14 @@ func (s *Service) notifyOther(ctx context.Context, tx *db.Tx, o Order, kind stri
 }
 
 // actHourly runs a change of an hourly contract for one side ("" for either).
-func (s *Service) actHourly(ctx context.Context, actor users.User, orderID, wantSide string, fn func(tx *db.Tx, o Order, h *Hourly) error) (Order, error) {
+func (s *Service) actHourly(ctx context.Context, actor users.User, orderID string, a Action, fn func(tx *db.Tx, o Order, h *Hourly) error) (Order, error) {
+	wantSide := ""
+	if a == ActSetLimit {
+		wantSide = ClientSide
+	}
 	return s.act(ctx, actor, orderID, wantSide, func(tx *db.Tx, o Order) error {
-		if err := hourlyOrder(o); err != nil {
+		if err := o.refusal(a, tx.Now); err != nil {
 			return err
-		}
-		if o.Hourly.state == ContractEnded {
-			return errs.Conflict("contract_ended")
 		}
 		return fn(tx, o, o.Hourly)
 	})
@@ -648,10 +649,7 @@ func (s *Service) actHourly(ctx context.Context, actor users.User, orderID, want
 // the days after the pause's day until it resumes. Reports already filed
 // are charged as usual.
 func (s *Service) PauseHourly(ctx context.Context, actor users.User, orderID string) (Order, error) {
-	return s.actHourly(ctx, actor, orderID, "", func(tx *db.Tx, o Order, h *Hourly) error {
-		if h.state != ContractActive {
-			return errs.Conflict("contract_not_active")
-		}
+	return s.actHourly(ctx, actor, orderID, ActPause, func(tx *db.Tx, o Order, h *Hourly) error {
 		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'paused', paused_at = ? WHERE order_id = ? AND state = 'active'`, db.Micros(tx.Now), o.ID)
 		if err != nil {
 			return err
@@ -668,10 +666,7 @@ func (s *Service) PauseHourly(ctx context.Context, actor users.User, orderID str
 
 // ResumeHourly resumes a paused contract (either side).
 func (s *Service) ResumeHourly(ctx context.Context, actor users.User, orderID string) (Order, error) {
-	return s.actHourly(ctx, actor, orderID, "", func(tx *db.Tx, o Order, h *Hourly) error {
-		if h.state != ContractPaused {
-			return errs.Conflict("contract_not_paused")
-		}
+	return s.actHourly(ctx, actor, orderID, ActResume, func(tx *db.Tx, o Order, h *Hourly) error {
 		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'active', paused_at = NULL WHERE order_id = ? AND state = 'paused'`, o.ID)
 		if err != nil {
 			return err
@@ -691,7 +686,7 @@ func (s *Service) ResumeHourly(ctx context.Context, actor users.User, orderID st
 // week's charge, and the last week is charged, disputable and released
 // like any other.
 func (s *Service) EndHourly(ctx context.Context, actor users.User, orderID string) (Order, error) {
-	return s.actHourly(ctx, actor, orderID, "", func(tx *db.Tx, o Order, h *Hourly) error {
+	return s.actHourly(ctx, actor, orderID, ActEnd, func(tx *db.Tx, o Order, h *Hourly) error {
 		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'ended', ended_at = ?, paused_at = NULL WHERE order_id = ? AND state <> 'ended'`,
 			db.Micros(tx.Now), o.ID)
 		if err != nil {
@@ -717,7 +712,7 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 	if hours < 1 || hours > MaxLimitHours {
 		return Order{}, errs.Invalid("weekly_limit_hours", "weekly_limit_invalid").With("max", MaxLimitHours)
 	}
-	return s.actHourly(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order, h *Hourly) error {
+	return s.actHourly(ctx, actor, orderID, ActSetLimit, func(tx *db.Tx, o Order, h *Hourly) error {
 		if h.Rate.Amount*int64(hours) > s.Billing.Config.MaxAmount {
 			return errs.Invalid("weekly_limit_hours", "amount_too_large")
 		}
@@ -933,11 +928,8 @@ func (s *Service) RetryHourlyCharge(ctx context.Context, actor users.User, order
 	var due []string
 	var o Order
 	if _, err := s.act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, cur Order) error {
-		if err := hourlyOrder(cur); err != nil {
+		if err := cur.refusal(ActRetryCharge, tx.Now); err != nil {
 			return err
-		}
-		if cur.Hourly.SuspendedAt.IsZero() {
-			return errs.Conflict("contract_not_suspended")
 		}
 		o = cur
 		for _, r := range cur.Hourly.Reports {

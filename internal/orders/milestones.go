@@ -140,13 +140,20 @@ var errMilestoneNotFound = errs.NotFound("milestone_not_found")
 
 // actMilestone runs a milestone transition in a transaction, for the given
 // side of a milestone order.
-func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, msID, wantSide string, fn func(tx *db.Tx, o Order, m Milestone) error) (Order, error) {
+func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, msID string, a Action, fn func(tx *db.Tx, o Order, m Milestone) error) (Order, error) {
+	wantSide := ClientSide // the side is refused before the milestone is looked for
+	if a == ActDeliver {
+		wantSide = FreelancerSide
+	}
 	return s.act(ctx, actor, orderID, wantSide, func(tx *db.Tx, o Order) error {
 		if o.Kind != KindMilestones {
 			return errMilestoneNotFound
 		}
 		for _, m := range o.Milestones {
 			if m.ID == msID {
+				if err := o.milestoneRefusal(m, a); err != nil {
+					return err
+				}
 				return fn(tx, o, m)
 			}
 		}
@@ -176,10 +183,7 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 	if err := checkFiles(files); err != nil {
 		return Order{}, err
 	}
-	return s.actMilestone(ctx, actor, orderID, msID, FreelancerSide, func(tx *db.Tx, o Order, m Milestone) error {
-		if m.Status != MilestoneActive || o.Status != Active {
-			return errs.Conflict("milestone_not_active")
-		}
+	return s.actMilestone(ctx, actor, orderID, msID, ActDeliver, func(tx *db.Tx, o Order, m Milestone) error {
 		auto := db.Micros(tx.Now.Add(AutoApproveAfter))
 		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'delivered', delivered_at = ?, auto_approve_at = ? WHERE id = ? AND status = 'active'`,
 			db.Micros(tx.Now), auto, m.ID)
@@ -212,13 +216,7 @@ func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User
 	if err != nil {
 		return Order{}, err
 	}
-	return s.actMilestone(ctx, actor, orderID, msID, ClientSide, func(tx *db.Tx, o Order, m Milestone) error {
-		if m.Status != MilestoneDelivered {
-			return errs.Conflict("milestone_not_delivered")
-		}
-		if m.RevisionsUsed >= m.RevisionsAllowed {
-			return errs.Conflict("no_revisions_left")
-		}
+	return s.actMilestone(ctx, actor, orderID, msID, ActRequestRevision, func(tx *db.Tx, o Order, m Milestone) error {
 		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'active', revisions_used = revisions_used + 1, auto_approve_at = NULL
 			WHERE id = ? AND status = 'delivered'`, m.ID)
 		if err != nil {
@@ -313,10 +311,7 @@ func (s *Service) finishMilestones(ctx context.Context, tx *db.Tx, o Order, acto
 // (PayMilestone) or stops. key is the request's Idempotency-Key.
 func (s *Service) ApproveMilestone(ctx context.Context, actor users.User, orderID, msID string, stop bool, key string) (Order, error) {
 	var next bool
-	o, err := s.actMilestone(ctx, actor, orderID, msID, ClientSide, func(tx *db.Tx, o Order, m Milestone) error {
-		if m.Status != MilestoneDelivered {
-			return errs.Conflict("milestone_not_delivered")
-		}
+	o, err := s.actMilestone(ctx, actor, orderID, msID, ActApproveMilestone, func(tx *db.Tx, o Order, m Milestone) error {
 		var err error
 		next, err = s.approveMilestone(ctx, tx, o, m, actor.ID, stop)
 		return err
@@ -373,8 +368,8 @@ func (s *Service) startNext(ctx context.Context, orderID, key string) error {
 // new attempt.
 func (s *Service) PayMilestone(ctx context.Context, actor users.User, orderID, key string) (Order, error) {
 	if _, err := s.act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order) error {
-		if o.Status != AwaitingPayment {
-			return errs.Conflict("order_not_awaiting_payment")
+		if err := o.refusal(ActPayMilestone, tx.Now); err != nil {
+			return err
 		}
 		return nil
 	}); err != nil {
