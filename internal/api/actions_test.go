@@ -65,7 +65,8 @@ func TestOrderActionsAreWhatTheAPIAccepts(t *testing.T) {
 				return nil // the freelancer learns of an order once approved
 			}
 			o := c.Must(200, "GET", path, nil)
-			for _, a := range o["actions"].([]any) {
+			all, _ := o["actions"].([]any) // absent when there is none
+			for _, a := range all {
 				list = append(list, a.(string))
 			}
 			return list
@@ -229,5 +230,94 @@ func TestTheAdminWhoManagesTheProjectIsTheClient(t *testing.T) {
 			t.Fatalf("the admin who manages the project: side %v, actions %v", o["side"], o["actions"])
 		}
 		ops.Must(200, "POST", "/api/v1/orders/"+id+"/accept", nil)
+	})
+}
+
+// A milestone's "actions" are what its viewer may do, the same way: along
+// a two-milestone order — the first running, delivered, sent back,
+// delivered again, approved (the second starts), the second delivered —
+// each milestone action listed is carried out on an order brought to the
+// same state, and each one not listed is refused and changes nothing.
+func TestMilestoneActionsAreWhatTheAPIAccepts(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		m := newMarket(t, e)
+		m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(500_000)})
+		place := func() string {
+			offer := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 10_000, 20_000))["id"].(string)
+			return "/api/v1/orders/" + m.admin.Must(201, "POST", "/api/v1/offers/"+offer+"/accept", map[string]any{})["id"].(string)
+		}
+		calls := map[string]struct {
+			suffix string
+			body   map[string]any
+		}{
+			"deliver":          {"/deliver", map[string]any{"message": "Stage done"}},
+			"approve":          {"/approve", map[string]any{}},
+			"request_revision": {"/revision", map[string]any{"message": "Again"}},
+		}
+		milestone := func(path string, c *apptest.Client, i int) (id string, actions []string, status string) {
+			r := c.Do("GET", path, nil)
+			if r.Status == 404 {
+				return "", nil, ""
+			}
+			ms := c.Must(200, "GET", path, nil)["milestones"].([]any)[i].(map[string]any)
+			list, _ := ms["actions"].([]any) // absent when there is none
+			for _, a := range list {
+				actions = append(actions, a.(string))
+			}
+			return ms["id"].(string), actions, ms["status"].(string)
+		}
+		do := func(path string, c *apptest.Client, i int, a string) apptest.Response {
+			id, _, _ := milestone(path, m.admin, i)
+			call := calls[a]
+			return c.Do("POST", path+"/milestones/"+id+call.suffix, call.body)
+		}
+		steps := []struct {
+			who *apptest.Client
+			i   int
+			a   string
+		}{{m.seller, 0, "deliver"}, {m.admin, 0, "request_revision"}, {m.seller, 0, "deliver"}, {m.admin, 0, "approve"}, {m.seller, 1, "deliver"}, {m.admin, 1, "approve"}}
+		viewers := []struct {
+			name string
+			c    *apptest.Client
+		}{{"the admin", m.admin}, {"a member", m.member}, {"the freelancer", m.seller}}
+		path := place()
+		for n, step := range steps {
+			for _, v := range viewers {
+				for i := range 2 {
+					_, listed, status := milestone(path, v.c, i)
+					for a := range calls {
+						if slices.Contains(listed, a) {
+							fresh := place()
+							for _, st := range steps[:n] {
+								if r := do(fresh, st.who, st.i, st.a); r.Status >= 300 {
+									t.Fatalf("replaying %s on milestone %d: %d %s", st.a, st.i, r.Status, r.Raw)
+								}
+							}
+							if r := do(fresh, v.c, i, a); r.Status >= 300 {
+								t.Errorf("step %d, %s, milestone %d (%s): %s was offered but the API answered %d %s", n, v.name, i, status, a, r.Status, r.Raw)
+							}
+							continue
+						}
+						_, _, before := milestone(path, m.admin, i)
+						if r := do(path, v.c, i, a); r.Status < 400 || r.Status >= 500 {
+							t.Errorf("step %d, %s, milestone %d (%s): %s was not offered (%v) but the API answered %d", n, v.name, i, status, a, listed, r.Status)
+						}
+						if _, _, after := milestone(path, m.admin, i); after != before {
+							t.Errorf("step %d, %s: the refused %s moved milestone %d from %s to %s", n, v.name, a, i, before, after)
+						}
+					}
+				}
+			}
+			if _, listed, _ := milestone(path, step.who, step.i); !slices.Contains(listed, step.a) {
+				t.Fatalf("step %d: %s is not offered on milestone %d: %v", n, step.a, step.i, listed)
+			}
+			if r := do(path, step.who, step.i, step.a); r.Status >= 300 {
+				t.Fatalf("step %d: %s: %d %s", n, step.a, r.Status, r.Raw)
+			}
+		}
+		if o := m.admin.Must(200, "GET", path, nil); o["status"] != "completed" {
+			t.Fatalf("after the walk: %v", o["status"])
+		}
 	})
 }

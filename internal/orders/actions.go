@@ -81,82 +81,26 @@ func (o Order) refusal(a Action, now time.Time) error {
 	if o.ReadOnly && a != ActSeeInvoices {
 		return errSharedReadOnly
 	}
-	side := func(want string) error {
-		if o.Side != want {
-			return errs.Forbidden("wrong_side").With("side", want)
-		}
-		return onHold(o) // an open cancellation or escalation comes first
+	if rule := rules[a]; rule != nil {
+		return rule(o, a, now)
 	}
-	single := func(want string) error { // an order delivered at once: neither milestones nor hourly
-		if err := side(want); err != nil {
-			return err
-		}
-		return notMilestones(o)
-	}
-	client := func() error { return side(ClientSide) }
-	switch a {
-	case ActApprove, ActReject:
-		switch {
-		case o.Side != ClientSide || !o.role.Can(accounts.ApproveOrders):
-			return errs.Forbidden("role_not_allowed").With("action", string(accounts.ApproveOrders))
-		case o.Status != PendingApproval:
-			return errs.Conflict("order_not_pending_approval")
-		}
-	case ActCancel:
-		if err := client(); err != nil {
-			return err
-		}
-		switch {
-		case o.Status == PendingApproval, o.Status == Active && o.VeryLate:
-		case o.closed():
-			return errs.Conflict("order_closed")
-		default:
-			return errs.Conflict("cancellation_needs_agreement")
-		}
-	case ActDeliver:
-		if err := single(FreelancerSide); err != nil {
-			return err
-		}
-		if o.Status != Active {
-			return errs.Conflict("order_not_active")
-		}
-	case ActAccept, ActRequestRevision, ActExtendReview:
-		if err := single(ClientSide); err != nil {
-			return err
-		}
-		switch {
-		case o.Status != Delivered:
-			return errs.Conflict("order_not_delivered")
-		case a == ActRequestRevision && o.RevisionsUsed >= o.RevisionsAllowed:
-			return errs.Conflict("no_revisions_left")
-		case a == ActExtendReview && o.ReviewExtension >= MaxReviewExtend:
-			return errs.Invalid("days", "extension_invalid").With("max", 0)
-		}
-	case ActMessage:
+	return nil
+}
+
+// rules holds each action's rule (refusal runs it after the shared
+// member's read-only check).
+var rules = map[Action]func(o Order, a Action, now time.Time) error{
+	ActApprove: approvalRule, ActReject: approvalRule,
+	ActCancel:  cancelRule,
+	ActDeliver: deliveryRule, ActAccept: deliveryRule, ActRequestRevision: deliveryRule, ActExtendReview: deliveryRule,
+	ActMessage: func(o Order, _ Action, _ time.Time) error {
 		if o.Status == Rejected {
 			return errs.Conflict("order_closed")
 		}
-	case ActOpenRequest, ActEscalate:
-		if o.Side != ClientSide && o.Side != FreelancerSide {
-			return errs.Forbidden("wrong_side").With("side", ClientSide)
-		}
-		switch {
-		case o.Kind == KindHourly:
-			return errs.Conflict("hourly_not_in_resolution_center")
-		case o.closed():
-			return errs.Conflict("order_closed")
-		case !o.running():
-			return errs.Conflict("order_not_started")
-		}
-		for _, r := range o.Requests {
-			switch {
-			case a == ActEscalate && r.Kind == RequestEscalate:
-				return errs.Conflict("escalation_already_open")
-			case a == ActOpenRequest && r.Kind != RequestEscalate:
-				return errs.Conflict("request_already_open")
-			}
-		}
-	case ActClaimGuarantee:
+		return nil
+	},
+	ActOpenRequest: requestRule, ActEscalate: requestRule,
+	ActClaimGuarantee: func(o Order, _ Action, now time.Time) error {
 		if o.Side != ClientSide {
 			return errs.Forbidden("wrong_side").With("side", ClientSide)
 		}
@@ -164,48 +108,152 @@ func (o Order) refusal(a Action, now time.Time) error {
 			return errs.Conflict("guarantee_already_claimed")
 		}
 		return guaranteeRefusal(o, now)
-	case ActSeeInvoices:
+	},
+	ActSeeInvoices: func(o Order, _ Action, _ time.Time) error {
 		if o.Side != ClientSide || !o.role.Can(accounts.ManageBilling) {
 			return errs.Forbidden("role_not_allowed").With("action", string(accounts.ManageBilling))
 		}
-	case ActStop, ActPayMilestone:
-		if err := client(); err != nil {
+		return nil
+	},
+	ActStop: milestonesRule, ActPayMilestone: milestonesRule,
+	ActPause: hourlyRule, ActResume: hourlyRule, ActEnd: hourlyRule, ActSetLimit: hourlyRule, ActRetryCharge: hourlyRule,
+}
+
+// onSide refuses a viewer on another side than want, and any action while
+// an open cancellation or escalation holds the order.
+func (o Order) onSide(want string) error {
+	if o.Side != want {
+		return errs.Forbidden("wrong_side").With("side", want)
+	}
+	return onHold(o)
+}
+
+func approvalRule(o Order, _ Action, _ time.Time) error {
+	switch {
+	case o.Side != ClientSide || !o.role.Can(accounts.ApproveOrders):
+		return errs.Forbidden("role_not_allowed").With("action", string(accounts.ApproveOrders))
+	case o.Status != PendingApproval:
+		return errs.Conflict("order_not_pending_approval")
+	}
+	return nil
+}
+
+// cancelRule: the client ends an order alone while it waits for approval,
+// or once it is 24 hours late; else a cancellation needs both sides.
+func cancelRule(o Order, _ Action, _ time.Time) error {
+	if err := o.onSide(ClientSide); err != nil {
+		return err
+	}
+	switch {
+	case o.Status == PendingApproval, o.Status == Active && o.VeryLate:
+		return nil
+	case o.closed():
+		return errs.Conflict("order_closed")
+	}
+	return errs.Conflict("cancellation_needs_agreement")
+}
+
+// deliveryRule: an order delivered at once (neither milestones nor hourly)
+// is delivered by its freelancer while in progress, then accepted, sent
+// back while revisions last, or given more days to review by its client.
+func deliveryRule(o Order, a Action, _ time.Time) error {
+	want := ClientSide
+	if a == ActDeliver {
+		want = FreelancerSide
+	}
+	if err := o.onSide(want); err != nil {
+		return err
+	}
+	if err := notMilestones(o); err != nil {
+		return err
+	}
+	switch {
+	case a == ActDeliver && o.Status != Active:
+		return errs.Conflict("order_not_active")
+	case a != ActDeliver && o.Status != Delivered:
+		return errs.Conflict("order_not_delivered")
+	case a == ActRequestRevision && o.RevisionsUsed >= o.RevisionsAllowed:
+		return errs.Conflict("no_revisions_left")
+	case a == ActExtendReview && o.ReviewExtension >= MaxReviewExtend:
+		return errs.Invalid("days", "extension_invalid").With("max", 0)
+	}
+	return nil
+}
+
+// requestRule: either side opens one request to the other, or an
+// escalation, on a running order that is not a contract.
+func requestRule(o Order, a Action, _ time.Time) error {
+	if o.Side != ClientSide && o.Side != FreelancerSide {
+		return errs.Forbidden("wrong_side").With("side", ClientSide)
+	}
+	switch {
+	case o.Kind == KindHourly:
+		return errs.Conflict("hourly_not_in_resolution_center")
+	case o.closed():
+		return errs.Conflict("order_closed")
+	case !o.running():
+		return errs.Conflict("order_not_started")
+	}
+	for _, r := range o.Requests {
+		if escalation := r.Kind == RequestEscalate; escalation == (a == ActEscalate) {
+			if escalation {
+				return errs.Conflict("escalation_already_open")
+			}
+			return errs.Conflict("request_already_open")
+		}
+	}
+	return nil
+}
+
+// milestonesRule: the client pays the next milestone of an order waiting
+// for it, or stops the order after the running milestone (listed only
+// while something is left to stop; Stop itself also approves a last
+// delivered milestone).
+func milestonesRule(o Order, a Action, _ time.Time) error {
+	if err := o.onSide(ClientSide); err != nil {
+		return err
+	}
+	switch {
+	case o.Kind != KindMilestones:
+		return errs.Conflict("order_has_no_milestones")
+	case a == ActPayMilestone && o.Status != AwaitingPayment:
+		return errs.Conflict("order_not_awaiting_payment")
+	case a == ActPayMilestone:
+		return nil
+	case o.closed():
+		return errs.Conflict("order_closed")
+	case o.Status == Active:
+		return errs.Conflict("milestone_in_progress")
+	case o.Status != Delivered && o.Status != AwaitingPayment || o.nextMilestone() == nil:
+		return errs.Conflict("order_not_started")
+	}
+	return nil
+}
+
+// hourlyRule: either side pauses, resumes or ends a running contract; its
+// client changes the weekly limit, or pays the failed weeks of a suspended
+// one.
+func hourlyRule(o Order, a Action, _ time.Time) error {
+	if a == ActSetLimit || a == ActRetryCharge {
+		if err := o.onSide(ClientSide); err != nil {
 			return err
 		}
-		switch {
-		case o.Kind != KindMilestones:
-			return errs.Conflict("order_has_no_milestones")
-		case a == ActPayMilestone && o.Status != AwaitingPayment:
-			return errs.Conflict("order_not_awaiting_payment")
-		case a == ActStop && o.closed():
-			return errs.Conflict("order_closed")
-		case a == ActStop && o.Status == Active:
-			return errs.Conflict("milestone_in_progress")
-		case a == ActStop && (o.Status != Delivered && o.Status != AwaitingPayment || o.nextMilestone() == nil):
-			return errs.Conflict("order_not_started")
+	}
+	if err := hourlyOrder(o); err != nil {
+		return err
+	}
+	h := o.Hourly
+	switch {
+	case a == ActRetryCharge:
+		if h.SuspendedAt.IsZero() {
+			return errs.Conflict("contract_not_suspended")
 		}
-	case ActPause, ActResume, ActEnd, ActSetLimit, ActRetryCharge:
-		if a == ActSetLimit || a == ActRetryCharge {
-			if err := client(); err != nil {
-				return err
-			}
-		}
-		if err := hourlyOrder(o); err != nil {
-			return err
-		}
-		h := o.Hourly
-		switch {
-		case a == ActRetryCharge:
-			if h.SuspendedAt.IsZero() {
-				return errs.Conflict("contract_not_suspended")
-			}
-		case h.state == ContractEnded:
-			return errs.Conflict("contract_ended")
-		case a == ActPause && h.state != ContractActive:
-			return errs.Conflict("contract_not_active")
-		case a == ActResume && h.state != ContractPaused:
-			return errs.Conflict("contract_not_paused")
-		}
+	case h.state == ContractEnded:
+		return errs.Conflict("contract_ended")
+	case a == ActPause && h.state != ContractActive:
+		return errs.Conflict("contract_not_active")
+	case a == ActResume && h.state != ContractPaused:
+		return errs.Conflict("contract_not_paused")
 	}
 	return nil
 }
@@ -220,10 +268,7 @@ func (o Order) milestoneRefusal(m Milestone, a Action) error {
 	if o.ReadOnly {
 		return errSharedReadOnly
 	}
-	if o.Side != want {
-		return errs.Forbidden("wrong_side").With("side", want)
-	}
-	if err := onHold(o); err != nil {
+	if err := o.onSide(want); err != nil {
 		return err
 	}
 	switch {
