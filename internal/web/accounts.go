@@ -14,61 +14,58 @@ import (
 // are valid.
 var currencies = []string{"USD", "EUR", "GBP"}
 
-func (s *Server) accountList(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) accountList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	list, err := s.Accounts.ForUser(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "accounts", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "accounts.title"), Data: list})
+	return nil
 }
 
-func (s *Server) newAccountPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showNewAccount(w, r, nil, http.StatusOK)
+func (s *Server) newAccountPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showNewAccount(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) showNewAccount(w http.ResponseWriter, r *http.Request, f *form, status int) {
+func (s *Server) showNewAccount(w http.ResponseWriter, r *http.Request, f *form, status int) error {
 	s.render(w, r, status, "account_new", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "account_new.title"), Form: f, Data: currencies})
+	return nil
 }
 
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) createAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Accounts.Create(r.Context(), u, r.PostFormValue("name"), r.PostFormValue("currency"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showNewAccount(w, r, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showNewAccount(w, r, f, status) })
 	}
 	s.done(w, r, "/accounts/"+a.ID, "flash.account_created", "name", a.Name)
+	return nil
 }
 
 // account loads the account of the URL for u; a stranger gets the 404 page.
-func (s *Server) account(w http.ResponseWriter, r *http.Request, u users.User) (accounts.Account, bool) {
-	a, err := s.Accounts.Get(r.Context(), u, r.PathValue("account"))
+func (s *Server) account(r *http.Request, u users.User) (accounts.Account, error) {
+	return s.Accounts.Get(r.Context(), u, r.PathValue("account"))
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showAccount(w, r, u, nil, http.StatusOK)
+}
+
+func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return a, false
-	}
-	return a, true
-}
-
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showAccount(w, r, u, nil, http.StatusOK)
-}
-
-func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+		return err
 	}
 	s.render(w, r, status, "account", &view{Nav: "accounts", Title: a.Name, Account: &a, Tab: "overview", Form: f})
+	return nil
 }
 
-func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Accounts.Edit(r.Context(), u, r.PathValue("account"), accounts.Changes{Name: r.PostFormValue("name")})
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showAccount(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showAccount(w, r, u, f, status) })
 	}
 	s.done(w, r, "/accounts/"+a.ID, "flash.account_renamed", "name", a.Name)
+	return nil
 }
 
 type membersData struct {
@@ -76,70 +73,69 @@ type membersData struct {
 	NextCursor string
 }
 
-func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showMembers(w, r, u, nil, http.StatusOK)
+func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showMembers(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	p, ok := s.cursor(w, r, page.MaxLimit)
-	if !ok {
-		return
+	p, err := cursor(r, page.MaxLimit)
+	if err != nil {
+		return err
 	}
 	list, err := s.Accounts.Members(r.Context(), u, a.ID, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "members", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "members.title"), Account: &a, Tab: "members", Form: f,
 		Data: membersData{Members: list.Items, NextCursor: list.NextCursor}})
+	return nil
 }
 
-func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account, user := r.PathValue("account"), r.PathValue("user")
 	role := accounts.Role(r.PostFormValue("role"))
 	if err := s.Accounts.ChangeRole(r.Context(), u, account, user, role); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showMembers(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	m, err := s.Accounts.Member(r.Context(), u, account, user)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.done(w, r, "/accounts/"+account+"/members", "flash.role_changed", "name", m.Name, "role", i18n.T(httpx.Lang(r), "role."+string(m.Role)))
+	return nil
 }
 
 // removeMember removes someone (the admin) or leaves the account (oneself).
-func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, user := r.Context(), r.PathValue("account"), r.PathValue("user")
 	name := ""
 	if m, err := s.Accounts.Member(ctx, u, account, user); err == nil {
 		name = m.Name
 	}
 	if err := s.Accounts.RemoveMember(ctx, u, account, user); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showMembers(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	if user == u.ID {
 		s.done(w, r, "/", "flash.left_account")
-		return
+		return nil
 	}
 	s.done(w, r, "/accounts/"+account+"/members", "flash.member_removed", "name", name)
+	return nil
 }
 
-func (s *Server) transferAdmin(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) transferAdmin(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, user := r.Context(), r.PathValue("account"), r.PostFormValue("user_id")
 	if err := s.Accounts.TransferAdmin(ctx, u, account, user); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showMembers(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	name := ""
 	if m, err := s.Accounts.Member(ctx, u, account, user); err == nil {
 		name = m.Name
 	}
 	s.done(w, r, "/accounts/"+account+"/members", "flash.admin_transferred", "name", name)
+	return nil
 }

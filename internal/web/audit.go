@@ -39,20 +39,19 @@ type auditData struct {
 
 const auditPageSize = 50
 
-func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	lang := httpx.Lang(r)
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	p, ok := s.cursor(w, r, auditPageSize)
-	if !ok {
-		return
+	p, err := cursor(r, auditPageSize)
+	if err != nil {
+		return err
 	}
 	log, err := s.Accounts.AuditLog(r.Context(), u, a.ID, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	names := s.nameBook(r, u, a.ID)
 	d := auditData{NextCursor: log.NextCursor}
@@ -67,6 +66,7 @@ func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.Us
 		d.Rows = append(d.Rows, row)
 	}
 	s.render(w, r, http.StatusOK, "audit", &view{Nav: "accounts", Title: i18n.T(lang, "audit.title"), Account: &a, Tab: "audit", Data: d})
+	return nil
 }
 
 // nameBook returns a function naming a user id for the audit log: a member

@@ -38,39 +38,35 @@ type depositRow struct {
 
 func billingPath(accountID string) string { return "/accounts/" + accountID + "/billing" }
 
-func (s *Server) billingPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showBilling(w, r, u, nil, http.StatusOK)
+func (s *Server) billingPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showBilling(w, r, u, nil, http.StatusOK)
 }
 
 // showBilling shows the billing page: the forms hold the saved billing
 // info and the default card, overlaid with what was just posted when a
 // post was refused; the deposit form always gets a fresh key.
-func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	// Payment methods first: to a member, the domain refuses the page.
 	methods, err := s.Billing.PaymentMethods(ctx, u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	info, err := s.Billing.BillingInfo(ctx, u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	bal, err := s.Billing.Balance(ctx, u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	deps, err := s.Billing.Deposits(ctx, u, a.ID, page.Request{Limit: recentDeposits})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := billingData{Balance: bal, Methods: methods, Cards: map[string]string{},
 		DepositRewardFrom: money.New(s.Billing.Config.DepositRewardFrom, a.Currency)}
@@ -99,6 +95,7 @@ func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.Use
 	values.Set("refund_idempotency_key", newFormKey())
 	f.Values = values
 	s.render(w, r, status, "billing", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "billing.title"), Account: &a, Tab: "billing", Form: f, Data: d})
+	return nil
 }
 
 // cardLabel names a card the way the pages show it: "Visa •••• 4242".
@@ -106,19 +103,18 @@ func cardLabel(m billing.PaymentMethod) string {
 	return brandName(m.Brand) + " •••• " + m.Last4
 }
 
-func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		alertUnless(f, "amount", "payment_method_id")
-		s.showBilling(w, r, u, f, status)
+		return s.showBilling(w, r, u, f, status)
 	}
 	amount, err := requiredAmount("amount", r.PostFormValue("amount"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	var dep billing.Deposit
 	key := r.PostFormValue("idempotency_key")
@@ -129,7 +125,7 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
 	})
 	switch {
 	case err != nil:
-		s.fail(w, r, err, redo)
+		return showAgain(err, redo)
 	case repeat:
 		s.done(w, r, billingPath(a.ID), "flash.deposit_repeated")
 	case dep.Reward.Amount > 0:
@@ -138,22 +134,22 @@ func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) {
 	default:
 		s.done(w, r, billingPath(a.ID), "flash.deposit_made", "amount", dep.Amount.Format(httpx.Lang(r)))
 	}
+	return nil
 }
 
 // refundBalance posts the balance's "send back to the cards" form.
-func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		alertUnless(f, "refund_amount")
-		s.showBilling(w, r, u, f, status)
+		return s.showBilling(w, r, u, f, status)
 	}
 	amount, err := requiredAmount("refund_amount", r.PostFormValue("refund_amount"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	var back billing.BalanceRefund
 	key := r.PostFormValue("idempotency_key")
@@ -169,12 +165,13 @@ func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.U
 			moved.Field = "refund_amount"
 			err = &moved
 		}
-		s.fail(w, r, err, redo)
+		return showAgain(err, redo)
 	case repeat:
 		s.done(w, r, billingPath(a.ID), "flash.balance_refund_repeated")
 	default:
 		s.done(w, r, billingPath(a.ID), "flash.balance_refunded", "amount", back.Amount.Format(httpx.Lang(r)))
 	}
+	return nil
 }
 
 // requiredAmount reads an amount that must be typed; an empty one is
@@ -187,30 +184,30 @@ func requiredAmount(field, s, currency, lang string) (money.Money, error) {
 	return *m, nil
 }
 
-func (s *Server) addCard(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) addCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	m, err := s.Billing.AddCard(r.Context(), u, account, r.PostFormValue("token"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			alertUnless(f, "token")
-			s.showBilling(w, r, u, f, status)
+			return s.showBilling(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, billingPath(account), "flash.card_added", "card", cardLabel(m))
+	return nil
 }
 
-func (s *Server) setDefaultCard(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) setDefaultCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	m, err := s.Billing.SetDefaultMethod(r.Context(), u, account, r.PathValue("pm"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showBilling(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showBilling(w, r, u, f, status) })
 	}
 	s.done(w, r, billingPath(account), "flash.card_default", "card", cardLabel(m))
+	return nil
 }
 
-func (s *Server) removeCard(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) removeCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, id := r.Context(), r.PathValue("account"), r.PathValue("pm")
 	label := ""
 	if list, err := s.Billing.PaymentMethods(ctx, u, account); err == nil {
@@ -221,26 +218,26 @@ func (s *Server) removeCard(w http.ResponseWriter, r *http.Request, u users.User
 		}
 	}
 	if err := s.Billing.RemovePaymentMethod(ctx, u, account, id); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showBilling(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showBilling(w, r, u, f, status) })
 	}
 	s.done(w, r, billingPath(account), "flash.card_removed", "card", label)
+	return nil
 }
 
-func (s *Server) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	_, err := s.Billing.SetBillingInfo(r.Context(), u, account, billing.BillingInfo{
 		Company: r.PostFormValue("company"), Address: r.PostFormValue("address"), Country: r.PostFormValue("country"),
 		VATID: r.PostFormValue("vat_id"), Email: r.PostFormValue("email"),
 	})
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			alertUnless(f, billingInfoFields...)
-			s.showBilling(w, r, u, f, status)
+			return s.showBilling(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, billingPath(account), "flash.billing_info_saved")
+	return nil
 }
 
 type invoicesData struct {
@@ -250,56 +247,54 @@ type invoicesData struct {
 	MoreCredit  bool              // more than that page: the CSV has them all
 }
 
-func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	p, ok := s.cursor(w, r, page.DefaultLimit)
-	if !ok {
-		return
+	p, err := cursor(r, page.DefaultLimit)
+	if err != nil {
+		return err
 	}
 	list, err := s.Billing.Invoices(r.Context(), u, a.ID, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	credit, err := s.Billing.CreditNotes(r.Context(), u, a.ID, page.Request{Limit: page.DefaultLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "invoices", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoices.title"), Account: &a, Tab: "billing",
 		Data: invoicesData{Invoices: list.Items, NextCursor: list.NextCursor, CreditNotes: credit.Items, MoreCredit: credit.NextCursor != ""}})
+	return nil
 }
 
 // invoicePage shows one invoice as a document, under its account's tabs.
-func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
-	s.documentPage(w, r, u, inv, err, "invoicepage.title")
+	return s.documentPage(w, r, u, inv, err, "invoicepage.title")
 }
 
 // creditNotePage shows one credit note as a document: the invoice page's,
 // worded as a credit.
-func (s *Server) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
-	s.documentPage(w, r, u, cn, err, "creditnote.title")
+	return s.documentPage(w, r, u, cn, err, "creditnote.title")
 }
 
 // documentPage shows a document the domain read (err: why it did not)
 // under its account's tabs, titled by title with its number.
-func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, u users.User, doc billing.Invoice, err error, title string) {
+func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, u users.User, doc billing.Invoice, err error, title string) error {
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	a, err := s.Accounts.Get(r.Context(), u, doc.AccountID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), title, "number", doc.Number),
 		Account: &a, Tab: "billing", Data: doc})
+	return nil
 }
 
 type rewardsData struct {
@@ -317,15 +312,14 @@ type rewardLevel struct {
 	Current bool
 }
 
-func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
 	rw, err := s.Billing.Rewards(r.Context(), u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	c, cur := s.Billing.Config, a.Currency
 	d := rewardsData{Rewards: rw}
@@ -340,32 +334,31 @@ func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.Use
 		{From: money.New(c.DepositRewardHighFrom, cur), RateBP: int(c.DepositRewardHighBP)},
 	}
 	s.render(w, r, http.StatusOK, "rewards", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "rewards.title"), Account: &a, Tab: "rewards", Data: d})
+	return nil
 }
 
 // withdraw sends a freelancer's available earnings to their bank, once
 // per form.
-func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		// "Not enough money" has no field: it is about the amount.
 		if f.Alert != "" && len(f.Errors) == 0 {
 			f.Errors["amount"], f.Alert = f.Alert, ""
 		}
 		alertUnless(f, "amount")
-		s.showSell(w, r, u, fr, f, status)
+		return s.showSell(w, r, u, fr, f, status)
 	}
 	e, err := s.Billing.Earnings(r.Context(), u, fr.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	amount, err := requiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	var wd billing.Withdrawal
 	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
@@ -375,12 +368,13 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) 
 	})
 	switch {
 	case err != nil:
-		s.fail(w, r, err, redo)
+		return showAgain(err, redo)
 	case repeat:
 		s.done(w, r, "/sell", "flash.withdrawal_repeated")
 	default:
 		s.done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
 	}
+	return nil
 }
 
 // LineText words an invoice line in the page's language.

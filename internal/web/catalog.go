@@ -46,7 +46,7 @@ type searchData struct {
 
 // searchPage is the catalog: the search form, the results and the
 // visitor's recently viewed profiles. It is public.
-func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User) {
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	in := r.URL.Query()
 	q, err := searchQuery(in, httpx.Lang(r))
 	var res catalog.Results
@@ -54,17 +54,16 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User
 		res, err = s.Catalog.Search(r.Context(), q)
 	}
 	if err != nil {
-		s.fail(w, r, searchError(err), func(f *form, status int) {
+		return showAgain(searchError(err), func(f *form, status int) error {
 			f.Values = in
 			alertUnless(f, searchFields...)
-			s.showSearch(w, r, f, status, catalog.Results{Items: []catalog.Listing{}}, in)
+			return s.showSearch(w, r, f, status, catalog.Results{Items: []catalog.Listing{}}, in)
 		})
-		return
 	}
-	s.showSearch(w, r, &form{Values: in, Errors: map[string]string{}}, http.StatusOK, res, in)
+	return s.showSearch(w, r, &form{Values: in, Errors: map[string]string{}}, http.StatusOK, res, in)
 }
 
-func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, status int, res catalog.Results, in url.Values) {
+func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, status int, res catalog.Results, in url.Values) error {
 	lang := httpx.Lang(r)
 	d := searchData{Results: res, Categories: catalog.Categories, Sorts: catalog.Sorts, MinRatings: minRatings}
 	for _, k := range searchFields[1:] {
@@ -90,8 +89,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 	if u, ok := httpx.User(r); ok {
 		recent, err := s.Catalog.RecentlyViewed(r.Context(), u, recentShown)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Recent = recent
 	}
@@ -100,6 +98,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 		title = i18n.T(lang, "search.title_for", "q", q)
 	}
 	s.render(w, r, status, "services", &view{Nav: "services", Title: title, Form: f, Data: d})
+	return nil
 }
 
 // searchQuery turns the search form into the catalog's query parameters:
@@ -194,30 +193,27 @@ func (d serviceData) Package() catalog.Package { return d.Service.Packages[d.Sel
 // for a package and quantity (?package=2&quantity=3): the page works as a
 // calculator without JavaScript. A signed-in buyer also gets the order
 // form, with the price breakdown of what they chose.
-func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, _ users.User) {
+func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	in := r.URL.Query()
 	f := &form{Values: in, Errors: map[string]string{}}
-	s.showService(w, r, f, in, http.StatusOK)
+	return s.showService(w, r, f, in, http.StatusOK)
 }
 
 // showService renders the service page with the form f; in holds the
 // package and quantity chosen (the query, or the posted order form).
-func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in url.Values, status int) {
+func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in url.Values, status int) error {
 	ctx := r.Context()
 	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	seller, err := s.Catalog.Freelancer(ctx, nil, l.FreelancerID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	reviews, err := s.Catalog.Reviews(ctx, l.ID, "", page.Request{Limit: 20})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := serviceData{Service: l, Seller: seller, Selected: 1, Quantity: 1, Reviews: reviews.Items}
 	u, signedIn := httpx.User(r)
@@ -227,8 +223,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 	if signedIn && !d.Mine {
 		list, err := s.Accounts.ForUser(ctx, u)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		for _, a := range list {
 			if !a.Role.Can(accounts.Buy) {
@@ -240,8 +235,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 			}
 			p, err := s.Accounts.Policies(ctx, u, a.ID)
 			if err != nil {
-				s.fail(w, r, err, nil)
-				return
+				return err
 			}
 			if p.OrderApprovalThreshold != nil {
 				d.Approvals = append(d.Approvals, approvalNote{Account: a.Name, Threshold: *p.OrderApprovalThreshold})
@@ -250,8 +244,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 	}
 	if signedIn && !d.Mine && len(d.Accounts) > 0 && s.Projects != nil {
 		if d.Projects, err = s.attachableProjects(r, u); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	err = choose(&d, in)
@@ -267,8 +260,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 			}
 			tax, terr := s.Billing.TaxFor(ctx, s.DB, buyer)
 			if terr != nil {
-				s.fail(w, r, terr, nil)
-				return
+				return terr
 			}
 			d.Tax, d.VAT = tax, tax.On(d.Quote.Total)
 			d.WithVAT = money.New(d.Quote.Total.Amount+d.VAT.Amount, d.VAT.Currency)
@@ -287,14 +279,15 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 	}
 	v := &view{Nav: "services", Title: l.Title, Form: f, Data: d}
 	if err != nil && status < 400 {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Values = v.Form.Values
 			v.Form = f
 			s.render(w, r, status, "service", v)
+			return nil
 		})
-		return
 	}
 	s.render(w, r, status, "service", v)
+	return nil
 }
 
 // choose reads the package and quantity of the calculator form.
@@ -327,7 +320,7 @@ type freelancerData struct {
 
 // freelancerPage is a public profile; a signed-in visitor's view is
 // remembered in their recently viewed list (by the domain).
-func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.User) {
+func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	ctx := r.Context()
 	var viewer *users.User
 	if u, ok := httpx.User(r); ok {
@@ -335,23 +328,21 @@ func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.
 	}
 	f, err := s.Catalog.Freelancer(ctx, viewer, r.PathValue("freelancer"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	// The public profile shows active services only, even to its owner,
 	// who manages paused ones on the seller dashboard.
 	services, err := s.Catalog.FreelancerServices(ctx, nil, f.ID, page.Request{Limit: page.MaxLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	reviews, err := s.Catalog.Reviews(ctx, "", f.ID, page.Request{Limit: 20})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := freelancerData{Freelancer: f, Services: services.Items, Reviews: reviews.Items, Mine: viewer != nil && viewer.ID == f.OwnerID}
 	s.render(w, r, http.StatusOK, "freelancer", &view{Nav: "services", Title: f.DisplayName, Data: d})
+	return nil
 }
 
 // formatInt groups the digits of a count for the language: "1,234" or

@@ -82,15 +82,15 @@ func orderPageFor(o orders.Order) string {
 	return "order"
 }
 
-func (s *Server) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
+func (s *Server) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
 		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
 		return err
 	})
 }
 
-func (s *Server) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_shared", func() error {
+func (s *Server) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_shared", func() error {
 		_, err := s.Orders.ShareOrder(r.Context(), u, r.PathValue("order"), r.PostFormValue("user_id"))
 		return err
 	})
@@ -102,39 +102,37 @@ type listsData struct {
 	Shared []lists.List
 }
 
-func (s *Server) accountListsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showAccountLists(w, r, u, nil, http.StatusOK)
+func (s *Server) accountListsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showAccountLists(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	all := page.Request{Limit: page.MaxLimit}
 	own, err := s.Lists.AccountLists(ctx, u, a.ID, all)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	shared, err := s.Lists.SharedWith(ctx, u, a.ID, all)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "lists", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.title"), Account: &a, Tab: "lists",
 		Form: f, Data: listsData{Own: own.Items, Shared: shared.Items}})
+	return nil
 }
 
-func (s *Server) createList(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) createList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	l, err := s.Lists.Create(r.Context(), u, r.PathValue("account"), r.PostFormValue("name"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showAccountLists(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showAccountLists(w, r, u, f, status) })
 	}
 	s.done(w, r, "/lists/"+l.ID, "flash.list_created")
+	return nil
 }
 
 // listData is a list's page.
@@ -144,62 +142,61 @@ type listData struct {
 	Account *accounts.Account
 }
 
-func (s *Server) listPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showList(w, r, u, nil, http.StatusOK)
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showList(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := listData{List: l}
 	v := &view{Nav: "accounts", Title: l.Name, Form: f, Data: &d}
 	if !l.ReadOnly {
 		a, err := s.Accounts.Get(ctx, u, l.AccountID)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Account = &a
 		v.Account, v.Tab = &a, "lists"
 	}
 	s.render(w, r, status, "list", v)
+	return nil
 }
 
 // listAction runs one of a list page's posts and comes back to the list.
-func (s *Server) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+func (s *Server) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
 	if err := act(); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showList(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showList(w, r, u, f, status) })
 	}
 	s.done(w, r, "/lists/"+url.PathEscape(r.PathValue("list")), flash)
+	return nil
 }
 
-func (s *Server) renameList(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.listAction(w, r, u, "flash.list_renamed", func() error {
+func (s *Server) renameList(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.listAction(w, r, u, "flash.list_renamed", func() error {
 		_, err := s.Lists.Rename(r.Context(), u, r.PathValue("list"), r.PostFormValue("name"))
 		return err
 	})
 }
 
-func (s *Server) deleteList(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) deleteList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
 	if err == nil {
 		err = s.Lists.Delete(ctx, u, l.ID)
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showList(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showList(w, r, u, f, status) })
 	}
 	s.done(w, r, "/accounts/"+l.AccountID+"/lists", "flash.list_deleted")
+	return nil
 }
 
-func (s *Server) addListItem(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.listAction(w, r, u, "flash.list_item_added", func() error {
+func (s *Server) addListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.listAction(w, r, u, "flash.list_item_added", func() error {
 		_, err := s.Lists.AddItem(r.Context(), u, r.PathValue("list"), itemInput(r))
 		return err
 	})
@@ -209,21 +206,21 @@ func itemInput(r *http.Request) lists.NewItem {
 	return lists.NewItem{FreelancerID: r.PostFormValue("freelancer_id"), ServiceID: r.PostFormValue("service_id"), Note: r.PostFormValue("note")}
 }
 
-func (s *Server) removeListItem(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.listAction(w, r, u, "flash.list_item_removed", func() error {
+func (s *Server) removeListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.listAction(w, r, u, "flash.list_item_removed", func() error {
 		return s.Lists.RemoveItem(r.Context(), u, r.PathValue("list"), r.PathValue("item"))
 	})
 }
 
-func (s *Server) shareList(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.listAction(w, r, u, "flash.list_shared", func() error {
+func (s *Server) shareList(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.listAction(w, r, u, "flash.list_shared", func() error {
 		_, err := s.Lists.Share(r.Context(), u, r.PathValue("list"), r.PostFormValue("account_id"))
 		return err
 	})
 }
 
-func (s *Server) revokeListShare(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.listAction(w, r, u, "flash.list_share_revoked", func() error {
+func (s *Server) revokeListShare(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.listAction(w, r, u, "flash.list_share_revoked", func() error {
 		return s.Lists.Revoke(r.Context(), u, r.PathValue("list"), r.PathValue("account"))
 	})
 }
@@ -264,23 +261,23 @@ func (s *Server) saveTarget(r *http.Request, u users.User, serviceID, freelancer
 	return d, err
 }
 
-func (s *Server) saveToListPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) saveToListPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	q := r.URL.Query()
-	s.showSaveToList(w, r, u, q.Get("service"), q.Get("freelancer"), nil, http.StatusOK)
+	return s.showSaveToList(w, r, u, q.Get("service"), q.Get("freelancer"), nil, http.StatusOK)
 }
 
-func (s *Server) showSaveToList(w http.ResponseWriter, r *http.Request, u users.User, serviceID, freelancerID string, f *form, status int) {
+func (s *Server) showSaveToList(w http.ResponseWriter, r *http.Request, u users.User, serviceID, freelancerID string, f *form, status int) error {
 	d, err := s.saveTarget(r, u, serviceID, freelancerID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "list_save", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.save.title", "name", d.Name), Form: f, Data: d})
+	return nil
 }
 
 // saveToList adds the service or freelancer to a chosen list, or to a new
 // list made in one of the viewer's accounts ("account_id" + "name").
-func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	r.ParseForm()
 	in := itemInput(r)
@@ -301,12 +298,12 @@ func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}()
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
-			s.showSaveToList(w, r, u, in.ServiceID, in.FreelancerID, f, status)
+		return showAgain(err, func(f *form, status int) error {
+			return s.showSaveToList(w, r, u, in.ServiceID, in.FreelancerID, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/lists/"+listID, "flash.list_item_added")
+	return nil
 }
 
 // networkData is the account's Network tab.
@@ -328,62 +325,61 @@ func (v *view) Rating1(f float64) string {
 // Ratings are the choices of an internal review's rating.
 func (v *view) Ratings() []int { return []int{5, 4, 3, 2, 1} }
 
-func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showNetwork(w, r, u, nil, http.StatusOK)
+func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showNetwork(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
-	p, ok := s.cursor(w, r, page.DefaultLimit)
-	if !ok {
-		return
+	p, err := cursor(r, page.DefaultLimit)
+	if err != nil {
+		return err
 	}
 	entries, err := s.Network.List(ctx, u, a.ID, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "network", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "network.title"), Account: &a, Tab: "network",
 		Form: f, Data: networkData{Entries: entries, AccountID: a.ID, NextCursor: entries.NextCursor}})
+	return nil
 }
 
 // networkAction runs one of the Network tab's posts.
-func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
 	if err := act(); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showNetwork(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showNetwork(w, r, u, f, status) })
 	}
 	s.done(w, r, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash)
+	return nil
 }
 
-func (s *Server) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.networkAction(w, r, u, "flash.network_saved", func() error {
+func (s *Server) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.networkAction(w, r, u, "flash.network_saved", func() error {
 		_, err := s.Network.Save(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
 		return err
 	})
 }
 
-func (s *Server) unsaveFromNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.networkAction(w, r, u, "flash.network_unsaved", func() error {
+func (s *Server) unsaveFromNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.networkAction(w, r, u, "flash.network_unsaved", func() error {
 		return s.Network.Unsave(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
 	})
 }
 
-func (s *Server) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.networkAction(w, r, u, "flash.internal_review_saved", func() error {
+func (s *Server) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.networkAction(w, r, u, "flash.internal_review_saved", func() error {
 		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 		_, err := s.Network.Review(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), rating, r.PostFormValue("text"))
 		return err
 	})
 }
 
-func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.networkAction(w, r, u, "flash.rehire_requested", func() error {
+func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.networkAction(w, r, u, "flash.rehire_requested", func() error {
 		_, err := s.Network.RequestRehire(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), r.PostFormValue("message"))
 		return err
 	})
@@ -391,11 +387,11 @@ func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) {
 
 // saveToNetworkForm saves a freelancer to the network of one of the
 // viewer's accounts, chosen on the "save" page of a profile.
-func (s *Server) saveToNetworkForm(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) saveToNetworkForm(w http.ResponseWriter, r *http.Request, u users.User) error {
 	accountID, freelancerID := r.PostFormValue("account_id"), r.PostFormValue("freelancer_id")
 	if _, err := s.Network.Save(r.Context(), u, accountID, freelancerID); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showSaveToList(w, r, u, "", freelancerID, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showSaveToList(w, r, u, "", freelancerID, f, status) })
 	}
 	s.done(w, r, "/accounts/"+url.PathEscape(accountID)+"/network#fr-"+url.PathEscape(freelancerID), "flash.network_saved")
+	return nil
 }

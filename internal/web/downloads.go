@@ -11,44 +11,42 @@ import (
 )
 
 // invoicePDF downloads an invoice as PDF, in the reader's language.
-func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
-	s.documentPDF(w, r, inv, err)
+	return s.documentPDF(w, r, inv, err)
 }
 
 // creditNotePDF downloads a credit note as PDF, in the reader's language.
-func (s *Server) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
-	s.documentPDF(w, r, cn, err)
+	return s.documentPDF(w, r, cn, err)
 }
 
 // documentPDF downloads a document the domain read (err: why it did not).
-func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request, doc billing.Invoice, err error) {
+func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request, doc billing.Invoice, err error) error {
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	pdf, err := invoicedoc.PDF(doc, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	download(w, "application/pdf", doc.Number+".pdf", pdf)
+	return nil
 }
 
 // invoicesCSV downloads every invoice of an account as CSV.
-func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) error {
 	list, err := s.Billing.AllInvoices(r.Context(), u, r.PathValue("account"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	var b bytes.Buffer
 	if err := invoicedoc.CSV(&b, list, httpx.Lang(r)); err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	download(w, "text/csv; charset=utf-8", "invoices.csv", b.Bytes())
+	return nil
 }
 
 // download answers a file: never kept by a browser's or a proxy's cache

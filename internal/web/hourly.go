@@ -297,29 +297,29 @@ func reportFormError(f *form, rows []int) {
 
 // fileReport posts the weekly report form: the whole week, replacing what
 // was filed for it.
-func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	var rows []int
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		reportFormError(f, rows)
-		s.showOrder(w, r, u, f, status)
+		return s.showOrder(w, r, u, f, status)
 	}
 	in, rows, err := reportInput(r)
 	if err == nil {
 		_, err = s.Orders.FileReport(r.Context(), u, r.PathValue("order"), in)
 	}
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	s.done(w, r, orderPath(r.PathValue("order"))+"?week="+url.QueryEscape(in.WeekStart)+"#weekly-report", "flash.hourly_report_filed")
+	return nil
 }
 
 // disputeReport contests a charged week, once the client ticked the box
 // that says what a dispute does.
-func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
-	s.orderAction(w, r, u, "flash.hourly_disputed", func() error {
+	return s.orderAction(w, r, u, "flash.hourly_disputed", func() error {
 		if r.PostFormValue("confirm") == "" {
 			return errs.Invalid("confirm", "dispute_unconfirmed")
 		}
@@ -328,15 +328,15 @@ func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.U
 	})
 }
 
-func (s *Server) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.hourly_paused", func() error {
+func (s *Server) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.hourly_paused", func() error {
 		_, err := s.Orders.PauseHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
-func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.hourly_resumed", func() error {
+func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.hourly_resumed", func() error {
 		_, err := s.Orders.ResumeHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
@@ -344,29 +344,29 @@ func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.Us
 
 // endHourlyPage asks before ending a contract: it says what still
 // happens (the last week is reported, charged and released as usual).
-func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := orderData{Order: o}
 	if !d.CanEnd() {
 		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "hourly_end", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "hourly.end.title"), Data: d})
+	return nil
 }
 
-func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.hourly_ended", func() error {
+func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.hourly_ended", func() error {
 		_, err := s.Orders.EndHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
 // setWeeklyLimit changes the weekly limit; the flash says from when.
-func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	var before, after orders.Order
 	var hours int
@@ -383,22 +383,22 @@ func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.
 		return err
 	}()
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
 	}
 	flash := "flash.hourly_limit_now"
 	if after.Hourly.LimitAwaitingApproval == hours {
 		s.done(w, r, orderPath(r.PathValue("order")), "flash.spend_awaiting_approval")
-		return
+		return nil
 	}
 	if before.Hourly != nil && after.Hourly.WeeklyLimitHours == before.Hourly.WeeklyLimitHours && after.Hourly.NextWeekLimitHours != after.Hourly.WeeklyLimitHours {
 		flash = "flash.hourly_limit_next_week"
 	}
 	s.done(w, r, orderPath(r.PathValue("order")), flash, "hours", strconv.Itoa(after.Hourly.NextWeekLimitHours))
+	return nil
 }
 
 // retryCharge pays the due weeks of a suspended contract, once per form.
-func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
@@ -407,15 +407,15 @@ func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.Use
 	})
 	if err != nil {
 		// The card's refusal names the payment method: an alert here.
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			alertUnless(f)
-			s.showOrder(w, r, u, f, status)
+			return s.showOrder(w, r, u, f, status)
 		})
-		return
 	}
 	flash := "flash.hourly_retried"
 	if repeat {
 		flash = "flash.milestone_approve_repeated"
 	}
 	s.done(w, r, orderPath(r.PathValue("order")), flash)
+	return nil
 }

@@ -16,46 +16,44 @@ type hourlyDisputesData struct {
 	NextCursor string
 }
 
-func (s *Server) hourlyDisputesPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showHourlyDisputes(w, r, u, nil, http.StatusOK)
+func (s *Server) hourlyDisputesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showHourlyDisputes(w, r, u, nil, http.StatusOK)
 }
 
 // showHourlyDisputes is the operators' queue of disputed hourly weeks.
-func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	p, err := page.Parse("", r.URL.Query().Get("cursor"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	p.Limit = 50
 	list, err := s.Orders.HourlyDisputes(r.Context(), u, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "operator_hourly_disputes", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.hourly_disputes.title"),
 		Form: f, Data: hourlyDisputesData{Weeks: list.Items, NextCursor: list.NextCursor}})
+	return nil
 }
 
 // decideHourlyDispute settles a week with the refund typed (empty: none).
-func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) error {
 	id := r.PathValue("report")
-	again := func(f *form, status int) {
+	again := func(f *form, status int) error {
 		f.Target = id
-		s.showHourlyDisputes(w, r, u, f, status)
+		return s.showHourlyDisputes(w, r, u, f, status)
 	}
 	refund, err := parseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, again)
-		return
+		return showAgain(err, again)
 	}
 	d := orders.DisputeDecision{Refund: money.New(0, r.PostFormValue("currency")), Note: r.PostFormValue("note")}
 	if refund != nil {
 		d.Refund = *refund
 	}
 	if _, err := s.Orders.DecideDispute(r.Context(), u, id, d); err != nil {
-		s.fail(w, r, err, again)
-		return
+		return showAgain(err, again)
 	}
 	s.done(w, r, "/operator/hourly-disputes", "flash.hourly_dispute_decided")
+	return nil
 }

@@ -21,23 +21,22 @@ type accountInvitationsData struct {
 	NeedsApproval bool
 }
 
-func (s *Server) accountInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showAccountInvitations(w, r, u, nil, http.StatusOK)
+func (s *Server) accountInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showAccountInvitations(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	p, ok := s.cursor(w, r, page.MaxLimit)
-	if !ok {
-		return
+	p, err := cursor(r, page.MaxLimit)
+	if err != nil {
+		return err
 	}
 	list, err := s.Accounts.Invitations(r.Context(), u, a.ID, "", p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := accountInvitationsData{All: list.Items, NextCursor: list.NextCursor, Roles: []accounts.Role{accounts.Member}}
 	if a.Role.Can(accounts.InviteBillingManager) {
@@ -45,79 +44,78 @@ func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, 
 	}
 	pol, err := s.Accounts.Policies(r.Context(), u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d.NeedsApproval = pol.InvitationApproval && !a.Role.Can(accounts.ApproveInvitations)
 	if a.Role.Can(accounts.ApproveInvitations) {
 		pending, err := s.Accounts.Invitations(r.Context(), u, a.ID, accounts.InvitePendingApproval, page.Request{Limit: page.MaxLimit})
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Pending = pending.Items
 	}
 	s.render(w, r, status, "account_invitations", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invitations.title"),
 		Account: &a, Tab: "invitations", Form: f, Data: d})
+	return nil
 }
 
-func (s *Server) invite(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) invite(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	inv, err := s.Accounts.Invite(r.Context(), u, account, r.PostFormValue("email"), accounts.Role(r.PostFormValue("role")))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showAccountInvitations(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
 	}
 	key := "flash.invitation_sent"
 	if inv.Status == accounts.InvitePendingApproval {
 		key = "flash.invitation_pending"
 	}
 	s.done(w, r, "/accounts/"+account+"/invitations", key, "email", inv.Email)
+	return nil
 }
 
 // invitationAction runs one admin or sender action on an account's
 // invitation and comes back to the account's invitations.
 func (s *Server) invitationAction(w http.ResponseWriter, r *http.Request, u users.User, flashKey string,
-	act func(account, inv string) (accounts.Invitation, error)) {
+	act func(account, inv string) (accounts.Invitation, error)) error {
 	account := r.PathValue("account")
 	r.ParseForm()
 	inv, err := act(account, r.PathValue("inv"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showAccountInvitations(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
 	}
 	s.done(w, r, "/accounts/"+account+"/invitations", flashKey, "email", inv.Email)
+	return nil
 }
 
-func (s *Server) approveInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.invitationAction(w, r, u, "flash.invitation_approved", func(account, inv string) (accounts.Invitation, error) {
+func (s *Server) approveInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.invitationAction(w, r, u, "flash.invitation_approved", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.ApproveInvitation(r.Context(), u, account, inv)
 	})
 }
 
-func (s *Server) rejectInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.invitationAction(w, r, u, "flash.invitation_rejected", func(account, inv string) (accounts.Invitation, error) {
+func (s *Server) rejectInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.invitationAction(w, r, u, "flash.invitation_rejected", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.RejectInvitation(r.Context(), u, account, inv, r.PostFormValue("reason"))
 	})
 }
 
-func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.invitationAction(w, r, u, "flash.invitation_revoked", func(account, inv string) (accounts.Invitation, error) {
+func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.invitationAction(w, r, u, "flash.invitation_revoked", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.RevokeInvitation(r.Context(), u, account, inv)
 	})
 }
 
-func (s *Server) myInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showMyInvitations(w, r, u, nil, http.StatusOK)
+func (s *Server) myInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showMyInvitations(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	list, err := s.Accounts.MyInvitations(r.Context(), u, page.Request{Limit: page.MaxLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "invitations", &view{Nav: "invitations", Title: i18n.T(httpx.Lang(r), "my_invitations.title"), Form: f, Data: list.Items})
+	return nil
 }
 
 type invitationData struct {
@@ -130,11 +128,11 @@ type invitationData struct {
 
 // invitationPage shows one invitation: the page the invitation e-mail
 // links to.
-func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showInvitation(w, r, u, nil, http.StatusOK)
+func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showInvitation(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	lang := httpx.Lang(r)
 	inv, err := s.Accounts.Invitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
@@ -143,10 +141,9 @@ func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.
 			// address: say so.
 			s.render(w, r, http.StatusNotFound, "error", &view{Status: http.StatusNotFound, Title: i18n.T(lang, "error.title.not_found"),
 				Message: i18n.T(lang, "invitation.not_found_hint", "email", u.Email)})
-			return
+			return nil
 		}
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := invitationData{Invitation: inv, Mine: inv.Email == u.Email}
 	if inv.Status == accounts.InviteSent && !inv.ExpiresAt.IsZero() {
@@ -158,6 +155,7 @@ func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.
 		d.Percent = int(100 * left / accounts.InvitationLifetime)
 	}
 	s.render(w, r, status, "invitation", &view{Nav: "invitations", Title: i18n.T(lang, "invitation.title", "account", inv.AccountName), Form: f, Data: d})
+	return nil
 }
 
 func (s *Server) now() time.Time {
@@ -167,20 +165,20 @@ func (s *Server) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Accounts.AcceptInvitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showInvitation(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showInvitation(w, r, u, f, status) })
 	}
 	s.done(w, r, "/accounts/"+inv.AccountID, "flash.invitation_accepted", "account", inv.AccountName)
+	return nil
 }
 
-func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Accounts.DeclineInvitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showInvitation(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showInvitation(w, r, u, f, status) })
 	}
 	s.done(w, r, "/invitations", "flash.invitation_declined", "account", inv.AccountName)
+	return nil
 }

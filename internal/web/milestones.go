@@ -103,9 +103,9 @@ func (v *view) MilestoneFunds(m orders.Milestone) string {
 	return i18n.T(v.Lang, "milestone.funds.not_charged")
 }
 
-func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
-	s.orderAction(w, r, u, "flash.milestone_delivered", func() error {
+	return s.orderAction(w, r, u, "flash.milestone_delivered", func() error {
 		if err != nil {
 			return err
 		}
@@ -114,8 +114,8 @@ func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u user
 	})
 }
 
-func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.milestone_revision_requested", func() error {
+func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.milestone_revision_requested", func() error {
 		_, err := s.Orders.RequestMilestoneRevision(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"))
 		return err
 	})
@@ -123,7 +123,7 @@ func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users
 
 // approveMilestone releases a delivered milestone and charges the next,
 // once per form; the flash says which of the three outcomes it was.
-func (s *Server) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	var o orders.Order
@@ -132,7 +132,7 @@ func (s *Server) approveMilestone(w http.ResponseWriter, r *http.Request, u user
 		o, err = s.Orders.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
 		return err
 	})
-	s.orderAction(w, r, u, milestoneFlash(o, repeat), func() error { return err })
+	return s.orderAction(w, r, u, milestoneFlash(o, repeat), func() error { return err })
 }
 
 func milestoneFlash(o orders.Order, repeat bool) string {
@@ -148,7 +148,7 @@ func milestoneFlash(o orders.Order, repeat bool) string {
 }
 
 // payMilestone retries the charge of the next milestone, once per form.
-func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
@@ -159,28 +159,28 @@ func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.Us
 	if repeat {
 		flash = "flash.milestone_approve_repeated"
 	}
-	s.orderAction(w, r, u, flash, func() error { return err })
+	return s.orderAction(w, r, u, flash, func() error { return err })
 }
 
 // stopPage is the confirmation step before stopping a milestone order: it
 // says which milestone is approved now and which are never charged.
-func (s *Server) stopPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) stopPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := orderData{Order: o}
 	if !d.CanStop() {
 		// Nothing to confirm: the order page says what can be done.
 		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "order_stop", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "stop.title"), Data: d})
+	return nil
 }
 
-func (s *Server) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_stopped", func() error {
+func (s *Server) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_stopped", func() error {
 		_, err := s.Orders.Stop(r.Context(), u, r.PathValue("order"))
 		return err
 	})

@@ -115,37 +115,34 @@ func (v *view) MilestoneField(i int, name string) string {
 // RowNumber is a 0-based row's number for people.
 func (v *view) RowNumber(i int) int { return i + 1 }
 
-func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	q := r.URL.Query()
 	f := &form{Values: url.Values{"kind": {orders.KindMilestones}, "revisions": {"1"}, "order": {q.Get("order")},
 		"account_id": {q.Get("account")}, "idempotency_key": {newFormKey()}}, Errors: map[string]string{}}
-	s.showOfferForm(w, r, u, fr, f, http.StatusOK)
+	return s.showOfferForm(w, r, u, fr, f, http.StatusOK)
 }
 
 // showOfferForm renders the offer form with f, the values to show.
-func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) {
+func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) error {
 	ctx := r.Context()
 	d := offerFormData{Freelancer: fr, MaxRows: orders.MaxMilestones}
 	if id := f.Values.Get("order"); id != "" {
 		o, err := s.Orders.Get(ctx, u, id)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		if o.Side != orders.FreelancerSide {
-			s.fail(w, r, errs.Forbidden("wrong_side").With("side", orders.FreelancerSide), nil)
-			return
+			return errs.Forbidden("wrong_side").With("side", orders.FreelancerSide)
 		}
 		d.Order = &o
 	} else {
 		list, err := s.clientsOf(ctx, u, fr)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Clients = list
 	}
@@ -156,6 +153,7 @@ func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.U
 	}
 	f.Values.Set("rows", strconv.Itoa(n))
 	s.render(w, r, status, "offer_form", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offer_form.title"), Form: f, Data: d})
+	return nil
 }
 
 // offerInput reads the offer form. Milestone rows left blank are skipped,
@@ -236,18 +234,17 @@ func offerFormError(f *form, rows []int) {
 // createOffer posts the offer form. "Add a milestone" shows the form again
 // with one more row and sends nothing; otherwise the domain checks the
 // offer and it goes out, once per form.
-func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
-	fr, ok := s.myProfile(w, r, u)
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	if r.PostFormValue("add_row") != "" {
 		f := postedForm(r)
 		n, _ := strconv.Atoi(f.Values.Get("rows"))
 		f.Values.Set("rows", strconv.Itoa(max(n, offerRowsStart)+1))
-		s.showOfferForm(w, r, u, fr, f, http.StatusOK)
-		return
+		return s.showOfferForm(w, r, u, fr, f, http.StatusOK)
 	}
 	ctx := r.Context()
 	accountID := strings.TrimSpace(r.PostFormValue("other_account_id"))
@@ -257,20 +254,18 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	if orderID := r.PostFormValue("order"); orderID != "" {
 		o, err := s.Orders.Get(ctx, u, orderID)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		accountID = o.AccountID
 	}
 	var rows []int
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		offerFormError(f, rows)
-		s.showOfferForm(w, r, u, fr, f, status)
+		return s.showOfferForm(w, r, u, fr, f, status)
 	}
 	in, rows, err := offerInput(r, fr, accountID)
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	var of orders.Offer
 	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
@@ -280,12 +275,13 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	})
 	switch {
 	case err != nil:
-		s.fail(w, r, err, redo)
+		return showAgain(err, redo)
 	case repeat:
 		s.done(w, r, "/sell/offers", "flash.offer_repeated")
 	default:
 		s.done(w, r, offerPath(of.ID), "flash.offer_sent")
 	}
+	return nil
 }
 
 // offerData is the offer page, as the viewer's side sees it.
@@ -318,30 +314,27 @@ func (d offerData) Hourly() bool {
 	return d.Offer.Kind == orders.KindHourly && d.Offer.HourlyRate != nil
 }
 
-func (s *Server) offerPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showOffer(w, r, u, nil, http.StatusOK)
+func (s *Server) offerPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showOffer(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	of, err := s.Orders.GetOffer(ctx, u, r.PathValue("offer"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := offerData{Offer: of, Key: newFormKey()}
 	if d.IsClient() {
 		a, err := s.Accounts.Get(ctx, u, of.AccountID)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Account = &a
 		if s.Projects != nil {
 			all, err := s.attachableProjects(r, u)
 			if err != nil {
-				s.fail(w, r, err, nil)
-				return
+				return err
 			}
 			for _, p := range all {
 				if p.AccountID == of.AccountID {
@@ -350,13 +343,11 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 			}
 		}
 	} else if fr, ok, err := s.Catalog.FreelancerOf(ctx, u.ID); err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	} else if ok {
 		list, err := s.clientsOf(ctx, u, fr)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Client = labelsOf(list)[of.AccountID]
 	}
@@ -365,21 +356,22 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 		nav = "accounts"
 	}
 	s.render(w, r, status, "offer", &view{Nav: nav, Title: of.Title, Form: f, Data: d})
+	return nil
 }
 
 // offerAction runs a post of the offer page: success goes back to the
 // page with the flash, a refusal shows it again with the message.
-func (s *Server) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+func (s *Server) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
 	if err := act(); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showOffer(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showOffer(w, r, u, f, status) })
 	}
 	s.done(w, r, offerPath(r.PathValue("offer")), flash)
+	return nil
 }
 
 // acceptOffer places the offer's order, once per form: like any order it
 // may wait for the admin's approval, which the flash says.
-func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	var o orders.Order
@@ -390,7 +382,7 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	})
 	switch {
 	case err != nil:
-		s.fail(w, r, err, func(f *form, status int) { s.showOffer(w, r, u, f, status) })
+		return showAgain(err, func(f *form, status int) error { return s.showOffer(w, r, u, f, status) })
 	case repeat:
 		s.done(w, r, offerPath(r.PathValue("offer")), "flash.offer_accept_repeated")
 	case o.Status == orders.PendingApproval:
@@ -402,26 +394,26 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	default:
 		s.done(w, r, orderPath(o.ID), "flash.offer_accepted")
 	}
+	return nil
 }
 
-func (s *Server) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.offerAction(w, r, u, "flash.offer_declined", func() error {
+func (s *Server) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.offerAction(w, r, u, "flash.offer_declined", func() error {
 		_, err := s.Orders.DeclineOffer(r.Context(), u, r.PathValue("offer"))
 		return err
 	})
 }
 
-func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	if r.PostFormValue("from") == "list" {
 		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		s.done(w, r, "/sell/offers", "flash.offer_withdrawn")
-		return
+		return nil
 	}
-	s.offerAction(w, r, u, "flash.offer_withdrawn", func() error {
+	return s.offerAction(w, r, u, "flash.offer_withdrawn", func() error {
 		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
 		return err
 	})
@@ -452,51 +444,49 @@ func offerFilter(r *http.Request) (string, orders.OfferFilter) {
 }
 
 // accountOffersPage lists the offers made to an account, for every member.
-func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
-	p, ok := s.cursor(w, r, 50)
-	if !ok {
-		return
+	p, err := cursor(r, 50)
+	if err != nil {
+		return err
 	}
 	status, filter := offerFilter(r)
 	list, err := s.Orders.AccountOffers(ctx, u, a.ID, filter, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "offers", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "offers.title"), Account: &a, Tab: "offers",
 		Data: offersData{Status: status, Tabs: offerTabs, Base: "/accounts/" + a.ID + "/offers", Offers: list}})
+	return nil
 }
 
 // sellOffersPage lists the offers the freelancer sent.
-func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
-	fr, ok := s.myProfile(w, r, u)
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
-	p, ok := s.cursor(w, r, 50)
-	if !ok {
-		return
+	p, err := cursor(r, 50)
+	if err != nil {
+		return err
 	}
 	status, filter := offerFilter(r)
 	list, err := s.Orders.FreelancerOffers(ctx, u, fr.ID, filter, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	clients, err := s.clientsOf(ctx, u, fr)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "offers", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offers.sent_title"),
 		Data: offersData{Status: status, Tabs: offerTabs, Base: "/sell/offers", Offers: list, Clients: labelsOf(clients), Freelancer: &fr}})
+	return nil
 }
 
 // OfferStatus names an offer's status.

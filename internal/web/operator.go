@@ -22,11 +22,11 @@ type proQueueData struct {
 
 // proQueuePage is the operators' vetting queue. The catalog refuses
 // everyone else, who get the 403 page.
-func (s *Server) proQueuePage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showProQueue(w, r, u, nil, http.StatusOK)
+func (s *Server) proQueuePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showProQueue(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	q := r.URL.Query()
 	state := q.Get("status")
 	if state == "" {
@@ -34,39 +34,38 @@ func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.Us
 	}
 	p, err := page.Parse("", q.Get("cursor"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	p.Limit = 50
 	list, err := s.Catalog.ProApplications(r.Context(), u, state, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "operator_pro", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.pro.title"), Form: f,
 		Data: proQueueData{Status: state, Statuses: proStatuses, Applications: list.Items, NextCursor: list.NextCursor}})
+	return nil
 }
 
-func (s *Server) approvePro(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Target = r.PathValue("app")
-			s.showProQueue(w, r, u, f, status)
+			return s.showProQueue(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
+	return nil
 }
 
-func (s *Server) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Target = r.PathValue("app")
-			s.showProQueue(w, r, u, f, status)
+			return s.showProQueue(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
+	return nil
 }

@@ -31,23 +31,21 @@ func orderPath(id string) string { return "/orders/" + id }
 // placeOrder posts the service page's order form: the domain decides the
 // price, the approval and the payment; the order page shows the result.
 // The form's key makes a double post place one order.
-func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
-	redo := func(f *form, status int) {
+	redo := func(f *form, status int) error {
 		alertUnless(f, orderFields...)
-		s.showService(w, r, f, r.PostForm, status)
+		return s.showService(w, r, f, r.PostForm, status)
 	}
 	ctx := r.Context()
 	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	in := orders.NewOrder{AccountID: r.PostFormValue("account_id"), ServiceID: l.ID, Package: r.PostFormValue("package"),
 		Requirements: r.PostFormValue("requirements"), ProjectID: r.PostFormValue("project_id")}
 	if in.Quantity, err = quantity(r.PostFormValue("quantity"), l); err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	var o orders.Order
 	key := r.PostFormValue("idempotency_key")
@@ -58,7 +56,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User
 	})
 	switch {
 	case err != nil:
-		s.fail(w, r, err, redo)
+		return showAgain(err, redo)
 	case repeat:
 		s.done(w, r, "/orders", "flash.order_repeated")
 	case o.Status == orders.PendingApproval:
@@ -66,6 +64,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User
 	default:
 		s.done(w, r, orderPath(o.ID), "flash.order_placed")
 	}
+	return nil
 }
 
 // quantity reads the typed quantity; one that is not a number gets the
@@ -161,30 +160,27 @@ func (d orderData) Stages() []Stage {
 	return list
 }
 
-func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showOrder(w, r, u, nil, http.StatusOK)
+func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showOrder(w, r, u, nil, http.StatusOK)
 }
 
 // showOrder renders the order page, with f the form posted when a post
 // was refused.
-func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	id := r.PathValue("order")
 	o, err := s.Orders.Get(ctx, u, id)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	events, err := s.Orders.Timeline(ctx, u, id, "")
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := orderData{Order: o, Events: events, ApproveKey: newFormKey()}
 	if o.Side == orders.ClientSide {
 		if d.Internal, err = s.internalNotesFor(r, u, o); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	if o.ProjectID != "" && o.Side != orders.FreelancerSide {
@@ -192,15 +188,13 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 		if err == nil {
 			d.Project = &p
 		} else if e, ok := errs.As(err); !ok || e.Kind != errs.KindNotFound {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	if o.Status == orders.Completed {
 		reviews, err := s.Orders.Reviews(ctx, u, id)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		for i := range reviews {
 			if reviews[i].Side == o.Side {
@@ -213,8 +207,7 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 	if d.Client() {
 		a, err := s.Accounts.Get(ctx, u, o.AccountID)
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Account = &a
 		if q := s.Billing.Quote(o.Subtotal); q.ServiceFee.Amount+q.SmallOrderFee.Amount == o.Fees.Amount {
@@ -227,23 +220,23 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 			week = f.Values.Get("week_start")
 		}
 		if err := s.hourlyFor(r, u, &d, week, f); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, orderPageFor(o), &view{Nav: "orders", Title: o.Title, Form: f, Data: d})
+	return nil
 }
 
 // orderFile downloads an attachment of a delivery or a message.
-func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User) error {
 	f, err := s.Orders.File(r.Context(), u, r.PathValue("order"), r.PathValue("file"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", f.ContentType)
 	httpx.Attachment(w.Header(), f.Name)
 	w.Write(f.Data)
+	return nil
 }
 
 // maxUpload bounds a delivery or message post: its files and its text.
@@ -311,17 +304,17 @@ func extOf(name string) string {
 // orderAction runs one of the order page's posts: act calls the domain;
 // success goes back to the order page with the flash, a refusal shows the
 // page again with the message next to the form that was sent.
-func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) {
+func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
 	if err := act(); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
 	}
 	s.done(w, r, orderPath(r.PathValue("order")), flash)
+	return nil
 }
 
-func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
-	s.orderAction(w, r, u, "flash.order_delivered", func() error {
+	return s.orderAction(w, r, u, "flash.order_delivered", func() error {
 		if err != nil {
 			return err
 		}
@@ -330,9 +323,9 @@ func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
-	s.orderAction(w, r, u, "flash.order_message_sent", func() error {
+	return s.orderAction(w, r, u, "flash.order_message_sent", func() error {
 		if err != nil {
 			return err
 		}
@@ -341,22 +334,22 @@ func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) acceptOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_accepted", func() error {
+func (s *Server) acceptOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_accepted", func() error {
 		_, err := s.Orders.Accept(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
-func (s *Server) requestRevision(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_revision_requested", func() error {
+func (s *Server) requestRevision(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_revision_requested", func() error {
 		_, err := s.Orders.RequestRevision(r.Context(), u, r.PathValue("order"), r.PostFormValue("message"))
 		return err
 	})
 }
 
-func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_review_extended", func() error {
+func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_review_extended", func() error {
 		days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
 		if err != nil {
 			return errs.Invalid("days", "extension_invalid").With("max", orders.MaxReviewExtend)
@@ -366,15 +359,15 @@ func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_cancelled", func() error {
+func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_cancelled", func() error {
 		_, err := s.Orders.Cancel(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
 
-func (s *Server) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.order_reviewed", func() error {
+func (s *Server) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.order_reviewed", func() error {
 		rating, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("rating")))
 		if err != nil {
 			return errs.Invalid("rating", "rating_invalid")
@@ -391,28 +384,27 @@ func fromQueue(r *http.Request) (accountID string, ok bool) {
 	return id, id != ""
 }
 
-func (s *Server) decided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) {
+func (s *Server) decided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) error {
 	accountID, queue := fromQueue(r)
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			if queue {
 				f.Target = firstOf(r.PathValue("order"), r.PathValue("approval")) // the row the form was on
-				s.showApprovals(w, r, u, accountID, f, status)
-				return
+				return s.showApprovals(w, r, u, accountID, f, status)
 			}
-			s.showOrder(w, r, u, f, status)
+			return s.showOrder(w, r, u, f, status)
 		})
-		return
 	}
 	if queue {
 		s.done(w, r, approvalsPath(accountID), flash)
-		return
+		return nil
 	}
 	s.done(w, r, orderPath(r.PathValue("order")), flash)
+	return nil
 }
 
 // approveOrder starts a waiting order: it is charged now, once per form.
-func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
@@ -420,15 +412,14 @@ func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.Us
 		return err
 	})
 	if repeat {
-		s.decided(w, r, u, "flash.order_approve_repeated", nil)
-		return
+		return s.decided(w, r, u, "flash.order_approve_repeated", nil)
 	}
-	s.decided(w, r, u, "flash.order_approved", err)
+	return s.decided(w, r, u, "flash.order_approved", err)
 }
 
-func (s *Server) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	_, err := s.Orders.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
-	s.decided(w, r, u, "flash.order_rejected", err)
+	return s.decided(w, r, u, "flash.order_rejected", err)
 }
 
 // orderTabs are the status filters of "My orders"; "all" is no filter.
@@ -450,7 +441,7 @@ type accountOrders struct {
 // myOrdersPage lists the viewer's orders: as a buyer in each account
 // (all of the account's for its admin and billing managers, their own
 // for members), and as a freelancer.
-func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	status := r.URL.Query().Get("status")
 	if status == "" {
@@ -463,30 +454,27 @@ func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.Us
 	d := myOrdersData{Status: status, Tabs: orderTabs}
 	list, err := s.Accounts.ForUser(ctx, u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	for _, a := range list {
 		p, err := s.Orders.AccountOrders(ctx, u, a.ID, filter, page.Request{Limit: page.MaxLimit})
 		if err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		d.Buying = append(d.Buying, accountOrders{Account: a, Orders: p})
 	}
 	f, ok, err := s.Catalog.FreelancerOf(ctx, u.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	if ok {
 		d.Freelancer = &f
 		if d.Selling, err = s.Orders.FreelancerOrders(ctx, u, f.ID, filter, page.Request{Limit: page.MaxLimit}); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	s.render(w, r, http.StatusOK, "orders", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "orders.title"), Data: d})
+	return nil
 }
 
 func approvalsPath(accountID string) string { return "/accounts/" + accountID + "/approvals" }
@@ -510,43 +498,40 @@ type approvalsData struct {
 
 // approveSpend carries out a waiting raise in the admin's name, once per
 // form; rejectSpend answers it with a reason.
-func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	_, err := s.once(r, u, key, func() error {
 		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
 		return err
 	})
-	s.decided(w, r, u, "flash.spend_approved", err)
+	return s.decided(w, r, u, "flash.spend_approved", err)
 }
 
-func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
 	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
-	s.decided(w, r, u, "flash.spend_rejected", err)
+	return s.decided(w, r, u, "flash.spend_rejected", err)
 }
 
-func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showApprovals(w, r, u, r.PathValue("account"), nil, http.StatusOK)
+func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showApprovals(w, r, u, r.PathValue("account"), nil, http.StatusOK)
 }
 
 // showApprovals is the admin's approval queue; each approve form carries
 // its own key.
-func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.User, accountID string, f *form, status int) {
+func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.User, accountID string, f *form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, accountID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	p, err := s.Orders.PendingApprovals(ctx, u, a.ID, page.Request{Limit: page.MaxLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	spend, err := s.Orders.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := approvalsData{Orders: make([]approvalRow, 0, len(p.Items))}
 	for _, o := range p.Items {
@@ -560,6 +545,7 @@ func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.U
 	}
 	s.render(w, r, status, "approvals", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "approvals.title"), Account: &a,
 		Tab: "approvals", Form: f, Data: d})
+	return nil
 }
 
 // pendingCount counts an account's orders waiting for its admin, for the

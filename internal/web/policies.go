@@ -21,24 +21,22 @@ type policiesData struct {
 	Members []accounts.Membership
 }
 
-func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showPolicies(w, r, u, nil, http.StatusOK)
+func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showPolicies(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showPolicies(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) showPolicies(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
 	p, err := s.Accounts.Policies(r.Context(), u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	all, err := s.allMembers(r, u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	var members []accounts.Membership
 	for _, m := range all {
@@ -61,6 +59,7 @@ func (s *Server) showPolicies(w http.ResponseWriter, r *http.Request, u users.Us
 	}
 	s.render(w, r, status, "policies", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "policies.title"), Account: &a, Tab: "policies", Form: f,
 		Data: policiesData{Policies: p, Members: members}})
+	return nil
 }
 
 // allMembers reads every page of an account's members: the policies form
@@ -81,11 +80,11 @@ func (s *Server) allMembers(r *http.Request, u users.User, accountID string) ([]
 	}
 }
 
-func (s *Server) savePolicies(w http.ResponseWriter, r *http.Request, u users.User) {
-	redo := func(f *form, status int) { s.showPolicies(w, r, u, f, status) }
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) savePolicies(w http.ResponseWriter, r *http.Request, u users.User) error {
+	redo := func(f *form, status int) error { return s.showPolicies(w, r, u, f, status) }
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
 	r.ParseForm()
 	p, err := policiesForm(r, a.Currency)
@@ -93,10 +92,10 @@ func (s *Server) savePolicies(w http.ResponseWriter, r *http.Request, u users.Us
 		_, err = s.Accounts.SetPolicies(r.Context(), u, a.ID, p)
 	}
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	s.done(w, r, "/accounts/"+a.ID+"/policies", "flash.policies_saved")
+	return nil
 }
 
 // policiesForm reads the policies form. An empty amount means "none".

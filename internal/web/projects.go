@@ -45,34 +45,33 @@ type projectsData struct {
 	Types    []string
 }
 
-func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showProjects(w, r, u, nil, http.StatusOK)
+func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showProjects(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
 	list, err := s.Projects.List(r.Context(), u, a.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "projects", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "projects.title"), Account: &a, Tab: "projects", Form: f,
 		Data: projectsData{Projects: list, Types: projects.Types}})
+	return nil
 }
 
-func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.User) {
-	a, ok := s.account(w, r, u)
-	if !ok {
-		return
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.account(r, u)
+	if err != nil {
+		return err
 	}
-	redo := func(f *form, status int) { s.showProjects(w, r, u, f, status) }
+	redo := func(f *form, status int) error { return s.showProjects(w, r, u, f, status) }
 	budget, err := requiredAmount("budget", r.PostFormValue("budget"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	visibility := projects.VisibleToAccount
 	if r.PostFormValue("private") != "" {
@@ -81,10 +80,10 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.U
 	p, err := s.Projects.Create(r.Context(), u, a.ID, projects.NewProject{Name: r.PostFormValue("name"), Type: r.PostFormValue("type"),
 		Brief: r.PostFormValue("brief"), Budget: budget, Visibility: visibility})
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+	return nil
 }
 
 type projectData struct {
@@ -96,59 +95,56 @@ type projectData struct {
 	Openable map[string]bool
 }
 
-func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showProject(w, r, u, nil, http.StatusOK)
+func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showProject(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	p, err := s.Projects.Get(r.Context(), u, r.PathValue("project"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	d := projectData{Project: p}
 	if d.Openable, err = s.Orders.Openable(r.Context(), u, p.Orders); err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	if p.Access != projects.AccessManager {
 		if d.Account, err = s.Accounts.Get(r.Context(), u, p.AccountID); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 		if d.Members, err = s.allMembers(r, u, p.AccountID); err != nil {
-			s.fail(w, r, err, nil)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, "project", &view{Nav: "projects", Title: p.Name, Form: f, Data: d})
+	return nil
 }
 
-func (s *Server) projectAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() (string, error)) {
+func (s *Server) projectAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() (string, error)) error {
 	name, err := act()
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showProject(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showProject(w, r, u, f, status) })
 	}
 	s.done(w, r, "/projects/"+r.PathValue("project"), flash, "name", name)
+	return nil
 }
 
-func (s *Server) addProjectMember(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.projectAction(w, r, u, "flash.project_member_added", func() (string, error) {
+func (s *Server) addProjectMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.projectAction(w, r, u, "flash.project_member_added", func() (string, error) {
 		p, err := s.Projects.AddMember(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
 		return p.Name, err
 	})
 }
 
-func (s *Server) requestManager(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.projectAction(w, r, u, "flash.project_manager_requested", func() (string, error) {
+func (s *Server) requestManager(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.projectAction(w, r, u, "flash.project_manager_requested", func() (string, error) {
 		p, err := s.Projects.RequestManager(r.Context(), u, r.PathValue("project"))
 		return p.Name, err
 	})
 }
 
-func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.projectAction(w, r, u, "flash.project_proposal_made", func() (string, error) {
+func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.projectAction(w, r, u, "flash.project_proposal_made", func() (string, error) {
 		q, err := quantity(r.PostFormValue("quantity"), catalog.Listing{MaxQuantity: catalog.MaxQuantity})
 		if err != nil {
 			return "", err
@@ -159,17 +155,17 @@ func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) confirmProposal(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) confirmProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Projects.ConfirmProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"), r.PostFormValue("idempotency_key"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showProject(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showProject(w, r, u, f, status) })
 	}
 	s.done(w, r, "/orders/"+o.ID, "flash.project_proposal_confirmed", "name", o.Title)
+	return nil
 }
 
-func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.projectAction(w, r, u, "flash.project_proposal_declined", func() (string, error) {
+func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.projectAction(w, r, u, "flash.project_proposal_declined", func() (string, error) {
 		p, err := s.Projects.DeclineProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"))
 		return p.Name, err
 	})
@@ -181,55 +177,53 @@ type featuredData struct {
 	Types    []string
 }
 
-func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showFeatured(w, r, u, nil, http.StatusOK)
+func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showFeatured(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	list, err := s.Projects.FeaturedList(r.Context())
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	accs, err := s.Accounts.ForUser(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "featured_projects", &view{Nav: "projects", Title: i18n.T(httpx.Lang(r), "featured.title"), Form: f,
 		Data: featuredData{Featured: list, Accounts: accs, Types: projects.Types}})
+	return nil
 }
 
-func (s *Server) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.StartFromFeatured(r.Context(), u, r.PathValue("featured"), r.PostFormValue("account_id"), r.PostFormValue("name"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Target = r.PathValue("featured")
-			s.showFeatured(w, r, u, f, status)
+			return s.showFeatured(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+	return nil
 }
 
-func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.User) {
-	redo := func(f *form, status int) { s.showManagerQueue(w, r, u, f, status) }
+func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
+	redo := func(f *form, status int) error { return s.showManagerQueue(w, r, u, f, status) }
 	cur := strings.ToUpper(r.PostFormValue("currency"))
 	if cur == "" {
 		cur = money.DefaultCurrency
 	}
 	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur, httpx.Lang(r))
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	f, err := s.Projects.CreateFeatured(r.Context(), u, projects.NewFeatured{Title: r.PostFormValue("title"), Type: r.PostFormValue("type"),
 		Brief: r.PostFormValue("brief"), Budget: budget})
 	if err != nil {
-		s.fail(w, r, err, redo)
-		return
+		return showAgain(err, redo)
 	}
 	s.done(w, r, "/featured-projects", "flash.featured_created", "name", f.Title)
+	return nil
 }
 
 type managerQueueData struct {
@@ -238,35 +232,34 @@ type managerQueueData struct {
 	Types    []string
 }
 
-func (s *Server) managerQueuePage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showManagerQueue(w, r, u, nil, http.StatusOK)
+func (s *Server) managerQueuePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showManagerQueue(w, r, u, nil, http.StatusOK)
 }
 
-func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	list, err := s.Projects.ManagerRequests(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	staff, err := s.Projects.Staff(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "operator_managers", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.managers.title"), Form: f,
 		Data: managerQueueData{Requests: list, Staff: staff, Types: projects.Types}})
+	return nil
 }
 
-func (s *Server) assignManager(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) assignManager(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.AssignManager(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Target = r.PathValue("project")
-			s.showManagerQueue(w, r, u, f, status)
+			return s.showManagerQueue(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
+	return nil
 }
 
 // attachableProjects are the projects the user may attach an order to:

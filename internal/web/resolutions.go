@@ -73,33 +73,34 @@ func (v *view) DaysLeft(n int) string {
 	return i18n.T(v.Lang, "order.progress.days_left_other", "count", n)
 }
 
-func (s *Server) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.cancellation_requested", func() error {
+func (s *Server) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.cancellation_requested", func() error {
 		_, err := s.Orders.RequestCancellation(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
 
-func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, id := r.Context(), r.PathValue("order")
 	switch r.PathValue("answer") {
 	case "accept":
-		s.orderAction(w, r, u, "flash.cancellation_accepted", func() error { _, err := s.Orders.AcceptCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.cancellation_accepted", func() error { _, err := s.Orders.AcceptCancellation(ctx, u, id); return err })
 	case "decline":
-		s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineCancellation(ctx, u, id); return err })
 	case "withdraw":
-		s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawCancellation(ctx, u, id); return err })
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
+	return nil
 }
 
-func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
 	flash := "flash.request_opened"
 	if r.PostFormValue("kind") == orders.RequestEscalate {
 		flash = "flash.escalation_opened"
 	}
-	s.orderAction(w, r, u, flash, func() error {
+	return s.orderAction(w, r, u, flash, func() error {
 		ctx := r.Context()
 		o, err := s.Orders.Get(ctx, u, r.PathValue("order"))
 		if err != nil {
@@ -129,7 +130,7 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 	})
 }
 
-func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	ctx, id, req := r.Context(), r.PathValue("order"), r.PathValue("r")
 	switch r.PathValue("answer") {
@@ -145,8 +146,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 			return err
 		}()
 		if err != nil {
-			s.fail(w, r, err, func(f *form, status int) { s.showOrder(w, r, u, f, status) })
-			return
+			return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
 		}
 		flash := "flash.request_accepted"
 		for _, q := range after.Requests {
@@ -156,16 +156,17 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 		}
 		s.done(w, r, orderPath(id), flash)
 	case "decline":
-		s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineRequest(ctx, u, id, req); return err })
+		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineRequest(ctx, u, id, req); return err })
 	case "withdraw":
-		s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawRequest(ctx, u, id, req); return err })
+		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawRequest(ctx, u, id, req); return err })
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
+	return nil
 }
 
-func (s *Server) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.orderAction(w, r, u, "flash.guarantee_claimed", func() error {
+func (s *Server) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.orderAction(w, r, u, "flash.guarantee_claimed", func() error {
 		_, err := s.Orders.ClaimGuarantee(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
@@ -181,22 +182,22 @@ type escalationsData struct {
 var escalationStatuses = []string{orders.RequestOpen, orders.RequestDecided, orders.RequestWithdrawn}
 
 // escalationsPage is the operators' queue of escalations.
-func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = orders.RequestOpen
 	}
-	p, ok := s.cursor(w, r, 50)
-	if !ok {
-		return
+	p, err := cursor(r, 50)
+	if err != nil {
+		return err
 	}
 	list, err := s.Orders.Escalations(r.Context(), u, status, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "operator_resolutions", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolutions.title"),
 		Data: escalationsData{Status: status, Statuses: escalationStatuses, Escalations: list.Items, NextCursor: list.NextCursor}})
+	return nil
 }
 
 type escalationData struct {
@@ -209,23 +210,23 @@ func (escalationData) Outcomes() []string {
 	return []string{orders.OutcomeComplete, orders.OutcomeCancelFull, orders.OutcomeCancelPartial, orders.OutcomeExtend}
 }
 
-func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showEscalation(w, r, u, nil, http.StatusOK)
+func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showEscalation(w, r, u, nil, http.StatusOK)
 }
 
 // showEscalation is one escalation with the order's evidence log and the
 // decision form.
-func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	e, err := s.Orders.Escalation(r.Context(), u, r.PathValue("r"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "operator_resolution", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolution.title", "title", e.Order.Title),
 		Form: f, Data: escalationData{Escalation: e, Key: newFormKey()}})
+	return nil
 }
 
-func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	id := r.PathValue("r")
 	err := func() error {
@@ -251,10 +252,10 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u user
 		return err
 	}()
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showEscalation(w, r, u, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showEscalation(w, r, u, f, status) })
 	}
 	s.done(w, r, "/operator/resolutions/"+id, "flash.escalation_decided")
+	return nil
 }
 
 type claimsData struct {
@@ -266,32 +267,31 @@ type claimsData struct {
 
 var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
 
-func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.showClaims(w, r, u, nil, http.StatusOK)
+func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.showClaims(w, r, u, nil, http.StatusOK)
 }
 
 // showClaims is the operators' queue of guarantee claims.
-func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) {
+func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	st := r.URL.Query().Get("status")
 	if st == "" {
 		st = orders.ClaimPending
 	}
 	p, err := page.Parse("", r.URL.Query().Get("cursor"))
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	p.Limit = 50
 	list, err := s.Orders.Claims(r.Context(), u, st, p)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, status, "operator_claims", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.claims.title"), Form: f,
 		Data: claimsData{Status: st, Statuses: claimStatuses, Claims: list.Items, NextCursor: list.NextCursor}})
+	return nil
 }
 
-func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, id := r.Context(), r.PathValue("c")
 	var err error
 	flash := "flash.claim_granted"
@@ -303,16 +303,16 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.Use
 		_, err = s.Orders.RejectClaim(ctx, u, id, r.PostFormValue("reason"))
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
-		return
+		return nil
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			f.Target = id
-			s.showClaims(w, r, u, f, status)
+			return s.showClaims(w, r, u, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/operator/guarantee-claims", flash)
+	return nil
 }
 
 // MoneyOf formats an optional amount.

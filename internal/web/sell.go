@@ -40,43 +40,39 @@ type sellData struct {
 
 // sellPage is the seller's home: the form to open a seller profile, or
 // the dashboard of the profile the user has.
-func (s *Server) sellPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) sellPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	f, ok, err := s.Catalog.FreelancerOf(r.Context(), u.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	if !ok {
-		s.showSellStart(w, r, nil, http.StatusOK)
-		return
+		return s.showSellStart(w, r, nil, http.StatusOK)
 	}
-	s.showSell(w, r, u, f, nil, http.StatusOK)
+	return s.showSell(w, r, u, f, nil, http.StatusOK)
 }
 
-func (s *Server) showSellStart(w http.ResponseWriter, r *http.Request, f *form, status int) {
+func (s *Server) showSellStart(w http.ResponseWriter, r *http.Request, f *form, status int) error {
 	if f == nil {
 		f = &form{Values: url.Values{"currency": {money.DefaultCurrency}}, Errors: map[string]string{}}
 	}
 	s.render(w, r, status, "sell_start", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.start.title"), Form: f,
 		Data: sellData{Currencies: sellerCurrencies}})
+	return nil
 }
 
-func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) {
+func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) error {
 	ctx := r.Context()
 	app, ok, err := s.Catalog.LatestApplication(ctx, fr.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	services, err := s.Catalog.FreelancerServices(ctx, &u, fr.ID, page.Request{Limit: page.MaxLimit})
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	earnings, err := s.Billing.Earnings(ctx, u, fr.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	// The profile form shows the saved profile, unless it is the form that
 	// was just refused.
@@ -97,6 +93,7 @@ func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, 
 		d.Application = &app
 	}
 	s.render(w, r, status, "sell", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.title"), Form: f, Data: d})
+	return nil
 }
 
 // profileValues writes a profile the way its form reads it.
@@ -136,40 +133,37 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
 }
 
-func (s *Server) createProfile(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) createProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	p, err := profileForm(r)
 	if err == nil {
 		_, err = s.Catalog.CreateFreelancer(r.Context(), u, p)
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			alertUnless(f, profileFields...)
-			s.showSellStart(w, r, f, status)
+			return s.showSellStart(w, r, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/sell", "flash.profile_created")
+	return nil
 }
 
 // myProfile loads the seller profile of the user; without one, the user
-// is sent to open it.
-func (s *Server) myProfile(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, bool) {
-	f, ok, err := s.Catalog.FreelancerOf(r.Context(), u.ID)
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return f, false
-	}
-	if !ok {
+// is sent to open it. Unless ok, the request is answered (the redirect) or
+// err says why not.
+func (s *Server) myProfile(w http.ResponseWriter, r *http.Request, u users.User) (f catalog.Freelancer, ok bool, err error) {
+	f, ok, err = s.Catalog.FreelancerOf(r.Context(), u.ID)
+	if err == nil && !ok {
 		http.Redirect(w, r, "/sell", http.StatusSeeOther)
 	}
-	return f, ok
+	return f, ok && err == nil, err
 }
 
-func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	r.ParseForm()
 	p, err := profileForm(r)
@@ -177,44 +171,44 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.U
 		_, err = s.Catalog.UpdateFreelancer(r.Context(), u, fr.ID, p)
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			alertUnless(f, profileFields...)
-			s.showSell(w, r, u, fr, f, status)
+			return s.showSell(w, r, u, fr, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/sell", "flash.profile_saved")
+	return nil
 }
 
-func (s *Server) applyForPro(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) applyForPro(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	if _, err := s.Catalog.ApplyForPro(r.Context(), u, fr.ID, r.PostFormValue("message")); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
 	s.done(w, r, "/sell", "flash.pro_applied")
+	return nil
 }
 
-func (s *Server) addTeamMember(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) addTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	email := r.PostFormValue("email")
 	if _, err := s.Catalog.AddAgencyMember(r.Context(), u, fr.ID, email, r.PostFormValue("title")); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
 	s.done(w, r, "/sell", "flash.team_member_added", "email", strings.TrimSpace(email))
+	return nil
 }
 
-func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	name := ""
 	for _, m := range fr.Members {
@@ -223,10 +217,10 @@ func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u user
 		}
 	}
 	if err := s.Catalog.RemoveAgencyMember(r.Context(), u, fr.ID, r.PathValue("user")); err != nil {
-		s.fail(w, r, err, func(f *form, status int) { s.showSell(w, r, u, fr, f, status) })
-		return
+		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
 	s.done(w, r, "/sell", "flash.team_member_removed", "name", name)
+	return nil
 }
 
 type serviceFormData struct {
@@ -236,15 +230,15 @@ type serviceFormData struct {
 	Rows       []int
 }
 
-func (s *Server) newServicePage(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) newServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
-	s.showServiceForm(w, r, fr, nil, &form{Values: url.Values{"max_quantity": {"1"}}, Errors: map[string]string{}}, http.StatusOK)
+	return s.showServiceForm(w, r, fr, nil, &form{Values: url.Values{"max_quantity": {"1"}}, Errors: map[string]string{}}, http.StatusOK)
 }
 
-func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr catalog.Freelancer, l *catalog.Listing, f *form, status int) {
+func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr catalog.Freelancer, l *catalog.Listing, f *form, status int) error {
 	title := i18n.T(httpx.Lang(r), "service_form.new_title")
 	if l != nil {
 		title = i18n.T(httpx.Lang(r), "service_form.edit_title")
@@ -255,6 +249,7 @@ func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr cata
 	}
 	s.render(w, r, status, "service_form", &view{Nav: "sell", Title: title, Form: f,
 		Data: serviceFormData{Freelancer: fr, Service: l, Categories: catalog.Categories, Rows: rows}})
+	return nil
 }
 
 // serviceFields are the inputs of the service form besides package rows.
@@ -343,10 +338,10 @@ func offerError(f *form, rows []int) {
 	alertUnless(f, fields...)
 }
 
-func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	r.ParseForm()
 	o, rows, err := offerForm(r, fr)
@@ -355,38 +350,34 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.U
 		l, err = s.Catalog.CreateService(r.Context(), u, o)
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			offerError(f, rows)
-			s.showServiceForm(w, r, fr, nil, f, status)
+			return s.showServiceForm(w, r, fr, nil, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/services/"+l.ID, "flash.service_created")
+	return nil
 }
 
 // ownService loads a service of the user's profile for its edit form; the
 // catalog refuses changes by anyone else, and the form is not shown to
 // them either.
-func (s *Server) ownService(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, catalog.Listing, bool) {
-	fr, ok := s.myProfile(w, r, u)
+func (s *Server) ownService(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, catalog.Listing, bool, error) {
+	fr, ok, err := s.myProfile(w, r, u)
 	if !ok {
-		return fr, catalog.Listing{}, false
+		return fr, catalog.Listing{}, false, err
 	}
 	l, err := s.Catalog.Listing(r.Context(), r.PathValue("service"))
 	if err == nil && l.FreelancerID != fr.ID {
 		err = errs.Forbidden("not_your_service")
 	}
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return fr, l, false
-	}
-	return fr, l, true
+	return fr, l, err == nil, err
 }
 
-func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, l, ok := s.ownService(w, r, u)
+func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, l, ok, err := s.ownService(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	v := url.Values{"title": {l.Title}, "description": {l.Description}, "category": {l.Category},
 		"max_quantity": {strconv.Itoa(l.MaxQuantity)}}
@@ -400,13 +391,13 @@ func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users
 		v.Set(fmt.Sprintf("packages[%d].delivery_days", i), strconv.Itoa(p.DeliveryDays))
 		v.Set(fmt.Sprintf("packages[%d].revisions", i), strconv.Itoa(p.Revisions))
 	}
-	s.showServiceForm(w, r, fr, &l, &form{Values: v, Errors: map[string]string{}}, http.StatusOK)
+	return s.showServiceForm(w, r, fr, &l, &form{Values: v, Errors: map[string]string{}}, http.StatusOK)
 }
 
-func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.User) {
-	fr, l, ok := s.ownService(w, r, u)
+func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, l, ok, err := s.ownService(w, r, u)
 	if !ok {
-		return
+		return err
 	}
 	r.ParseForm()
 	o, rows, err := offerForm(r, fr)
@@ -414,32 +405,32 @@ func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.U
 		_, err = s.Catalog.UpdateService(r.Context(), u, l.ID, o)
 	}
 	if err != nil {
-		s.fail(w, r, err, func(f *form, status int) {
+		return showAgain(err, func(f *form, status int) error {
 			offerError(f, rows)
-			s.showServiceForm(w, r, fr, &l, f, status)
+			return s.showServiceForm(w, r, fr, &l, f, status)
 		})
-		return
 	}
 	s.done(w, r, "/sell", "flash.service_saved", "title", strings.TrimSpace(o.Title))
+	return nil
 }
 
-func (s *Server) pauseService(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.setPaused(w, r, u, true)
+func (s *Server) pauseService(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.setPaused(w, r, u, true)
 }
 
-func (s *Server) resumeService(w http.ResponseWriter, r *http.Request, u users.User) {
-	s.setPaused(w, r, u, false)
+func (s *Server) resumeService(w http.ResponseWriter, r *http.Request, u users.User) error {
+	return s.setPaused(w, r, u, false)
 }
 
-func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, u users.User, paused bool) {
+func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, u users.User, paused bool) error {
 	l, err := s.Catalog.SetPaused(r.Context(), u, r.PathValue("service"), paused)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	key := "flash.service_resumed"
 	if paused {
 		key = "flash.service_paused"
 	}
 	s.done(w, r, "/sell", key, "title", l.Title)
+	return nil
 }

@@ -15,26 +15,26 @@ type settingsData struct {
 	Email      map[string]bool
 }
 
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	on, err := notify.EmailSettings(r.Context(), s.DB, u.ID)
 	if err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "settings", &view{Nav: "settings", Title: i18n.T(httpx.Lang(r), "settings.title"),
 		Data: settingsData{Categories: notify.Categories, Email: on}})
+	return nil
 }
 
 // saveSettings saves the e-mail settings: a category is on when its box
 // is ticked.
-func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.User) {
+func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.User) error {
 	on := map[string]bool{}
 	for _, c := range notify.Categories {
 		on[c] = r.PostFormValue("email_"+c) == "on"
 	}
 	if _, err := notify.SetEmailSettings(r.Context(), s.DB, u.ID, on); err != nil {
-		s.fail(w, r, err, nil)
-		return
+		return err
 	}
 	s.done(w, r, "/settings", "flash.settings_saved")
+	return nil
 }

@@ -109,8 +109,13 @@ type route struct {
 	Method string
 	Path   string // with {name} parameters
 	Public bool   // answers visitors without a session too; others go to the sign-in page
-	Handle func(w http.ResponseWriter, r *http.Request, u users.User)
+	Handle handler
 }
+
+// handler is a page or a form action. u is the signed-in user (none on a
+// public route without a session). An error it returns is answered by
+// fail: a refusal with a form to show again comes from showAgain.
+type handler func(w http.ResponseWriter, r *http.Request, u users.User) error
 
 // routes is the whole web UI (besides its static files).
 func (s *Server) routes() []route {
@@ -274,7 +279,9 @@ func (s *Server) serve(rt route) http.HandlerFunc {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return
 		}
-		rt.Handle(w, r, u)
+		if err := rt.Handle(w, r, u); err != nil {
+			s.fail(w, r, err)
+		}
 	}
 }
 
@@ -348,13 +355,39 @@ func safeNext(next string) string {
 
 // Fail answers a page request that failed before reaching its handler (the
 // sessions could not be read): the error page.
-func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err, nil) }
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
 
-// fail answers a domain call that returned err. A refusal tied to the input
-// or the state goes back to the page through redo with the message inline
-// (or as an alert) and the refusal's status; "not found" and "forbidden" get
-// their own pages; anything else is a bug: logged, and a 500 page.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, redo func(f *form, status int)) {
+// formError is a refusal of a posted form, with the page that shows the
+// form again.
+type formError struct {
+	err  error
+	redo func(f *form, status int) error
+}
+
+func (e *formError) Error() string { return e.err.Error() }
+func (e *formError) Unwrap() error { return e.err }
+
+// showAgain is what a form action returns when the domain refused err
+// (nil: nothing was refused): fail shows the form again through redo, with
+// the message next to its field or as an alert.
+func showAgain(err error, redo func(f *form, status int) error) error {
+	if err == nil {
+		return nil
+	}
+	return &formError{err: err, redo: redo}
+}
+
+// fail answers a handler that returned err. A refusal tied to the input or
+// the state of a form (showAgain) goes back to the form's page with the
+// message inline (or as an alert) and the refusal's status; "not found" and
+// "forbidden" get their own pages, as does any other refusal; anything else
+// is a bug: logged, and a 500 page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var redo func(f *form, status int) error
+	var fe *formError
+	if errors.As(err, &fe) {
+		err, redo = fe.err, fe.redo
+	}
 	lang := httpx.Lang(r)
 	e, ok := errs.As(err)
 	if !ok {
@@ -373,7 +406,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, redo fu
 	} else {
 		f.Alert = httpx.Message(lang, err)
 	}
-	redo(f, status)
+	if err := redo(f, status); err != nil {
+		s.fail(w, r, err) // the page itself failed: as it would have alone
+	}
 }
 
 // done ends a successful POST: a flash message for the next page, then a
@@ -414,14 +449,9 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	return i18n.T(httpx.Lang(r), v.Get("k"), args...)
 }
 
-// cursor reads the page a list page shows (?cursor=), of size items; a bad
-// cursor is answered for the caller.
-func (s *Server) cursor(w http.ResponseWriter, r *http.Request, size int) (page.Request, bool) {
+// cursor reads the page a list page shows (?cursor=), of size items.
+func cursor(r *http.Request, size int) (page.Request, error) {
 	p, err := page.Parse("", r.URL.Query().Get("cursor"))
-	if err != nil {
-		s.fail(w, r, err, nil)
-		return p, false
-	}
 	p.Limit = size
-	return p, true
+	return p, err
 }
