@@ -176,6 +176,12 @@ func SetRewardsLevel(ctx context.Context, tx *db.Tx, accountID, before, level st
 	return audit(ctx, tx, accountID, "", "rewards.level_changed", accountID, map[string]any{"before": before, "after": level})
 }
 
+// MemberIDs lists the account's members (who are told of what comes to
+// the account, as an offer).
+func MemberIDs(ctx context.Context, q db.Queryer, accountID string) ([]string, error) {
+	return db.Strings(ctx, q, `SELECT user_id FROM memberships WHERE account_id = ? ORDER BY user_id`, accountID)
+}
+
 // AdminOf is the account's admin (an account has exactly one).
 func AdminOf(ctx context.Context, q db.Queryer, accountID string) (string, error) {
 	var id string

@@ -143,6 +143,66 @@ type Offer struct {
 
 var errOfferNotFound = errs.NotFound("offer_not_found")
 
+// terms checks an offer's words and money (it changes nothing: a pure
+// function of what was sent) and gives its price and delivery days (a
+// milestone offer's are the sums of its milestones'; an hourly offer has
+// a rate and a weekly limit instead). Titles and texts come back trimmed.
+func (in *NewOffer) terms(currency string, maxAmount int64) (price int64, days int, err error) {
+	if in.Title, err = title("title", in.Title); err != nil {
+		return 0, 0, err
+	}
+	if in.Description, err = text("description", in.Description, false); err != nil {
+		return 0, 0, err
+	}
+	if in.Revisions < 0 || in.Revisions > 100 {
+		return 0, 0, errs.Invalid("revisions", "revisions_invalid")
+	}
+	switch in.Kind {
+	case KindFixed:
+		if err := offerAmount("price", in.Price, currency, maxAmount); err != nil {
+			return 0, 0, err
+		}
+		return in.Price.Amount, in.DeliveryDays, deliveryDays("delivery_days", in.DeliveryDays)
+	case KindMilestones:
+		return in.milestoneTerms(currency, maxAmount)
+	case KindHourly:
+		return 0, in.DeliveryDays, checkHourlyTerms(in.HourlyRate, in.WeeklyLimitHours, currency, maxAmount)
+	}
+	return 0, 0, errs.Invalid("kind", "offer_kind_invalid")
+}
+
+// milestoneTerms checks a milestone offer's milestones and sums them.
+func (in *NewOffer) milestoneTerms(currency string, maxAmount int64) (price int64, days int, err error) {
+	switch {
+	case len(in.Milestones) < MinMilestones:
+		return 0, 0, errs.Invalid("milestones", "milestones_too_few").With("min", MinMilestones)
+	case len(in.Milestones) > MaxMilestones:
+		return 0, 0, errs.Invalid("milestones", "milestones_too_many").With("max", MaxMilestones)
+	}
+	for i := range in.Milestones {
+		m := &in.Milestones[i]
+		f := "milestones." + strconv.Itoa(i) + "."
+		if m.Title, err = title(f+"title", m.Title); err != nil {
+			return 0, 0, err
+		}
+		if err := offerAmount(f+"amount", &m.Amount, currency, maxAmount); err != nil {
+			return 0, 0, err
+		}
+		if err := deliveryDays(f+"delivery_days", m.DeliveryDays); err != nil {
+			return 0, 0, err
+		}
+		price += m.Amount.Amount
+		days += m.DeliveryDays
+	}
+	if price > maxAmount {
+		return 0, 0, errs.Invalid("milestones", "amount_too_large")
+	}
+	if in.Price != nil && (in.Price.Amount != price || strings.ToUpper(in.Price.Currency) != currency) {
+		return 0, 0, errs.Invalid("price", "price_not_milestones_sum")
+	}
+	return price, days, nil
+}
+
 func offerAmount(field string, m *money.Money, currency string, maxAmount int64) error {
 	switch {
 	case m == nil:
@@ -224,68 +284,16 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	if accCurrency != currency {
 		return Offer{}, errs.Invalid("account_id", "currency_mismatch").With("currency", currency)
 	}
-	var members int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE account_id = ? AND user_id IN (?, ?)`,
-		in.AccountID, actor.ID, f.OwnerID).Scan(&members); err != nil {
-		return Offer{}, err
-	}
-	if members > 0 {
-		return Offer{}, errs.Invalid("account_id", "offer_to_own_account")
-	}
-	if in.Title, err = title("title", in.Title); err != nil {
-		return Offer{}, err
-	}
-	if in.Description, err = text("description", in.Description, false); err != nil {
-		return Offer{}, err
-	}
-	if in.Revisions < 0 || in.Revisions > 100 {
-		return Offer{}, errs.Invalid("revisions", "revisions_invalid")
-	}
-	maxAmount := s.Billing.Config.MaxAmount
-	var price int64
-	days := in.DeliveryDays
-	switch in.Kind {
-	case KindFixed:
-		if err := offerAmount("price", in.Price, currency, maxAmount); err != nil {
+	for _, u := range []string{actor.ID, f.OwnerID} {
+		if role, err := accounts.RoleOf(ctx, s.DB, in.AccountID, u); err != nil {
 			return Offer{}, err
+		} else if role != "" {
+			return Offer{}, errs.Invalid("account_id", "offer_to_own_account")
 		}
-		if err := deliveryDays("delivery_days", in.DeliveryDays); err != nil {
-			return Offer{}, err
-		}
-		price = in.Price.Amount
-	case KindMilestones:
-		if len(in.Milestones) < MinMilestones {
-			return Offer{}, errs.Invalid("milestones", "milestones_too_few").With("min", MinMilestones)
-		}
-		if len(in.Milestones) > MaxMilestones {
-			return Offer{}, errs.Invalid("milestones", "milestones_too_many").With("max", MaxMilestones)
-		}
-		days = 0
-		for i := range in.Milestones {
-			m := &in.Milestones[i]
-			f := "milestones." + strconv.Itoa(i) + "."
-			if m.Title, err = title(f+"title", m.Title); err != nil {
-				return Offer{}, err
-			}
-			if err := offerAmount(f+"amount", &m.Amount, currency, maxAmount); err != nil {
-				return Offer{}, err
-			}
-			if err := deliveryDays(f+"delivery_days", m.DeliveryDays); err != nil {
-				return Offer{}, err
-			}
-			price += m.Amount.Amount
-			days += m.DeliveryDays
-		}
-		if price > maxAmount {
-			return Offer{}, errs.Invalid("milestones", "amount_too_large")
-		}
-		if in.Price != nil && (in.Price.Amount != price || strings.ToUpper(in.Price.Currency) != currency) {
-			return Offer{}, errs.Invalid("price", "price_not_milestones_sum")
-		}
-	case KindHourly:
-		if err := checkHourlyTerms(in.HourlyRate, in.WeeklyLimitHours, currency, maxAmount); err != nil {
-			return Offer{}, err
-		}
+	}
+	price, days, err := in.terms(currency, s.Billing.Config.MaxAmount)
+	if err != nil {
+		return Offer{}, err
 	}
 	// An hourly offer has a rate and a weekly limit instead of a price and
 	// delivery days.
@@ -307,21 +315,8 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 				return err
 			}
 		}
-		rows, err := tx.Query(ctx, `SELECT user_id FROM memberships WHERE account_id = ? ORDER BY user_id`, in.AccountID)
+		to, err := accounts.MemberIDs(ctx, tx, in.AccountID)
 		if err != nil {
-			return err
-		}
-		var to []string
-		for rows.Next() {
-			var u string
-			if err := rows.Scan(&u); err != nil {
-				rows.Close()
-				return err
-			}
-			to = append(to, u)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, u := range to {
