@@ -46,10 +46,6 @@ func (s *Server) account(r *http.Request, u users.User) (accounts.Account, error
 	return s.Accounts.Get(r.Context(), u, r.PathValue("account"))
 }
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showAccount(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	a, err := s.account(r, u)
 	if err != nil {
@@ -71,10 +67,6 @@ func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request, u users.U
 type membersData struct {
 	Members    []accounts.Membership
 	NextCursor string
-}
-
-func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showMembers(w, r, u, nil, http.StatusOK)
 }
 
 func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {

@@ -38,10 +38,6 @@ type depositRow struct {
 
 func billingPath(accountID string) string { return "/accounts/" + accountID + "/billing" }
 
-func (s *Server) billingPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showBilling(w, r, u, nil, http.StatusOK)
-}
-
 // showBilling shows the billing page: the forms hold the saved billing
 // info and the default card, overlaid with what was just posted when a
 // post was refused; the deposit form always gets a fresh key.

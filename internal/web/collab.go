@@ -102,10 +102,6 @@ type listsData struct {
 	Shared []lists.List
 }
 
-func (s *Server) accountListsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showAccountLists(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
@@ -140,10 +136,6 @@ type listData struct {
 	List lists.List
 	// Account is the list's own account when the viewer belongs to it.
 	Account *accounts.Account
-}
-
-func (s *Server) listPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showList(w, r, u, nil, http.StatusOK)
 }
 
 func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
@@ -324,10 +316,6 @@ func (v *view) Rating1(f float64) string {
 
 // Ratings are the choices of an internal review's rating.
 func (v *view) Ratings() []int { return []int{5, 4, 3, 2, 1} }
-
-func (s *Server) networkPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showNetwork(w, r, u, nil, http.StatusOK)
-}
 
 func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()

@@ -16,10 +16,6 @@ type hourlyDisputesData struct {
 	NextCursor string
 }
 
-func (s *Server) hourlyDisputesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showHourlyDisputes(w, r, u, nil, http.StatusOK)
-}
-
 // showHourlyDisputes is the operators' queue of disputed hourly weeks.
 func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	p, err := page.Parse("", r.URL.Query().Get("cursor"))

@@ -21,10 +21,6 @@ type accountInvitationsData struct {
 	NeedsApproval bool
 }
 
-func (s *Server) accountInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showAccountInvitations(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	a, err := s.account(r, u)
 	if err != nil {
@@ -105,10 +101,6 @@ func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, u user
 	})
 }
 
-func (s *Server) myInvitationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showMyInvitations(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	list, err := s.Accounts.MyInvitations(r.Context(), u, page.Request{Limit: page.MaxLimit})
 	if err != nil {
@@ -126,12 +118,8 @@ type invitationData struct {
 	Percent  int
 }
 
-// invitationPage shows one invitation: the page the invitation e-mail
+// showInvitation shows one invitation: the page the invitation e-mail
 // links to.
-func (s *Server) invitationPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showInvitation(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	lang := httpx.Lang(r)
 	inv, err := s.Accounts.Invitation(r.Context(), u, r.PathValue("inv"))

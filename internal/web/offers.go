@@ -314,10 +314,6 @@ func (d offerData) Hourly() bool {
 	return d.Offer.Kind == orders.KindHourly && d.Offer.HourlyRate != nil
 }
 
-func (s *Server) offerPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showOffer(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
 	of, err := s.Orders.GetOffer(ctx, u, r.PathValue("offer"))

@@ -20,12 +20,8 @@ type proQueueData struct {
 	NextCursor   string
 }
 
-// proQueuePage is the operators' vetting queue. The catalog refuses
+// showProQueue is the operators' vetting queue. The catalog refuses
 // everyone else, who get the 403 page.
-func (s *Server) proQueuePage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showProQueue(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	q := r.URL.Query()
 	state := q.Get("status")

@@ -160,10 +160,6 @@ func (d orderData) Stages() []Stage {
 	return list
 }
 
-func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showOrder(w, r, u, nil, http.StatusOK)
-}
-
 // showOrder renders the order page, with f the form posted when a post
 // was refused.
 func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {

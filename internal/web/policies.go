@@ -21,10 +21,6 @@ type policiesData struct {
 	Members []accounts.Membership
 }
 
-func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showPolicies(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showPolicies(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	a, err := s.account(r, u)
 	if err != nil {

@@ -24,17 +24,17 @@ import (
 // projectRoutes are the routes of this file.
 func (s *Server) projectRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/accounts/{account}/projects", Handle: s.projectsPage},
+		{Method: "GET", Path: "/accounts/{account}/projects", Handle: pageOf(s.showProjects)},
 		{Method: "POST", Path: "/accounts/{account}/projects", Handle: s.createProject},
-		{Method: "GET", Path: "/projects/{project}", Handle: s.projectPage},
+		{Method: "GET", Path: "/projects/{project}", Handle: pageOf(s.showProject)},
 		{Method: "POST", Path: "/projects/{project}/members", Handle: s.addProjectMember},
 		{Method: "POST", Path: "/projects/{project}/project-manager-request", Handle: s.requestManager},
 		{Method: "POST", Path: "/projects/{project}/proposals", Handle: s.proposeOrder},
 		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/confirm", Handle: s.confirmProposal},
 		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/decline", Handle: s.declineProposal},
-		{Method: "GET", Path: "/featured-projects", Handle: s.featuredPage},
+		{Method: "GET", Path: "/featured-projects", Handle: pageOf(s.showFeatured)},
 		{Method: "POST", Path: "/featured-projects/{featured}/start", Handle: s.startFeatured},
-		{Method: "GET", Path: "/operator/project-managers", Handle: s.managerQueuePage},
+		{Method: "GET", Path: "/operator/project-managers", Handle: pageOf(s.showManagerQueue)},
 		{Method: "POST", Path: "/operator/project-managers/{project}/assign", Handle: s.assignManager},
 		{Method: "POST", Path: "/operator/featured-projects", Handle: s.createFeatured},
 	}
@@ -43,10 +43,6 @@ func (s *Server) projectRoutes() []route {
 type projectsData struct {
 	Projects []projects.Project
 	Types    []string
-}
-
-func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showProjects(w, r, u, nil, http.StatusOK)
 }
 
 func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
@@ -93,10 +89,6 @@ type projectData struct {
 	// Openable are the attached orders the viewer may open: the others
 	// show their summary without a link (their page would be a 404).
 	Openable map[string]bool
-}
-
-func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showProject(w, r, u, nil, http.StatusOK)
 }
 
 func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
@@ -177,10 +169,6 @@ type featuredData struct {
 	Types    []string
 }
 
-func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showFeatured(w, r, u, nil, http.StatusOK)
-}
-
 func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	list, err := s.Projects.FeaturedList(r.Context())
 	if err != nil {
@@ -230,10 +218,6 @@ type managerQueueData struct {
 	Requests []projects.ManagerRequest
 	Staff    []users.User
 	Types    []string
-}
-
-func (s *Server) managerQueuePage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showManagerQueue(w, r, u, nil, http.StatusOK)
 }
 
 func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {

@@ -27,10 +27,10 @@ func (s *Server) resolutionRoutes() []route {
 		{Method: "POST", Path: "/orders/{order}/resolutions/{r}/{answer}", Handle: s.answerRequest},
 		{Method: "POST", Path: "/orders/{order}/guarantee-claim", Handle: s.claimGuarantee},
 		{Method: "GET", Path: "/operator/resolutions", Handle: s.escalationsPage},
-		{Method: "GET", Path: "/operator/resolutions/{r}", Handle: s.escalationPage},
+		{Method: "GET", Path: "/operator/resolutions/{r}", Handle: pageOf(s.showEscalation)},
 		{Method: "POST", Path: "/operator/resolutions/{r}/decide", Handle: s.decideEscalation},
-		{Method: "GET", Path: "/operator/guarantee-claims", Handle: s.claimsPage},
-		{Method: "GET", Path: "/operator/hourly-disputes", Handle: s.hourlyDisputesPage},
+		{Method: "GET", Path: "/operator/guarantee-claims", Handle: pageOf(s.showClaims)},
+		{Method: "GET", Path: "/operator/hourly-disputes", Handle: pageOf(s.showHourlyDisputes)},
 		{Method: "POST", Path: "/operator/hourly-disputes/{report}/decide", Handle: s.decideHourlyDispute},
 		{Method: "POST", Path: "/operator/guarantee-claims/{c}/{answer}", Handle: s.decideClaim},
 	}
@@ -210,10 +210,6 @@ func (escalationData) Outcomes() []string {
 	return []string{orders.OutcomeComplete, orders.OutcomeCancelFull, orders.OutcomeCancelPartial, orders.OutcomeExtend}
 }
 
-func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showEscalation(w, r, u, nil, http.StatusOK)
-}
-
 // showEscalation is one escalation with the order's evidence log and the
 // decision form.
 func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
@@ -266,10 +262,6 @@ type claimsData struct {
 }
 
 var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
-
-func (s *Server) claimsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	return s.showClaims(w, r, u, nil, http.StatusOK)
-}
 
 // showClaims is the operators' queue of guarantee claims.
 func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {

@@ -11,6 +11,12 @@
 //     status, except "not found" and "forbidden", which get their own pages;
 //   - anything else: a logged 500 page that leaks nothing.
 //
+// Every page and form action is a row of one route table (routes, like the
+// API's): method, path, whether a visitor without a session may use it, and
+// the handler. A handler returns what went wrong instead of answering it;
+// one wrapper (serve) answers with fail. A post whose form is to be shown
+// again returns showAgain(err, redo).
+//
 // Templates and the stylesheet are embedded; every page is parsed and
 // checked when the handler is built (see views.go), so a missing template
 // stops the server at start, not a visitor at run time. Every word on a page
@@ -117,6 +123,18 @@ type route struct {
 // fail: a refusal with a form to show again comes from showAgain.
 type handler func(w http.ResponseWriter, r *http.Request, u users.User) error
 
+// formPage shows a page with forms: f and status are the refused form
+// and its status when a post is shown again (showAgain), nil and 200 when
+// the page is asked for.
+type formPage func(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error
+
+// pageOf is the handler that shows a formPage as it is asked for.
+func pageOf(show formPage) handler {
+	return func(w http.ResponseWriter, r *http.Request, u users.User) error {
+		return show(w, r, u, nil, http.StatusOK)
+	}
+}
+
 // routes is the whole web UI (besides its static files).
 func (s *Server) routes() []route {
 	list := []route{
@@ -133,21 +151,21 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/accounts", Handle: s.accountList},
 		{Method: "GET", Path: "/accounts/new", Handle: s.newAccountPage},
 		{Method: "POST", Path: "/accounts", Handle: s.createAccount},
-		{Method: "GET", Path: "/accounts/{account}", Handle: s.accountPage},
+		{Method: "GET", Path: "/accounts/{account}", Handle: pageOf(s.showAccount)},
 		{Method: "POST", Path: "/accounts/{account}/rename", Handle: s.renameAccount},
-		{Method: "GET", Path: "/accounts/{account}/members", Handle: s.membersPage},
+		{Method: "GET", Path: "/accounts/{account}/members", Handle: pageOf(s.showMembers)},
 		{Method: "POST", Path: "/accounts/{account}/members/{user}/role", Handle: s.changeRole},
 		{Method: "POST", Path: "/accounts/{account}/members/{user}/remove", Handle: s.removeMember},
 		{Method: "POST", Path: "/accounts/{account}/transfer-admin", Handle: s.transferAdmin},
-		{Method: "GET", Path: "/accounts/{account}/invitations", Handle: s.accountInvitationsPage},
+		{Method: "GET", Path: "/accounts/{account}/invitations", Handle: pageOf(s.showAccountInvitations)},
 		{Method: "POST", Path: "/accounts/{account}/invitations", Handle: s.invite},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/approve", Handle: s.approveInvitation},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/reject", Handle: s.rejectInvitation},
 		{Method: "POST", Path: "/accounts/{account}/invitations/{inv}/revoke", Handle: s.revokeInvitation},
-		{Method: "GET", Path: "/accounts/{account}/policies", Handle: s.policiesPage},
+		{Method: "GET", Path: "/accounts/{account}/policies", Handle: pageOf(s.showPolicies)},
 		{Method: "POST", Path: "/accounts/{account}/policies", Handle: s.savePolicies},
 		{Method: "GET", Path: "/accounts/{account}/audit-log", Handle: s.auditLogPage},
-		{Method: "GET", Path: "/accounts/{account}/billing", Handle: s.billingPage},
+		{Method: "GET", Path: "/accounts/{account}/billing", Handle: pageOf(s.showBilling)},
 		{Method: "POST", Path: "/accounts/{account}/billing/deposits", Handle: s.deposit},
 		{Method: "POST", Path: "/accounts/{account}/billing/balance-refund", Handle: s.refundBalance},
 		{Method: "POST", Path: "/accounts/{account}/billing/cards", Handle: s.addCard},
@@ -162,8 +180,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/credit-notes/{note}/pdf", Handle: s.creditNotePDF},
 		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Handle: s.invoicesCSV},
 
-		{Method: "GET", Path: "/invitations", Handle: s.myInvitationsPage},
-		{Method: "GET", Path: "/invitations/{inv}", Handle: s.invitationPage},
+		{Method: "GET", Path: "/invitations", Handle: pageOf(s.showMyInvitations)},
+		{Method: "GET", Path: "/invitations/{inv}", Handle: pageOf(s.showInvitation)},
 		{Method: "POST", Path: "/invitations/{inv}/accept", Handle: s.acceptInvitation},
 		{Method: "POST", Path: "/invitations/{inv}/decline", Handle: s.declineInvitation},
 
@@ -187,7 +205,7 @@ func (s *Server) routes() []route {
 
 		{Method: "POST", Path: "/services/{service}/orders", Handle: s.placeOrder},
 		{Method: "GET", Path: "/orders", Handle: s.myOrdersPage},
-		{Method: "GET", Path: "/orders/{order}", Handle: s.orderPage},
+		{Method: "GET", Path: "/orders/{order}", Handle: pageOf(s.showOrder)},
 		{Method: "GET", Path: "/orders/{order}/files/{file}", Handle: s.orderFile},
 		{Method: "POST", Path: "/orders/{order}/approve", Handle: s.approveOrder},
 		{Method: "POST", Path: "/orders/{order}/reject", Handle: s.rejectOrder},
@@ -218,7 +236,7 @@ func (s *Server) routes() []route {
 
 		{Method: "GET", Path: "/offers/new", Handle: s.newOfferPage},
 		{Method: "POST", Path: "/offers", Handle: s.createOffer},
-		{Method: "GET", Path: "/offers/{offer}", Handle: s.offerPage},
+		{Method: "GET", Path: "/offers/{offer}", Handle: pageOf(s.showOffer)},
 		{Method: "POST", Path: "/offers/{offer}/accept", Handle: s.acceptOffer},
 		{Method: "POST", Path: "/offers/{offer}/decline", Handle: s.declineOffer},
 		{Method: "POST", Path: "/offers/{offer}/withdraw", Handle: s.withdrawOffer},
@@ -227,24 +245,24 @@ func (s *Server) routes() []route {
 
 		{Method: "POST", Path: "/orders/{order}/internal-comments", Handle: s.addInternalComment},
 		{Method: "POST", Path: "/orders/{order}/shares", Handle: s.shareOrder},
-		{Method: "GET", Path: "/accounts/{account}/lists", Handle: s.accountListsPage},
+		{Method: "GET", Path: "/accounts/{account}/lists", Handle: pageOf(s.showAccountLists)},
 		{Method: "POST", Path: "/accounts/{account}/lists", Handle: s.createList},
 		{Method: "GET", Path: "/lists/save", Handle: s.saveToListPage},
 		{Method: "POST", Path: "/lists/save", Handle: s.saveToList},
-		{Method: "GET", Path: "/lists/{list}", Handle: s.listPage},
+		{Method: "GET", Path: "/lists/{list}", Handle: pageOf(s.showList)},
 		{Method: "POST", Path: "/lists/{list}/rename", Handle: s.renameList},
 		{Method: "POST", Path: "/lists/{list}/delete", Handle: s.deleteList},
 		{Method: "POST", Path: "/lists/{list}/items", Handle: s.addListItem},
 		{Method: "POST", Path: "/lists/{list}/items/{item}/remove", Handle: s.removeListItem},
 		{Method: "POST", Path: "/lists/{list}/shares", Handle: s.shareList},
 		{Method: "POST", Path: "/lists/{list}/shares/{account}/revoke", Handle: s.revokeListShare},
-		{Method: "GET", Path: "/accounts/{account}/network", Handle: s.networkPage},
+		{Method: "GET", Path: "/accounts/{account}/network", Handle: pageOf(s.showNetwork)},
 		{Method: "POST", Path: "/network/save", Handle: s.saveToNetworkForm},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/save", Handle: s.saveToNetwork},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/unsave", Handle: s.unsaveFromNetwork},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/internal-reviews", Handle: s.reviewInNetwork},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/rehire", Handle: s.rehire},
-		{Method: "GET", Path: "/operator/pro-applications", Handle: s.proQueuePage},
+		{Method: "GET", Path: "/operator/pro-applications", Handle: pageOf(s.showProQueue)},
 		{Method: "POST", Path: "/operator/pro-applications/{app}/approve", Handle: s.approvePro},
 		{Method: "POST", Path: "/operator/pro-applications/{app}/reject", Handle: s.rejectPro},
 	}
