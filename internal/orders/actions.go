@@ -181,28 +181,16 @@ func deliveryRule(o Order, a Action, _ time.Time) error {
 }
 
 // requestRule: either side opens one request to the other, or an
-// escalation, on a running order that is not a contract.
+// escalation, on a running order that is not a contract (requestRefusal,
+// which OpenRequest asks too).
 func requestRule(o Order, a Action, _ time.Time) error {
 	if o.Side != ClientSide && o.Side != FreelancerSide {
 		return errs.Forbidden("wrong_side").With("side", ClientSide)
 	}
-	switch {
-	case o.Kind == KindHourly:
-		return errs.Conflict("hourly_not_in_resolution_center")
-	case o.closed():
-		return errs.Conflict("order_closed")
-	case !o.running():
-		return errs.Conflict("order_not_started")
+	if a == ActEscalate {
+		return o.requestRefusal(RequestEscalate)
 	}
-	for _, r := range o.Requests {
-		if escalation := r.Kind == RequestEscalate; escalation == (a == ActEscalate) {
-			if escalation {
-				return errs.Conflict("escalation_already_open")
-			}
-			return errs.Conflict("request_already_open")
-		}
-	}
-	return nil
+	return o.requestRefusal(RequestExtendDelivery) // any request between the sides
 }
 
 // milestonesRule: the client pays the next milestone of an order waiting
@@ -285,12 +273,6 @@ func (o Order) milestoneRefusal(m Milestone, a Action) error {
 // closed: the order ended.
 func (o Order) closed() bool {
 	return o.Status == Completed || o.Status == Cancelled || o.Status == Rejected
-}
-
-// running: a fixed-price or milestone order that started and has not ended
-// (the resolution center's orders; a contract has its own pause and end).
-func (o Order) running() bool {
-	return o.Kind != KindHourly && (o.Status == Active || o.Status == Delivered || o.Status == AwaitingPayment)
 }
 
 // nextMilestone is the first milestone not charged yet, if any.

@@ -255,100 +255,31 @@ func (s *Service) RequestCancellation(ctx context.Context, actor users.User, id,
 // OpenRequest opens a request of the resolution center on an order (either
 // side) and tells the other side (an escalation: the operators' queue).
 func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, in NewRequest) (Request, Order, error) {
-	if in.Message == "" {
-		in.Message = in.Reason
-	}
-	field := "message"
-	if in.Kind == RequestCancel {
-		field = "reason"
-	}
-	msg, err := text(field, in.Message, true)
+	msg, err := in.check()
 	if err != nil {
 		return Request{}, Order{}, err
 	}
-	switch in.Kind {
-	case RequestCancel, RequestEscalate:
-	case RequestExtendDelivery:
-		if in.Days < 1 || in.Days > MaxExtendDays {
-			return Request{}, Order{}, errs.Invalid("days", "extend_days_invalid").With("max", MaxExtendDays)
-		}
-	case RequestChangeScope:
-		if in.Price == nil || in.Price.Amount <= 0 {
-			return Request{}, Order{}, errs.Invalid("price", "amount_not_positive")
-		}
-	case RequestPartialRefund:
-		if in.Amount == nil || in.Amount.Amount <= 0 {
-			return Request{}, Order{}, errs.Invalid("amount", "amount_not_positive")
-		}
-	default:
-		return Request{}, Order{}, errs.Invalid("kind", "request_kind_invalid")
-	}
 	var r Request
 	o, err := s.actOnRequest(ctx, actor, id, func(tx *db.Tx, o Order) error {
-		if err := running(o); err != nil {
+		if err := o.requestRefusal(in.Kind); err != nil {
 			return err
 		}
 		// Lock the order row while it still runs: a completion or a
 		// cancellation racing this request either waits for it (and then
 		// closes it, see transition) or wins and makes this a 409.
-		res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN ('active', 'delivered', 'awaiting_payment')`, o.ID)
+		res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, o.ID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if in.Kind == RequestEscalate {
-			for _, open := range o.Requests {
-				if open.Kind == RequestEscalate {
-					return errs.Conflict("escalation_already_open")
-				}
-			}
-		} else {
-			for _, open := range o.Requests {
-				if open.Kind == RequestCancel && in.Kind == RequestCancel {
-					return errs.Conflict("cancellation_already_requested")
-				}
-				if open.Kind != RequestEscalate {
-					return errs.Conflict("request_already_open")
-				}
-			}
-		}
 		r = Request{ID: db.NewID("orq"), OrderID: o.ID, Kind: in.Kind, Side: o.Side, RequestedBy: actor.ID, RequesterName: actor.Name,
 			Message: msg, Days: in.Days, Status: RequestOpen, CreatedAt: tx.Now}
-		var days, amount, currency any
-		switch in.Kind {
-		case RequestCancel:
-			r.Deadline = tx.Now.Add(CancelAutoAcceptAfter)
-		case RequestExtendDelivery:
-			r.Deadline = tx.Now.Add(ExtendWithdrawAfter)
-			days = in.Days
-		case RequestChangeScope:
-			p := money.New(in.Price.Amount, strings.ToUpper(in.Price.Currency))
-			if err := s.checkScope(ctx, tx, o, p); err != nil {
-				return err
-			}
-			r.Amount = &p
-		case RequestPartialRefund:
-			a := money.New(in.Amount.Amount, strings.ToUpper(in.Amount.Currency))
-			if err := checkPartialRefund(ctx, tx, o, a); err != nil {
-				return err
-			}
-			r.Amount = &a
+		if err := s.requestTerms(ctx, tx, o, in, &r); err != nil {
+			return err
 		}
-		if r.Amount != nil {
-			amount, currency = r.Amount.Amount, r.Amount.Currency
-		}
-		var deadline any
-		if !r.Deadline.IsZero() {
-			deadline = db.Micros(r.Deadline)
-			r.DaysLeft = daysLeft(r.Deadline, tx.Now)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO order_requests (id, order_id, kind, side, requested_by, message, days, amount, currency, status, deadline, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`, r.ID, o.ID, r.Kind, r.Side, actor.ID, msg, days, amount, currency, deadline, db.Micros(tx.Now)); err != nil {
-			if db.IsUniqueViolation(err) {
-				return errs.Conflict("request_already_open")
-			}
+		if err := insertRequest(ctx, tx, r); err != nil {
 			return err
 		}
 		if r.Kind == RequestChangeScope && o.Side == ClientSide {
@@ -376,6 +307,112 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 		return Request{}, Order{}, err
 	}
 	return r, o, nil
+}
+
+// check validates a request as sent, before anything is read: its message
+// (a cancellation's reason) and what its kind needs. It returns the
+// message, trimmed.
+func (in NewRequest) check() (string, error) {
+	if in.Message == "" {
+		in.Message = in.Reason
+	}
+	field := "message"
+	if in.Kind == RequestCancel {
+		field = "reason"
+	}
+	msg, err := text(field, in.Message, true)
+	if err != nil {
+		return "", err
+	}
+	switch in.Kind {
+	case RequestCancel, RequestEscalate:
+	case RequestExtendDelivery:
+		if in.Days < 1 || in.Days > MaxExtendDays {
+			return "", errs.Invalid("days", "extend_days_invalid").With("max", MaxExtendDays)
+		}
+	case RequestChangeScope:
+		if in.Price == nil || in.Price.Amount <= 0 {
+			return "", errs.Invalid("price", "amount_not_positive")
+		}
+	case RequestPartialRefund:
+		if in.Amount == nil || in.Amount.Amount <= 0 {
+			return "", errs.Invalid("amount", "amount_not_positive")
+		}
+	default:
+		return "", errs.Invalid("kind", "request_kind_invalid")
+	}
+	return msg, nil
+}
+
+// requestRefusal is why a request of kind may not be opened on o now, or
+// nil: the order runs (a contract has its own pause and end), one request
+// between the sides at a time beside one escalation. Opening a request and
+// the order's actions (open_request, escalate) both read it.
+func (o Order) requestRefusal(kind string) error {
+	if err := running(o); err != nil {
+		return err
+	}
+	for _, open := range o.Requests {
+		switch {
+		case kind == RequestEscalate && open.Kind == RequestEscalate:
+			return errs.Conflict("escalation_already_open")
+		case kind == RequestEscalate || open.Kind == RequestEscalate:
+		case open.Kind == RequestCancel && kind == RequestCancel:
+			return errs.Conflict("cancellation_already_requested")
+		default:
+			return errs.Conflict("request_already_open")
+		}
+	}
+	return nil
+}
+
+// requestTerms fills what a request of its kind carries: a deadline (a
+// cancellation accepts itself, an extension withdraws itself), the days, or
+// the amount, checked against the order.
+func (s *Service) requestTerms(ctx context.Context, tx *db.Tx, o Order, in NewRequest, r *Request) error {
+	switch in.Kind {
+	case RequestCancel:
+		r.Deadline = tx.Now.Add(CancelAutoAcceptAfter)
+	case RequestExtendDelivery:
+		r.Deadline = tx.Now.Add(ExtendWithdrawAfter)
+	case RequestChangeScope:
+		p := money.New(in.Price.Amount, strings.ToUpper(in.Price.Currency))
+		if err := s.checkScope(ctx, tx, o, p); err != nil {
+			return err
+		}
+		r.Amount = &p
+	case RequestPartialRefund:
+		a := money.New(in.Amount.Amount, strings.ToUpper(in.Amount.Currency))
+		if err := checkPartialRefund(ctx, tx, o, a); err != nil {
+			return err
+		}
+		r.Amount = &a
+	}
+	if !r.Deadline.IsZero() {
+		r.DaysLeft = daysLeft(r.Deadline, tx.Now)
+	}
+	return nil
+}
+
+// insertRequest stores an open request; a second open one between the
+// sides is refused by the database too.
+func insertRequest(ctx context.Context, tx *db.Tx, r Request) error {
+	var days, amount, currency, deadline any
+	if r.Kind == RequestExtendDelivery {
+		days = r.Days
+	}
+	if r.Amount != nil {
+		amount, currency = r.Amount.Amount, r.Amount.Currency
+	}
+	if !r.Deadline.IsZero() {
+		deadline = db.Micros(r.Deadline)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO order_requests (id, order_id, kind, side, requested_by, message, days, amount, currency, status, deadline, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`, r.ID, r.OrderID, r.Kind, r.Side, r.RequestedBy, r.Message, days, amount, currency, deadline, db.Micros(r.CreatedAt))
+	if db.IsUniqueViolation(err) {
+		return errs.Conflict("request_already_open")
+	}
+	return err
 }
 
 // notifyOpposite tells the side opposite to side; notifySide tells side.
