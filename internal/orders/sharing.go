@@ -268,38 +268,11 @@ func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, bod
 			c.ID, o.ID, o.AccountID, actor.ID, parent, body, db.Micros(tx.Now)); err != nil {
 			return err
 		}
-		members, err := viewers(ctx, tx, o)
+		told, err := commentReaders(ctx, tx, o, c)
 		if err != nil {
 			return err
 		}
-		tell := map[string]bool{o.BuyerID: true}
-		shared, err := db.Strings(ctx, tx, `SELECT user_id FROM order_shares WHERE order_id = ?`, o.ID)
-		if err != nil {
-			return err
-		}
-		for _, id := range shared {
-			tell[id] = true
-		}
-		if c.ReplyTo != "" {
-			authors, err := db.Strings(ctx, tx, `SELECT author_id FROM order_comments WHERE id = ? OR parent_id = ?`, c.ReplyTo, c.ReplyTo)
-			if err != nil {
-				return err
-			}
-			for _, id := range authors {
-				tell[id] = true
-			}
-		}
-		lower := strings.ToLower(body)
-		for id, name := range members {
-			if name != "" && strings.Contains(lower, "@"+strings.ToLower(name)) {
-				tell[id] = true
-			}
-		}
-		delete(tell, actor.ID)
-		for id := range tell {
-			if _, ok := members[id]; !ok {
-				continue // left the account
-			}
+		for _, id := range told {
 			if err := notify.User(ctx, tx, id, "order_internal_comment", map[string]any{"title": o.Title, "from": actor.Name}, "/orders/"+o.ID+"#internal-notes"); err != nil {
 				return err
 			}
@@ -307,6 +280,41 @@ func (s *Service) AddComment(ctx context.Context, actor users.User, orderID, bod
 		return nil
 	})
 	return c, err
+}
+
+// commentReaders are who a new internal comment is told to: the buyer, the
+// members the order is shared with, the thread's authors and the members
+// it @mentions by name — among those who still see the order, never its
+// author.
+func commentReaders(ctx context.Context, tx *db.Tx, o Order, c Comment) ([]string, error) {
+	members, err := viewers(ctx, tx, o)
+	if err != nil {
+		return nil, err
+	}
+	tell, err := db.Strings(ctx, tx, `SELECT user_id FROM order_shares WHERE order_id = ?`, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	tell = append(tell, o.BuyerID)
+	if c.ReplyTo != "" {
+		authors, err := db.Strings(ctx, tx, `SELECT author_id FROM order_comments WHERE id = ? OR parent_id = ?`, c.ReplyTo, c.ReplyTo)
+		if err != nil {
+			return nil, err
+		}
+		tell = append(tell, authors...)
+	}
+	lower := strings.ToLower(c.Body)
+	for id, name := range members {
+		if name != "" && strings.Contains(lower, "@"+strings.ToLower(name)) {
+			tell = append(tell, id)
+		}
+	}
+	slices.Sort(tell)
+	tell = slices.Compact(tell)
+	return slices.DeleteFunc(tell, func(id string) bool {
+		_, sees := members[id] // not one who left the account
+		return id == c.AuthorID || !sees
+	}), nil
 }
 
 // Comments lists an order's internal comments, oldest first (a reply
