@@ -27,6 +27,7 @@ type fixture struct {
 }
 
 func setup(t *testing.T, e db.Engine) *fixture {
+	users.UseTestCost() // sign-ups hash at the test cost; the users package checks the full one
 	t.Helper()
 	clk := clocktest.New(t)
 	d := dbtest.Open(t, e, clk)

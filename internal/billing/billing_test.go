@@ -43,6 +43,7 @@ func setup(t *testing.T, e db.Engine) *fixture {
 
 // setupOn is setup on a clock of the test's own.
 func setupOn(t *testing.T, e db.Engine, clk clock.Clock) *fixture {
+	users.UseTestCost() // sign-ups hash at the test cost; the users package checks the full one
 	d := dbtest.Open(t, e, clk)
 	return &fixture{ctx: context.Background(), db: d, users: &users.Service{DB: d}, acc: &accounts.Service{DB: d},
 		bill: &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}

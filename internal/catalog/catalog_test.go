@@ -26,6 +26,7 @@ type fixture struct {
 }
 
 func setup(t *testing.T, e db.Engine) *fixture {
+	users.UseTestCost() // sign-ups hash at the test cost; the users package checks the full one
 	d := dbtest.Open(t, e, nil)
 	return &fixture{ctx: context.Background(), db: d, users: &users.Service{DB: d}, cat: &catalog.Service{DB: d}}
 }
