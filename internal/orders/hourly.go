@@ -496,42 +496,8 @@ func (s *Service) FileReport(ctx context.Context, actor users.User, orderID stri
 		if total > limit*60 {
 			return errs.Invalid("days", "weekly_limit_exceeded").With("limit", limit)
 		}
-		var status string
-		err = tx.QueryRow(ctx, `SELECT id, status FROM hourly_reports WHERE order_id = ? AND week_start = ?`, o.ID, db.Micros(ws)).Scan(&id, &status)
-		switch {
-		case errors.Is(db.NoRows(err), db.ErrNotFound):
-			id = db.NewID("hwr")
-			_, err = tx.Exec(ctx, `INSERT INTO hourly_reports (id, order_id, week_start, minutes, status, currency, charge_at, filed_by, created_at, updated_at)
-				VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`, id, o.ID, db.Micros(ws), total, h.Rate.Currency, db.Micros(chargeAt(ws)), actor.ID,
-				db.Micros(tx.Now), db.Micros(tx.Now))
-			if db.IsUniqueViolation(err) {
-				return errs.Conflict("order_state_changed")
-			}
-			if err != nil {
-				return err
-			}
-		case err != nil:
+		if id, err = saveReport(ctx, tx, o, ws, days, total, actor.ID); err != nil {
 			return err
-		case status != ReportDraft:
-			return errs.Conflict("report_locked")
-		default:
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET minutes = ?, filed_by = ?, updated_at = ? WHERE id = ? AND status = 'draft'`,
-				total, actor.ID, db.Micros(tx.Now), id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("report_locked")
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM hourly_report_days WHERE report_id = ?`, id); err != nil {
-				return err
-			}
-		}
-		for _, d := range days {
-			if _, err := tx.Exec(ctx, `INSERT INTO hourly_report_days (report_id, day, minutes, note) VALUES (?, ?, ?, ?)`,
-				id, d.date.Format(dayLayout), d.minutes, d.note); err != nil {
-				return err
-			}
 		}
 		hours := strconv.FormatFloat(hoursOf(total), 'f', -1, 64)
 		if _, err := event(ctx, tx, o.ID, actor.ID, "hourly_report_filed", ws.Format(dayLayout)+": "+hours+" h"); err != nil {
@@ -543,6 +509,49 @@ func (s *Service) FileReport(ctx context.Context, actor users.User, orderID stri
 		return WeeklyReport{}, err
 	}
 	return s.Report(ctx, actor, orderID, id)
+}
+
+// saveReport writes a week's report: a new draft, or the draft of the week
+// again (a report charged or being charged is locked), with its days.
+func saveReport(ctx context.Context, tx *db.Tx, o Order, ws time.Time, days []reportDay, total int, actorID string) (string, error) {
+	var id, status string
+	err := tx.QueryRow(ctx, `SELECT id, status FROM hourly_reports WHERE order_id = ? AND week_start = ?`, o.ID, db.Micros(ws)).Scan(&id, &status)
+	switch {
+	case errors.Is(db.NoRows(err), db.ErrNotFound):
+		id = db.NewID("hwr")
+		_, err = tx.Exec(ctx, `INSERT INTO hourly_reports (id, order_id, week_start, minutes, status, currency, charge_at, filed_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`, id, o.ID, db.Micros(ws), total, o.Hourly.Rate.Currency, db.Micros(chargeAt(ws)), actorID,
+			db.Micros(tx.Now), db.Micros(tx.Now))
+		if db.IsUniqueViolation(err) {
+			return "", errs.Conflict("order_state_changed")
+		}
+		if err != nil {
+			return "", err
+		}
+	case err != nil:
+		return "", err
+	case status != ReportDraft:
+		return "", errs.Conflict("report_locked")
+	default:
+		res, err := tx.Exec(ctx, `UPDATE hourly_reports SET minutes = ?, filed_by = ?, updated_at = ? WHERE id = ? AND status = 'draft'`,
+			total, actorID, db.Micros(tx.Now), id)
+		if err != nil {
+			return "", err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return "", errs.Conflict("report_locked")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM hourly_report_days WHERE report_id = ?`, id); err != nil {
+			return "", err
+		}
+	}
+	for _, d := range days {
+		if _, err := tx.Exec(ctx, `INSERT INTO hourly_report_days (report_id, day, minutes, note) VALUES (?, ?, ?, ?)`,
+			id, d.date.Format(dayLayout), d.minutes, d.note); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
 }
 
 // Reports lists an hourly order's weekly reports to either side.
