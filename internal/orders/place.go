@@ -109,27 +109,7 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 		} else if again && status != PendingApproval {
 			return errMustWait
 		}
-		var project, service, offer any
-		if o.ProjectID != "" {
-			project = o.ProjectID
-		}
-		if o.ServiceID != "" {
-			service = o.ServiceID
-		}
-		if o.OfferID != "" {
-			offer = o.OfferID
-		}
-		var started any // an active order starts now; pay sets its due date
-		if status == Active {
-			started = db.Micros(tx.Now)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, kind, service_id, offer_id, title, package_name, quantity,
-			unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at, started_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.Kind, service, offer, o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
-			o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, o.Total.Currency, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, project, status,
-			db.Micros(tx.Now), started)
-		if err != nil {
+		if err := insertOrder(ctx, tx, o, status); err != nil {
 			return err
 		}
 		if with != nil {
@@ -192,6 +172,28 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, o.ID)
+}
+
+// insertOrder writes a new order's row with its status (an active order
+// starts now; pay sets its due date).
+func insertOrder(ctx context.Context, tx *db.Tx, o Order, status Status) error {
+	null := func(v string) any {
+		if v == "" {
+			return nil
+		}
+		return v
+	}
+	var started any
+	if status == Active {
+		started = db.Micros(tx.Now)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO orders (id, account_id, buyer_id, freelancer_id, kind, service_id, offer_id, title, package_name, quantity,
+		unit_price, subtotal, fees, total, currency, delivery_days, revisions_allowed, requirements, project_id, status, created_at, started_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.AccountID, o.BuyerID, o.FreelancerID, o.Kind, null(o.ServiceID), null(o.OfferID), o.Title, o.Package, o.Quantity, o.UnitPrice.Amount,
+		o.Subtotal.Amount, o.Fees.Amount, o.Total.Amount, o.Total.Currency, o.DeliveryDays, o.RevisionsAllowed, o.Requirements, null(o.ProjectID), status,
+		db.Micros(tx.Now), started)
+	return err
 }
 
 // errMustWait stops the writing of an order the gate, deciding again, sends
