@@ -118,34 +118,8 @@ func nullAt(path string, v any, t reflect.Type) string {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m, ok := v.(map[string]any)
-		if !ok {
-			return ""
-		}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			name, _, _ := strings.Cut(tag, ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			if f.Anonymous && tag == "" { // its fields are the outer's
-				if p := nullAt(path, v, f.Type); p != "" {
-					return p
-				}
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			for key, val := range m { // encoding/json matches names without case
-				if strings.EqualFold(key, name) {
-					if p := nullAt(joinPath(path, name), val, f.Type); p != "" {
-						return p
-					}
-				}
-			}
-		}
+		m, _ := v.(map[string]any)
+		return nullInStruct(path, m, t)
 	case reflect.Slice, reflect.Array:
 		list, _ := v.([]any)
 		for i, val := range list {
@@ -163,6 +137,38 @@ func nullAt(path string, v any, t reflect.Type) string {
 		for _, k := range keys {
 			if p := nullAt(joinPath(path, k), m[k], t.Elem()); p != "" {
 				return p
+			}
+		}
+	}
+	return ""
+}
+
+// nullInStruct is nullAt for the fields of a struct sent as the object m.
+func nullInStruct(path string, m map[string]any, t reflect.Type) string {
+	if m == nil {
+		return ""
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" { // its fields are the outer's
+			if p := nullAt(path, m, f.Type); p != "" {
+				return p
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		for key, val := range m { // encoding/json matches names without case
+			if strings.EqualFold(key, name) {
+				if p := nullAt(joinPath(path, name), val, f.Type); p != "" {
+					return p
+				}
 			}
 		}
 	}
