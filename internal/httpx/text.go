@@ -36,62 +36,71 @@ func BadValue(values url.Values) string {
 // U+FFFD where the raw body was not valid UTF-8 (the decoder replaces bad
 // bytes with it) — or "". The name is the JSON path: "days.0.note".
 func BadField(v any, rawValid bool) string {
-	bad := func(s string) bool {
-		return strings.ContainsRune(s, 0) || (!rawValid && strings.ContainsRune(s, utf8.RuneError))
-	}
-	var walk func(path string, v reflect.Value) string
-	walk = func(path string, v reflect.Value) string {
-		switch v.Kind() {
-		case reflect.String:
-			if bad(v.String()) {
-				return path
-			}
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				return walk(path, v.Elem())
-			}
-		case reflect.Slice, reflect.Array:
-			for i := range v.Len() {
-				if p := walk(join(path, strconv.Itoa(i)), v.Index(i)); p != "" {
-					return p
-				}
-			}
-		case reflect.Map:
-			for _, k := range v.MapKeys() {
-				if k.Kind() == reflect.String && bad(k.String()) {
-					return join(path, "_")
-				}
-				if p := walk(join(path, k.String()), v.MapIndex(k)); p != "" {
-					return p
-				}
-			}
-		case reflect.Struct:
-			t := v.Type()
-			for i := range t.NumField() {
-				f := t.Field(i)
-				if !f.IsExported() {
-					continue
-				}
-				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				if name == "-" {
-					continue
-				}
-				if name == "" {
-					name = f.Name
-				}
-				if f.Anonymous && f.Tag.Get("json") == "" {
-					name = path // an embedded struct's fields are the outer's
-				} else {
-					name = join(path, name)
-				}
-				if p := walk(name, v.Field(i)); p != "" {
-					return p
-				}
+	return fieldWalk{rawValid}.walk("", reflect.ValueOf(v))
+}
+
+// fieldWalk looks for a bad string in a decoded value (BadField).
+type fieldWalk struct{ rawValid bool }
+
+func (w fieldWalk) bad(s string) bool {
+	return strings.ContainsRune(s, 0) || (!w.rawValid && strings.ContainsRune(s, utf8.RuneError))
+}
+
+func (w fieldWalk) walk(path string, v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		if w.bad(v.String()) {
+			return path
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return w.walk(path, v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p := w.walk(join(path, strconv.Itoa(i)), v.Index(i)); p != "" {
+				return p
 			}
 		}
-		return ""
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if k.Kind() == reflect.String && w.bad(k.String()) {
+				return join(path, "_")
+			}
+			if p := w.walk(join(path, k.String()), v.MapIndex(k)); p != "" {
+				return p
+			}
+		}
+	case reflect.Struct:
+		return w.walkStruct(path, v)
 	}
-	return walk("", reflect.ValueOf(v))
+	return ""
+}
+
+// walkStruct walks a struct's exported fields by their JSON names (an
+// embedded struct's fields are the outer's).
+func (w fieldWalk) walkStruct(path string, v reflect.Value) string {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		switch {
+		case f.Anonymous && tag == "":
+			name = path
+		case name == "":
+			name = join(path, f.Name)
+		default:
+			name = join(path, name)
+		}
+		if p := w.walk(name, v.Field(i)); p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 func join(path, name string) string {
