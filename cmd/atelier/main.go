@@ -194,73 +194,99 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	return run(ctx, cmd, cfg, options{withDemo: *withDemo, demo: demoOpt, backupPath: backupPath, replace: replace,
+		operator: users.NewUser{Email: email, Password: password, Name: name}}, stdout, stderr)
+}
+
+// options are what a command reads beside the configuration.
+type options struct {
+	withDemo   bool
+	demo       demo.Options
+	backupPath string
+	replace    bool
+	operator   users.NewUser
+}
+
+// run carries out a command with its configuration.
+func run(ctx context.Context, cmd string, cfg app.Config, o options, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, *withDemo, stdout, stderr)
+		return serve(ctx, cfg, o.withDemo, stdout, stderr)
 	case "demo":
-		a, err := app.New(ctx, cfg)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		defer a.Close()
-		if err := fillDemo(ctx, a, demoOpt, stdout); err != nil {
-			return fail(stderr, err)
-		}
-		return 0
+		return withApp(ctx, cfg, stderr, func(a *app.App) error { return fillDemo(ctx, a, o.demo, stdout) })
 	case "backup":
-		if backupPath == "" {
-			fmt.Fprintln(stderr, "usage: atelier backup --out FILE")
-			return 2
-		}
-		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		defer d.Close()
-		if err := d.Backup(ctx, backupPath); err != nil {
-			return fail(stderr, err)
-		}
-		fmt.Fprintf(stdout, "backed up %s to %s\n", d.Where, backupPath)
-		return 0
+		return backup(ctx, cfg, o.backupPath, stdout, stderr)
 	case "restore":
-		if backupPath == "" || cfg.DatabaseURL != "" {
+		if o.backupPath == "" || cfg.DatabaseURL != "" {
 			fmt.Fprintln(stderr, "usage: atelier restore --from FILE [--data-dir DIR] [--force] (SQLite; on PostgreSQL use pg_restore)")
 			return 2
 		}
-		if err := db.Restore(ctx, backupPath, cfg.DataDir, replace); err != nil {
+		if err := db.Restore(ctx, o.backupPath, cfg.DataDir, o.replace); err != nil {
 			return fail(stderr, err)
 		}
-		fmt.Fprintf(stdout, "restored %s into %s\n", backupPath, cfg.DataDir)
+		fmt.Fprintf(stdout, "restored %s into %s\n", o.backupPath, cfg.DataDir)
 		return 0
 	case "migrate-to":
 		return migrateTo(ctx, cfg, stdout, stderr)
 	case "migrate":
-		d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		defer d.Close()
-		applied, err := d.Migrate(ctx)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		fmt.Fprintf(stdout, "database %s is up to date (%d migrations applied now)\n", d.Where, len(applied))
-		return 0
+		return migrate(ctx, cfg, stdout, stderr)
 	case "operator create":
-		a, err := app.New(ctx, cfg)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		defer a.Close()
-		u, err := a.Users.CreateOperator(ctx, users.NewUser{Email: email, Password: password, Name: name})
-		if err != nil {
-			return fail(stderr, err)
-		}
-		fmt.Fprintf(stdout, "operator %s <%s> created (id %s)\n", u.Name, u.Email, u.ID)
-		return 0
+		return withApp(ctx, cfg, stderr, func(a *app.App) error {
+			u, err := a.Users.CreateOperator(ctx, o.operator)
+			if err == nil {
+				fmt.Fprintf(stdout, "operator %s <%s> created (id %s)\n", u.Name, u.Email, u.ID)
+			}
+			return err
+		})
 	}
 	fmt.Fprintf(stderr, "atelier: unknown command %q\n\n%s", cmd, usage)
 	return 2
+}
+
+// withApp runs fn on a wired Atelier and closes it.
+func withApp(ctx context.Context, cfg app.Config, stderr io.Writer, fn func(a *app.App) error) int {
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer a.Close()
+	if err := fn(a); err != nil {
+		return fail(stderr, err)
+	}
+	return 0
+}
+
+// backup copies the database to path.
+func backup(ctx context.Context, cfg app.Config, path string, stdout, stderr io.Writer) int {
+	if path == "" {
+		fmt.Fprintln(stderr, "usage: atelier backup --out FILE")
+		return 2
+	}
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, path); err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", d.Where, path)
+	return 0
+}
+
+// migrate brings the database's schema up to date.
+func migrate(ctx context.Context, cfg app.Config, stdout, stderr io.Writer) int {
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}, nil)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer d.Close()
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "database %s is up to date (%d migrations applied now)\n", d.Where, len(applied))
+	return 0
 }
 
 func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io.Writer) int {
