@@ -251,66 +251,18 @@ func capitalize(s string) string {
 // catalog writes n services for n/5 freelancers, with packages and reviews.
 func (g *generator) catalog(ctx context.Context, d *db.DB, n int, sum *Summary) error {
 	nf := max(10, n/5)
-	type seller struct {
-		id, currency string
-		pro          bool
-		skills       []string
-		cat          int
-	}
-	sellers := make([]*seller, nf)
 	span := 730 * 24 * time.Hour
-	const batch = 2000
 	// Freelancers (and the users who own them) first.
-	for start := 0; start < nf; start += batch {
-		end := min(start+batch, nf)
-		var userRows, frRows [][]any
-		for i := start; i < end; i++ {
-			cat := i % len(vocabulary)
-			v := vocabulary[cat]
-			uid := db.NewID("usr")
-			agency := g.rnd.IntN(5) == 0
-			name := g.pick(firstNames) + " " + g.pick(lastNames)
-			if agency {
-				name = g.pick(agencyNames) + " " + g.pick(agencyWords)
-			}
-			skills := []string{}
-			for _, k := range g.rnd.Perm(len(v.skills))[:3+g.rnd.IntN(3)] {
-				skills = append(skills, v.skills[k])
-			}
-			s := &seller{id: db.NewID("frl"), currency: "USD", pro: g.rnd.IntN(10) < 4, skills: skills, cat: cat}
-			if g.rnd.IntN(6) == 0 {
-				s.currency = "EUR"
-			}
-			sellers[i] = s
-			at := db.Micros(g.now.Add(-span + time.Duration(i)*span/time.Duration(2*nf)))
-			userRows = append(userRows, []any{uid, fmt.Sprintf("seller%d@demo.atelier.test", i+1), name, "!", at})
-			rate := (v.minPrice/100 + int64(g.rnd.IntN(120))) * 100
-			langs := languageSets[g.rnd.IntN(len(languageSets))]
-			bio := fmt.Sprintf("%s. %s %s", g.pick(v.headlines), g.pick(descriptionParts[0]), g.pick(descriptionParts[1]))
-			var proSince any
-			if s.pro {
-				proSince = at
-			}
-			frRows = append(frRows, []any{s.id, uid, name, g.pick(v.headlines), bio, jsonList(skills), jsonList(langs), g.pick(countries),
-				rate, s.currency, agency, s.pro, proSince, at})
-		}
-		err := d.InTx(ctx, func(tx *db.Tx) error {
-			if err := tx.InsertMany(ctx, "users", []string{"id", "email", "name", "password_hash", "created_at"}, userRows); err != nil {
-				return err
-			}
-			return tx.InsertMany(ctx, "freelancers", []string{"id", "owner_id", "display_name", "headline", "bio", "skills", "languages",
-				"country", "hourly_rate", "currency", "agency", "pro", "pro_since", "created_at"}, frRows)
-		})
-		if err != nil {
-			return err
-		}
+	sellers, err := g.freelancers(ctx, d, nf, span)
+	if err != nil {
+		return err
 	}
 	sum.Freelancers = nf
 
 	// Services, their packages and reviews.
 	slot := (span / time.Duration(2*n)).Microseconds()
-	for start := 0; start < n; start += batch {
-		end := min(start+batch, n)
+	for start := 0; start < n; start += demoBatch {
+		end := min(start+demoBatch, n)
 		var svcRows, pkgRows, revRows [][]any
 		for i := start; i < end; i++ {
 			s := sellers[i%nf]
@@ -376,10 +328,72 @@ func (g *generator) catalog(ctx context.Context, d *db.DB, n int, sum *Summary) 
 		sum.Reviews += len(revRows)
 	}
 	// The freelancers' ratings follow from their services' reviews.
-	_, err := d.Exec(ctx, `UPDATE freelancers SET
+	_, err = d.Exec(ctx, `UPDATE freelancers SET
 		rating_sum = (SELECT COALESCE(SUM(r.rating), 0) FROM reviews r WHERE r.freelancer_id = freelancers.id),
 		reviews_count = (SELECT COUNT(*) FROM reviews r WHERE r.freelancer_id = freelancers.id)`)
 	return err
+}
+
+// seller is a demo freelancer as the services are made for it.
+type seller struct {
+	id, currency string
+	pro          bool
+	skills       []string
+	cat          int
+}
+
+// demoBatch is how many rows one insert writes.
+const demoBatch = 2000
+
+// freelancers writes nf freelancers and the users who own them, spread
+// over span.
+func (g *generator) freelancers(ctx context.Context, d *db.DB, nf int, span time.Duration) ([]*seller, error) {
+	sellers := make([]*seller, nf)
+	for start := 0; start < nf; start += demoBatch {
+		end := min(start+demoBatch, nf)
+		var userRows, frRows [][]any
+		for i := start; i < end; i++ {
+			cat := i % len(vocabulary)
+			v := vocabulary[cat]
+			uid := db.NewID("usr")
+			agency := g.rnd.IntN(5) == 0
+			name := g.pick(firstNames) + " " + g.pick(lastNames)
+			if agency {
+				name = g.pick(agencyNames) + " " + g.pick(agencyWords)
+			}
+			skills := []string{}
+			for _, k := range g.rnd.Perm(len(v.skills))[:3+g.rnd.IntN(3)] {
+				skills = append(skills, v.skills[k])
+			}
+			s := &seller{id: db.NewID("frl"), currency: "USD", pro: g.rnd.IntN(10) < 4, skills: skills, cat: cat}
+			if g.rnd.IntN(6) == 0 {
+				s.currency = "EUR"
+			}
+			sellers[i] = s
+			at := db.Micros(g.now.Add(-span + time.Duration(i)*span/time.Duration(2*nf)))
+			userRows = append(userRows, []any{uid, fmt.Sprintf("seller%d@demo.atelier.test", i+1), name, "!", at})
+			rate := (v.minPrice/100 + int64(g.rnd.IntN(120))) * 100
+			langs := languageSets[g.rnd.IntN(len(languageSets))]
+			bio := fmt.Sprintf("%s. %s %s", g.pick(v.headlines), g.pick(descriptionParts[0]), g.pick(descriptionParts[1]))
+			var proSince any
+			if s.pro {
+				proSince = at
+			}
+			frRows = append(frRows, []any{s.id, uid, name, g.pick(v.headlines), bio, jsonList(skills), jsonList(langs), g.pick(countries),
+				rate, s.currency, agency, s.pro, proSince, at})
+		}
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if err := tx.InsertMany(ctx, "users", []string{"id", "email", "name", "password_hash", "created_at"}, userRows); err != nil {
+				return err
+			}
+			return tx.InsertMany(ctx, "freelancers", []string{"id", "owner_id", "display_name", "headline", "bio", "skills", "languages",
+				"country", "hourly_rate", "currency", "agency", "pro", "pro_since", "created_at"}, frRows)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sellers, nil
 }
 
 func packageBlurb(p int) string {
