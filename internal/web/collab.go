@@ -160,11 +160,7 @@ func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, 
 
 // listAction runs one of a list page's posts and comes back to the list.
 func (s *Server) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	if err := act(); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showList(w, r, u, f, status) })
-	}
-	s.done(w, r, "/lists/"+url.PathEscape(r.PathValue("list")), flash)
-	return nil
+	return s.post(w, r, u, s.showList, "/lists/"+url.PathEscape(r.PathValue("list")), flash, act)
 }
 
 func (s *Server) renameList(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -338,11 +334,7 @@ func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.Use
 
 // networkAction runs one of the Network tab's posts.
 func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	if err := act(); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showNetwork(w, r, u, f, status) })
-	}
-	s.done(w, r, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash)
-	return nil
+	return s.post(w, r, u, s.showNetwork, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash, act)
 }
 
 func (s *Server) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {

@@ -358,11 +358,7 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 // offerAction runs a post of the offer page: success goes back to the
 // page with the flash, a refusal shows it again with the message.
 func (s *Server) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	if err := act(); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showOffer(w, r, u, f, status) })
-	}
-	s.done(w, r, offerPath(r.PathValue("offer")), flash)
-	return nil
+	return s.post(w, r, u, s.showOffer, offerPath(r.PathValue("offer")), flash, act)
 }
 
 // acceptOffer places the offer's order, once per form: like any order it

@@ -301,11 +301,7 @@ func extOf(name string) string {
 // success goes back to the order page with the flash, a refusal shows the
 // page again with the message next to the form that was sent.
 func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	if err := act(); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
-	}
-	s.done(w, r, orderPath(r.PathValue("order")), flash)
-	return nil
+	return s.post(w, r, u, s.showOrder, orderPath(r.PathValue("order")), flash, act)
 }
 
 func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) error {

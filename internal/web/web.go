@@ -128,6 +128,17 @@ type handler func(w http.ResponseWriter, r *http.Request, u users.User) error
 // the page is asked for.
 type formPage func(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error
 
+// post runs a form of a formPage: act calls the domain; success goes to
+// "to" with the flash, a refusal shows the page again (show) with the
+// message next to the form that was sent.
+func (s *Server) post(w http.ResponseWriter, r *http.Request, u users.User, show formPage, to, flash string, act func() error) error {
+	if err := act(); err != nil {
+		return showAgain(err, func(f *form, status int) error { return show(w, r, u, f, status) })
+	}
+	s.done(w, r, to, flash)
+	return nil
+}
+
 // pageOf is the handler that shows a formPage as it is asked for.
 func pageOf(show formPage) handler {
 	return func(w http.ResponseWriter, r *http.Request, u users.User) error {
