@@ -176,6 +176,50 @@ type serviceData struct {
 	Projects []projects.Project
 }
 
+// buyingAccounts fills the accounts the viewer may buy for, and where
+// their orders may wait for approval.
+func (s *Server) buyingAccounts(r *http.Request, u users.User, d *serviceData) error {
+	list, err := s.Accounts.ForUser(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		if !a.Role.Can(accounts.Buy) {
+			continue
+		}
+		d.Accounts = append(d.Accounts, a)
+		if a.Role.Can(accounts.ApproveOrders) {
+			continue // the admin's own orders never wait
+		}
+		p, err := s.Accounts.Policies(r.Context(), u, a.ID)
+		if err != nil {
+			return err
+		}
+		if p.OrderApprovalThreshold != nil {
+			d.Approvals = append(d.Approvals, approvalNote{Account: a.Name, Threshold: *p.OrderApprovalThreshold})
+		}
+	}
+	return nil
+}
+
+// quoteVAT adds to the quote the VAT an order would bear for the chosen
+// account (the first when none is chosen), as billing decides it.
+func (s *Server) quoteVAT(r *http.Request, d *serviceData, chosen string) error {
+	buyer := d.Accounts[0].ID
+	for _, a := range d.Accounts {
+		if a.ID == chosen {
+			buyer = a.ID
+		}
+	}
+	tax, err := s.Billing.TaxFor(r.Context(), s.DB, buyer)
+	if err != nil {
+		return err
+	}
+	d.Tax, d.VAT = tax, tax.On(d.Quote.Total)
+	d.WithVAT = money.New(d.Quote.Total.Amount+d.VAT.Amount, d.VAT.Currency)
+	return nil
+}
+
 type approvalNote struct {
 	Account   string
 	Threshold money.Money
@@ -221,25 +265,8 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 		d.Mine = true
 	}
 	if signedIn && !d.Mine {
-		list, err := s.Accounts.ForUser(ctx, u)
-		if err != nil {
+		if err := s.buyingAccounts(r, u, &d); err != nil {
 			return err
-		}
-		for _, a := range list {
-			if !a.Role.Can(accounts.Buy) {
-				continue
-			}
-			d.Accounts = append(d.Accounts, a)
-			if a.Role.Can(accounts.ApproveOrders) {
-				continue // the admin's own orders never wait
-			}
-			p, err := s.Accounts.Policies(ctx, u, a.ID)
-			if err != nil {
-				return err
-			}
-			if p.OrderApprovalThreshold != nil {
-				d.Approvals = append(d.Approvals, approvalNote{Account: a.Name, Threshold: *p.OrderApprovalThreshold})
-			}
 		}
 	}
 	if signedIn && !d.Mine && len(d.Accounts) > 0 && s.Projects != nil {
@@ -252,18 +279,9 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 		d.Total = d.Package().Total(d.Quantity)
 		d.Quote, d.Quoted = s.Billing.Quote(d.Total), err == nil
 		if d.Quoted && len(d.Accounts) > 0 {
-			buyer := d.Accounts[0].ID
-			for _, a := range d.Accounts {
-				if a.ID == in.Get("account_id") {
-					buyer = a.ID
-				}
-			}
-			tax, terr := s.Billing.TaxFor(ctx, s.DB, buyer)
-			if terr != nil {
+			if terr := s.quoteVAT(r, &d, in.Get("account_id")); terr != nil {
 				return terr
 			}
-			d.Tax, d.VAT = tax, tax.On(d.Quote.Total)
-			d.WithVAT = money.New(d.Quote.Total.Amount+d.VAT.Amount, d.VAT.Currency)
 		}
 	}
 	if d.CanOrder() {
