@@ -12,20 +12,14 @@ import (
 	"strconv"
 	"strings"
 
-	"atelier/internal/accounts"
-	"atelier/internal/billing"
-	"atelier/internal/catalog"
 	"atelier/internal/clock"
-	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
-	"atelier/internal/lists"
-	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/page"
-	"atelier/internal/projects"
+	"atelier/internal/services"
 	"atelier/internal/users"
 )
 
@@ -34,15 +28,7 @@ const Prefix = "/api/v1"
 
 // Server serves the JSON API.
 type Server struct {
-	Users     *users.Service
-	Accounts  *accounts.Service
-	Catalog   *catalog.Service
-	Billing   *billing.Service
-	Orders    *orders.Service
-	Projects  *projects.Service
-	Dashboard *dashboard.Service
-	Lists     *lists.Service
-	Network   *network.Service
+	services.Services
 	DB        *db.DB
 	Jobs      *jobs.Runner
 	TestClock *clock.Test // the test-clock routes exist only when set

@@ -14,27 +14,19 @@ import (
 	"net/netip"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
-	"atelier/internal/accounts"
 	"atelier/internal/api"
 	"atelier/internal/billing"
-	"atelier/internal/catalog"
 	"atelier/internal/clock"
-	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
-	"atelier/internal/lists"
 	"atelier/internal/metrics"
-	"atelier/internal/network"
 	"atelier/internal/notify"
-	"atelier/internal/orders"
 	"atelier/internal/payments"
-	"atelier/internal/projects"
-	"atelier/internal/users"
+	"atelier/internal/services"
 	"atelier/internal/web"
 )
 
@@ -79,19 +71,11 @@ type App struct {
 	DB        *db.DB
 	Clock     clock.Clock
 	TestClock *clock.Test // nil unless TestMode
-	Users     *users.Service
-	Accounts  *accounts.Service
-	Catalog   *catalog.Service
-	Billing   *billing.Service
-	Orders    *orders.Service
-	Projects  *projects.Service
-	Dashboard *dashboard.Service
-	Lists     *lists.Service
-	Network   *network.Service
-	Provider  payments.Provider
-	Jobs      *jobs.Runner
-	Metrics   *metrics.Metrics
-	Log       *slog.Logger
+	services.Services
+	Provider payments.Provider
+	Jobs     *jobs.Runner
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
 }
 
 // New opens and migrates the database and builds the services.
@@ -133,9 +117,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.Log.Info("database migrated", "engine", d.Engine, "applied", applied)
 	}
 	a.DB = d
-	a.Users = &users.Service{DB: d}
-	a.Accounts = &accounts.Service{DB: d}
-	a.Catalog = &catalog.Service{DB: d, Log: a.Log}
 	a.Provider = cfg.Provider
 	if a.Provider == nil {
 		a.Provider = payments.NewTest()
@@ -147,19 +128,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.VATRateBP > 0 {
 		bcfg.VATRateBP = cfg.VATRateBP
 	}
-	a.Billing = &billing.Service{DB: d, Provider: a.Provider, Config: bcfg, Log: a.Log}
-	a.Orders = &orders.Service{DB: d, Billing: a.Billing, Catalog: a.Catalog}
-	a.Projects = &projects.Service{DB: d, Orders: a.Orders, Billing: a.Billing, Catalog: a.Catalog, FeeBP: cfg.ManagementFeeBP}
-	a.Orders.Projects = a.Projects.CanAttach
-	a.Dashboard = &dashboard.Service{DB: d, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}
-	a.Lists = &lists.Service{DB: d}
-	a.Network = &network.Service{DB: d}
+	a.Services = services.New(d, services.Config{Provider: a.Provider, Billing: bcfg, ManagementFeeBP: cfg.ManagementFeeBP, Log: a.Log})
 	a.Jobs = &jobs.Runner{
 		DB:       d,
 		Interval: cfg.SweepInterval,
 		Log:      a.Log,
-		Timers: slices.Concat(a.Users.Timers(), a.Accounts.Timers(), a.Billing.Timers(), a.Orders.Timers(),
-			a.Projects.Timers(), a.Catalog.Timers()),
+		Timers:   a.Services.Timers(),
 		Handlers: map[string]jobs.Handler{
 			notify.TopicEmail: notify.LogMailer(a.Log),
 		},
@@ -182,11 +156,8 @@ func (a *App) Close() error {
 
 // Handler is the whole HTTP surface: API, health, static files and pages.
 func (a *App) Handler() http.Handler {
-	apiSrv := &api.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
-	webSrv := &web.Server{Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog, Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Dashboard: a.Dashboard, DB: a.DB, Log: a.Log,
-		HTTPS: strings.HasPrefix(a.Config.PublicURL, "https://")}
-	apiSrv.Lists, apiSrv.Network = a.Lists, a.Network
-	webSrv.Lists, webSrv.Network = a.Lists, a.Network
+	apiSrv := &api.Server{Services: a.Services, DB: a.DB, Jobs: a.Jobs, TestClock: a.TestClock, Log: a.Log}
+	webSrv := &web.Server{Services: a.Services, DB: a.DB, Log: a.Log, HTTPS: strings.HasPrefix(a.Config.PublicURL, "https://")}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -19,18 +19,14 @@ import (
 	"atelier/internal/catalog"
 	"atelier/internal/clock"
 	"atelier/internal/clock/clocktest"
-	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/errs"
-	"atelier/internal/lists"
 	"atelier/internal/money"
-	"atelier/internal/network"
 	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/page"
-	"atelier/internal/payments"
-	"atelier/internal/projects"
+	"atelier/internal/services"
 	"atelier/internal/users"
 )
 
@@ -43,16 +39,9 @@ type Env struct {
 	Ctx   context.Context
 	Clock *clock.Test
 	DB    *db.DB
-
-	Users     *users.Service
-	Accounts  *accounts.Service
-	Catalog   *catalog.Service
-	Billing   *billing.Service // on the test payment provider, logging nowhere
-	Orders    *orders.Service  // with projects.CanAttach as its project check
-	Projects  *projects.Service
-	Dashboard *dashboard.Service
-	Lists     *lists.Service
-	Network   *network.Service
+	// The domain services wired as the app wires them (services.New),
+	// billing on the test payment provider and logging nowhere.
+	services.Services
 }
 
 // New opens a fresh database of engine on a test clock starting at
@@ -64,15 +53,8 @@ func New(t testing.TB, engine db.Engine) *Env {
 	users.UseTestCost()
 	clk := clocktest.New(t)
 	d := dbtest.Open(t, engine, clk)
-	e := &Env{Ctx: context.Background(), Clock: clk, DB: d,
-		Users: &users.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d},
-		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
-	e.Billing = &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	e.Orders = &orders.Service{DB: d, Billing: e.Billing, Catalog: e.Catalog}
-	e.Projects = &projects.Service{DB: d, Orders: e.Orders, Billing: e.Billing, Catalog: e.Catalog}
-	e.Orders.Projects = e.Projects.CanAttach
-	e.Dashboard = &dashboard.Service{DB: d, Accounts: e.Accounts, Catalog: e.Catalog, Billing: e.Billing, Orders: e.Orders, Projects: e.Projects}
-	return e
+	return &Env{Ctx: context.Background(), Clock: clk, DB: d, Services: services.New(d, services.Config{
+		Billing: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})}
 }
 
 // SignUp signs a person up with Password.

@@ -35,35 +35,20 @@ import (
 	"strings"
 	"time"
 
-	"atelier/internal/accounts"
-	"atelier/internal/billing"
-	"atelier/internal/catalog"
-	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
-	"atelier/internal/lists"
-	"atelier/internal/network"
-	"atelier/internal/orders"
 	"atelier/internal/page"
-	"atelier/internal/projects"
+	"atelier/internal/services"
 	"atelier/internal/users"
 )
 
 // Server serves the web pages.
 type Server struct {
-	Users     *users.Service
-	Accounts  *accounts.Service
-	Catalog   *catalog.Service
-	Billing   *billing.Service
-	Orders    *orders.Service
-	Projects  *projects.Service
-	Dashboard *dashboard.Service
-	Lists     *lists.Service
-	Network   *network.Service
-	DB        *db.DB // for reads with no domain service yet (notifications)
-	Log       *slog.Logger
+	services.Services
+	DB  *db.DB // for reads with no domain service yet (notifications)
+	Log *slog.Logger
 	// HTTPS says users reach the site over https (a TLS proxy in front):
 	// cookies are then Secure even though the request reached us in clear.
 	HTTPS bool
