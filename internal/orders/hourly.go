@@ -43,26 +43,32 @@ import (
 // States of an hourly contract as shown; suspended is a flag over the
 // stored state.
 const (
-	ContractActive    = "active"
-	ContractPaused    = "paused"
-	ContractSuspended = "suspended"
-	ContractEnded     = "ended"
+	ContractActive    ContractState = "active"
+	ContractPaused    ContractState = "paused"
+	ContractSuspended ContractState = "suspended"
+	ContractEnded     ContractState = "ended"
 )
+
+// ContractState is where an hourly contract is.
+type ContractState string
+
+// ReportStatus is where a weekly report is.
+type ReportStatus string
 
 // Statuses of a weekly report.
 const (
-	ReportDraft    = "draft"    // filed, editable until its charge
-	ReportCharged  = "charged"  // paid into escrow, disputable
-	ReportDisputed = "disputed" // held in escrow for the resolution center
-	ReportReleased = "released" // paid to the freelancer
-	ReportFailed   = "failed"   // its charge failed; the contract is suspended
+	ReportDraft    ReportStatus = "draft"    // filed, editable until its charge
+	ReportCharged  ReportStatus = "charged"  // paid into escrow, disputable
+	ReportDisputed ReportStatus = "disputed" // held in escrow for the resolution center
+	ReportReleased ReportStatus = "released" // paid to the freelancer
+	ReportFailed   ReportStatus = "failed"   // its charge failed; the contract is suspended
 )
 
 // ReportStatuses lists every status of a weekly report; ContractStates
 // every stored state of a contract (suspended is a flag over them).
 var (
-	ReportStatuses = []string{ReportDraft, ReportCharged, ReportDisputed, ReportReleased, ReportFailed}
-	ContractStates = []string{ContractActive, ContractPaused, ContractEnded}
+	ReportStatuses = []ReportStatus{ReportDraft, ReportCharged, ReportDisputed, ReportReleased, ReportFailed}
+	ContractStates = []ContractState{ContractActive, ContractPaused, ContractEnded}
 )
 
 // Timings of a week.
@@ -107,7 +113,7 @@ type Hourly struct {
 	// LimitAwaitingApproval is a raised limit that waits for the admin
 	// (the spending gate), 0 when none does.
 	LimitAwaitingApproval int            `json:"limit_awaiting_approval"`
-	State                 string         `json:"state"` // active, paused, suspended, ended
+	State                 ContractState  `json:"state"` // active, paused, suspended, ended
 	CurrentWeekStart      string         `json:"current_week_start"`
 	PausedAt              time.Time      `json:"paused_at,omitzero"`
 	SuspendedAt           time.Time      `json:"suspended_at,omitzero"`
@@ -117,7 +123,7 @@ type Hourly struct {
 	Released              money.Money    `json:"released"` // paid out to the freelancer (before commission)
 	Reports               []WeeklyReport `json:"reports"`
 
-	state     string
+	state     ContractState
 	startedAt time.Time
 	thisWeek  time.Time
 }
@@ -152,19 +158,19 @@ type WeeklyReport struct {
 	// Amount is hours × rate (rounded half up to the cent), Fees the
 	// buyer's fees on it, Total the charge: stored when charged, a quote
 	// before.
-	Amount        money.Money `json:"amount"`
-	Fees          money.Money `json:"fees"`
-	Total         money.Money `json:"total"`
-	Status        string      `json:"status"`
-	EditableUntil time.Time   `json:"editable_until"` // and charged at
-	PaidWith      string      `json:"paid_with,omitempty"`
-	InvoiceID     string      `json:"invoice_id,omitempty"`
-	ChargedAt     time.Time   `json:"charged_at,omitzero"`
-	DisputeUntil  time.Time   `json:"dispute_until,omitzero"`
-	DisputedAt    time.Time   `json:"disputed_at,omitzero"`
-	DisputeReason string      `json:"dispute_reason,omitempty"`
-	ReleasedAt    time.Time   `json:"released_at,omitzero"`
-	Failure       string      `json:"failure,omitempty"` // the error code of a failed charge
+	Amount        money.Money  `json:"amount"`
+	Fees          money.Money  `json:"fees"`
+	Total         money.Money  `json:"total"`
+	Status        ReportStatus `json:"status"`
+	EditableUntil time.Time    `json:"editable_until"` // and charged at
+	PaidWith      string       `json:"paid_with,omitempty"`
+	InvoiceID     string       `json:"invoice_id,omitempty"`
+	ChargedAt     time.Time    `json:"charged_at,omitzero"`
+	DisputeUntil  time.Time    `json:"dispute_until,omitzero"`
+	DisputedAt    time.Time    `json:"disputed_at,omitzero"`
+	DisputeReason string       `json:"dispute_reason,omitempty"`
+	ReleasedAt    time.Time    `json:"released_at,omitzero"`
+	Failure       string       `json:"failure,omitempty"` // the error code of a failed charge
 	// Actions are what the viewer may do on the week now: dispute
 	// (actions.go).
 	Actions []Action `json:"actions,omitempty"`
@@ -514,7 +520,8 @@ func (s *Service) FileReport(ctx context.Context, actor users.User, orderID stri
 // saveReport writes a week's report: a new draft, or the draft of the week
 // again (a report charged or being charged is locked), with its days.
 func saveReport(ctx context.Context, tx *db.Tx, o Order, ws time.Time, days []reportDay, total int, actorID string) (string, error) {
-	var id, status string
+	var id string
+	var status ReportStatus
 	err := tx.QueryRow(ctx, `SELECT id, status FROM hourly_reports WHERE order_id = ? AND week_start = ?`, o.ID, db.Micros(ws)).Scan(&id, &status)
 	switch {
 	case errors.Is(db.NoRows(err), db.ErrNotFound):

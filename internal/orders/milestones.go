@@ -20,17 +20,20 @@ import (
 // delivered while it waits for the client, awaiting_payment when the next
 // milestone's charge failed after an approval.
 
+// MilestoneStatus is where a milestone is.
+type MilestoneStatus string
+
 // Statuses of a milestone.
 const (
-	MilestonePending   = "pending"   // not charged yet
-	MilestoneActive    = "active"    // charged, in progress
-	MilestoneDelivered = "delivered" // waiting for the client
-	MilestoneApproved  = "approved"  // released to the freelancer
-	MilestoneStopped   = "stopped"   // will never run
+	MilestonePending   MilestoneStatus = "pending"   // not charged yet
+	MilestoneActive    MilestoneStatus = "active"    // charged, in progress
+	MilestoneDelivered MilestoneStatus = "delivered" // waiting for the client
+	MilestoneApproved  MilestoneStatus = "approved"  // released to the freelancer
+	MilestoneStopped   MilestoneStatus = "stopped"   // will never run
 )
 
 // MilestoneStatuses lists every status of a milestone.
-var MilestoneStatuses = []string{MilestonePending, MilestoneActive, MilestoneDelivered, MilestoneApproved, MilestoneStopped}
+var MilestoneStatuses = []MilestoneStatus{MilestonePending, MilestoneActive, MilestoneDelivered, MilestoneApproved, MilestoneStopped}
 
 // AutoApproveAfter is how long a delivered milestone waits for the client
 // before it is approved by itself (and the order stops there).
@@ -38,24 +41,24 @@ const AutoApproveAfter = 8 * 24 * time.Hour
 
 // Milestone is one stage of a milestone order.
 type Milestone struct {
-	ID               string      `json:"id"`
-	Position         int         `json:"position"`
-	Title            string      `json:"title"`
-	Amount           money.Money `json:"amount"`
-	Fees             money.Money `json:"fees"`
-	Total            money.Money `json:"total"` // what its charge is (or would be)
-	DeliveryDays     int         `json:"delivery_days"`
-	RevisionsAllowed int         `json:"revisions_allowed"`
-	RevisionsUsed    int         `json:"revisions_used"`
-	Status           string      `json:"status"`
-	Charged          bool        `json:"charged"`
-	PaidWith         string      `json:"paid_with,omitempty"`
-	InvoiceID        string      `json:"invoice_id,omitempty"`
-	StartedAt        time.Time   `json:"started_at,omitzero"`
-	DueAt            time.Time   `json:"due_at,omitzero"`
-	DeliveredAt      time.Time   `json:"delivered_at,omitzero"`
-	AutoApproveAt    time.Time   `json:"auto_approve_at,omitzero"`
-	ApprovedAt       time.Time   `json:"approved_at,omitzero"`
+	ID               string          `json:"id"`
+	Position         int             `json:"position"`
+	Title            string          `json:"title"`
+	Amount           money.Money     `json:"amount"`
+	Fees             money.Money     `json:"fees"`
+	Total            money.Money     `json:"total"` // what its charge is (or would be)
+	DeliveryDays     int             `json:"delivery_days"`
+	RevisionsAllowed int             `json:"revisions_allowed"`
+	RevisionsUsed    int             `json:"revisions_used"`
+	Status           MilestoneStatus `json:"status"`
+	Charged          bool            `json:"charged"`
+	PaidWith         string          `json:"paid_with,omitempty"`
+	InvoiceID        string          `json:"invoice_id,omitempty"`
+	StartedAt        time.Time       `json:"started_at,omitzero"`
+	DueAt            time.Time       `json:"due_at,omitzero"`
+	DeliveredAt      time.Time       `json:"delivered_at,omitzero"`
+	AutoApproveAt    time.Time       `json:"auto_approve_at,omitzero"`
+	ApprovedAt       time.Time       `json:"approved_at,omitzero"`
 	// Actions are what the viewer may do on the milestone now: deliver,
 	// approve, request_revision (actions.go).
 	Actions []Action `json:"actions,omitempty"`

@@ -35,12 +35,15 @@ import (
 
 // Kinds of request.
 const (
-	RequestCancel         = "cancel"
-	RequestExtendDelivery = "extend_delivery"
-	RequestChangeScope    = "change_scope"
-	RequestPartialRefund  = "partial_refund"
-	RequestEscalate       = "escalate"
+	RequestCancel         RequestKind = "cancel"
+	RequestExtendDelivery RequestKind = "extend_delivery"
+	RequestChangeScope    RequestKind = "change_scope"
+	RequestPartialRefund  RequestKind = "partial_refund"
+	RequestEscalate       RequestKind = "escalate"
 )
+
+// RequestKind is what a request of the resolution center asks for.
+type RequestKind string
 
 // Statuses of a request.
 const (
@@ -57,7 +60,7 @@ var EscalationStatuses = []string{RequestOpen, RequestDecided, RequestWithdrawn,
 
 // RequestKinds and RequestStatuses list every kind and status of a request.
 var (
-	RequestKinds    = []string{RequestCancel, RequestExtendDelivery, RequestChangeScope, RequestPartialRefund, RequestEscalate}
+	RequestKinds    = []RequestKind{RequestCancel, RequestExtendDelivery, RequestChangeScope, RequestPartialRefund, RequestEscalate}
 	RequestStatuses = []string{RequestOpen, RequestAccepted, RequestDeclined, RequestWithdrawn, RequestClosed, RequestDecided}
 )
 
@@ -72,7 +75,7 @@ const (
 type Request struct {
 	ID            string       `json:"id"`
 	OrderID       string       `json:"order_id"`
-	Kind          string       `json:"kind"`
+	Kind          RequestKind  `json:"kind"`
 	Side          string       `json:"side"` // the requester's side
 	RequestedBy   string       `json:"requested_by_id"`
 	RequesterName string       `json:"requested_by_name"`
@@ -237,7 +240,7 @@ func running(o Order) error {
 
 // NewRequest is a request of the resolution center as sent.
 type NewRequest struct {
-	Kind    string       `json:"kind"` // cancel, extend_delivery, change_scope, partial_refund, escalate
+	Kind    RequestKind  `json:"kind"` // cancel, extend_delivery, change_scope, partial_refund, escalate
 	Message string       `json:"message"`
 	Reason  string       `json:"reason,omitempty"` // the same as message (a cancellation's reason)
 	Days    int          `json:"days,omitempty"`   // extend_delivery
@@ -289,7 +292,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 				return err
 			}
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "request_"+r.Kind, msg); err != nil {
+		if _, err := event(ctx, tx, o.ID, actor.ID, "request_"+string(r.Kind), msg); err != nil {
 			return err
 		}
 		params := map[string]any{"title": o.Title, "name": actor.Name, "reason": msg}
@@ -301,7 +304,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 				return err
 			}
 		}
-		return s.notifyOpposite(ctx, tx, o, o.Side, "request_"+r.Kind, params)
+		return s.notifyOpposite(ctx, tx, o, o.Side, "request_"+string(r.Kind), params)
 	})
 	if err != nil {
 		return Request{}, Order{}, err
@@ -348,7 +351,7 @@ func (in NewRequest) check() (string, error) {
 // nil: the order runs (a contract has its own pause and end), one request
 // between the sides at a time beside one escalation. Opening a request and
 // the order's actions (open_request, escalate) both read it.
-func (o Order) requestRefusal(kind string) error {
+func (o Order) requestRefusal(kind RequestKind) error {
 	if err := running(o); err != nil {
 		return err
 	}
@@ -727,7 +730,7 @@ func (s *Service) WithdrawStaleExtensions(ctx context.Context, now time.Time) (i
 // fireRequests applies fn to each open request of kind past its deadline,
 // each in its own transaction; a request that changed meanwhile (answered,
 // withdrawn, or fired by another node) is skipped.
-func (s *Service) fireRequests(ctx context.Context, now time.Time, kind string, fn func(tx *db.Tx, o Order, r Request) error) (int, error) {
+func (s *Service) fireRequests(ctx context.Context, now time.Time, kind RequestKind, fn func(tx *db.Tx, o Order, r Request) error) (int, error) {
 	due, err := db.Strings(ctx, s.DB, `SELECT id `+requestsOpen(kind)+` AND deadline <= ? ORDER BY deadline LIMIT 200`, db.Micros(now))
 	if err != nil {
 		return 0, err

@@ -27,8 +27,8 @@ const (
 )
 
 // requestsOpen: open requests of one kind (a cancellation, an extension).
-func requestsOpen(kind string) string {
-	return `FROM order_requests WHERE status = 'open' AND kind = ` + db.Words(kind)
+func requestsOpen(kind RequestKind) string {
+	return `FROM order_requests WHERE status = 'open' AND kind = ` + db.Words(string(kind))
 }
 
 // Timers are the deadlines of orders, in the order a sweep runs them.

@@ -232,10 +232,14 @@ func (v *view) WeekDay(t time.Time) string {
 }
 
 // ContractState names an hourly contract's state.
-func (v *view) ContractState(s string) string { return i18n.T(v.Lang, "hourly.state."+s) }
+func (v *view) ContractState(s orders.ContractState) string {
+	return i18n.T(v.Lang, "hourly.state."+string(s))
+}
 
 // ReportStatus names a weekly report's status.
-func (v *view) ReportStatus(s string) string { return i18n.T(v.Lang, "hourly.report_status."+s) }
+func (v *view) ReportStatus(s orders.ReportStatus) string {
+	return i18n.T(v.Lang, "hourly.report_status."+string(s))
+}
 
 // reportDayField matches the domain's field of a report day: "days.2.hours".
 var reportDayField = regexp.MustCompile(`^days\.(\d+)\.(date|hours|note)$`)

@@ -88,7 +88,9 @@ func (d orderData) Funds() Funds {
 }
 
 // MilestoneStatus names a milestone's status.
-func (v *view) MilestoneStatus(s string) string { return i18n.T(v.Lang, "milestone.status."+s) }
+func (v *view) MilestoneStatus(s orders.MilestoneStatus) string {
+	return i18n.T(v.Lang, "milestone.status."+string(s))
+}
 
 // MilestoneFunds says where a milestone's money is.
 func (v *view) MilestoneFunds(m orders.Milestone) string {

@@ -60,7 +60,9 @@ func (d orderData) CanClaim() bool { return d.Order.Can(orders.ActClaimGuarantee
 func (d orderData) Currency() string { return d.Order.Total.Currency }
 
 // RequestKind names a kind of request.
-func (v *view) RequestKind(k string) string { return i18n.T(v.Lang, "resolution.kind."+k) }
+func (v *view) RequestKind(k orders.RequestKind) string {
+	return i18n.T(v.Lang, "resolution.kind."+string(k))
+}
 
 // SideName names a side of an order.
 func (v *view) SideName(side string) string { return i18n.T(v.Lang, "resolution.side."+side) }
@@ -96,8 +98,9 @@ func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u us
 }
 
 func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
+	kind := orders.RequestKind(r.PostFormValue("kind"))
 	flash := "flash.request_opened"
-	if r.PostFormValue("kind") == orders.RequestEscalate {
+	if kind == orders.RequestEscalate {
 		flash = "flash.escalation_opened"
 	}
 	return s.orderAction(w, r, u, flash, func() error {
@@ -106,7 +109,7 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 		if err != nil {
 			return err
 		}
-		in := orders.NewRequest{Kind: r.PostFormValue("kind"), Message: r.PostFormValue("message")}
+		in := orders.NewRequest{Kind: kind, Message: r.PostFormValue("message")}
 		switch in.Kind {
 		case orders.RequestExtendDelivery:
 			if in.Days, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days"))); err != nil {

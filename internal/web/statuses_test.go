@@ -16,10 +16,10 @@ import (
 // comparing with the old word, which would compile and quietly never match.
 func TestOrderPagesCompareWithKnownStatuses(t *testing.T) {
 	t.Parallel()
-	known := []string{"done", "current", "todo", orders.ContractSuspended} // the progress bar's stages; suspended is shown over the state
+	known := []string{"done", "current", "todo", string(orders.ContractSuspended)} // the progress bar's stages; suspended is shown over the state
 	for _, list := range [][]string{
-		toStrings(orders.Statuses), orders.Kinds, orders.OfferStatuses, orders.MilestoneStatuses, orders.ReportStatuses,
-		orders.ContractStates, orders.RequestKinds, orders.RequestStatuses, orders.ClaimStatuses, orders.CommitStatuses,
+		toStrings(orders.Statuses), orders.Kinds, orders.OfferStatuses, toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
+		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), orders.RequestStatuses, orders.ClaimStatuses, orders.CommitStatuses,
 	} {
 		known = append(known, list...)
 	}
