@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"time"
 
 	"atelier/internal/accounts"
@@ -54,25 +55,16 @@ var orderActions = []Action{ActApprove, ActReject, ActCancel, ActDeliver, ActAcc
 	ActPause, ActResume, ActEnd, ActSetLimit, ActRetryCharge}
 
 // Can says whether the viewer may do a on the order now (pages ask it).
-func (o Order) Can(a Action) bool { return contains(o.Actions, a) }
+func (o Order) Can(a Action) bool { return slices.Contains(o.Actions, a) }
 
 // Can says whether the viewer may do a on the milestone now.
-func (m Milestone) Can(a Action) bool { return contains(m.Actions, a) }
+func (m Milestone) Can(a Action) bool { return slices.Contains(m.Actions, a) }
 
 // Can says whether the viewer may do a on the week now.
-func (r WeeklyReport) Can(a Action) bool { return contains(r.Actions, a) }
+func (r WeeklyReport) Can(a Action) bool { return slices.Contains(r.Actions, a) }
 
 // Can says whether the viewer may do a on the request now.
-func (r Request) Can(a Action) bool { return contains(r.Actions, a) }
-
-func contains(list []Action, a Action) bool {
-	for _, x := range list {
-		if x == a {
-			return true
-		}
-	}
-	return false
-}
+func (r Request) Can(a Action) bool { return slices.Contains(r.Actions, a) }
 
 // refusal is why the viewer of o (as view loaded it: side, role, hold)
 // may not do a now, or nil when they may. Operations answer this refusal

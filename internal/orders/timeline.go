@@ -38,8 +38,8 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 	}
 	var evID string
 	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
-		if o.Status == Rejected {
-			return errs.Conflict("order_closed")
+		if err := o.refusal(ActMessage, tx.Now); err != nil {
+			return err
 		}
 		if evID, err = event(ctx, tx, id, actor.ID, "message", body); err != nil {
 			return err
