@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"atelier/internal/httpx"
-	"atelier/internal/orders"
+	"atelier/internal/orders/hourly"
 )
 
 // FuzzDecodeText feeds any bytes to the API's body decoder: it never
@@ -27,7 +27,7 @@ func FuzzDecodeText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := &call{r: httptest.NewRequest("POST", "/", bytes.NewReader(body))}
-		v, err := decode[orders.NewReport](c, false)
+		v, err := decode[hourly.NewReport](c, false)
 		if err != nil {
 			return
 		}

@@ -61,6 +61,15 @@ func Earliest(ctx context.Context, q db.Queryer, delay time.Duration, query stri
 	return db.Time(at.Int64).Add(delay), true, nil
 }
 
+// NextDue is a timer's Next over rows (a FROM … WHERE … clause): the
+// earliest deadline in column after `after`, a row being due delay after
+// its deadline.
+func NextDue(q db.Queryer, rows, column string, delay time.Duration) func(ctx context.Context, after time.Time) (time.Time, bool, error) {
+	return func(ctx context.Context, after time.Time) (time.Time, bool, error) {
+		return Earliest(ctx, q, delay, `SELECT MIN(`+column+`) `+rows+` AND `+column+` > ?`, db.Micros(after.Add(-delay)))
+	}
+}
+
 // Handler delivers one outbox message. An error makes it retry later.
 type Handler func(ctx context.Context, payload []byte) error
 

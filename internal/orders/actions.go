@@ -66,10 +66,10 @@ func (r WeeklyReport) Can(a Action) bool { return slices.Contains(r.Actions, a) 
 // Can says whether the viewer may do a on the request now.
 func (r Request) Can(a Action) bool { return slices.Contains(r.Actions, a) }
 
-// refusal is why the viewer of o (as view loaded it: side, role, hold)
-// may not do a now, or nil when they may. Operations answer this refusal
+// Refusal is why the viewer of o (as view loaded it: side, role, hold)
+// may not do a now, or nil when they may. Operations answer this Refusal
 // before they change anything.
-func (o Order) refusal(a Action, now time.Time) error {
+func (o Order) Refusal(a Action, now time.Time) error {
 	if o.ReadOnly && a != ActSeeInvoices {
 		return errSharedReadOnly
 	}
@@ -219,7 +219,7 @@ func hourlyRule(o Order, a Action, _ time.Time) error {
 			return err
 		}
 	}
-	if err := hourlyOrder(o); err != nil {
+	if err := HourlyOrder(o); err != nil {
 		return err
 	}
 	h := o.Hourly
@@ -282,7 +282,7 @@ func (o Order) nextMilestone() *Milestone {
 func (o *Order) allow(now time.Time) {
 	o.Actions = []Action{}
 	for _, a := range orderActions {
-		if o.refusal(a, now) == nil {
+		if o.Refusal(a, now) == nil {
 			o.Actions = append(o.Actions, a)
 		}
 	}

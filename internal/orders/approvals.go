@@ -137,11 +137,11 @@ func record(ctx context.Context, tx *db.Tx, c commitment, status string) error {
 		map[string]any{"buyer": c.actor.Name, "title": c.order.Title, "total": c.amount.String(), "kind": c.kind}, "/orders/"+c.order.ID)
 }
 
-// closeCommitments closes the commitments of requests that ended without
+// CloseCommitments closes the commitments of requests that ended without
 // being carried out (declined, withdrawn, closed with their order): what
 // waited for the admin, and a client's raise that passed the gate but was
 // never charged. where selects them (request_id = ? …).
-func closeCommitments(ctx context.Context, tx *db.Tx, where string, args ...any) error {
+func CloseCommitments(ctx context.Context, tx *db.Tx, where string, args ...any) error {
 	_, err := tx.Exec(ctx, `UPDATE spend_approvals SET status = 'closed', decided_at = ? WHERE status IN ('pending', 'applied') AND `+where,
 		append([]any{db.Micros(tx.Now)}, args...)...)
 	return err
@@ -189,7 +189,7 @@ func (s *Service) gateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, 
 // the request still open (nil payment); else it counts as the member's
 // spend once charged. A raise the client asked for passed the gate when it
 // was asked: the freelancer cannot accept it while it waits.
-func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, p *payment) (*payment, error) {
+func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, p *Payment) (*Payment, error) {
 	if r.Side == ClientSide {
 		if r.AwaitingApproval {
 			return nil, errs.Conflict("awaiting_approval")
@@ -200,8 +200,8 @@ func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 	if err != nil {
 		return nil, err
 	}
-	c := commitment{order: o, actor: actor, kind: CommitScopeChange, requestID: r.ID, amount: p.amount}
-	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.amount)
+	c := commitment{order: o, actor: actor, kind: CommitScopeChange, requestID: r.ID, amount: p.Amount}
+	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.Amount)
 	if err != nil || wait {
 		if err != nil {
 			return nil, onField(err, "") // accepting has no field: the page's alert
@@ -209,8 +209,8 @@ func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 		return nil, record(ctx, tx, c, CommitPending)
 	}
 	if !role.Can(accounts.ApproveOrders) {
-		start := p.start
-		p.start = func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
+		start := p.Start
+		p.Start = func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			if err := start(ctx, tx, paidWith, charge, invoiceID); err != nil {
 				return err
 			}
@@ -290,14 +290,8 @@ func (s *Service) ApproveSpend(ctx context.Context, actor users.User, id, key st
 	if err := s.decide(ctx, a, actor, CommitPending, CommitApproved, ""); err != nil {
 		return SpendApproval{}, err
 	}
-	switch a.Kind {
-	case CommitScopeChange:
-		var side string
-		if err = s.DB.QueryRow(ctx, `SELECT side FROM order_requests WHERE id = ?`, a.RequestID).Scan(&side); err == nil && side == FreelancerSide {
-			_, err = s.AcceptRequest(ctx, actor, a.OrderID, a.RequestID, key)
-		} // the client's own raise: approved, the freelancer's acceptance charges it
-	case CommitHourlyLimit:
-		_, err = s.SetWeeklyLimit(ctx, actor, a.OrderID, a.LimitHours)
+	if carry := s.Approved[a.Kind]; carry != nil {
+		err = carry(ctx, actor, a, key)
 	}
 	if err != nil {
 		back := CommitPending // a card to add, a payment to retry: it waits
@@ -339,7 +333,7 @@ func gone(err error) bool {
 // changed; the member is told why. A price raise's request stays open for
 // the member to decline.
 func (s *Service) RejectSpend(ctx context.Context, actor users.User, id, reason string) (SpendApproval, error) {
-	reason, err := text("reason", reason, true)
+	reason, err := Text("reason", reason, true)
 	if err != nil {
 		return SpendApproval{}, err
 	}
@@ -394,15 +388,15 @@ func (s *Service) answered(ctx context.Context, a SpendApproval, actor users.Use
 	return out, db.NoRows(err)
 }
 
-// gateLimit passes a raise of a contract's weekly limit through the gate:
+// GateLimit passes a raise of a contract's weekly limit through the gate:
 // the commitment is one week at the new limit, fees included. It reports
 // whether the raise waits for the admin (recorded, nothing changed); one
 // that passes withdraws a raise that waited.
-func (s *Service) gateLimit(ctx context.Context, tx *db.Tx, o Order, h *Hourly, actor users.User, hours int) (bool, error) {
+func (s *Service) GateLimit(ctx context.Context, tx *db.Tx, o Order, h *Hourly, actor users.User, hours int) (bool, error) {
 	wait, err := s.pass(ctx, tx, commitment{order: o, actor: actor, kind: CommitHourlyLimit, limitHours: hours,
 		amount: s.Billing.Week(money.New(h.Rate.Amount*int64(hours), h.Rate.Currency)).Total})
 	if err != nil || wait {
 		return wait, err
 	}
-	return false, closeCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID)
+	return false, CloseCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID)
 }

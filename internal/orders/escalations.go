@@ -63,7 +63,7 @@ func notifyUser(ctx context.Context, tx *db.Tx, userID string, o Order, kind str
 // Escalations lists escalations for operators: open ones (the queue),
 // oldest first, or decided ones (?status=decided), and withdrawn ones.
 func (s *Service) Escalations(ctx context.Context, actor users.User, status string, r page.Request) (page.Page[Request], error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := OperatorOnly(actor); err != nil {
 		return page.Page[Request]{}, err
 	}
 	if status == "" {
@@ -98,7 +98,7 @@ func (s *Service) loadEscalation(ctx context.Context, q db.Queryer, id string) (
 	} else if err != nil {
 		return Request{}, Order{}, err
 	}
-	o, err := load(ctx, q, r.OrderID)
+	o, err := Load(ctx, q, r.OrderID)
 	if err != nil {
 		return Request{}, Order{}, err
 	}
@@ -118,7 +118,7 @@ func (s *Service) loadEscalation(ctx context.Context, q db.Queryer, id string) (
 
 // Escalation returns an escalation with the order's evidence (operators).
 func (s *Service) Escalation(ctx context.Context, actor users.User, id string) (Escalation, error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := OperatorOnly(actor); err != nil {
 		return Escalation{}, err
 	}
 	r, o, err := s.loadEscalation(ctx, s.DB, id)
@@ -140,10 +140,10 @@ func (s *Service) Escalation(ctx context.Context, actor users.User, id string) (
 
 // Decide applies an operator's decision to an open escalation, once.
 func (s *Service) Decide(ctx context.Context, actor users.User, id string, d Decision) (Escalation, error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := OperatorOnly(actor); err != nil {
 		return Escalation{}, err
 	}
-	note, err := text("note", d.Note, true)
+	note, err := Text("note", d.Note, true)
 	if err != nil {
 		return Escalation{}, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) Decide(ctx context.Context, actor users.User, id string, d Dec
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("escalation_not_open")
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "decided_"+d.Outcome, note); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "decided_"+d.Outcome, note); err != nil {
 			return err
 		}
 		switch d.Outcome {
@@ -198,10 +198,10 @@ func (s *Service) Decide(ctx context.Context, actor users.User, id string, d Dec
 			return err
 		}
 		params := map[string]any{"title": o.Title, "outcome": d.Outcome, "note": note}
-		if err := s.notifyFreelancer(ctx, tx, o, "escalation_decided", params); err != nil {
+		if err := s.NotifyFreelancer(ctx, tx, o, "escalation_decided", params); err != nil {
 			return err
 		}
-		return s.notifyBuyer(ctx, tx, o, "escalation_decided", params)
+		return s.NotifyBuyer(ctx, tx, o, "escalation_decided", params)
 	})
 	if err != nil {
 		return Escalation{}, err
@@ -229,7 +229,7 @@ func (s *Service) completeByDecision(ctx context.Context, tx *db.Tx, o Order, ac
 				auto, auto, m.ID); err != nil {
 				return err
 			}
-			if err := transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?`, auto, auto); err != nil {
+			if err := Transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?`, auto, auto); err != nil {
 				return err
 			}
 			fallthrough
@@ -252,30 +252,30 @@ func (s *Service) cancelPartly(ctx context.Context, tx *db.Tx, o Order, amount m
 	if err != nil {
 		return err
 	}
-	price, feesLeft := split(total.Amount, fees.Amount, total.Amount-amount.Amount)
+	price, feesLeft := Split(total.Amount, fees.Amount, total.Amount-amount.Amount)
 	if err := s.endOrder(ctx, tx, o, note); err != nil {
 		return err
 	}
 	c := o.Total.Currency
-	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, money.New(price, c), money.New(feesLeft, c), o.pro); err != nil {
+	if err := s.Release(ctx, tx, o, money.New(price, c), money.New(feesLeft, c)); err != nil {
 		return err
 	}
 	if err := s.refundAll(ctx, tx, o); err != nil { // the rest: amount
 		return err
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "cancelled", note); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "cancelled", note); err != nil {
 		return err
 	}
 	params := map[string]any{"title": o.Title, "reason": note}
-	if err := s.notifyFreelancer(ctx, tx, o, "order_cancelled", params); err != nil {
+	if err := s.NotifyFreelancer(ctx, tx, o, "order_cancelled", params); err != nil {
 		return err
 	}
-	return s.notifyBuyer(ctx, tx, o, "order_cancelled", params)
+	return s.NotifyBuyer(ctx, tx, o, "order_cancelled", params)
 }
 
-// notifyOperators tells every operator of something waiting in their
+// NotifyOperators tells every operator of something waiting in their
 // queues (an escalation, a guarantee claim), in the app and by e-mail.
-func notifyOperators(ctx context.Context, tx *db.Tx, kind string, params map[string]any, link string) error {
+func NotifyOperators(ctx context.Context, tx *db.Tx, kind string, params map[string]any, link string) error {
 	ids, err := db.Strings(ctx, tx, `SELECT id FROM users WHERE is_operator = TRUE ORDER BY id`)
 	if err != nil {
 		return err

@@ -101,7 +101,7 @@ func guaranteeRefusal(o Order, now time.Time) error {
 // ClaimGuarantee files the client's one claim on a completed order of a
 // Pro freelancer, within 14 days of completion.
 func (s *Service) ClaimGuarantee(ctx context.Context, actor users.User, orderID, reason string) (Claim, error) {
-	reason, err := text("reason", reason, true)
+	reason, err := Text("reason", reason, true)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -125,10 +125,10 @@ func (s *Service) ClaimGuarantee(ctx context.Context, actor users.User, orderID,
 			}
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_claimed", reason); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "guarantee_claimed", reason); err != nil {
 			return err
 		}
-		return notifyOperators(ctx, tx, "guarantee_claimed", map[string]any{"title": o.Title, "name": actor.Name, "amount": o.Total.String()},
+		return NotifyOperators(ctx, tx, "guarantee_claimed", map[string]any{"title": o.Title, "name": actor.Name, "amount": o.Total.String()},
 			"/operator/guarantee-claims")
 	})
 	return c, err
@@ -146,7 +146,7 @@ func (s *Service) GuaranteeClaim(ctx context.Context, actor users.User, orderID 
 	return *o.GuaranteeClaim, nil
 }
 
-func operatorOnly(actor users.User) error {
+func OperatorOnly(actor users.User) error {
 	if !actor.IsOperator {
 		return errs.Forbidden("operator_only")
 	}
@@ -155,7 +155,7 @@ func operatorOnly(actor users.User) error {
 
 // Claims lists the claims of a status for operators, oldest first.
 func (s *Service) Claims(ctx context.Context, actor users.User, status string, r page.Request) (page.Page[Claim], error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := OperatorOnly(actor); err != nil {
 		return page.Page[Claim]{}, err
 	}
 	if status == "" {
@@ -183,7 +183,7 @@ func (s *Service) Claims(ctx context.Context, actor users.User, status string, r
 
 // decideClaim moves a pending claim to granted or rejected, once.
 func (s *Service) decideClaim(ctx context.Context, actor users.User, id, status, note string, then func(tx *db.Tx, c Claim, o Order) error) (Claim, error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := OperatorOnly(actor); err != nil {
 		return Claim{}, err
 	}
 	var c Claim
@@ -203,7 +203,7 @@ func (s *Service) decideClaim(ctx context.Context, actor users.User, id, status,
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("claim_already_decided")
 		}
-		o, err := load(ctx, tx, c.OrderID)
+		o, err := Load(ctx, tx, c.OrderID)
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (s *Service) decideClaim(ctx context.Context, actor users.User, id, status,
 // what it paid, from the platform's guarantee account; the freelancer's
 // earnings stay.
 func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note string) (Claim, error) {
-	note, err := text("note", note, false)
+	note, err := Text("note", note, false)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -233,7 +233,7 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 		if err := s.Billing.Relevel(ctx, tx, o.AccountID); err != nil { // released money came back
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_granted", note); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "guarantee_granted", note); err != nil {
 			return err
 		}
 		return notifyUser(ctx, tx, c.ClaimedBy, o, "guarantee_granted", map[string]any{"title": o.Title, "amount": cn.Total.String()}) // with its VAT
@@ -242,12 +242,12 @@ func (s *Service) GrantClaim(ctx context.Context, actor users.User, id, note str
 
 // RejectClaim rejects a claim with a reason the client reads (operators).
 func (s *Service) RejectClaim(ctx context.Context, actor users.User, id, reason string) (Claim, error) {
-	reason, err := text("reason", reason, true)
+	reason, err := Text("reason", reason, true)
 	if err != nil {
 		return Claim{}, err
 	}
 	return s.decideClaim(ctx, actor, id, ClaimRejected, reason, func(tx *db.Tx, c Claim, o Order) error {
-		if _, err := event(ctx, tx, o.ID, actor.ID, "guarantee_rejected", reason); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "guarantee_rejected", reason); err != nil {
 			return err
 		}
 		return notifyUser(ctx, tx, c.ClaimedBy, o, "guarantee_rejected", map[string]any{"title": o.Title, "reason": reason})

@@ -28,18 +28,18 @@ type ReportableDay struct {
 // is not running.
 func ReportWeeks(o Order, now time.Time) []ReportWeek {
 	h := o.Hourly
-	if hourlyOrder(o) != nil || !h.SuspendedAt.IsZero() {
+	if HourlyOrder(o) != nil || !h.SuspendedAt.IsZero() {
 		return nil
 	}
 	current := WeekStart(now)
 	var weeks []ReportWeek
 	for _, ws := range []time.Time{current, current.AddDate(0, 0, -7)} {
 		switch {
-		case !now.Before(chargeAt(ws)): // locked: charged, or being charged
+		case !now.Before(ChargeAt(ws)): // locked: charged, or being charged
 			continue
-		case dayOf(h.startedAt).After(ws.AddDate(0, 0, 6)): // before the contract
+		case DayOf(h.startedAt).After(ws.AddDate(0, 0, 6)): // before the contract
 			continue
-		case h.state == ContractEnded && dayOf(h.EndedAt).Before(ws): // after its end
+		case h.state == ContractEnded && DayOf(h.EndedAt).Before(ws): // after its end
 			continue
 		}
 		if r := h.report(ws); r != nil && r.Status != ReportDraft {
@@ -48,24 +48,24 @@ func ReportWeeks(o Order, now time.Time) []ReportWeek {
 		w := ReportWeek{Start: ws, Current: ws.Equal(current)}
 		for i := range w.Days {
 			d := ws.AddDate(0, 0, i)
-			w.Days[i] = ReportableDay{Date: d, Refusal: dayRefusal(h, d, dayOf(now))}
+			w.Days[i] = ReportableDay{Date: d, Refusal: DayRefusal(h, d, DayOf(now))}
 		}
 		weeks = append(weeks, w)
 	}
 	return weeks
 }
 
-// dayRefusal is why no hours may be reported for date on the contract
+// DayRefusal is why no hours may be reported for date on the contract
 // today, or "".
-func dayRefusal(h *Hourly, date, today time.Time) string {
+func DayRefusal(h *Hourly, date, today time.Time) string {
 	switch {
 	case date.After(today):
 		return "day_in_future"
-	case date.Before(dayOf(h.startedAt)):
+	case date.Before(DayOf(h.startedAt)):
 		return "day_before_start"
-	case h.state == ContractEnded && date.After(dayOf(h.EndedAt)):
+	case h.state == ContractEnded && date.After(DayOf(h.EndedAt)):
 		return "day_after_end"
-	case h.state == ContractPaused && date.After(dayOf(h.PausedAt)):
+	case h.state == ContractPaused && date.After(DayOf(h.PausedAt)):
 		return "day_while_paused"
 	}
 	return ""
@@ -73,7 +73,7 @@ func dayRefusal(h *Hourly, date, today time.Time) string {
 
 // report is the contract's report of the week starting ws, if any.
 func (h *Hourly) report(ws time.Time) *WeeklyReport {
-	key := ws.Format(dayLayout)
+	key := ws.Format(DayLayout)
 	for i := range h.Reports {
 		if h.Reports[i].WeekStart == key {
 			return &h.Reports[i]

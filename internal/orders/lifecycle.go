@@ -55,7 +55,7 @@ func FileTypes() []string {
 	return list
 }
 
-func checkFiles(files []File) error {
+func CheckFiles(files []File) error {
 	if len(files) > MaxFiles {
 		return errs.Invalid("files", "too_many").With("max", MaxFiles)
 	}
@@ -77,7 +77,7 @@ func checkFiles(files []File) error {
 	return nil
 }
 
-func text(field, v string, required bool) (string, error) {
+func Text(field, v string, required bool) (string, error) {
 	v = strings.TrimSpace(v)
 	if required && v == "" {
 		return "", errs.Invalid(field, "required")
@@ -88,11 +88,11 @@ func text(field, v string, required bool) (string, error) {
 	return v, nil
 }
 
-// act runs one transition in a transaction: it loads the order, checks the
+// Act runs one transition in a transaction: it loads the order, checks the
 // actor's side, and hands the order to fn.
-func (s *Service) act(ctx context.Context, actor users.User, id, wantSide string, fn func(tx *db.Tx, o Order) error) (Order, error) {
+func (s *Service) Act(ctx context.Context, actor users.User, id, wantSide string, fn func(tx *db.Tx, o Order) error) (Order, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		o, _, err := s.view(ctx, tx, actor, id)
+		o, _, err := s.View(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Service) act(ctx context.Context, actor users.User, id, wantSide string
 	return s.Get(ctx, actor, id)
 }
 
-func saveFiles(ctx context.Context, tx *db.Tx, orderID, eventID string, files []File) error {
+func SaveFiles(ctx context.Context, tx *db.Tx, orderID, eventID string, files []File) error {
 	for _, f := range files {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_files (id, order_id, event_id, name, content_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			db.NewID("ofl"), orderID, eventID, f.Name, f.ContentType, f.Size, f.Data, db.Micros(tx.Now)); err != nil {
@@ -129,50 +129,50 @@ func saveFiles(ctx context.Context, tx *db.Tx, orderID, eventID string, files []
 // is delivered and completes by itself after three days unless the client
 // accepts it sooner or asks for a revision.
 func (s *Service) Deliver(ctx context.Context, actor users.User, id, message string, files []File) (Order, error) {
-	message, err := text("message", message, true)
+	message, err := Text("message", message, true)
 	if err != nil {
 		return Order{}, err
 	}
-	if err := checkFiles(files); err != nil {
+	if err := CheckFiles(files); err != nil {
 		return Order{}, err
 	}
-	return s.act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActDeliver, tx.Now); err != nil {
+	return s.Act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActDeliver, tx.Now); err != nil {
 			return err
 		}
-		if err := transition(ctx, tx, id, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
+		if err := Transition(ctx, tx, id, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), db.Micros(tx.Now.Add(AutoCompleteAfter))); err != nil {
 			return errs.Conflict("order_not_active")
 		}
-		ev, err := event(ctx, tx, id, actor.ID, "delivery", message)
+		ev, err := AddEvent(ctx, tx, id, actor.ID, "delivery", message)
 		if err != nil {
 			return err
 		}
-		if err := saveFiles(ctx, tx, id, ev, files); err != nil {
+		if err := SaveFiles(ctx, tx, id, ev, files); err != nil {
 			return err
 		}
-		return s.notifyBuyer(ctx, tx, o, "order_delivered", map[string]any{"title": o.Title, "auto_complete_at": tx.Now.Add(AutoCompleteAfter)})
+		return s.NotifyBuyer(ctx, tx, o, "order_delivered", map[string]any{"title": o.Title, "auto_complete_at": tx.Now.Add(AutoCompleteAfter)})
 	})
 }
 
 // RequestRevision sends a delivery back (the client's side) while the
 // package's revisions last.
 func (s *Service) RequestRevision(ctx context.Context, actor users.User, id, message string) (Order, error) {
-	message, err := text("message", message, true)
+	message, err := Text("message", message, true)
 	if err != nil {
 		return Order{}, err
 	}
-	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActRequestRevision, tx.Now); err != nil {
+	return s.Act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActRequestRevision, tx.Now); err != nil {
 			return err
 		}
-		if err := transition(ctx, tx, id, []Status{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
+		if err := Transition(ctx, tx, id, []Status{Delivered}, Active, `, revisions_used = revisions_used + 1, auto_complete_at = NULL`); err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, id, actor.ID, "revision", message); err != nil {
+		if _, err := AddEvent(ctx, tx, id, actor.ID, "revision", message); err != nil {
 			return err
 		}
-		return s.notifyFreelancer(ctx, tx, o, "order_revision_requested", map[string]any{"title": o.Title})
+		return s.NotifyFreelancer(ctx, tx, o, "order_revision_requested", map[string]any{"title": o.Title})
 	})
 }
 
@@ -182,30 +182,36 @@ func (s *Service) ExtendReview(ctx context.Context, actor users.User, id string,
 	if days < 1 || days > MaxReviewExtend {
 		return Order{}, errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend)
 	}
-	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActExtendReview, tx.Now); err != nil {
+	return s.Act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActExtendReview, tx.Now); err != nil {
 			return err
 		}
 		if o.ReviewExtension+days > MaxReviewExtend {
 			return errs.Invalid("days", "extension_invalid").With("max", MaxReviewExtend-o.ReviewExtension)
 		}
-		if err := transition(ctx, tx, id, []Status{Delivered}, Delivered, `, review_extension = review_extension + ?, auto_complete_at = auto_complete_at + ?`,
+		if err := Transition(ctx, tx, id, []Status{Delivered}, Delivered, `, review_extension = review_extension + ?, auto_complete_at = auto_complete_at + ?`,
 			days, int64(days)*int64(24*time.Hour/time.Microsecond)); err != nil {
 			return err
 		}
-		_, err := event(ctx, tx, id, actor.ID, "extended", "")
+		_, err := AddEvent(ctx, tx, id, actor.ID, "extended", "")
 		return err
 	})
 }
 
 // Accept completes a delivered order (the client's side).
 func (s *Service) Accept(ctx context.Context, actor users.User, id string) (Order, error) {
-	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActAccept, tx.Now); err != nil {
+	return s.Act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActAccept, tx.Now); err != nil {
 			return err
 		}
 		return s.complete(ctx, tx, o, actor.ID)
 	})
+}
+
+// Release pays price (and the buyer's fees on it) held for o out of
+// escrow to its freelancer, less the commission.
+func (s *Service) Release(ctx context.Context, tx *db.Tx, o Order, price, fees money.Money) error {
+	return s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, price, fees, o.pro)
 }
 
 // complete releases the escrow to the freelancer (minus commission, fees to
@@ -217,20 +223,20 @@ func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID stri
 // completeFrom completes an order from one of the from statuses (an
 // operator's decision may complete an order still in progress).
 func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []Status) error {
-	if err := transition(ctx, tx, o.ID, from, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
+	if err := Transition(ctx, tx, o.ID, from, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, o.Subtotal, o.Fees, o.pro); err != nil {
+	if err := s.Release(ctx, tx, o, o.Subtotal, o.Fees); err != nil {
 		return err
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
 		return err
 	}
-	if err := s.notifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
+	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
 		return err
 	}
-	return s.notifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
 }
 
 // AutoComplete is the auto-completion timer: a delivery left without an
@@ -243,7 +249,7 @@ func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) 
 	applied := 0
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			o, err := load(ctx, tx, id)
+			o, err := Load(ctx, tx, id)
 			if err != nil {
 				return err
 			}
@@ -275,27 +281,27 @@ func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) 
 // past its due date, with a full refund to the balance. Other
 // cancellations are mutual (a later issue).
 func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason string) (Order, error) {
-	reason, err := text("reason", reason, false)
+	reason, err := Text("reason", reason, false)
 	if err != nil {
 		return Order{}, err
 	}
-	return s.act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActCancel, tx.Now); err != nil {
+	return s.Act(ctx, actor, id, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActCancel, tx.Now); err != nil {
 			return err
 		}
 		switch {
 		case o.Status == PendingApproval:
-			if err := transition(ctx, tx, id, []Status{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+			if err := Transition(ctx, tx, id, []Status{PendingApproval}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
 				return err
 			}
 		case o.Status == Active && o.VeryLate:
-			if err := transition(ctx, tx, id, []Status{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
+			if err := Transition(ctx, tx, id, []Status{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
 				return err
 			}
 			if err := s.refundAll(ctx, tx, o); err != nil {
 				return err
 			}
-			if err := s.notifyFreelancer(ctx, tx, o, "order_cancelled", map[string]any{"title": o.Title, "reason": reason}); err != nil {
+			if err := s.NotifyFreelancer(ctx, tx, o, "order_cancelled", map[string]any{"title": o.Title, "reason": reason}); err != nil {
 				return err
 			}
 		}
@@ -306,7 +312,7 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 				return err
 			}
 		}
-		_, err := event(ctx, tx, id, actor.ID, "cancelled", reason)
+		_, err := AddEvent(ctx, tx, id, actor.ID, "cancelled", reason)
 		return err
 	})
 }

@@ -108,10 +108,10 @@ func (s *Service) insertMilestones(ctx context.Context, tx *db.Tx, orderID strin
 
 // milestonePayment charges one milestone and starts it: its due date is
 // its delivery days from now, and the order's due date follows it.
-func (s *Service) milestonePayment(o Order, m Milestone, key string, claim func(ctx context.Context, tx *db.Tx) error) payment {
-	return payment{order: o, amount: m.Total, key: key, claim: claim,
-		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — " + m.Title, Quantity: 1, UnitPrice: m.Amount, Fees: m.Fees},
-		start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
+func (s *Service) milestonePayment(o Order, m Milestone, key string, claim func(ctx context.Context, tx *db.Tx) error) Payment {
+	return Payment{Order: o, Amount: m.Total, Key: key, Claim: claim,
+		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — " + m.Title, Quantity: 1, UnitPrice: m.Amount, Fees: m.Fees},
+		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			due := db.Micros(tx.Now.Add(time.Duration(m.DeliveryDays) * 24 * time.Hour))
 			res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'active', paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ?
 				WHERE id = ? AND status = 'pending'`, paidWith, charge, invoiceID, db.Micros(tx.Now), due, m.ID)
@@ -125,12 +125,12 @@ func (s *Service) milestonePayment(o Order, m Milestone, key string, claim func(
 				started_at = COALESCE(started_at, ?), due_at = ? WHERE id = ?`, paidWith, invoiceID, db.Micros(tx.Now), due, o.ID); err != nil {
 				return err
 			}
-			if _, err := event(ctx, tx, o.ID, "", "milestone_started", m.Title); err != nil {
+			if _, err := AddEvent(ctx, tx, o.ID, "", "milestone_started", m.Title); err != nil {
 				return err
 			}
-			return s.notifyFreelancer(ctx, tx, o, "milestone_started", map[string]any{"title": o.Title, "milestone": m.Title})
+			return s.NotifyFreelancer(ctx, tx, o, "milestone_started", map[string]any{"title": o.Title, "milestone": m.Title})
 		},
-		recorded: func(ctx context.Context) string {
+		Recorded: func(ctx context.Context) string {
 			var ref string
 			if err := s.DB.QueryRow(ctx, `SELECT charge_ref FROM order_milestones WHERE id = ?`, m.ID).Scan(&ref); err != nil {
 				return ""
@@ -148,7 +148,7 @@ func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, m
 	if a == ActDeliver {
 		wantSide = FreelancerSide
 	}
-	return s.act(ctx, actor, orderID, wantSide, func(tx *db.Tx, o Order) error {
+	return s.Act(ctx, actor, orderID, wantSide, func(tx *db.Tx, o Order) error {
 		if o.Kind != KindMilestones {
 			return errMilestoneNotFound
 		}
@@ -179,11 +179,11 @@ func notMilestones(o Order) error {
 // DeliverMilestone hands a running milestone's work to the client (the
 // freelancer's side); unanswered for 8 days it is approved by itself.
 func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderID, msID, message string, files []File) (Order, error) {
-	message, err := text("message", message, true)
+	message, err := Text("message", message, true)
 	if err != nil {
 		return Order{}, err
 	}
-	if err := checkFiles(files); err != nil {
+	if err := CheckFiles(files); err != nil {
 		return Order{}, err
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, ActDeliver, func(tx *db.Tx, o Order, m Milestone) error {
@@ -196,18 +196,18 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if err := transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
+		if err := Transition(ctx, tx, o.ID, []Status{Active}, Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), auto); err != nil {
 			return err
 		}
-		ev, err := event(ctx, tx, o.ID, actor.ID, "milestone_delivered", m.Title+"\n\n"+message)
+		ev, err := AddEvent(ctx, tx, o.ID, actor.ID, "milestone_delivered", m.Title+"\n\n"+message)
 		if err != nil {
 			return err
 		}
-		if err := saveFiles(ctx, tx, o.ID, ev, files); err != nil {
+		if err := SaveFiles(ctx, tx, o.ID, ev, files); err != nil {
 			return err
 		}
-		return s.notifyBuyer(ctx, tx, o, "milestone_delivered", map[string]any{"title": o.Title, "milestone": m.Title,
+		return s.NotifyBuyer(ctx, tx, o, "milestone_delivered", map[string]any{"title": o.Title, "milestone": m.Title,
 			"auto_approve_at": tx.Now.Add(AutoApproveAfter)})
 	})
 }
@@ -215,7 +215,7 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 // RequestMilestoneRevision sends a delivered milestone back (the client's
 // side) while its revisions last.
 func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User, orderID, msID, message string) (Order, error) {
-	message, err := text("message", message, true)
+	message, err := Text("message", message, true)
 	if err != nil {
 		return Order{}, err
 	}
@@ -228,13 +228,13 @@ func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("order_state_changed")
 		}
-		if err := transition(ctx, tx, o.ID, []Status{Delivered}, Active, `, auto_complete_at = NULL`); err != nil {
+		if err := Transition(ctx, tx, o.ID, []Status{Delivered}, Active, `, auto_complete_at = NULL`); err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "milestone_revision", m.Title+"\n\n"+message); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "milestone_revision", m.Title+"\n\n"+message); err != nil {
 			return err
 		}
-		return s.notifyFreelancer(ctx, tx, o, "milestone_revision_requested", map[string]any{"title": o.Title, "milestone": m.Title})
+		return s.NotifyFreelancer(ctx, tx, o, "milestone_revision_requested", map[string]any{"title": o.Title, "milestone": m.Title})
 	})
 }
 
@@ -257,17 +257,17 @@ func (s *Service) approveMilestone(ctx context.Context, tx *db.Tx, o Order, m Mi
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false, errs.Conflict("order_state_changed")
 	}
-	if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, m.Amount, m.Fees, o.pro); err != nil {
+	if err := s.Release(ctx, tx, o, m.Amount, m.Fees); err != nil {
 		return false, err
 	}
 	body := m.Title
 	if actorID == "" {
 		body += "\n\n(approved automatically)"
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "milestone_approved", body); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "milestone_approved", body); err != nil {
 		return false, err
 	}
-	if err := s.notifyFreelancer(ctx, tx, o, "milestone_approved", map[string]any{"title": o.Title, "milestone": m.Title}); err != nil {
+	if err := s.NotifyFreelancer(ctx, tx, o, "milestone_approved", map[string]any{"title": o.Title, "milestone": m.Title}); err != nil {
 		return false, err
 	}
 	var left int
@@ -277,7 +277,7 @@ func (s *Service) approveMilestone(ctx context.Context, tx *db.Tx, o Order, m Mi
 	if stop || left == 0 {
 		return false, s.finishMilestones(ctx, tx, o, actorID, []Status{Delivered})
 	}
-	return true, transition(ctx, tx, o.ID, []Status{Delivered}, AwaitingPayment, `, auto_complete_at = NULL`)
+	return true, Transition(ctx, tx, o.ID, []Status{Delivered}, AwaitingPayment, `, auto_complete_at = NULL`)
 }
 
 // finishMilestones completes a milestone order after its last approved
@@ -293,17 +293,17 @@ func (s *Service) finishMilestones(ctx context.Context, tx *db.Tx, o Order, acto
 		o.ID).Scan(&sub, &fees); err != nil {
 		return err
 	}
-	if err := transition(ctx, tx, o.ID, from, Completed, `, unit_price = ?, subtotal = ?, fees = ?, total = ?, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
+	if err := Transition(ctx, tx, o.ID, from, Completed, `, unit_price = ?, subtotal = ?, fees = ?, total = ?, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		sub, sub, fees, sub+fees, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
 		return err
 	}
-	if err := s.notifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
+	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
 		return err
 	}
-	return s.notifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
 }
 
 // ApproveMilestone approves a delivered milestone (the client's side): its
@@ -332,7 +332,7 @@ func (s *Service) ApproveMilestone(ctx context.Context, actor users.User, orderI
 		// The approval stands; the order waits for the client to pay.
 		s.Billing.Log.Info("a milestone's charge failed after the previous one's approval", "order", orderID, "err", err)
 		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			return s.notifyBuyer(ctx, tx, o, "milestone_payment_failed", map[string]any{"title": o.Title})
+			return s.NotifyBuyer(ctx, tx, o, "milestone_payment_failed", map[string]any{"title": o.Title})
 		}); err != nil {
 			return Order{}, err
 		}
@@ -343,7 +343,7 @@ func (s *Service) ApproveMilestone(ctx context.Context, actor users.User, orderI
 // startNext charges an order's next pending milestone and starts it; the
 // claim moves the order out of awaiting_payment, so one request wins.
 func (s *Service) startNext(ctx context.Context, orderID, key string) error {
-	o, err := load(ctx, s.DB, orderID)
+	o, err := Load(ctx, s.DB, orderID)
 	if err != nil {
 		return err
 	}
@@ -358,8 +358,8 @@ func (s *Service) startNext(ctx context.Context, orderID, key string) error {
 		if m.Status != MilestonePending {
 			continue
 		}
-		return s.pay(ctx, s.milestonePayment(o, m, "order:"+o.ID+":ms:"+m.ID+":"+key, func(ctx context.Context, tx *db.Tx) error {
-			return transition(ctx, tx, o.ID, []Status{AwaitingPayment}, Active, `, auto_complete_at = NULL`)
+		return s.Pay(ctx, s.milestonePayment(o, m, "order:"+o.ID+":ms:"+m.ID+":"+key, func(ctx context.Context, tx *db.Tx) error {
+			return Transition(ctx, tx, o.ID, []Status{AwaitingPayment}, Active, `, auto_complete_at = NULL`)
 		}))
 	}
 	return errs.Conflict("order_not_awaiting_payment")
@@ -370,8 +370,8 @@ func (s *Service) startNext(ctx context.Context, orderID, key string) error {
 // starts. key is the request's Idempotency-Key; without one each call is a
 // new attempt.
 func (s *Service) PayMilestone(ctx context.Context, actor users.User, orderID, key string) (Order, error) {
-	if _, err := s.act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActPayMilestone, tx.Now); err != nil {
+	if _, err := s.Act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActPayMilestone, tx.Now); err != nil {
 			return err
 		}
 		return nil
@@ -392,7 +392,7 @@ func (s *Service) PayMilestone(ctx context.Context, actor users.User, orderID, k
 // waits for the client, stopping approves it first; while one is in
 // progress (charged, being worked on) the order cannot be stopped alone.
 func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (Order, error) {
-	return s.act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order) error {
+	return s.Act(ctx, actor, orderID, ClientSide, func(tx *db.Tx, o Order) error {
 		if o.Kind != KindMilestones {
 			return errs.Conflict("order_has_no_milestones")
 		}
@@ -442,7 +442,7 @@ func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int
 	applied := 0
 	for _, d := range list {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			o, err := load(ctx, tx, d.order)
+			o, err := Load(ctx, tx, d.order)
 			if err != nil {
 				return err
 			}

@@ -151,7 +151,7 @@ func (in *NewOffer) terms(currency string, maxAmount int64) (price int64, days i
 	if in.Title, err = title("title", in.Title); err != nil {
 		return 0, 0, err
 	}
-	if in.Description, err = text("description", in.Description, false); err != nil {
+	if in.Description, err = Text("description", in.Description, false); err != nil {
 		return 0, 0, err
 	}
 	if in.Revisions < 0 || in.Revisions > 100 {
@@ -576,7 +576,7 @@ func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, project
 				return err
 			}
 		}
-		_, err := event(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
+		_, err := AddEvent(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
 		return err
 	})
 }

@@ -78,7 +78,15 @@ type Service struct {
 	Catalog *catalog.Service
 	// Projects checks an order's project_id (projects.Service.CanAttach).
 	Projects ProjectCheck
+	// Approved carries out a waiting commitment of each kind once the
+	// admin approves its spending (ApproveSpend): the capability packages
+	// set theirs (resolutions a scope change, hourly a weekly limit).
+	Approved map[string]Carry
 }
+
+// Carry carries out an approved commitment in the admin's name; key keys
+// the charge it makes.
+type Carry func(ctx context.Context, actor users.User, a SpendApproval, key string) error
 
 // Order is an order as one of its sides sees it.
 type Order struct {
@@ -235,7 +243,7 @@ func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
 
 var errNotFound = errs.NotFound("order_not_found")
 
-func load(ctx context.Context, q db.Queryer, id string) (Order, error) {
+func Load(ctx context.Context, q db.Queryer, id string) (Order, error) {
 	o, err := scanOrder(q.QueryRow(ctx, orderSelect+`WHERE o.id = ?`, id))
 	if errors.Is(err, db.ErrNotFound) {
 		return Order{}, errNotFound
@@ -290,9 +298,9 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	return "", "", errNotFound
 }
 
-// view loads an order for an actor and says on which side they are.
-func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id string) (Order, accounts.Role, error) {
-	o, err := load(ctx, q, id)
+// View loads an order for an actor and says on which side they are.
+func (s *Service) View(ctx context.Context, q db.Queryer, actor users.User, id string) (Order, accounts.Role, error) {
+	o, err := Load(ctx, q, id)
 	if err != nil {
 		return Order{}, "", err
 	}
@@ -342,12 +350,12 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 
 // Get returns an order to one of its sides.
 func (s *Service) Get(ctx context.Context, actor users.User, id string) (Order, error) {
-	o, _, err := s.view(ctx, s.DB, actor, id)
+	o, _, err := s.View(ctx, s.DB, actor, id)
 	return o, err
 }
 
-// event appends to an order's timeline.
-func event(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) (string, error) {
+// AddEvent appends to an order's timeline.
+func AddEvent(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) (string, error) {
 	id := db.NewID("oev")
 	var actor any
 	if actorID != "" {
@@ -358,9 +366,9 @@ func event(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body string) 
 	return id, err
 }
 
-// transition moves an order from one of the from statuses to to, with the
+// Transition moves an order from one of the from statuses to to, with the
 // extra assignments in set; a concurrent change makes it a 409.
-func transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Status, set string, args ...any) error {
+func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Status, set string, args ...any) error {
 	all := append(append([]any{to}, args...), id)
 	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...)
 	if err != nil {

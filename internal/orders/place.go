@@ -117,7 +117,7 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 				return err
 			}
 		}
-		_, err = event(ctx, tx, o.ID, actor.ID, "placed", "")
+		_, err = AddEvent(ctx, tx, o.ID, actor.ID, "placed", "")
 		return err
 	}
 	waits := func() (Order, error) {
@@ -166,7 +166,7 @@ func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role
 	if err != nil {
 		return Order{}, err
 	}
-	if err := s.pay(ctx, p); errors.Is(err, errMustWait) {
+	if err := s.Pay(ctx, p); errors.Is(err, errMustWait) {
 		return waits()
 	} else if err != nil {
 		return Order{}, err
@@ -206,56 +206,56 @@ func (s *Service) accountCurrency(ctx context.Context, accountID string) (string
 	return c, db.NoRows(err)
 }
 
-// payment is one charge into an order's escrow: a whole order, or one
+// Payment is one charge into an order's escrow: a whole order, or one
 // milestone of a milestone order.
-type payment struct {
-	order  Order
-	amount money.Money // what enters the escrow: price + the buyer's fees
-	key    string      // the card charge's idempotency key
-	line   billing.OrderCharge
-	// claim runs first in the transaction: it creates the order row
+type Payment struct {
+	Order  Order
+	Amount money.Money // what enters the escrow: price + the buyer's fees
+	Key    string      // the card charge's idempotency key
+	Line   billing.OrderCharge
+	// Claim runs first in the transaction: it creates the order row
 	// (placing) or moves it out of the state that allows the charge
 	// (approving, paying the next milestone), so two requests cannot both
 	// start it.
-	claim func(ctx context.Context, tx *db.Tx) error
-	// start records the payment on the order (or milestone) and starts it.
-	start func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error
-	// recorded reads the charge reference stored by a start, to tell a
+	Claim func(ctx context.Context, tx *db.Tx) error
+	// Start records the payment on the order (or milestone) and starts it.
+	Start func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error
+	// Recorded reads the charge reference stored by a start, to tell a
 	// concurrent start with this very charge from a failure.
-	recorded func(ctx context.Context) string
+	Recorded func(ctx context.Context) string
 }
 
 // firstPayment is what starts an order: the whole order, or the first
 // milestone of a milestone order.
-func (s *Service) firstPayment(ctx context.Context, q db.Queryer, o Order, key string, claim func(ctx context.Context, tx *db.Tx) error) (payment, error) {
+func (s *Service) firstPayment(ctx context.Context, q db.Queryer, o Order, key string, claim func(ctx context.Context, tx *db.Tx) error) (Payment, error) {
 	if o.Kind == KindMilestones {
 		ms := o.Milestones
 		if len(ms) == 0 {
 			var err error
 			if ms, err = milestonesOf(ctx, q, o.ID); err != nil {
-				return payment{}, err
+				return Payment{}, err
 			}
 		}
 		if len(ms) == 0 {
-			return payment{}, errors.New("orders: a milestone order without milestones")
+			return Payment{}, errors.New("orders: a milestone order without milestones")
 		}
 		return s.milestonePayment(o, ms[0], key, claim), nil
 	}
-	return payment{order: o, amount: o.Total, key: key, claim: claim,
-		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: describe(o), Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees},
-		start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
+	return Payment{Order: o, Amount: o.Total, Key: key, Claim: claim,
+		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: describe(o), Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees},
+		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			due := tx.Now.Add(time.Duration(o.DeliveryDays) * 24 * time.Hour)
 			if _, err := tx.Exec(ctx, `UPDATE orders SET paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ? WHERE id = ?`,
 				paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(due), o.ID); err != nil {
 				return err
 			}
-			if _, err := event(ctx, tx, o.ID, "", "started", ""); err != nil {
+			if _, err := AddEvent(ctx, tx, o.ID, "", "started", ""); err != nil {
 				return err
 			}
-			return s.notifyFreelancer(ctx, tx, o, "order_started", map[string]any{"title": o.Title, "quantity": o.Quantity})
+			return s.NotifyFreelancer(ctx, tx, o, "order_started", map[string]any{"title": o.Title, "quantity": o.Quantity})
 		},
-		recorded: func(ctx context.Context) string {
-			cur, err := load(ctx, s.DB, o.ID)
+		Recorded: func(ctx context.Context) string {
+			cur, err := Load(ctx, s.DB, o.ID)
 			if err != nil {
 				return ""
 			}
@@ -271,21 +271,21 @@ func describe(o Order) string {
 	return o.Title + " — " + o.Package
 }
 
-// pay charges a payment, with the VAT it bears (decided once, now, from
+// Pay charges a payment, with the VAT it bears (decided once, now, from
 // the account's billing details), and starts what it pays for. Paid from
 // credits and balance when they cover the whole, else by card: the card is
 // charged before the transaction (its key makes a retry charge once) and
 // refunded if the transaction fails for any reason but a concurrent start
 // with the same charge.
-func (s *Service) pay(ctx context.Context, p payment) error {
-	o := p.order
+func (s *Service) Pay(ctx context.Context, p Payment) error {
+	o := p.Order
 	tax, err := s.Billing.TaxFor(ctx, s.DB, o.AccountID)
 	if err != nil {
 		return err
 	}
-	vat := tax.On(p.amount)
-	total := money.New(p.amount.Amount+vat.Amount, p.amount.Currency)
-	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, p.amount.Currency)
+	vat := tax.On(p.Amount)
+	total := money.New(p.Amount.Amount+vat.Amount, p.Amount.Currency)
+	enough, err := billing.AvailableToSpend(ctx, s.DB, o.AccountID, p.Amount.Currency)
 	if err != nil {
 		return err
 	}
@@ -298,16 +298,16 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 		if !ok {
 			return errs.Conflict("payment_method_required")
 		}
-		if charge, err = s.Billing.Provider.Charge(ctx, ref, total, p.key, "Atelier order "+o.ID); err != nil {
+		if charge, err = s.Billing.Provider.Charge(ctx, ref, total, p.Key, "Atelier order "+o.ID); err != nil {
 			return err
 		}
 		paidWith = label
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := p.claim(ctx, tx); err != nil {
+		if err := p.Claim(ctx, tx); err != nil {
 			return err
 		}
-		if err := billing.PayIntoEscrow(ctx, tx, o.AccountID, o.ID, p.amount, vat, charge != ""); err != nil {
+		if err := billing.PayIntoEscrow(ctx, tx, o.AccountID, o.ID, p.Amount, vat, charge != ""); err != nil {
 			return err
 		}
 		if charge != "" {
@@ -315,26 +315,26 @@ func (s *Service) pay(ctx context.Context, p payment) error {
 				return err
 			}
 		}
-		line := p.line
+		line := p.Line
 		line.PaidWith, line.Tax = paidWith, tax
 		inv, err := s.Billing.RecordOrderPayment(ctx, tx, line)
 		if err != nil {
 			return err
 		}
-		return p.start(ctx, tx, paidWith, charge, inv.ID)
+		return p.Start(ctx, tx, paidWith, charge, inv.ID)
 	})
 	if err != nil && charge != "" {
-		if p.recorded(context.WithoutCancel(ctx)) == charge {
+		if p.Recorded(context.WithoutCancel(ctx)) == charge {
 			return errs.Conflict("order_state_changed") // started by a concurrent request with this very charge
 		}
-		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, total, "refund:"+p.key); rerr != nil {
+		if rerr := s.Billing.Provider.Refund(context.WithoutCancel(ctx), charge, total, "refund:"+p.Key); rerr != nil {
 			s.Billing.Log.Error("an order failed after its card was charged, and the refund failed: refund by hand", "order", o.ID, "charge", charge, "err", rerr)
 		}
 	}
 	return err
 }
 
-func (s *Service) notifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
+func (s *Service) NotifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
 	owner, err := catalog.OwnerOf(ctx, tx, o.FreelancerID)
 	if err != nil {
 		return err
@@ -342,13 +342,13 @@ func (s *Service) notifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind
 	return notify.User(ctx, tx, owner, kind, params, "/orders/"+o.ID)
 }
 
-func (s *Service) notifyBuyer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
+func (s *Service) NotifyBuyer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
 	return notify.User(ctx, tx, o.BuyerID, kind, params, "/orders/"+o.ID)
 }
 
 // Approve starts an order that waited for the admin: it is charged now.
 func (s *Service) Approve(ctx context.Context, actor users.User, id, key string) (Order, error) {
-	o, err := load(ctx, s.DB, id)
+	o, err := Load(ctx, s.DB, id)
 	if err != nil {
 		return Order{}, err
 	}
@@ -362,16 +362,16 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 		return Order{}, errs.Conflict("order_not_pending_approval")
 	}
 	claim := func(ctx context.Context, tx *db.Tx) error {
-		if err := transition(ctx, tx, o.ID, []Status{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
+		if err := Transition(ctx, tx, o.ID, []Status{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
 			return err
 		}
 		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.approved", o.ID, map[string]any{"title": o.Title, "total": o.Total}); err != nil {
 			return err
 		}
-		return s.notifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
+		return s.NotifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
 	}
 	if o.Kind == KindHourly {
 		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -388,7 +388,7 @@ func (s *Service) Approve(ctx context.Context, actor users.User, id, key string)
 	if err != nil {
 		return Order{}, err
 	}
-	if err := s.pay(ctx, p); err != nil {
+	if err := s.Pay(ctx, p); err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, id)
@@ -404,7 +404,7 @@ func (s *Service) Reject(ctx context.Context, actor users.User, id, reason strin
 		return Order{}, errs.Invalid("reason", "reason_too_long")
 	}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		o, err := load(ctx, tx, id)
+		o, err := Load(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -414,17 +414,17 @@ func (s *Service) Reject(ctx context.Context, actor users.User, id, reason strin
 			}
 			return err
 		}
-		if err := transition(ctx, tx, id, []Status{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
+		if err := Transition(ctx, tx, id, []Status{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
 			actor.ID, reason, db.Micros(tx.Now)); err != nil {
 			return errs.Conflict("order_not_pending_approval")
 		}
-		if _, err := event(ctx, tx, id, actor.ID, "rejected", reason); err != nil {
+		if _, err := AddEvent(ctx, tx, id, actor.ID, "rejected", reason); err != nil {
 			return err
 		}
 		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.rejected", id, map[string]any{"title": o.Title, "reason": reason}); err != nil {
 			return err
 		}
-		return s.notifyBuyer(ctx, tx, o, "order_rejected", map[string]any{"title": o.Title, "reason": reason})
+		return s.NotifyBuyer(ctx, tx, o, "order_rejected", map[string]any{"title": o.Title, "reason": reason})
 	})
 	if err != nil {
 		return Order{}, err

@@ -203,7 +203,7 @@ func onHold(o Order) error {
 // side of the order (the hold does not apply: these are what end it).
 func (s *Service) actOnRequest(ctx context.Context, actor users.User, id string, fn func(tx *db.Tx, o Order) error) (Order, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		o, _, err := s.view(ctx, tx, actor, id)
+		o, _, err := s.View(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 				return err
 			}
 		}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "request_"+string(r.Kind), msg); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "request_"+string(r.Kind), msg); err != nil {
 			return err
 		}
 		params := map[string]any{"title": o.Title, "name": actor.Name, "reason": msg}
@@ -300,7 +300,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 			params["deadline"] = r.Deadline
 		}
 		if r.Kind == RequestEscalate {
-			if err := notifyOperators(ctx, tx, "escalation_opened", params, "/operator/resolutions/"+r.ID); err != nil {
+			if err := NotifyOperators(ctx, tx, "escalation_opened", params, "/operator/resolutions/"+r.ID); err != nil {
 				return err
 			}
 		}
@@ -323,7 +323,7 @@ func (in NewRequest) check() (string, error) {
 	if in.Kind == RequestCancel {
 		field = "reason"
 	}
-	msg, err := text(field, in.Message, true)
+	msg, err := Text(field, in.Message, true)
 	if err != nil {
 		return "", err
 	}
@@ -421,16 +421,16 @@ func insertRequest(ctx context.Context, tx *db.Tx, r Request) error {
 // notifyOpposite tells the side opposite to side; notifySide tells side.
 func (s *Service) notifyOpposite(ctx context.Context, tx *db.Tx, o Order, side, kind string, params map[string]any) error {
 	if side == ClientSide {
-		return s.notifyFreelancer(ctx, tx, o, kind, params)
+		return s.NotifyFreelancer(ctx, tx, o, kind, params)
 	}
-	return s.notifyBuyer(ctx, tx, o, kind, params)
+	return s.NotifyBuyer(ctx, tx, o, kind, params)
 }
 
 func (s *Service) notifySide(ctx context.Context, tx *db.Tx, o Order, side, kind string, params map[string]any) error {
 	if side == ClientSide {
-		return s.notifyBuyer(ctx, tx, o, kind, params)
+		return s.NotifyBuyer(ctx, tx, o, kind, params)
 	}
-	return s.notifyFreelancer(ctx, tx, o, kind, params)
+	return s.NotifyFreelancer(ctx, tx, o, kind, params)
 }
 
 var errRequestNotFound = errs.NotFound("request_not_found")
@@ -478,7 +478,7 @@ func endRequest(ctx context.Context, tx *db.Tx, r Request, status, actorID strin
 		return errs.Conflict("request_not_open")
 	}
 	if status != RequestAccepted {
-		return closeCommitments(ctx, tx, `request_id = ?`, r.ID)
+		return CloseCommitments(ctx, tx, `request_id = ?`, r.ID)
 	}
 	return nil
 }
@@ -539,7 +539,7 @@ func closeRequest(ctx context.Context, tx *db.Tx, o Order, r Request, status, ac
 	if err := resume(ctx, tx, o, r); err != nil {
 		return err
 	}
-	_, err := event(ctx, tx, o.ID, actorID, kind, "")
+	_, err := AddEvent(ctx, tx, o.ID, actorID, kind, "")
 	return err
 }
 
@@ -582,7 +582,7 @@ func (s *Service) WithdrawRequest(ctx context.Context, actor users.User, orderID
 // (credits and balance, else the card), with its own invoice; key is the
 // request's Idempotency-Key.
 func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, reqID, key string) (Order, error) {
-	var charge *payment
+	var charge *Payment
 	o, err := s.actOnRequest(ctx, actor, orderID, func(tx *db.Tx, o Order) error {
 		r, err := requestOf(ctx, tx, o, reqID)
 		if err != nil {
@@ -612,7 +612,7 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 	if err != nil || charge == nil {
 		return o, err
 	}
-	if err := s.pay(ctx, *charge); err != nil {
+	if err := s.Pay(ctx, *charge); err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, orderID)
@@ -622,7 +622,7 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 func (s *Service) apply(ctx context.Context, tx *db.Tx, o Order, r Request, actorID string) error {
 	switch r.Kind {
 	case RequestCancel:
-		if _, err := event(ctx, tx, o.ID, actorID, "request_accepted", ""); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, actorID, "request_accepted", ""); err != nil {
 			return err
 		}
 		return s.cancelAgreed(ctx, tx, o, r.Message, actorID)
@@ -639,7 +639,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, o Order, r Request, acto
 			return err
 		}
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "request_accepted", ""); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "request_accepted", ""); err != nil {
 		return err
 	}
 	return s.notifySide(ctx, tx, o, r.Side, "request_accepted", map[string]any{"title": o.Title, "kind": r.Kind})
@@ -657,20 +657,20 @@ func (s *Service) cancelAgreed(ctx context.Context, tx *db.Tx, o Order, reason, 
 	if err := s.refundAll(ctx, tx, o); err != nil {
 		return err
 	}
-	if _, err := event(ctx, tx, o.ID, actorID, "cancelled", reason); err != nil {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "cancelled", reason); err != nil {
 		return err
 	}
 	params := map[string]any{"title": o.Title, "reason": reason}
-	if err := s.notifyFreelancer(ctx, tx, o, "order_cancelled", params); err != nil {
+	if err := s.NotifyFreelancer(ctx, tx, o, "order_cancelled", params); err != nil {
 		return err
 	}
-	return s.notifyBuyer(ctx, tx, o, "order_cancelled", params)
+	return s.NotifyBuyer(ctx, tx, o, "order_cancelled", params)
 }
 
 // endOrder moves a running order to cancelled, stops its milestones and
 // closes its other open requests.
 func (s *Service) endOrder(ctx context.Context, tx *db.Tx, o Order, reason string) error {
-	if err := transition(ctx, tx, o.ID, []Status{Active, Delivered, AwaitingPayment}, Cancelled, `, auto_complete_at = NULL, reason = ?, closed_at = ?`,
+	if err := Transition(ctx, tx, o.ID, []Status{Active, Delivered, AwaitingPayment}, Cancelled, `, auto_complete_at = NULL, reason = ?, closed_at = ?`,
 		reason, db.Micros(tx.Now)); err != nil {
 		return err
 	}
@@ -680,7 +680,7 @@ func (s *Service) endOrder(ctx context.Context, tx *db.Tx, o Order, reason strin
 			return err
 		}
 	}
-	if err := closeCommitments(ctx, tx, `request_id IN (SELECT id FROM order_requests WHERE order_id = ? AND status = 'open')`, o.ID); err != nil {
+	if err := CloseCommitments(ctx, tx, `request_id IN (SELECT id FROM order_requests WHERE order_id = ? AND status = 'open')`, o.ID); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), o.ID)
@@ -706,7 +706,7 @@ func (s *Service) AutoAcceptCancellations(ctx context.Context, now time.Time) (i
 		if err := endRequest(ctx, tx, r, RequestAccepted, ""); err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, "", "request_accepted", ""); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, "", "request_accepted", ""); err != nil {
 			return err
 		}
 		return s.cancelAgreed(ctx, tx, o, r.Message, "")
@@ -720,7 +720,7 @@ func (s *Service) WithdrawStaleExtensions(ctx context.Context, now time.Time) (i
 		if err := endRequest(ctx, tx, r, RequestWithdrawn, ""); err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, o.ID, "", "request_withdrawn", ""); err != nil {
+		if _, err := AddEvent(ctx, tx, o.ID, "", "request_withdrawn", ""); err != nil {
 			return err
 		}
 		return s.notifySide(ctx, tx, o, r.Side, "request_expired", map[string]any{"title": o.Title, "kind": r.Kind})
@@ -745,7 +745,7 @@ func (s *Service) fireRequests(ctx context.Context, now time.Time, kind RequestK
 			if r.Status != RequestOpen || r.Deadline.After(now) {
 				return nil
 			}
-			o, err := load(ctx, tx, r.OrderID)
+			o, err := Load(ctx, tx, r.OrderID)
 			if err != nil {
 				return err
 			}
@@ -771,7 +771,7 @@ func (s *Service) fireRequests(ctx context.Context, now time.Time, kind RequestK
 
 // Requests lists every request of an order, oldest first (either side).
 func (s *Service) Requests(ctx context.Context, actor users.User, orderID string) ([]Request, error) {
-	if _, _, err := s.view(ctx, s.DB, actor, orderID); err != nil {
+	if _, _, err := s.View(ctx, s.DB, actor, orderID); err != nil {
 		return nil, err
 	}
 	return requestsOf(ctx, s.DB, orderID, "", s.DB.Clock.Now())
@@ -790,4 +790,16 @@ func isHeld(ctx context.Context, q db.Queryer, orderID string) (bool, error) {
 	var n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM order_requests WHERE order_id = ? AND status = 'open' AND kind IN ('cancel', 'escalate')`, orderID).Scan(&n)
 	return n > 0, err
+}
+
+// CarryScope accepts a freelancer's price raise whose spending the admin
+// approved; the client's own raise, approved, is charged when the
+// freelancer accepts it.
+func (s *Service) CarryScope(ctx context.Context, actor users.User, a SpendApproval, key string) error {
+	var side string
+	if err := s.DB.QueryRow(ctx, `SELECT side FROM order_requests WHERE id = ?`, a.RequestID).Scan(&side); err != nil || side != FreelancerSide {
+		return err
+	}
+	_, err := s.AcceptRequest(ctx, actor, a.OrderID, a.RequestID, key)
+	return err
 }

@@ -38,7 +38,7 @@ func (s *Service) checkScope(ctx context.Context, q db.Queryer, o Order, price m
 // scopePayment is the charge of a price raise: the difference of the
 // totals (price and buyer's fees), with its own invoice. It is nil when
 // the new price is lower (the difference is refunded instead, in apply).
-func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, key string) (*payment, error) {
+func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, key string) (*Payment, error) {
 	if err := s.checkScope(ctx, tx, o, *r.Amount); err != nil {
 		return nil, err
 	}
@@ -55,14 +55,14 @@ func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Reques
 	if key == "" {
 		key = db.NewID("try")
 	}
-	return &payment{order: o, amount: money.New(diff, c), key: "order:" + o.ID + ":scope:" + r.ID + ":" + key,
-		line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — scope change", Quantity: 1,
+	return &Payment{Order: o, Amount: money.New(diff, c), Key: "order:" + o.ID + ":scope:" + r.ID + ":" + key,
+		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — scope change", Quantity: 1,
 			UnitPrice: money.New(sub, c), Fees: money.New(fees, c), Label: "scope_change", Args: map[string]string{"title": o.Title}},
-		claim: func(ctx context.Context, tx *db.Tx) error {
+		Claim: func(ctx context.Context, tx *db.Tx) error {
 			return endRequest(ctx, tx, r, RequestAccepted, actor.ID)
 		},
-		start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
-			cur, err := load(ctx, tx, o.ID)
+		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
+			cur, err := Load(ctx, tx, o.ID)
 			if err != nil {
 				return err
 			}
@@ -72,12 +72,12 @@ func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Reques
 			if err := s.setPrice(ctx, tx, o, q); err != nil {
 				return err
 			}
-			if _, err := event(ctx, tx, o.ID, actor.ID, "request_accepted", ""); err != nil {
+			if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "request_accepted", ""); err != nil {
 				return err
 			}
 			return s.notifySide(ctx, tx, o, r.Side, "request_accepted", map[string]any{"title": o.Title, "kind": r.Kind})
 		},
-		recorded: func(ctx context.Context) string { return "" }}, nil
+		Recorded: func(ctx context.Context) string { return "" }}, nil
 }
 
 // changePrice applies an accepted new price that is not a raise (a raise
@@ -140,9 +140,9 @@ func checkPartialRefund(ctx context.Context, q db.Queryer, o Order, amount money
 	return nil
 }
 
-// split takes part of an amount that is price plus fees: the fees' share
+// Split takes part of an amount that is price plus fees: the fees' share
 // of what is left is rounded half up, the price gets the rest.
-func split(total, fees, left int64) (price, feesLeft int64) {
+func Split(total, fees, left int64) (price, feesLeft int64) {
 	feesLeft = (fees*left + total/2) / total
 	return left - feesLeft, feesLeft
 }
@@ -158,7 +158,7 @@ func (s *Service) partialRefund(ctx context.Context, tx *db.Tx, o Order, amount 
 	if err != nil {
 		return err
 	}
-	price, feesLeft := split(total.Amount, fees.Amount, total.Amount-amount.Amount)
+	price, feesLeft := Split(total.Amount, fees.Amount, total.Amount-amount.Amount)
 	if m != nil {
 		if _, err := tx.Exec(ctx, `UPDATE order_milestones SET amount = ?, fees = ? WHERE id = ?`, price, feesLeft, m.ID); err != nil {
 			return err

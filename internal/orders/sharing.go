@@ -61,7 +61,7 @@ type Share struct {
 // admin, billing managers, members it is shared with). To the freelancer's
 // side the internal layer does not exist.
 func (s *Service) clientView(ctx context.Context, q db.Queryer, actor users.User, id string) (Order, error) {
-	o, _, err := s.view(ctx, q, actor, id)
+	o, _, err := s.View(ctx, q, actor, id)
 	if err != nil {
 		return Order{}, err
 	}

@@ -29,34 +29,34 @@ type Event struct {
 // Message writes to the other side on the order page (either side, with
 // optional files).
 func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []File) (Event, error) {
-	body, err := text("body", body, true)
+	body, err := Text("body", body, true)
 	if err != nil {
 		return Event{}, err
 	}
-	if err := checkFiles(files); err != nil {
+	if err := CheckFiles(files); err != nil {
 		return Event{}, err
 	}
 	var evID string
-	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
-		if err := o.refusal(ActMessage, tx.Now); err != nil {
+	_, err = s.Act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
+		if err := o.Refusal(ActMessage, tx.Now); err != nil {
 			return err
 		}
-		if evID, err = event(ctx, tx, id, actor.ID, "message", body); err != nil {
+		if evID, err = AddEvent(ctx, tx, id, actor.ID, "message", body); err != nil {
 			return err
 		}
-		if err := saveFiles(ctx, tx, id, evID, files); err != nil {
+		if err := SaveFiles(ctx, tx, id, evID, files); err != nil {
 			return err
 		}
 		if o.Side == ClientSide {
-			return s.notifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+			return s.NotifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
 		}
 		if o.Side == ManagerSide { // the project manager writes to the freelancer, the buyer reads along
-			if err := s.notifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name}); err != nil {
+			if err := s.NotifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name}); err != nil {
 				return err
 			}
-			return s.notifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+			return s.NotifyFreelancer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
 		}
-		return s.notifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
+		return s.NotifyBuyer(ctx, tx, o, "order_message", map[string]any{"title": o.Title, "from": actor.Name})
 	})
 	if err != nil {
 		return Event{}, err
@@ -67,7 +67,7 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 // Timeline lists an order's events, oldest first; kind "message" keeps
 // only messages.
 func (s *Service) Timeline(ctx context.Context, actor users.User, id, kind string) ([]Event, error) {
-	if _, _, err := s.view(ctx, s.DB, actor, id); err != nil {
+	if _, _, err := s.View(ctx, s.DB, actor, id); err != nil {
 		return nil, err
 	}
 	return s.events(ctx, id, kind)
@@ -123,7 +123,7 @@ func (s *Service) events(ctx context.Context, id, kind string) ([]Event, error) 
 
 // File returns an attachment with its bytes, to either side of its order.
 func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (File, error) {
-	if _, _, err := s.view(ctx, s.DB, actor, orderID); err != nil {
+	if _, _, err := s.View(ctx, s.DB, actor, orderID); err != nil {
 		return File{}, err
 	}
 	var f File
@@ -234,7 +234,7 @@ type Review struct {
 // Reviews returns an order's reviews that the actor may read: their own
 // side's always, the other side's once reviews are public.
 func (s *Service) Reviews(ctx context.Context, actor users.User, id string) ([]Review, error) {
-	o, _, err := s.view(ctx, s.DB, actor, id)
+	o, _, err := s.View(ctx, s.DB, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -266,12 +266,12 @@ func (s *Service) WriteReview(ctx context.Context, actor users.User, id string, 
 	if rating < 1 || rating > 5 {
 		return Review{}, errs.Invalid("rating", "rating_invalid")
 	}
-	body, err := text("text", body, false)
+	body, err := Text("text", body, false)
 	if err != nil {
 		return Review{}, err
 	}
 	var r Review
-	_, err = s.act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
+	_, err = s.Act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
 		if o.Side == ManagerSide {
 			return errs.Forbidden("wrong_side").With("side", ClientSide)
 		}
@@ -290,7 +290,7 @@ func (s *Service) WriteReview(ctx context.Context, actor users.User, id string, 
 		if err != nil {
 			return err
 		}
-		if _, err := event(ctx, tx, id, actor.ID, "review", ""); err != nil {
+		if _, err := AddEvent(ctx, tx, id, actor.ID, "review", ""); err != nil {
 			return err
 		}
 		var n int
@@ -346,7 +346,7 @@ func (s *Service) PublishDueReviews(ctx context.Context, now time.Time) (int, er
 	}
 	for _, id := range due {
 		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			o, err := load(ctx, tx, id)
+			o, err := Load(ctx, tx, id)
 			if err != nil {
 				return err
 			}

@@ -20,10 +20,6 @@ const (
 	// milestonesAwaiting: delivered milestones, unless their order is on hold.
 	milestonesAwaiting = `FROM order_milestones m WHERE status = 'delivered'
 		AND NOT EXISTS (SELECT 1 FROM order_requests r WHERE r.order_id = m.order_id AND r.status = 'open' AND r.kind IN ('cancel', 'escalate'))`
-	// weeksToCharge: reported hourly weeks of contracts that are not suspended.
-	weeksToCharge = `FROM hourly_reports r JOIN hourly_contracts c ON c.order_id = r.order_id WHERE r.status = 'draft' AND c.suspended_at IS NULL`
-	// weeksCharged: charged hourly weeks waiting for their dispute window to end.
-	weeksCharged = `FROM hourly_reports WHERE status = 'charged'`
 )
 
 // requestsOpen: open requests of one kind (a cancellation, an extension).
@@ -33,12 +29,8 @@ func requestsOpen(kind RequestKind) string {
 
 // Timers are the deadlines of orders, in the order a sweep runs them.
 func (s *Service) Timers() []jobs.Timer {
-	// next reads the earliest deadline of column among rows after `after`;
-	// the row is due delay after its deadline.
 	next := func(rows, column string, delay time.Duration) func(ctx context.Context, after time.Time) (time.Time, bool, error) {
-		return func(ctx context.Context, after time.Time) (time.Time, bool, error) {
-			return jobs.Earliest(ctx, s.DB, delay, `SELECT MIN(`+column+`) `+rows+` AND `+column+` > ?`, db.Micros(after.Add(-delay)))
-		}
+		return jobs.NextDue(s.DB, rows, column, delay)
 	}
 	return []jobs.Timer{
 		{Name: "order_auto_complete", Fire: s.AutoComplete, Next: next(autoCompleting, "auto_complete_at", 0)},
@@ -47,9 +39,5 @@ func (s *Service) Timers() []jobs.Timer {
 		{Name: "milestone_auto_approve", Fire: s.AutoApproveMilestones, Next: next(milestonesAwaiting, "auto_approve_at", 0)},
 		{Name: "cancellation_auto_accept", Fire: s.AutoAcceptCancellations, Next: next(requestsOpen(RequestCancel), "deadline", 0)},
 		{Name: "extension_auto_withdraw", Fire: s.WithdrawStaleExtensions, Next: next(requestsOpen(RequestExtendDelivery), "deadline", 0)},
-		{Name: "hourly_charge", Fire: s.ChargeHourlyWeeks, Next: next(weeksToCharge, "r.charge_at", 0)},
-		// A week is released once its dispute window has passed: the
-		// microsecond after dispute_until.
-		{Name: "hourly_release", Fire: s.ReleaseHourlyWeeks, Next: next(weeksCharged, "dispute_until", time.Microsecond)},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"atelier/internal/lists"
 	"atelier/internal/network"
 	"atelier/internal/orders"
+	"atelier/internal/orders/hourly"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -28,6 +29,7 @@ type Services struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Hourly    *hourly.Service
 	Projects  *projects.Service
 	Dashboard *dashboard.Service
 	Lists     *lists.Service
@@ -54,6 +56,8 @@ func New(d *db.DB, cfg Config) Services {
 		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
+	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Orders.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
 	s.Dashboard = &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
@@ -62,5 +66,5 @@ func New(d *db.DB, cfg Config) Services {
 
 // Timers are every service's timers, for the job runner.
 func (s Services) Timers() []jobs.Timer {
-	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Projects.Timers(), s.Catalog.Timers())
+	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
 }

@@ -12,6 +12,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
+	"atelier/internal/orders/hourly"
 	"atelier/internal/users"
 )
 
@@ -181,7 +182,7 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 			p.Report = &h.Reports[i]
 		}
 	}
-	limit, err := s.Orders.WeekLimit(r.Context(), u, o.ID, ws)
+	limit, err := s.Hourly.WeekLimit(r.Context(), u, o.ID, ws)
 	if err != nil {
 		return err
 	}
@@ -247,8 +248,8 @@ var reportDayField = regexp.MustCompile(`^days\.(\d+)\.(date|hours|note)$`)
 // reportInput reads the weekly report form: the days with hours or a
 // note, in order; rows[i] is the form row of the report's day i. Hours
 // typed with a comma (7,5) are read as decimals.
-func reportInput(r *http.Request) (orders.NewReport, []int, error) {
-	in := orders.NewReport{WeekStart: r.PostFormValue("week_start")}
+func reportInput(r *http.Request) (hourly.NewReport, []int, error) {
+	in := hourly.NewReport{WeekStart: r.PostFormValue("week_start")}
 	ws, err := time.Parse(dayLayout, strings.TrimSpace(in.WeekStart))
 	if err != nil {
 		return in, nil, errs.Invalid("week_start", "week_start_invalid")
@@ -260,7 +261,7 @@ func reportInput(r *http.Request) (orders.NewReport, []int, error) {
 		if (hours == "" || hours == "0") && note == "" {
 			continue
 		}
-		day := orders.NewReportDay{Date: ws.AddDate(0, 0, i).Format(dayLayout), Note: note}
+		day := hourly.NewReportDay{Date: ws.AddDate(0, 0, i).Format(dayLayout), Note: note}
 		if hours != "" {
 			x, err := strconv.ParseFloat(strings.Replace(hours, ",", ".", 1), 64)
 			if err != nil {
@@ -310,7 +311,7 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User
 	}
 	in, rows, err := reportInput(r)
 	if err == nil {
-		_, err = s.Orders.FileReport(r.Context(), u, r.PathValue("order"), in)
+		_, err = s.Hourly.FileReport(r.Context(), u, r.PathValue("order"), in)
 	}
 	if err != nil {
 		return showAgain(err, redo)
@@ -327,21 +328,21 @@ func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.U
 		if r.PostFormValue("confirm") == "" {
 			return errs.Invalid("confirm", "dispute_unconfirmed")
 		}
-		_, err := s.Orders.DisputeReport(r.Context(), u, r.PathValue("order"), r.PathValue("report"), r.PostFormValue("reason"))
+		_, err := s.Hourly.DisputeReport(r.Context(), u, r.PathValue("order"), r.PathValue("report"), r.PostFormValue("reason"))
 		return err
 	})
 }
 
 func (s *Server) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_paused", func() error {
-		_, err := s.Orders.PauseHourly(r.Context(), u, r.PathValue("order"))
+		_, err := s.Hourly.PauseHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
 func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_resumed", func() error {
-		_, err := s.Orders.ResumeHourly(r.Context(), u, r.PathValue("order"))
+		_, err := s.Hourly.ResumeHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
@@ -364,7 +365,7 @@ func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.U
 
 func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_ended", func() error {
-		_, err := s.Orders.EndHourly(r.Context(), u, r.PathValue("order"))
+		_, err := s.Hourly.EndHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
@@ -383,7 +384,7 @@ func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.
 		if before, err = s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
 			return err
 		}
-		after, err = s.Orders.SetWeeklyLimit(r.Context(), u, r.PathValue("order"), hours)
+		after, err = s.Hourly.SetWeeklyLimit(r.Context(), u, r.PathValue("order"), hours)
 		return err
 	}()
 	if err != nil {
@@ -406,7 +407,7 @@ func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.Use
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
-		_, err := s.Orders.RetryHourlyCharge(r.Context(), u, r.PathValue("order"), key)
+		_, err := s.Hourly.RetryHourlyCharge(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
 	if err != nil {

@@ -6,13 +6,13 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
-	"atelier/internal/orders"
+	"atelier/internal/orders/hourly"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
 
 type hourlyDisputesData struct {
-	Weeks      []orders.DisputedWeek
+	Weeks      []hourly.DisputedWeek
 	NextCursor string
 }
 
@@ -23,7 +23,7 @@ func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u us
 		return err
 	}
 	p.Limit = 50
-	list, err := s.Orders.HourlyDisputes(r.Context(), u, p)
+	list, err := s.Hourly.HourlyDisputes(r.Context(), u, p)
 	if err != nil {
 		return err
 	}
@@ -43,11 +43,11 @@ func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u u
 	if err != nil {
 		return showAgain(err, again)
 	}
-	d := orders.DisputeDecision{Refund: money.New(0, r.PostFormValue("currency")), Note: r.PostFormValue("note")}
+	d := hourly.DisputeDecision{Refund: money.New(0, r.PostFormValue("currency")), Note: r.PostFormValue("note")}
 	if refund != nil {
 		d.Refund = *refund
 	}
-	if _, err := s.Orders.DecideDispute(r.Context(), u, id, d); err != nil {
+	if _, err := s.Hourly.DecideDispute(r.Context(), u, id, d); err != nil {
 		return showAgain(err, again)
 	}
 	s.done(w, r, "/operator/hourly-disputes", "flash.hourly_dispute_decided")

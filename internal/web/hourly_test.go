@@ -220,7 +220,7 @@ func TestFreelancerFilesAndEditsAWeeklyReport(t *testing.T) {
 		if status, _, _ := h.seller.do("POST", h.page()+"/weekly-reports", h.week(0, "6", "", "2.25")); status != http.StatusSeeOther {
 			t.Fatalf("edit: %d", status)
 		}
-		rs, err := h.a.Orders.Reports(context.Background(), h.fanny, h.order)
+		rs, err := h.a.Hourly.Reports(context.Background(), h.fanny, h.order)
 		if err != nil || len(rs) != 1 || rs[0].Minutes != 495 || len(rs[0].Days) != 2 {
 			t.Fatalf("reports after the edit: %+v %v", rs, err)
 		}
@@ -277,7 +277,7 @@ func TestClientReviewsTheChargedWeekAndDisputesIt(t *testing.T) {
 		}
 		// Without the confirmation, nothing happens.
 		disputeURL := h.page() + "/weekly-reports/"
-		rs, _ := h.a.Orders.Reports(context.Background(), h.admin, h.order)
+		rs, _ := h.a.Hourly.Reports(context.Background(), h.admin, h.order)
 		disputeURL += rs[0].ID + "/dispute"
 		form := url.Values{"form": {"dispute-" + rs[0].ID}, "reason": {"Tuesday was a holiday."}}
 		status, body, _ := h.alice.do("POST", disputeURL, form)

@@ -22,6 +22,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/hourly"
 	"atelier/internal/users"
 )
 
@@ -436,11 +437,11 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := a.Clock.Now().UTC().Format("2006-01-02")
-	if _, err := a.Orders.FileReport(ctx, gus, hourlyOrder.ID, orders.NewReport{WeekStart: orders.WeekStart(a.Clock.Now()).Format("2006-01-02"),
-		Days: []orders.NewReportDay{{Date: today, Hours: 2.5, Note: "Storyboard edits."}}}); err != nil {
+	if _, err := a.Hourly.FileReport(ctx, gus, hourlyOrder.ID, hourly.NewReport{WeekStart: orders.WeekStart(a.Clock.Now()).Format("2006-01-02"),
+		Days: []hourly.NewReportDay{{Date: today, Hours: 2.5, Note: "Storyboard edits."}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Orders.SetWeeklyLimit(ctx, admin, hourlyOrder.ID, 6); err != nil {
+	if _, err := a.Hourly.SetWeeklyLimit(ctx, admin, hourlyOrder.ID, 6); err != nil {
 		t.Fatal(err)
 	}
 	hourlyPages := []string{"/offers/" + hourlyOffer.ID, "/orders/" + hourlyOrder.ID, "/orders/" + hourlyOrder.ID + "/hourly/end"}

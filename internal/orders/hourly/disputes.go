@@ -1,4 +1,4 @@
-package orders
+package hourly
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
+	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -20,9 +21,9 @@ import (
 
 // DisputedWeek is a week in the operators' queue.
 type DisputedWeek struct {
-	Report     WeeklyReport `json:"report"`
-	OrderTitle string       `json:"order_title"`
-	Freelancer string       `json:"freelancer"`
+	Report     orders.WeeklyReport `json:"report"`
+	OrderTitle string              `json:"order_title"`
+	Freelancer string              `json:"freelancer"`
 }
 
 // DisputeDecision is an operator's answer to a disputed week: Refund, of
@@ -36,7 +37,7 @@ type DisputeDecision struct {
 // HourlyDisputes lists the disputed weeks, oldest dispute first, for
 // operators.
 func (s *Service) HourlyDisputes(ctx context.Context, actor users.User, r page.Request) (page.Page[DisputedWeek], error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := orders.OperatorOnly(actor); err != nil {
 		return page.Page[DisputedWeek]{}, err
 	}
 	r = r.Norm()
@@ -56,29 +57,29 @@ func (s *Service) HourlyDisputes(ctx context.Context, actor users.User, r page.R
 }
 
 // disputedWeek reads a week with its days and its order.
-func (s *Service) disputedWeek(ctx context.Context, q db.Queryer, id string) (DisputedWeek, Order, error) {
+func (s *Service) disputedWeek(ctx context.Context, q db.Queryer, id string) (DisputedWeek, orders.Order, error) {
 	var orderID string
 	if err := q.QueryRow(ctx, `SELECT order_id FROM hourly_reports WHERE id = ?`, id).Scan(&orderID); err != nil {
 		if db.NoRows(err) == db.ErrNotFound {
-			return DisputedWeek{}, Order{}, errReportNotFound
+			return DisputedWeek{}, orders.Order{}, errReportNotFound
 		}
-		return DisputedWeek{}, Order{}, err
+		return DisputedWeek{}, orders.Order{}, err
 	}
-	o, err := load(ctx, q, orderID)
+	o, err := orders.Load(ctx, q, orderID)
 	if err != nil {
-		return DisputedWeek{}, Order{}, err
+		return DisputedWeek{}, orders.Order{}, err
 	}
-	r, err := s.scanReport(q.QueryRow(ctx, reportSelect+`WHERE id = ?`, id), money.New(0, o.Total.Currency))
+	r, err := s.Orders.LoadReport(ctx, q, id, money.New(0, o.Total.Currency))
 	if err != nil {
-		return DisputedWeek{}, Order{}, err
+		return DisputedWeek{}, orders.Order{}, err
 	}
-	list := []WeeklyReport{r}
-	if err := s.fillDays(ctx, q, list); err != nil {
-		return DisputedWeek{}, Order{}, err
+	list := []orders.WeeklyReport{r}
+	if err := s.Orders.WithDays(ctx, q, list); err != nil {
+		return DisputedWeek{}, orders.Order{}, err
 	}
 	var name string
 	if err := q.QueryRow(ctx, `SELECT display_name FROM freelancers WHERE id = ?`, o.FreelancerID).Scan(&name); err != nil {
-		return DisputedWeek{}, Order{}, err
+		return DisputedWeek{}, orders.Order{}, err
 	}
 	return DisputedWeek{Report: list[0], OrderTitle: o.Title, Freelancer: name}, o, nil
 }
@@ -86,10 +87,10 @@ func (s *Service) disputedWeek(ctx context.Context, q db.Queryer, id string) (Di
 // DecideDispute settles a disputed week: the refund to the client's
 // balance, the rest released to the freelancer, both sides told.
 func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID string, d DisputeDecision) (DisputedWeek, error) {
-	if err := operatorOnly(actor); err != nil {
+	if err := orders.OperatorOnly(actor); err != nil {
 		return DisputedWeek{}, err
 	}
-	note, err := text("note", d.Note, true)
+	note, err := orders.Text("note", d.Note, true)
 	if err != nil {
 		return DisputedWeek{}, err
 	}
@@ -99,7 +100,7 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 			return err
 		}
 		r := w.Report
-		if r.Status != ReportDisputed {
+		if r.Status != orders.ReportDisputed {
 			return errs.Conflict("report_not_disputed")
 		}
 		c := r.Total.Currency
@@ -119,9 +120,9 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 			return errs.Conflict("order_state_changed")
 		}
 		left := r.Total.Amount - refund
-		price, fees := split(r.Total.Amount, r.Fees.Amount, left)
+		price, fees := orders.Split(r.Total.Amount, r.Fees.Amount, left)
 		if left > 0 {
-			if err := s.Billing.Release(ctx, tx, o.AccountID, o.ID, o.FreelancerID, money.New(price, c), money.New(fees, c), o.pro); err != nil {
+			if err := s.Orders.Release(ctx, tx, o, money.New(price, c), money.New(fees, c)); err != nil {
 				return err
 			}
 		}
@@ -139,13 +140,13 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 		}
 		params := map[string]any{"title": o.Title, "week": r.WeekStart, "refund": money.New(refund, c).String(),
 			"released": money.New(price, c).String(), "note": note}
-		if _, err := event(ctx, tx, o.ID, actor.ID, "hourly_dispute_decided", r.WeekStart+": "+params["refund"].(string)+" / "+params["released"].(string)+"\n\n"+note); err != nil {
+		if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "hourly_dispute_decided", r.WeekStart+": "+params["refund"].(string)+" / "+params["released"].(string)+"\n\n"+note); err != nil {
 			return err
 		}
-		if err := s.notifyBuyer(ctx, tx, o, "hourly_dispute_decided", params); err != nil {
+		if err := s.Orders.NotifyBuyer(ctx, tx, o, "hourly_dispute_decided", params); err != nil {
 			return err
 		}
-		return s.notifyFreelancer(ctx, tx, o, "hourly_dispute_decided", params)
+		return s.Orders.NotifyFreelancer(ctx, tx, o, "hourly_dispute_decided", params)
 	})
 	if err != nil {
 		return DisputedWeek{}, err

@@ -1,4 +1,4 @@
-package orders
+package hourly
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"atelier/internal/errs"
+	"atelier/internal/orders"
 )
 
 // FuzzCheckDays checks a weekly report day with any hours and note: nothing
@@ -13,16 +14,16 @@ import (
 // minutes in quarter hours, inside the week. go test runs the seeds; to
 // search longer:
 //
-//	go test -run '^$' -fuzz FuzzCheckDays -fuzztime 1m ./internal/orders/
+//	go test -run '^$' -fuzz FuzzCheckDays -fuzztime 1m ./internal/orders/hourly/
 func FuzzCheckDays(f *testing.F) {
 	for _, h := range []float64{7.5, 0.25, 24, 24.25, 0, -1, 0.1, 1e300, math.NaN(), math.Inf(1), 1.0000000001} {
 		f.Add(h, "Design work", 0)
 	}
 	f.Add(8.0, "", 6)
 	f.Add(8.0, "x", 7)
-	ws := WeekStart(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
+	ws := orders.WeekStart(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
 	f.Fuzz(func(t *testing.T, hours float64, note string, day int) {
-		date := ws.AddDate(0, 0, day%10).Format(dayLayout)
+		date := ws.AddDate(0, 0, day%10).Format(orders.DayLayout)
 		days, total, err := checkDays(ws, []NewReportDay{{Date: date, Hours: hours, Note: note}})
 		if err != nil {
 			if _, ok := errs.As(err); !ok {
