@@ -238,9 +238,9 @@ func hourlyRule(o Order, a Action, _ time.Time) error {
 	return nil
 }
 
-// milestoneRefusal is why the viewer may not do a on milestone m now, or
+// MilestoneRefusal is why the viewer may not do a on milestone m now, or
 // nil: the milestone operations ask it after the order's side and hold.
-func (o Order) milestoneRefusal(m Milestone, a Action) error {
+func (o Order) MilestoneRefusal(m Milestone, a Action) error {
 	want := ClientSide
 	if a == ActDeliver {
 		want = FreelancerSide
@@ -290,7 +290,7 @@ func (o *Order) allow(now time.Time) {
 		m := &o.Milestones[i]
 		m.Actions = []Action{}
 		for _, a := range []Action{ActDeliver, ActApproveMilestone, ActRequestRevision} {
-			if o.milestoneRefusal(*m, a) == nil {
+			if o.MilestoneRefusal(*m, a) == nil {
 				m.Actions = append(m.Actions, a)
 			}
 		}

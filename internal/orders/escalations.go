@@ -106,7 +106,7 @@ func (s *Service) loadEscalation(ctx context.Context, q db.Queryer, id string) (
 	o.Side = "operator"
 	o.at(now)
 	if o.Kind == KindMilestones {
-		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
+		if o.Milestones, err = MilestonesOf(ctx, q, o.ID); err != nil {
 			return Request{}, Order{}, err
 		}
 	}
@@ -218,7 +218,7 @@ func (s *Service) completeByDecision(ctx context.Context, tx *db.Tx, o Order, ac
 		return s.completeFrom(ctx, tx, o, actorID, []Status{Active, Delivered})
 	}
 	if o.Status == AwaitingPayment {
-		return s.finishMilestones(ctx, tx, o, actorID, []Status{AwaitingPayment})
+		return s.FinishMilestones(ctx, tx, o, actorID, []Status{AwaitingPayment})
 	}
 	for _, m := range o.Milestones {
 		switch m.Status {
@@ -234,7 +234,7 @@ func (s *Service) completeByDecision(ctx context.Context, tx *db.Tx, o Order, ac
 			}
 			fallthrough
 		case MilestoneDelivered:
-			_, err := s.approveMilestone(ctx, tx, o, m, actorID, true)
+			_, err := s.ReleaseMilestone(ctx, tx, o, m, actorID, true)
 			return err
 		}
 	}

@@ -45,7 +45,6 @@ const (
 	Week            = 7 * 24 * time.Hour
 	ChargeAfterWeek = 12 * time.Hour // after the week's end: the edit deadline and the charge
 	MaxLimitHours   = 168
-	minHourlyRate   = 100 // 1.00 of the currency
 	DayLayout       = "2006-01-02"
 )
 
@@ -144,34 +143,6 @@ func (s *Service) WeekAmount(rate money.Money, minutes int) (money.Money, money.
 }
 
 func HoursOf(minutes int) float64 { return float64(minutes) / 60 }
-
-// checkHourlyTerms validates an hourly rate and weekly limit.
-func checkHourlyTerms(rate *money.Money, limit int, currency string, maxAmount int64) error {
-	if err := offerAmount("hourly_rate", rate, currency, maxAmount); err != nil {
-		return err
-	}
-	if rate.Amount < minHourlyRate {
-		return errs.Invalid("hourly_rate", "hourly_rate_too_low").With("min", money.New(minHourlyRate, currency).String())
-	}
-	if limit < 1 || limit > MaxLimitHours {
-		return errs.Invalid("weekly_limit_hours", "weekly_limit_invalid").With("max", MaxLimitHours)
-	}
-	if rate.Amount*int64(limit) > maxAmount {
-		return errs.Invalid("weekly_limit_hours", "amount_too_large")
-	}
-	return nil
-}
-
-// insertContract creates an hourly order's contract and its first limit,
-// which applies from the start.
-func insertContract(ctx context.Context, tx *db.Tx, orderID string, rate money.Money, limit int) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO hourly_contracts (order_id, rate, currency, state) VALUES (?, ?, ?, 'active')`,
-		orderID, rate.Amount, rate.Currency); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO hourly_limits (order_id, from_week, limit_hours) VALUES (?, 0, ?)`, orderID, limit)
-	return err
-}
 
 // startHourly records the start of a contract (at acceptance, or at the
 // admin's approval): nothing is charged until the first week's report.

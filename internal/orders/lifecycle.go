@@ -256,7 +256,7 @@ func (s *Service) AutoComplete(ctx context.Context, now time.Time) (int, error) 
 			if o.Status != Delivered || o.Kind == KindMilestones || o.AutoCompleteAt.After(now) {
 				return nil
 			}
-			if h, err := isHeld(ctx, tx, o.ID); h || err != nil {
+			if h, err := IsHeld(ctx, tx, o.ID); h || err != nil {
 				return err // paused while a cancellation or an escalation is open
 			}
 			if err := s.complete(ctx, tx, o, ""); err != nil {
@@ -328,4 +328,18 @@ func (s *Service) refundAll(ctx context.Context, tx *db.Tx, o Order) error {
 		return err
 	}
 	return s.Billing.RecordSpend(ctx, tx, o.AccountID, o.ID, money.New(-held.Amount, held.Currency))
+}
+
+func Amount(field string, m *money.Money, currency string, maxAmount int64) error {
+	switch {
+	case m == nil:
+		return errs.Invalid(field, "required")
+	case strings.ToUpper(m.Currency) != currency:
+		return errs.Invalid(field, "currency_mismatch").With("currency", currency)
+	case m.Amount <= 0:
+		return errs.Invalid(field, "amount_not_positive")
+	case m.Amount > maxAmount:
+		return errs.Invalid(field, "amount_too_large")
+	}
+	return nil
 }

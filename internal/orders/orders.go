@@ -315,7 +315,7 @@ func (s *Service) View(ctx context.Context, q db.Queryer, actor users.User, id s
 	now := s.DB.Clock.Now()
 	o.at(now)
 	if o.Kind == KindMilestones {
-		if o.Milestones, err = milestonesOf(ctx, q, o.ID); err != nil {
+		if o.Milestones, err = MilestonesOf(ctx, q, o.ID); err != nil {
 			return Order{}, "", err
 		}
 	}

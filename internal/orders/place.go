@@ -53,7 +53,7 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	if in.Requirements = strings.TrimSpace(in.Requirements); utf8.RuneCountInString(in.Requirements) > 10000 {
 		return Order{}, errs.Invalid("requirements", "too_long").With("max", 10000)
 	}
-	if in.ProjectID, err = s.attachable(ctx, actor, in.AccountID, in.ProjectID); err != nil {
+	if in.ProjectID, err = s.Attachable(ctx, actor, in.AccountID, in.ProjectID); err != nil {
 		return Order{}, err
 	}
 	l, err := s.Catalog.Listing(ctx, in.ServiceID)
@@ -72,7 +72,7 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	} else if ok && f.ID == l.FreelancerID {
 		return Order{}, errs.Conflict("own_service")
 	}
-	acc, err := s.accountCurrency(ctx, in.AccountID)
+	acc, err := s.AccountCurrency(ctx, in.AccountID)
 	if err != nil {
 		return Order{}, err
 	}
@@ -84,17 +84,17 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 	o := Order{ID: db.NewID("ord"), AccountID: in.AccountID, BuyerID: actor.ID, FreelancerID: l.FreelancerID, Kind: KindService, ServiceID: l.ID,
 		Title: l.Title, Package: pkg.Name, Quantity: in.Quantity, UnitPrice: pkg.Price, Subtotal: q.Subtotal, Fees: fees, Total: q.Total,
 		DeliveryDays: pkg.DeliveryDays, RevisionsAllowed: pkg.Revisions, Requirements: in.Requirements, ProjectID: in.ProjectID}
-	return s.open(ctx, actor, role, o, key, nil)
+	return s.Open(ctx, actor, role, o, key, nil)
 }
 
-// open places a drafted order through the account's policies — the one
+// Open places a drafted order through the account's policies — the one
 // path of service orders and accepted offers. Above the approval threshold
 // (or past the buyer's monthly limit when approval is on) the order waits
 // for the admin with nothing charged; otherwise its first charge is paid at
 // once (the whole order, or a milestone order's first milestone) and it
 // starts. with runs in the transaction that creates the order (an offer's
 // acceptance, the milestones); key is the request's Idempotency-Key.
-func (s *Service) open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
+func (s *Service) Open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
 	wait, err := policyAnswer(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
 	if err != nil {
 		return Order{}, err
@@ -200,7 +200,7 @@ func insertOrder(ctx context.Context, tx *db.Tx, o Order, status Status) error {
 // to the approvals queue.
 var errMustWait = errors.New("orders: the order waits for approval")
 
-func (s *Service) accountCurrency(ctx context.Context, accountID string) (string, error) {
+func (s *Service) AccountCurrency(ctx context.Context, accountID string) (string, error) {
 	var c string
 	err := s.DB.QueryRow(ctx, `SELECT currency FROM accounts WHERE id = ?`, accountID).Scan(&c)
 	return c, db.NoRows(err)
@@ -232,14 +232,14 @@ func (s *Service) firstPayment(ctx context.Context, q db.Queryer, o Order, key s
 		ms := o.Milestones
 		if len(ms) == 0 {
 			var err error
-			if ms, err = milestonesOf(ctx, q, o.ID); err != nil {
+			if ms, err = MilestonesOf(ctx, q, o.ID); err != nil {
 				return Payment{}, err
 			}
 		}
 		if len(ms) == 0 {
 			return Payment{}, errors.New("orders: a milestone order without milestones")
 		}
-		return s.milestonePayment(o, ms[0], key, claim), nil
+		return s.MilestonePayment(o, ms[0], key, claim), nil
 	}
 	return Payment{Order: o, Amount: o.Total, Key: key, Claim: claim,
 		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: describe(o), Quantity: o.Quantity, UnitPrice: o.UnitPrice, Fees: o.Fees},

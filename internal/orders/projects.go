@@ -23,9 +23,9 @@ const ManagerSide = "manager"
 // exists to attach to.
 type ProjectCheck func(ctx context.Context, q db.Queryer, actor users.User, accountID, projectID string) error
 
-// attachable checks an order's project_id: empty, or a project of the same
+// Attachable checks an order's project_id: empty, or a project of the same
 // account the actor may attach to; otherwise 422 project_not_found.
-func (s *Service) attachable(ctx context.Context, actor users.User, accountID, projectID string) (string, error) {
+func (s *Service) Attachable(ctx context.Context, actor users.User, accountID, projectID string) (string, error) {
 	projectID = strings.TrimSpace(projectID)
 	if projectID == "" {
 		return "", nil

@@ -786,7 +786,7 @@ func held(ctx context.Context, q db.Queryer, o Order) (money.Money, error) {
 // or escalation pauses its review timers.
 const heldSQL = `EXISTS (SELECT 1 FROM order_requests r WHERE r.order_id = o.id AND r.status = 'open' AND r.kind IN ('cancel', 'escalate'))`
 
-func isHeld(ctx context.Context, q db.Queryer, orderID string) (bool, error) {
+func IsHeld(ctx context.Context, q db.Queryer, orderID string) (bool, error) {
 	var n int
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM order_requests WHERE order_id = ? AND status = 'open' AND kind IN ('cancel', 'escalate')`, orderID).Scan(&n)
 	return n > 0, err

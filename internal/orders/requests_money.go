@@ -26,7 +26,7 @@ func (s *Service) checkScope(ctx context.Context, q db.Queryer, o Order, price m
 		return errs.Conflict("order_has_milestones")
 	}
 	price.Currency = strings.ToUpper(price.Currency)
-	if err := offerAmount("price", &price, o.Total.Currency, s.Billing.Config.MaxAmount); err != nil {
+	if err := Amount("price", &price, o.Total.Currency, s.Billing.Config.MaxAmount); err != nil {
 		return err
 	}
 	if price.Amount == o.Subtotal.Amount {

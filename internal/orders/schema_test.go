@@ -10,6 +10,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/orders"
+	"atelier/internal/orders/offers"
 )
 
 // Every status, kind and state the code knows is one the database accepts,
@@ -25,7 +26,7 @@ func TestStatusesMatchTheSchema(t *testing.T) {
 	}{
 		{"orders", "status", toStrings(orders.Statuses)},
 		{"orders", "kind", orders.Kinds},
-		{"offers", "status", orders.OfferStatuses},
+		{"offers", "status", offers.OfferStatuses},
 		{"order_milestones", "status", toStrings(orders.MilestoneStatuses)},
 		{"hourly_contracts", "state", toStrings(orders.ContractStates)},
 		{"hourly_reports", "status", toStrings(orders.ReportStatuses)},

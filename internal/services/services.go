@@ -17,6 +17,7 @@ import (
 	"atelier/internal/network"
 	"atelier/internal/orders"
 	"atelier/internal/orders/hourly"
+	"atelier/internal/orders/offers"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -29,6 +30,7 @@ type Services struct {
 	Catalog   *catalog.Service
 	Billing   *billing.Service
 	Orders    *orders.Service
+	Offers    *offers.Service
 	Hourly    *hourly.Service
 	Projects  *projects.Service
 	Dashboard *dashboard.Service
@@ -56,6 +58,7 @@ func New(d *db.DB, cfg Config) Services {
 		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Orders.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
@@ -66,5 +69,5 @@ func New(d *db.DB, cfg Config) Services {
 
 // Timers are every service's timers, for the job runner.
 func (s Services) Timers() []jobs.Timer {
-	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
+	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Offers.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
 }

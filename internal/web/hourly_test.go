@@ -62,7 +62,7 @@ func newHourlyShop(t *testing.T, engine db.Engine) *hourlyShop {
 	if status != http.StatusSeeOther || m == nil {
 		t.Fatalf("send the hourly offer: %d %q", status, h.Get("Location"))
 	}
-	o, err := s.a.Orders.AcceptOffer(ctx, s.admin, m[1], "", "")
+	o, err := s.a.Offers.AcceptOffer(ctx, s.admin, m[1], "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

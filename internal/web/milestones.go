@@ -111,14 +111,14 @@ func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u user
 		if err != nil {
 			return err
 		}
-		_, err := s.Orders.DeliverMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"), files)
+		_, err := s.Offers.DeliverMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"), files)
 		return err
 	})
 }
 
 func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.milestone_revision_requested", func() error {
-		_, err := s.Orders.RequestMilestoneRevision(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"))
+		_, err := s.Offers.RequestMilestoneRevision(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"))
 		return err
 	})
 }
@@ -131,7 +131,7 @@ func (s *Server) approveMilestone(w http.ResponseWriter, r *http.Request, u user
 	var o orders.Order
 	repeat, err := s.once(r, u, key, func() error {
 		var err error
-		o, err = s.Orders.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
+		o, err = s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
 		return err
 	})
 	return s.orderAction(w, r, u, milestoneFlash(o, repeat), func() error { return err })
@@ -154,7 +154,7 @@ func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.Us
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
-		_, err := s.Orders.PayMilestone(r.Context(), u, r.PathValue("order"), key)
+		_, err := s.Offers.PayMilestone(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
 	flash := "flash.milestone_paid"
@@ -183,7 +183,7 @@ func (s *Server) stopPage(w http.ResponseWriter, r *http.Request, u users.User) 
 
 func (s *Server) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_stopped", func() error {
-		_, err := s.Orders.Stop(r.Context(), u, r.PathValue("order"))
+		_, err := s.Offers.Stop(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }

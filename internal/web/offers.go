@@ -16,6 +16,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/offers"
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -129,7 +130,7 @@ func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request, u users.Us
 // showOfferForm renders the offer form with f, the values to show.
 func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) error {
 	ctx := r.Context()
-	d := offerFormData{Freelancer: fr, MaxRows: orders.MaxMilestones}
+	d := offerFormData{Freelancer: fr, MaxRows: offers.MaxMilestones}
 	if id := f.Values.Get("order"); id != "" {
 		o, err := s.Orders.Get(ctx, u, id)
 		if err != nil {
@@ -147,7 +148,7 @@ func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.U
 		d.Clients = list
 	}
 	n, _ := strconv.Atoi(f.Values.Get("rows"))
-	n = min(max(n, offerRowsStart), orders.MaxMilestones)
+	n = min(max(n, offerRowsStart), offers.MaxMilestones)
 	for i := range n {
 		d.Rows = append(d.Rows, i)
 	}
@@ -159,9 +160,9 @@ func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.U
 // offerInput reads the offer form. Milestone rows left blank are skipped,
 // so rows[i] is the form row of the offer's milestone i, for putting an
 // error about "milestones.i" on the row the person typed it in.
-func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (orders.NewOffer, []int, error) {
+func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offers.NewOffer, []int, error) {
 	cur := fr.HourlyRate.Currency
-	in := orders.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: r.PostFormValue("kind"),
+	in := offers.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: r.PostFormValue("kind"),
 		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	var err error
 	if in.Kind != orders.KindHourly { // an hourly contract has no revisions
@@ -180,13 +181,13 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (order
 		}
 	case orders.KindMilestones:
 		n, _ := strconv.Atoi(r.PostFormValue("rows"))
-		for i := range min(max(n, offerRowsStart), orders.MaxMilestones) {
+		for i := range min(max(n, offerRowsStart), offers.MaxMilestones) {
 			name := func(f string) string { return "milestones." + strconv.Itoa(i) + "." + f }
 			title, amount, days := r.PostFormValue(name("title")), r.PostFormValue(name("amount")), r.PostFormValue(name("delivery_days"))
 			if strings.TrimSpace(title+amount+days) == "" {
 				continue
 			}
-			m := orders.OfferMilestone{Title: title, Amount: money.New(0, cur)}
+			m := offers.OfferMilestone{Title: title, Amount: money.New(0, cur)}
 			a, err := parseAmount(name("amount"), amount, cur, httpx.Lang(r))
 			if err != nil {
 				return in, rows, err
@@ -267,10 +268,10 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	if err != nil {
 		return showAgain(err, redo)
 	}
-	var of orders.Offer
+	var of offers.Offer
 	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
 		var err error
-		of, err = s.Orders.CreateOffer(ctx, u, in)
+		of, err = s.Offers.CreateOffer(ctx, u, in)
 		return err
 	})
 	switch {
@@ -286,7 +287,7 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.Use
 
 // offerData is the offer page, as the viewer's side sees it.
 type offerData struct {
-	Offer   orders.Offer
+	Offer   offers.Offer
 	Account *accounts.Account // the client's side: the account it is addressed to
 	Client  string            // the freelancer's side: who the account's buyers are
 	Key     string            // the accept form's key
@@ -299,7 +300,7 @@ func (d offerData) IsClient() bool     { return d.Offer.Side == orders.ClientSid
 func (d offerData) IsFreelancer() bool { return d.Offer.Side == orders.FreelancerSide }
 
 // Pending tells whether the offer can still be answered or withdrawn.
-func (d offerData) Pending() bool { return d.Offer.Status == orders.OfferPending }
+func (d offerData) Pending() bool { return d.Offer.Status == offers.OfferPending }
 
 // CanAccept: a member of the account who may buy, while it is pending.
 func (d offerData) CanAccept() bool {
@@ -316,7 +317,7 @@ func (d offerData) Hourly() bool {
 
 func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
 	ctx := r.Context()
-	of, err := s.Orders.GetOffer(ctx, u, r.PathValue("offer"))
+	of, err := s.Offers.GetOffer(ctx, u, r.PathValue("offer"))
 	if err != nil {
 		return err
 	}
@@ -369,7 +370,7 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 	var o orders.Order
 	repeat, err := s.once(r, u, key, func() error {
 		var err error
-		o, err = s.Orders.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
+		o, err = s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
 		return err
 	})
 	switch {
@@ -391,14 +392,14 @@ func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.Use
 
 func (s *Server) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.offerAction(w, r, u, "flash.offer_declined", func() error {
-		_, err := s.Orders.DeclineOffer(r.Context(), u, r.PathValue("offer"))
+		_, err := s.Offers.DeclineOffer(r.Context(), u, r.PathValue("offer"))
 		return err
 	})
 }
 
 func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	if r.PostFormValue("from") == "list" {
-		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
+		_, err := s.Offers.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
 		if err != nil {
 			return err
 		}
@@ -406,33 +407,33 @@ func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.U
 		return nil
 	}
 	return s.offerAction(w, r, u, "flash.offer_withdrawn", func() error {
-		_, err := s.Orders.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
+		_, err := s.Offers.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
 		return err
 	})
 }
 
 // offerTabs are the status filters of the offer lists; "all" is no filter.
-var offerTabs = []string{"all", orders.OfferPending, orders.OfferAccepted, orders.OfferDeclined, orders.OfferExpired, orders.OfferWithdrawn}
+var offerTabs = []string{"all", offers.OfferPending, offers.OfferAccepted, offers.OfferDeclined, offers.OfferExpired, offers.OfferWithdrawn}
 
 type offersData struct {
 	Status  string
 	Tabs    []string
 	Base    string // the list's path, for the tabs
-	Offers  page.Page[orders.Offer]
+	Offers  page.Page[offers.Offer]
 	Clients map[string]string // the freelancer's list: who each account's buyers are
 	// Freelancer is set on the freelancer's list.
 	Freelancer *catalog.Freelancer
 }
 
-func offerFilter(r *http.Request) (string, orders.OfferFilter) {
+func offerFilter(r *http.Request) (string, offers.OfferFilter) {
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = "all"
 	}
 	if status == "all" {
-		return status, orders.OfferFilter{}
+		return status, offers.OfferFilter{}
 	}
-	return status, orders.OfferFilter{Status: status}
+	return status, offers.OfferFilter{Status: status}
 }
 
 // accountOffersPage lists the offers made to an account, for every member.
@@ -447,7 +448,7 @@ func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u use
 		return err
 	}
 	status, filter := offerFilter(r)
-	list, err := s.Orders.AccountOffers(ctx, u, a.ID, filter, p)
+	list, err := s.Offers.AccountOffers(ctx, u, a.ID, filter, p)
 	if err != nil {
 		return err
 	}
@@ -468,7 +469,7 @@ func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.
 		return err
 	}
 	status, filter := offerFilter(r)
-	list, err := s.Orders.FreelancerOffers(ctx, u, fr.ID, filter, p)
+	list, err := s.Offers.FreelancerOffers(ctx, u, fr.ID, filter, p)
 	if err != nil {
 		return err
 	}

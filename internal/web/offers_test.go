@@ -16,6 +16,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/offers"
 	"atelier/internal/page"
 )
 
@@ -48,10 +49,10 @@ func key(t *testing.T, body, action string) string {
 
 // milestoneOffer sends Acme a 2-milestone offer from Fanny through the
 // domain: Concepts 60.00 (3 days), Final files 240.00 (5 days).
-func (s *shop) milestoneOffer(t *testing.T) orders.Offer {
+func (s *shop) milestoneOffer(t *testing.T) offers.Offer {
 	t.Helper()
-	of, err := s.a.Orders.CreateOffer(context.Background(), s.fanny, orders.NewOffer{AccountID: s.acc.ID, Kind: orders.KindMilestones,
-		Title: "Brand identity", Revisions: 1, Milestones: []orders.OfferMilestone{
+	of, err := s.a.Offers.CreateOffer(context.Background(), s.fanny, offers.NewOffer{AccountID: s.acc.ID, Kind: orders.KindMilestones,
+		Title: "Brand identity", Revisions: 1, Milestones: []offers.OfferMilestone{
 			{Title: "Concepts", Amount: money.New(6000, "USD"), DeliveryDays: 3},
 			{Title: "Final files", Amount: money.New(24000, "USD"), DeliveryDays: 5}}})
 	if err != nil {
@@ -286,7 +287,7 @@ func TestOfferAnswersAndRefusalsShowOnTheOfferPage(t *testing.T) {
 		// A third expires after 14 days, shown as such at once; accepting
 		// is refused in words.
 		expired := s.milestoneOffer(t)
-		s.a.TestClock.Advance(orders.OfferExpiresAfter + time.Hour)
+		s.a.TestClock.Advance(offers.OfferExpiresAfter + time.Hour)
 		_, body, _ = s.alice.do("GET", "/offers/"+expired.ID, nil)
 		has(t, "the expired offer", body, i18n.T("en", "offer.status.expired"))
 		if strings.Contains(body, `action="/offers/`+expired.ID+`/accept"`) {
@@ -324,7 +325,7 @@ func TestStoppingAMilestoneOrderAsksFirstAndChargesNothingMore(t *testing.T) {
 		ctx := context.Background()
 		s := newShop(t, engine)
 		of := s.milestoneOffer(t)
-		o, err := s.a.Orders.AcceptOffer(ctx, s.admin, of.ID, "", "")
+		o, err := s.a.Offers.AcceptOffer(ctx, s.admin, of.ID, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +334,7 @@ func TestStoppingAMilestoneOrderAsksFirstAndChargesNothingMore(t *testing.T) {
 		if _, body, _ := s.alice.do("GET", path, nil); strings.Contains(body, `href="`+path+`/stop"`) {
 			t.Error("a stop link while the milestone is in progress")
 		}
-		if _, err := s.a.Orders.DeliverMilestone(ctx, s.fanny, o.ID, o.Milestones[0].ID, "Concepts.", nil); err != nil {
+		if _, err := s.a.Offers.DeliverMilestone(ctx, s.fanny, o.ID, o.Milestones[0].ID, "Concepts.", nil); err != nil {
 			t.Fatal(err)
 		}
 		_, body, _ := s.alice.do("GET", path, nil)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"atelier/internal/orders"
+	"atelier/internal/orders/offers"
 )
 
 // The order pages compare statuses, kinds and states with words the
@@ -18,7 +19,7 @@ func TestOrderPagesCompareWithKnownStatuses(t *testing.T) {
 	t.Parallel()
 	known := []string{"done", "current", "todo", string(orders.ContractSuspended)} // the progress bar's stages; suspended is shown over the state
 	for _, list := range [][]string{
-		toStrings(orders.Statuses), orders.Kinds, orders.OfferStatuses, toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
+		toStrings(orders.Statuses), orders.Kinds, offers.OfferStatuses, toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
 		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), orders.RequestStatuses, orders.ClaimStatuses, orders.CommitStatuses,
 	} {
 		known = append(known, list...)

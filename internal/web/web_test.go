@@ -23,6 +23,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/orders/hourly"
+	"atelier/internal/orders/offers"
 	"atelier/internal/users"
 )
 
@@ -427,12 +428,12 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	rate := money.New(6000, "EUR")
-	hourlyOffer, err := a.Orders.CreateOffer(ctx, gus, orders.NewOffer{AccountID: acc.ID, Kind: orders.KindHourly, Title: "Motion design, by the hour",
+	hourlyOffer, err := a.Offers.CreateOffer(ctx, gus, offers.NewOffer{AccountID: acc.ID, Kind: orders.KindHourly, Title: "Motion design, by the hour",
 		Description: "Edits as needed.", HourlyRate: &rate, WeeklyLimitHours: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hourlyOrder, err := a.Orders.AcceptOffer(ctx, admin, hourlyOffer.ID, "", "")
+	hourlyOrder, err := a.Offers.AcceptOffer(ctx, admin, hourlyOffer.ID, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,30 +457,30 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	accPages := "/accounts/" + acc.ID
 	// Gus's custom offers to Acme: one in milestones, accepted, its first
 	// milestone delivered; one at a fixed price, pending; one declined.
-	newOffer := func(kind string) orders.Offer {
-		in := orders.NewOffer{AccountID: acc.ID, Kind: kind, Title: "Launch film", Description: "Script, storyboard, film.", Revisions: 1}
+	newOffer := func(kind string) offers.Offer {
+		in := offers.NewOffer{AccountID: acc.ID, Kind: kind, Title: "Launch film", Description: "Script, storyboard, film.", Revisions: 1}
 		if kind == orders.KindFixed {
 			price := money.New(80000, "EUR")
 			in.Price, in.DeliveryDays = &price, 10
 		} else {
-			in.Milestones = []orders.OfferMilestone{{Title: "Script", Amount: money.New(30000, "EUR"), DeliveryDays: 3},
+			in.Milestones = []offers.OfferMilestone{{Title: "Script", Amount: money.New(30000, "EUR"), DeliveryDays: 3},
 				{Title: "Film", Amount: money.New(90000, "EUR"), DeliveryDays: 10}}
 		}
-		of, err := a.Orders.CreateOffer(ctx, gus, in)
+		of, err := a.Offers.CreateOffer(ctx, gus, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return of
 	}
 	msOffer, fixedOffer, declinedOffer := newOffer(orders.KindMilestones), newOffer(orders.KindFixed), newOffer(orders.KindMilestones)
-	msOrder, err := a.Orders.AcceptOffer(ctx, admin, msOffer.ID, "", "")
+	msOrder, err := a.Offers.AcceptOffer(ctx, admin, msOffer.ID, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Orders.DeliverMilestone(ctx, gus, msOrder.ID, msOrder.Milestones[0].ID, "The script.", nil); err != nil {
+	if _, err := a.Offers.DeliverMilestone(ctx, gus, msOrder.ID, msOrder.Milestones[0].ID, "The script.", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Orders.DeclineOffer(ctx, bob, declinedOffer.ID); err != nil {
+	if _, err := a.Offers.DeclineOffer(ctx, bob, declinedOffer.ID); err != nil {
 		t.Fatal(err)
 	}
 	offerPages := []string{accPages + "/offers", accPages + "/offers?status=pending", "/offers/" + msOffer.ID, "/offers/" + fixedOffer.ID,

@@ -1,4 +1,16 @@
-package orders
+// Package offers holds custom offers and milestones over the core of
+// orders: a freelancer's offer to a business account, its acceptance
+// (which places an order through the account's policies, orders.Open),
+// and the milestones of a milestone order — delivered, sent back,
+// approved one by one, each charged before it starts.
+//
+// A custom offer is a freelancer's proposal to a business account: a fixed
+// price, 2 or more milestones, or an hourly contract (Pro freelancers
+// only). It is addressed to the account, so every member sees it and any
+// member who may buy accepts or declines it; accepting places an order
+// through the same approval policy and purchase limits as buying a
+// service. An offer unanswered for 14 days expires.
+package offers
 
 import (
 	"context"
@@ -9,21 +21,46 @@ import (
 	"unicode/utf8"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/jobs"
 	"atelier/internal/money"
 	"atelier/internal/notify"
+	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
 
-// A custom offer is a freelancer's proposal to a business account: a fixed
-// price, 2 or more milestones, or an hourly contract (Pro freelancers
-// only). It is addressed to the account, so every member sees it and any
-// member who may buy accepts or declines it; accepting places an order
-// through the same approval policy and purchase limits as buying a
-// service. An offer unanswered for 14 days expires.
+// Service holds offers and runs milestones.
+type Service struct {
+	DB      *db.DB
+	Billing *billing.Service
+	Catalog *catalog.Service
+	Orders  *orders.Service
+}
+
+const minHourlyRate = 100 // 1.00 of the currency
+
+// The rows each timer applies, written once for the timer (rows due now)
+// and for its Next (the earliest due later).
+const (
+	// offersPending: offers nobody answered yet.
+	offersPending = `FROM offers WHERE status = 'pending'`
+	// milestonesAwaiting: delivered milestones, unless their order is on hold.
+	milestonesAwaiting = `FROM order_milestones m WHERE status = 'delivered'
+		AND NOT EXISTS (SELECT 1 FROM order_requests r WHERE r.order_id = m.order_id AND r.status = 'open' AND r.kind IN ('cancel', 'escalate'))`
+)
+
+// Timers are the deadlines of offers and milestones, in the order a sweep
+// runs them.
+func (s *Service) Timers() []jobs.Timer {
+	return []jobs.Timer{
+		{Name: "offer_expire", Fire: s.ExpireOffers, Next: jobs.NextDue(s.DB, offersPending, "expires_at", 0)},
+		{Name: "milestone_auto_approve", Fire: s.AutoApproveMilestones, Next: jobs.NextDue(s.DB, milestonesAwaiting, "auto_approve_at", 0)},
+	}
+}
 
 // Statuses of an offer.
 const (
@@ -77,7 +114,7 @@ type NewOffer struct {
 // a field is refused, never quietly dropped.
 func (in NewOffer) foreign() string {
 	switch in.Kind {
-	case KindFixed:
+	case orders.KindFixed:
 		switch {
 		case len(in.Milestones) > 0:
 			return "milestones"
@@ -86,7 +123,7 @@ func (in NewOffer) foreign() string {
 		case in.WeeklyLimitHours != 0:
 			return "weekly_limit_hours"
 		}
-	case KindMilestones:
+	case orders.KindMilestones:
 		switch {
 		case in.DeliveryDays != 0:
 			return "delivery_days"
@@ -95,7 +132,7 @@ func (in NewOffer) foreign() string {
 		case in.WeeklyLimitHours != 0:
 			return "weekly_limit_hours"
 		}
-	case KindHourly:
+	case orders.KindHourly:
 		switch {
 		case in.Price != nil:
 			return "price"
@@ -151,21 +188,21 @@ func (in *NewOffer) terms(currency string, maxAmount int64) (price int64, days i
 	if in.Title, err = title("title", in.Title); err != nil {
 		return 0, 0, err
 	}
-	if in.Description, err = Text("description", in.Description, false); err != nil {
+	if in.Description, err = orders.Text("description", in.Description, false); err != nil {
 		return 0, 0, err
 	}
 	if in.Revisions < 0 || in.Revisions > 100 {
 		return 0, 0, errs.Invalid("revisions", "revisions_invalid")
 	}
 	switch in.Kind {
-	case KindFixed:
-		if err := offerAmount("price", in.Price, currency, maxAmount); err != nil {
+	case orders.KindFixed:
+		if err := orders.Amount("price", in.Price, currency, maxAmount); err != nil {
 			return 0, 0, err
 		}
 		return in.Price.Amount, in.DeliveryDays, deliveryDays("delivery_days", in.DeliveryDays)
-	case KindMilestones:
+	case orders.KindMilestones:
 		return in.milestoneTerms(currency, maxAmount)
-	case KindHourly:
+	case orders.KindHourly:
 		return 0, in.DeliveryDays, checkHourlyTerms(in.HourlyRate, in.WeeklyLimitHours, currency, maxAmount)
 	}
 	return 0, 0, errs.Invalid("kind", "offer_kind_invalid")
@@ -185,7 +222,7 @@ func (in *NewOffer) milestoneTerms(currency string, maxAmount int64) (price int6
 		if m.Title, err = title(f+"title", m.Title); err != nil {
 			return 0, 0, err
 		}
-		if err := offerAmount(f+"amount", &m.Amount, currency, maxAmount); err != nil {
+		if err := orders.Amount(f+"amount", &m.Amount, currency, maxAmount); err != nil {
 			return 0, 0, err
 		}
 		if err := deliveryDays(f+"delivery_days", m.DeliveryDays); err != nil {
@@ -201,20 +238,6 @@ func (in *NewOffer) milestoneTerms(currency string, maxAmount int64) (price int6
 		return 0, 0, errs.Invalid("price", "price_not_milestones_sum")
 	}
 	return price, days, nil
-}
-
-func offerAmount(field string, m *money.Money, currency string, maxAmount int64) error {
-	switch {
-	case m == nil:
-		return errs.Invalid(field, "required")
-	case strings.ToUpper(m.Currency) != currency:
-		return errs.Invalid(field, "currency_mismatch").With("currency", currency)
-	case m.Amount <= 0:
-		return errs.Invalid(field, "amount_not_positive")
-	case m.Amount > maxAmount:
-		return errs.Invalid(field, "amount_too_large")
-	}
-	return nil
 }
 
 func title(field, v string) (string, error) {
@@ -264,8 +287,8 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	}
 	currency := f.HourlyRate.Currency
 	switch in.Kind {
-	case KindFixed, KindMilestones:
-	case KindHourly:
+	case orders.KindFixed, orders.KindMilestones:
+	case orders.KindHourly:
 		if !f.Pro {
 			return Offer{}, errs.Forbidden("hourly_pro_only")
 		}
@@ -275,7 +298,7 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	if field := in.foreign(); field != "" {
 		return Offer{}, errs.Invalid(field, "read_only")
 	}
-	accCurrency, err := s.accountCurrency(ctx, in.AccountID)
+	accCurrency, err := s.Orders.AccountCurrency(ctx, in.AccountID)
 	if errors.Is(err, db.ErrNotFound) {
 		return Offer{}, errs.Invalid("account_id", "account_not_found")
 	} else if err != nil {
@@ -298,7 +321,7 @@ func (s *Service) CreateOffer(ctx context.Context, actor users.User, in NewOffer
 	// An hourly offer has a rate and a weekly limit instead of a price and
 	// delivery days.
 	var priceCol, daysCol, rateCol, limitCol any = price, days, nil, nil
-	if in.Kind == KindHourly {
+	if in.Kind == orders.KindHourly {
 		priceCol, daysCol, rateCol, limitCol = nil, nil, in.HourlyRate.Amount, in.WeeklyLimitHours
 	}
 	id := db.NewID("ofr")
@@ -357,16 +380,16 @@ func (s *Service) scanOffer(row interface{ Scan(...any) error }, now time.Time) 
 		o.Status = OfferExpired // the expiry timer has not run yet
 	}
 	o.Milestones = []OfferMilestone{}
-	if o.Kind == KindHourly && o.HourlyRate != nil {
+	if o.Kind == orders.KindHourly && o.HourlyRate != nil {
 		// Quoted as one week at the weekly limit: what acceptance counts
 		// against the account's approval threshold and limits.
 		o.Price.Amount = o.HourlyRate.Amount * int64(o.WeeklyLimitHours)
 	}
 	switch o.Kind {
-	case KindFixed:
+	case orders.KindFixed:
 		q := s.Billing.Quote(o.Price)
 		o.Fees, o.Total = money.New(q.ServiceFee.Amount+q.SmallOrderFee.Amount, c), q.Total
-	case KindHourly:
+	case orders.KindHourly:
 		q := s.Billing.Week(o.Price)
 		o.Fees, o.Total = q.ServiceFee, q.Total
 	}
@@ -375,7 +398,7 @@ func (s *Service) scanOffer(row interface{ Scan(...any) error }, now time.Time) 
 
 // loadOfferMilestones fills a milestones offer's stages and quotes them.
 func (s *Service) loadOfferMilestones(ctx context.Context, q db.Queryer, o *Offer) error {
-	if o.Kind != KindMilestones {
+	if o.Kind != orders.KindMilestones {
 		return nil
 	}
 	rows, err := q.Query(ctx, `SELECT title, amount, delivery_days FROM offer_milestones WHERE offer_id = ? ORDER BY position`, o.ID)
@@ -422,14 +445,14 @@ func (s *Service) viewOffer(ctx context.Context, q db.Queryer, actor users.User,
 	if ok, err := catalog.SpeaksFor(ctx, q, actor.ID, o.FreelancerID); err != nil {
 		return Offer{}, "", err
 	} else if ok {
-		o.Side = FreelancerSide
+		o.Side = orders.FreelancerSide
 	} else {
 		if role, err = accounts.RoleOf(ctx, q, o.AccountID, actor.ID); err != nil {
 			return Offer{}, "", err
 		} else if role == "" {
 			return Offer{}, "", errOfferNotFound
 		}
-		o.Side = ClientSide
+		o.Side = orders.ClientSide
 	}
 	return o, role, s.loadOfferMilestones(ctx, q, &o)
 }
@@ -473,8 +496,8 @@ func (s *Service) DeclineOffer(ctx context.Context, actor users.User, id string)
 		if err != nil {
 			return err
 		}
-		if o.Side != ClientSide {
-			return errs.Forbidden("wrong_side").With("side", ClientSide)
+		if o.Side != orders.ClientSide {
+			return errs.Forbidden("wrong_side").With("side", orders.ClientSide)
 		}
 		if o.Status != OfferPending {
 			return errs.Conflict("offer_not_pending")
@@ -497,8 +520,8 @@ func (s *Service) WithdrawOffer(ctx context.Context, actor users.User, id string
 		if err != nil {
 			return err
 		}
-		if o.Side != FreelancerSide {
-			return errs.Forbidden("wrong_side").With("side", FreelancerSide)
+		if o.Side != orders.FreelancerSide {
+			return errs.Forbidden("wrong_side").With("side", orders.FreelancerSide)
 		}
 		if o.Status != OfferPending {
 			return errs.Conflict("offer_not_pending")
@@ -518,65 +541,65 @@ func (s *Service) WithdrawOffer(ctx context.Context, actor users.User, id string
 // its first milestone when the order starts. The offer is claimed in the
 // order's transaction, so it becomes one order. key is the request's
 // Idempotency-Key.
-func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, projectID, key string) (Order, error) {
+func (s *Service) AcceptOffer(ctx context.Context, actor users.User, id, projectID, key string) (orders.Order, error) {
 	of, role, err := s.viewOffer(ctx, s.DB, actor, id)
 	if err != nil {
-		return Order{}, err
+		return orders.Order{}, err
 	}
-	if of.Side != ClientSide {
-		return Order{}, errs.Forbidden("wrong_side").With("side", ClientSide)
+	if of.Side != orders.ClientSide {
+		return orders.Order{}, errs.Forbidden("wrong_side").With("side", orders.ClientSide)
 	}
 	if !role.Can(accounts.Buy) {
-		return Order{}, errs.Forbidden("role_not_allowed").With("action", string(accounts.Buy))
+		return orders.Order{}, errs.Forbidden("role_not_allowed").With("action", string(accounts.Buy))
 	}
-	if projectID, err = s.attachable(ctx, actor, of.AccountID, projectID); err != nil {
-		return Order{}, err
+	if projectID, err = s.Orders.Attachable(ctx, actor, of.AccountID, projectID); err != nil {
+		return orders.Order{}, err
 	}
 	switch of.Status {
 	case OfferPending:
 	case OfferExpired:
-		return Order{}, errs.Conflict("offer_expired")
+		return orders.Order{}, errs.Conflict("offer_expired")
 	default:
-		return Order{}, errs.Conflict("offer_not_pending")
+		return orders.Order{}, errs.Conflict("offer_not_pending")
 	}
 	c := of.Price.Currency
-	o := Order{ID: db.NewID("ord"), AccountID: of.AccountID, BuyerID: actor.ID, FreelancerID: of.FreelancerID, Kind: of.Kind, OfferID: of.ID,
+	o := orders.Order{ID: db.NewID("ord"), AccountID: of.AccountID, BuyerID: actor.ID, FreelancerID: of.FreelancerID, Kind: of.Kind, OfferID: of.ID,
 		Title: of.Title, Quantity: 1, UnitPrice: of.Price, Subtotal: of.Price, Fees: of.Fees, Total: of.Total, DeliveryDays: of.DeliveryDays,
 		Requirements: of.Description, ProjectID: projectID}
 	switch of.Kind {
-	case KindFixed:
+	case orders.KindFixed:
 		o.RevisionsAllowed = of.Revisions
-	case KindMilestones:
+	case orders.KindMilestones:
 		for i, m := range of.Milestones {
-			o.Milestones = append(o.Milestones, Milestone{ID: db.NewID("oms"), Position: i + 1, Title: m.Title, Amount: m.Amount, Fees: m.Fees,
-				Total: m.Total, DeliveryDays: m.DeliveryDays, RevisionsAllowed: of.Revisions, Status: MilestonePending})
+			o.Milestones = append(o.Milestones, orders.Milestone{ID: db.NewID("oms"), Position: i + 1, Title: m.Title, Amount: m.Amount, Fees: m.Fees,
+				Total: m.Total, DeliveryDays: m.DeliveryDays, RevisionsAllowed: of.Revisions, Status: orders.MilestonePending})
 		}
-	case KindHourly:
+	case orders.KindHourly:
 		// The order's price is one week at the limit; nothing is charged
 		// until a week's report.
 		if of.HourlyRate == nil {
-			return Order{}, errors.New("orders: an hourly offer without a rate")
+			return orders.Order{}, errors.New("orders: an hourly offer without a rate")
 		}
 		o.UnitPrice, o.Quantity, o.DeliveryDays = *of.HourlyRate, of.WeeklyLimitHours, 7
 	default:
-		return Order{}, errs.Invalid("kind", "offer_kind_invalid")
+		return orders.Order{}, errs.Invalid("kind", "offer_kind_invalid")
 	}
 	if o.Total.Currency != c {
-		return Order{}, errors.New("orders: an offer's total in another currency")
+		return orders.Order{}, errors.New("orders: an offer's total in another currency")
 	}
-	return s.open(ctx, actor, role, o, key, func(ctx context.Context, tx *db.Tx) error {
+	return s.Orders.Open(ctx, actor, role, o, key, func(ctx context.Context, tx *db.Tx) error {
 		if err := decideOffer(ctx, tx, of.ID, OfferAccepted, actor.ID, o.ID); err != nil {
 			return err
 		}
 		if err := s.insertMilestones(ctx, tx, o.ID, o.Milestones); err != nil {
 			return err
 		}
-		if o.Kind == KindHourly {
+		if o.Kind == orders.KindHourly {
 			if err := insertContract(ctx, tx, o.ID, o.UnitPrice, o.Quantity); err != nil {
 				return err
 			}
 		}
-		_, err := AddEvent(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
+		_, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "offer_accepted", of.Title)
 		return err
 	})
 }
@@ -634,7 +657,7 @@ func (s *Service) AccountOffers(ctx context.Context, actor users.User, accountID
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ViewAccount); err != nil {
 		return page.Page[Offer]{}, err
 	}
-	return s.listOffers(ctx, `o.account_id = ?`, []any{accountID}, f, r, ClientSide)
+	return s.listOffers(ctx, `o.account_id = ?`, []any{accountID}, f, r, orders.ClientSide)
 }
 
 // FreelancerOffers lists the offers a freelancer sent, to its owner and team.
@@ -644,7 +667,7 @@ func (s *Service) FreelancerOffers(ctx context.Context, actor users.User, freela
 	} else if !ok {
 		return page.Page[Offer]{}, errs.NotFound("freelancer_not_found")
 	}
-	return s.listOffers(ctx, `o.freelancer_id = ?`, []any{freelancerID}, f, r, FreelancerSide)
+	return s.listOffers(ctx, `o.freelancer_id = ?`, []any{freelancerID}, f, r, orders.FreelancerSide)
 }
 
 // ExpireOffers is the timer that closes offers left unanswered for 14
@@ -681,4 +704,32 @@ func (s *Service) ExpireOffers(ctx context.Context, now time.Time) (int, error) 
 		}
 	}
 	return applied, nil
+}
+
+// checkHourlyTerms validates an hourly rate and weekly limit.
+func checkHourlyTerms(rate *money.Money, limit int, currency string, maxAmount int64) error {
+	if err := orders.Amount("hourly_rate", rate, currency, maxAmount); err != nil {
+		return err
+	}
+	if rate.Amount < minHourlyRate {
+		return errs.Invalid("hourly_rate", "hourly_rate_too_low").With("min", money.New(minHourlyRate, currency).String())
+	}
+	if limit < 1 || limit > orders.MaxLimitHours {
+		return errs.Invalid("weekly_limit_hours", "weekly_limit_invalid").With("max", orders.MaxLimitHours)
+	}
+	if rate.Amount*int64(limit) > maxAmount {
+		return errs.Invalid("weekly_limit_hours", "amount_too_large")
+	}
+	return nil
+}
+
+// insertContract creates an hourly order's contract and its first limit,
+// which applies from the start.
+func insertContract(ctx context.Context, tx *db.Tx, orderID string, rate money.Money, limit int) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO hourly_contracts (order_id, rate, currency, state) VALUES (?, ?, ?, 'active')`,
+		orderID, rate.Amount, rate.Currency); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO hourly_limits (order_id, from_week, limit_hours) VALUES (?, 0, ?)`, orderID, limit)
+	return err
 }
