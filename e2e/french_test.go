@@ -57,7 +57,7 @@ func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Orders.RequestCancellation(ctx, fanny, o.ID, "Je suis malade."); err != nil {
+		if _, err := a.Resolutions.RequestCancellation(ctx, fanny, o.ID, "Je suis malade."); err != nil {
 			t.Fatal(err)
 		}
 

@@ -21,7 +21,7 @@ func TestDemoDashboardAndProject(t *testing.T) {
 		srv := start(t, e)
 		a := srv.App
 		if _, err := demo.Fill(context.Background(), demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog,
-			Billing: a.Billing, Orders: a.Orders, Projects: a.Projects}, demo.Options{Services: 60}); err != nil {
+			Billing: a.Billing, Orders: a.Orders, Resolutions: a.Resolutions, Projects: a.Projects}, demo.Options{Services: 60}); err != nil {
 			t.Fatal(err)
 		}
 		browser := newBrowser(t)

@@ -316,7 +316,7 @@ func serve(ctx context.Context, cfg app.Config, withDemo bool, stdout, stderr io
 
 func fillDemo(ctx context.Context, a *app.App, opt demo.Options, stdout io.Writer) error {
 	sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog,
-		Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Lists: a.Lists, Network: a.Network}, opt)
+		Billing: a.Billing, Orders: a.Orders, Resolutions: a.Resolutions, Projects: a.Projects, Lists: a.Lists, Network: a.Network}, opt)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		s := apptest.Start(t, e)
 		a := s.App
 		sum, err := demo.Fill(ctx, demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog,
-			Billing: a.Billing, Orders: a.Orders, Projects: a.Projects, Lists: a.Lists, Network: a.Network}, demo.Options{Services: 30})
+			Billing: a.Billing, Orders: a.Orders, Resolutions: a.Resolutions, Projects: a.Projects, Lists: a.Lists, Network: a.Network}, demo.Options{Services: 30})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,6 +27,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/network"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/projects"
 	"atelier/internal/users"
 )
@@ -64,9 +65,10 @@ type Services struct {
 	Catalog  *catalog.Service
 	// With these, the demo account also gets its orders, projects and
 	// spend (work.go); without them, people and the catalog only.
-	Billing  *billing.Service
-	Orders   *orders.Service
-	Projects *projects.Service
+	Billing     *billing.Service
+	Orders      *orders.Service
+	Resolutions *resolutions.Service
+	Projects    *projects.Service
 	// Lists and Network, when given, fill the demo account's lists and
 	// freelancer network (collab.go).
 	Lists   *lists.Service
@@ -225,7 +227,7 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 	if _, err := s.Catalog.ApplyForPro(ctx, waiting, wf.ID, "Motion design for fintech brands since 2017."); err != nil {
 		return nil, err
 	}
-	if s.Orders != nil && s.Projects != nil && s.Billing != nil {
+	if s.Orders != nil && s.Resolutions != nil && s.Projects != nil && s.Billing != nil {
 		if err := work(ctx, s, team{op: op, admin: admin, member: member, freelancer: freelancer, account: acc, studio: f, services: listings,
 			viewed: []string{f.ID, wf.ID}}); err != nil {
 			return nil, fmt.Errorf("demo orders and projects: %w", err)

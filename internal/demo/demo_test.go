@@ -16,6 +16,7 @@ import (
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/page"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
@@ -30,6 +31,7 @@ func TestDemoMarketplace(t *testing.T) {
 		s := demo.Services{DB: d, Users: &users.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d}}
 		s.Billing = &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+		s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 		s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog}
 		s.Orders.Projects = s.Projects.CanAttach
 		dash := &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}

@@ -10,6 +10,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/projects"
 	"atelier/internal/users"
 )
@@ -123,12 +124,12 @@ func work(ctx context.Context, s Services, t team) error {
 	if err != nil {
 		return err
 	}
-	raise, _, err := s.Orders.OpenRequest(ctx, t.freelancer, logo.ID, orders.NewRequest{Kind: orders.RequestChangeScope,
+	raise, _, err := s.Resolutions.OpenRequest(ctx, t.freelancer, logo.ID, resolutions.NewRequest{Kind: orders.RequestChangeScope,
 		Message: "Adding the icon set and the favicon you asked for in the brief.", Price: &raisedTo})
 	if err != nil {
 		return err
 	}
-	if _, err := s.Orders.AcceptRequest(ctx, t.member, logo.ID, raise.ID, ""); err != nil {
+	if _, err := s.Resolutions.AcceptRequest(ctx, t.member, logo.ID, raise.ID, ""); err != nil {
 		return err
 	}
 	if _, err := s.Projects.RequestManager(ctx, t.member, p.ID); err != nil {

@@ -71,7 +71,7 @@ func (r Request) Can(a Action) bool { return slices.Contains(r.Actions, a) }
 // before they change anything.
 func (o Order) Refusal(a Action, now time.Time) error {
 	if o.ReadOnly && a != ActSeeInvoices {
-		return errSharedReadOnly
+		return ErrSharedReadOnly
 	}
 	if rule := rules[a]; rule != nil {
 		return rule(o, a, now)
@@ -99,7 +99,7 @@ var rules = map[Action]func(o Order, a Action, now time.Time) error{
 		if o.GuaranteeClaim != nil {
 			return errs.Conflict("guarantee_already_claimed")
 		}
-		return guaranteeRefusal(o, now)
+		return GuaranteeRefusal(o, now)
 	},
 	ActSeeInvoices: func(o Order, _ Action, _ time.Time) error {
 		if o.Side != ClientSide || !o.role.Can(accounts.ManageBilling) {
@@ -180,9 +180,9 @@ func requestRule(o Order, a Action, _ time.Time) error {
 		return errs.Forbidden("wrong_side").With("side", ClientSide)
 	}
 	if a == ActEscalate {
-		return o.requestRefusal(RequestEscalate)
+		return o.RequestRefusal(RequestEscalate)
 	}
-	return o.requestRefusal(RequestExtendDelivery) // any request between the sides
+	return o.RequestRefusal(RequestExtendDelivery) // any request between the sides
 }
 
 // milestonesRule: the client pays the next milestone of an order waiting
@@ -246,7 +246,7 @@ func (o Order) MilestoneRefusal(m Milestone, a Action) error {
 		want = FreelancerSide
 	}
 	if o.ReadOnly {
-		return errSharedReadOnly
+		return ErrSharedReadOnly
 	}
 	if err := o.onSide(want); err != nil {
 		return err

@@ -171,11 +171,11 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 	return false, record(ctx, tx, c, CommitApplied)
 }
 
-// gateRaise passes a client's own request for a higher price through the
+// GateRaise passes a client's own request for a higher price through the
 // gate when it is made: above the policy it waits for the admin (the
 // freelancer cannot accept it before; it reports true), else it counts as
 // spent.
-func (s *Service) gateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User) (bool, error) {
+func (s *Service) GateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User) (bool, error) {
 	raise := s.Billing.Quote(*r.Amount).Total.Amount - o.Total.Amount
 	if raise <= 0 {
 		return false, nil
@@ -183,13 +183,13 @@ func (s *Service) gateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, 
 	return s.pass(ctx, tx, commitment{order: o, actor: actor, kind: CommitScopeChange, requestID: r.ID, amount: money.New(raise, o.Total.Currency)})
 }
 
-// gateScopePayment passes the charge of an accepted price raise through
+// GateScopePayment passes the charge of an accepted price raise through
 // the gate. A raise the freelancer asked for is the accepting client's
 // commitment: above the policy it waits for the admin, nothing charged,
 // the request still open (nil payment); else it counts as the member's
 // spend once charged. A raise the client asked for passed the gate when it
 // was asked: the freelancer cannot accept it while it waits.
-func (s *Service) gateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, p *Payment) (*Payment, error) {
+func (s *Service) GateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, p *Payment) (*Payment, error) {
 	if r.Side == ClientSide {
 		if r.AwaitingApproval {
 			return nil, errs.Conflict("awaiting_approval")

@@ -97,7 +97,7 @@ func (s *Service) Act(ctx context.Context, actor users.User, id, wantSide string
 			return err
 		}
 		if o.ReadOnly {
-			return errSharedReadOnly
+			return ErrSharedReadOnly
 		}
 		if wantSide != "" && o.Side != wantSide {
 			return errs.Forbidden("wrong_side").With("side", wantSide)
@@ -217,12 +217,12 @@ func (s *Service) Release(ctx context.Context, tx *db.Tx, o Order, price, fees m
 // complete releases the escrow to the freelancer (minus commission, fees to
 // the platform), credits the account's rewards, and opens the reviews.
 func (s *Service) complete(ctx context.Context, tx *db.Tx, o Order, actorID string) error {
-	return s.completeFrom(ctx, tx, o, actorID, []Status{Delivered})
+	return s.CompleteFrom(ctx, tx, o, actorID, []Status{Delivered})
 }
 
-// completeFrom completes an order from one of the from statuses (an
+// CompleteFrom completes an order from one of the from statuses (an
 // operator's decision may complete an order still in progress).
-func (s *Service) completeFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []Status) error {
+func (s *Service) CompleteFrom(ctx context.Context, tx *db.Tx, o Order, actorID string, from []Status) error {
 	if err := Transition(ctx, tx, o.ID, from, Completed, `, auto_complete_at = NULL, completed_at = ?, closed_at = ?`,
 		db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
@@ -298,7 +298,7 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 			if err := Transition(ctx, tx, id, []Status{Active}, Cancelled, `, reason = ?, closed_at = ?`, reason, db.Micros(tx.Now)); err != nil {
 				return err
 			}
-			if err := s.refundAll(ctx, tx, o); err != nil {
+			if err := s.RefundAll(ctx, tx, o); err != nil {
 				return err
 			}
 			if err := s.NotifyFreelancer(ctx, tx, o, "order_cancelled", map[string]any{"title": o.Title, "reason": reason}); err != nil {
@@ -317,9 +317,9 @@ func (s *Service) Cancel(ctx context.Context, actor users.User, id, reason strin
 	})
 }
 
-// refundAll gives the client back everything held for the order and takes
+// RefundAll gives the client back everything held for the order and takes
 // it out of the account's spend.
-func (s *Service) refundAll(ctx context.Context, tx *db.Tx, o Order) error {
+func (s *Service) RefundAll(ctx context.Context, tx *db.Tx, o Order) error {
 	held, err := billing.Escrowed(ctx, tx, o.ID, o.Total.Currency)
 	if err != nil || held.Amount == 0 {
 		return err
@@ -342,4 +342,11 @@ func Amount(field string, m *money.Money, currency string, maxAmount int64) erro
 		return errs.Invalid(field, "amount_too_large")
 	}
 	return nil
+}
+
+// Split takes part of an amount that is price plus fees: the fees' share
+// of what is left is rounded half up, the price gets the rest.
+func Split(total, fees, left int64) (price, feesLeft int64) {
+	feesLeft = (fees*left + total/2) / total
+	return left - feesLeft, feesLeft
 }

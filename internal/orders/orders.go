@@ -324,7 +324,7 @@ func (s *Service) View(ctx context.Context, q db.Queryer, actor users.User, id s
 			return Order{}, "", err
 		}
 	}
-	if err := attachRequests(ctx, q, &o, now); err != nil {
+	if err := AttachRequests(ctx, q, &o, now); err != nil {
 		return Order{}, "", err
 	}
 	o.GuaranteeClaimable = o.GuaranteeClaimable && !o.ReadOnly // a follower does not act
@@ -383,4 +383,19 @@ func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Sta
 		_, err = tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
 	}
 	return err
+}
+
+// LockRunning locks the row of an order that still runs (started, not
+// ended) for the transaction: a completion or a cancellation racing the
+// caller either waits for it (and then closes the order's requests, see
+// Transition) or wins and makes the caller's change a 409.
+func LockRunning(ctx context.Context, tx *db.Tx, id string) error {
+	res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("order_state_changed")
+	}
+	return nil
 }

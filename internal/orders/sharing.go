@@ -25,7 +25,7 @@ import (
 )
 
 var (
-	errSharedReadOnly    = errs.Forbidden("order_shared_read_only")
+	ErrSharedReadOnly    = errs.Forbidden("order_shared_read_only")
 	errCommentsNotFound  = errs.NotFound("internal_comments_not_found")
 	maxCommentRunes      = 5000
 	errShareTargetMember = errs.Invalid("user_id", "not_a_member")

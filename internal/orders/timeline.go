@@ -70,11 +70,11 @@ func (s *Service) Timeline(ctx context.Context, actor users.User, id, kind strin
 	if _, _, err := s.View(ctx, s.DB, actor, id); err != nil {
 		return nil, err
 	}
-	return s.events(ctx, id, kind)
+	return s.Events(ctx, id, kind)
 }
 
-// events reads an order's timeline with its files.
-func (s *Service) events(ctx context.Context, id, kind string) ([]Event, error) {
+// Events reads an order's timeline with its files.
+func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) {
 	q := `SELECT e.id, e.kind, COALESCE(e.actor_id, ''), COALESCE(u.name, ''), e.body, e.at FROM order_events e
 		LEFT JOIN users u ON u.id = e.actor_id WHERE e.order_id = ?`
 	args := []any{id}

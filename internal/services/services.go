@@ -18,6 +18,7 @@ import (
 	"atelier/internal/orders"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -25,17 +26,18 @@ import (
 
 // Services are the domain services.
 type Services struct {
-	Users     *users.Service
-	Accounts  *accounts.Service
-	Catalog   *catalog.Service
-	Billing   *billing.Service
-	Orders    *orders.Service
-	Offers    *offers.Service
-	Hourly    *hourly.Service
-	Projects  *projects.Service
-	Dashboard *dashboard.Service
-	Lists     *lists.Service
-	Network   *network.Service
+	Users       *users.Service
+	Accounts    *accounts.Service
+	Catalog     *catalog.Service
+	Billing     *billing.Service
+	Orders      *orders.Service
+	Offers      *offers.Service
+	Resolutions *resolutions.Service
+	Hourly      *hourly.Service
+	Projects    *projects.Service
+	Dashboard   *dashboard.Service
+	Lists       *lists.Service
+	Network     *network.Service
 }
 
 // Config is what the services are built with.
@@ -59,8 +61,9 @@ func New(d *db.DB, cfg Config) Services {
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
+	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Orders.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
+	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
 	s.Dashboard = &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
@@ -69,5 +72,5 @@ func New(d *db.DB, cfg Config) Services {
 
 // Timers are every service's timers, for the job runner.
 func (s Services) Timers() []jobs.Timer {
-	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Offers.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
+	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Offers.Timers(), s.Resolutions.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
 }

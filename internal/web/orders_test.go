@@ -25,6 +25,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -354,7 +355,7 @@ func TestRaiseAboveThresholdWaitsInTheQueue(t *testing.T) {
 		if _, err := s.a.Accounts.SetPolicies(ctx, s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
 			t.Fatal(err)
 		}
-		req, _, err := s.a.Orders.OpenRequest(ctx, s.fanny, orderID, orders.NewRequest{Kind: orders.RequestChangeScope,
+		req, _, err := s.a.Resolutions.OpenRequest(ctx, s.fanny, orderID, resolutions.NewRequest{Kind: orders.RequestChangeScope,
 			Price: &money.Money{Amount: 200000, Currency: "USD"}, Message: "A whole brand book"})
 		if err != nil {
 			t.Fatal(err)

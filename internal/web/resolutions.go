@@ -10,6 +10,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -77,7 +78,7 @@ func (v *view) DaysLeft(n int) string {
 
 func (s *Server) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.cancellation_requested", func() error {
-		_, err := s.Orders.RequestCancellation(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+		_, err := s.Resolutions.RequestCancellation(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
@@ -86,11 +87,11 @@ func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u us
 	ctx, id := r.Context(), r.PathValue("order")
 	switch r.PathValue("answer") {
 	case "accept":
-		return s.orderAction(w, r, u, "flash.cancellation_accepted", func() error { _, err := s.Orders.AcceptCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.cancellation_accepted", func() error { _, err := s.Resolutions.AcceptCancellation(ctx, u, id); return err })
 	case "decline":
-		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Resolutions.DeclineCancellation(ctx, u, id); return err })
 	case "withdraw":
-		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawCancellation(ctx, u, id); return err })
+		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Resolutions.WithdrawCancellation(ctx, u, id); return err })
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
@@ -109,7 +110,7 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 		if err != nil {
 			return err
 		}
-		in := orders.NewRequest{Kind: kind, Message: r.PostFormValue("message")}
+		in := resolutions.NewRequest{Kind: kind, Message: r.PostFormValue("message")}
 		switch in.Kind {
 		case orders.RequestExtendDelivery:
 			if in.Days, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days"))); err != nil {
@@ -128,7 +129,7 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 			}
 			in.Amount = &m
 		}
-		_, _, err = s.Orders.OpenRequest(ctx, u, o.ID, in)
+		_, _, err = s.Resolutions.OpenRequest(ctx, u, o.ID, in)
 		return err
 	})
 }
@@ -143,7 +144,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 		err := func() error {
 			_, err := s.once(r, u, key, func() error {
 				var err error
-				after, err = s.Orders.AcceptRequest(ctx, u, id, req, key)
+				after, err = s.Resolutions.AcceptRequest(ctx, u, id, req, key)
 				return err
 			})
 			return err
@@ -159,9 +160,9 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 		}
 		s.done(w, r, orderPath(id), flash)
 	case "decline":
-		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Orders.DeclineRequest(ctx, u, id, req); return err })
+		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Resolutions.DeclineRequest(ctx, u, id, req); return err })
 	case "withdraw":
-		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Orders.WithdrawRequest(ctx, u, id, req); return err })
+		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Resolutions.WithdrawRequest(ctx, u, id, req); return err })
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
@@ -170,7 +171,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 
 func (s *Server) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.guarantee_claimed", func() error {
-		_, err := s.Orders.ClaimGuarantee(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+		_, err := s.Resolutions.ClaimGuarantee(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
@@ -194,7 +195,7 @@ func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users
 	if err != nil {
 		return err
 	}
-	list, err := s.Orders.Escalations(r.Context(), u, status, p)
+	list, err := s.Resolutions.Escalations(r.Context(), u, status, p)
 	if err != nil {
 		return err
 	}
@@ -204,19 +205,19 @@ func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users
 }
 
 type escalationData struct {
-	orders.Escalation
+	resolutions.Escalation
 	Key string
 }
 
 // Outcomes are the decisions an operator chooses from.
 func (escalationData) Outcomes() []string {
-	return []string{orders.OutcomeComplete, orders.OutcomeCancelFull, orders.OutcomeCancelPartial, orders.OutcomeExtend}
+	return []string{resolutions.OutcomeComplete, resolutions.OutcomeCancelFull, resolutions.OutcomeCancelPartial, resolutions.OutcomeExtend}
 }
 
 // showEscalation is one escalation with the order's evidence log and the
 // decision form.
 func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	e, err := s.Orders.Escalation(r.Context(), u, r.PathValue("r"))
+	e, err := s.Resolutions.Escalation(r.Context(), u, r.PathValue("r"))
 	if err != nil {
 		return err
 	}
@@ -229,25 +230,25 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u user
 	r.ParseForm()
 	id := r.PathValue("r")
 	err := func() error {
-		e, err := s.Orders.Escalation(r.Context(), u, id)
+		e, err := s.Resolutions.Escalation(r.Context(), u, id)
 		if err != nil {
 			return err
 		}
-		d := orders.Decision{Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
+		d := resolutions.Decision{Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
 		switch d.Outcome {
-		case orders.OutcomeCancelPartial:
+		case resolutions.OutcomeCancelPartial:
 			m, err := requiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
 			d.Amount = &m
-		case orders.OutcomeExtend:
+		case resolutions.OutcomeExtend:
 			if d.Days, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days"))); err != nil {
 				return errs.Invalid("days", "extend_days_invalid").With("max", orders.MaxExtendDays)
 			}
 		}
 		key := r.PostFormValue("idempotency_key")
-		_, err = s.once(r, u, key, func() error { _, err := s.Orders.Decide(r.Context(), u, id, d); return err })
+		_, err = s.once(r, u, key, func() error { _, err := s.Resolutions.Decide(r.Context(), u, id, d); return err })
 		return err
 	}()
 	if err != nil {
@@ -277,7 +278,7 @@ func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}
 	p.Limit = 50
-	list, err := s.Orders.Claims(r.Context(), u, st, p)
+	list, err := s.Resolutions.Claims(r.Context(), u, st, p)
 	if err != nil {
 		return err
 	}
@@ -292,10 +293,10 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.Use
 	flash := "flash.claim_granted"
 	switch r.PathValue("answer") {
 	case "approve":
-		_, err = s.Orders.GrantClaim(ctx, u, id, r.PostFormValue("note"))
+		_, err = s.Resolutions.GrantClaim(ctx, u, id, r.PostFormValue("note"))
 	case "reject":
 		flash = "flash.claim_rejected"
-		_, err = s.Orders.RejectClaim(ctx, u, id, r.PostFormValue("reason"))
+		_, err = s.Resolutions.RejectClaim(ctx, u, id, r.PostFormValue("reason"))
 	default:
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 		return nil

@@ -14,6 +14,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/resolutions"
 	"atelier/internal/users"
 )
 
@@ -65,13 +66,13 @@ func TestResolutionCenterPages(t *testing.T) {
 			return o
 		}
 		cancelled, extended, escalated, claimed, claimable := place(), place(), place(), place(), place()
-		if _, err := a.Orders.RequestCancellation(ctx, gus, cancelled.ID, "Cannot make it."); err != nil {
+		if _, err := a.Resolutions.RequestCancellation(ctx, gus, cancelled.ID, "Cannot make it."); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := a.Orders.OpenRequest(ctx, gus, extended.ID, orders.NewRequest{Kind: orders.RequestExtendDelivery, Days: 3, Message: "Rendering takes longer."}); err != nil {
+		if _, _, err := a.Resolutions.OpenRequest(ctx, gus, extended.ID, resolutions.NewRequest{Kind: orders.RequestExtendDelivery, Days: 3, Message: "Rendering takes longer."}); err != nil {
 			t.Fatal(err)
 		}
-		esc, _, err := a.Orders.OpenRequest(ctx, admin, escalated.ID, orders.NewRequest{Kind: orders.RequestEscalate, Message: "No news for a week."})
+		esc, _, err := a.Resolutions.OpenRequest(ctx, admin, escalated.ID, resolutions.NewRequest{Kind: orders.RequestEscalate, Message: "No news for a week."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +84,7 @@ func TestResolutionCenterPages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := a.Orders.ClaimGuarantee(ctx, admin, claimed.ID, "Not what we asked."); err != nil {
+		if _, err := a.Resolutions.ClaimGuarantee(ctx, admin, claimed.ID, "Not what we asked."); err != nil {
 			t.Fatal(err)
 		}
 

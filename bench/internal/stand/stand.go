@@ -76,7 +76,7 @@ func Build(engine, pgURL string, opt demo.Options, work bool) *Stand {
 	s.undo = append(s.undo, func() { a.Close() })
 	ds := demo.Services{DB: a.DB, Users: a.Users, Accounts: a.Accounts, Catalog: a.Catalog}
 	if work {
-		ds.Billing, ds.Orders, ds.Projects, ds.Lists, ds.Network = a.Billing, a.Orders, a.Projects, a.Lists, a.Network
+		ds.Billing, ds.Orders, ds.Resolutions, ds.Projects, ds.Lists, ds.Network = a.Billing, a.Orders, a.Resolutions, a.Projects, a.Lists, a.Network
 	}
 	if s.Summary, err = demo.Fill(ctx, ds, opt); err != nil {
 		log.Fatal(err)

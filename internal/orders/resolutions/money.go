@@ -1,4 +1,4 @@
-package orders
+package resolutions
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
+	"atelier/internal/orders"
 	"atelier/internal/users"
 )
 
@@ -21,12 +22,12 @@ import (
 // checkScope validates a new price for the work: in the order's currency,
 // different from the current one, and not on a milestone order (whose
 // scope changes through a new custom offer).
-func (s *Service) checkScope(ctx context.Context, q db.Queryer, o Order, price money.Money) error {
-	if o.Kind == KindMilestones {
+func (s *Service) checkScope(ctx context.Context, q db.Queryer, o orders.Order, price money.Money) error {
+	if o.Kind == orders.KindMilestones {
 		return errs.Conflict("order_has_milestones")
 	}
 	price.Currency = strings.ToUpper(price.Currency)
-	if err := Amount("price", &price, o.Total.Currency, s.Billing.Config.MaxAmount); err != nil {
+	if err := orders.Amount("price", &price, o.Total.Currency, s.Billing.Config.MaxAmount); err != nil {
 		return err
 	}
 	if price.Amount == o.Subtotal.Amount {
@@ -38,7 +39,7 @@ func (s *Service) checkScope(ctx context.Context, q db.Queryer, o Order, price m
 // scopePayment is the charge of a price raise: the difference of the
 // totals (price and buyer's fees), with its own invoice. It is nil when
 // the new price is lower (the difference is refunded instead, in apply).
-func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, key string) (*Payment, error) {
+func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, actor users.User, key string) (*orders.Payment, error) {
 	if err := s.checkScope(ctx, tx, o, *r.Amount); err != nil {
 		return nil, err
 	}
@@ -55,24 +56,24 @@ func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Reques
 	if key == "" {
 		key = db.NewID("try")
 	}
-	return &Payment{Order: o, Amount: money.New(diff, c), Key: "order:" + o.ID + ":scope:" + r.ID + ":" + key,
+	return &orders.Payment{Order: o, Amount: money.New(diff, c), Key: "order:" + o.ID + ":scope:" + r.ID + ":" + key,
 		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — scope change", Quantity: 1,
 			UnitPrice: money.New(sub, c), Fees: money.New(fees, c), Label: "scope_change", Args: map[string]string{"title": o.Title}},
 		Claim: func(ctx context.Context, tx *db.Tx) error {
-			return endRequest(ctx, tx, r, RequestAccepted, actor.ID)
+			return endRequest(ctx, tx, r, orders.RequestAccepted, actor.ID)
 		},
 		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
-			cur, err := Load(ctx, tx, o.ID)
+			cur, err := orders.Load(ctx, tx, o.ID)
 			if err != nil {
 				return err
 			}
-			if cur.Total != o.Total || running(cur) != nil {
+			if cur.Total != o.Total || orders.Running(cur) != nil {
 				return errs.Conflict("order_state_changed")
 			}
 			if err := s.setPrice(ctx, tx, o, q); err != nil {
 				return err
 			}
-			if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "request_accepted", ""); err != nil {
+			if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "request_accepted", ""); err != nil {
 				return err
 			}
 			return s.notifySide(ctx, tx, o, r.Side, "request_accepted", map[string]any{"title": o.Title, "kind": r.Kind})
@@ -82,7 +83,7 @@ func (s *Service) scopePayment(ctx context.Context, tx *db.Tx, o Order, r Reques
 
 // changePrice applies an accepted new price that is not a raise (a raise
 // is charged by scopePayment): the difference goes back to the client.
-func (s *Service) changePrice(ctx context.Context, tx *db.Tx, o Order, price money.Money) error {
+func (s *Service) changePrice(ctx context.Context, tx *db.Tx, o orders.Order, price money.Money) error {
 	q := s.Billing.Quote(price)
 	if diff := o.Total.Amount - q.Total.Amount; diff > 0 {
 		back := money.New(diff, o.Total.Currency)
@@ -96,7 +97,7 @@ func (s *Service) changePrice(ctx context.Context, tx *db.Tx, o Order, price mon
 	return s.setPrice(ctx, tx, o, q)
 }
 
-func (s *Service) setPrice(ctx context.Context, tx *db.Tx, o Order, q billing.Quote) error {
+func (s *Service) setPrice(ctx context.Context, tx *db.Tx, o orders.Order, q billing.Quote) error {
 	fees := q.Total.Amount - q.Subtotal.Amount
 	_, err := tx.Exec(ctx, `UPDATE orders SET quantity = 1, unit_price = ?, subtotal = ?, fees = ?, total = ? WHERE id = ?`,
 		q.Subtotal.Amount, q.Subtotal.Amount, fees, q.Total.Amount, o.ID)
@@ -105,12 +106,12 @@ func (s *Service) setPrice(ctx context.Context, tx *db.Tx, o Order, q billing.Qu
 
 // refundTarget is what a partial refund comes out of: the whole order, or
 // a milestone order's running milestone (approved ones are paid out).
-func refundTarget(o Order) (total, fees money.Money, m *Milestone, err error) {
-	if o.Kind != KindMilestones {
+func refundTarget(o orders.Order) (total, fees money.Money, m *orders.Milestone, err error) {
+	if o.Kind != orders.KindMilestones {
 		return o.Total, o.Fees, nil, nil
 	}
 	for i := range o.Milestones {
-		if ms := o.Milestones[i]; ms.Status == MilestoneActive || ms.Status == MilestoneDelivered {
+		if ms := o.Milestones[i]; ms.Status == orders.MilestoneActive || ms.Status == orders.MilestoneDelivered {
 			return ms.Total, ms.Fees, &o.Milestones[i], nil
 		}
 	}
@@ -120,7 +121,7 @@ func refundTarget(o Order) (total, fees money.Money, m *Milestone, err error) {
 // checkPartialRefund validates a partial refund: in the order's currency,
 // above zero and below what the escrow holds for the work (all of it is a
 // cancellation).
-func checkPartialRefund(ctx context.Context, q db.Queryer, o Order, amount money.Money) error {
+func checkPartialRefund(ctx context.Context, q db.Queryer, o orders.Order, amount money.Money) error {
 	amount.Currency = strings.ToUpper(amount.Currency)
 	if amount.Currency != o.Total.Currency {
 		return errs.Invalid("amount", "currency_mismatch").With("currency", o.Total.Currency)
@@ -129,7 +130,7 @@ func checkPartialRefund(ctx context.Context, q db.Queryer, o Order, amount money
 	if err != nil {
 		return err
 	}
-	h, err := held(ctx, q, o)
+	h, err := orders.Held(ctx, q, o)
 	if err != nil {
 		return err
 	}
@@ -140,16 +141,9 @@ func checkPartialRefund(ctx context.Context, q db.Queryer, o Order, amount money
 	return nil
 }
 
-// Split takes part of an amount that is price plus fees: the fees' share
-// of what is left is rounded half up, the price gets the rest.
-func Split(total, fees, left int64) (price, feesLeft int64) {
-	feesLeft = (fees*left + total/2) / total
-	return left - feesLeft, feesLeft
-}
-
 // partialRefund gives the client back part of what is held: the order's
 // (or running milestone's) price and fees shrink in proportion.
-func (s *Service) partialRefund(ctx context.Context, tx *db.Tx, o Order, amount money.Money) error {
+func (s *Service) partialRefund(ctx context.Context, tx *db.Tx, o orders.Order, amount money.Money) error {
 	amount.Currency = strings.ToUpper(amount.Currency)
 	if err := checkPartialRefund(ctx, tx, o, amount); err != nil {
 		return err
@@ -158,7 +152,7 @@ func (s *Service) partialRefund(ctx context.Context, tx *db.Tx, o Order, amount 
 	if err != nil {
 		return err
 	}
-	price, feesLeft := Split(total.Amount, fees.Amount, total.Amount-amount.Amount)
+	price, feesLeft := orders.Split(total.Amount, fees.Amount, total.Amount-amount.Amount)
 	if m != nil {
 		if _, err := tx.Exec(ctx, `UPDATE order_milestones SET amount = ?, fees = ? WHERE id = ?`, price, feesLeft, m.ID); err != nil {
 			return err
