@@ -6,6 +6,7 @@ import (
 
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/page"
 )
 
@@ -80,21 +81,21 @@ func (s *Server) orderRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.PendingApprovals(c.r.Context(), c.user, c.param("account"), p)
 			})},
-		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[orders.SpendApproval]{},
+		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[approvals.SpendApproval]{},
 			Summary: "Commitments that are not orders — a price raise, a weekly limit raise — newest first; ?status=pending|approved|rejected|applied|closed (admin)",
 			Query:   []param{status(orders.CommitStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return s.Orders.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
+				return s.Approvals.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
 			})},
-		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: orders.SpendApproval{},
+		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: approvals.SpendApproval{},
 			Summary: "Approve a waiting commitment: the raise is charged, or the limit raised, in the admin's name (admin; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {
-				return s.Orders.ApproveSpend(c.r.Context(), c.user, c.param("approval"), c.r.Header.Get("Idempotency-Key"))
+				return s.Approvals.ApproveSpend(c.r.Context(), c.user, c.param("approval"), c.r.Header.Get("Idempotency-Key"))
 			}},
-		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Tag: "orders", In: reasonIn{}, Out: orders.SpendApproval{},
+		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Tag: "orders", In: reasonIn{}, Out: approvals.SpendApproval{},
 			Summary: "Reject a waiting commitment with a reason: nothing is charged or changed (admin)",
 			Handle: body(func(c *call, in reasonIn) (any, error) {
-				return s.Orders.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
+				return s.Approvals.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
 			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "A freelancer's orders (its owner and team); ?status= as an account's orders",
@@ -105,12 +106,12 @@ func (s *Server) orderRoutes() []route {
 		{Method: "POST", Path: "/orders/{order}/approve", Tag: "orders", Idempotent: true, Out: orders.Order{},
 			Summary: "Approve a waiting order: it is charged and starts (admin; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {
-				return s.Orders.Approve(c.r.Context(), c.user, c.param("order"), c.r.Header.Get("Idempotency-Key"))
+				return s.Approvals.Approve(c.r.Context(), c.user, c.param("order"), c.r.Header.Get("Idempotency-Key"))
 			}},
 		{Method: "POST", Path: "/orders/{order}/reject", Tag: "orders", In: reasonIn{}, Out: orders.Order{},
 			Summary: "Reject a waiting order with a reason (admin)",
 			Handle: body(func(c *call, in reasonIn) (any, error) {
-				return s.Orders.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
+				return s.Approvals.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
 			})},
 		{Method: "POST", Path: "/orders/{order}/messages", Tag: "orders", Status: http.StatusCreated, In: messageIn{}, MaxBody: filesBody, Before: s.seesOrder, Out: orders.Event{},
 			Summary: "Write to the other side, with optional files (base64)",

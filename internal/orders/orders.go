@@ -78,15 +78,7 @@ type Service struct {
 	Catalog *catalog.Service
 	// Projects checks an order's project_id (projects.Service.CanAttach).
 	Projects ProjectCheck
-	// Approved carries out a waiting commitment of each kind once the
-	// admin approves its spending (ApproveSpend): the capability packages
-	// set theirs (resolutions a scope change, hourly a weekly limit).
-	Approved map[string]Carry
 }
-
-// Carry carries out an approved commitment in the admin's name; key keys
-// the charge it makes.
-type Carry func(ctx context.Context, actor users.User, a SpendApproval, key string) error
 
 // Order is an order as one of its sides sees it.
 type Order struct {
@@ -241,12 +233,12 @@ func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
 	return o, nil
 }
 
-var errNotFound = errs.NotFound("order_not_found")
+var ErrNotFound = errs.NotFound("order_not_found")
 
 func Load(ctx context.Context, q db.Queryer, id string) (Order, error) {
 	o, err := scanOrder(q.QueryRow(ctx, orderSelect+`WHERE o.id = ?`, id))
 	if errors.Is(err, db.ErrNotFound) {
-		return Order{}, errNotFound
+		return Order{}, ErrNotFound
 	}
 	return o, err
 }
@@ -295,7 +287,7 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
 		return ManagerSide, "", nil
 	}
-	return "", "", errNotFound
+	return "", "", ErrNotFound
 }
 
 // View loads an order for an actor and says on which side they are.
@@ -305,7 +297,7 @@ func (s *Service) View(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	sd, role, err := side(ctx, q, actor, o)
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		sd, role, err = sharedSide(ctx, q, actor, &o)
 	}
 	if err != nil {

@@ -39,7 +39,7 @@ func sharedSide(ctx context.Context, q db.Queryer, actor users.User, o *Order) (
 	err := q.QueryRow(ctx, `SELECT m.role FROM order_shares s JOIN memberships m ON m.account_id = ? AND m.user_id = s.user_id
 		WHERE s.order_id = ? AND s.user_id = ?`, o.AccountID, o.ID, actor.ID).Scan(&role)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return "", "", errNotFound
+		return "", "", ErrNotFound
 	} else if err != nil {
 		return "", "", err
 	}

@@ -16,6 +16,7 @@ import (
 	"atelier/internal/lists"
 	"atelier/internal/network"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
 	"atelier/internal/orders/resolutions"
@@ -31,6 +32,7 @@ type Services struct {
 	Catalog     *catalog.Service
 	Billing     *billing.Service
 	Orders      *orders.Service
+	Approvals   *approvals.Service
 	Offers      *offers.Service
 	Resolutions *resolutions.Service
 	Hourly      *hourly.Service
@@ -63,7 +65,8 @@ func New(d *db.DB, cfg Config) Services {
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
 	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
+	s.Approvals = &approvals.Service{DB: d, Orders: s.Orders,
+		Carry: map[string]approvals.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
 	s.Dashboard = &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}

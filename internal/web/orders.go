@@ -17,6 +17,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -400,7 +401,7 @@ func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.once(r, u, key, func() error {
-		_, err := s.Orders.Approve(r.Context(), u, r.PathValue("order"), key)
+		_, err := s.Approvals.Approve(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
 	if repeat {
@@ -410,7 +411,7 @@ func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.Us
 }
 
 func (s *Server) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
-	_, err := s.Orders.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+	_, err := s.Approvals.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.order_rejected", err)
 }
 
@@ -479,7 +480,7 @@ type approvalRow struct {
 // spendRow is a waiting commitment that is not an order (a price or
 // weekly limit raise), with its approve form's key.
 type spendRow struct {
-	Approval orders.SpendApproval
+	Approval approvals.SpendApproval
 	Key      string
 }
 
@@ -494,14 +495,14 @@ func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.Us
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	_, err := s.once(r, u, key, func() error {
-		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
+		_, err := s.Approvals.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
 		return err
 	})
 	return s.decided(w, r, u, "flash.spend_approved", err)
 }
 
 func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
-	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
+	_, err := s.Approvals.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.spend_rejected", err)
 }
 
@@ -521,7 +522,7 @@ func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.U
 	if err != nil {
 		return err
 	}
-	spend, err := s.Orders.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
+	spend, err := s.Approvals.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
@@ -550,7 +551,7 @@ func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account)
 	if err != nil {
 		return 0, false, err
 	}
-	waiting, err := s.Orders.WaitingSpend(r.Context(), u, a.ID)
+	waiting, err := s.Approvals.WaitingSpend(r.Context(), u, a.ID)
 	return len(p.Items) + waiting, p.NextCursor != "", err
 }
 

@@ -451,7 +451,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	waiting, rejected := place(bob, 2), place(bob, 3)
-	if _, err := a.Orders.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
+	if _, err := a.Approvals.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
 		t.Fatal(err)
 	}
 	accPages := "/accounts/" + acc.ID

@@ -42,6 +42,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/users"
 )
 
@@ -457,7 +458,7 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 }
 
 // CarryLimit raises a weekly limit whose spending the admin approved.
-func (s *Service) CarryLimit(ctx context.Context, actor users.User, a orders.SpendApproval, _ string) error {
+func (s *Service) CarryLimit(ctx context.Context, actor users.User, a approvals.SpendApproval, _ string) error {
 	_, err := s.SetWeeklyLimit(ctx, actor, a.OrderID, a.LimitHours)
 	return err
 }

@@ -35,6 +35,7 @@ import (
 	"atelier/internal/jobs"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/users"
 )
 
@@ -593,7 +594,7 @@ func (s *Service) Requests(ctx context.Context, actor users.User, orderID string
 // CarryScope accepts a freelancer's price raise whose spending the admin
 // approved; the client's own raise, approved, is charged when the
 // freelancer accepts it.
-func (s *Service) CarryScope(ctx context.Context, actor users.User, a orders.SpendApproval, key string) error {
+func (s *Service) CarryScope(ctx context.Context, actor users.User, a approvals.SpendApproval, key string) error {
 	var side string
 	if err := s.DB.QueryRow(ctx, `SELECT side FROM order_requests WHERE id = ?`, a.RequestID).Scan(&side); err != nil || side != orders.FreelancerSide {
 		return err
