@@ -7,6 +7,7 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/orders"
 	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 )
 
@@ -164,16 +165,16 @@ func (s *Server) orderRoutes() []route {
 			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Orders.Cancel(c.r.Context(), c.user, c.param("order"), in.Reason)
 			})},
-		{Method: "POST", Path: "/orders/{order}/reviews", Tag: "orders", Status: http.StatusCreated, In: reviewIn{}, Out: orders.Review{},
+		{Method: "POST", Path: "/orders/{order}/reviews", Tag: "orders", Status: http.StatusCreated, In: reviewIn{}, Out: reviews.Review{},
 			Summary: "Review the other side of a completed order, once, within 30 days",
 			Handle: body(func(c *call, in reviewIn) (any, error) {
-				return s.Orders.WriteReview(c.r.Context(), c.user, c.param("order"), in.Rating, in.Text)
+				return s.Reviews.WriteReview(c.r.Context(), c.user, c.param("order"), in.Rating, in.Text)
 			})},
-		{Method: "GET", Path: "/orders/{order}/reviews", Tag: "orders", Out: listOut[orders.Review]{},
+		{Method: "GET", Path: "/orders/{order}/reviews", Tag: "orders", Out: listOut[reviews.Review]{},
 			Summary: "The order's reviews: your side's, and the other's once public",
 			Handle: func(c *call) (any, error) {
-				list, err := s.Orders.Reviews(c.r.Context(), c.user, c.param("order"))
-				return listOut[orders.Review]{Items: list}, err
+				list, err := s.Reviews.Reviews(c.r.Context(), c.user, c.param("order"))
+				return listOut[reviews.Review]{Items: list}, err
 			}},
 	}
 }

@@ -64,11 +64,9 @@ func (s Status) Closed() bool { return s == Completed || s == Cancelled || s == 
 
 // Timings of the lifecycle.
 const (
-	AutoCompleteAfter = 3 * 24 * time.Hour  // after a delivery, unless the client answers
-	MaxReviewExtend   = 5                   // days the client may add per delivery
-	VeryLateAfter     = 24 * time.Hour      // past the due date: the client may cancel alone
-	ReviewWindow      = 30 * 24 * time.Hour // to write a review after completion
-	ReviewsHiddenFor  = 10 * 24 * time.Hour // unless both sides have written
+	AutoCompleteAfter = 3 * 24 * time.Hour // after a delivery, unless the client answers
+	MaxReviewExtend   = 5                  // days the client may add per delivery
+	VeryLateAfter     = 24 * time.Hour     // past the due date: the client may cancel alone
 )
 
 // Service is the orders domain.

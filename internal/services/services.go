@@ -20,6 +20,7 @@ import (
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
 	"atelier/internal/orders/resolutions"
+	"atelier/internal/orders/reviews"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -32,6 +33,7 @@ type Services struct {
 	Catalog     *catalog.Service
 	Billing     *billing.Service
 	Orders      *orders.Service
+	Reviews     *reviews.Service
 	Approvals   *approvals.Service
 	Offers      *offers.Service
 	Resolutions *resolutions.Service
@@ -62,6 +64,7 @@ func New(d *db.DB, cfg Config) Services {
 		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+	s.Reviews = &reviews.Service{DB: d, Orders: s.Orders}
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
 	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
@@ -75,5 +78,5 @@ func New(d *db.DB, cfg Config) Services {
 
 // Timers are every service's timers, for the job runner.
 func (s Services) Timers() []jobs.Timer {
-	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Offers.Timers(), s.Resolutions.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
+	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Reviews.Timers(), s.Offers.Timers(), s.Resolutions.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
 }

@@ -18,6 +18,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -86,8 +87,8 @@ func quantity(raw string, l catalog.Listing) (int, error) {
 type orderData struct {
 	Order   orders.Order
 	Events  []orders.Event
-	Mine    *orders.Review // the viewer's side's review
-	Theirs  *orders.Review // the other side's, once public
+	Mine    *reviews.Review // the viewer's side's review
+	Theirs  *reviews.Review // the other side's, once public
 	Account *accounts.Account
 	// Breakdown splits the fees when today's quote of the subtotal
 	// matches what was charged; otherwise the page shows them as one.
@@ -189,7 +190,7 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 		}
 	}
 	if o.Status == orders.Completed {
-		reviews, err := s.Orders.Reviews(ctx, u, id)
+		reviews, err := s.Reviews.Reviews(ctx, u, id)
 		if err != nil {
 			return err
 		}
@@ -365,7 +366,7 @@ func (s *Server) reviewOrder(w http.ResponseWriter, r *http.Request, u users.Use
 		if err != nil {
 			return errs.Invalid("rating", "rating_invalid")
 		}
-		_, err = s.Orders.WriteReview(r.Context(), u, r.PathValue("order"), rating, r.PostFormValue("text"))
+		_, err = s.Reviews.WriteReview(r.Context(), u, r.PathValue("order"), rating, r.PostFormValue("text"))
 		return err
 	})
 }

@@ -416,7 +416,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	if _, err := a.Orders.Accept(ctx, admin, completed.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Orders.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
+	if _, err := a.Reviews.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
 		t.Fatal(err)
 	}
 	// Gus is Pro: an hourly contract with Acme, this week's report filed.
