@@ -360,18 +360,15 @@ func AddEvent(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body strin
 // extra assignments in set; a concurrent change makes it a 409.
 func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Status, set string, args ...any) error {
 	all := append(append([]any{to}, args...), id)
-	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...); err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("order_state_changed")
+	if !to.Closed() {
+		return nil
 	}
-	if to == Completed || to == Cancelled || to == Rejected {
-		// A request that raced the end of the order (resolutions) has
-		// nothing left to ask for.
-		_, err = tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
-	}
+	// A request that raced the end of the order (resolutions) has nothing
+	// left to ask for.
+	_, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
 	return err
 }
 
@@ -380,12 +377,5 @@ func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Sta
 // caller either waits for it (and then closes the order's requests, see
 // Transition) or wins and makes the caller's change a 409.
 func LockRunning(ctx context.Context, tx *db.Tx, id string) error {
-	res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("order_state_changed")
-	}
-	return nil
+	return tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, id)
 }

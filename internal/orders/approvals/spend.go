@@ -181,13 +181,9 @@ func (s *Service) decide(ctx context.Context, a SpendApproval, actor users.User,
 		if to == orders.CommitPending {
 			decided = nil
 		}
-		res, err := tx.Exec(ctx, `UPDATE spend_approvals SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ?`,
-			to, reason, decided, actor.ID, a.ID, from)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("approval_not_pending"), `UPDATE spend_approvals SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ?`,
+			to, reason, decided, actor.ID, a.ID, from); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("approval_not_pending")
 		}
 		return nil
 	})

@@ -28,24 +28,16 @@ func (s *Service) reportPayment(o orders.Order, rate money.Money, r orders.Weekl
 			Label: "hourly_week", Args: map[string]string{"title": o.Title, "week": r.WeekStart, "hours": hours,
 				"rate": strconv.FormatInt(rate.Amount, 10) + " " + rate.Currency}},
 		Claim: func(ctx context.Context, tx *db.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`, db.Micros(tx.Now), r.ID)
-			if err != nil {
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`, db.Micros(tx.Now), r.ID); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			return nil
 		},
 		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET status = 'charged', amount = ?, fees = ?, paid_with = ?, charge_ref = ?, invoice_id = ?,
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET status = 'charged', amount = ?, fees = ?, paid_with = ?, charge_ref = ?, invoice_id = ?,
 				charged_at = ?, dispute_until = ?, claimed_until = NULL, failure = '', updated_at = ? WHERE id = ? AND status IN ('draft', 'failed') AND minutes = ?`,
-				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID, r.Minutes)
-			if err != nil {
+				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID, r.Minutes); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			total := money.New(amount.Amount+fees.Amount, amount.Currency)
 			if _, err := orders.AddEvent(ctx, tx, o.ID, "", "hourly_charged", r.WeekStart+": "+hours+" h, "+total.String()); err != nil {

@@ -60,13 +60,9 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, orders.ActDeliver, func(tx *db.Tx, o orders.Order, m orders.Milestone) error {
 		auto := db.Micros(tx.Now.Add(orders.AutoApproveAfter))
-		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'delivered', delivered_at = ?, auto_approve_at = ? WHERE id = ? AND status = 'active'`,
-			db.Micros(tx.Now), auto, m.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'delivered', delivered_at = ?, auto_approve_at = ? WHERE id = ? AND status = 'active'`,
+			db.Micros(tx.Now), auto, m.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if err := orders.Transition(ctx, tx, o.ID, []orders.Status{orders.Active}, orders.Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), auto); err != nil {
@@ -92,13 +88,9 @@ func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User
 		return orders.Order{}, err
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, orders.ActRequestRevision, func(tx *db.Tx, o orders.Order, m orders.Milestone) error {
-		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'active', revisions_used = revisions_used + 1, auto_approve_at = NULL
-			WHERE id = ? AND status = 'delivered'`, m.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'active', revisions_used = revisions_used + 1, auto_approve_at = NULL
+			WHERE id = ? AND status = 'delivered'`, m.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if err := orders.Transition(ctx, tx, o.ID, []orders.Status{orders.Delivered}, orders.Active, `, auto_complete_at = NULL`); err != nil {
 			return err

@@ -283,13 +283,9 @@ func endRequest(ctx context.Context, tx *db.Tx, r orders.Request, status, actorI
 	if actorID != "" {
 		by = actorID
 	}
-	res, err := tx.Exec(ctx, `UPDATE order_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'`,
-		status, db.Micros(tx.Now), by, r.ID)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("request_not_open"), `UPDATE order_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'`,
+		status, db.Micros(tx.Now), by, r.ID); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("request_not_open")
 	}
 	if status != orders.RequestAccepted {
 		return orders.CloseCommitments(ctx, tx, `request_id = ?`, r.ID)
