@@ -195,7 +195,7 @@ func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := m.s.App.Orders.ShareCandidates(t.Context(), buyer, o["id"].(string))
+		list, err := m.s.App.Sharing.ShareCandidates(t.Context(), buyer, o["id"].(string))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -125,7 +125,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 				}
 			})
 		}
-		if _, err := f.Orders.ShareOrder(f.Ctx, tm.Admin, admins.ID, tm.Other.ID); err != nil {
+		if _, err := f.Sharing.ShareOrder(f.Ctx, tm.Admin, admins.ID, tm.Other.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.entry(t, tm.Other, tm.Account.ID, ann.Profile.ID); !slices.Equal(orderIDs(got), []string{admins.ID}) || got.Orders[0].BuyerName != tm.Admin.Name ||

@@ -21,6 +21,7 @@ import (
 	"atelier/internal/orders/offers"
 	"atelier/internal/orders/resolutions"
 	"atelier/internal/orders/reviews"
+	"atelier/internal/orders/sharing"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -34,6 +35,7 @@ type Services struct {
 	Billing     *billing.Service
 	Orders      *orders.Service
 	Reviews     *reviews.Service
+	Sharing     *sharing.Service
 	Approvals   *approvals.Service
 	Offers      *offers.Service
 	Resolutions *resolutions.Service
@@ -65,6 +67,7 @@ func New(d *db.DB, cfg Config) Services {
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
 	s.Reviews = &reviews.Service{DB: d, Orders: s.Orders}
+	s.Sharing = &sharing.Service{DB: d, Orders: s.Orders}
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
 	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
