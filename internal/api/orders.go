@@ -7,6 +7,7 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/orders"
 	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 )
@@ -47,14 +48,14 @@ type reviewIn struct {
 	Text   string `json:"text"`
 }
 
-func files(in []fileIn) ([]orders.File, error) {
-	out := make([]orders.File, 0, len(in))
+func files(in []fileIn) ([]attachments.File, error) {
+	out := make([]attachments.File, 0, len(in))
 	for _, f := range in {
 		b, err := base64.StdEncoding.DecodeString(f.Data)
 		if err != nil {
 			return nil, errs.Invalid("files", "file_data_invalid")
 		}
-		out = append(out, orders.File{Name: f.Name, ContentType: f.ContentType, Size: int64(len(b)), Data: b})
+		out = append(out, attachments.File{Name: f.Name, ContentType: f.ContentType, Size: int64(len(b)), Data: b})
 	}
 	return out, nil
 }
@@ -133,7 +134,7 @@ func (s *Server) orderRoutes() []route {
 				list, err := s.Orders.Timeline(c.r.Context(), c.user, c.param("order"), "")
 				return listOut[orders.Event]{Items: list}, err
 			}},
-		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: orders.FileTypes()},
+		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: attachments.Types()},
 			Summary: "Download a file of a delivery or message",
 			Handle: func(c *call) (any, error) {
 				f, err := s.Orders.File(c.r.Context(), c.user, c.param("order"), c.param("file"))

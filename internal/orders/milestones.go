@@ -187,11 +187,5 @@ func (s *Service) FinishMilestones(ctx context.Context, tx *db.Tx, o Order, acto
 		sub, sub, fees, sub+fees, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
-		return err
-	}
-	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
-		return err
-	}
-	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+	return s.completed(ctx, tx, o, actorID)
 }

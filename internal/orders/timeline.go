@@ -10,6 +10,7 @@ import (
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -17,23 +18,23 @@ import (
 // Event is one line of an order's timeline: a state change, a message, a
 // delivery with its files, a review.
 type Event struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	ActorID   string    `json:"actor_id"` // "" for Atelier
-	ActorName string    `json:"actor_name"`
-	Body      string    `json:"body"`
-	Files     []File    `json:"files"`
-	At        time.Time `json:"at"`
+	ID        string             `json:"id"`
+	Kind      string             `json:"kind"`
+	ActorID   string             `json:"actor_id"` // "" for Atelier
+	ActorName string             `json:"actor_name"`
+	Body      string             `json:"body"`
+	Files     []attachments.File `json:"files"`
+	At        time.Time          `json:"at"`
 }
 
 // Message writes to the other side on the order page (either side, with
 // optional files).
-func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []File) (Event, error) {
+func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []attachments.File) (Event, error) {
 	body, err := Text("body", body, true)
 	if err != nil {
 		return Event{}, err
 	}
-	if err := CheckFiles(files); err != nil {
+	if err := attachments.Check(files); err != nil {
 		return Event{}, err
 	}
 	var evID string
@@ -44,7 +45,7 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 		if evID, err = AddEvent(ctx, tx, id, actor.ID, "message", body); err != nil {
 			return err
 		}
-		if err := SaveFiles(ctx, tx, id, evID, files); err != nil {
+		if err := attachments.Save(ctx, tx, id, evID, files); err != nil {
 			return err
 		}
 		if o.Side == ClientSide {
@@ -61,7 +62,7 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 	if err != nil {
 		return Event{}, err
 	}
-	return Event{ID: evID, Kind: "message", ActorID: actor.ID, ActorName: actor.Name, Body: body, Files: []File{}, At: s.DB.Clock.Now()}, nil
+	return Event{ID: evID, Kind: "message", ActorID: actor.ID, ActorName: actor.Name, Body: body, Files: []attachments.File{}, At: s.DB.Clock.Now()}, nil
 }
 
 // Timeline lists an order's events, oldest first; kind "message" keeps
@@ -95,7 +96,7 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 			rows.Close()
 			return nil, err
 		}
-		e.At, e.Files = db.Time(at), []File{}
+		e.At, e.Files = db.Time(at), []attachments.File{}
 		index[e.ID] = len(list)
 		list = append(list, e)
 	}
@@ -109,7 +110,7 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 	}
 	defer files.Close()
 	for files.Next() {
-		var f File
+		var f attachments.File
 		var ev string
 		if err := files.Scan(&f.ID, &ev, &f.Name, &f.ContentType, &f.Size); err != nil {
 			return nil, err
@@ -122,15 +123,15 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 }
 
 // File returns an attachment with its bytes, to either side of its order.
-func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (File, error) {
+func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (attachments.File, error) {
 	if _, _, err := s.View(ctx, s.DB, actor, orderID); err != nil {
-		return File{}, err
+		return attachments.File{}, err
 	}
-	var f File
+	var f attachments.File
 	err := s.DB.QueryRow(ctx, `SELECT id, name, content_type, size, data FROM order_files WHERE id = ? AND order_id = ?`, fileID, orderID).
 		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.Data)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return File{}, errs.NotFound("file_not_found")
+		return attachments.File{}, errs.NotFound("file_not_found")
 	}
 	return f, err
 }

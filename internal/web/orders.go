@@ -18,6 +18,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 	"atelier/internal/projects"
@@ -238,11 +239,11 @@ func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User)
 }
 
 // maxUpload bounds a delivery or message post: its files and its text.
-const maxUpload = orders.MaxFiles*orders.MaxFileSize + 1<<20
+const maxUpload = attachments.MaxFiles*attachments.MaxFileSize + 1<<20
 
 // postedFiles reads the form of a post that may carry files (multipart);
 // the domain checks their number, size and type.
-func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]orders.File, error) {
+func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]attachments.File, error) {
 	// Someone who cannot see the order is refused before megabytes of
 	// files are read.
 	if _, err := s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
@@ -264,12 +265,12 @@ func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.Use
 	// for the large ones go now (r is a copy of the server's request, whose
 	// own clean-up never sees this form).
 	defer r.MultipartForm.RemoveAll()
-	var list []orders.File
+	var list []attachments.File
 	for _, h := range r.MultipartForm.File["files"] {
 		if h.Filename == "" && h.Size == 0 {
 			continue // the file input left empty
 		}
-		if h.Size > orders.MaxFileSize {
+		if h.Size > attachments.MaxFileSize {
 			return nil, errs.Invalid("files", "file_too_large").With("max", "20 MB")
 		}
 		fh, err := h.Open()
@@ -287,7 +288,7 @@ func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.Use
 				ct = byExt
 			}
 		}
-		list = append(list, orders.File{Name: h.Filename, ContentType: ct, Size: int64(len(data)), Data: data})
+		list = append(list, attachments.File{Name: h.Filename, ContentType: ct, Size: int64(len(data)), Data: data})
 	}
 	return list, nil
 }

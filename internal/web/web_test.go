@@ -22,6 +22,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
 	"atelier/internal/users"
@@ -406,7 +407,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	}
 	delivered, completed := place(admin, 2), place(admin, 1)
 	for _, id := range []string{delivered.ID, completed.ID} {
-		if _, err := a.Orders.Deliver(ctx, gus, id, "Here it is.", []orders.File{{Name: "cut.pdf", ContentType: "application/pdf", Size: 3, Data: []byte("pdf")}}); err != nil {
+		if _, err := a.Orders.Deliver(ctx, gus, id, "Here it is.", []attachments.File{{Name: "cut.pdf", ContentType: "application/pdf", Size: 3, Data: []byte("pdf")}}); err != nil {
 			t.Fatal(err)
 		}
 	}

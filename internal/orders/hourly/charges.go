@@ -123,23 +123,13 @@ func (s *Service) failCharge(ctx context.Context, orderID, reportID, code string
 // client's retry. A refused charge (card declined, no payment method)
 // fails the report and suspends the contract.
 func (s *Service) ChargeHourlyWeeks(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT r.id, r.order_id `+weeksToCharge+` AND r.charge_at <= ? AND (r.claimed_until IS NULL OR r.claimed_until < ?)
+	type due struct{ id, order string }
+	list, err := db.Collect(ctx, s.DB, func(r db.Row) (d due, err error) {
+		err = r.Scan(&d.id, &d.order)
+		return
+	}, `SELECT r.id, r.order_id `+weeksToCharge+` AND r.charge_at <= ? AND (r.claimed_until IS NULL OR r.claimed_until < ?)
 		ORDER BY r.charge_at, r.id LIMIT 200`, db.Micros(now), db.Micros(now))
 	if err != nil {
-		return 0, err
-	}
-	type due struct{ id, order string }
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.order); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	applied := 0

@@ -4,6 +4,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/users"
 	"context"
 	"errors"
@@ -50,12 +51,12 @@ func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, m
 
 // DeliverMilestone hands a running milestone's work to the client (the
 // freelancer's side); unanswered for 8 days it is approved by itself.
-func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderID, msID, message string, files []orders.File) (orders.Order, error) {
+func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderID, msID, message string, files []attachments.File) (orders.Order, error) {
 	message, err := orders.Text("message", message, true)
 	if err != nil {
 		return orders.Order{}, err
 	}
-	if err := orders.CheckFiles(files); err != nil {
+	if err := attachments.Check(files); err != nil {
 		return orders.Order{}, err
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, orders.ActDeliver, func(tx *db.Tx, o orders.Order, m orders.Milestone) error {
@@ -72,7 +73,7 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 		if err != nil {
 			return err
 		}
-		if err := orders.SaveFiles(ctx, tx, o.ID, ev, files); err != nil {
+		if err := attachments.Save(ctx, tx, o.ID, ev, files); err != nil {
 			return err
 		}
 		return s.Orders.NotifyBuyer(ctx, tx, o, "milestone_delivered", map[string]any{"title": o.Title, "milestone": m.Title,
@@ -217,22 +218,12 @@ func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (o
 // the order stops there. The conditional UPDATE approves a milestone once,
 // whichever node fires first.
 func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, order_id `+milestonesAwaiting+` AND auto_approve_at <= ? ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
-	if err != nil {
-		return 0, err
-	}
 	type due struct{ id, order string }
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.order); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := db.Collect(ctx, s.DB, func(r db.Row) (d due, err error) {
+		err = r.Scan(&d.id, &d.order)
+		return
+	}, `SELECT id, order_id `+milestonesAwaiting+` AND auto_approve_at <= ? ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
+	if err != nil {
 		return 0, err
 	}
 	applied := 0
