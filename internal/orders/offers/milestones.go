@@ -190,26 +190,19 @@ func (s *Service) PayMilestone(ctx context.Context, actor users.User, orderID, k
 // progress (charged, being worked on) the order cannot be stopped alone.
 func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (orders.Order, error) {
 	return s.Orders.Act(ctx, actor, orderID, orders.ClientSide, func(tx *db.Tx, o orders.Order) error {
-		if o.Kind != orders.KindMilestones {
-			return errs.Conflict("order_has_no_milestones")
+		if err := o.Refusal(orders.ActStop, tx.Now); err != nil {
+			return err
 		}
-		switch o.Status {
-		case orders.AwaitingPayment:
+		if o.Status == orders.AwaitingPayment {
 			return s.Orders.FinishMilestones(ctx, tx, o, actor.ID, []orders.Status{orders.AwaitingPayment})
-		case orders.Delivered:
-			for _, m := range o.Milestones {
-				if m.Status == orders.MilestoneDelivered {
-					_, err := s.Orders.ReleaseMilestone(ctx, tx, o, m, actor.ID, true)
-					return err
-				}
-			}
-			return errs.Conflict("order_state_changed")
-		case orders.Active:
-			return errs.Conflict("milestone_in_progress")
-		case orders.PendingApproval:
-			return errs.Conflict("order_not_started")
 		}
-		return errs.Conflict("order_closed")
+		for _, m := range o.Milestones { // delivered: approving the delivered one stops there
+			if m.Status == orders.MilestoneDelivered {
+				_, err := s.Orders.ReleaseMilestone(ctx, tx, o, m, actor.ID, true)
+				return err
+			}
+		}
+		return errs.Conflict("order_state_changed")
 	})
 }
 
