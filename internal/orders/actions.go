@@ -309,12 +309,35 @@ func (o *Order) allow(now time.Time) {
 	for i := range o.Requests {
 		r := &o.Requests[i]
 		r.Actions = []Action{}
-		switch {
-		case o.ReadOnly || (o.Side != ClientSide && o.Side != FreelancerSide):
-		case r.Side == o.Side:
-			r.Actions = append(r.Actions, ActWithdrawRequest)
-		case r.Kind != RequestEscalate:
-			r.Actions = append(r.Actions, ActAcceptRequest, ActDeclineRequest)
+		for _, a := range []Action{ActAcceptRequest, ActDeclineRequest, ActWithdrawRequest} {
+			if o.AnswerRefusal(*r, a) == nil {
+				r.Actions = append(r.Actions, a)
+			}
 		}
 	}
+}
+
+// AnswerRefusal is why the viewer may not do a on the open request r now
+// (accept or decline the other side's request, withdraw their own side's),
+// or nil: the requests' operations ask it, and the request lists it.
+// Escalations are answered by an operator, never by a side.
+func (o Order) AnswerRefusal(r Request, a Action) error {
+	switch {
+	case o.Side != ClientSide && o.Side != FreelancerSide: // the resolution center is the two sides' own
+		return errs.Forbidden("wrong_side").With("side", ClientSide)
+	case o.ReadOnly:
+		return ErrSharedReadOnly
+	case a == ActWithdrawRequest:
+		if r.Side != o.Side {
+			return errs.Forbidden("withdraw_is_requester")
+		}
+		return nil
+	case r.Kind == RequestEscalate:
+		return errs.Conflict("escalation_for_operator")
+	case r.Side == o.Side:
+		return errs.Forbidden("answer_is_other_side")
+	case a == ActAcceptRequest:
+		return Running(o)
+	}
+	return nil
 }

@@ -328,18 +328,6 @@ func (s *Service) WithdrawCancellation(ctx context.Context, actor users.User, id
 	return s.WithdrawRequest(ctx, actor, id, "")
 }
 
-// answerable checks that the viewer's side of o may answer r: requests are
-// answered by the other side, escalations by operators.
-func answerable(o orders.Order, r orders.Request) error {
-	if r.Kind == orders.RequestEscalate {
-		return errs.Conflict("escalation_for_operator")
-	}
-	if r.Side == o.Side {
-		return errs.Forbidden("answer_is_other_side")
-	}
-	return nil
-}
-
 // closeRequest ends r without applying it (declined or withdrawn): the
 // order's timers run again, and the timeline says so.
 func closeRequest(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, status, actorID, kind string) error {
@@ -360,7 +348,7 @@ func (s *Service) DeclineRequest(ctx context.Context, actor users.User, orderID,
 		if err != nil {
 			return err
 		}
-		if err := answerable(o, r); err != nil {
+		if err := o.AnswerRefusal(r, orders.ActDeclineRequest); err != nil {
 			return err
 		}
 		if err := closeRequest(ctx, tx, o, r, orders.RequestDeclined, actor.ID, "request_declined"); err != nil {
@@ -377,8 +365,8 @@ func (s *Service) WithdrawRequest(ctx context.Context, actor users.User, orderID
 		if err != nil {
 			return err
 		}
-		if r.Side != o.Side {
-			return errs.Forbidden("withdraw_is_requester")
+		if err := o.AnswerRefusal(r, orders.ActWithdrawRequest); err != nil {
+			return err
 		}
 		if err := closeRequest(ctx, tx, o, r, orders.RequestWithdrawn, actor.ID, "request_withdrawn"); err != nil {
 			return err
@@ -398,10 +386,7 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 		if err != nil {
 			return err
 		}
-		if err := answerable(o, r); err != nil {
-			return err
-		}
-		if err := orders.Running(o); err != nil {
+		if err := o.AnswerRefusal(r, orders.ActAcceptRequest); err != nil {
 			return err
 		}
 		if r.Kind == orders.RequestChangeScope {
