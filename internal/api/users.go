@@ -100,7 +100,7 @@ func (s *Server) userRoutes() []route {
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,
 			Handle: body(func(c *call, in readIn) (any, error) {
-				return nil, notify.MarkRead(c.r.Context(), s.DB, c.user.ID, in.IDs, s.DB.Clock.Now())
+				return nil, s.Notify.MarkRead(c.r.Context(), c.user.ID, in.IDs)
 			})},
 		{Method: "GET", Path: "/me/invitations", Tag: "accounts", Summary: "Open invitations sent to my e-mail address",
 			Out: page.Page[accounts.Invitation]{},
@@ -110,18 +110,18 @@ func (s *Server) userRoutes() []route {
 		{Method: "GET", Path: "/me/notifications", Tag: "users", Summary: "My in-app notifications, newest first",
 			Out: page.Page[notify.Notification]{},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return notify.List(c.r.Context(), s.DB, c.user.ID, p)
+				return s.Notify.List(c.r.Context(), c.user.ID, p)
 			})},
 		{Method: "GET", Path: "/me/notification-settings", Tag: "users", Summary: "Which notices also come by e-mail, per category",
 			Out: notificationSettings{},
 			Handle: func(c *call) (any, error) {
-				on, err := notify.EmailSettings(c.r.Context(), s.DB, c.user.ID)
+				on, err := s.Notify.EmailSettings(c.r.Context(), c.user.ID)
 				return notificationSettings{Email: on}, err
 			}},
 		{Method: "PATCH", Path: "/me/notification-settings", Tag: "users", Summary: "Turn e-mails on or off per category (orders, team, profile, other); the others keep their setting",
 			In: notificationSettings{}, Out: notificationSettings{},
 			Handle: body(func(c *call, in notificationSettings) (any, error) {
-				on, err := notify.SetEmailSettings(c.r.Context(), s.DB, c.user.ID, in.Email)
+				on, err := s.Notify.SetEmailSettings(c.r.Context(), c.user.ID, in.Email)
 				return notificationSettings{Email: on}, err
 			})},
 	}

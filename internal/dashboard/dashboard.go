@@ -32,6 +32,7 @@ type Service struct {
 	Billing  *billing.Service
 	Orders   *orders.Service
 	Projects *projects.Service
+	Notify   *notify.Service
 }
 
 // Sizes of the dashboard's lists.
@@ -72,7 +73,7 @@ func (s *Service) Get(ctx context.Context, actor users.User, accountID string) (
 	if accountID != "" && d.Account == nil {
 		return Dashboard{}, errs.NotFound("account_not_found")
 	}
-	notes, err := notify.List(ctx, s.DB, actor.ID, page.Request{Limit: ActivityShown})
+	notes, err := s.Notify.List(ctx, actor.ID, page.Request{Limit: ActivityShown})
 	if err != nil {
 		return Dashboard{}, err
 	}

@@ -8,18 +8,13 @@ import (
 	"io"
 	"log/slog"
 
-	"atelier/internal/accounts"
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
-	"atelier/internal/dashboard"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
-	"atelier/internal/orders"
-	"atelier/internal/orders/resolutions"
 	"atelier/internal/page"
-	"atelier/internal/payments"
-	"atelier/internal/projects"
+	"atelier/internal/services"
 	"atelier/internal/users"
 )
 
@@ -28,13 +23,10 @@ func TestDemoMarketplace(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
 		d := dbtest.Open(t, e, nil)
-		s := demo.Services{DB: d, Users: &users.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d}}
-		s.Billing = &billing.Service{DB: d, Provider: payments.NewTest(), Config: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
-		s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-		s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog}
-		s.Orders.Projects = s.Projects.CanAttach
-		dash := &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
+		all := services.New(d, services.Config{Billing: billing.DefaultConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		s := demo.Services{DB: d, Users: all.Users, Accounts: all.Accounts, Catalog: all.Catalog, Billing: all.Billing, Orders: all.Orders,
+			Resolutions: all.Resolutions, Projects: all.Projects}
+		dash := all.Dashboard
 		sum, err := demo.Fill(ctx, s, demo.Options{Services: 400})
 		if err != nil {
 			t.Fatal(err)

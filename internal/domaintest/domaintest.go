@@ -215,7 +215,7 @@ func (e *Env) Count(t testing.TB, query string, args ...any) int {
 // Notices are a person's notifications, newest first.
 func (e *Env) Notices(t testing.TB, u users.User) []notify.Notification {
 	t.Helper()
-	p, err := notify.List(e.Ctx, e.DB, u.ID, page.Request{Limit: page.MaxLimit})
+	p, err := e.Notify.List(e.Ctx, u.ID, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,14 +77,21 @@ type Notification struct {
 	Read      bool           `json:"read"`
 }
 
+// Service is what people read and set of their notices: the list, what is
+// read, which e-mails they get. The notices themselves are written by the
+// events that cause them (User, Address), in their transactions.
+type Service struct {
+	DB *db.DB
+}
+
 // List returns a user's notifications, newest first.
-func List(ctx context.Context, q db.Queryer, userID string, r page.Request) (page.Page[Notification], error) {
+func (s *Service) List(ctx context.Context, userID string, r page.Request) (page.Page[Notification], error) {
 	r = r.Norm()
 	after := r.After
 	if after == "" {
 		after = "~" // sorts after every id
 	}
-	rows, err := q.Query(ctx, `SELECT id, kind, params, link, created_at, read_at FROM notifications
+	rows, err := s.DB.Query(ctx, `SELECT id, kind, params, link, created_at, read_at FROM notifications
 		WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, userID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Notification]{}, err
@@ -126,11 +133,11 @@ const MaxMarkRead = 500
 // MarkRead marks some of a user's notifications read, or all of them when
 // ids is empty, in one statement. More than MaxMarkRead ids is a 422 that
 // changes nothing (one UPDATE per id took 5 s for 150,000 of them).
-func MarkRead(ctx context.Context, q db.Queryer, userID string, ids []string, now time.Time) error {
+func (s *Service) MarkRead(ctx context.Context, userID string, ids []string) error {
 	if len(ids) > MaxMarkRead {
 		return errs.Invalid("ids", "too_many").With("max", MaxMarkRead)
 	}
-	args := []any{db.Micros(now), userID}
+	args := []any{db.Micros(s.DB.Clock.Now()), userID}
 	where := ``
 	if len(ids) > 0 {
 		// The list is padded to a power of two (the last id repeated), so
@@ -144,13 +151,6 @@ func MarkRead(ctx context.Context, q db.Queryer, userID string, ids []string, no
 			args = append(args, ids[min(i, len(ids)-1)])
 		}
 	}
-	_, err := q.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`+where, args...)
+	_, err := s.DB.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`+where, args...)
 	return err
-}
-
-// Unread counts a user's unread notifications.
-func Unread(ctx context.Context, q db.Queryer, userID string) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
-	return n, err
 }

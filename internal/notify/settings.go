@@ -32,12 +32,12 @@ func Category(kind string) string {
 }
 
 // EmailSettings says, per category, whether a user gets its e-mails.
-func EmailSettings(ctx context.Context, q db.Queryer, userID string) (map[string]bool, error) {
+func (s *Service) EmailSettings(ctx context.Context, userID string) (map[string]bool, error) {
 	on := map[string]bool{}
 	for _, c := range Categories {
 		on[c] = true
 	}
-	off, err := db.Strings(ctx, q, `SELECT category FROM email_optouts WHERE user_id = ?`, userID)
+	off, err := db.Strings(ctx, s.DB, `SELECT category FROM email_optouts WHERE user_id = ?`, userID)
 	for _, c := range off {
 		on[c] = false
 	}
@@ -46,13 +46,13 @@ func EmailSettings(ctx context.Context, q db.Queryer, userID string) (map[string
 
 // SetEmailSettings turns a user's e-mails on or off per category; the
 // categories not named keep their setting.
-func SetEmailSettings(ctx context.Context, d *db.DB, userID string, on map[string]bool) (map[string]bool, error) {
+func (s *Service) SetEmailSettings(ctx context.Context, userID string, on map[string]bool) (map[string]bool, error) {
 	for c := range on {
 		if !known(c) {
 			return nil, errs.Invalid("email."+c, "notification_category_unknown")
 		}
 	}
-	err := d.InTx(ctx, func(tx *db.Tx) error {
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for c, v := range on {
 			if _, err := tx.Exec(ctx, `DELETE FROM email_optouts WHERE user_id = ? AND category = ?`, userID, c); err != nil {
 				return err
@@ -68,7 +68,7 @@ func SetEmailSettings(ctx context.Context, d *db.DB, userID string, on map[strin
 	if err != nil {
 		return nil, err
 	}
-	return EmailSettings(ctx, d, userID)
+	return s.EmailSettings(ctx, userID)
 }
 
 func known(c string) bool {

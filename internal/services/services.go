@@ -15,6 +15,7 @@ import (
 	"atelier/internal/jobs"
 	"atelier/internal/lists"
 	"atelier/internal/network"
+	"atelier/internal/notify"
 	"atelier/internal/orders"
 	"atelier/internal/orders/approvals"
 	"atelier/internal/orders/hourly"
@@ -30,6 +31,7 @@ import (
 // Services are the domain services.
 type Services struct {
 	Users       *users.Service
+	Notify      *notify.Service
 	Accounts    *accounts.Service
 	Catalog     *catalog.Service
 	Billing     *billing.Service
@@ -62,7 +64,7 @@ func New(d *db.DB, cfg Config) Services {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := Services{Users: &users.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d, Log: cfg.Log},
+	s := Services{Users: &users.Service{DB: d}, Notify: &notify.Service{DB: d}, Accounts: &accounts.Service{DB: d}, Catalog: &catalog.Service{DB: d, Log: cfg.Log},
 		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
@@ -75,7 +77,7 @@ func New(d *db.DB, cfg Config) Services {
 		Carry: map[string]approvals.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
-	s.Dashboard = &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
+	s.Dashboard = &dashboard.Service{DB: d, Notify: s.Notify, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
 	return s
 }
 

@@ -16,7 +16,7 @@ type settingsData struct {
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	on, err := notify.EmailSettings(r.Context(), s.DB, u.ID)
+	on, err := s.Notify.EmailSettings(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.Us
 	for _, c := range notify.Categories {
 		on[c] = r.PostFormValue("email_"+c) == "on"
 	}
-	if _, err := notify.SetEmailSettings(r.Context(), s.DB, u.ID, on); err != nil {
+	if _, err := s.Notify.SetEmailSettings(r.Context(), u.ID, on); err != nil {
 		return err
 	}
 	s.done(w, r, "/settings", "flash.settings_saved")

@@ -30,7 +30,7 @@ func TestSettingsTurnEmailCategoriesOff(t *testing.T) {
 		if status != http.StatusSeeOther || h.Get("Location") != "/settings" {
 			t.Fatalf("save: %d %q", status, h.Get("Location"))
 		}
-		on, err := notify.EmailSettings(context.Background(), a.DB, u.ID)
+		on, err := a.Notify.EmailSettings(context.Background(), u.ID)
 		if err != nil || on["team"] || !on["orders"] || !on["profile"] || !on["other"] {
 			t.Fatalf("saved %v %v", on, err)
 		}

@@ -165,7 +165,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, _ users.User) erro
 	}
 	var notes []notice
 	if s.DB != nil {
-		ns, err := notify.List(ctx, s.DB, u.ID, page.Request{Limit: 10})
+		ns, err := s.Notify.List(ctx, u.ID, page.Request{Limit: 10})
 		if err != nil {
 			return err
 		}
