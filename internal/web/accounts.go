@@ -8,59 +8,55 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // currencies offered when an account is opened; the domain decides which
 // are valid.
 var currencies = []string{"USD", "EUR", "GBP"}
 
-func (s *Server) accountList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) accountList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	list, err := s.Accounts.ForUser(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "accounts", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "accounts.title"), Data: list})
+	s.Render(w, r, http.StatusOK, "accounts", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "accounts.title"), Data: list})
 	return nil
 }
 
-func (s *Server) newAccountPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) newAccountPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.showNewAccount(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) showNewAccount(w http.ResponseWriter, r *http.Request, f *form, status int) error {
-	s.render(w, r, status, "account_new", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "account_new.title"), Form: f, Data: currencies})
+func (s *pages) showNewAccount(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
+	s.Render(w, r, status, "account_new", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "account_new.title"), Form: f, Data: currencies})
 	return nil
 }
 
-func (s *Server) createAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) createAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Accounts.Create(r.Context(), u, r.PostFormValue("name"), r.PostFormValue("currency"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showNewAccount(w, r, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showNewAccount(w, r, f, status) })
 	}
-	s.done(w, r, "/accounts/"+a.ID, "flash.account_created", "name", a.Name)
+	s.Done(w, r, "/accounts/"+a.ID, "flash.account_created", "name", a.Name)
 	return nil
 }
 
-// account loads the account of the URL for u; a stranger gets the 404 page.
-func (s *Server) account(r *http.Request, u users.User) (accounts.Account, error) {
-	return s.Accounts.Get(r.Context(), u, r.PathValue("account"))
-}
-
-func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	a, err := s.account(r, u)
+func (s *pages) showAccount(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "account", &view{Nav: "accounts", Title: a.Name, Account: &a, Tab: "overview", Form: f})
+	s.Render(w, r, status, "account", &site.View{Nav: "accounts", Title: a.Name, Account: &a, Tab: "overview", Form: f})
 	return nil
 }
 
-func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) renameAccount(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Accounts.Edit(r.Context(), u, r.PathValue("account"), accounts.Changes{Name: r.PostFormValue("name")})
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showAccount(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showAccount(w, r, u, f, status) })
 	}
-	s.done(w, r, "/accounts/"+a.ID, "flash.account_renamed", "name", a.Name)
+	s.Done(w, r, "/accounts/"+a.ID, "flash.account_renamed", "name", a.Name)
 	return nil
 }
 
@@ -69,12 +65,12 @@ type membersData struct {
 	NextCursor string
 }
 
-func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	a, err := s.account(r, u)
+func (s *pages) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, page.MaxLimit)
+	p, err := site.Cursor(r, page.MaxLimit)
 	if err != nil {
 		return err
 	}
@@ -82,52 +78,52 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, u users.Use
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "members", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "members.title"), Account: &a, Tab: "members", Form: f,
+	s.Render(w, r, status, "members", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "members.title"), Account: &a, Tab: "members", Form: f,
 		Data: membersData{Members: list.Items, NextCursor: list.NextCursor}})
 	return nil
 }
 
-func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) changeRole(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account, user := r.PathValue("account"), r.PathValue("user")
 	role := accounts.Role(r.PostFormValue("role"))
 	if err := s.Accounts.ChangeRole(r.Context(), u, account, user, role); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	m, err := s.Accounts.Member(r.Context(), u, account, user)
 	if err != nil {
 		return err
 	}
-	s.done(w, r, "/accounts/"+account+"/members", "flash.role_changed", "name", m.Name, "role", i18n.T(httpx.Lang(r), "role."+string(m.Role)))
+	s.Done(w, r, "/accounts/"+account+"/members", "flash.role_changed", "name", m.Name, "role", i18n.T(httpx.Lang(r), "role."+string(m.Role)))
 	return nil
 }
 
 // removeMember removes someone (the admin) or leaves the account (oneself).
-func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) removeMember(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, user := r.Context(), r.PathValue("account"), r.PathValue("user")
 	name := ""
 	if m, err := s.Accounts.Member(ctx, u, account, user); err == nil {
 		name = m.Name
 	}
 	if err := s.Accounts.RemoveMember(ctx, u, account, user); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	if user == u.ID {
-		s.done(w, r, "/", "flash.left_account")
+		s.Done(w, r, "/", "flash.left_account")
 		return nil
 	}
-	s.done(w, r, "/accounts/"+account+"/members", "flash.member_removed", "name", name)
+	s.Done(w, r, "/accounts/"+account+"/members", "flash.member_removed", "name", name)
 	return nil
 }
 
-func (s *Server) transferAdmin(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) transferAdmin(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, user := r.Context(), r.PathValue("account"), r.PostFormValue("user_id")
 	if err := s.Accounts.TransferAdmin(ctx, u, account, user); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showMembers(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showMembers(w, r, u, f, status) })
 	}
 	name := ""
 	if m, err := s.Accounts.Member(ctx, u, account, user); err == nil {
 		name = m.Name
 	}
-	s.done(w, r, "/accounts/"+account+"/members", "flash.admin_transferred", "name", name)
+	s.Done(w, r, "/accounts/"+account+"/members", "flash.admin_transferred", "name", name)
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"atelier/internal/accounts"
@@ -13,6 +12,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // auditRow is one audit-log entry as a person reads it.
@@ -39,13 +39,13 @@ type auditData struct {
 
 const auditPageSize = 50
 
-func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) auditLogPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	lang := httpx.Lang(r)
-	a, err := s.account(r, u)
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, auditPageSize)
+	p, err := site.Cursor(r, auditPageSize)
 	if err != nil {
 		return err
 	}
@@ -65,15 +65,15 @@ func (s *Server) auditLogPage(w http.ResponseWriter, r *http.Request, u users.Us
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	s.render(w, r, http.StatusOK, "audit", &view{Nav: "accounts", Title: i18n.T(lang, "audit.title"), Account: &a, Tab: "audit", Data: d})
+	s.Render(w, r, http.StatusOK, "audit", &site.View{Nav: "accounts", Title: i18n.T(lang, "audit.title"), Account: &a, Tab: "audit", Data: d})
 	return nil
 }
 
 // nameBook returns a function naming a user id for the audit log: a member
 // by name, anyone else (who has left) by the users domain, or by the id.
-func (s *Server) nameBook(r *http.Request, u users.User, accountID string) func(id string) string {
+func (s *pages) nameBook(r *http.Request, u users.User, accountID string) func(id string) string {
 	known := map[string]string{}
-	if members, err := s.allMembers(r, u, accountID); err == nil {
+	if members, err := s.AllMembers(r, u, accountID); err == nil {
 		for _, m := range members {
 			known[m.UserID] = m.Name
 		}
@@ -109,7 +109,7 @@ func auditDetails(lang string, e accounts.AuditEntry, name func(string) string) 
 		case "level":
 			return i18n.T(lang, "rewards.level."+s)
 		case "card":
-			return cardText(s)
+			return site.CardText(s)
 		case "amount", "reward", "total":
 			var m money.Money
 			if b, err := json.Marshal(v); err == nil && json.Unmarshal(b, &m) == nil && m.Currency != "" {
@@ -216,14 +216,4 @@ func policyChanges(lang string, d map[string]any, name func(string) string) []de
 		}
 	}
 	return out
-}
-
-// cardText writes a card as the billing pages do, from what the domain
-// recorded: "visa 4242" or "visa •••• 4242" become "Visa •••• 4242".
-func cardText(s string) string {
-	f := strings.Fields(s)
-	if len(f) < 2 {
-		return s
-	}
-	return brandName(f[0]) + " •••• " + f[len(f)-1]
 }

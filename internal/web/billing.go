@@ -8,10 +8,10 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
-	"atelier/internal/invoicedoc"
 	"atelier/internal/money"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // recentDeposits is how many deposits the billing page lists.
@@ -41,8 +41,8 @@ func billingPath(accountID string) string { return "/accounts/" + accountID + "/
 // showBilling shows the billing page: the forms hold the saved billing
 // info and the default card, overlaid with what was just posted when a
 // post was refused; the deposit form always gets a fresh key.
-func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	a, err := s.account(r, u)
+func (s *pages) showBilling(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.Use
 	d := billingData{Balance: bal, Methods: methods, Cards: map[string]string{},
 		DepositRewardFrom: money.New(s.Billing.Config.DepositRewardFrom, a.Currency)}
 	for _, m := range methods {
-		d.Cards[m.ID] = cardLabel(m)
+		d.Cards[m.ID] = site.CardLabel(m)
 	}
 	for _, dep := range deps.Items {
 		d.Deposits = append(d.Deposits, depositRow{Deposit: dep, Card: d.Cards[dep.PaymentMethodID]})
@@ -82,74 +82,69 @@ func (s *Server) showBilling(w http.ResponseWriter, r *http.Request, u users.Use
 		}
 	}
 	if f == nil {
-		f = &form{Errors: map[string]string{}}
+		f = &site.Form{Errors: map[string]string{}}
 	}
 	for k, v := range f.Values {
 		values[k] = v
 	}
-	values.Set("idempotency_key", newFormKey())
-	values.Set("refund_idempotency_key", newFormKey())
+	values.Set("idempotency_key", site.NewFormKey())
+	values.Set("refund_idempotency_key", site.NewFormKey())
 	f.Values = values
-	s.render(w, r, status, "billing", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "billing.title"), Account: &a, Tab: "billing", Form: f, Data: d})
+	s.Render(w, r, status, "billing", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "billing.title"), Account: &a, Tab: "billing", Form: f, Data: d})
 	return nil
 }
 
-// cardLabel names a card the way the pages show it: "Visa •••• 4242".
-func cardLabel(m billing.PaymentMethod) string {
-	return brandName(m.Brand) + " •••• " + m.Last4
-}
-
-func (s *Server) deposit(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.account(r, u)
+func (s *pages) deposit(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	redo := func(f *form, status int) error {
-		alertUnless(f, "amount", "payment_method_id")
+	redo := func(f *site.Form, status int) error {
+		site.AlertUnless(f, "amount", "payment_method_id")
 		return s.showBilling(w, r, u, f, status)
 	}
-	amount, err := requiredAmount("amount", r.PostFormValue("amount"), a.Currency, httpx.Lang(r))
+	amount, err := site.RequiredAmount("amount", r.PostFormValue("amount"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	var dep billing.Deposit
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		var err error
 		dep, err = s.Billing.Deposit(r.Context(), u, a.ID, amount, r.PostFormValue("payment_method_id"), key)
 		return err
 	})
 	switch {
 	case err != nil:
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	case repeat:
-		s.done(w, r, billingPath(a.ID), "flash.deposit_repeated")
+		s.Done(w, r, billingPath(a.ID), "flash.deposit_repeated")
 	case dep.Reward.Amount > 0:
 		lang := httpx.Lang(r)
-		s.done(w, r, billingPath(a.ID), "flash.deposit_made_reward", "amount", dep.Amount.Format(lang), "reward", dep.Reward.Format(lang))
+		s.Done(w, r, billingPath(a.ID), "flash.deposit_made_reward", "amount", dep.Amount.Format(lang), "reward", dep.Reward.Format(lang))
 	default:
-		s.done(w, r, billingPath(a.ID), "flash.deposit_made", "amount", dep.Amount.Format(httpx.Lang(r)))
+		s.Done(w, r, billingPath(a.ID), "flash.deposit_made", "amount", dep.Amount.Format(httpx.Lang(r)))
 	}
 	return nil
 }
 
 // refundBalance posts the balance's "send back to the cards" form.
-func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.account(r, u)
+func (s *pages) refundBalance(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	redo := func(f *form, status int) error {
-		alertUnless(f, "refund_amount")
+	redo := func(f *site.Form, status int) error {
+		site.AlertUnless(f, "refund_amount")
 		return s.showBilling(w, r, u, f, status)
 	}
-	amount, err := requiredAmount("refund_amount", r.PostFormValue("refund_amount"), a.Currency, httpx.Lang(r))
+	amount, err := site.RequiredAmount("refund_amount", r.PostFormValue("refund_amount"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	var back billing.BalanceRefund
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		var err error
 		back, err = s.Billing.RefundBalance(r.Context(), u, a.ID, amount)
 		return err
@@ -161,78 +156,68 @@ func (s *Server) refundBalance(w http.ResponseWriter, r *http.Request, u users.U
 			moved.Field = "refund_amount"
 			err = &moved
 		}
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	case repeat:
-		s.done(w, r, billingPath(a.ID), "flash.balance_refund_repeated")
+		s.Done(w, r, billingPath(a.ID), "flash.balance_refund_repeated")
 	default:
-		s.done(w, r, billingPath(a.ID), "flash.balance_refunded", "amount", back.Amount.Format(httpx.Lang(r)))
+		s.Done(w, r, billingPath(a.ID), "flash.balance_refunded", "amount", back.Amount.Format(httpx.Lang(r)))
 	}
 	return nil
 }
 
-// requiredAmount reads an amount that must be typed; an empty one is
-// passed on as zero, for the domain to refuse.
-func requiredAmount(field, s, currency, lang string) (money.Money, error) {
-	m, err := parseAmount(field, s, currency, lang)
-	if err != nil || m == nil {
-		return money.New(0, currency), err
-	}
-	return *m, nil
-}
-
-func (s *Server) addCard(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) addCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	m, err := s.Billing.AddCard(r.Context(), u, account, r.PostFormValue("token"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
-			alertUnless(f, "token")
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			site.AlertUnless(f, "token")
 			return s.showBilling(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, billingPath(account), "flash.card_added", "card", cardLabel(m))
+	s.Done(w, r, billingPath(account), "flash.card_added", "card", site.CardLabel(m))
 	return nil
 }
 
-func (s *Server) setDefaultCard(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) setDefaultCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	m, err := s.Billing.SetDefaultMethod(r.Context(), u, account, r.PathValue("pm"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showBilling(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showBilling(w, r, u, f, status) })
 	}
-	s.done(w, r, billingPath(account), "flash.card_default", "card", cardLabel(m))
+	s.Done(w, r, billingPath(account), "flash.card_default", "card", site.CardLabel(m))
 	return nil
 }
 
-func (s *Server) removeCard(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) removeCard(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, account, id := r.Context(), r.PathValue("account"), r.PathValue("pm")
 	label := ""
 	if list, err := s.Billing.PaymentMethods(ctx, u, account); err == nil {
 		for _, m := range list {
 			if m.ID == id {
-				label = cardLabel(m)
+				label = site.CardLabel(m)
 			}
 		}
 	}
 	if err := s.Billing.RemovePaymentMethod(ctx, u, account, id); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showBilling(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showBilling(w, r, u, f, status) })
 	}
-	s.done(w, r, billingPath(account), "flash.card_removed", "card", label)
+	s.Done(w, r, billingPath(account), "flash.card_removed", "card", label)
 	return nil
 }
 
-func (s *Server) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveBillingInfo(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	_, err := s.Billing.SetBillingInfo(r.Context(), u, account, billing.BillingInfo{
 		Company: r.PostFormValue("company"), Address: r.PostFormValue("address"), Country: r.PostFormValue("country"),
 		VATID: r.PostFormValue("vat_id"), Email: r.PostFormValue("email"),
 	})
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
-			alertUnless(f, billingInfoFields...)
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			site.AlertUnless(f, billingInfoFields...)
 			return s.showBilling(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, billingPath(account), "flash.billing_info_saved")
+	s.Done(w, r, billingPath(account), "flash.billing_info_saved")
 	return nil
 }
 
@@ -243,12 +228,12 @@ type invoicesData struct {
 	MoreCredit  bool              // more than that page: the CSV has them all
 }
 
-func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.account(r, u)
+func (s *pages) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, page.DefaultLimit)
+	p, err := site.Cursor(r, page.DefaultLimit)
 	if err != nil {
 		return err
 	}
@@ -260,27 +245,27 @@ func (s *Server) invoicesPage(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "invoices", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoices.title"), Account: &a, Tab: "billing",
+	s.Render(w, r, http.StatusOK, "invoices", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invoices.title"), Account: &a, Tab: "billing",
 		Data: invoicesData{Invoices: list.Items, NextCursor: list.NextCursor, CreditNotes: credit.Items, MoreCredit: credit.NextCursor != ""}})
 	return nil
 }
 
 // invoicePage shows one invoice as a document, under its account's tabs.
-func (s *Server) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) invoicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
 	return s.documentPage(w, r, u, inv, err, "invoicepage.title")
 }
 
 // creditNotePage shows one credit note as a document: the invoice page's,
 // worded as a credit.
-func (s *Server) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) creditNotePage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
 	return s.documentPage(w, r, u, cn, err, "creditnote.title")
 }
 
 // documentPage shows a document the domain read (err: why it did not)
 // under its account's tabs, titled by title with its number.
-func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, u users.User, doc billing.Invoice, err error, title string) error {
+func (s *pages) documentPage(w http.ResponseWriter, r *http.Request, u users.User, doc billing.Invoice, err error, title string) error {
 	if err != nil {
 		return err
 	}
@@ -288,7 +273,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "invoice", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), title, "number", doc.Number),
+	s.Render(w, r, http.StatusOK, "invoice", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), title, "number", doc.Number),
 		Account: &a, Tab: "billing", Data: doc})
 	return nil
 }
@@ -308,8 +293,8 @@ type rewardLevel struct {
 	Current bool
 }
 
-func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.account(r, u)
+func (s *pages) rewardsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
@@ -329,49 +314,46 @@ func (s *Server) rewardsPage(w http.ResponseWriter, r *http.Request, u users.Use
 		{From: money.New(c.DepositRewardFrom, cur), RateBP: int(c.DepositRewardBP)},
 		{From: money.New(c.DepositRewardHighFrom, cur), RateBP: int(c.DepositRewardHighBP)},
 	}
-	s.render(w, r, http.StatusOK, "rewards", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "rewards.title"), Account: &a, Tab: "rewards", Data: d})
+	s.Render(w, r, http.StatusOK, "rewards", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "rewards.title"), Account: &a, Tab: "rewards", Data: d})
 	return nil
 }
 
 // withdraw sends a freelancer's available earnings to their bank, once
 // per form.
-func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) withdraw(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
-	redo := func(f *form, status int) error {
+	redo := func(f *site.Form, status int) error {
 		// "Not enough money" has no field: it is about the amount.
 		if f.Alert != "" && len(f.Errors) == 0 {
 			f.Errors["amount"], f.Alert = f.Alert, ""
 		}
-		alertUnless(f, "amount")
+		site.AlertUnless(f, "amount")
 		return s.showSell(w, r, u, fr, f, status)
 	}
 	e, err := s.Billing.Earnings(r.Context(), u, fr.ID)
 	if err != nil {
 		return err
 	}
-	amount, err := requiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency, httpx.Lang(r))
+	amount, err := site.RequiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency, httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	var wd billing.Withdrawal
-	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
+	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
 		var err error
 		wd, err = s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
 		return err
 	})
 	switch {
 	case err != nil:
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	case repeat:
-		s.done(w, r, "/sell", "flash.withdrawal_repeated")
+		s.Done(w, r, "/sell", "flash.withdrawal_repeated")
 	default:
-		s.done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
+		s.Done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
 	}
 	return nil
 }
-
-// LineText words an invoice line in the page's language.
-func (v *view) LineText(l billing.Line) string { return invoicedoc.LineText(v.Lang, l) }

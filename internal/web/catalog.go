@@ -16,13 +16,11 @@ import (
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // searchPageSize fills a grid of 2, 3 or 4 columns evenly.
 const searchPageSize = 24
-
-// recentShown is how many recently viewed profiles a strip shows.
-const recentShown = 8
 
 // searchFields are the inputs of the search form; a refusal about any
 // other parameter (a stale cursor) is shown as an alert.
@@ -46,7 +44,7 @@ type searchData struct {
 
 // searchPage is the catalog: the search form, the results and the
 // visitor's recently viewed profiles. It is public.
-func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) searchPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	in := r.URL.Query()
 	q, err := searchQuery(in, httpx.Lang(r))
 	var res catalog.Results
@@ -54,16 +52,16 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, _ users.User
 		res, err = s.Catalog.Search(r.Context(), q)
 	}
 	if err != nil {
-		return showAgain(searchError(err), func(f *form, status int) error {
+		return site.ShowAgain(searchError(err), func(f *site.Form, status int) error {
 			f.Values = in
-			alertUnless(f, searchFields...)
+			site.AlertUnless(f, searchFields...)
 			return s.showSearch(w, r, f, status, catalog.Results{Items: []catalog.Listing{}}, in)
 		})
 	}
-	return s.showSearch(w, r, &form{Values: in, Errors: map[string]string{}}, http.StatusOK, res, in)
+	return s.showSearch(w, r, &site.Form{Values: in, Errors: map[string]string{}}, http.StatusOK, res, in)
 }
 
-func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, status int, res catalog.Results, in url.Values) error {
+func (s *pages) showSearch(w http.ResponseWriter, r *http.Request, f *site.Form, status int, res catalog.Results, in url.Values) error {
 	lang := httpx.Lang(r)
 	d := searchData{Results: res, Categories: catalog.Categories, Sorts: catalog.Sorts, MinRatings: minRatings}
 	for _, k := range searchFields[1:] {
@@ -76,7 +74,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 		if res.Total == 1 {
 			key = "search.count_one"
 		}
-		d.Count = i18n.T(lang, key, "count", formatInt(lang, int64(res.Total)))
+		d.Count = i18n.T(lang, key, "count", site.FormatInt(lang, int64(res.Total)))
 	}
 	if res.NextCursor != "" {
 		next := url.Values{}
@@ -87,7 +85,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 		d.NextURL = "/services?" + next.Encode()
 	}
 	if u, ok := httpx.User(r); ok {
-		recent, err := s.Catalog.RecentlyViewed(r.Context(), u, recentShown)
+		recent, err := s.Catalog.RecentlyViewed(r.Context(), u, site.RecentShown)
 		if err != nil {
 			return err
 		}
@@ -97,7 +95,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, f *form, sta
 	if q := strings.TrimSpace(in.Get("q")); q != "" && len(f.Errors) == 0 {
 		title = i18n.T(lang, "search.title_for", "q", q)
 	}
-	s.render(w, r, status, "services", &view{Nav: "services", Title: title, Form: f, Data: d})
+	s.Render(w, r, status, "services", &site.View{Nav: "services", Title: title, Form: f, Data: d})
 	return nil
 }
 
@@ -112,7 +110,7 @@ func searchQuery(in url.Values, lang string) (catalog.Search, error) {
 		}
 	}
 	for _, k := range []string{"min_price", "max_price"} {
-		m, err := parseAmount(k, in.Get(k), "", lang)
+		m, err := site.ParseAmount(k, in.Get(k), "", lang)
 		if err != nil {
 			return catalog.Search{}, err
 		}
@@ -130,23 +128,6 @@ func searchError(err error) error {
 		return errs.Invalid(e.Field, "price_filter_decimal")
 	}
 	return err
-}
-
-// alertUnless moves the error of a field the page has no input for into
-// the page's alert, so no refusal goes unseen.
-func alertUnless(f *form, fields ...string) {
-	for name, msg := range f.Errors {
-		known := false
-		for _, k := range fields {
-			if k == name {
-				known = true
-			}
-		}
-		if !known {
-			f.Alert = msg
-			delete(f.Errors, name)
-		}
-	}
 }
 
 type serviceData struct {
@@ -178,7 +159,7 @@ type serviceData struct {
 
 // buyingAccounts fills the accounts the viewer may buy for, and where
 // their orders may wait for approval.
-func (s *Server) buyingAccounts(r *http.Request, u users.User, d *serviceData) error {
+func (s *pages) buyingAccounts(r *http.Request, u users.User, d *serviceData) error {
 	list, err := s.Accounts.ForUser(r.Context(), u)
 	if err != nil {
 		return err
@@ -204,7 +185,7 @@ func (s *Server) buyingAccounts(r *http.Request, u users.User, d *serviceData) e
 
 // quoteVAT adds to the quote the VAT an order would bear for the chosen
 // account (the first when none is chosen), as billing decides it.
-func (s *Server) quoteVAT(r *http.Request, d *serviceData, chosen string) error {
+func (s *pages) quoteVAT(r *http.Request, d *serviceData, chosen string) error {
 	buyer := d.Accounts[0].ID
 	for _, a := range d.Accounts {
 		if a.ID == chosen {
@@ -237,15 +218,15 @@ func (d serviceData) Package() catalog.Package { return d.Service.Packages[d.Sel
 // for a package and quantity (?package=2&quantity=3): the page works as a
 // calculator without JavaScript. A signed-in buyer also gets the order
 // form, with the price breakdown of what they chose.
-func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) servicePage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	in := r.URL.Query()
-	f := &form{Values: in, Errors: map[string]string{}}
+	f := &site.Form{Values: in, Errors: map[string]string{}}
 	return s.showService(w, r, f, in, http.StatusOK)
 }
 
 // showService renders the service page with the form f; in holds the
 // package and quantity chosen (the query, or the posted order form).
-func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in url.Values, status int) error {
+func (s *pages) showService(w http.ResponseWriter, r *http.Request, f *site.Form, in url.Values, status int) error {
 	ctx := r.Context()
 	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
 	if err != nil {
@@ -270,7 +251,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 		}
 	}
 	if signedIn && !d.Mine && len(d.Accounts) > 0 && s.Projects != nil {
-		if d.Projects, err = s.attachableProjects(r, u); err != nil {
+		if d.Projects, err = s.AttachableProjects(r, u); err != nil {
 			return err
 		}
 	}
@@ -292,19 +273,19 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request, f *form, in
 		if values.Get("account_id") == "" {
 			values.Set("account_id", d.Accounts[0].ID)
 		}
-		values.Set("idempotency_key", newFormKey())
+		values.Set("idempotency_key", site.NewFormKey())
 		f.Values = values
 	}
-	v := &view{Nav: "services", Title: l.Title, Form: f, Data: d}
+	v := &site.View{Nav: "services", Title: l.Title, Form: f, Data: d}
 	if err != nil && status < 400 {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Values = v.Form.Values
 			v.Form = f
-			s.render(w, r, status, "service", v)
+			s.Render(w, r, status, "service", v)
 			return nil
 		})
 	}
-	s.render(w, r, status, "service", v)
+	s.Render(w, r, status, "service", v)
 	return nil
 }
 
@@ -338,7 +319,7 @@ type freelancerData struct {
 
 // freelancerPage is a public profile; a signed-in visitor's view is
 // remembered in their recently viewed list (by the domain).
-func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	ctx := r.Context()
 	var viewer *users.User
 	if u, ok := httpx.User(r); ok {
@@ -359,85 +340,6 @@ func (s *Server) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.
 		return err
 	}
 	d := freelancerData{Freelancer: f, Services: services.Items, Reviews: reviews.Items, Mine: viewer != nil && viewer.ID == f.OwnerID}
-	s.render(w, r, http.StatusOK, "freelancer", &view{Nav: "services", Title: f.DisplayName, Data: d})
+	s.Render(w, r, http.StatusOK, "freelancer", &site.View{Nav: "services", Title: f.DisplayName, Data: d})
 	return nil
-}
-
-// formatInt groups the digits of a count for the language: "1,234" or
-// "1 234" (with a narrow no-break space).
-func formatInt(lang string, n int64) string {
-	sep := ","
-	if lang == "fr" {
-		sep = "\u202f"
-	}
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// Rating writes an average rating with two decimals for the language:
-// "4.87" or "4,87".
-func (v *view) Rating(r catalog.Rating) string {
-	sep := "."
-	if v.Lang == "fr" {
-		sep = ","
-	}
-	return strconv.Itoa(int(r)/100) + sep + strconv.Itoa(int(r)%100/10) + strconv.Itoa(int(r)%10)
-}
-
-// Category names a category.
-func (v *view) Category(slug string) string { return i18n.T(v.Lang, "category."+slug) }
-
-// Count writes a count with the language's digit grouping.
-func (v *view) Count(n int64) string { return formatInt(v.Lang, n) }
-
-// Days writes a number of days: "1 day", "3 days".
-func (v *view) Days(n int) string {
-	if n == 1 {
-		return i18n.T(v.Lang, "common.days_one", "count", n)
-	}
-	return i18n.T(v.Lang, "common.days_other", "count", n)
-}
-
-// Stars writes a 1–5 rating as stars, for a review.
-func (v *view) Stars(n int) string {
-	if n < 0 || n > 5 {
-		return ""
-	}
-	return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
-}
-
-// Index returns i+1, for the positions of packages.
-func (v *view) Pos(i int) int { return i + 1 }
-
-// PackageField names an input of a package row: "packages[1].price".
-func (v *view) PackageField(i int, name string) string {
-	return "packages[" + strconv.Itoa(i) + "]." + name
-}
-
-// Initials are the first letters of a name's first two words, for an
-// avatar: "Studio Lumen" → "SL".
-func (v *view) Initials(name string) string {
-	var b strings.Builder
-	for i, w := range strings.Fields(name) {
-		if i == 2 {
-			break
-		}
-		for _, r := range w {
-			b.WriteString(strings.ToUpper(string(r)))
-			break
-		}
-	}
-	return b.String()
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"atelier/internal/accounts"
 	"atelier/internal/errs"
@@ -20,6 +19,7 @@ import (
 	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // internalNotes is the order page's "Internal notes" section: the client
@@ -34,7 +34,7 @@ type internalNotes struct {
 
 // internalNotesFor reads an order's internal layer; only the client side
 // ever calls it (the domain refuses anyone else anyway).
-func (s *Server) internalNotesFor(r *http.Request, u users.User, o orders.Order) (*internalNotes, error) {
+func (s *pages) internalNotesFor(r *http.Request, u users.User, o orders.Order) (*internalNotes, error) {
 	ctx := r.Context()
 	n := &internalNotes{OrderID: o.ID}
 	var err error
@@ -82,14 +82,14 @@ func orderPageFor(o orders.Order) string {
 	return "order"
 }
 
-func (s *Server) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
 		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
 		return err
 	})
 }
 
-func (s *Server) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_shared", func() error {
 		_, err := s.Orders.ShareOrder(r.Context(), u, r.PathValue("order"), r.PostFormValue("user_id"))
 		return err
@@ -102,7 +102,7 @@ type listsData struct {
 	Shared []lists.List
 }
 
-func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showAccountLists(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
@@ -117,17 +117,17 @@ func (s *Server) showAccountLists(w http.ResponseWriter, r *http.Request, u user
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "lists", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.title"), Account: &a, Tab: "lists",
+	s.Render(w, r, status, "lists", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.title"), Account: &a, Tab: "lists",
 		Form: f, Data: listsData{Own: own.Items, Shared: shared.Items}})
 	return nil
 }
 
-func (s *Server) createList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) createList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	l, err := s.Lists.Create(r.Context(), u, r.PathValue("account"), r.PostFormValue("name"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showAccountLists(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showAccountLists(w, r, u, f, status) })
 	}
-	s.done(w, r, "/lists/"+l.ID, "flash.list_created")
+	s.Done(w, r, "/lists/"+l.ID, "flash.list_created")
 	return nil
 }
 
@@ -138,14 +138,14 @@ type listData struct {
 	Account *accounts.Account
 }
 
-func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showList(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	ctx := r.Context()
 	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
 	if err != nil {
 		return err
 	}
 	d := listData{List: l}
-	v := &view{Nav: "accounts", Title: l.Name, Form: f, Data: &d}
+	v := &site.View{Nav: "accounts", Title: l.Name, Form: f, Data: &d}
 	if !l.ReadOnly {
 		a, err := s.Accounts.Get(ctx, u, l.AccountID)
 		if err != nil {
@@ -154,36 +154,36 @@ func (s *Server) showList(w http.ResponseWriter, r *http.Request, u users.User, 
 		d.Account = &a
 		v.Account, v.Tab = &a, "lists"
 	}
-	s.render(w, r, status, "list", v)
+	s.Render(w, r, status, "list", v)
 	return nil
 }
 
 // listAction runs one of a list page's posts and comes back to the list.
-func (s *Server) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	return s.post(w, r, u, s.showList, "/lists/"+url.PathEscape(r.PathValue("list")), flash, act)
+func (s *pages) listAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
+	return s.Post(w, r, u, s.showList, "/lists/"+url.PathEscape(r.PathValue("list")), flash, act)
 }
 
-func (s *Server) renameList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) renameList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.listAction(w, r, u, "flash.list_renamed", func() error {
 		_, err := s.Lists.Rename(r.Context(), u, r.PathValue("list"), r.PostFormValue("name"))
 		return err
 	})
 }
 
-func (s *Server) deleteList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) deleteList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	l, err := s.Lists.Get(ctx, u, r.PathValue("list"))
 	if err == nil {
 		err = s.Lists.Delete(ctx, u, l.ID)
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showList(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showList(w, r, u, f, status) })
 	}
-	s.done(w, r, "/accounts/"+l.AccountID+"/lists", "flash.list_deleted")
+	s.Done(w, r, "/accounts/"+l.AccountID+"/lists", "flash.list_deleted")
 	return nil
 }
 
-func (s *Server) addListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) addListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.listAction(w, r, u, "flash.list_item_added", func() error {
 		_, err := s.Lists.AddItem(r.Context(), u, r.PathValue("list"), itemInput(r))
 		return err
@@ -194,20 +194,20 @@ func itemInput(r *http.Request) lists.NewItem {
 	return lists.NewItem{FreelancerID: r.PostFormValue("freelancer_id"), ServiceID: r.PostFormValue("service_id"), Note: r.PostFormValue("note")}
 }
 
-func (s *Server) removeListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) removeListItem(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.listAction(w, r, u, "flash.list_item_removed", func() error {
 		return s.Lists.RemoveItem(r.Context(), u, r.PathValue("list"), r.PathValue("item"))
 	})
 }
 
-func (s *Server) shareList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) shareList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.listAction(w, r, u, "flash.list_shared", func() error {
 		_, err := s.Lists.Share(r.Context(), u, r.PathValue("list"), r.PostFormValue("account_id"))
 		return err
 	})
 }
 
-func (s *Server) revokeListShare(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) revokeListShare(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.listAction(w, r, u, "flash.list_share_revoked", func() error {
 		return s.Lists.Revoke(r.Context(), u, r.PathValue("list"), r.PathValue("account"))
 	})
@@ -222,7 +222,7 @@ type saveData struct {
 
 // saveTarget reads what is being saved (?service= or ?freelancer=, or the
 // posted form) and names it.
-func (s *Server) saveTarget(r *http.Request, u users.User, serviceID, freelancerID string) (saveData, error) {
+func (s *pages) saveTarget(r *http.Request, u users.User, serviceID, freelancerID string) (saveData, error) {
 	ctx := r.Context()
 	var d saveData
 	switch {
@@ -249,23 +249,23 @@ func (s *Server) saveTarget(r *http.Request, u users.User, serviceID, freelancer
 	return d, err
 }
 
-func (s *Server) saveToListPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveToListPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	q := r.URL.Query()
 	return s.showSaveToList(w, r, u, q.Get("service"), q.Get("freelancer"), nil, http.StatusOK)
 }
 
-func (s *Server) showSaveToList(w http.ResponseWriter, r *http.Request, u users.User, serviceID, freelancerID string, f *form, status int) error {
+func (s *pages) showSaveToList(w http.ResponseWriter, r *http.Request, u users.User, serviceID, freelancerID string, f *site.Form, status int) error {
 	d, err := s.saveTarget(r, u, serviceID, freelancerID)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "list_save", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.save.title", "name", d.Name), Form: f, Data: d})
+	s.Render(w, r, status, "list_save", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "lists.save.title", "name", d.Name), Form: f, Data: d})
 	return nil
 }
 
 // saveToList adds the service or freelancer to a chosen list, or to a new
 // list made in one of the viewer's accounts ("account_id" + "name").
-func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveToList(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	r.ParseForm()
 	in := itemInput(r)
@@ -286,11 +286,11 @@ func (s *Server) saveToList(w http.ResponseWriter, r *http.Request, u users.User
 		return err
 	}()
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			return s.showSaveToList(w, r, u, in.ServiceID, in.FreelancerID, f, status)
 		})
 	}
-	s.done(w, r, "/lists/"+listID, "flash.list_item_added")
+	s.Done(w, r, "/lists/"+listID, "flash.list_item_added")
 	return nil
 }
 
@@ -301,25 +301,13 @@ type networkData struct {
 	NextCursor string
 }
 
-// Rating1 writes a 1–5 rating as a number with one decimal for the language.
-func (v *view) Rating1(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 1, 64)
-	if strings.HasPrefix(v.Lang, "fr") {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
-
-// Ratings are the choices of an internal review's rating.
-func (v *view) Ratings() []int { return []int{5, 4, 3, 2, 1} }
-
-func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showNetwork(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, page.DefaultLimit)
+	p, err := site.Cursor(r, page.DefaultLimit)
 	if err != nil {
 		return err
 	}
@@ -327,30 +315,30 @@ func (s *Server) showNetwork(w http.ResponseWriter, r *http.Request, u users.Use
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "network", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "network.title"), Account: &a, Tab: "network",
+	s.Render(w, r, status, "network", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "network.title"), Account: &a, Tab: "network",
 		Form: f, Data: networkData{Entries: entries, AccountID: a.ID, NextCursor: entries.NextCursor}})
 	return nil
 }
 
 // networkAction runs one of the Network tab's posts.
-func (s *Server) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	return s.post(w, r, u, s.showNetwork, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash, act)
+func (s *pages) networkAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
+	return s.Post(w, r, u, s.showNetwork, "/accounts/"+url.PathEscape(r.PathValue("account"))+"/network#fr-"+url.PathEscape(r.PathValue("freelancer")), flash, act)
 }
 
-func (s *Server) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveToNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.networkAction(w, r, u, "flash.network_saved", func() error {
 		_, err := s.Network.Save(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
 		return err
 	})
 }
 
-func (s *Server) unsaveFromNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) unsaveFromNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.networkAction(w, r, u, "flash.network_unsaved", func() error {
 		return s.Network.Unsave(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"))
 	})
 }
 
-func (s *Server) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.networkAction(w, r, u, "flash.internal_review_saved", func() error {
 		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 		_, err := s.Network.Review(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), rating, r.PostFormValue("text"))
@@ -358,7 +346,7 @@ func (s *Server) reviewInNetwork(w http.ResponseWriter, r *http.Request, u users
 	})
 }
 
-func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) rehire(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.networkAction(w, r, u, "flash.rehire_requested", func() error {
 		_, err := s.Network.RequestRehire(r.Context(), u, r.PathValue("account"), r.PathValue("freelancer"), r.PostFormValue("message"))
 		return err
@@ -367,11 +355,11 @@ func (s *Server) rehire(w http.ResponseWriter, r *http.Request, u users.User) er
 
 // saveToNetworkForm saves a freelancer to the network of one of the
 // viewer's accounts, chosen on the "save" page of a profile.
-func (s *Server) saveToNetworkForm(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveToNetworkForm(w http.ResponseWriter, r *http.Request, u users.User) error {
 	accountID, freelancerID := r.PostFormValue("account_id"), r.PostFormValue("freelancer_id")
 	if _, err := s.Network.Save(r.Context(), u, accountID, freelancerID); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showSaveToList(w, r, u, "", freelancerID, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showSaveToList(w, r, u, "", freelancerID, f, status) })
 	}
-	s.done(w, r, "/accounts/"+url.PathEscape(accountID)+"/network#fr-"+url.PathEscape(freelancerID), "flash.network_saved")
+	s.Done(w, r, "/accounts/"+url.PathEscape(accountID)+"/network#fr-"+url.PathEscape(freelancerID), "flash.network_saved")
 	return nil
 }

@@ -11,19 +11,19 @@ import (
 )
 
 // invoicePDF downloads an invoice as PDF, in the reader's language.
-func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) invoicePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Billing.Invoice(r.Context(), u, r.PathValue("invoice"))
 	return s.documentPDF(w, r, inv, err)
 }
 
 // creditNotePDF downloads a credit note as PDF, in the reader's language.
-func (s *Server) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) creditNotePDF(w http.ResponseWriter, r *http.Request, u users.User) error {
 	cn, err := s.Billing.CreditNoteByID(r.Context(), u, r.PathValue("note"))
 	return s.documentPDF(w, r, cn, err)
 }
 
 // documentPDF downloads a document the domain read (err: why it did not).
-func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request, doc billing.Invoice, err error) error {
+func (s *pages) documentPDF(w http.ResponseWriter, r *http.Request, doc billing.Invoice, err error) error {
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request, doc billing
 }
 
 // invoicesCSV downloads every invoice of an account as CSV.
-func (s *Server) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) invoicesCSV(w http.ResponseWriter, r *http.Request, u users.User) error {
 	list, err := s.Billing.AllInvoices(r.Context(), u, r.PathValue("account"))
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"atelier/internal/errs"
+	"atelier/internal/web/site"
 )
 
 // FuzzParseAmount reads anything a person may type in an amount field: it
@@ -22,7 +23,7 @@ func FuzzParseAmount(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := parseAmount("limit", s, "EUR", "en")
+		m, err := site.ParseAmount("limit", s, "EUR", "en")
 		if err != nil {
 			if e, ok := errs.As(err); !ok || e.Field != "limit" {
 				t.Fatalf("%q: refusal %v", s, err)
@@ -40,7 +41,7 @@ func FuzzParseAmount(f *testing.F) {
 			a, sign = -a, "-"
 		}
 		plain := fmt.Sprintf("%s%d.%02d", sign, a/100, a%100)
-		again, err := parseAmount("limit", plain, "EUR", "en")
+		again, err := site.ParseAmount("limit", plain, "EUR", "en")
 		if err != nil || again == nil || *again != *m {
 			t.Fatalf("%q read as %+v, but %q reads as %+v, %v", s, m, plain, again, err)
 		}

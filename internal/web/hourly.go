@@ -14,6 +14,7 @@ import (
 	"atelier/internal/orders"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // Hourly contracts on the order page (PRODUCT.md §6, rules.md "Hourly
@@ -145,11 +146,11 @@ var offKeys = map[string]string{
 
 // hourlyFor builds the hourly part of the order page for a viewer; week
 // is the week asked for (?week= or the posted form's), f the refused form.
-func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week string, f *form) error {
+func (s *pages) hourlyFor(r *http.Request, u users.User, d *orderData, week string, f *site.Form) error {
 	o := d.Order
 	h := o.Hourly
 	now := s.DB.Clock.Now().UTC()
-	p := &hourlyPart{Now: now, RetryKey: newFormKey()}
+	p := &hourlyPart{Now: now, RetryKey: site.NewFormKey()}
 	for i := len(h.Reports) - 1; i >= 0; i-- {
 		rep := h.Reports[i]
 		p.Reports = append(p.Reports, reportView{WeeklyReport: rep, Start: rep.Start(),
@@ -206,40 +207,11 @@ func (s *Server) hourlyFor(r *http.Request, u users.User, d *orderData, week str
 				p.TypedShown = true
 			}
 		} else if x, ok := saved[day.Date.Format(dayLayout)]; ok {
-			row.Hours, row.Note = hoursText(httpx.Lang(r), x.Hours), x.Note
+			row.Hours, row.Note = site.HoursText(httpx.Lang(r), x.Hours), x.Note
 		}
 		p.Days = append(p.Days, row)
 	}
 	return nil
-}
-
-// hoursText writes hours for the language: 7.5, or 7,5 in French.
-func hoursText(lang string, h float64) string {
-	s := strconv.FormatFloat(h, 'f', -1, 64)
-	if lang == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
-
-// Hours writes a number of hours for the language: "7.5 h".
-func (v *view) Hours(h float64) string {
-	return i18n.T(v.Lang, "hourly.hours", "n", hoursText(v.Lang, h))
-}
-
-// WeekDay names a day of a week: "Mon, Nov 23".
-func (v *view) WeekDay(t time.Time) string {
-	return i18n.T(v.Lang, "hourly.weekday."+strings.ToLower(t.Weekday().String()[:3]), "day", formatDay(v.Lang, t))
-}
-
-// ContractState names an hourly contract's state.
-func (v *view) ContractState(s orders.ContractState) string {
-	return i18n.T(v.Lang, "hourly.state."+string(s))
-}
-
-// ReportStatus names a weekly report's status.
-func (v *view) ReportStatus(s orders.ReportStatus) string {
-	return i18n.T(v.Lang, "hourly.report_status."+string(s))
 }
 
 // reportDayField matches the domain's field of a report day: "days.2.hours".
@@ -278,7 +250,7 @@ func reportInput(r *http.Request) (hourly.NewReport, []int, error) {
 // reportFormError puts a refusal about the report's day i on the form row
 // it came from; one about the week's total stays on "days"; anything else
 // is an alert.
-func reportFormError(f *form, rows []int) {
+func reportFormError(f *site.Form, rows []int) {
 	moved := map[string]string{}
 	fields := []string{"days"}
 	for name, msg := range f.Errors {
@@ -297,15 +269,15 @@ func reportFormError(f *form, rows []int) {
 		moved[name] = msg
 	}
 	f.Errors = moved
-	alertUnless(f, fields...)
+	site.AlertUnless(f, fields...)
 }
 
 // fileReport posts the weekly report form: the whole week, replacing what
 // was filed for it.
-func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) fileReport(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	var rows []int
-	redo := func(f *form, status int) error {
+	redo := func(f *site.Form, status int) error {
 		reportFormError(f, rows)
 		return s.showOrder(w, r, u, f, status)
 	}
@@ -314,15 +286,15 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, u users.User
 		_, err = s.Hourly.FileReport(r.Context(), u, r.PathValue("order"), in)
 	}
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
-	s.done(w, r, orderPath(r.PathValue("order"))+"?week="+url.QueryEscape(in.WeekStart)+"#weekly-report", "flash.hourly_report_filed")
+	s.Done(w, r, orderPath(r.PathValue("order"))+"?week="+url.QueryEscape(in.WeekStart)+"#weekly-report", "flash.hourly_report_filed")
 	return nil
 }
 
 // disputeReport contests a charged week, once the client ticked the box
 // that says what a dispute does.
-func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) disputeReport(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	return s.orderAction(w, r, u, "flash.hourly_disputed", func() error {
 		if r.PostFormValue("confirm") == "" {
@@ -333,14 +305,14 @@ func (s *Server) disputeReport(w http.ResponseWriter, r *http.Request, u users.U
 	})
 }
 
-func (s *Server) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) pauseHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_paused", func() error {
 		_, err := s.Hourly.PauseHourly(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
-func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) resumeHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_resumed", func() error {
 		_, err := s.Hourly.ResumeHourly(r.Context(), u, r.PathValue("order"))
 		return err
@@ -349,7 +321,7 @@ func (s *Server) resumeHourly(w http.ResponseWriter, r *http.Request, u users.Us
 
 // endHourlyPage asks before ending a contract: it says what still
 // happens (the last week is reported, charged and released as usual).
-func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
 	if err != nil {
 		return err
@@ -359,11 +331,11 @@ func (s *Server) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.U
 		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "hourly_end", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "hourly.end.title"), Data: d})
+	s.Render(w, r, http.StatusOK, "hourly_end", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "hourly.end.title"), Data: d})
 	return nil
 }
 
-func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) endHourly(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.hourly_ended", func() error {
 		_, err := s.Hourly.EndHourly(r.Context(), u, r.PathValue("order"))
 		return err
@@ -371,13 +343,13 @@ func (s *Server) endHourly(w http.ResponseWriter, r *http.Request, u users.User)
 }
 
 // setWeeklyLimit changes the weekly limit; the flash says from when.
-func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	var before, after orders.Order
 	var hours int
 	err := func() error {
 		var err error
-		hours, err = wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours"))
+		hours, err = site.WholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours"))
 		if err != nil {
 			return err
 		}
@@ -388,32 +360,32 @@ func (s *Server) setWeeklyLimit(w http.ResponseWriter, r *http.Request, u users.
 		return err
 	}()
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showOrder(w, r, u, f, status) })
 	}
 	flash := "flash.hourly_limit_now"
 	if after.Hourly.LimitAwaitingApproval == hours {
-		s.done(w, r, orderPath(r.PathValue("order")), "flash.spend_awaiting_approval")
+		s.Done(w, r, orderPath(r.PathValue("order")), "flash.spend_awaiting_approval")
 		return nil
 	}
 	if before.Hourly != nil && after.Hourly.WeeklyLimitHours == before.Hourly.WeeklyLimitHours && after.Hourly.NextWeekLimitHours != after.Hourly.WeeklyLimitHours {
 		flash = "flash.hourly_limit_next_week"
 	}
-	s.done(w, r, orderPath(r.PathValue("order")), flash, "hours", strconv.Itoa(after.Hourly.NextWeekLimitHours))
+	s.Done(w, r, orderPath(r.PathValue("order")), flash, "hours", strconv.Itoa(after.Hourly.NextWeekLimitHours))
 	return nil
 }
 
 // retryCharge pays the due weeks of a suspended contract, once per form.
-func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) retryCharge(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		_, err := s.Hourly.RetryHourlyCharge(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
 	if err != nil {
 		// The card's refusal names the payment method: an alert here.
-		return showAgain(err, func(f *form, status int) error {
-			alertUnless(f)
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			site.AlertUnless(f)
 			return s.showOrder(w, r, u, f, status)
 		})
 	}
@@ -421,6 +393,6 @@ func (s *Server) retryCharge(w http.ResponseWriter, r *http.Request, u users.Use
 	if repeat {
 		flash = "flash.milestone_approve_repeated"
 	}
-	s.done(w, r, orderPath(r.PathValue("order")), flash)
+	s.Done(w, r, orderPath(r.PathValue("order")), flash)
 	return nil
 }

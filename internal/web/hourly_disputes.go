@@ -9,6 +9,7 @@ import (
 	"atelier/internal/orders/hourly"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 type hourlyDisputesData struct {
@@ -17,7 +18,7 @@ type hourlyDisputesData struct {
 }
 
 // showHourlyDisputes is the operators' queue of disputed hourly weeks.
-func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	p, err := page.Parse("", r.URL.Query().Get("cursor"))
 	if err != nil {
 		return err
@@ -27,29 +28,29 @@ func (s *Server) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "operator_hourly_disputes", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.hourly_disputes.title"),
+	s.Render(w, r, status, "operator_hourly_disputes", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.hourly_disputes.title"),
 		Form: f, Data: hourlyDisputesData{Weeks: list.Items, NextCursor: list.NextCursor}})
 	return nil
 }
 
 // decideHourlyDispute settles a week with the refund typed (empty: none).
-func (s *Server) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) error {
 	id := r.PathValue("report")
-	again := func(f *form, status int) error {
+	again := func(f *site.Form, status int) error {
 		f.Target = id
 		return s.showHourlyDisputes(w, r, u, f, status)
 	}
-	refund, err := parseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
+	refund, err := site.ParseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, again)
+		return site.ShowAgain(err, again)
 	}
 	d := hourly.DisputeDecision{Refund: money.New(0, r.PostFormValue("currency")), Note: r.PostFormValue("note")}
 	if refund != nil {
 		d.Refund = *refund
 	}
 	if _, err := s.Hourly.DecideDispute(r.Context(), u, id, d); err != nil {
-		return showAgain(err, again)
+		return site.ShowAgain(err, again)
 	}
-	s.done(w, r, "/operator/hourly-disputes", "flash.hourly_dispute_decided")
+	s.Done(w, r, "/operator/hourly-disputes", "flash.hourly_dispute_decided")
 	return nil
 }

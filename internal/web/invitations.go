@@ -9,6 +9,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 type accountInvitationsData struct {
@@ -21,12 +22,12 @@ type accountInvitationsData struct {
 	NeedsApproval bool
 }
 
-func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	a, err := s.account(r, u)
+func (s *pages) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, page.MaxLimit)
+	p, err := site.Cursor(r, page.MaxLimit)
 	if err != nil {
 		return err
 	}
@@ -50,63 +51,63 @@ func (s *Server) showAccountInvitations(w http.ResponseWriter, r *http.Request, 
 		}
 		d.Pending = pending.Items
 	}
-	s.render(w, r, status, "account_invitations", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invitations.title"),
+	s.Render(w, r, status, "account_invitations", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "invitations.title"),
 		Account: &a, Tab: "invitations", Form: f, Data: d})
 	return nil
 }
 
-func (s *Server) invite(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) invite(w http.ResponseWriter, r *http.Request, u users.User) error {
 	account := r.PathValue("account")
 	inv, err := s.Accounts.Invite(r.Context(), u, account, r.PostFormValue("email"), accounts.Role(r.PostFormValue("role")))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
 	}
 	key := "flash.invitation_sent"
 	if inv.Status == accounts.InvitePendingApproval {
 		key = "flash.invitation_pending"
 	}
-	s.done(w, r, "/accounts/"+account+"/invitations", key, "email", inv.Email)
+	s.Done(w, r, "/accounts/"+account+"/invitations", key, "email", inv.Email)
 	return nil
 }
 
 // invitationAction runs one admin or sender action on an account's
 // invitation and comes back to the account's invitations.
-func (s *Server) invitationAction(w http.ResponseWriter, r *http.Request, u users.User, flashKey string,
+func (s *pages) invitationAction(w http.ResponseWriter, r *http.Request, u users.User, flashKey string,
 	act func(account, inv string) (accounts.Invitation, error)) error {
 	account := r.PathValue("account")
 	r.ParseForm()
 	inv, err := act(account, r.PathValue("inv"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showAccountInvitations(w, r, u, f, status) })
 	}
-	s.done(w, r, "/accounts/"+account+"/invitations", flashKey, "email", inv.Email)
+	s.Done(w, r, "/accounts/"+account+"/invitations", flashKey, "email", inv.Email)
 	return nil
 }
 
-func (s *Server) approveInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approveInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.invitationAction(w, r, u, "flash.invitation_approved", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.ApproveInvitation(r.Context(), u, account, inv)
 	})
 }
 
-func (s *Server) rejectInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) rejectInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.invitationAction(w, r, u, "flash.invitation_rejected", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.RejectInvitation(r.Context(), u, account, inv, r.PostFormValue("reason"))
 	})
 }
 
-func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) revokeInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.invitationAction(w, r, u, "flash.invitation_revoked", func(account, inv string) (accounts.Invitation, error) {
 		return s.Accounts.RevokeInvitation(r.Context(), u, account, inv)
 	})
 }
 
-func (s *Server) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showMyInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	list, err := s.Accounts.MyInvitations(r.Context(), u, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "invitations", &view{Nav: "invitations", Title: i18n.T(httpx.Lang(r), "my_invitations.title"), Form: f, Data: list.Items})
+	s.Render(w, r, status, "invitations", &site.View{Nav: "invitations", Title: i18n.T(httpx.Lang(r), "my_invitations.title"), Form: f, Data: list.Items})
 	return nil
 }
 
@@ -120,14 +121,14 @@ type invitationData struct {
 
 // showInvitation shows one invitation: the page the invitation e-mail
 // links to.
-func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showInvitation(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	lang := httpx.Lang(r)
 	inv, err := s.Accounts.Invitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
 		if httpx.Status(err) == http.StatusNotFound {
 			// Most often the link was opened while signed in with another
 			// address: say so.
-			s.render(w, r, http.StatusNotFound, "error", &view{Status: http.StatusNotFound, Title: i18n.T(lang, "error.title.not_found"),
+			s.Render(w, r, http.StatusNotFound, "error", &site.View{Status: http.StatusNotFound, Title: i18n.T(lang, "error.title.not_found"),
 				Message: i18n.T(lang, "invitation.not_found_hint", "email", u.Email)})
 			return nil
 		}
@@ -142,31 +143,31 @@ func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request, u users.
 		d.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
 		d.Percent = int(100 * left / accounts.InvitationLifetime)
 	}
-	s.render(w, r, status, "invitation", &view{Nav: "invitations", Title: i18n.T(lang, "invitation.title", "account", inv.AccountName), Form: f, Data: d})
+	s.Render(w, r, status, "invitation", &site.View{Nav: "invitations", Title: i18n.T(lang, "invitation.title", "account", inv.AccountName), Form: f, Data: d})
 	return nil
 }
 
-func (s *Server) now() time.Time {
+func (s *pages) now() time.Time {
 	if s.DB != nil && s.DB.Clock != nil {
 		return s.DB.Clock.Now()
 	}
 	return time.Now().UTC()
 }
 
-func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Accounts.AcceptInvitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showInvitation(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showInvitation(w, r, u, f, status) })
 	}
-	s.done(w, r, "/accounts/"+inv.AccountID, "flash.invitation_accepted", "account", inv.AccountName)
+	s.Done(w, r, "/accounts/"+inv.AccountID, "flash.invitation_accepted", "account", inv.AccountName)
 	return nil
 }
 
-func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) declineInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	inv, err := s.Accounts.DeclineInvitation(r.Context(), u, r.PathValue("inv"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showInvitation(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showInvitation(w, r, u, f, status) })
 	}
-	s.done(w, r, "/invitations", "flash.invitation_declined", "account", inv.AccountName)
+	s.Done(w, r, "/invitations", "flash.invitation_declined", "account", inv.AccountName)
 	return nil
 }

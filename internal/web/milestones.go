@@ -8,6 +8,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // The milestones of an offer's order on its page: each one with its state
@@ -87,25 +88,7 @@ func (d orderData) Funds() Funds {
 	return t
 }
 
-// MilestoneStatus names a milestone's status.
-func (v *view) MilestoneStatus(s orders.MilestoneStatus) string {
-	return i18n.T(v.Lang, "milestone.status."+string(s))
-}
-
-// MilestoneFunds says where a milestone's money is.
-func (v *view) MilestoneFunds(m orders.Milestone) string {
-	switch m.Status {
-	case orders.MilestoneActive, orders.MilestoneDelivered:
-		return i18n.T(v.Lang, "milestone.funds.held")
-	case orders.MilestoneApproved:
-		return i18n.T(v.Lang, "milestone.funds.released")
-	case orders.MilestoneStopped:
-		return i18n.T(v.Lang, "milestone.funds.never")
-	}
-	return i18n.T(v.Lang, "milestone.funds.not_charged")
-}
-
-func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) deliverMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
 	return s.orderAction(w, r, u, "flash.milestone_delivered", func() error {
 		if err != nil {
@@ -116,7 +99,7 @@ func (s *Server) deliverMilestone(w http.ResponseWriter, r *http.Request, u user
 	})
 }
 
-func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.milestone_revision_requested", func() error {
 		_, err := s.Offers.RequestMilestoneRevision(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), r.PostFormValue("message"))
 		return err
@@ -125,11 +108,11 @@ func (s *Server) reviseMilestone(w http.ResponseWriter, r *http.Request, u users
 
 // approveMilestone releases a delivered milestone and charges the next,
 // once per form; the flash says which of the three outcomes it was.
-func (s *Server) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	var o orders.Order
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		var err error
 		o, err = s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
 		return err
@@ -150,10 +133,10 @@ func milestoneFlash(o orders.Order, repeat bool) string {
 }
 
 // payMilestone retries the charge of the next milestone, once per form.
-func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) payMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		_, err := s.Offers.PayMilestone(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
@@ -166,7 +149,7 @@ func (s *Server) payMilestone(w http.ResponseWriter, r *http.Request, u users.Us
 
 // stopPage is the confirmation step before stopping a milestone order: it
 // says which milestone is approved now and which are never charged.
-func (s *Server) stopPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) stopPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
 	if err != nil {
 		return err
@@ -177,11 +160,11 @@ func (s *Server) stopPage(w http.ResponseWriter, r *http.Request, u users.User) 
 		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "order_stop", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "stop.title"), Data: d})
+	s.Render(w, r, http.StatusOK, "order_stop", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "stop.title"), Data: d})
 	return nil
 }
 
-func (s *Server) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_stopped", func() error {
 		_, err := s.Offers.Stop(r.Context(), u, r.PathValue("order"))
 		return err

@@ -20,6 +20,7 @@ import (
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // Custom offers on the web (PRODUCT.md §6): a freelancer writes an offer
@@ -57,7 +58,7 @@ type clientChoice struct {
 
 // clientsOf lists the accounts a freelancer has had orders with, by the
 // names of their buyers, most recent first.
-func (s *Server) clientsOf(ctx context.Context, u users.User, fr catalog.Freelancer) ([]clientChoice, error) {
+func (s *pages) clientsOf(ctx context.Context, u users.User, fr catalog.Freelancer) ([]clientChoice, error) {
 	p, err := s.Orders.FreelancerOrders(ctx, u, fr.ID, orders.Filter{}, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return nil, err
@@ -108,27 +109,19 @@ func (d offerFormData) Currency() string { return d.Freelancer.HourlyRate.Curren
 // CanAddRow tells whether the editor may show one more milestone row.
 func (d offerFormData) CanAddRow() bool { return len(d.Rows) < d.MaxRows }
 
-// MilestoneField names an input of milestone row i.
-func (v *view) MilestoneField(i int, name string) string {
-	return "milestones." + strconv.Itoa(i) + "." + name
-}
-
-// RowNumber is a 0-based row's number for people.
-func (v *view) RowNumber(i int) int { return i + 1 }
-
-func (s *Server) newOfferPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) newOfferPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
 	q := r.URL.Query()
-	f := &form{Values: url.Values{"kind": {orders.KindMilestones}, "revisions": {"1"}, "order": {q.Get("order")},
-		"account_id": {q.Get("account")}, "idempotency_key": {newFormKey()}}, Errors: map[string]string{}}
+	f := &site.Form{Values: url.Values{"kind": {orders.KindMilestones}, "revisions": {"1"}, "order": {q.Get("order")},
+		"account_id": {q.Get("account")}, "idempotency_key": {site.NewFormKey()}}, Errors: map[string]string{}}
 	return s.showOfferForm(w, r, u, fr, f, http.StatusOK)
 }
 
 // showOfferForm renders the offer form with f, the values to show.
-func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) error {
+func (s *pages) showOfferForm(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *site.Form, status int) error {
 	ctx := r.Context()
 	d := offerFormData{Freelancer: fr, MaxRows: offers.MaxMilestones}
 	if id := f.Values.Get("order"); id != "" {
@@ -153,7 +146,7 @@ func (s *Server) showOfferForm(w http.ResponseWriter, r *http.Request, u users.U
 		d.Rows = append(d.Rows, i)
 	}
 	f.Values.Set("rows", strconv.Itoa(n))
-	s.render(w, r, status, "offer_form", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offer_form.title"), Form: f, Data: d})
+	s.Render(w, r, status, "offer_form", &site.View{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offer_form.title"), Form: f, Data: d})
 	return nil
 }
 
@@ -166,17 +159,17 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	var err error
 	if in.Kind != orders.KindHourly { // an hourly contract has no revisions
-		if in.Revisions, err = wholeNumber("revisions", r.PostFormValue("revisions")); err != nil {
+		if in.Revisions, err = site.WholeNumber("revisions", r.PostFormValue("revisions")); err != nil {
 			return in, nil, err
 		}
 	}
 	var rows []int
 	switch in.Kind {
 	case orders.KindFixed:
-		if in.Price, err = parseAmount("price", r.PostFormValue("price"), cur, httpx.Lang(r)); err != nil {
+		if in.Price, err = site.ParseAmount("price", r.PostFormValue("price"), cur, httpx.Lang(r)); err != nil {
 			return in, nil, err
 		}
-		if in.DeliveryDays, err = wholeNumber("delivery_days", r.PostFormValue("delivery_days")); err != nil {
+		if in.DeliveryDays, err = site.WholeNumber("delivery_days", r.PostFormValue("delivery_days")); err != nil {
 			return in, nil, err
 		}
 	case orders.KindMilestones:
@@ -188,14 +181,14 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 				continue
 			}
 			m := offers.OfferMilestone{Title: title, Amount: money.New(0, cur)}
-			a, err := parseAmount(name("amount"), amount, cur, httpx.Lang(r))
+			a, err := site.ParseAmount(name("amount"), amount, cur, httpx.Lang(r))
 			if err != nil {
 				return in, rows, err
 			}
 			if a != nil {
 				m.Amount = *a
 			}
-			if m.DeliveryDays, err = wholeNumber(name("delivery_days"), days); err != nil {
+			if m.DeliveryDays, err = site.WholeNumber(name("delivery_days"), days); err != nil {
 				return in, rows, err
 			}
 			in.Milestones = append(in.Milestones, m)
@@ -203,10 +196,10 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 		}
 	case orders.KindHourly:
 		// Pro freelancers only: the domain refuses the others.
-		if in.HourlyRate, err = parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), cur, httpx.Lang(r)); err != nil {
+		if in.HourlyRate, err = site.ParseAmount("hourly_rate", r.PostFormValue("hourly_rate"), cur, httpx.Lang(r)); err != nil {
 			return in, nil, err
 		}
-		if in.WeeklyLimitHours, err = wholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours")); err != nil {
+		if in.WeeklyLimitHours, err = site.WholeNumber("weekly_limit_hours", r.PostFormValue("weekly_limit_hours")); err != nil {
 			return in, nil, err
 		}
 		in.Revisions = 0
@@ -216,7 +209,7 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 
 // offerFormError puts a refusal about the offer's milestone i on the form
 // row it came from; one about no field of the form becomes an alert.
-func offerFormError(f *form, rows []int) {
+func offerFormError(f *site.Form, rows []int) {
 	moved := map[string]string{}
 	fields := append([]string{}, offerFields...)
 	for name, msg := range f.Errors {
@@ -229,20 +222,20 @@ func offerFormError(f *form, rows []int) {
 		moved[name] = msg
 	}
 	f.Errors = moved
-	alertUnless(f, fields...)
+	site.AlertUnless(f, fields...)
 }
 
 // createOffer posts the offer form. "Add a milestone" shows the form again
 // with one more row and sends nothing; otherwise the domain checks the
 // offer and it goes out, once per form.
-func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) createOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
-	fr, ok, err := s.myProfile(w, r, u)
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
 	if r.PostFormValue("add_row") != "" {
-		f := postedForm(r)
+		f := site.PostedForm(r)
 		n, _ := strconv.Atoi(f.Values.Get("rows"))
 		f.Values.Set("rows", strconv.Itoa(max(n, offerRowsStart)+1))
 		return s.showOfferForm(w, r, u, fr, f, http.StatusOK)
@@ -260,27 +253,27 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, u users.Use
 		accountID = o.AccountID
 	}
 	var rows []int
-	redo := func(f *form, status int) error {
+	redo := func(f *site.Form, status int) error {
 		offerFormError(f, rows)
 		return s.showOfferForm(w, r, u, fr, f, status)
 	}
 	in, rows, err := offerInput(r, fr, accountID)
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	var of offers.Offer
-	repeat, err := s.once(r, u, r.PostFormValue("idempotency_key"), func() error {
+	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
 		var err error
 		of, err = s.Offers.CreateOffer(ctx, u, in)
 		return err
 	})
 	switch {
 	case err != nil:
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	case repeat:
-		s.done(w, r, "/sell/offers", "flash.offer_repeated")
+		s.Done(w, r, "/sell/offers", "flash.offer_repeated")
 	default:
-		s.done(w, r, offerPath(of.ID), "flash.offer_sent")
+		s.Done(w, r, offerPath(of.ID), "flash.offer_sent")
 	}
 	return nil
 }
@@ -315,13 +308,13 @@ func (d offerData) Hourly() bool {
 	return d.Offer.Kind == orders.KindHourly && d.Offer.HourlyRate != nil
 }
 
-func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showOffer(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	ctx := r.Context()
 	of, err := s.Offers.GetOffer(ctx, u, r.PathValue("offer"))
 	if err != nil {
 		return err
 	}
-	d := offerData{Offer: of, Key: newFormKey()}
+	d := offerData{Offer: of, Key: site.NewFormKey()}
 	if d.IsClient() {
 		a, err := s.Accounts.Get(ctx, u, of.AccountID)
 		if err != nil {
@@ -329,7 +322,7 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 		}
 		d.Account = &a
 		if s.Projects != nil {
-			all, err := s.attachableProjects(r, u)
+			all, err := s.AttachableProjects(r, u)
 			if err != nil {
 				return err
 			}
@@ -352,58 +345,58 @@ func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, u users.User,
 	if d.IsClient() {
 		nav = "accounts"
 	}
-	s.render(w, r, status, "offer", &view{Nav: nav, Title: of.Title, Form: f, Data: d})
+	s.Render(w, r, status, "offer", &site.View{Nav: nav, Title: of.Title, Form: f, Data: d})
 	return nil
 }
 
 // offerAction runs a post of the offer page: success goes back to the
 // page with the flash, a refusal shows it again with the message.
-func (s *Server) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	return s.post(w, r, u, s.showOffer, offerPath(r.PathValue("offer")), flash, act)
+func (s *pages) offerAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
+	return s.Post(w, r, u, s.showOffer, offerPath(r.PathValue("offer")), flash, act)
 }
 
 // acceptOffer places the offer's order, once per form: like any order it
 // may wait for the admin's approval, which the flash says.
-func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	var o orders.Order
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		var err error
 		o, err = s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
 		return err
 	})
 	switch {
 	case err != nil:
-		return showAgain(err, func(f *form, status int) error { return s.showOffer(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showOffer(w, r, u, f, status) })
 	case repeat:
-		s.done(w, r, offerPath(r.PathValue("offer")), "flash.offer_accept_repeated")
+		s.Done(w, r, offerPath(r.PathValue("offer")), "flash.offer_accept_repeated")
 	case o.Status == orders.PendingApproval:
-		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_waits")
+		s.Done(w, r, orderPath(o.ID), "flash.offer_accepted_waits")
 	case o.Kind == orders.KindMilestones:
-		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_milestones")
+		s.Done(w, r, orderPath(o.ID), "flash.offer_accepted_milestones")
 	case o.Kind == orders.KindHourly:
-		s.done(w, r, orderPath(o.ID), "flash.offer_accepted_hourly")
+		s.Done(w, r, orderPath(o.ID), "flash.offer_accepted_hourly")
 	default:
-		s.done(w, r, orderPath(o.ID), "flash.offer_accepted")
+		s.Done(w, r, orderPath(o.ID), "flash.offer_accepted")
 	}
 	return nil
 }
 
-func (s *Server) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) declineOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.offerAction(w, r, u, "flash.offer_declined", func() error {
 		_, err := s.Offers.DeclineOffer(r.Context(), u, r.PathValue("offer"))
 		return err
 	})
 }
 
-func (s *Server) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	if r.PostFormValue("from") == "list" {
 		_, err := s.Offers.WithdrawOffer(r.Context(), u, r.PathValue("offer"))
 		if err != nil {
 			return err
 		}
-		s.done(w, r, "/sell/offers", "flash.offer_withdrawn")
+		s.Done(w, r, "/sell/offers", "flash.offer_withdrawn")
 		return nil
 	}
 	return s.offerAction(w, r, u, "flash.offer_withdrawn", func() error {
@@ -437,13 +430,13 @@ func offerFilter(r *http.Request) (string, offers.OfferFilter) {
 }
 
 // accountOffersPage lists the offers made to an account, for every member.
-func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
 	if err != nil {
 		return err
 	}
-	p, err := cursor(r, 50)
+	p, err := site.Cursor(r, 50)
 	if err != nil {
 		return err
 	}
@@ -452,19 +445,19 @@ func (s *Server) accountOffersPage(w http.ResponseWriter, r *http.Request, u use
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "offers", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "offers.title"), Account: &a, Tab: "offers",
+	s.Render(w, r, http.StatusOK, "offers", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "offers.title"), Account: &a, Tab: "offers",
 		Data: offersData{Status: status, Tabs: offerTabs, Base: "/accounts/" + a.ID + "/offers", Offers: list}})
 	return nil
 }
 
 // sellOffersPage lists the offers the freelancer sent.
-func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
-	fr, ok, err := s.myProfile(w, r, u)
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
-	p, err := cursor(r, 50)
+	p, err := site.Cursor(r, 50)
 	if err != nil {
 		return err
 	}
@@ -477,22 +470,7 @@ func (s *Server) sellOffersPage(w http.ResponseWriter, r *http.Request, u users.
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "offers", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offers.sent_title"),
+	s.Render(w, r, http.StatusOK, "offers", &site.View{Nav: "sell", Title: i18n.T(httpx.Lang(r), "offers.sent_title"),
 		Data: offersData{Status: status, Tabs: offerTabs, Base: "/sell/offers", Offers: list, Clients: labelsOf(clients), Freelancer: &fr}})
 	return nil
-}
-
-// OfferStatus names an offer's status.
-func (v *view) OfferStatus(s string) string { return i18n.T(v.Lang, "offer.status."+s) }
-
-// OfferKind names an offer's (or an order's) kind.
-func (v *view) OfferKind(k string) string { return i18n.T(v.Lang, "offer.kind."+k) }
-
-// OrderLine is the line under an order's title: the package and quantity
-// of a service order, the kind of an offer's.
-func (v *view) OrderLine(o orders.Order) string {
-	if o.ServiceID == "" && o.OfferID != "" {
-		return i18n.T(v.Lang, "order.offer_line", "kind", v.OfferKind(o.Kind))
-	}
-	return i18n.T(v.Lang, "order.package_quantity", "package", o.Package, "quantity", o.Quantity)
 }

@@ -8,6 +8,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // proStatuses are the tabs of the vetting queue.
@@ -22,7 +23,7 @@ type proQueueData struct {
 
 // showProQueue is the operators' vetting queue. The catalog refuses
 // everyone else, who get the 403 page.
-func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	q := r.URL.Query()
 	state := q.Get("status")
 	if state == "" {
@@ -37,31 +38,31 @@ func (s *Server) showProQueue(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "operator_pro", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.pro.title"), Form: f,
+	s.Render(w, r, status, "operator_pro", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.pro.title"), Form: f,
 		Data: proQueueData{Status: state, Statuses: proStatuses, Applications: list.Items, NextCursor: list.NextCursor}})
 	return nil
 }
 
-func (s *Server) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Target = r.PathValue("app")
 			return s.showProQueue(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
+	s.Done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
 	return nil
 }
 
-func (s *Server) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Target = r.PathValue("app")
 			return s.showProQueue(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
+	s.Done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
 	return nil
 }

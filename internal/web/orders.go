@@ -1,8 +1,8 @@
 package web
 
 import (
+	"cmp"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -20,6 +20,7 @@ import (
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // orderFields are the inputs of the order form on the service page; a
@@ -31,10 +32,10 @@ func orderPath(id string) string { return "/orders/" + id }
 // placeOrder posts the service page's order form: the domain decides the
 // price, the approval and the payment; the order page shows the result.
 // The form's key makes a double post place one order.
-func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
-	redo := func(f *form, status int) error {
-		alertUnless(f, orderFields...)
+	redo := func(f *site.Form, status int) error {
+		site.AlertUnless(f, orderFields...)
 		return s.showService(w, r, f, r.PostForm, status)
 	}
 	ctx := r.Context()
@@ -44,41 +45,27 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, u users.User
 	}
 	in := orders.NewOrder{AccountID: r.PostFormValue("account_id"), ServiceID: l.ID, Package: r.PostFormValue("package"),
 		Requirements: r.PostFormValue("requirements"), ProjectID: r.PostFormValue("project_id")}
-	if in.Quantity, err = quantity(r.PostFormValue("quantity"), l); err != nil {
-		return showAgain(err, redo)
+	if in.Quantity, err = site.Quantity(r.PostFormValue("quantity"), l); err != nil {
+		return site.ShowAgain(err, redo)
 	}
 	var o orders.Order
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		var err error
 		o, err = s.Orders.Place(ctx, u, in, key)
 		return err
 	})
 	switch {
 	case err != nil:
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	case repeat:
-		s.done(w, r, "/orders", "flash.order_repeated")
+		s.Done(w, r, "/orders", "flash.order_repeated")
 	case o.Status == orders.PendingApproval:
-		s.done(w, r, orderPath(o.ID), "flash.order_waits")
+		s.Done(w, r, orderPath(o.ID), "flash.order_waits")
 	default:
-		s.done(w, r, orderPath(o.ID), "flash.order_placed")
+		s.Done(w, r, orderPath(o.ID), "flash.order_placed")
 	}
 	return nil
-}
-
-// quantity reads the typed quantity; one that is not a number gets the
-// catalog's own message.
-func quantity(raw string, l catalog.Listing) (int, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil {
-		return 0, errs.Invalid("quantity", "quantity_invalid").With("max", l.MaxQuantity)
-	}
-	return n, nil
 }
 
 // orderData is the order page: the order as the viewer's side sees it.
@@ -162,7 +149,7 @@ func (d orderData) Stages() []Stage {
 
 // showOrder renders the order page, with f the form posted when a post
 // was refused.
-func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showOrder(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	ctx := r.Context()
 	id := r.PathValue("order")
 	o, err := s.Orders.Get(ctx, u, id)
@@ -173,7 +160,7 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 	if err != nil {
 		return err
 	}
-	d := orderData{Order: o, Events: events, ApproveKey: newFormKey()}
+	d := orderData{Order: o, Events: events, ApproveKey: site.NewFormKey()}
 	if o.Side == orders.ClientSide {
 		if d.Internal, err = s.internalNotesFor(r, u, o); err != nil {
 			return err
@@ -219,12 +206,12 @@ func (s *Server) showOrder(w http.ResponseWriter, r *http.Request, u users.User,
 			return err
 		}
 	}
-	s.render(w, r, status, orderPageFor(o), &view{Nav: "orders", Title: o.Title, Form: f, Data: d})
+	s.Render(w, r, status, orderPageFor(o), &site.View{Nav: "orders", Title: o.Title, Form: f, Data: d})
 	return nil
 }
 
 // orderFile downloads an attachment of a delivery or a message.
-func (s *Server) orderFile(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) orderFile(w http.ResponseWriter, r *http.Request, u users.User) error {
 	f, err := s.Orders.File(r.Context(), u, r.PathValue("order"), r.PathValue("file"))
 	if err != nil {
 		return err
@@ -240,7 +227,7 @@ const maxUpload = orders.MaxFiles*orders.MaxFileSize + 1<<20
 
 // postedFiles reads the form of a post that may carry files (multipart);
 // the domain checks their number, size and type.
-func (s *Server) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]orders.File, error) {
+func (s *pages) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]orders.File, error) {
 	// Someone who cannot see the order is refused before megabytes of
 	// files are read.
 	if _, err := s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
@@ -300,11 +287,11 @@ func extOf(name string) string {
 // orderAction runs one of the order page's posts: act calls the domain;
 // success goes back to the order page with the flash, a refusal shows the
 // page again with the message next to the form that was sent.
-func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
-	return s.post(w, r, u, s.showOrder, orderPath(r.PathValue("order")), flash, act)
+func (s *pages) orderAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() error) error {
+	return s.Post(w, r, u, s.showOrder, orderPath(r.PathValue("order")), flash, act)
 }
 
-func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) deliverOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
 	return s.orderAction(w, r, u, "flash.order_delivered", func() error {
 		if err != nil {
@@ -315,7 +302,7 @@ func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) messageOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	files, err := s.postedFiles(w, r, u)
 	return s.orderAction(w, r, u, "flash.order_message_sent", func() error {
 		if err != nil {
@@ -326,21 +313,21 @@ func (s *Server) messageOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) acceptOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) acceptOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_accepted", func() error {
 		_, err := s.Orders.Accept(r.Context(), u, r.PathValue("order"))
 		return err
 	})
 }
 
-func (s *Server) requestRevision(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) requestRevision(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_revision_requested", func() error {
 		_, err := s.Orders.RequestRevision(r.Context(), u, r.PathValue("order"), r.PostFormValue("message"))
 		return err
 	})
 }
 
-func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) extendReview(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_review_extended", func() error {
 		days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
 		if err != nil {
@@ -351,14 +338,14 @@ func (s *Server) extendReview(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) cancelOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_cancelled", func() error {
 		_, err := s.Orders.Cancel(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
 
-func (s *Server) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_reviewed", func() error {
 		rating, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("rating")))
 		if err != nil {
@@ -376,30 +363,30 @@ func fromQueue(r *http.Request) (accountID string, ok bool) {
 	return id, id != ""
 }
 
-func (s *Server) decided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) error {
+func (s *pages) decided(w http.ResponseWriter, r *http.Request, u users.User, flash string, err error) error {
 	accountID, queue := fromQueue(r)
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			if queue {
-				f.Target = firstOf(r.PathValue("order"), r.PathValue("approval")) // the row the form was on
+				f.Target = cmp.Or(r.PathValue("order"), r.PathValue("approval")) // the row the form was on
 				return s.showApprovals(w, r, u, accountID, f, status)
 			}
 			return s.showOrder(w, r, u, f, status)
 		})
 	}
 	if queue {
-		s.done(w, r, approvalsPath(accountID), flash)
+		s.Done(w, r, approvalsPath(accountID), flash)
 		return nil
 	}
-	s.done(w, r, orderPath(r.PathValue("order")), flash)
+	s.Done(w, r, orderPath(r.PathValue("order")), flash)
 	return nil
 }
 
 // approveOrder starts a waiting order: it is charged now, once per form.
-func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approveOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.once(r, u, key, func() error {
+	repeat, err := s.Once(r, u, key, func() error {
 		_, err := s.Orders.Approve(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
@@ -409,7 +396,7 @@ func (s *Server) approveOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	return s.decided(w, r, u, "flash.order_approved", err)
 }
 
-func (s *Server) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	_, err := s.Orders.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.order_rejected", err)
 }
@@ -433,7 +420,7 @@ type accountOrders struct {
 // myOrdersPage lists the viewer's orders: as a buyer in each account
 // (all of the account's for its admin and billing managers, their own
 // for members), and as a freelancer.
-func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx := r.Context()
 	status := r.URL.Query().Get("status")
 	if status == "" {
@@ -465,7 +452,7 @@ func (s *Server) myOrdersPage(w http.ResponseWriter, r *http.Request, u users.Us
 			return err
 		}
 	}
-	s.render(w, r, http.StatusOK, "orders", &view{Nav: "orders", Title: i18n.T(httpx.Lang(r), "orders.title"), Data: d})
+	s.Render(w, r, http.StatusOK, "orders", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "orders.title"), Data: d})
 	return nil
 }
 
@@ -490,28 +477,28 @@ type approvalsData struct {
 
 // approveSpend carries out a waiting raise in the admin's name, once per
 // form; rejectSpend answers it with a reason.
-func (s *Server) approveSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approveSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	_, err := s.once(r, u, key, func() error {
+	_, err := s.Once(r, u, key, func() error {
 		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
 		return err
 	})
 	return s.decided(w, r, u, "flash.spend_approved", err)
 }
 
-func (s *Server) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
 	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.spend_rejected", err)
 }
 
-func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) approvalsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.showApprovals(w, r, u, r.PathValue("account"), nil, http.StatusOK)
 }
 
 // showApprovals is the admin's approval queue; each approve form carries
 // its own key.
-func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.User, accountID string, f *form, status int) error {
+func (s *pages) showApprovals(w http.ResponseWriter, r *http.Request, u users.User, accountID string, f *site.Form, status int) error {
 	ctx := r.Context()
 	a, err := s.Accounts.Get(ctx, u, accountID)
 	if err != nil {
@@ -527,86 +514,15 @@ func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, u users.U
 	}
 	d := approvalsData{Orders: make([]approvalRow, 0, len(p.Items))}
 	for _, o := range p.Items {
-		d.Orders = append(d.Orders, approvalRow{Order: o, Key: newFormKey()})
+		d.Orders = append(d.Orders, approvalRow{Order: o, Key: site.NewFormKey()})
 	}
 	for _, sa := range spend.Items {
-		d.Spend = append(d.Spend, spendRow{Approval: sa, Key: newFormKey()})
+		d.Spend = append(d.Spend, spendRow{Approval: sa, Key: site.NewFormKey()})
 	}
 	if f != nil {
 		f.Values = url.Values{"reason": f.Values["reason"]}
 	}
-	s.render(w, r, status, "approvals", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "approvals.title"), Account: &a,
+	s.Render(w, r, status, "approvals", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "approvals.title"), Account: &a,
 		Tab: "approvals", Form: f, Data: d})
 	return nil
 }
-
-// pendingCount counts an account's orders waiting for its admin, for the
-// account tabs and the dashboard; more says there are more than counted.
-func (s *Server) pendingCount(r *http.Request, u users.User, a accounts.Account) (n int, more bool, err error) {
-	if s.Orders == nil || !a.Role.Can(accounts.ApproveOrders) {
-		return 0, false, nil
-	}
-	p, err := s.Orders.PendingApprovals(r.Context(), u, a.ID, page.Request{Limit: page.MaxLimit})
-	if err != nil {
-		return 0, false, err
-	}
-	waiting, err := s.Orders.WaitingSpend(r.Context(), u, a.ID)
-	return len(p.Items) + waiting, p.NextCursor != "", err
-}
-
-// OrderStatus names an order's status (an orders.Status, or the word a
-// read model carries).
-func (v *view) OrderStatus(s any) string { return i18n.T(v.Lang, "order.status."+fmt.Sprint(s)) }
-
-// EventText words a line of an order's timeline.
-func (v *view) EventText(e orders.Event) string {
-	if e.ActorID == "" {
-		return i18n.T(v.Lang, "order.event."+e.Kind+"_auto") // a timer or the payment, not a person
-	}
-	return i18n.T(v.Lang, "order.event."+e.Kind, "name", e.ActorName)
-}
-
-// Size writes a file size for the language: "12 KB", "1.5 MB".
-func (v *view) Size(n int64) string {
-	switch {
-	case n < 1024:
-		return i18n.T(v.Lang, "common.size_b", "n", n)
-	case n < 1<<20:
-		return i18n.T(v.Lang, "common.size_kb", "n", (n+512)/1024)
-	}
-	mb := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
-	if v.Lang == "fr" {
-		mb = strings.Replace(mb, ".", ",", 1)
-	}
-	return i18n.T(v.Lang, "common.size_mb", "n", mb)
-}
-
-// Range returns 1..n, for the rating choices.
-func (v *view) Range(n int) []int {
-	list := make([]int, n)
-	for i := range list {
-		list[i] = i + 1
-	}
-	return list
-}
-
-// ErrorIn returns the message of a field of one of a page's forms, named
-// by the form's hidden "form" input, so two forms with a field of the
-// same name each show their own.
-func (f *form) ErrorIn(which, name string) string {
-	if f.Values.Get("form") != which {
-		return ""
-	}
-	return f.Errors[name]
-}
-
-// ValueIn returns what was typed in a field of one of a page's forms.
-func (f *form) ValueIn(which, name string) string {
-	if f.Values.Get("form") != which {
-		return ""
-	}
-	return f.Values.Get(name)
-}
-
-// Args gathers strings for a partial, as .D.
-func (v *view) Args(xs ...string) []string { return xs }

@@ -1,20 +1,17 @@
 package web
 
 import (
-	"fmt"
-	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"atelier/internal/accounts"
-	"atelier/internal/billing"
 	"atelier/internal/catalog"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/projects"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // The pages of projects, featured projects and the project management
@@ -22,19 +19,19 @@ import (
 // show what it returns.
 
 // projectRoutes are the routes of this file.
-func (s *Server) projectRoutes() []route {
-	return []route{
-		{Method: "GET", Path: "/accounts/{account}/projects", Handle: pageOf(s.showProjects)},
+func (s *pages) projectRoutes() []site.Route {
+	return []site.Route{
+		{Method: "GET", Path: "/accounts/{account}/projects", Handle: site.PageOf(s.showProjects)},
 		{Method: "POST", Path: "/accounts/{account}/projects", Handle: s.createProject},
-		{Method: "GET", Path: "/projects/{project}", Handle: pageOf(s.showProject)},
+		{Method: "GET", Path: "/projects/{project}", Handle: site.PageOf(s.showProject)},
 		{Method: "POST", Path: "/projects/{project}/members", Handle: s.addProjectMember},
 		{Method: "POST", Path: "/projects/{project}/project-manager-request", Handle: s.requestManager},
 		{Method: "POST", Path: "/projects/{project}/proposals", Handle: s.proposeOrder},
 		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/confirm", Handle: s.confirmProposal},
 		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/decline", Handle: s.declineProposal},
-		{Method: "GET", Path: "/featured-projects", Handle: pageOf(s.showFeatured)},
+		{Method: "GET", Path: "/featured-projects", Handle: site.PageOf(s.showFeatured)},
 		{Method: "POST", Path: "/featured-projects/{featured}/start", Handle: s.startFeatured},
-		{Method: "GET", Path: "/operator/project-managers", Handle: pageOf(s.showManagerQueue)},
+		{Method: "GET", Path: "/operator/project-managers", Handle: site.PageOf(s.showManagerQueue)},
 		{Method: "POST", Path: "/operator/project-managers/{project}/assign", Handle: s.assignManager},
 		{Method: "POST", Path: "/operator/featured-projects", Handle: s.createFeatured},
 	}
@@ -45,8 +42,8 @@ type projectsData struct {
 	Types    []string
 }
 
-func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
-	a, err := s.account(r, u)
+func (s *pages) showProjects(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
@@ -54,20 +51,20 @@ func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "projects", &view{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "projects.title"), Account: &a, Tab: "projects", Form: f,
+	s.Render(w, r, status, "projects", &site.View{Nav: "accounts", Title: i18n.T(httpx.Lang(r), "projects.title"), Account: &a, Tab: "projects", Form: f,
 		Data: projectsData{Projects: list, Types: projects.Types}})
 	return nil
 }
 
-func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.account(r, u)
+func (s *pages) createProject(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Account(r, u)
 	if err != nil {
 		return err
 	}
-	redo := func(f *form, status int) error { return s.showProjects(w, r, u, f, status) }
-	budget, err := requiredAmount("budget", r.PostFormValue("budget"), a.Currency, httpx.Lang(r))
+	redo := func(f *site.Form, status int) error { return s.showProjects(w, r, u, f, status) }
+	budget, err := site.RequiredAmount("budget", r.PostFormValue("budget"), a.Currency, httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	visibility := projects.VisibleToAccount
 	if r.PostFormValue("private") != "" {
@@ -76,9 +73,9 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request, u users.U
 	p, err := s.Projects.Create(r.Context(), u, a.ID, projects.NewProject{Name: r.PostFormValue("name"), Type: r.PostFormValue("type"),
 		Brief: r.PostFormValue("brief"), Budget: budget, Visibility: visibility})
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
-	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+	s.Done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
 	return nil
 }
 
@@ -91,7 +88,7 @@ type projectData struct {
 	Openable map[string]bool
 }
 
-func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showProject(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	p, err := s.Projects.Get(r.Context(), u, r.PathValue("project"))
 	if err != nil {
 		return err
@@ -104,40 +101,40 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, u users.Use
 		if d.Account, err = s.Accounts.Get(r.Context(), u, p.AccountID); err != nil {
 			return err
 		}
-		if d.Members, err = s.allMembers(r, u, p.AccountID); err != nil {
+		if d.Members, err = s.AllMembers(r, u, p.AccountID); err != nil {
 			return err
 		}
 	}
-	s.render(w, r, status, "project", &view{Nav: "projects", Title: p.Name, Form: f, Data: d})
+	s.Render(w, r, status, "project", &site.View{Nav: "projects", Title: p.Name, Form: f, Data: d})
 	return nil
 }
 
-func (s *Server) projectAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() (string, error)) error {
+func (s *pages) projectAction(w http.ResponseWriter, r *http.Request, u users.User, flash string, act func() (string, error)) error {
 	name, err := act()
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showProject(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showProject(w, r, u, f, status) })
 	}
-	s.done(w, r, "/projects/"+r.PathValue("project"), flash, "name", name)
+	s.Done(w, r, "/projects/"+r.PathValue("project"), flash, "name", name)
 	return nil
 }
 
-func (s *Server) addProjectMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) addProjectMember(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.projectAction(w, r, u, "flash.project_member_added", func() (string, error) {
 		p, err := s.Projects.AddMember(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
 		return p.Name, err
 	})
 }
 
-func (s *Server) requestManager(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) requestManager(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.projectAction(w, r, u, "flash.project_manager_requested", func() (string, error) {
 		p, err := s.Projects.RequestManager(r.Context(), u, r.PathValue("project"))
 		return p.Name, err
 	})
 }
 
-func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) proposeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.projectAction(w, r, u, "flash.project_proposal_made", func() (string, error) {
-		q, err := quantity(r.PostFormValue("quantity"), catalog.Listing{MaxQuantity: catalog.MaxQuantity})
+		q, err := site.Quantity(r.PostFormValue("quantity"), catalog.Listing{MaxQuantity: catalog.MaxQuantity})
 		if err != nil {
 			return "", err
 		}
@@ -147,16 +144,16 @@ func (s *Server) proposeOrder(w http.ResponseWriter, r *http.Request, u users.Us
 	})
 }
 
-func (s *Server) confirmProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) confirmProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
 	o, err := s.Projects.ConfirmProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"), r.PostFormValue("idempotency_key"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showProject(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showProject(w, r, u, f, status) })
 	}
-	s.done(w, r, "/orders/"+o.ID, "flash.project_proposal_confirmed", "name", o.Title)
+	s.Done(w, r, "/orders/"+o.ID, "flash.project_proposal_confirmed", "name", o.Title)
 	return nil
 }
 
-func (s *Server) declineProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) declineProposal(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.projectAction(w, r, u, "flash.project_proposal_declined", func() (string, error) {
 		p, err := s.Projects.DeclineProposal(r.Context(), u, r.PathValue("project"), r.PathValue("proposal"))
 		return p.Name, err
@@ -169,7 +166,7 @@ type featuredData struct {
 	Types    []string
 }
 
-func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showFeatured(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	list, err := s.Projects.FeaturedList(r.Context())
 	if err != nil {
 		return err
@@ -178,39 +175,39 @@ func (s *Server) showFeatured(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "featured_projects", &view{Nav: "projects", Title: i18n.T(httpx.Lang(r), "featured.title"), Form: f,
+	s.Render(w, r, status, "featured_projects", &site.View{Nav: "projects", Title: i18n.T(httpx.Lang(r), "featured.title"), Form: f,
 		Data: featuredData{Featured: list, Accounts: accs, Types: projects.Types}})
 	return nil
 }
 
-func (s *Server) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.StartFromFeatured(r.Context(), u, r.PathValue("featured"), r.PostFormValue("account_id"), r.PostFormValue("name"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Target = r.PathValue("featured")
 			return s.showFeatured(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
+	s.Done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
 	return nil
 }
 
-func (s *Server) createFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
-	redo := func(f *form, status int) error { return s.showManagerQueue(w, r, u, f, status) }
+func (s *pages) createFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
+	redo := func(f *site.Form, status int) error { return s.showManagerQueue(w, r, u, f, status) }
 	cur := strings.ToUpper(r.PostFormValue("currency"))
 	if cur == "" {
 		cur = money.DefaultCurrency
 	}
-	budget, err := requiredAmount("budget", r.PostFormValue("budget"), cur, httpx.Lang(r))
+	budget, err := site.RequiredAmount("budget", r.PostFormValue("budget"), cur, httpx.Lang(r))
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	f, err := s.Projects.CreateFeatured(r.Context(), u, projects.NewFeatured{Title: r.PostFormValue("title"), Type: r.PostFormValue("type"),
 		Brief: r.PostFormValue("brief"), Budget: budget})
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
-	s.done(w, r, "/featured-projects", "flash.featured_created", "name", f.Title)
+	s.Done(w, r, "/featured-projects", "flash.featured_created", "name", f.Title)
 	return nil
 }
 
@@ -220,7 +217,7 @@ type managerQueueData struct {
 	Types    []string
 }
 
-func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showManagerQueue(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	list, err := s.Projects.ManagerRequests(r.Context(), u)
 	if err != nil {
 		return err
@@ -229,82 +226,19 @@ func (s *Server) showManagerQueue(w http.ResponseWriter, r *http.Request, u user
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "operator_managers", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.managers.title"), Form: f,
+	s.Render(w, r, status, "operator_managers", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.managers.title"), Form: f,
 		Data: managerQueueData{Requests: list, Staff: staff, Types: projects.Types}})
 	return nil
 }
 
-func (s *Server) assignManager(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) assignManager(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.AssignManager(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Target = r.PathValue("project")
 			return s.showManagerQueue(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
+	s.Done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
 	return nil
-}
-
-// attachableProjects are the projects the user may attach an order to:
-// those they see in their accounts, not as a project manager.
-func (s *Server) attachableProjects(r *http.Request, u users.User) ([]projects.Project, error) {
-	all, err := s.Projects.Mine(r.Context(), u)
-	if err != nil {
-		return nil, err
-	}
-	var list []projects.Project
-	for _, p := range all {
-		if p.Access != projects.AccessManager {
-			list = append(list, p)
-		}
-	}
-	return list, nil
-}
-
-// ProjectType names a project type in the language.
-func (v *view) ProjectType(t string) string { return i18n.T(v.Lang, "project.type."+t) }
-
-// ProjectEvent words a line of a project's activity.
-func (v *view) ProjectEvent(e projects.Event) string {
-	return i18n.T(v.Lang, "project.event."+e.Kind, "name", e.ActorName, "body", e.Body)
-}
-
-// SpendChart draws an account's spend per month as an SVG bar chart on the
-// server: one bar per month, the tallest the chart's height, each with its
-// amount as a title (a tooltip and what a screen reader reads) and the
-// month's short name beneath.
-func (v *view) SpendChart(months []billing.MonthSpend) template.HTML {
-	const width, height, bar, gap, top, bottom = 480, 180, 30, 10, 16, 22
-	var most int64
-	for _, m := range months {
-		most = max(most, m.Amount.Amount)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="spend-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="spend-chart-title" xmlns="http://www.w3.org/2000/svg">`, width, height)
-	fmt.Fprintf(&b, `<title id="spend-chart-title">%s</title>`, template.HTMLEscapeString(i18n.T(v.Lang, "dashboard.spend_chart")))
-	fmt.Fprintf(&b, `<line x1="0" y1="%d" x2="%d" y2="%d" class="axis"/>`, height-bottom, width, height-bottom)
-	for i, m := range months {
-		h := 0
-		if most > 0 && m.Amount.Amount > 0 {
-			h = max(2, int(m.Amount.Amount*int64(height-top-bottom)/most))
-		}
-		x := i*(bar+gap) + gap/2
-		label := template.HTMLEscapeString(monthLabel(v.Lang, m.Month))
-		amount := template.HTMLEscapeString(m.Amount.Format(v.Lang))
-		fmt.Fprintf(&b, `<g class="month" data-month="%s"><title>%s: %s</title><rect x="%d" y="%d" width="%d" height="%d" class="bar"/>`,
-			m.Month, label, amount, x, height-bottom-h, bar, h)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="label">%s</text></g>`, x+bar/2, height-6, label)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
-}
-
-// monthLabel is "2026-11" as a month's short name in the language.
-func monthLabel(lang, ym string) string {
-	n, err := strconv.Atoi(strings.TrimPrefix(ym[len(ym)-2:], "0"))
-	if err != nil || n < 1 || n > 12 {
-		return ym
-	}
-	return i18n.T(lang, fmt.Sprintf("month.short.%d", n))
 }

@@ -8,11 +8,11 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
-	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/orders/resolutions"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // The order page's resolution center (mutual cancellation, requests,
@@ -20,18 +20,18 @@ import (
 // escalations and guarantee claims. Each post is one domain call.
 
 // resolutionRoutes are the routes of this file.
-func (s *Server) resolutionRoutes() []route {
-	return []route{
+func (s *pages) resolutionRoutes() []site.Route {
+	return []site.Route{
 		{Method: "POST", Path: "/orders/{order}/cancellation", Handle: s.requestCancellation},
 		{Method: "POST", Path: "/orders/{order}/cancellation/{answer}", Handle: s.answerCancellation},
 		{Method: "POST", Path: "/orders/{order}/resolutions", Handle: s.openRequest},
 		{Method: "POST", Path: "/orders/{order}/resolutions/{r}/{answer}", Handle: s.answerRequest},
 		{Method: "POST", Path: "/orders/{order}/guarantee-claim", Handle: s.claimGuarantee},
 		{Method: "GET", Path: "/operator/resolutions", Handle: s.escalationsPage},
-		{Method: "GET", Path: "/operator/resolutions/{r}", Handle: pageOf(s.showEscalation)},
+		{Method: "GET", Path: "/operator/resolutions/{r}", Handle: site.PageOf(s.showEscalation)},
 		{Method: "POST", Path: "/operator/resolutions/{r}/decide", Handle: s.decideEscalation},
-		{Method: "GET", Path: "/operator/guarantee-claims", Handle: pageOf(s.showClaims)},
-		{Method: "GET", Path: "/operator/hourly-disputes", Handle: pageOf(s.showHourlyDisputes)},
+		{Method: "GET", Path: "/operator/guarantee-claims", Handle: site.PageOf(s.showClaims)},
+		{Method: "GET", Path: "/operator/hourly-disputes", Handle: site.PageOf(s.showHourlyDisputes)},
 		{Method: "POST", Path: "/operator/hourly-disputes/{report}/decide", Handle: s.decideHourlyDispute},
 		{Method: "POST", Path: "/operator/guarantee-claims/{c}/{answer}", Handle: s.decideClaim},
 	}
@@ -60,30 +60,14 @@ func (d orderData) CanClaim() bool { return d.Order.Can(orders.ActClaimGuarantee
 // Currency is the order's currency, for the amount fields.
 func (d orderData) Currency() string { return d.Order.Total.Currency }
 
-// RequestKind names a kind of request.
-func (v *view) RequestKind(k orders.RequestKind) string {
-	return i18n.T(v.Lang, "resolution.kind."+string(k))
-}
-
-// SideName names a side of an order.
-func (v *view) SideName(side string) string { return i18n.T(v.Lang, "resolution.side."+side) }
-
-// DaysLeft words the days left of a deadline.
-func (v *view) DaysLeft(n int) string {
-	if n == 1 {
-		return i18n.T(v.Lang, "order.progress.days_left_one")
-	}
-	return i18n.T(v.Lang, "order.progress.days_left_other", "count", n)
-}
-
-func (s *Server) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) requestCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.cancellation_requested", func() error {
 		_, err := s.Resolutions.RequestCancellation(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
 	})
 }
 
-func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) answerCancellation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, id := r.Context(), r.PathValue("order")
 	switch r.PathValue("answer") {
 	case "accept":
@@ -93,12 +77,12 @@ func (s *Server) answerCancellation(w http.ResponseWriter, r *http.Request, u us
 	case "withdraw":
 		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Resolutions.WithdrawCancellation(ctx, u, id); return err })
 	default:
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+		s.ErrorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
 	return nil
 }
 
-func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) openRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
 	kind := orders.RequestKind(r.PostFormValue("kind"))
 	flash := "flash.request_opened"
 	if kind == orders.RequestEscalate {
@@ -117,13 +101,13 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 				return errs.Invalid("days", "extend_days_invalid").With("max", orders.MaxExtendDays)
 			}
 		case orders.RequestChangeScope:
-			m, err := requiredAmount("price", r.PostFormValue("price"), o.Total.Currency, httpx.Lang(r))
+			m, err := site.RequiredAmount("price", r.PostFormValue("price"), o.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
 			in.Price = &m
 		case orders.RequestPartialRefund:
-			m, err := requiredAmount("amount", r.PostFormValue("amount"), o.Total.Currency, httpx.Lang(r))
+			m, err := site.RequiredAmount("amount", r.PostFormValue("amount"), o.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
@@ -134,7 +118,7 @@ func (s *Server) openRequest(w http.ResponseWriter, r *http.Request, u users.Use
 	})
 }
 
-func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) answerRequest(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	ctx, id, req := r.Context(), r.PathValue("order"), r.PathValue("r")
 	switch r.PathValue("answer") {
@@ -142,7 +126,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 		key := r.PostFormValue("idempotency_key")
 		var after orders.Order
 		err := func() error {
-			_, err := s.once(r, u, key, func() error {
+			_, err := s.Once(r, u, key, func() error {
 				var err error
 				after, err = s.Resolutions.AcceptRequest(ctx, u, id, req, key)
 				return err
@@ -150,7 +134,7 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 			return err
 		}()
 		if err != nil {
-			return showAgain(err, func(f *form, status int) error { return s.showOrder(w, r, u, f, status) })
+			return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showOrder(w, r, u, f, status) })
 		}
 		flash := "flash.request_accepted"
 		for _, q := range after.Requests {
@@ -158,18 +142,18 @@ func (s *Server) answerRequest(w http.ResponseWriter, r *http.Request, u users.U
 				flash = "flash.spend_awaiting_approval" // the gate: the admin decides
 			}
 		}
-		s.done(w, r, orderPath(id), flash)
+		s.Done(w, r, orderPath(id), flash)
 	case "decline":
 		return s.orderAction(w, r, u, "flash.request_declined", func() error { _, err := s.Resolutions.DeclineRequest(ctx, u, id, req); return err })
 	case "withdraw":
 		return s.orderAction(w, r, u, "flash.request_withdrawn", func() error { _, err := s.Resolutions.WithdrawRequest(ctx, u, id, req); return err })
 	default:
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+		s.ErrorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 	}
 	return nil
 }
 
-func (s *Server) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) claimGuarantee(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.guarantee_claimed", func() error {
 		_, err := s.Resolutions.ClaimGuarantee(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 		return err
@@ -186,12 +170,12 @@ type escalationsData struct {
 var escalationStatuses = []string{orders.RequestOpen, orders.RequestDecided, orders.RequestWithdrawn}
 
 // escalationsPage is the operators' queue of escalations.
-func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	status := r.URL.Query().Get("status")
 	if status == "" {
 		status = orders.RequestOpen
 	}
-	p, err := cursor(r, 50)
+	p, err := site.Cursor(r, 50)
 	if err != nil {
 		return err
 	}
@@ -199,7 +183,7 @@ func (s *Server) escalationsPage(w http.ResponseWriter, r *http.Request, u users
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "operator_resolutions", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolutions.title"),
+	s.Render(w, r, http.StatusOK, "operator_resolutions", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolutions.title"),
 		Data: escalationsData{Status: status, Statuses: escalationStatuses, Escalations: list.Items, NextCursor: list.NextCursor}})
 	return nil
 }
@@ -216,17 +200,17 @@ func (escalationData) Outcomes() []string {
 
 // showEscalation is one escalation with the order's evidence log and the
 // decision form.
-func (s *Server) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showEscalation(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	e, err := s.Resolutions.Escalation(r.Context(), u, r.PathValue("r"))
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "operator_resolution", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolution.title", "title", e.Order.Title),
-		Form: f, Data: escalationData{Escalation: e, Key: newFormKey()}})
+	s.Render(w, r, status, "operator_resolution", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.resolution.title", "title", e.Order.Title),
+		Form: f, Data: escalationData{Escalation: e, Key: site.NewFormKey()}})
 	return nil
 }
 
-func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) decideEscalation(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	id := r.PathValue("r")
 	err := func() error {
@@ -237,7 +221,7 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u user
 		d := resolutions.Decision{Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
 		switch d.Outcome {
 		case resolutions.OutcomeCancelPartial:
-			m, err := requiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency, httpx.Lang(r))
+			m, err := site.RequiredAmount("amount", r.PostFormValue("amount"), e.Order.Total.Currency, httpx.Lang(r))
 			if err != nil {
 				return err
 			}
@@ -248,13 +232,13 @@ func (s *Server) decideEscalation(w http.ResponseWriter, r *http.Request, u user
 			}
 		}
 		key := r.PostFormValue("idempotency_key")
-		_, err = s.once(r, u, key, func() error { _, err := s.Resolutions.Decide(r.Context(), u, id, d); return err })
+		_, err = s.Once(r, u, key, func() error { _, err := s.Resolutions.Decide(r.Context(), u, id, d); return err })
 		return err
 	}()
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showEscalation(w, r, u, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showEscalation(w, r, u, f, status) })
 	}
-	s.done(w, r, "/operator/resolutions/"+id, "flash.escalation_decided")
+	s.Done(w, r, "/operator/resolutions/"+id, "flash.escalation_decided")
 	return nil
 }
 
@@ -268,7 +252,7 @@ type claimsData struct {
 var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
 
 // showClaims is the operators' queue of guarantee claims.
-func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *form, status int) error {
+func (s *pages) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
 	st := r.URL.Query().Get("status")
 	if st == "" {
 		st = orders.ClaimPending
@@ -282,12 +266,12 @@ func (s *Server) showClaims(w http.ResponseWriter, r *http.Request, u users.User
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "operator_claims", &view{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.claims.title"), Form: f,
+	s.Render(w, r, status, "operator_claims", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.claims.title"), Form: f,
 		Data: claimsData{Status: st, Statuses: claimStatuses, Claims: list.Items, NextCursor: list.NextCursor}})
 	return nil
 }
 
-func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) decideClaim(w http.ResponseWriter, r *http.Request, u users.User) error {
 	ctx, id := r.Context(), r.PathValue("c")
 	var err error
 	flash := "flash.claim_granted"
@@ -298,23 +282,15 @@ func (s *Server) decideClaim(w http.ResponseWriter, r *http.Request, u users.Use
 		flash = "flash.claim_rejected"
 		_, err = s.Resolutions.RejectClaim(ctx, u, id, r.PostFormValue("reason"))
 	default:
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
+		s.ErrorPage(w, r, http.StatusNotFound, i18n.T(httpx.Lang(r), "error.not_found"))
 		return nil
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			f.Target = id
 			return s.showClaims(w, r, u, f, status)
 		})
 	}
-	s.done(w, r, "/operator/guarantee-claims", flash)
+	s.Done(w, r, "/operator/guarantee-claims", flash)
 	return nil
-}
-
-// MoneyOf formats an optional amount.
-func (v *view) MoneyOf(m *money.Money) string {
-	if m == nil {
-		return ""
-	}
-	return m.Format(v.Lang)
 }

@@ -16,6 +16,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // sellerCurrencies are the currencies a seller prices in.
@@ -40,7 +41,7 @@ type sellData struct {
 
 // sellPage is the seller's home: the form to open a seller profile, or
 // the dashboard of the profile the user has.
-func (s *Server) sellPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) sellPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	f, ok, err := s.Catalog.FreelancerOf(r.Context(), u.ID)
 	if err != nil {
 		return err
@@ -51,16 +52,16 @@ func (s *Server) sellPage(w http.ResponseWriter, r *http.Request, u users.User) 
 	return s.showSell(w, r, u, f, nil, http.StatusOK)
 }
 
-func (s *Server) showSellStart(w http.ResponseWriter, r *http.Request, f *form, status int) error {
+func (s *pages) showSellStart(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
 	if f == nil {
-		f = &form{Values: url.Values{"currency": {money.DefaultCurrency}}, Errors: map[string]string{}}
+		f = &site.Form{Values: url.Values{"currency": {money.DefaultCurrency}}, Errors: map[string]string{}}
 	}
-	s.render(w, r, status, "sell_start", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.start.title"), Form: f,
+	s.Render(w, r, status, "sell_start", &site.View{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.start.title"), Form: f,
 		Data: sellData{Currencies: sellerCurrencies}})
 	return nil
 }
 
-func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *form, status int) error {
+func (s *pages) showSell(w http.ResponseWriter, r *http.Request, u users.User, fr catalog.Freelancer, f *site.Form, status int) error {
 	ctx := r.Context()
 	app, ok, err := s.Catalog.LatestApplication(ctx, fr.ID)
 	if err != nil {
@@ -78,7 +79,7 @@ func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, 
 	// was just refused.
 	values := profileValues(fr)
 	if f == nil {
-		f = &form{Values: values, Errors: map[string]string{}}
+		f = &site.Form{Values: values, Errors: map[string]string{}}
 	} else if !f.Values.Has("display_name") {
 		for k, v := range f.Values {
 			values[k] = v
@@ -86,13 +87,13 @@ func (s *Server) showSell(w http.ResponseWriter, r *http.Request, u users.User, 
 		f.Values = values
 	}
 	// The withdraw form moves money: a fresh key each time it is shown.
-	f.Values.Set("idempotency_key", newFormKey())
+	f.Values.Set("idempotency_key", site.NewFormKey())
 	d := sellData{Freelancer: fr, Services: services.Items, Currencies: sellerCurrencies, Earnings: earnings,
 		ClearancePro: int(s.Billing.Config.ClearancePro.Hours() / 24), ClearanceOther: int(s.Billing.Config.ClearanceOther.Hours() / 24)}
 	if ok {
 		d.Application = &app
 	}
-	s.render(w, r, status, "sell", &view{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.title"), Form: f, Data: d})
+	s.Render(w, r, status, "sell", &site.View{Nav: "sell", Title: i18n.T(httpx.Lang(r), "sell.title"), Form: f, Data: d})
 	return nil
 }
 
@@ -101,7 +102,7 @@ func profileValues(f catalog.Freelancer) url.Values {
 	v := url.Values{
 		"display_name": {f.DisplayName}, "headline": {f.Headline}, "bio": {f.Bio},
 		"skills": {strings.Join(f.Skills, ", ")}, "languages": {strings.Join(f.Languages, ", ")},
-		"country": {f.Country}, "hourly_rate": {amountText(&f.HourlyRate)}, "currency": {f.HourlyRate.Currency},
+		"country": {f.Country}, "hourly_rate": {site.AmountText(&f.HourlyRate)}, "currency": {f.HourlyRate.Currency},
 	}
 	if f.Agency {
 		v.Set("agency", "on")
@@ -118,7 +119,7 @@ func profileForm(r *http.Request) (catalog.Profile, error) {
 		Country: r.PostFormValue("country"), Agency: r.PostFormValue("agency") != "",
 	}
 	currency := r.PostFormValue("currency")
-	rate, err := parseAmount("hourly_rate", r.PostFormValue("hourly_rate"), currency, httpx.Lang(r))
+	rate, err := site.ParseAmount("hourly_rate", r.PostFormValue("hourly_rate"), currency, httpx.Lang(r))
 	if err != nil {
 		return p, err
 	}
@@ -133,35 +134,24 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' })
 }
 
-func (s *Server) createProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) createProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	p, err := profileForm(r)
 	if err == nil {
 		_, err = s.Catalog.CreateFreelancer(r.Context(), u, p)
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
-			alertUnless(f, profileFields...)
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			site.AlertUnless(f, profileFields...)
 			return s.showSellStart(w, r, f, status)
 		})
 	}
-	s.done(w, r, "/sell", "flash.profile_created")
+	s.Done(w, r, "/sell", "flash.profile_created")
 	return nil
 }
 
-// myProfile loads the seller profile of the user; without one, the user
-// is sent to open it. Unless ok, the request is answered (the redirect) or
-// err says why not.
-func (s *Server) myProfile(w http.ResponseWriter, r *http.Request, u users.User) (f catalog.Freelancer, ok bool, err error) {
-	f, ok, err = s.Catalog.FreelancerOf(r.Context(), u.ID)
-	if err == nil && !ok {
-		http.Redirect(w, r, "/sell", http.StatusSeeOther)
-	}
-	return f, ok && err == nil, err
-}
-
-func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) updateProfile(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
@@ -171,42 +161,42 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, u users.U
 		_, err = s.Catalog.UpdateFreelancer(r.Context(), u, fr.ID, p)
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
-			alertUnless(f, profileFields...)
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			site.AlertUnless(f, profileFields...)
 			return s.showSell(w, r, u, fr, f, status)
 		})
 	}
-	s.done(w, r, "/sell", "flash.profile_saved")
+	s.Done(w, r, "/sell", "flash.profile_saved")
 	return nil
 }
 
-func (s *Server) applyForPro(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) applyForPro(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
 	if _, err := s.Catalog.ApplyForPro(r.Context(), u, fr.ID, r.PostFormValue("message")); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
-	s.done(w, r, "/sell", "flash.pro_applied")
+	s.Done(w, r, "/sell", "flash.pro_applied")
 	return nil
 }
 
-func (s *Server) addTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) addTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
 	email := r.PostFormValue("email")
 	if _, err := s.Catalog.AddAgencyMember(r.Context(), u, fr.ID, email, r.PostFormValue("title")); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
-	s.done(w, r, "/sell", "flash.team_member_added", "email", strings.TrimSpace(email))
+	s.Done(w, r, "/sell", "flash.team_member_added", "email", strings.TrimSpace(email))
 	return nil
 }
 
-func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) removeTeamMember(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
@@ -217,9 +207,9 @@ func (s *Server) removeTeamMember(w http.ResponseWriter, r *http.Request, u user
 		}
 	}
 	if err := s.Catalog.RemoveAgencyMember(r.Context(), u, fr.ID, r.PathValue("user")); err != nil {
-		return showAgain(err, func(f *form, status int) error { return s.showSell(w, r, u, fr, f, status) })
+		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showSell(w, r, u, fr, f, status) })
 	}
-	s.done(w, r, "/sell", "flash.team_member_removed", "name", name)
+	s.Done(w, r, "/sell", "flash.team_member_removed", "name", name)
 	return nil
 }
 
@@ -230,15 +220,15 @@ type serviceFormData struct {
 	Rows       []int
 }
 
-func (s *Server) newServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) newServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
-	return s.showServiceForm(w, r, fr, nil, &form{Values: url.Values{"max_quantity": {"1"}}, Errors: map[string]string{}}, http.StatusOK)
+	return s.showServiceForm(w, r, fr, nil, &site.Form{Values: url.Values{"max_quantity": {"1"}}, Errors: map[string]string{}}, http.StatusOK)
 }
 
-func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr catalog.Freelancer, l *catalog.Listing, f *form, status int) error {
+func (s *pages) showServiceForm(w http.ResponseWriter, r *http.Request, fr catalog.Freelancer, l *catalog.Listing, f *site.Form, status int) error {
 	title := i18n.T(httpx.Lang(r), "service_form.new_title")
 	if l != nil {
 		title = i18n.T(httpx.Lang(r), "service_form.edit_title")
@@ -247,7 +237,7 @@ func (s *Server) showServiceForm(w http.ResponseWriter, r *http.Request, fr cata
 	for i := range rows {
 		rows[i] = i
 	}
-	s.render(w, r, status, "service_form", &view{Nav: "sell", Title: title, Form: f,
+	s.Render(w, r, status, "service_form", &site.View{Nav: "sell", Title: title, Form: f,
 		Data: serviceFormData{Freelancer: fr, Service: l, Categories: catalog.Categories, Rows: rows}})
 	return nil
 }
@@ -267,7 +257,7 @@ func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, er
 		Category: r.PostFormValue("category"), ProOnly: r.PostFormValue("pro_only") != "",
 	}
 	var err error
-	if o.MaxQuantity, err = wholeNumber("max_quantity", r.PostFormValue("max_quantity")); err != nil {
+	if o.MaxQuantity, err = site.WholeNumber("max_quantity", r.PostFormValue("max_quantity")); err != nil {
 		return o, nil, err
 	}
 	var rows []int
@@ -284,17 +274,17 @@ func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, er
 		}
 		p := catalog.Package{Name: r.PostFormValue(name("name")), Description: r.PostFormValue(name("description")),
 			Price: money.Money{Currency: fr.HourlyRate.Currency}}
-		price, err := parseAmount(name("price"), r.PostFormValue(name("price")), fr.HourlyRate.Currency, httpx.Lang(r))
+		price, err := site.ParseAmount(name("price"), r.PostFormValue(name("price")), fr.HourlyRate.Currency, httpx.Lang(r))
 		if err != nil {
 			return o, rows, err
 		}
 		if price != nil {
 			p.Price = *price
 		}
-		if p.DeliveryDays, err = wholeNumber(name("delivery_days"), r.PostFormValue(name("delivery_days"))); err != nil {
+		if p.DeliveryDays, err = site.WholeNumber(name("delivery_days"), r.PostFormValue(name("delivery_days"))); err != nil {
 			return o, rows, err
 		}
-		if p.Revisions, err = wholeNumber(name("revisions"), r.PostFormValue(name("revisions"))); err != nil {
+		if p.Revisions, err = site.WholeNumber(name("revisions"), r.PostFormValue(name("revisions"))); err != nil {
 			return o, rows, err
 		}
 		o.Packages = append(o.Packages, p)
@@ -303,23 +293,9 @@ func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, er
 	return o, rows, nil
 }
 
-// wholeNumber reads a count typed in a form; empty is zero, for the
-// catalog to judge.
-func wholeNumber(field, s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, errs.Invalid(field, "number_invalid")
-	}
-	return n, nil
-}
-
 // offerError puts a refusal about the offer's package i on the form row
 // it came from; a refusal about no field of the form becomes an alert.
-func offerError(f *form, rows []int) {
+func offerError(f *site.Form, rows []int) {
 	moved := map[string]string{}
 	fields := append([]string{}, serviceFields...)
 	for name, msg := range f.Errors {
@@ -335,11 +311,11 @@ func offerError(f *form, rows []int) {
 		moved[name] = msg
 	}
 	f.Errors = moved
-	alertUnless(f, fields...)
+	site.AlertUnless(f, fields...)
 }
 
-func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.User) error {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) createService(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return err
 	}
@@ -350,20 +326,20 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request, u users.U
 		l, err = s.Catalog.CreateService(r.Context(), u, o)
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			offerError(f, rows)
 			return s.showServiceForm(w, r, fr, nil, f, status)
 		})
 	}
-	s.done(w, r, "/services/"+l.ID, "flash.service_created")
+	s.Done(w, r, "/services/"+l.ID, "flash.service_created")
 	return nil
 }
 
 // ownService loads a service of the user's profile for its edit form; the
 // catalog refuses changes by anyone else, and the form is not shown to
 // them either.
-func (s *Server) ownService(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, catalog.Listing, bool, error) {
-	fr, ok, err := s.myProfile(w, r, u)
+func (s *pages) ownService(w http.ResponseWriter, r *http.Request, u users.User) (catalog.Freelancer, catalog.Listing, bool, error) {
+	fr, ok, err := s.MyProfile(w, r, u)
 	if !ok {
 		return fr, catalog.Listing{}, false, err
 	}
@@ -374,7 +350,7 @@ func (s *Server) ownService(w http.ResponseWriter, r *http.Request, u users.User
 	return fr, l, err == nil, err
 }
 
-func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) editServicePage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	fr, l, ok, err := s.ownService(w, r, u)
 	if !ok {
 		return err
@@ -387,14 +363,14 @@ func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, u users
 	for i, p := range l.Packages {
 		v.Set(fmt.Sprintf("packages[%d].name", i), p.Name)
 		v.Set(fmt.Sprintf("packages[%d].description", i), p.Description)
-		v.Set(fmt.Sprintf("packages[%d].price", i), amountText(&p.Price))
+		v.Set(fmt.Sprintf("packages[%d].price", i), site.AmountText(&p.Price))
 		v.Set(fmt.Sprintf("packages[%d].delivery_days", i), strconv.Itoa(p.DeliveryDays))
 		v.Set(fmt.Sprintf("packages[%d].revisions", i), strconv.Itoa(p.Revisions))
 	}
-	return s.showServiceForm(w, r, fr, &l, &form{Values: v, Errors: map[string]string{}}, http.StatusOK)
+	return s.showServiceForm(w, r, fr, &l, &site.Form{Values: v, Errors: map[string]string{}}, http.StatusOK)
 }
 
-func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) updateService(w http.ResponseWriter, r *http.Request, u users.User) error {
 	fr, l, ok, err := s.ownService(w, r, u)
 	if !ok {
 		return err
@@ -405,24 +381,24 @@ func (s *Server) updateService(w http.ResponseWriter, r *http.Request, u users.U
 		_, err = s.Catalog.UpdateService(r.Context(), u, l.ID, o)
 	}
 	if err != nil {
-		return showAgain(err, func(f *form, status int) error {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
 			offerError(f, rows)
 			return s.showServiceForm(w, r, fr, &l, f, status)
 		})
 	}
-	s.done(w, r, "/sell", "flash.service_saved", "title", strings.TrimSpace(o.Title))
+	s.Done(w, r, "/sell", "flash.service_saved", "title", strings.TrimSpace(o.Title))
 	return nil
 }
 
-func (s *Server) pauseService(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) pauseService(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.setPaused(w, r, u, true)
 }
 
-func (s *Server) resumeService(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) resumeService(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.setPaused(w, r, u, false)
 }
 
-func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, u users.User, paused bool) error {
+func (s *pages) setPaused(w http.ResponseWriter, r *http.Request, u users.User, paused bool) error {
 	l, err := s.Catalog.SetPaused(r.Context(), u, r.PathValue("service"), paused)
 	if err != nil {
 		return err
@@ -431,6 +407,6 @@ func (s *Server) setPaused(w http.ResponseWriter, r *http.Request, u users.User,
 	if paused {
 		key = "flash.service_paused"
 	}
-	s.done(w, r, "/sell", key, "title", l.Title)
+	s.Done(w, r, "/sell", key, "title", l.Title)
 	return nil
 }

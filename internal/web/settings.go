@@ -7,6 +7,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/notify"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // settingsData is the settings page: which notices also come by e-mail.
@@ -15,19 +16,19 @@ type settingsData struct {
 	Email      map[string]bool
 }
 
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) settingsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	on, err := notify.EmailSettings(r.Context(), s.DB, u.ID)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "settings", &view{Nav: "settings", Title: i18n.T(httpx.Lang(r), "settings.title"),
+	s.Render(w, r, http.StatusOK, "settings", &site.View{Nav: "settings", Title: i18n.T(httpx.Lang(r), "settings.title"),
 		Data: settingsData{Categories: notify.Categories, Email: on}})
 	return nil
 }
 
 // saveSettings saves the e-mail settings: a category is on when its box
 // is ticked.
-func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.User) error {
+func (s *pages) saveSettings(w http.ResponseWriter, r *http.Request, u users.User) error {
 	on := map[string]bool{}
 	for _, c := range notify.Categories {
 		on[c] = r.PostFormValue("email_"+c) == "on"
@@ -35,6 +36,6 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u users.Us
 	if _, err := notify.SetEmailSettings(r.Context(), s.DB, u.ID, on); err != nil {
 		return err
 	}
-	s.done(w, r, "/settings", "flash.settings_saved")
+	s.Done(w, r, "/settings", "flash.settings_saved")
 	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -12,74 +13,75 @@ import (
 	"atelier/internal/notify"
 	"atelier/internal/page"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 type authData struct {
 	Next string
 }
 
-func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	if _, ok := httpx.User(r); ok {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
 	return s.showSignUp(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) showSignUp(w http.ResponseWriter, r *http.Request, f *form, status int) error {
-	next := safeNext(firstOf(r.FormValue("next"), r.URL.Query().Get("next")))
-	s.render(w, r, status, "signup", &view{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup.title"), Form: f, Data: authData{Next: next}})
+func (s *pages) showSignUp(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
+	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.Render(w, r, status, "signup", &site.View{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup.title"), Form: f, Data: authData{Next: next}})
 	return nil
 }
 
 // signUp registers the person and signs them in at once.
-func (s *Server) signUp(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) signUp(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	redo := func(f *form, status int) error {
+	redo := func(f *site.Form, status int) error {
 		f.Values.Del("password")
 		return s.showSignUp(w, r, f, status)
 	}
 	in := users.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
 	u, err := s.Users.SignUp(r.Context(), in)
 	if err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
 	if err := s.startSession(w, r, in.Email, in.Password); err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
-	s.done(w, r, safeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
+	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
 	return nil
 }
 
-func (s *Server) signInPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) signInPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	if _, ok := httpx.User(r); ok {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
 	return s.showSignIn(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, f *form, status int) error {
-	next := safeNext(firstOf(r.FormValue("next"), r.URL.Query().Get("next")))
-	s.render(w, r, status, "signin", &view{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
+func (s *pages) showSignIn(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
+	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.Render(w, r, status, "signin", &site.View{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
 	return nil
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	redo := func(f *form, status int) error {
+	redo := func(f *site.Form, status int) error {
 		f.Values.Del("password")
 		return s.showSignIn(w, r, f, status)
 	}
 	if err := s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password")); err != nil {
-		return showAgain(err, redo)
+		return site.ShowAgain(err, redo)
 	}
-	s.done(w, r, safeNext(r.PostFormValue("next")), "flash.signed_in")
+	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.signed_in")
 	return nil
 }
 
 // startSession signs in and sets the session cookie.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, password string) error {
+func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, password string) error {
 	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession, httpx.ClientAddr(r))
 	if err != nil {
 		return err
@@ -87,25 +89,25 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, pas
 	http.SetCookie(w, &http.Cookie{
 		Name: httpx.CookieName, Value: token, Path: "/",
 		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
 	})
 	return nil
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) signOut(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	if tok := httpx.SessionToken(r); tok != "" {
 		if err := s.Users.SignOut(r.Context(), tok); err != nil {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
-	s.done(w, r, "/", "flash.signed_out")
+	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
+	s.Done(w, r, "/", "flash.signed_out")
 	return nil
 }
 
 // setLanguage remembers the chosen language in a cookie and goes back to
 // the page the switch was on.
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) setLanguage(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	lang := i18n.Supported(r.PostFormValue("lang"))
 	if u, ok := httpx.User(r); ok {
 		if _, err := s.Users.SetLocale(r.Context(), u, lang); err != nil {
@@ -113,10 +115,10 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, _ users.Use
 		}
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+		Name: site.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
 	})
-	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(w, r, site.SafeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
 
@@ -147,11 +149,11 @@ type notice struct {
 }
 
 // home is the landing page for visitors and the dashboard for users.
-func (s *Server) home(w http.ResponseWriter, r *http.Request, _ users.User) error {
+func (s *pages) home(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	lang := httpx.Lang(r)
 	u, ok := httpx.User(r)
 	if !ok {
-		s.render(w, r, http.StatusOK, "landing", &view{Nav: "home", Title: i18n.T(lang, "landing.title")})
+		s.Render(w, r, http.StatusOK, "landing", &site.View{Nav: "home", Title: i18n.T(lang, "landing.title")})
 		return nil
 	}
 	ctx := r.Context()
@@ -173,13 +175,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, _ users.User) erro
 			notes = append(notes, notice{Text: noticeText(lang, n), Link: n.Link, At: n.CreatedAt, Read: n.Read})
 		}
 	}
-	recent, err := s.Catalog.RecentlyViewed(ctx, u, recentShown)
+	recent, err := s.Catalog.RecentlyViewed(ctx, u, site.RecentShown)
 	if err != nil {
 		return err
 	}
 	var approvals []pendingApprovals
 	for _, a := range list {
-		n, more, err := s.pendingCount(r, u, a)
+		n, more, err := s.PendingCount(r, u, a)
 		if err != nil {
 			return err
 		}
@@ -193,7 +195,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, _ users.User) erro
 			return err
 		}
 	}
-	s.render(w, r, http.StatusOK, "dashboard", &view{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
+	s.Render(w, r, http.StatusOK, "dashboard", &site.View{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
 		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals, Dash: dash}})
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
-
 	"golang.org/x/net/html"
 )
 

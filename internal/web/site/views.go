@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"bytes"
@@ -108,18 +108,18 @@ func firstOf(a, b string) string {
 	return b
 }
 
-// view is what every page template receives: the request's language and
+// View is what every page template receives: the request's language and
 // user, the flash message, the posted form (with its errors), and the page's
 // own Data. Its methods are the template's vocabulary: T translates, Date
 // and Money format for the language.
-type view struct {
+type View struct {
 	Lang    string
 	User    *users.User
 	Path    string // the current URL, where the language switch returns
 	Nav     string // the active item of the main navigation
 	Title   string // the page title, translated
 	Flash   string
-	Form    *form
+	Form    *Form
 	Account *accounts.Account // set on an account's pages, for its tabs
 	Tab     string
 	// Approvals counts the account's orders waiting for its admin (shown
@@ -131,8 +131,8 @@ type view struct {
 	Data          any
 }
 
-// render writes a page with status.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+// Render writes a page with status.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page string, v *View) {
 	t, ok := s.views.pages[page]
 	if !ok {
 		s.Log.Error("web: no such page", "page", page)
@@ -143,7 +143,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if u, ok := httpx.User(r); ok {
 		v.User = &u
 		if v.Account != nil {
-			n, more, err := s.pendingCount(r, u, *v.Account)
+			n, more, err := s.PendingCount(r, u, *v.Account)
 			if err != nil {
 				s.Log.Error("web: counting approvals failed", "err", err)
 			}
@@ -156,11 +156,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		// goes back to the page of the form, not to its action.
 		v.Path = "/"
 		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
-			v.Path = safeNext(ref.RequestURI())
+			v.Path = SafeNext(ref.RequestURI())
 		}
 	}
 	if v.Form == nil {
-		v.Form = &form{Values: url.Values{}, Errors: map[string]string{}}
+		v.Form = &Form{Values: url.Values{}, Errors: map[string]string{}}
 	}
 	// The flash is for the page a person goes to, not for a page a script
 	// fetches meanwhile (the service page's fee breakdown, fetched as the
@@ -186,9 +186,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	buf.WriteTo(w)
 }
 
-// errorPage shows a refusal or failure on a page of its own.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	s.render(w, r, status, "error", &view{Status: status, Message: msg, Title: i18n.T(httpx.Lang(r), "error.title."+statusKey(status))})
+// ErrorPage shows a refusal or failure on a page of its own.
+func (s *Site) ErrorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.Render(w, r, status, "error", &View{Status: status, Message: msg, Title: i18n.T(httpx.Lang(r), "error.title."+statusKey(status))})
 }
 
 func statusKey(status int) string {
@@ -204,44 +204,44 @@ func statusKey(status int) string {
 }
 
 // T translates a message key; args are pairs of placeholder and value.
-func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+func (v *View) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
 
 // HTML translates a key whose message is trusted markup from the catalog.
-func (v *view) HTML(key string) template.HTML { return template.HTML(i18n.T(v.Lang, key)) }
+func (v *View) HTML(key string) template.HTML { return template.HTML(i18n.T(v.Lang, key)) }
 
 // Date formats a time for the language, always in UTC:
 // "Nov 27, 2026 14:05 UTC" or "27 nov. 2026 14:05 UTC".
-func (v *view) Date(t time.Time) string { return formatDate(v.Lang, t) }
+func (v *View) Date(t time.Time) string { return formatDate(v.Lang, t) }
 
 // Day formats the date alone: "Nov 27, 2026" or "27 nov. 2026".
-func (v *view) Day(t time.Time) string { return formatDay(v.Lang, t) }
+func (v *View) Day(t time.Time) string { return formatDay(v.Lang, t) }
 
 // Money formats an amount with its currency for the language.
-func (v *view) Money(m money.Money) string { return m.Format(v.Lang) }
+func (v *View) Money(m money.Money) string { return m.Format(v.Lang) }
 
 // Role names a role.
-func (v *view) Role(r accounts.Role) string { return i18n.T(v.Lang, "role."+string(r)) }
+func (v *View) Role(r accounts.Role) string { return i18n.T(v.Lang, "role."+string(r)) }
 
 // Status names an invitation status.
-func (v *view) InvitationStatus(s string) string { return i18n.T(v.Lang, "invitation.status."+s) }
+func (v *View) InvitationStatus(s string) string { return i18n.T(v.Lang, "invitation.status."+s) }
 
 // Level names a rewards level.
-func (v *view) Level(l string) string { return i18n.T(v.Lang, "rewards.level."+l) }
+func (v *View) Level(l string) string { return i18n.T(v.Lang, "rewards.level."+l) }
 
 // Card names a saved card: "Visa •••• 4242".
-func (v *view) Card(m billing.PaymentMethod) string { return cardLabel(m) }
+func (v *View) Card(m billing.PaymentMethod) string { return CardLabel(m) }
 
 // Brand names a card brand as its owner writes it.
-func (v *view) Brand(b string) string { return brandName(b) }
+func (v *View) Brand(b string) string { return brandName(b) }
 
 // Expiry is a card's expiry date as printed on it: "12/34".
-func (v *view) Expiry(m billing.PaymentMethod) string {
+func (v *View) Expiry(m billing.PaymentMethod) string {
 	return fmt.Sprintf("%02d/%02d", m.ExpMonth, m.ExpYear%100)
 }
 
 // PercentBP formats a rate in basis points for the language: "5.5%" or
 // "5,5 %".
-func (v *view) PercentBP(bp int) string {
+func (v *View) PercentBP(bp int) string {
 	s := strconv.Itoa(bp / 100)
 	if frac := bp % 100; frac != 0 {
 		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
@@ -250,7 +250,7 @@ func (v *view) PercentBP(bp int) string {
 }
 
 // Percent formats a percentage for the language: "3%" or "3 %".
-func (v *view) Percent(p float64) string {
+func (v *View) Percent(p float64) string {
 	return percent(v.Lang, strconv.FormatFloat(p, 'f', -1, 64))
 }
 
@@ -263,15 +263,15 @@ func percent(lang, n string) string {
 
 // PaidWith writes how an invoice was paid; a card as the billing pages
 // name it ("Visa •••• 4242").
-func (v *view) PaidWith(s string) string {
+func (v *View) PaidWith(s string) string {
 	if strings.Contains(s, "••••") {
-		return cardText(s)
+		return CardText(s)
 	}
 	return s
 }
 
 // InvoiceKind names what an invoice charged: a deposit, an order…
-func (v *view) InvoiceKind(k string) string { return i18n.T(v.Lang, "invoice.kind."+k) }
+func (v *View) InvoiceKind(k string) string { return i18n.T(v.Lang, "invoice.kind."+k) }
 
 // brandName writes a card brand as its owner does; an unknown brand is
 // shown as the provider gave it.
@@ -292,16 +292,16 @@ func brandName(b string) string {
 // Can reports whether the viewer's role in the current account allows a,
 // by the domain's own table; it only decides what to show, never what is
 // allowed.
-func (v *view) Can(a string) bool {
+func (v *View) Can(a string) bool {
 	return v.Account != nil && v.Account.Role.Can(accounts.Action(a))
 }
 
 // IsMe reports whether a user id is the signed-in user.
-func (v *view) IsMe(id string) bool { return v.User != nil && v.User.ID == id }
+func (v *View) IsMe(id string) bool { return v.User != nil && v.User.ID == id }
 
 // Field describes one form field for the "field" partial: its translated
 // label, the value to show again and its inline error.
-func (v *view) Field(name, labelKey, typ string) field {
+func (v *View) Field(name, labelKey, typ string) field {
 	return field{
 		lang: v.Lang, Name: name, ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name), Type: typ,
 		Label: i18n.T(v.Lang, labelKey), Value: v.Form.Value(name), Error: v.Form.Errors[name],
@@ -340,26 +340,26 @@ func (f field) WithDisabled(off bool) field { f.Disabled = off; return f }
 
 // sub hands a partial the view (V) and a value of its own (D).
 type sub struct {
-	V *view
+	V *View
 	D any
 }
 
 // With pairs the view with a value for a partial.
-func (v *view) With(d any) sub { return sub{V: v, D: d} }
+func (v *View) With(d any) sub { return sub{V: v, D: d} }
 
 // Queue pairs the view with an operators' queue, for the "operator_queue"
 // partial: its name (the operator.<name>.* messages) and, when it is
 // split by status, the path its status tabs link to.
-func (v *view) Queue(name, path string) sub {
+func (v *View) Queue(name, path string) sub {
 	return sub{V: v, D: struct{ Name, Path string }{name, path}}
 }
 
 // Keys pairs the view with message keys, for the "empty" partial.
-func (v *view) Keys(keys ...string) sub { return sub{V: v, D: keys} }
+func (v *View) Keys(keys ...string) sub { return sub{V: v, D: keys} }
 
-// form is a posted form shown again: the values a person typed, and the
+// Form is a posted form shown again: the values a person typed, and the
 // messages of what was wrong, by field name, or as one alert.
-type form struct {
+type Form struct {
 	Values url.Values
 	Errors map[string]string
 	Alert  string
@@ -368,8 +368,8 @@ type form struct {
 	Target string
 }
 
-func postedForm(r *http.Request) *form {
-	f := &form{Values: url.Values{}, Errors: map[string]string{}}
+func PostedForm(r *http.Request) *Form {
+	f := &Form{Values: url.Values{}, Errors: map[string]string{}}
 	if r.PostForm != nil {
 		f.Values = r.PostForm
 	}
@@ -378,13 +378,13 @@ func postedForm(r *http.Request) *form {
 }
 
 // Value returns what was typed in a field.
-func (f *form) Value(name string) string { return f.Values.Get(name) }
+func (f *Form) Value(name string) string { return f.Values.Get(name) }
 
 // Error returns the message of a field.
-func (f *form) Error(name string) string { return f.Errors[name] }
+func (f *Form) Error(name string) string { return f.Errors[name] }
 
 // ErrorFor returns the message of a field of one table row.
-func (f *form) ErrorFor(target, name string) string {
+func (f *Form) ErrorFor(target, name string) string {
 	if f.Target != target {
 		return ""
 	}
@@ -392,7 +392,7 @@ func (f *form) ErrorFor(target, name string) string {
 }
 
 // AlertFor returns the alert of one table row.
-func (f *form) AlertFor(target string) string {
+func (f *Form) AlertFor(target string) string {
 	if f.Target != target {
 		return ""
 	}

@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"crypto/rand"
@@ -10,15 +10,15 @@ import (
 	"atelier/internal/users"
 )
 
-// newFormKey is the random key a money-moving form carries in a hidden
+// NewFormKey is the random key a money-moving form carries in a hidden
 // field, made each time the form is shown.
-func newFormKey() string {
+func NewFormKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
 
-// once runs the action of a money-moving form at most once per form key:
+// Once runs the action of a money-moving form at most once per form key:
 // a second post of the same form (a double click, a reload of the answer,
 // the back button) finds the key taken and reports repeat instead of
 // running again. It is the web's face of the API's Idempotency-Key and
@@ -29,7 +29,7 @@ func newFormKey() string {
 //
 // The domain's own key (billing.Service.Deposit's) only stops the card
 // being charged twice; the deposit itself would be recorded twice.
-func (s *Server) once(r *http.Request, u users.User, key string, run func() error) (repeat bool, err error) {
+func (s *Site) Once(r *http.Request, u users.User, key string, run func() error) (repeat bool, err error) {
 	if key == "" {
 		return false, run() // a form from elsewhere, without a key
 	}

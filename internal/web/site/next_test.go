@@ -1,4 +1,4 @@
-package web
+package site
 
 import "testing"
 
@@ -33,8 +33,8 @@ func TestSafeNext(t *testing.T) {
 		" /evil":                        "/",
 		"/ok#\t//evil":                  "/",
 	} {
-		if got := safeNext(next); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		if got := SafeNext(next); got != want {
+			t.Errorf("SafeNext(%q) = %q, want %q", next, got, want)
 		}
 	}
 }

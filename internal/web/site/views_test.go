@@ -1,12 +1,13 @@
-package web
+package site
 
 import (
-	"atelier/internal/errs"
 	"io/fs"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"atelier/internal/errs"
 )
 
 // Every page parses, and every template a page calls exists.
@@ -60,7 +61,7 @@ func TestParseAmount(t *testing.T) {
 		{"fr", "1.234,56", 0, bad}, {"fr", "1,250.50", 0, bad}, {"fr", "12 34,5", 0, bad}, {"fr", "1,2,3", 0, bad},
 	}
 	for _, c := range cases {
-		m, err := parseAmount("f", c.in, "EUR", c.lang)
+		m, err := ParseAmount("f", c.in, "EUR", c.lang)
 		if c.refusal != "" {
 			if e, ok := errs.As(err); !ok || e.Code != c.refusal || e.Field != "f" {
 				t.Errorf("%s %q: %v, %v; want %s", c.lang, c.in, m, err, c.refusal)
@@ -72,13 +73,13 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 	for _, lang := range []string{"en", "fr"} {
-		if m, err := parseAmount("f", "  ", "EUR", lang); m != nil || err != nil {
+		if m, err := ParseAmount("f", "  ", "EUR", lang); m != nil || err != nil {
 			t.Errorf("blank: %v %v", m, err)
 		}
 	}
-	m, _ := parseAmount("f", "1250.5", "USD", "en")
-	if got := amountText(m); got != "1250.50" {
-		t.Errorf("amountText %q", got)
+	m, _ := ParseAmount("f", "1250.5", "USD", "en")
+	if got := AmountText(m); got != "1250.50" {
+		t.Errorf("AmountText %q", got)
 	}
 }
 
