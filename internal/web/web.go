@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/services"
+	"atelier/internal/web/accounts"
 	"atelier/internal/web/site"
 )
 
@@ -84,7 +86,10 @@ func (s *Server) Handler() http.Handler {
 // routes is the whole web UI (besides its static files): the routes of
 // each area, in one table.
 func (s *Server) routes() []site.Route {
-	return (&pages{s.site}).routes()
+	return slices.Concat(
+		accounts.Routes(s.site),
+		(&pages{s.site}).routes(),
+	)
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
