@@ -10,21 +10,6 @@ type pages struct{ *site.Site }
 func (s *pages) routes() []site.Route {
 	list := []site.Route{
 
-		{Method: "GET", Path: "/accounts/{account}/billing", Handle: site.PageOf(s.showBilling)},
-		{Method: "POST", Path: "/accounts/{account}/billing/deposits", Handle: s.deposit},
-		{Method: "POST", Path: "/accounts/{account}/billing/balance-refund", Handle: s.refundBalance},
-		{Method: "POST", Path: "/accounts/{account}/billing/cards", Handle: s.addCard},
-		{Method: "POST", Path: "/accounts/{account}/billing/cards/{pm}/default", Handle: s.setDefaultCard},
-		{Method: "POST", Path: "/accounts/{account}/billing/cards/{pm}/remove", Handle: s.removeCard},
-		{Method: "POST", Path: "/accounts/{account}/billing/info", Handle: s.saveBillingInfo},
-		{Method: "GET", Path: "/accounts/{account}/invoices", Handle: s.invoicesPage},
-		{Method: "GET", Path: "/accounts/{account}/rewards", Handle: s.rewardsPage},
-		{Method: "GET", Path: "/invoices/{invoice}", Handle: s.invoicePage},
-		{Method: "GET", Path: "/invoices/{invoice}/pdf", Handle: s.invoicePDF},
-		{Method: "GET", Path: "/credit-notes/{note}", Handle: s.creditNotePage},
-		{Method: "GET", Path: "/credit-notes/{note}/pdf", Handle: s.creditNotePDF},
-		{Method: "GET", Path: "/accounts/{account}/invoices.csv", Handle: s.invoicesCSV},
-
 		{Method: "GET", Path: "/services", Public: true, Handle: s.searchPage},
 		{Method: "GET", Path: "/services/{service}", Public: true, Handle: s.servicePage},
 		{Method: "GET", Path: "/freelancers/{freelancer}", Public: true, Handle: s.freelancerPage},

@@ -410,3 +410,43 @@ func (s *pages) setPaused(w http.ResponseWriter, r *http.Request, u users.User, 
 	s.Done(w, r, "/sell", key, "title", l.Title)
 	return nil
 }
+
+// withdraw sends a freelancer's available earnings to their bank, once
+// per form.
+func (s *pages) withdraw(w http.ResponseWriter, r *http.Request, u users.User) error {
+	fr, ok, err := s.MyProfile(w, r, u)
+	if !ok {
+		return err
+	}
+	redo := func(f *site.Form, status int) error {
+		// "Not enough money" has no field: it is about the amount.
+		if f.Alert != "" && len(f.Errors) == 0 {
+			f.Errors["amount"], f.Alert = f.Alert, ""
+		}
+		site.AlertUnless(f, "amount")
+		return s.showSell(w, r, u, fr, f, status)
+	}
+	e, err := s.Billing.Earnings(r.Context(), u, fr.ID)
+	if err != nil {
+		return err
+	}
+	amount, err := site.RequiredAmount("amount", r.PostFormValue("amount"), e.Available.Currency, httpx.Lang(r))
+	if err != nil {
+		return site.ShowAgain(err, redo)
+	}
+	var wd billing.Withdrawal
+	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
+		var err error
+		wd, err = s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
+		return err
+	})
+	switch {
+	case err != nil:
+		return site.ShowAgain(err, redo)
+	case repeat:
+		s.Done(w, r, "/sell", "flash.withdrawal_repeated")
+	default:
+		s.Done(w, r, "/sell", "flash.withdrawal_made", "amount", wd.Amount.Format(httpx.Lang(r)))
+	}
+	return nil
+}

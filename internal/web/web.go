@@ -39,6 +39,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/services"
 	"atelier/internal/web/accounts"
+	"atelier/internal/web/billing"
 	"atelier/internal/web/site"
 )
 
@@ -88,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) routes() []site.Route {
 	return slices.Concat(
 		accounts.Routes(s.site),
+		billing.Routes(s.site),
 		(&pages{s.site}).routes(),
 	)
 }
