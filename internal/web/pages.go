@@ -10,25 +10,6 @@ type pages struct{ *site.Site }
 func (s *pages) routes() []site.Route {
 	list := []site.Route{
 
-		{Method: "GET", Path: "/services", Public: true, Handle: s.searchPage},
-		{Method: "GET", Path: "/services/{service}", Public: true, Handle: s.servicePage},
-		{Method: "GET", Path: "/freelancers/{freelancer}", Public: true, Handle: s.freelancerPage},
-
-		{Method: "GET", Path: "/sell", Handle: s.sellPage},
-		{Method: "POST", Path: "/sell/profile", Handle: s.createProfile},
-		{Method: "POST", Path: "/sell/profile/edit", Handle: s.updateProfile},
-		{Method: "POST", Path: "/sell/pro", Handle: s.applyForPro},
-		{Method: "POST", Path: "/sell/withdraw", Handle: s.withdraw},
-		{Method: "POST", Path: "/sell/team", Handle: s.addTeamMember},
-		{Method: "POST", Path: "/sell/team/{user}/remove", Handle: s.removeTeamMember},
-		{Method: "GET", Path: "/sell/services/new", Handle: s.newServicePage},
-		{Method: "POST", Path: "/sell/services", Handle: s.createService},
-		{Method: "GET", Path: "/sell/services/{service}/edit", Handle: s.editServicePage},
-		{Method: "POST", Path: "/sell/services/{service}", Handle: s.updateService},
-		{Method: "POST", Path: "/sell/services/{service}/pause", Handle: s.pauseService},
-		{Method: "POST", Path: "/sell/services/{service}/resume", Handle: s.resumeService},
-
-		{Method: "POST", Path: "/services/{service}/orders", Handle: s.placeOrder},
 		{Method: "GET", Path: "/orders", Handle: s.myOrdersPage},
 		{Method: "GET", Path: "/orders/{order}", Handle: site.PageOf(s.showOrder)},
 		{Method: "GET", Path: "/orders/{order}/files/{file}", Handle: s.orderFile},

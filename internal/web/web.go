@@ -40,6 +40,7 @@ import (
 	"atelier/internal/services"
 	"atelier/internal/web/accounts"
 	"atelier/internal/web/billing"
+	"atelier/internal/web/catalog"
 	"atelier/internal/web/site"
 )
 
@@ -90,6 +91,7 @@ func (s *Server) routes() []site.Route {
 	return slices.Concat(
 		accounts.Routes(s.site),
 		billing.Routes(s.site),
+		catalog.Routes(s.site),
 		(&pages{s.site}).routes(),
 	)
 }

@@ -1,4 +1,4 @@
-package web
+package catalog
 
 import (
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
+	"atelier/internal/orders"
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -341,5 +342,48 @@ func (s *pages) freelancerPage(w http.ResponseWriter, r *http.Request, _ users.U
 	}
 	d := freelancerData{Freelancer: f, Services: services.Items, Reviews: reviews.Items, Mine: viewer != nil && viewer.ID == f.OwnerID}
 	s.Render(w, r, http.StatusOK, "freelancer", &site.View{Nav: "services", Title: f.DisplayName, Data: d})
+	return nil
+}
+
+// orderFields are the inputs of the order form on the service page; a
+// refusal about anything else (no card, a declined card) is an alert.
+var orderFields = []string{"account_id", "package", "quantity", "requirements", "project_id"}
+
+// placeOrder posts the service page's order form: the domain decides the
+// price, the approval and the payment; the order page shows the result.
+// The form's key makes a double post place one order.
+func (s *pages) placeOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
+	r.ParseForm()
+	redo := func(f *site.Form, status int) error {
+		site.AlertUnless(f, orderFields...)
+		return s.showService(w, r, f, r.PostForm, status)
+	}
+	ctx := r.Context()
+	l, err := s.Catalog.Listing(ctx, r.PathValue("service"))
+	if err != nil {
+		return err
+	}
+	in := orders.NewOrder{AccountID: r.PostFormValue("account_id"), ServiceID: l.ID, Package: r.PostFormValue("package"),
+		Requirements: r.PostFormValue("requirements"), ProjectID: r.PostFormValue("project_id")}
+	if in.Quantity, err = site.Quantity(r.PostFormValue("quantity"), l); err != nil {
+		return site.ShowAgain(err, redo)
+	}
+	var o orders.Order
+	key := r.PostFormValue("idempotency_key")
+	repeat, err := s.Once(r, u, key, func() error {
+		var err error
+		o, err = s.Orders.Place(ctx, u, in, key)
+		return err
+	})
+	switch {
+	case err != nil:
+		return site.ShowAgain(err, redo)
+	case repeat:
+		s.Done(w, r, "/orders", "flash.order_repeated")
+	case o.Status == orders.PendingApproval:
+		s.Done(w, r, "/orders/"+o.ID, "flash.order_waits")
+	default:
+		s.Done(w, r, "/orders/"+o.ID, "flash.order_placed")
+	}
 	return nil
 }
