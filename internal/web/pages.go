@@ -68,9 +68,6 @@ func (s *pages) routes() []site.Route {
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/unsave", Handle: s.unsaveFromNetwork},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/internal-reviews", Handle: s.reviewInNetwork},
 		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/rehire", Handle: s.rehire},
-		{Method: "GET", Path: "/operator/pro-applications", Handle: site.PageOf(s.showProQueue)},
-		{Method: "POST", Path: "/operator/pro-applications/{app}/approve", Handle: s.approvePro},
-		{Method: "POST", Path: "/operator/pro-applications/{app}/reject", Handle: s.rejectPro},
 	}
 	list = append(list, s.resolutionRoutes()...)
 	list = append(list, s.projectRoutes()...)

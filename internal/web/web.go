@@ -41,6 +41,7 @@ import (
 	"atelier/internal/web/accounts"
 	"atelier/internal/web/billing"
 	"atelier/internal/web/catalog"
+	"atelier/internal/web/operator"
 	"atelier/internal/web/site"
 )
 
@@ -92,6 +93,7 @@ func (s *Server) routes() []site.Route {
 		accounts.Routes(s.site),
 		billing.Routes(s.site),
 		catalog.Routes(s.site),
+		operator.Routes(s.site),
 		(&pages{s.site}).routes(),
 	)
 }
