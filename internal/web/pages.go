@@ -51,25 +51,7 @@ func (s *pages) routes() []site.Route {
 
 		{Method: "POST", Path: "/orders/{order}/internal-comments", Handle: s.addInternalComment},
 		{Method: "POST", Path: "/orders/{order}/shares", Handle: s.shareOrder},
-		{Method: "GET", Path: "/accounts/{account}/lists", Handle: site.PageOf(s.showAccountLists)},
-		{Method: "POST", Path: "/accounts/{account}/lists", Handle: s.createList},
-		{Method: "GET", Path: "/lists/save", Handle: s.saveToListPage},
-		{Method: "POST", Path: "/lists/save", Handle: s.saveToList},
-		{Method: "GET", Path: "/lists/{list}", Handle: site.PageOf(s.showList)},
-		{Method: "POST", Path: "/lists/{list}/rename", Handle: s.renameList},
-		{Method: "POST", Path: "/lists/{list}/delete", Handle: s.deleteList},
-		{Method: "POST", Path: "/lists/{list}/items", Handle: s.addListItem},
-		{Method: "POST", Path: "/lists/{list}/items/{item}/remove", Handle: s.removeListItem},
-		{Method: "POST", Path: "/lists/{list}/shares", Handle: s.shareList},
-		{Method: "POST", Path: "/lists/{list}/shares/{account}/revoke", Handle: s.revokeListShare},
-		{Method: "GET", Path: "/accounts/{account}/network", Handle: site.PageOf(s.showNetwork)},
-		{Method: "POST", Path: "/network/save", Handle: s.saveToNetworkForm},
-		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/save", Handle: s.saveToNetwork},
-		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/unsave", Handle: s.unsaveFromNetwork},
-		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/internal-reviews", Handle: s.reviewInNetwork},
-		{Method: "POST", Path: "/accounts/{account}/network/{freelancer}/rehire", Handle: s.rehire},
 	}
 	list = append(list, s.resolutionRoutes()...)
-	list = append(list, s.projectRoutes()...)
 	return list
 }

@@ -41,6 +41,7 @@ import (
 	"atelier/internal/web/accounts"
 	"atelier/internal/web/billing"
 	"atelier/internal/web/catalog"
+	"atelier/internal/web/collab"
 	"atelier/internal/web/operator"
 	"atelier/internal/web/site"
 )
@@ -94,6 +95,7 @@ func (s *Server) routes() []site.Route {
 		billing.Routes(s.site),
 		catalog.Routes(s.site),
 		operator.Routes(s.site),
+		collab.Routes(s.site),
 		(&pages{s.site}).routes(),
 	)
 }

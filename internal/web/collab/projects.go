@@ -1,4 +1,4 @@
-package web
+package collab
 
 import (
 	"net/http"
@@ -13,25 +13,9 @@ import (
 	"atelier/internal/web/site"
 )
 
-// The pages of projects, featured projects and the project management
-// service. Every rule is the projects domain's; these pages read forms and
-// show what it returns.
-
-// projectRoutes are the routes of this file.
-func (s *pages) projectRoutes() []site.Route {
-	return []site.Route{
-		{Method: "GET", Path: "/accounts/{account}/projects", Handle: site.PageOf(s.showProjects)},
-		{Method: "POST", Path: "/accounts/{account}/projects", Handle: s.createProject},
-		{Method: "GET", Path: "/projects/{project}", Handle: site.PageOf(s.showProject)},
-		{Method: "POST", Path: "/projects/{project}/members", Handle: s.addProjectMember},
-		{Method: "POST", Path: "/projects/{project}/project-manager-request", Handle: s.requestManager},
-		{Method: "POST", Path: "/projects/{project}/proposals", Handle: s.proposeOrder},
-		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/confirm", Handle: s.confirmProposal},
-		{Method: "POST", Path: "/projects/{project}/proposals/{proposal}/decline", Handle: s.declineProposal},
-		{Method: "GET", Path: "/featured-projects", Handle: site.PageOf(s.showFeatured)},
-		{Method: "POST", Path: "/featured-projects/{featured}/start", Handle: s.startFeatured},
-	}
-}
+// The pages of projects and featured projects; the operators' side of the
+// project management service is in internal/web/operator. Every rule is
+// the projects domain's; these pages read forms and show what it returns.
 
 type projectsData struct {
 	Projects []projects.Project
