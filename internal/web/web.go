@@ -14,14 +14,35 @@
 // Every page and form action is a row of one route table (routes, like the
 // API's): method, path, whether a visitor without a session may use it, and
 // the handler. A handler returns what went wrong instead of answering it;
-// one wrapper (serve) answers with site.Site.Fail. A post whose form is to be shown
-// again returns site.ShowAgain(err, redo).
+// one wrapper (serve) answers with site.Site.Fail. A post whose form is to
+// be shown again returns site.ShowAgain(err, redo).
 //
-// Templates and the stylesheet are embedded; every page is parsed and
-// checked when the handler is built (see site/views.go), so a missing template
-// stops the server at start, not a visitor at run time. Every word on a page
-// comes from the translation catalog (internal/i18n). JavaScript is not
-// needed for anything: each action is a plain form.
+// The pages are split by area, one package each, and this package builds
+// the one table from their Routes:
+//
+//   - accounts: signing up and in, the home page, settings, an account's
+//     overview, members, invitations, policies and audit log;
+//   - billing: an account's balance, deposits, cards, billing info,
+//     invoices and credit notes (with their downloads) and rewards;
+//   - catalog: the search, a service's page and its order form, a
+//     freelancer's profile, and the seller's pages;
+//   - orders: the orders, the approval queue, milestones, custom offers,
+//     hourly contracts, an order's resolution center and internal notes;
+//   - collab: projects and featured projects, lists and the network;
+//   - operator: the operators' queues.
+//
+// Below them, internal/web/site is what they share: the Site they embed
+// (the domain services, the templates), the route type, the answers
+// (Render, Done, ShowAgain, Fail), View and Form and the form readers. The
+// areas import site and never each other; this package imports the areas
+// and keeps the server, the route table and the middleware (the session
+// check of serve, the bounds of guardForms, static files).
+//
+// Templates and the stylesheet are embedded in site; every page is parsed
+// and checked when the handler is built (see site/views.go), so a missing
+// template stops the server at start, not a visitor at run time. Every word
+// on a page comes from the translation catalog (internal/i18n). JavaScript
+// is not needed for anything: each action is a plain form.
 package web
 
 import (
@@ -43,6 +64,7 @@ import (
 	"atelier/internal/web/catalog"
 	"atelier/internal/web/collab"
 	"atelier/internal/web/operator"
+	"atelier/internal/web/orders"
 	"atelier/internal/web/site"
 )
 
@@ -94,9 +116,9 @@ func (s *Server) routes() []site.Route {
 		accounts.Routes(s.site),
 		billing.Routes(s.site),
 		catalog.Routes(s.site),
-		operator.Routes(s.site),
+		orders.Routes(s.site),
 		collab.Routes(s.site),
-		(&pages{s.site}).routes(),
+		operator.Routes(s.site),
 	)
 }
 
@@ -133,7 +155,8 @@ func (s *Server) serve(rt site.Route) http.HandlerFunc {
 }
 
 // fileRoutes are the only pages that take files (multipart forms); they
-// read them with postedFiles, within maxUpload.
+// read them with the order pages' postedFiles (internal/web/orders), within
+// its maxUpload.
 var fileRoutes = map[string]bool{
 	"POST /orders/{order}/deliver":                        true,
 	"POST /orders/{order}/messages":                       true,

@@ -1,4 +1,4 @@
-package web
+package orders
 
 import (
 	"net/http"
@@ -217,10 +217,11 @@ func (s *pages) hourlyFor(r *http.Request, u users.User, d *orderData, week stri
 // reportDayField matches the domain's field of a report day: "days.2.hours".
 var reportDayField = regexp.MustCompile(`^days\.(\d+)\.(date|hours|note)$`)
 
-// reportInput reads the weekly report form: the days with hours or a
+// ReportInput reads the weekly report form: the days with hours or a
 // note, in order; rows[i] is the form row of the report's day i. Hours
-// typed with a comma (7,5) are read as decimals.
-func reportInput(r *http.Request) (hourly.NewReport, []int, error) {
+// typed with a comma (7,5) are read as decimals. It is exported for the
+// fuzz test of the pages' parsers (internal/web: FuzzReportHours).
+func ReportInput(r *http.Request) (hourly.NewReport, []int, error) {
 	in := hourly.NewReport{WeekStart: r.PostFormValue("week_start")}
 	ws, err := time.Parse(dayLayout, strings.TrimSpace(in.WeekStart))
 	if err != nil {
@@ -281,7 +282,7 @@ func (s *pages) fileReport(w http.ResponseWriter, r *http.Request, u users.User)
 		reportFormError(f, rows)
 		return s.showOrder(w, r, u, f, status)
 	}
-	in, rows, err := reportInput(r)
+	in, rows, err := ReportInput(r)
 	if err == nil {
 		_, err = s.Hourly.FileReport(r.Context(), u, r.PathValue("order"), in)
 	}

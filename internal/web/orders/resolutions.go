@@ -1,4 +1,4 @@
-package web
+package orders
 
 import (
 	"net/http"
@@ -14,20 +14,10 @@ import (
 	"atelier/internal/web/site"
 )
 
-// The order page's resolution center (mutual cancellation, requests,
-// escalation, the satisfaction guarantee) and the operators' queues of
-// escalations and guarantee claims. Each post is one domain call.
-
-// resolutionRoutes are the routes of this file.
-func (s *pages) resolutionRoutes() []site.Route {
-	return []site.Route{
-		{Method: "POST", Path: "/orders/{order}/cancellation", Handle: s.requestCancellation},
-		{Method: "POST", Path: "/orders/{order}/cancellation/{answer}", Handle: s.answerCancellation},
-		{Method: "POST", Path: "/orders/{order}/resolutions", Handle: s.openRequest},
-		{Method: "POST", Path: "/orders/{order}/resolutions/{r}/{answer}", Handle: s.answerRequest},
-		{Method: "POST", Path: "/orders/{order}/guarantee-claim", Handle: s.claimGuarantee},
-	}
-}
+// The order page's resolution center: mutual cancellation, requests,
+// escalation, the satisfaction guarantee. Each post is one domain call.
+// The operators' queues of escalations and guarantee claims are in
+// internal/web/operator.
 
 // CanRequest: a request to the other side may be opened (none is open).
 func (d orderData) CanRequest() bool { return d.Order.Can(orders.ActOpenRequest) }
