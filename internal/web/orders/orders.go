@@ -39,7 +39,7 @@ type orderData struct {
 	ApproveKey string
 	// Hourly is an hourly contract's part of the page (hourly.go).
 	Hourly *hourlyPart
-	// Internal is the client side's internal notes and shares (collab.go).
+	// Internal is the client side's internal notes and shares (notes.go).
 	Internal *internalNotes
 	// Project is the order's project when the viewer sees it (never on
 	// the freelancer's side).

@@ -6,6 +6,8 @@ import (
 	"atelier/internal/billing"
 )
 
+// Cards as the pages name them, on the billing pages and in the audit log.
+
 // CardLabel names a card the way the pages show it: "Visa •••• 4242".
 func CardLabel(m billing.PaymentMethod) string {
 	return brandName(m.Brand) + " •••• " + m.Last4

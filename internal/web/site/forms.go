@@ -9,6 +9,9 @@ import (
 	"atelier/internal/money"
 )
 
+// Reading what people type in forms: amounts in the page's language,
+// counts and quantities, and where a refusal is shown.
+
 // ParseAmount reads an amount as a person types it on a page in lang,
 // into minor units of currency: in English "1,250.50" (a comma groups
 // three digits, the point is the decimal point); in French "1 250,50" (a

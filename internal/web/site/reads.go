@@ -10,6 +10,9 @@ import (
 	"atelier/internal/users"
 )
 
+// Reads that pages of several areas share. Each asks the domain with the
+// signed-in user, which refuses what the user may not see.
+
 // Account loads the account of the URL for u; a stranger gets the 404 page.
 func (s *Site) Account(r *http.Request, u users.User) (accounts.Account, error) {
 	return s.Accounts.Get(r.Context(), u, r.PathValue("account"))
