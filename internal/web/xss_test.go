@@ -11,6 +11,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
+
 	"golang.org/x/net/html"
 )
 
