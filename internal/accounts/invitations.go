@@ -237,12 +237,8 @@ func (s *Service) Invitation(ctx context.Context, actor users.User, id string) (
 // win; the loser gets a conflict.
 func transition(ctx context.Context, tx *db.Tx, id string, from []string, to string, set string, args ...any) error {
 	all := append(append([]any{to}, args...), id)
-	res, err := tx.Exec(ctx, `UPDATE invitations SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(from...)+`)`, all...)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("invitation_not_open"), `UPDATE invitations SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(from...)+`)`, all...); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("invitation_not_open")
 	}
 	return nil
 }

@@ -80,13 +80,9 @@ func (s *Service) ChangeRole(ctx context.Context, actor users.User, accountID, u
 		case before == role:
 			return nil
 		}
-		res, err := tx.Exec(ctx, `UPDATE memberships SET role = ? WHERE account_id = ? AND user_id = ? AND role = ?`,
-			role, accountID, userID, before)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("member_changed_concurrently"), `UPDATE memberships SET role = ? WHERE account_id = ? AND user_id = ? AND role = ?`,
+			role, accountID, userID, before); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("member_changed_concurrently")
 		}
 		if err := audit(ctx, tx, accountID, actor.ID, "member.role_changed", userID,
 			map[string]any{"user_id": userID, "before": before, "after": role}); err != nil {
@@ -145,12 +141,8 @@ func (s *Service) TransferAdmin(ctx context.Context, actor users.User, accountID
 		if err != nil {
 			return errs.Invalid("user_id", "not_a_member")
 		}
-		res, err := tx.Exec(ctx, `UPDATE memberships SET role = 'member' WHERE account_id = ? AND user_id = ? AND role = 'admin'`, accountID, actor.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("member_changed_concurrently"), `UPDATE memberships SET role = 'member' WHERE account_id = ? AND user_id = ? AND role = 'admin'`, accountID, actor.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("member_changed_concurrently")
 		}
 		// The new admin's own purchase limit no longer applies.
 		if _, err := tx.Exec(ctx, `UPDATE memberships SET role = 'admin', monthly_limit = NULL WHERE account_id = ? AND user_id = ?`, accountID, userID); err != nil {

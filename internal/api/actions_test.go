@@ -195,7 +195,7 @@ func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := m.s.App.Orders.ShareCandidates(t.Context(), buyer, o["id"].(string))
+		list, err := m.s.App.Sharing.ShareCandidates(t.Context(), buyer, o["id"].(string))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,6 +309,27 @@ func TestMilestoneActionsAreWhatTheAPIAccepts(t *testing.T) {
 					}
 				}
 			}
+			// Stopping the order is offered exactly when the API accepts it
+			// (a delivered last milestone leaves nothing to stop).
+			for _, v := range viewers {
+				r := v.c.Do("GET", path, nil)
+				if r.Status == 404 {
+					continue
+				}
+				offered := slices.Contains(anyStrings(v.c.Must(200, "GET", path, nil)["actions"]), "stop")
+				fresh := place()
+				for _, st := range steps[:n] {
+					do(fresh, st.who, st.i, st.a)
+				}
+				before := m.admin.Must(200, "GET", fresh, nil)["status"]
+				got := v.c.Do("POST", fresh+"/stop", nil)
+				if offered != (got.Status < 300) || got.Status >= 500 {
+					t.Errorf("step %d, %s: stop offered %v, the API answered %d %s", n, v.name, offered, got.Status, got.Raw)
+				}
+				if after := m.admin.Must(200, "GET", fresh, nil)["status"]; !offered && after != before {
+					t.Errorf("step %d, %s: the refused stop moved the order from %v to %v", n, v.name, before, after)
+				}
+			}
 			if _, listed, _ := milestone(path, step.who, step.i); !slices.Contains(listed, step.a) {
 				t.Fatalf("step %d: %s is not offered on milestone %d: %v", n, step.a, step.i, listed)
 			}
@@ -320,4 +341,14 @@ func TestMilestoneActionsAreWhatTheAPIAccepts(t *testing.T) {
 			t.Fatalf("after the walk: %v", o["status"])
 		}
 	})
+}
+
+// anyStrings reads a JSON list of strings (nil when absent).
+func anyStrings(v any) []string {
+	var out []string
+	list, _ := v.([]any)
+	for _, x := range list {
+		out = append(out, x.(string))
+	}
+	return out
 }

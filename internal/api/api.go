@@ -17,7 +17,7 @@ import (
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
 	"atelier/internal/jobs"
-	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/page"
 	"atelier/internal/services"
 	"atelier/internal/users"
@@ -164,7 +164,7 @@ const MaxBody = 1 << 20
 
 // filesBody bounds the routes that carry files (base64 in JSON): the
 // domain's limit of files and bytes, a third more for base64, plus text.
-const filesBody = orders.MaxFiles*orders.MaxFileSize/3*4 + MaxBody
+const filesBody = attachments.MaxFiles*attachments.MaxFileSize/3*4 + MaxBody
 
 // tooLarge is the refusal of a body read past its route's limit, nil for
 // any other read error.

@@ -5,7 +5,7 @@ import (
 
 	"atelier/internal/lists"
 	"atelier/internal/network"
-	"atelier/internal/orders"
+	"atelier/internal/orders/sharing"
 	"atelier/internal/page"
 )
 
@@ -40,11 +40,11 @@ type rehireIn struct {
 }
 
 type sharesOut struct {
-	Items []orders.Share `json:"items"`
+	Items []sharing.Share `json:"items"`
 }
 
 type commentsOut struct {
-	Items []orders.Comment `json:"items"`
+	Items []sharing.Comment `json:"items"`
 }
 
 type listSharesOut struct {
@@ -61,29 +61,29 @@ func (s *Server) collabRoutes() []route {
 		{Method: "POST", Path: "/orders/{order}/shares", Tag: "collaboration", Status: http.StatusCreated, In: shareOrderIn{}, Out: sharesOut{},
 			Summary: "Share an order with another member of its account (client side); they are told and may then read it",
 			Handle: body(func(c *call, in shareOrderIn) (any, error) {
-				l, err := s.Orders.ShareOrder(c.r.Context(), c.user, c.param("order"), in.UserID)
+				l, err := s.Sharing.ShareOrder(c.r.Context(), c.user, c.param("order"), in.UserID)
 				return sharesOut{Items: l}, err
 			})},
 		{Method: "GET", Path: "/orders/{order}/shares", Tag: "collaboration", Out: sharesOut{},
 			Summary: "The members an order is shared with (client side)",
 			Handle: func(c *call) (any, error) {
-				l, err := s.Orders.Shares(c.r.Context(), c.user, c.param("order"))
+				l, err := s.Sharing.Shares(c.r.Context(), c.user, c.param("order"))
 				return sharesOut{Items: l}, err
 			}},
 		{Method: "DELETE", Path: "/orders/{order}/shares/{user}", Tag: "collaboration", Status: http.StatusNoContent,
 			Summary: "Stop sharing an order with a member (client side)",
 			Handle: func(c *call) (any, error) {
-				return nil, s.Orders.UnshareOrder(c.r.Context(), c.user, c.param("order"), c.param("user"))
+				return nil, s.Sharing.UnshareOrder(c.r.Context(), c.user, c.param("order"), c.param("user"))
 			}},
-		{Method: "POST", Path: "/orders/{order}/internal-comments", Tag: "collaboration", Status: http.StatusCreated, In: commentIn{}, Out: orders.Comment{},
+		{Method: "POST", Path: "/orders/{order}/internal-comments", Tag: "collaboration", Status: http.StatusCreated, In: commentIn{}, Out: sharing.Comment{},
 			Summary: "Write an internal comment (reply_to: answer in a comment's thread): read by the account's members who see the order, never by the freelancer; @Name notifies a member",
 			Handle: body(func(c *call, in commentIn) (any, error) {
-				return s.Orders.AddComment(c.r.Context(), c.user, c.param("order"), in.Body, in.ReplyTo)
+				return s.Sharing.AddComment(c.r.Context(), c.user, c.param("order"), in.Body, in.ReplyTo)
 			})},
 		{Method: "GET", Path: "/orders/{order}/internal-comments", Tag: "collaboration", Out: commentsOut{},
 			Summary: "An order's internal comments, oldest first (client side only; 404 to the freelancer)",
 			Handle: func(c *call) (any, error) {
-				l, err := s.Orders.Comments(c.r.Context(), c.user, c.param("order"))
+				l, err := s.Sharing.Comments(c.r.Context(), c.user, c.param("order"))
 				return commentsOut{Items: l}, err
 			}},
 

@@ -6,6 +6,9 @@ import (
 
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/attachments"
+	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 )
 
@@ -45,14 +48,14 @@ type reviewIn struct {
 	Text   string `json:"text"`
 }
 
-func files(in []fileIn) ([]orders.File, error) {
-	out := make([]orders.File, 0, len(in))
+func files(in []fileIn) ([]attachments.File, error) {
+	out := make([]attachments.File, 0, len(in))
 	for _, f := range in {
 		b, err := base64.StdEncoding.DecodeString(f.Data)
 		if err != nil {
 			return nil, errs.Invalid("files", "file_data_invalid")
 		}
-		out = append(out, orders.File{Name: f.Name, ContentType: f.ContentType, Size: int64(len(b)), Data: b})
+		out = append(out, attachments.File{Name: f.Name, ContentType: f.ContentType, Size: int64(len(b)), Data: b})
 	}
 	return out, nil
 }
@@ -80,21 +83,21 @@ func (s *Server) orderRoutes() []route {
 			Handle: paged(func(c *call, p page.Request) (any, error) {
 				return s.Orders.PendingApprovals(c.r.Context(), c.user, c.param("account"), p)
 			})},
-		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[orders.SpendApproval]{},
+		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[approvals.SpendApproval]{},
 			Summary: "Commitments that are not orders — a price raise, a weekly limit raise — newest first; ?status=pending|approved|rejected|applied|closed (admin)",
 			Query:   []param{status(orders.CommitStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return s.Orders.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
+				return s.Approvals.SpendApprovals(c.r.Context(), c.user, c.param("account"), c.r.URL.Query().Get("status"), p)
 			})},
-		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: orders.SpendApproval{},
+		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: approvals.SpendApproval{},
 			Summary: "Approve a waiting commitment: the raise is charged, or the limit raised, in the admin's name (admin; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {
-				return s.Orders.ApproveSpend(c.r.Context(), c.user, c.param("approval"), c.r.Header.Get("Idempotency-Key"))
+				return s.Approvals.ApproveSpend(c.r.Context(), c.user, c.param("approval"), c.r.Header.Get("Idempotency-Key"))
 			}},
-		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Tag: "orders", In: reasonIn{}, Out: orders.SpendApproval{},
+		{Method: "POST", Path: "/spend-approvals/{approval}/reject", Tag: "orders", In: reasonIn{}, Out: approvals.SpendApproval{},
 			Summary: "Reject a waiting commitment with a reason: nothing is charged or changed (admin)",
 			Handle: body(func(c *call, in reasonIn) (any, error) {
-				return s.Orders.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
+				return s.Approvals.RejectSpend(c.r.Context(), c.user, c.param("approval"), in.Reason)
 			})},
 		{Method: "GET", Path: "/freelancers/{freelancer}/orders", Tag: "orders", Out: page.Page[orders.Order]{},
 			Summary: "A freelancer's orders (its owner and team); ?status= as an account's orders",
@@ -105,12 +108,12 @@ func (s *Server) orderRoutes() []route {
 		{Method: "POST", Path: "/orders/{order}/approve", Tag: "orders", Idempotent: true, Out: orders.Order{},
 			Summary: "Approve a waiting order: it is charged and starts (admin; Idempotency-Key honoured)",
 			Handle: func(c *call) (any, error) {
-				return s.Orders.Approve(c.r.Context(), c.user, c.param("order"), c.r.Header.Get("Idempotency-Key"))
+				return s.Approvals.Approve(c.r.Context(), c.user, c.param("order"), c.r.Header.Get("Idempotency-Key"))
 			}},
 		{Method: "POST", Path: "/orders/{order}/reject", Tag: "orders", In: reasonIn{}, Out: orders.Order{},
 			Summary: "Reject a waiting order with a reason (admin)",
 			Handle: body(func(c *call, in reasonIn) (any, error) {
-				return s.Orders.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
+				return s.Approvals.Reject(c.r.Context(), c.user, c.param("order"), in.Reason)
 			})},
 		{Method: "POST", Path: "/orders/{order}/messages", Tag: "orders", Status: http.StatusCreated, In: messageIn{}, MaxBody: filesBody, Before: s.seesOrder, Out: orders.Event{},
 			Summary: "Write to the other side, with optional files (base64)",
@@ -131,7 +134,7 @@ func (s *Server) orderRoutes() []route {
 				list, err := s.Orders.Timeline(c.r.Context(), c.user, c.param("order"), "")
 				return listOut[orders.Event]{Items: list}, err
 			}},
-		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: orders.FileTypes()},
+		{Method: "GET", Path: "/orders/{order}/files/{file}", Tag: "orders", Out: file{Types: attachments.Types()},
 			Summary: "Download a file of a delivery or message",
 			Handle: func(c *call) (any, error) {
 				f, err := s.Orders.File(c.r.Context(), c.user, c.param("order"), c.param("file"))
@@ -163,16 +166,16 @@ func (s *Server) orderRoutes() []route {
 			Handle: body(func(c *call, in reasonIn) (any, error) {
 				return s.Orders.Cancel(c.r.Context(), c.user, c.param("order"), in.Reason)
 			})},
-		{Method: "POST", Path: "/orders/{order}/reviews", Tag: "orders", Status: http.StatusCreated, In: reviewIn{}, Out: orders.Review{},
+		{Method: "POST", Path: "/orders/{order}/reviews", Tag: "orders", Status: http.StatusCreated, In: reviewIn{}, Out: reviews.Review{},
 			Summary: "Review the other side of a completed order, once, within 30 days",
 			Handle: body(func(c *call, in reviewIn) (any, error) {
-				return s.Orders.WriteReview(c.r.Context(), c.user, c.param("order"), in.Rating, in.Text)
+				return s.Reviews.WriteReview(c.r.Context(), c.user, c.param("order"), in.Rating, in.Text)
 			})},
-		{Method: "GET", Path: "/orders/{order}/reviews", Tag: "orders", Out: listOut[orders.Review]{},
+		{Method: "GET", Path: "/orders/{order}/reviews", Tag: "orders", Out: listOut[reviews.Review]{},
 			Summary: "The order's reviews: your side's, and the other's once public",
 			Handle: func(c *call) (any, error) {
-				list, err := s.Orders.Reviews(c.r.Context(), c.user, c.param("order"))
-				return listOut[orders.Review]{Items: list}, err
+				list, err := s.Reviews.Reviews(c.r.Context(), c.user, c.param("order"))
+				return listOut[reviews.Review]{Items: list}, err
 			}},
 	}
 }

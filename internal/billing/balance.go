@@ -172,13 +172,9 @@ func (s *Service) returnCharge(ctx context.Context, actor users.User, accountID 
 		return m
 	}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE card_charges SET returned = returned + ? WHERE charge_ref = ? AND returned + ? <= amount`,
-			part.Amount, r.chargeRef, part.Amount)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("balance_refund_changed"), `UPDATE card_charges SET returned = returned + ? WHERE charge_ref = ? AND returned + ? <= amount`,
+			part.Amount, r.chargeRef, part.Amount); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("balance_refund_changed")
 		}
 		if _, err := ledger.Post(ctx, tx, "balance_payout", r.ref, move(false)); err != nil {
 			return err

@@ -124,13 +124,9 @@ func (s *Service) decide(ctx context.Context, tx *db.Tx, actor users.User, id, s
 	if err != nil {
 		return ProApplication{}, err
 	}
-	res, err := tx.Exec(ctx, `UPDATE pro_applications SET status = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
-		status, reason, actor.ID, db.Micros(tx.Now), id)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("application_decided"), `UPDATE pro_applications SET status = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
+		status, reason, actor.ID, db.Micros(tx.Now), id); err != nil {
 		return ProApplication{}, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return ProApplication{}, errs.Conflict("application_decided")
 	}
 	return a, nil
 }

@@ -82,7 +82,7 @@ func TestWhatEachRoleSees(t *testing.T) {
 		others := f.Order(t, tm.Other, tm.Account.ID, l, "Basic", "")
 		waiting := f.Order(t, tm.Member, tm.Account.ID, l, "Premium", "")
 		rejected := f.Order(t, tm.Other, tm.Account.ID, l, "Premium", "")
-		if _, err := f.Orders.Reject(f.Ctx, tm.Admin, rejected.ID, "Not now"); err != nil {
+		if _, err := f.Approvals.Reject(f.Ctx, tm.Admin, rejected.ID, "Not now"); err != nil {
 			t.Fatal(err)
 		}
 		delivered := f.Order(t, tm.Admin, tm.Account.ID, l, "Basic", "")

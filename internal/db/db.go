@@ -464,6 +464,23 @@ func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
+// ExecOne runs a statement that must change exactly one row. When it
+// changes none — the row is no longer in the state the statement asks for,
+// a concurrent change won — it answers none (a 409 of the caller's words),
+// having changed nothing.
+func (tx *Tx) ExecOne(ctx context.Context, none error, q string, args ...any) error {
+	res, err := tx.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return none
+	}
+	return nil
+}
+
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	q, args = inlineLimits(q, args)

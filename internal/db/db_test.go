@@ -167,6 +167,32 @@ func TestTxNowUniqueAndRollback(t *testing.T) {
 	})
 }
 
+// ExecOne answers its own error when the statement changes no row, and
+// nil when it changes the one it asks for.
+func TestExecOne(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, e db.Engine) {
+		ctx := context.Background()
+		d := dbtest.Open(t, e, clocktest.New(t))
+		gone := errors.New("gone")
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+				"usr_1", "a@example.com", "A", "x", 1); err != nil {
+				return err
+			}
+			if err := tx.ExecOne(ctx, gone, `UPDATE users SET name = ? WHERE id = ? AND name = ?`, "B", "usr_1", "A"); err != nil {
+				t.Errorf("the row in its state: %v", err)
+			}
+			if err := tx.ExecOne(ctx, gone, `UPDATE users SET name = ? WHERE id = ? AND name = ?`, "C", "usr_1", "A"); err != gone {
+				t.Errorf("the row no longer in its state: %v, want gone", err)
+			}
+			return tx.ExecOne(ctx, gone, `UPDATE users SET nope = 1`) // a broken statement is its own error
+		})
+		if err == nil || err == gone {
+			t.Fatalf("a broken statement answered %v", err)
+		}
+	})
+}
+
 func TestIDsSortByCreation(t *testing.T) {
 	a := db.NewID("x")
 	time.Sleep(2 * time.Millisecond)

@@ -87,7 +87,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 		if waiting.Status != orders.PendingApproval || refused.Status != orders.PendingApproval {
 			t.Fatalf("orders above the threshold are %s and %s", waiting.Status, refused.Status)
 		}
-		if _, err := f.Orders.Reject(f.Ctx, tm.Admin, refused.ID, "Not now"); err != nil {
+		if _, err := f.Approvals.Reject(f.Ctx, tm.Admin, refused.ID, "Not now"); err != nil {
 			t.Fatal(err)
 		}
 		theirs := f.Order(t, them.Admin, them.Account.ID, ann.Service, "Basic", "")
@@ -125,7 +125,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 				}
 			})
 		}
-		if _, err := f.Orders.ShareOrder(f.Ctx, tm.Admin, admins.ID, tm.Other.ID); err != nil {
+		if _, err := f.Sharing.ShareOrder(f.Ctx, tm.Admin, admins.ID, tm.Other.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.entry(t, tm.Other, tm.Account.ID, ann.Profile.ID); !slices.Equal(orderIDs(got), []string{admins.ID}) || got.Orders[0].BuyerName != tm.Admin.Name ||
@@ -140,7 +140,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 			t.Fatalf("the other account's admin sees %v", orderIDs(got))
 		}
 		// An approved order hires.
-		if _, err := f.Orders.Approve(f.Ctx, tm.Admin, waiting.ID, ""); err != nil {
+		if _, err := f.Approvals.Approve(f.Ctx, tm.Admin, waiting.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.entry(t, tm.Member, tm.Account.ID, bob.Profile.ID); !got.Hired || got.OrdersCount != 1 {
@@ -220,7 +220,7 @@ func TestAnEntryListsTheOrdersThatHired(t *testing.T) {
 		hired := f.Order(t, tm.Member, tm.Account.ID, ann.Service, "Basic", "")
 		waiting := f.Order(t, tm.Member, tm.Account.ID, ann.Service, "Premium", "")
 		refused := f.Order(t, tm.Member, tm.Account.ID, ann.Service, "Premium", "")
-		if _, err := f.Orders.Reject(f.Ctx, tm.Admin, refused.ID, "Not now"); err != nil {
+		if _, err := f.Approvals.Reject(f.Ctx, tm.Admin, refused.ID, "Not now"); err != nil {
 			t.Fatal(err)
 		}
 		for _, viewer := range []users.User{tm.Admin, tm.Member} {
@@ -228,7 +228,7 @@ func TestAnEntryListsTheOrdersThatHired(t *testing.T) {
 				t.Fatalf("%s sees orders_count %d and orders %v, want 1 and only the started one", viewer.Name, got.OrdersCount, orderIDs(got))
 			}
 		}
-		if _, err := f.Orders.Approve(f.Ctx, tm.Admin, waiting.ID, ""); err != nil {
+		if _, err := f.Approvals.Approve(f.Ctx, tm.Admin, waiting.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		p, err := f.Network.List(f.Ctx, tm.Admin, tm.Account.ID, page.Request{})

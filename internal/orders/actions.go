@@ -204,8 +204,10 @@ func milestonesRule(o Order, a Action, _ time.Time) error {
 		return errs.Conflict("order_closed")
 	case o.Status == Active:
 		return errs.Conflict("milestone_in_progress")
-	case o.Status != Delivered && o.Status != AwaitingPayment || o.nextMilestone() == nil:
+	case o.Status != Delivered && o.Status != AwaitingPayment:
 		return errs.Conflict("order_not_started")
+	case o.nextMilestone() == nil: // the last one is delivered: approving it completes the order
+		return errs.Conflict("no_milestone_left")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,71 +10,12 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/users"
 )
 
-// File is an attachment to a delivery or a message.
-type File struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Size        int64  `json:"size"`
-	Data        []byte `json:"-"`
-}
-
-// Limits of attachments.
-const (
-	MaxFileSize  = 20 << 20 // 20 MiB a file
-	MaxFiles     = 10       // a delivery
-	maxTextRunes = 10000
-)
-
-// allowedTypes are the file types a delivery may carry: documents, images,
-// audio, video and archives; no executables.
-var allowedTypes = map[string]bool{
-	"application/pdf": true, "application/zip": true, "text/plain": true, "text/csv": true, "application/json": true,
-	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/svg+xml": true,
-	"audio/mpeg": true, "audio/wav": true, "video/mp4": true, "video/quicktime": true,
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   true,
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
-	"application/octet-stream": false,
-}
-
-// FileTypes are the content types a file may have, sorted: what a download
-// sends back.
-func FileTypes() []string {
-	var list []string
-	for t, ok := range allowedTypes {
-		if ok {
-			list = append(list, t)
-		}
-	}
-	slices.Sort(list)
-	return list
-}
-
-func CheckFiles(files []File) error {
-	if len(files) > MaxFiles {
-		return errs.Invalid("files", "too_many").With("max", MaxFiles)
-	}
-	for _, f := range files {
-		if strings.TrimSpace(f.Name) == "" || utf8.RuneCountInString(f.Name) > 200 || strings.ContainsAny(f.Name, "/\\\x00") {
-			return errs.Invalid("files", "file_name_invalid")
-		}
-		if f.Size != int64(len(f.Data)) || f.Size == 0 {
-			return errs.Invalid("files", "file_empty")
-		}
-		if f.Size > MaxFileSize {
-			return errs.Invalid("files", "file_too_large").With("max", "20 MB")
-		}
-		ct, _, _ := strings.Cut(f.ContentType, ";")
-		if !allowedTypes[strings.TrimSpace(ct)] {
-			return errs.Invalid("files", "file_type_not_allowed")
-		}
-	}
-	return nil
-}
+// maxTextRunes bounds a message, a reason, a note.
+const maxTextRunes = 10000
 
 func Text(field, v string, required bool) (string, error) {
 	v = strings.TrimSpace(v)
@@ -115,25 +55,15 @@ func (s *Service) Act(ctx context.Context, actor users.User, id, wantSide string
 	return s.Get(ctx, actor, id)
 }
 
-func SaveFiles(ctx context.Context, tx *db.Tx, orderID, eventID string, files []File) error {
-	for _, f := range files {
-		if _, err := tx.Exec(ctx, `INSERT INTO order_files (id, order_id, event_id, name, content_type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			db.NewID("ofl"), orderID, eventID, f.Name, f.ContentType, f.Size, f.Data, db.Micros(tx.Now)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Deliver hands the work to the client (the freelancer's side): the order
 // is delivered and completes by itself after three days unless the client
 // accepts it sooner or asks for a revision.
-func (s *Service) Deliver(ctx context.Context, actor users.User, id, message string, files []File) (Order, error) {
+func (s *Service) Deliver(ctx context.Context, actor users.User, id, message string, files []attachments.File) (Order, error) {
 	message, err := Text("message", message, true)
 	if err != nil {
 		return Order{}, err
 	}
-	if err := CheckFiles(files); err != nil {
+	if err := attachments.Check(files); err != nil {
 		return Order{}, err
 	}
 	return s.Act(ctx, actor, id, FreelancerSide, func(tx *db.Tx, o Order) error {
@@ -148,7 +78,7 @@ func (s *Service) Deliver(ctx context.Context, actor users.User, id, message str
 		if err != nil {
 			return err
 		}
-		if err := SaveFiles(ctx, tx, id, ev, files); err != nil {
+		if err := attachments.Save(ctx, tx, id, ev, files); err != nil {
 			return err
 		}
 		return s.NotifyBuyer(ctx, tx, o, "order_delivered", map[string]any{"title": o.Title, "auto_complete_at": tx.Now.Add(AutoCompleteAfter)})
@@ -230,13 +160,7 @@ func (s *Service) CompleteFrom(ctx context.Context, tx *db.Tx, o Order, actorID 
 	if err := s.Release(ctx, tx, o, o.Subtotal, o.Fees); err != nil {
 		return err
 	}
-	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
-		return err
-	}
-	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
-		return err
-	}
-	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+	return s.completed(ctx, tx, o, actorID)
 }
 
 // AutoComplete is the auto-completion timer: a delivery left without an
@@ -349,4 +273,16 @@ func Amount(field string, m *money.Money, currency string, maxAmount int64) erro
 func Split(total, fees, left int64) (price, feesLeft int64) {
 	feesLeft = (fees*left + total/2) / total
 	return left - feesLeft, feesLeft
+}
+
+// completed records an order's completion on its timeline and tells both
+// sides.
+func (s *Service) completed(ctx context.Context, tx *db.Tx, o Order, actorID string) error {
+	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
+		return err
+	}
+	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
+		return err
+	}
+	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
 }

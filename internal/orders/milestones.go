@@ -98,13 +98,9 @@ func (s *Service) MilestonePayment(o Order, m Milestone, key string, claim func(
 		Line: billing.OrderCharge{AccountID: o.AccountID, OrderID: o.ID, Description: o.Title + " — " + m.Title, Quantity: 1, UnitPrice: m.Amount, Fees: m.Fees},
 		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
 			due := db.Micros(tx.Now.Add(time.Duration(m.DeliveryDays) * 24 * time.Hour))
-			res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'active', paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ?
-				WHERE id = ? AND status = 'pending'`, paidWith, charge, invoiceID, db.Micros(tx.Now), due, m.ID)
-			if err != nil {
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'active', paid_with = ?, charge_ref = ?, invoice_id = ?, started_at = ?, due_at = ?
+				WHERE id = ? AND status = 'pending'`, paidWith, charge, invoiceID, db.Micros(tx.Now), due, m.ID); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			if _, err := tx.Exec(ctx, `UPDATE orders SET paid_with = ?, invoice_id = CASE WHEN invoice_id = '' THEN ? ELSE invoice_id END,
 				started_at = COALESCE(started_at, ?), due_at = ? WHERE id = ?`, paidWith, invoiceID, db.Micros(tx.Now), due, o.ID); err != nil {
@@ -147,13 +143,9 @@ func (s *Service) ReleaseMilestone(ctx context.Context, tx *db.Tx, o Order, m Mi
 	if actorID != "" {
 		by = actorID
 	}
-	res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'approved', approved_at = ?, approved_by = ?, auto_approve_at = NULL
-		WHERE id = ? AND status = 'delivered'`, db.Micros(tx.Now), by, m.ID)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'approved', approved_at = ?, approved_by = ?, auto_approve_at = NULL
+		WHERE id = ? AND status = 'delivered'`, db.Micros(tx.Now), by, m.ID); err != nil {
 		return false, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return false, errs.Conflict("order_state_changed")
 	}
 	if err := s.Release(ctx, tx, o, m.Amount, m.Fees); err != nil {
 		return false, err
@@ -195,11 +187,5 @@ func (s *Service) FinishMilestones(ctx context.Context, tx *db.Tx, o Order, acto
 		sub, sub, fees, sub+fees, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 		return err
 	}
-	if _, err := AddEvent(ctx, tx, o.ID, actorID, "completed", ""); err != nil {
-		return err
-	}
-	if err := s.NotifyFreelancer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title}); err != nil {
-		return err
-	}
-	return s.NotifyBuyer(ctx, tx, o, "order_completed", map[string]any{"title": o.Title})
+	return s.completed(ctx, tx, o, actorID)
 }

@@ -64,11 +64,9 @@ func (s Status) Closed() bool { return s == Completed || s == Cancelled || s == 
 
 // Timings of the lifecycle.
 const (
-	AutoCompleteAfter = 3 * 24 * time.Hour  // after a delivery, unless the client answers
-	MaxReviewExtend   = 5                   // days the client may add per delivery
-	VeryLateAfter     = 24 * time.Hour      // past the due date: the client may cancel alone
-	ReviewWindow      = 30 * 24 * time.Hour // to write a review after completion
-	ReviewsHiddenFor  = 10 * 24 * time.Hour // unless both sides have written
+	AutoCompleteAfter = 3 * 24 * time.Hour // after a delivery, unless the client answers
+	MaxReviewExtend   = 5                  // days the client may add per delivery
+	VeryLateAfter     = 24 * time.Hour     // past the due date: the client may cancel alone
 )
 
 // Service is the orders domain.
@@ -78,15 +76,7 @@ type Service struct {
 	Catalog *catalog.Service
 	// Projects checks an order's project_id (projects.Service.CanAttach).
 	Projects ProjectCheck
-	// Approved carries out a waiting commitment of each kind once the
-	// admin approves its spending (ApproveSpend): the capability packages
-	// set theirs (resolutions a scope change, hourly a weekly limit).
-	Approved map[string]Carry
 }
-
-// Carry carries out an approved commitment in the admin's name; key keys
-// the charge it makes.
-type Carry func(ctx context.Context, actor users.User, a SpendApproval, key string) error
 
 // Order is an order as one of its sides sees it.
 type Order struct {
@@ -241,12 +231,12 @@ func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
 	return o, nil
 }
 
-var errNotFound = errs.NotFound("order_not_found")
+var ErrNotFound = errs.NotFound("order_not_found")
 
 func Load(ctx context.Context, q db.Queryer, id string) (Order, error) {
 	o, err := scanOrder(q.QueryRow(ctx, orderSelect+`WHERE o.id = ?`, id))
 	if errors.Is(err, db.ErrNotFound) {
-		return Order{}, errNotFound
+		return Order{}, ErrNotFound
 	}
 	return o, err
 }
@@ -295,7 +285,7 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	} else if ok && o.Status != PendingApproval && o.Status != Rejected {
 		return ManagerSide, "", nil
 	}
-	return "", "", errNotFound
+	return "", "", ErrNotFound
 }
 
 // View loads an order for an actor and says on which side they are.
@@ -305,7 +295,7 @@ func (s *Service) View(ctx context.Context, q db.Queryer, actor users.User, id s
 		return Order{}, "", err
 	}
 	sd, role, err := side(ctx, q, actor, o)
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		sd, role, err = sharedSide(ctx, q, actor, &o)
 	}
 	if err != nil {
@@ -370,18 +360,15 @@ func AddEvent(ctx context.Context, tx *db.Tx, orderID, actorID, kind, body strin
 // extra assignments in set; a concurrent change makes it a 409.
 func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Status, set string, args ...any) error {
 	all := append(append([]any{to}, args...), id)
-	res, err := tx.Exec(ctx, `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE orders SET status = ?`+set+` WHERE id = ? AND status IN (`+db.Words(words(from)...)+`)`, all...); err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("order_state_changed")
+	if !to.Closed() {
+		return nil
 	}
-	if to == Completed || to == Cancelled || to == Rejected {
-		// A request that raced the end of the order (resolutions) has
-		// nothing left to ask for.
-		_, err = tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
-	}
+	// A request that raced the end of the order (resolutions) has nothing
+	// left to ask for.
+	_, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), id)
 	return err
 }
 
@@ -390,12 +377,5 @@ func Transition(ctx context.Context, tx *db.Tx, id string, from []Status, to Sta
 // caller either waits for it (and then closes the order's requests, see
 // Transition) or wins and makes the caller's change a 409.
 func LockRunning(ctx context.Context, tx *db.Tx, id string) error {
-	res, err := tx.Exec(ctx, `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("order_state_changed")
-	}
-	return nil
+	return tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE orders SET status = status WHERE id = ? AND status IN (`+db.Words(words(runningStatuses)...)+`)`, id)
 }

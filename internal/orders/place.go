@@ -144,34 +144,37 @@ func (s *Service) Open(ctx context.Context, actor users.User, role accounts.Role
 	if wait {
 		return waits()
 	}
-	if o.Kind == KindHourly {
-		// A contract starts uncharged: each week is charged after it.
-		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			if err := insert(ctx, tx, Active); err != nil {
-				return err
-			}
-			return s.startHourly(ctx, tx, o)
-		})
-		if errors.Is(err, errMustWait) {
-			return waits()
-		} else if err != nil {
-			return Order{}, err
-		}
-		return s.Get(ctx, actor, o.ID)
-	}
 	if key == "" {
 		key = o.ID
 	}
-	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID+":"+key, func(ctx context.Context, tx *db.Tx) error { return insert(ctx, tx, Active) })
-	if err != nil {
-		return Order{}, err
-	}
-	if err := s.Pay(ctx, p); errors.Is(err, errMustWait) {
+	err = s.Start(ctx, o, "order:"+o.ID+":"+key, func(ctx context.Context, tx *db.Tx) error { return insert(ctx, tx, Active) })
+	if errors.Is(err, errMustWait) {
 		return waits()
 	} else if err != nil {
 		return Order{}, err
 	}
 	return s.Get(ctx, actor, o.ID)
+}
+
+// Start starts an order as claim, in the transaction, moves it out of
+// waiting (placing it, or the admin's approval): a contract starts
+// uncharged, each week charged after it; any other order is charged its
+// first payment (the whole order, or a milestone order's first milestone),
+// keyed by key.
+func (s *Service) Start(ctx context.Context, o Order, key string, claim func(ctx context.Context, tx *db.Tx) error) error {
+	if o.Kind == KindHourly {
+		return s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := claim(ctx, tx); err != nil {
+				return err
+			}
+			return s.startHourly(ctx, tx, o)
+		})
+	}
+	p, err := s.firstPayment(ctx, s.DB, o, key, claim)
+	if err != nil {
+		return err
+	}
+	return s.Pay(ctx, p)
 }
 
 // insertOrder writes a new order's row with its status (an active order
@@ -344,90 +347,4 @@ func (s *Service) NotifyFreelancer(ctx context.Context, tx *db.Tx, o Order, kind
 
 func (s *Service) NotifyBuyer(ctx context.Context, tx *db.Tx, o Order, kind string, params map[string]any) error {
 	return notify.User(ctx, tx, o.BuyerID, kind, params, "/orders/"+o.ID)
-}
-
-// Approve starts an order that waited for the admin: it is charged now.
-func (s *Service) Approve(ctx context.Context, actor users.User, id, key string) (Order, error) {
-	o, err := Load(ctx, s.DB, id)
-	if err != nil {
-		return Order{}, err
-	}
-	if _, err := accounts.Authorize(ctx, s.DB, actor, o.AccountID, accounts.ApproveOrders); err != nil {
-		if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
-			return Order{}, errNotFound
-		}
-		return Order{}, err
-	}
-	if o.Status != PendingApproval {
-		return Order{}, errs.Conflict("order_not_pending_approval")
-	}
-	claim := func(ctx context.Context, tx *db.Tx) error {
-		if err := Transition(ctx, tx, o.ID, []Status{PendingApproval}, Active, `, decided_by = ?, started_at = ?`, actor.ID, db.Micros(tx.Now)); err != nil {
-			return err
-		}
-		if _, err := AddEvent(ctx, tx, o.ID, actor.ID, "approved", ""); err != nil {
-			return err
-		}
-		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.approved", o.ID, map[string]any{"title": o.Title, "total": o.Total}); err != nil {
-			return err
-		}
-		return s.NotifyBuyer(ctx, tx, o, "order_approved", map[string]any{"title": o.Title})
-	}
-	if o.Kind == KindHourly {
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			if err := claim(ctx, tx); err != nil {
-				return err
-			}
-			return s.startHourly(ctx, tx, o)
-		}); err != nil {
-			return Order{}, err
-		}
-		return s.Get(ctx, actor, id)
-	}
-	p, err := s.firstPayment(ctx, s.DB, o, "order:"+o.ID, claim)
-	if err != nil {
-		return Order{}, err
-	}
-	if err := s.Pay(ctx, p); err != nil {
-		return Order{}, err
-	}
-	return s.Get(ctx, actor, id)
-}
-
-// Reject ends an order that waited for the admin, with the admin's reason.
-func (s *Service) Reject(ctx context.Context, actor users.User, id, reason string) (Order, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return Order{}, errs.Invalid("reason", "required")
-	}
-	if utf8.RuneCountInString(reason) > 1000 {
-		return Order{}, errs.Invalid("reason", "reason_too_long")
-	}
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		o, err := Load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := accounts.Authorize(ctx, tx, actor, o.AccountID, accounts.ApproveOrders); err != nil {
-			if e, ok := errs.As(err); ok && e.Kind == errs.KindNotFound {
-				return errNotFound
-			}
-			return err
-		}
-		if err := Transition(ctx, tx, id, []Status{PendingApproval}, Rejected, `, decided_by = ?, reason = ?, closed_at = ?`,
-			actor.ID, reason, db.Micros(tx.Now)); err != nil {
-			return errs.Conflict("order_not_pending_approval")
-		}
-		if _, err := AddEvent(ctx, tx, id, actor.ID, "rejected", reason); err != nil {
-			return err
-		}
-		if err := accounts.Audit(ctx, tx, o.AccountID, actor.ID, "order.rejected", id, map[string]any{"title": o.Title, "reason": reason}); err != nil {
-			return err
-		}
-		return s.NotifyBuyer(ctx, tx, o, "order_rejected", map[string]any{"title": o.Title, "reason": reason})
-	})
-	if err != nil {
-		return Order{}, err
-	}
-	return s.Get(ctx, actor, id)
 }

@@ -83,10 +83,10 @@ func (s *Service) Openable(ctx context.Context, actor users.User, list []Order) 
 	open := map[string]bool{}
 	for _, o := range list {
 		_, _, err := side(ctx, s.DB, actor, o)
-		if errors.Is(err, errNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			_, _, err = sharedSide(ctx, s.DB, actor, &o)
 		}
-		if errors.Is(err, errNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
 			return nil, err

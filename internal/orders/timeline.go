@@ -10,6 +10,7 @@ import (
 	"atelier/internal/catalog"
 	"atelier/internal/db"
 	"atelier/internal/errs"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/page"
 	"atelier/internal/users"
 )
@@ -17,23 +18,23 @@ import (
 // Event is one line of an order's timeline: a state change, a message, a
 // delivery with its files, a review.
 type Event struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	ActorID   string    `json:"actor_id"` // "" for Atelier
-	ActorName string    `json:"actor_name"`
-	Body      string    `json:"body"`
-	Files     []File    `json:"files"`
-	At        time.Time `json:"at"`
+	ID        string             `json:"id"`
+	Kind      string             `json:"kind"`
+	ActorID   string             `json:"actor_id"` // "" for Atelier
+	ActorName string             `json:"actor_name"`
+	Body      string             `json:"body"`
+	Files     []attachments.File `json:"files"`
+	At        time.Time          `json:"at"`
 }
 
 // Message writes to the other side on the order page (either side, with
 // optional files).
-func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []File) (Event, error) {
+func (s *Service) Message(ctx context.Context, actor users.User, id, body string, files []attachments.File) (Event, error) {
 	body, err := Text("body", body, true)
 	if err != nil {
 		return Event{}, err
 	}
-	if err := CheckFiles(files); err != nil {
+	if err := attachments.Check(files); err != nil {
 		return Event{}, err
 	}
 	var evID string
@@ -44,7 +45,7 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 		if evID, err = AddEvent(ctx, tx, id, actor.ID, "message", body); err != nil {
 			return err
 		}
-		if err := SaveFiles(ctx, tx, id, evID, files); err != nil {
+		if err := attachments.Save(ctx, tx, id, evID, files); err != nil {
 			return err
 		}
 		if o.Side == ClientSide {
@@ -61,7 +62,7 @@ func (s *Service) Message(ctx context.Context, actor users.User, id, body string
 	if err != nil {
 		return Event{}, err
 	}
-	return Event{ID: evID, Kind: "message", ActorID: actor.ID, ActorName: actor.Name, Body: body, Files: []File{}, At: s.DB.Clock.Now()}, nil
+	return Event{ID: evID, Kind: "message", ActorID: actor.ID, ActorName: actor.Name, Body: body, Files: []attachments.File{}, At: s.DB.Clock.Now()}, nil
 }
 
 // Timeline lists an order's events, oldest first; kind "message" keeps
@@ -95,7 +96,7 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 			rows.Close()
 			return nil, err
 		}
-		e.At, e.Files = db.Time(at), []File{}
+		e.At, e.Files = db.Time(at), []attachments.File{}
 		index[e.ID] = len(list)
 		list = append(list, e)
 	}
@@ -109,7 +110,7 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 	}
 	defer files.Close()
 	for files.Next() {
-		var f File
+		var f attachments.File
 		var ev string
 		if err := files.Scan(&f.ID, &ev, &f.Name, &f.ContentType, &f.Size); err != nil {
 			return nil, err
@@ -122,15 +123,15 @@ func (s *Service) Events(ctx context.Context, id, kind string) ([]Event, error) 
 }
 
 // File returns an attachment with its bytes, to either side of its order.
-func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (File, error) {
+func (s *Service) File(ctx context.Context, actor users.User, orderID, fileID string) (attachments.File, error) {
 	if _, _, err := s.View(ctx, s.DB, actor, orderID); err != nil {
-		return File{}, err
+		return attachments.File{}, err
 	}
-	var f File
+	var f attachments.File
 	err := s.DB.QueryRow(ctx, `SELECT id, name, content_type, size, data FROM order_files WHERE id = ? AND order_id = ?`, fileID, orderID).
 		Scan(&f.ID, &f.Name, &f.ContentType, &f.Size, &f.Data)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return File{}, errs.NotFound("file_not_found")
+		return attachments.File{}, errs.NotFound("file_not_found")
 	}
 	return f, err
 }
@@ -220,141 +221,4 @@ func (s *Service) FreelancerOrders(ctx context.Context, actor users.User, freela
 		return page.Page[Order]{}, errs.NotFound("freelancer_not_found")
 	}
 	return s.list(ctx, `o.freelancer_id = ? AND o.status NOT IN ('pending_approval', 'rejected')`, []any{freelancerID}, f, r, FreelancerSide)
-}
-
-// Review is one side's review of a completed order.
-type Review struct {
-	Side      string    `json:"side"`
-	AuthorID  string    `json:"author_id"`
-	Rating    int       `json:"rating"`
-	Body      string    `json:"text"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// Reviews returns an order's reviews that the actor may read: their own
-// side's always, the other side's once reviews are public.
-func (s *Service) Reviews(ctx context.Context, actor users.User, id string) ([]Review, error) {
-	o, _, err := s.View(ctx, s.DB, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.Query(ctx, `SELECT side, author_id, rating, body, created_at FROM order_reviews WHERE order_id = ? ORDER BY side`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Review{}
-	for rows.Next() {
-		var r Review
-		var at int64
-		if err := rows.Scan(&r.Side, &r.AuthorID, &r.Rating, &r.Body, &at); err != nil {
-			return nil, err
-		}
-		r.CreatedAt = db.Time(at)
-		if r.Side == o.Side || !o.ReviewsPublicAt.IsZero() {
-			list = append(list, r)
-		}
-	}
-	return list, rows.Err()
-}
-
-// WriteReview rates the other side of a completed order, once per side,
-// within 30 days. Reviews stay hidden until both sides have written or 10
-// days have passed, so neither answers the other; then the client's review
-// joins the service's and the freelancer's public rating.
-func (s *Service) WriteReview(ctx context.Context, actor users.User, id string, rating int, body string) (Review, error) {
-	if rating < 1 || rating > 5 {
-		return Review{}, errs.Invalid("rating", "rating_invalid")
-	}
-	body, err := Text("text", body, false)
-	if err != nil {
-		return Review{}, err
-	}
-	var r Review
-	_, err = s.Act(ctx, actor, id, "", func(tx *db.Tx, o Order) error {
-		if o.Side == ManagerSide {
-			return errs.Forbidden("wrong_side").With("side", ClientSide)
-		}
-		if o.Status != Completed {
-			return errs.Conflict("order_not_completed")
-		}
-		if tx.Now.After(o.CompletedAt.Add(ReviewWindow)) {
-			return errs.Conflict("review_window_closed")
-		}
-		r = Review{Side: o.Side, AuthorID: actor.ID, Rating: rating, Body: body, CreatedAt: tx.Now}
-		_, err := tx.Exec(ctx, `INSERT INTO order_reviews (order_id, side, author_id, rating, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, o.Side, actor.ID, rating, body, db.Micros(tx.Now))
-		if db.IsUniqueViolation(err) {
-			return errs.Conflict("already_reviewed")
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := AddEvent(ctx, tx, id, actor.ID, "review", ""); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM order_reviews WHERE order_id = ?`, id).Scan(&n); err != nil {
-			return err
-		}
-		if n == 2 {
-			return s.publishReviews(ctx, tx, o)
-		}
-		return nil
-	})
-	return r, err
-}
-
-// publishReviews makes an order's reviews public, once; the client's
-// review counts in the service's and the freelancer's rating.
-func (s *Service) publishReviews(ctx context.Context, tx *db.Tx, o Order) error {
-	res, err := tx.Exec(ctx, `UPDATE orders SET reviews_public_at = ? WHERE id = ? AND reviews_public_at IS NULL`, db.Micros(tx.Now), o.ID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
-	}
-	var rating int
-	var body string
-	if o.ServiceID == "" {
-		// An offer's order has no service to carry the review in the
-		// catalog; its reviews show on the order only, for now.
-		return nil
-	}
-	err = tx.QueryRow(ctx, `SELECT rating, body FROM order_reviews WHERE order_id = ? AND side = 'client'`, o.ID).Scan(&rating, &body)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	var author string
-	if err := tx.QueryRow(ctx, `SELECT name FROM accounts WHERE id = ?`, o.AccountID).Scan(&author); err != nil {
-		return err
-	}
-	_, err = catalog.PublishReview(ctx, tx, o.ServiceID, o.ID, author, rating, body)
-	return err
-}
-
-// PublishDueReviews is the timer that shows reviews 10 days after
-// completion when only one side wrote (or none: then nothing shows).
-func (s *Service) PublishDueReviews(ctx context.Context, now time.Time) (int, error) {
-	due, err := db.Strings(ctx, s.DB, `SELECT id `+reviewsHidden+` AND completed_at <= ? LIMIT 200`,
-		db.Micros(now.Add(-ReviewsHiddenFor)))
-	if err != nil {
-		return 0, err
-	}
-	for _, id := range due {
-		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-			o, err := Load(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			return s.publishReviews(ctx, tx, o)
-		})
-		if err != nil {
-			return 0, err
-		}
-	}
-	return len(due), nil
 }

@@ -9,14 +9,11 @@ import (
 const (
 	// autoCompleting: deliveries waiting for the client, unless on hold.
 	autoCompleting = `FROM orders o WHERE status = 'delivered' AND kind <> 'milestones' AND NOT ` + heldSQL
-	// reviewsHidden: completed orders whose reviews are not shown yet.
-	reviewsHidden = `FROM orders WHERE status = 'completed' AND reviews_public_at IS NULL`
 )
 
 // Timers are the deadlines of orders, in the order a sweep runs them.
 func (s *Service) Timers() []jobs.Timer {
 	return []jobs.Timer{
 		{Name: "order_auto_complete", Fire: s.AutoComplete, Next: jobs.NextDue(s.DB, autoCompleting, "auto_complete_at", 0)},
-		{Name: "order_reviews_publish", Fire: s.PublishDueReviews, Next: jobs.NextDue(s.DB, reviewsHidden, "completed_at", ReviewsHiddenFor)},
 	}
 }

@@ -30,13 +30,9 @@ func (s *Service) RequestManager(ctx context.Context, actor users.User, projectI
 		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
 			return errs.Forbidden("project_role_not_allowed")
 		}
-		res, err := tx.Exec(ctx, `UPDATE projects SET manager_status = 'requested', manager_requested_by = ?, manager_requested_at = ?
-			WHERE id = ? AND manager_status = 'none'`, actor.ID, db.Micros(tx.Now), projectID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("manager_already_requested"), `UPDATE projects SET manager_status = 'requested', manager_requested_by = ?, manager_requested_at = ?
+			WHERE id = ? AND manager_status = 'none'`, actor.ID, db.Micros(tx.Now), projectID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("manager_already_requested")
 		}
 		if err := event(ctx, tx, projectID, actor.ID, "manager_requested", ""); err != nil {
 			return err
@@ -116,13 +112,9 @@ func (s *Service) AssignManager(ctx context.Context, actor users.User, projectID
 		if p, err = load(ctx, tx, projectID); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE projects SET manager_status = 'assigned', manager_id = ?, fee_bp = ? WHERE id = ? AND manager_status = 'requested'`,
-			userID, s.feeBP(), projectID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("manager_not_requested"), `UPDATE projects SET manager_status = 'assigned', manager_id = ?, fee_bp = ? WHERE id = ? AND manager_status = 'requested'`,
+			userID, s.feeBP(), projectID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("manager_not_requested")
 		}
 		// The fee counts the spend from now on.
 		n, err := feeBase(ctx, tx, projectID)
@@ -327,13 +319,9 @@ func (s *Service) DeclineProposal(ctx context.Context, actor users.User, project
 		return Project{}, err
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE project_proposals SET status = 'declined', decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'`,
-			actor.ID, db.Micros(tx.Now), pr.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("proposal_not_open"), `UPDATE project_proposals SET status = 'declined', decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'`,
+			actor.ID, db.Micros(tx.Now), pr.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("proposal_not_open")
 		}
 		if err := event(ctx, tx, projectID, actor.ID, "proposal_declined", pr.ServiceTitle); err != nil {
 			return err
@@ -381,12 +369,8 @@ func (s *Service) BillManagementFees(ctx context.Context, now time.Time) (int, e
 			return n, err
 		}
 		claim := func(ctx context.Context, tx *db.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE projects SET fee_billed_spend = ? WHERE id = ? AND fee_billed_spend = ?`, total, p.ID, p.billed)
-			if err != nil {
+			if err := tx.ExecOne(ctx, errs.Conflict("fee_already_billed"), `UPDATE projects SET fee_billed_spend = ? WHERE id = ? AND fee_billed_spend = ?`, total, p.ID, p.billed); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("fee_already_billed")
 			}
 			return nil
 		}

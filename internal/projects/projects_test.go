@@ -559,7 +559,7 @@ func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
 			t.Fatalf("a 633.00 order above a 500.00 threshold is %s", waiting.Status)
 		}
 		spend(21100, 100, true)
-		if _, err := f.Orders.Reject(f.Ctx, tm.Admin, waiting.ID, "Too much"); err != nil {
+		if _, err := f.Approvals.Reject(f.Ctx, tm.Admin, waiting.ID, "Too much"); err != nil {
 			t.Fatal(err)
 		}
 		spend(21100, 100, true)
@@ -860,7 +860,7 @@ func TestProjectManagement(t *testing.T) {
 			}
 		}
 		bill(0)
-		if _, err := f.Orders.Approve(f.Ctx, tm.Admin, po.ID, ""); err != nil {
+		if _, err := f.Approvals.Approve(f.Ctx, tm.Admin, po.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		bill(1)

@@ -16,9 +16,12 @@ import (
 	"atelier/internal/lists"
 	"atelier/internal/network"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
 	"atelier/internal/orders/resolutions"
+	"atelier/internal/orders/reviews"
+	"atelier/internal/orders/sharing"
 	"atelier/internal/payments"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -31,6 +34,9 @@ type Services struct {
 	Catalog     *catalog.Service
 	Billing     *billing.Service
 	Orders      *orders.Service
+	Reviews     *reviews.Service
+	Sharing     *sharing.Service
+	Approvals   *approvals.Service
 	Offers      *offers.Service
 	Resolutions *resolutions.Service
 	Hourly      *hourly.Service
@@ -60,10 +66,13 @@ func New(d *db.DB, cfg Config) Services {
 		Lists: &lists.Service{DB: d}, Network: &network.Service{DB: d}}
 	s.Billing = &billing.Service{DB: d, Provider: cfg.Provider, Config: cfg.Billing, Log: cfg.Log}
 	s.Orders = &orders.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog}
+	s.Reviews = &reviews.Service{DB: d, Orders: s.Orders}
+	s.Sharing = &sharing.Service{DB: d, Orders: s.Orders}
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
 	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
 	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-	s.Orders.Approved = map[string]orders.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}
+	s.Approvals = &approvals.Service{DB: d, Orders: s.Orders,
+		Carry: map[string]approvals.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
 	s.Dashboard = &dashboard.Service{DB: d, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}
@@ -72,5 +81,5 @@ func New(d *db.DB, cfg Config) Services {
 
 // Timers are every service's timers, for the job runner.
 func (s Services) Timers() []jobs.Timer {
-	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Offers.Timers(), s.Resolutions.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
+	return slices.Concat(s.Users.Timers(), s.Accounts.Timers(), s.Billing.Timers(), s.Orders.Timers(), s.Reviews.Timers(), s.Offers.Timers(), s.Resolutions.Timers(), s.Hourly.Timers(), s.Projects.Timers(), s.Catalog.Timers())
 }

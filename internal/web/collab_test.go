@@ -205,7 +205,7 @@ func TestCollaborationPagesArePrivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.a.Orders.AddComment(ctx, s.bob, o.ID, "Our secret budget", ""); err != nil {
+		if _, err := s.a.Sharing.AddComment(ctx, s.bob, o.ID, "Our secret budget", ""); err != nil {
 			t.Fatal(err)
 		}
 		l, err := s.a.Lists.Create(ctx, s.bob, s.acc.ID, "Shortlist")
@@ -257,14 +257,14 @@ func TestCollaborationPagesInBothLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := s.a.Orders.AddComment(ctx, s.bob, o.ID, "Note", "")
+	first, err := s.a.Sharing.AddComment(ctx, s.bob, o.ID, "Note", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.a.Orders.AddComment(ctx, s.admin, o.ID, "Reply", first.ID); err != nil {
+	if _, err := s.a.Sharing.AddComment(ctx, s.admin, o.ID, "Reply", first.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.a.Orders.ShareOrder(ctx, s.bob, o.ID, carl.ID); err != nil {
+	if _, err := s.a.Sharing.ShareOrder(ctx, s.bob, o.ID, carl.ID); err != nil {
 		t.Fatal(err)
 	}
 	l, err := s.a.Lists.Create(ctx, s.bob, s.acc.ID, "Shortlist")

@@ -10,7 +10,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
-	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/users"
 )
 
@@ -21,7 +21,7 @@ func TestDeliveryFileOverTheLimitIsRefusedInline(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		s := newShop(t, engine)
 		orderID := s.alice.place(s.service.ID, s.alice.orderForm(s.service.ID, nil))
-		big := bytes.Repeat([]byte("x"), orders.MaxFileSize+1)
+		big := bytes.Repeat([]byte("x"), attachments.MaxFileSize+1)
 		status, body := s.seller.multipartPost("/orders/"+orderID+"/deliver", map[string]string{"form": "deliver", "message": "Too big"},
 			map[string][]byte{"huge.pdf": big})
 		want := html.EscapeString(i18n.T("en", "error.file_too_large", "max", "20 MB"))

@@ -22,6 +22,7 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/orders/offers"
 	"atelier/internal/users"
@@ -406,7 +407,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	}
 	delivered, completed := place(admin, 2), place(admin, 1)
 	for _, id := range []string{delivered.ID, completed.ID} {
-		if _, err := a.Orders.Deliver(ctx, gus, id, "Here it is.", []orders.File{{Name: "cut.pdf", ContentType: "application/pdf", Size: 3, Data: []byte("pdf")}}); err != nil {
+		if _, err := a.Orders.Deliver(ctx, gus, id, "Here it is.", []attachments.File{{Name: "cut.pdf", ContentType: "application/pdf", Size: 3, Data: []byte("pdf")}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -416,7 +417,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	if _, err := a.Orders.Accept(ctx, admin, completed.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Orders.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
+	if _, err := a.Reviews.WriteReview(ctx, admin, completed.ID, 5, "Superb."); err != nil {
 		t.Fatal(err)
 	}
 	// Gus is Pro: an hourly contract with Acme, this week's report filed.
@@ -451,7 +452,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	waiting, rejected := place(bob, 2), place(bob, 3)
-	if _, err := a.Orders.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
+	if _, err := a.Approvals.Reject(ctx, admin, rejected.ID, "Too much for this quarter."); err != nil {
 		t.Fatal(err)
 	}
 	accPages := "/accounts/" + acc.ID

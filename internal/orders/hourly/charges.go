@@ -28,24 +28,16 @@ func (s *Service) reportPayment(o orders.Order, rate money.Money, r orders.Weekl
 			Label: "hourly_week", Args: map[string]string{"title": o.Title, "week": r.WeekStart, "hours": hours,
 				"rate": strconv.FormatInt(rate.Amount, 10) + " " + rate.Currency}},
 		Claim: func(ctx context.Context, tx *db.Tx) error {
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`, db.Micros(tx.Now), r.ID)
-			if err != nil {
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET updated_at = ? WHERE id = ? AND status IN ('draft', 'failed')`, db.Micros(tx.Now), r.ID); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			return nil
 		},
 		Start: func(ctx context.Context, tx *db.Tx, paidWith, charge, invoiceID string) error {
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET status = 'charged', amount = ?, fees = ?, paid_with = ?, charge_ref = ?, invoice_id = ?,
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET status = 'charged', amount = ?, fees = ?, paid_with = ?, charge_ref = ?, invoice_id = ?,
 				charged_at = ?, dispute_until = ?, claimed_until = NULL, failure = '', updated_at = ? WHERE id = ? AND status IN ('draft', 'failed') AND minutes = ?`,
-				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID, r.Minutes)
-			if err != nil {
+				amount.Amount, fees.Amount, paidWith, charge, invoiceID, db.Micros(tx.Now), db.Micros(disputeUntil(tx.Now)), db.Micros(tx.Now), r.ID, r.Minutes); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			total := money.New(amount.Amount+fees.Amount, amount.Currency)
 			if _, err := orders.AddEvent(ctx, tx, o.ID, "", "hourly_charged", r.WeekStart+": "+hours+" h, "+total.String()); err != nil {
@@ -131,23 +123,13 @@ func (s *Service) failCharge(ctx context.Context, orderID, reportID, code string
 // client's retry. A refused charge (card declined, no payment method)
 // fails the report and suspends the contract.
 func (s *Service) ChargeHourlyWeeks(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT r.id, r.order_id `+weeksToCharge+` AND r.charge_at <= ? AND (r.claimed_until IS NULL OR r.claimed_until < ?)
+	type due struct{ id, order string }
+	list, err := db.Collect(ctx, s.DB, func(r db.Row) (d due, err error) {
+		err = r.Scan(&d.id, &d.order)
+		return
+	}, `SELECT r.id, r.order_id `+weeksToCharge+` AND r.charge_at <= ? AND (r.claimed_until IS NULL OR r.claimed_until < ?)
 		ORDER BY r.charge_at, r.id LIMIT 200`, db.Micros(now), db.Micros(now))
 	if err != nil {
-		return 0, err
-	}
-	type due struct{ id, order string }
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.order); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	applied := 0

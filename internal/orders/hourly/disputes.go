@@ -111,13 +111,9 @@ func (s *Service) DecideDispute(ctx context.Context, actor users.User, reportID 
 		if refund < 0 || refund > r.Total.Amount {
 			return errs.Invalid("refund", "refund_above_charge").With("max", r.Total.String())
 		}
-		res, err := tx.Exec(ctx, `UPDATE hourly_reports SET status = 'released', released_at = ?, disputed_at = NULL, updated_at = ?
-			WHERE id = ? AND status = 'disputed'`, db.Micros(tx.Now), db.Micros(tx.Now), r.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET status = 'released', released_at = ?, disputed_at = NULL, updated_at = ?
+			WHERE id = ? AND status = 'disputed'`, db.Micros(tx.Now), db.Micros(tx.Now), r.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		left := r.Total.Amount - refund
 		price, fees := orders.Split(r.Total.Amount, r.Fees.Amount, left)

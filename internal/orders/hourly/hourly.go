@@ -42,6 +42,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/users"
 )
 
@@ -308,13 +309,9 @@ func (s *Service) DisputeReport(ctx context.Context, actor users.User, orderID, 
 			if tx.Now.After(r.DisputeUntil) {
 				return errs.Conflict("dispute_window_closed")
 			}
-			res, err := tx.Exec(ctx, `UPDATE hourly_reports SET status = 'disputed', disputed_at = ?, disputed_by = ?, dispute_reason = ?, updated_at = ?
-				WHERE id = ? AND status = 'charged' AND dispute_until >= ?`, db.Micros(tx.Now), actor.ID, reason, db.Micros(tx.Now), r.ID, db.Micros(tx.Now))
-			if err != nil {
+			if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_reports SET status = 'disputed', disputed_at = ?, disputed_by = ?, dispute_reason = ?, updated_at = ?
+				WHERE id = ? AND status = 'charged' AND dispute_until >= ?`, db.Micros(tx.Now), actor.ID, reason, db.Micros(tx.Now), r.ID, db.Micros(tx.Now)); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errs.Conflict("order_state_changed")
 			}
 			if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "hourly_report_disputed", r.WeekStart+"\n\n"+reason); err != nil {
 				return err
@@ -352,12 +349,8 @@ func (s *Service) actHourly(ctx context.Context, actor users.User, orderID strin
 // are charged as usual.
 func (s *Service) PauseHourly(ctx context.Context, actor users.User, orderID string) (orders.Order, error) {
 	return s.actHourly(ctx, actor, orderID, orders.ActPause, func(tx *db.Tx, o orders.Order, h *orders.Hourly) error {
-		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'paused', paused_at = ? WHERE order_id = ? AND state = 'active'`, db.Micros(tx.Now), o.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_contracts SET state = 'paused', paused_at = ? WHERE order_id = ? AND state = 'active'`, db.Micros(tx.Now), o.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "hourly_paused", ""); err != nil {
 			return err
@@ -369,12 +362,8 @@ func (s *Service) PauseHourly(ctx context.Context, actor users.User, orderID str
 // ResumeHourly resumes a paused contract (either side).
 func (s *Service) ResumeHourly(ctx context.Context, actor users.User, orderID string) (orders.Order, error) {
 	return s.actHourly(ctx, actor, orderID, orders.ActResume, func(tx *db.Tx, o orders.Order, h *orders.Hourly) error {
-		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'active', paused_at = NULL WHERE order_id = ? AND state = 'paused'`, o.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_contracts SET state = 'active', paused_at = NULL WHERE order_id = ? AND state = 'paused'`, o.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "hourly_resumed", ""); err != nil {
 			return err
@@ -389,13 +378,9 @@ func (s *Service) ResumeHourly(ctx context.Context, actor users.User, orderID st
 // like any other.
 func (s *Service) EndHourly(ctx context.Context, actor users.User, orderID string) (orders.Order, error) {
 	return s.actHourly(ctx, actor, orderID, orders.ActEnd, func(tx *db.Tx, o orders.Order, h *orders.Hourly) error {
-		res, err := tx.Exec(ctx, `UPDATE hourly_contracts SET state = 'ended', ended_at = ?, paused_at = NULL WHERE order_id = ? AND state <> 'ended'`,
-			db.Micros(tx.Now), o.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE hourly_contracts SET state = 'ended', ended_at = ?, paused_at = NULL WHERE order_id = ? AND state <> 'ended'`,
+			db.Micros(tx.Now), o.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if err := orders.Transition(ctx, tx, o.ID, []orders.Status{orders.Active}, orders.Completed, `, completed_at = ?, closed_at = ?`, db.Micros(tx.Now), db.Micros(tx.Now)); err != nil {
 			return err
@@ -457,7 +442,7 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 }
 
 // CarryLimit raises a weekly limit whose spending the admin approved.
-func (s *Service) CarryLimit(ctx context.Context, actor users.User, a orders.SpendApproval, _ string) error {
+func (s *Service) CarryLimit(ctx context.Context, actor users.User, a approvals.SpendApproval, _ string) error {
 	_, err := s.SetWeeklyLimit(ctx, actor, a.OrderID, a.LimitHours)
 	return err
 }

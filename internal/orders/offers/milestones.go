@@ -4,6 +4,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/orders"
+	"atelier/internal/orders/attachments"
 	"atelier/internal/users"
 	"context"
 	"errors"
@@ -50,23 +51,19 @@ func (s *Service) actMilestone(ctx context.Context, actor users.User, orderID, m
 
 // DeliverMilestone hands a running milestone's work to the client (the
 // freelancer's side); unanswered for 8 days it is approved by itself.
-func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderID, msID, message string, files []orders.File) (orders.Order, error) {
+func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderID, msID, message string, files []attachments.File) (orders.Order, error) {
 	message, err := orders.Text("message", message, true)
 	if err != nil {
 		return orders.Order{}, err
 	}
-	if err := orders.CheckFiles(files); err != nil {
+	if err := attachments.Check(files); err != nil {
 		return orders.Order{}, err
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, orders.ActDeliver, func(tx *db.Tx, o orders.Order, m orders.Milestone) error {
 		auto := db.Micros(tx.Now.Add(orders.AutoApproveAfter))
-		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'delivered', delivered_at = ?, auto_approve_at = ? WHERE id = ? AND status = 'active'`,
-			db.Micros(tx.Now), auto, m.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'delivered', delivered_at = ?, auto_approve_at = ? WHERE id = ? AND status = 'active'`,
+			db.Micros(tx.Now), auto, m.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if err := orders.Transition(ctx, tx, o.ID, []orders.Status{orders.Active}, orders.Delivered, `, delivered_at = ?, auto_complete_at = ?, review_extension = 0`,
 			db.Micros(tx.Now), auto); err != nil {
@@ -76,7 +73,7 @@ func (s *Service) DeliverMilestone(ctx context.Context, actor users.User, orderI
 		if err != nil {
 			return err
 		}
-		if err := orders.SaveFiles(ctx, tx, o.ID, ev, files); err != nil {
+		if err := attachments.Save(ctx, tx, o.ID, ev, files); err != nil {
 			return err
 		}
 		return s.Orders.NotifyBuyer(ctx, tx, o, "milestone_delivered", map[string]any{"title": o.Title, "milestone": m.Title,
@@ -92,13 +89,9 @@ func (s *Service) RequestMilestoneRevision(ctx context.Context, actor users.User
 		return orders.Order{}, err
 	}
 	return s.actMilestone(ctx, actor, orderID, msID, orders.ActRequestRevision, func(tx *db.Tx, o orders.Order, m orders.Milestone) error {
-		res, err := tx.Exec(ctx, `UPDATE order_milestones SET status = 'active', revisions_used = revisions_used + 1, auto_approve_at = NULL
-			WHERE id = ? AND status = 'delivered'`, m.ID)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("order_state_changed"), `UPDATE order_milestones SET status = 'active', revisions_used = revisions_used + 1, auto_approve_at = NULL
+			WHERE id = ? AND status = 'delivered'`, m.ID); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("order_state_changed")
 		}
 		if err := orders.Transition(ctx, tx, o.ID, []orders.Status{orders.Delivered}, orders.Active, `, auto_complete_at = NULL`); err != nil {
 			return err
@@ -197,26 +190,19 @@ func (s *Service) PayMilestone(ctx context.Context, actor users.User, orderID, k
 // progress (charged, being worked on) the order cannot be stopped alone.
 func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (orders.Order, error) {
 	return s.Orders.Act(ctx, actor, orderID, orders.ClientSide, func(tx *db.Tx, o orders.Order) error {
-		if o.Kind != orders.KindMilestones {
-			return errs.Conflict("order_has_no_milestones")
+		if err := o.Refusal(orders.ActStop, tx.Now); err != nil {
+			return err
 		}
-		switch o.Status {
-		case orders.AwaitingPayment:
+		if o.Status == orders.AwaitingPayment {
 			return s.Orders.FinishMilestones(ctx, tx, o, actor.ID, []orders.Status{orders.AwaitingPayment})
-		case orders.Delivered:
-			for _, m := range o.Milestones {
-				if m.Status == orders.MilestoneDelivered {
-					_, err := s.Orders.ReleaseMilestone(ctx, tx, o, m, actor.ID, true)
-					return err
-				}
-			}
-			return errs.Conflict("order_state_changed")
-		case orders.Active:
-			return errs.Conflict("milestone_in_progress")
-		case orders.PendingApproval:
-			return errs.Conflict("order_not_started")
 		}
-		return errs.Conflict("order_closed")
+		for _, m := range o.Milestones { // delivered: approving the delivered one stops there
+			if m.Status == orders.MilestoneDelivered {
+				_, err := s.Orders.ReleaseMilestone(ctx, tx, o, m, actor.ID, true)
+				return err
+			}
+		}
+		return errs.Conflict("order_state_changed")
 	})
 }
 
@@ -225,22 +211,12 @@ func (s *Service) Stop(ctx context.Context, actor users.User, orderID string) (o
 // the order stops there. The conditional UPDATE approves a milestone once,
 // whichever node fires first.
 func (s *Service) AutoApproveMilestones(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, order_id `+milestonesAwaiting+` AND auto_approve_at <= ? ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
-	if err != nil {
-		return 0, err
-	}
 	type due struct{ id, order string }
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.order); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := db.Collect(ctx, s.DB, func(r db.Row) (d due, err error) {
+		err = r.Scan(&d.id, &d.order)
+		return
+	}, `SELECT id, order_id `+milestonesAwaiting+` AND auto_approve_at <= ? ORDER BY auto_approve_at LIMIT 200`, db.Micros(now))
+	if err != nil {
 		return 0, err
 	}
 	applied := 0

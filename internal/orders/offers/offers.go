@@ -470,13 +470,9 @@ func decideOffer(ctx context.Context, tx *db.Tx, id, status, actorID, orderID st
 	if orderID != "" {
 		order = orderID
 	}
-	res, err := tx.Exec(ctx, `UPDATE offers SET status = ?, decided_at = ?, decided_by = ?, order_id = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`,
-		status, db.Micros(tx.Now), actorID, order, id, db.Micros(tx.Now))
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("offer_not_pending"), `UPDATE offers SET status = ?, decided_at = ?, decided_by = ?, order_id = ? WHERE id = ? AND status = 'pending' AND expires_at > ?`,
+		status, db.Micros(tx.Now), actorID, order, id, db.Micros(tx.Now)); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("offer_not_pending")
 	}
 	return nil
 }

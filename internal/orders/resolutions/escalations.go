@@ -161,13 +161,9 @@ func (s *Service) Decide(ctx context.Context, actor users.User, id string, d Dec
 		if err := orders.Running(o); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'decided', decided_at = ?, decided_by = ?, outcome = ?, note = ? WHERE id = ? AND status = 'open'`,
-			db.Micros(tx.Now), actor.ID, d.Outcome, note, id)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("escalation_not_open"), `UPDATE order_requests SET status = 'decided', decided_at = ?, decided_by = ?, outcome = ?, note = ? WHERE id = ? AND status = 'open'`,
+			db.Micros(tx.Now), actor.ID, d.Outcome, note, id); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("escalation_not_open")
 		}
 		if _, err := orders.AddEvent(ctx, tx, o.ID, actor.ID, "decided_"+d.Outcome, note); err != nil {
 			return err

@@ -104,13 +104,9 @@ func (s *Service) decideClaim(ctx context.Context, actor users.User, id, status,
 		} else if err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `UPDATE guarantee_claims SET status = ?, decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'`,
-			status, db.Micros(tx.Now), actor.ID, note, id)
-		if err != nil {
+		if err := tx.ExecOne(ctx, errs.Conflict("claim_already_decided"), `UPDATE guarantee_claims SET status = ?, decided_at = ?, decided_by = ?, note = ? WHERE id = ? AND status = 'pending'`,
+			status, db.Micros(tx.Now), actor.ID, note, id); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("claim_already_decided")
 		}
 		o, err := orders.Load(ctx, tx, c.OrderID)
 		if err != nil {

@@ -35,6 +35,7 @@ import (
 	"atelier/internal/jobs"
 	"atelier/internal/money"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/users"
 )
 
@@ -282,13 +283,9 @@ func endRequest(ctx context.Context, tx *db.Tx, r orders.Request, status, actorI
 	if actorID != "" {
 		by = actorID
 	}
-	res, err := tx.Exec(ctx, `UPDATE order_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'`,
-		status, db.Micros(tx.Now), by, r.ID)
-	if err != nil {
+	if err := tx.ExecOne(ctx, errs.Conflict("request_not_open"), `UPDATE order_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'open'`,
+		status, db.Micros(tx.Now), by, r.ID); err != nil {
 		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("request_not_open")
 	}
 	if status != orders.RequestAccepted {
 		return orders.CloseCommitments(ctx, tx, `request_id = ?`, r.ID)
@@ -593,7 +590,7 @@ func (s *Service) Requests(ctx context.Context, actor users.User, orderID string
 // CarryScope accepts a freelancer's price raise whose spending the admin
 // approved; the client's own raise, approved, is charged when the
 // freelancer accepts it.
-func (s *Service) CarryScope(ctx context.Context, actor users.User, a orders.SpendApproval, key string) error {
+func (s *Service) CarryScope(ctx context.Context, actor users.User, a approvals.SpendApproval, key string) error {
 	var side string
 	if err := s.DB.QueryRow(ctx, `SELECT side FROM order_requests WHERE id = ?`, a.RequestID).Scan(&side); err != nil || side != orders.FreelancerSide {
 		return err

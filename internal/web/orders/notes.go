@@ -5,6 +5,7 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/orders"
+	"atelier/internal/orders/sharing"
 	"atelier/internal/users"
 )
 
@@ -17,7 +18,7 @@ import (
 type internalNotes struct {
 	OrderID string
 	Threads []thread
-	Shares  []orders.Share
+	Shares  []sharing.Share
 	// Candidates are the account's members the order could be shared with.
 	Candidates []accounts.Membership
 }
@@ -28,15 +29,15 @@ func (s *pages) internalNotesFor(r *http.Request, u users.User, o orders.Order) 
 	ctx := r.Context()
 	n := &internalNotes{OrderID: o.ID}
 	var err error
-	comments, err := s.Orders.Comments(ctx, u, o.ID)
+	comments, err := s.Sharing.Comments(ctx, u, o.ID)
 	if err != nil {
 		return nil, err
 	}
 	n.Threads = threads(comments)
-	if n.Shares, err = s.Orders.Shares(ctx, u, o.ID); err != nil {
+	if n.Shares, err = s.Sharing.Shares(ctx, u, o.ID); err != nil {
 		return nil, err
 	}
-	if n.Candidates, err = s.Orders.ShareCandidates(ctx, u, o.ID); err != nil {
+	if n.Candidates, err = s.Sharing.ShareCandidates(ctx, u, o.ID); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -44,12 +45,12 @@ func (s *pages) internalNotesFor(r *http.Request, u users.User, o orders.Order) 
 
 // thread is a comment with its replies, oldest first.
 type thread struct {
-	orders.Comment
-	Replies []orders.Comment
+	sharing.Comment
+	Replies []sharing.Comment
 }
 
 // threads groups comments (oldest first) into their threads.
-func threads(list []orders.Comment) []thread {
+func threads(list []sharing.Comment) []thread {
 	var out []thread
 	at := map[string]int{}
 	for _, c := range list {
@@ -74,14 +75,14 @@ func orderPageFor(o orders.Order) string {
 
 func (s *pages) addInternalComment(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.internal_comment_added", func() error {
-		_, err := s.Orders.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
+		_, err := s.Sharing.AddComment(r.Context(), u, r.PathValue("order"), r.PostFormValue("body"), r.PostFormValue("reply_to"))
 		return err
 	})
 }
 
 func (s *pages) shareOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
 	return s.orderAction(w, r, u, "flash.order_shared", func() error {
-		_, err := s.Orders.ShareOrder(r.Context(), u, r.PathValue("order"), r.PostFormValue("user_id"))
+		_, err := s.Sharing.ShareOrder(r.Context(), u, r.PathValue("order"), r.PostFormValue("user_id"))
 		return err
 	})
 }

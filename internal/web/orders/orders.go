@@ -17,6 +17,9 @@ import (
 	"atelier/internal/httpx"
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
+	"atelier/internal/orders/attachments"
+	"atelier/internal/orders/reviews"
 	"atelier/internal/page"
 	"atelier/internal/projects"
 	"atelier/internal/users"
@@ -29,8 +32,8 @@ func orderPath(id string) string { return "/orders/" + id }
 type orderData struct {
 	Order   orders.Order
 	Events  []orders.Event
-	Mine    *orders.Review // the viewer's side's review
-	Theirs  *orders.Review // the other side's, once public
+	Mine    *reviews.Review // the viewer's side's review
+	Theirs  *reviews.Review // the other side's, once public
 	Account *accounts.Account
 	// Breakdown splits the fees when today's quote of the subtotal
 	// matches what was charged; otherwise the page shows them as one.
@@ -132,7 +135,7 @@ func (s *pages) showOrder(w http.ResponseWriter, r *http.Request, u users.User, 
 		}
 	}
 	if o.Status == orders.Completed {
-		reviews, err := s.Orders.Reviews(ctx, u, id)
+		reviews, err := s.Reviews.Reviews(ctx, u, id)
 		if err != nil {
 			return err
 		}
@@ -180,11 +183,11 @@ func (s *pages) orderFile(w http.ResponseWriter, r *http.Request, u users.User) 
 }
 
 // maxUpload bounds a delivery or message post: its files and its text.
-const maxUpload = orders.MaxFiles*orders.MaxFileSize + 1<<20
+const maxUpload = attachments.MaxFiles*attachments.MaxFileSize + 1<<20
 
 // postedFiles reads the form of a post that may carry files (multipart);
 // the domain checks their number, size and type.
-func (s *pages) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]orders.File, error) {
+func (s *pages) postedFiles(w http.ResponseWriter, r *http.Request, u users.User) ([]attachments.File, error) {
 	// Someone who cannot see the order is refused before megabytes of
 	// files are read.
 	if _, err := s.Orders.Get(r.Context(), u, r.PathValue("order")); err != nil {
@@ -206,12 +209,12 @@ func (s *pages) postedFiles(w http.ResponseWriter, r *http.Request, u users.User
 	// for the large ones go now (r is a copy of the server's request, whose
 	// own clean-up never sees this form).
 	defer r.MultipartForm.RemoveAll()
-	var list []orders.File
+	var list []attachments.File
 	for _, h := range r.MultipartForm.File["files"] {
 		if h.Filename == "" && h.Size == 0 {
 			continue // the file input left empty
 		}
-		if h.Size > orders.MaxFileSize {
+		if h.Size > attachments.MaxFileSize {
 			return nil, errs.Invalid("files", "file_too_large").With("max", "20 MB")
 		}
 		fh, err := h.Open()
@@ -229,7 +232,7 @@ func (s *pages) postedFiles(w http.ResponseWriter, r *http.Request, u users.User
 				ct = byExt
 			}
 		}
-		list = append(list, orders.File{Name: h.Filename, ContentType: ct, Size: int64(len(data)), Data: data})
+		list = append(list, attachments.File{Name: h.Filename, ContentType: ct, Size: int64(len(data)), Data: data})
 	}
 	return list, nil
 }
@@ -308,7 +311,7 @@ func (s *pages) reviewOrder(w http.ResponseWriter, r *http.Request, u users.User
 		if err != nil {
 			return errs.Invalid("rating", "rating_invalid")
 		}
-		_, err = s.Orders.WriteReview(r.Context(), u, r.PathValue("order"), rating, r.PostFormValue("text"))
+		_, err = s.Reviews.WriteReview(r.Context(), u, r.PathValue("order"), rating, r.PostFormValue("text"))
 		return err
 	})
 }
@@ -344,7 +347,7 @@ func (s *pages) approveOrder(w http.ResponseWriter, r *http.Request, u users.Use
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	repeat, err := s.Once(r, u, key, func() error {
-		_, err := s.Orders.Approve(r.Context(), u, r.PathValue("order"), key)
+		_, err := s.Approvals.Approve(r.Context(), u, r.PathValue("order"), key)
 		return err
 	})
 	if repeat {
@@ -354,7 +357,7 @@ func (s *pages) approveOrder(w http.ResponseWriter, r *http.Request, u users.Use
 }
 
 func (s *pages) rejectOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
-	_, err := s.Orders.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
+	_, err := s.Approvals.Reject(r.Context(), u, r.PathValue("order"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.order_rejected", err)
 }
 
@@ -423,7 +426,7 @@ type approvalRow struct {
 // spendRow is a waiting commitment that is not an order (a price or
 // weekly limit raise), with its approve form's key.
 type spendRow struct {
-	Approval orders.SpendApproval
+	Approval approvals.SpendApproval
 	Key      string
 }
 
@@ -438,14 +441,14 @@ func (s *pages) approveSpend(w http.ResponseWriter, r *http.Request, u users.Use
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
 	_, err := s.Once(r, u, key, func() error {
-		_, err := s.Orders.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
+		_, err := s.Approvals.ApproveSpend(r.Context(), u, r.PathValue("approval"), key)
 		return err
 	})
 	return s.decided(w, r, u, "flash.spend_approved", err)
 }
 
 func (s *pages) rejectSpend(w http.ResponseWriter, r *http.Request, u users.User) error {
-	_, err := s.Orders.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
+	_, err := s.Approvals.RejectSpend(r.Context(), u, r.PathValue("approval"), r.PostFormValue("reason"))
 	return s.decided(w, r, u, "flash.spend_rejected", err)
 }
 
@@ -465,7 +468,7 @@ func (s *pages) showApprovals(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	spend, err := s.Orders.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
+	spend, err := s.Approvals.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *Site) PendingCount(r *http.Request, u users.User, a accounts.Account) (
 	if err != nil {
 		return 0, false, err
 	}
-	waiting, err := s.Orders.WaitingSpend(r.Context(), u, a.ID)
+	waiting, err := s.Approvals.WaitingSpend(r.Context(), u, a.ID)
 	return len(p.Items) + waiting, p.NextCursor != "", err
 }
 
