@@ -8,7 +8,13 @@ import (
 	"testing"
 
 	"atelier/internal/errs"
+	"atelier/internal/web/orders"
+	"atelier/internal/web/site"
 )
+
+// The fuzz targets of the pages' parsers live here, at ./internal/web, where
+// the CI fuzzes them (.ci/run), though what they read is in the site and
+// orders packages.
 
 // FuzzParseAmount reads anything a person may type in an amount field: it
 // never panics, refuses with the field's error, and what it accepts reads
@@ -22,7 +28,7 @@ func FuzzParseAmount(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := parseAmount("limit", s, "EUR", "en")
+		m, err := site.ParseAmount("limit", s, "EUR", "en")
 		if err != nil {
 			if e, ok := errs.As(err); !ok || e.Field != "limit" {
 				t.Fatalf("%q: refusal %v", s, err)
@@ -40,7 +46,7 @@ func FuzzParseAmount(f *testing.F) {
 			a, sign = -a, "-"
 		}
 		plain := fmt.Sprintf("%s%d.%02d", sign, a/100, a%100)
-		again, err := parseAmount("limit", plain, "EUR", "en")
+		again, err := site.ParseAmount("limit", plain, "EUR", "en")
 		if err != nil || again == nil || *again != *m {
 			t.Fatalf("%q read as %+v, but %q reads as %+v, %v", s, m, plain, again, err)
 		}
@@ -60,7 +66,7 @@ func FuzzReportHours(f *testing.F) {
 		form := url.Values{"week_start": {"2026-11-23"}, "hours.0": {hours}, "note.0": {note}}
 		r, _ := http.NewRequest("POST", "/", strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		_, _, err := reportInput(r)
+		_, _, err := orders.ReportInput(r)
 		if err != nil {
 			if e, ok := errs.As(err); !ok || e.Field != "hours.0" {
 				t.Fatalf("%q: refusal %v", hours, err)

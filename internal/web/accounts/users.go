@@ -1,0 +1,206 @@
+package accounts
+
+import (
+	"cmp"
+	"net/http"
+	"time"
+
+	"atelier/internal/accounts"
+	"atelier/internal/catalog"
+	"atelier/internal/dashboard"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/notify"
+	"atelier/internal/page"
+	"atelier/internal/users"
+	"atelier/internal/web/site"
+)
+
+type authData struct {
+	Next string
+}
+
+func (s *pages) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.showSignUp(w, r, nil, http.StatusOK)
+}
+
+func (s *pages) showSignUp(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
+	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.Render(w, r, status, "signup", &site.View{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup.title"), Form: f, Data: authData{Next: next}})
+	return nil
+}
+
+// signUp registers the person and signs them in at once.
+func (s *pages) signUp(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	r.ParseForm()
+	redo := func(f *site.Form, status int) error {
+		f.Values.Del("password")
+		return s.showSignUp(w, r, f, status)
+	}
+	in := users.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
+	u, err := s.Users.SignUp(r.Context(), in)
+	if err != nil {
+		return site.ShowAgain(err, redo)
+	}
+	if err := s.startSession(w, r, in.Email, in.Password); err != nil {
+		return site.ShowAgain(err, redo)
+	}
+	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
+	return nil
+}
+
+func (s *pages) signInPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.showSignIn(w, r, nil, http.StatusOK)
+}
+
+func (s *pages) showSignIn(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
+	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.Render(w, r, status, "signin", &site.View{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
+	return nil
+}
+
+func (s *pages) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	r.ParseForm()
+	redo := func(f *site.Form, status int) error {
+		f.Values.Del("password")
+		return s.showSignIn(w, r, f, status)
+	}
+	if err := s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password")); err != nil {
+		return site.ShowAgain(err, redo)
+	}
+	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.signed_in")
+	return nil
+}
+
+// startSession signs in and sets the session cookie.
+func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, password string) error {
+	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession, httpx.ClientAddr(r))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: httpx.CookieName, Value: token, Path: "/",
+		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
+	})
+	return nil
+}
+
+func (s *pages) signOut(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	if tok := httpx.SessionToken(r); tok != "" {
+		if err := s.Users.SignOut(r.Context(), tok); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
+	s.Done(w, r, "/", "flash.signed_out")
+	return nil
+}
+
+// setLanguage remembers the chosen language in a cookie and goes back to
+// the page the switch was on.
+func (s *pages) setLanguage(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	lang := i18n.Supported(r.PostFormValue("lang"))
+	if u, ok := httpx.User(r); ok {
+		if _, err := s.Users.SetLocale(r.Context(), u, lang); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: site.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
+	})
+	http.Redirect(w, r, site.SafeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+type homeData struct {
+	Accounts      []accounts.Account
+	Invitations   []accounts.Invitation
+	Notifications []notice
+	Recent        []catalog.Freelancer
+	// Approvals are the accounts whose admin has orders to approve.
+	Approvals []pendingApprovals
+	// Dash is the rest of the dashboard: active orders and projects, the
+	// spend chart and rewards of one account (internal/dashboard).
+	Dash dashboard.Dashboard
+}
+
+type pendingApprovals struct {
+	Account accounts.Account
+	Count   int
+	More    bool
+}
+
+// notice is an in-app notification ready to show.
+type notice struct {
+	Text string
+	Link string
+	At   time.Time
+	Read bool
+}
+
+// home is the landing page for visitors and the dashboard for users.
+func (s *pages) home(w http.ResponseWriter, r *http.Request, _ users.User) error {
+	lang := httpx.Lang(r)
+	u, ok := httpx.User(r)
+	if !ok {
+		s.Render(w, r, http.StatusOK, "landing", &site.View{Nav: "home", Title: i18n.T(lang, "landing.title")})
+		return nil
+	}
+	ctx := r.Context()
+	list, err := s.Accounts.ForUser(ctx, u)
+	if err != nil {
+		return err
+	}
+	invs, err := s.Accounts.MyInvitations(ctx, u, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		return err
+	}
+	var notes []notice
+	if s.DB != nil {
+		ns, err := s.Notify.List(ctx, u.ID, page.Request{Limit: 10})
+		if err != nil {
+			return err
+		}
+		for _, n := range ns.Items {
+			notes = append(notes, notice{Text: noticeText(lang, n), Link: n.Link, At: n.CreatedAt, Read: n.Read})
+		}
+	}
+	recent, err := s.Catalog.RecentlyViewed(ctx, u, site.RecentShown)
+	if err != nil {
+		return err
+	}
+	var approvals []pendingApprovals
+	for _, a := range list {
+		n, more, err := s.PendingCount(r, u, a)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			approvals = append(approvals, pendingApprovals{Account: a, Count: n, More: more})
+		}
+	}
+	var dash dashboard.Dashboard
+	if s.Dashboard != nil {
+		if dash, err = s.Dashboard.Get(ctx, u, r.URL.Query().Get("account")); err != nil {
+			return err
+		}
+	}
+	s.Render(w, r, http.StatusOK, "dashboard", &site.View{Nav: "home", Title: i18n.T(lang, "dashboard.title"),
+		Data: homeData{Accounts: list, Invitations: invs.Items, Notifications: notes, Recent: recent, Approvals: approvals, Dash: dash}})
+	return nil
+}
+
+// noticeText words a notification.
+func noticeText(lang string, n notify.Notification) string {
+	return notify.Text(lang, n.Kind, n.Params)
+}

@@ -1,0 +1,68 @@
+package operator
+
+import (
+	"net/http"
+
+	"atelier/internal/catalog"
+	"atelier/internal/httpx"
+	"atelier/internal/i18n"
+	"atelier/internal/page"
+	"atelier/internal/users"
+	"atelier/internal/web/site"
+)
+
+// proStatuses are the tabs of the vetting queue.
+var proStatuses = []string{"pending", "approved", "rejected"}
+
+type proQueueData struct {
+	Status       string
+	Statuses     []string
+	Applications []catalog.ProApplication
+	NextCursor   string
+}
+
+// showProQueue is the operators' vetting queue. The catalog refuses
+// everyone else, who get the 403 page.
+func (s *pages) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
+	q := r.URL.Query()
+	state := q.Get("status")
+	if state == "" {
+		state = "pending"
+	}
+	p, err := page.Parse("", q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	p.Limit = 50
+	list, err := s.Catalog.ProApplications(r.Context(), u, state, p)
+	if err != nil {
+		return err
+	}
+	s.Render(w, r, status, "operator_pro", &site.View{Nav: "operator", Title: i18n.T(httpx.Lang(r), "operator.pro.title"), Form: f,
+		Data: proQueueData{Status: state, Statuses: proStatuses, Applications: list.Items, NextCursor: list.NextCursor}})
+	return nil
+}
+
+func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
+	if err != nil {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			f.Target = r.PathValue("app")
+			return s.showProQueue(w, r, u, f, status)
+		})
+	}
+	s.Done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
+	return nil
+}
+
+func (s *pages) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
+	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
+	if err != nil {
+		return site.ShowAgain(err, func(f *site.Form, status int) error {
+			f.Target = r.PathValue("app")
+			return s.showProQueue(w, r, u, f, status)
+		})
+	}
+	s.Done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
+	return nil
+}
