@@ -39,12 +39,9 @@ func (s *Service) Act(ctx context.Context, actor users.User, id, wantSide string
 		if o.ReadOnly {
 			return ErrSharedReadOnly
 		}
-		if wantSide != "" && o.Side != wantSide {
-			return errs.Forbidden("wrong_side").With("side", wantSide)
-		}
 		if wantSide != "" {
-			if err := onHold(o); err != nil {
-				return err // an open cancellation or escalation comes first
+			if err := o.onSide(wantSide); err != nil {
+				return err // the wrong side, or an open cancellation or escalation first
 			}
 		}
 		return fn(tx, o)

@@ -136,7 +136,7 @@ func (s *pages) showInvitation(w http.ResponseWriter, r *http.Request, u users.U
 	}
 	d := invitationData{Invitation: inv, Mine: inv.Email == u.Email}
 	if inv.Status == accounts.InviteSent && !inv.ExpiresAt.IsZero() {
-		left := inv.ExpiresAt.Sub(s.now())
+		left := inv.ExpiresAt.Sub(s.DB.Clock.Now())
 		if left < 0 {
 			left = 0
 		}
@@ -145,13 +145,6 @@ func (s *pages) showInvitation(w http.ResponseWriter, r *http.Request, u users.U
 	}
 	s.Render(w, r, status, "invitation", &site.View{Nav: "invitations", Title: i18n.T(lang, "invitation.title", "account", inv.AccountName), Form: f, Data: d})
 	return nil
-}
-
-func (s *pages) now() time.Time {
-	if s.DB != nil && s.DB.Clock != nil {
-		return s.DB.Clock.Now()
-	}
-	return time.Now().UTC()
 }
 
 func (s *pages) acceptInvitation(w http.ResponseWriter, r *http.Request, u users.User) error {

@@ -88,6 +88,8 @@ func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, pass
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: httpx.CookieName, Value: token, Path: "/",
+		// The browser keeps the cookie by its own clock (MaxAge first);
+		// the session's own expiry is the server's (users).
 		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
 	})
