@@ -53,11 +53,17 @@ type Review struct {
 // Reviews returns an order's reviews that the actor may read: their own
 // side's always, the other side's once reviews are public.
 func (s *Service) Reviews(ctx context.Context, actor users.User, id string) ([]Review, error) {
-	o, _, err := s.Orders.View(ctx, s.DB, actor, id)
+	o, err := s.Orders.Get(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT side, author_id, rating, body, created_at FROM order_reviews WHERE order_id = ? ORDER BY side`, id)
+	return s.Of(ctx, o)
+}
+
+// Of returns the reviews of o, an order as orders read it for its viewer
+// (orders.Service.Get), that the viewer may read: the order page's read.
+func (s *Service) Of(ctx context.Context, o orders.Order) ([]Review, error) {
+	rows, err := s.DB.Query(ctx, `SELECT side, author_id, rating, body, created_at FROM order_reviews WHERE order_id = ? ORDER BY side`, o.ID)
 	if err != nil {
 		return nil, err
 	}

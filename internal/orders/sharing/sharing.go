@@ -127,6 +127,11 @@ func (s *Service) Shares(ctx context.Context, actor users.User, orderID string) 
 	if _, err := s.clientView(ctx, s.DB, actor, orderID); err != nil {
 		return nil, err
 	}
+	return s.sharesOf(ctx, orderID)
+}
+
+// sharesOf lists the members an order is shared with.
+func (s *Service) sharesOf(ctx context.Context, orderID string) ([]Share, error) {
 	rows, err := s.DB.Query(ctx, `SELECT sh.user_id, u.name, sh.shared_by, b.name, sh.created_at FROM order_shares sh
 		JOIN users u ON u.id = sh.user_id JOIN users b ON b.id = sh.shared_by
 		WHERE sh.order_id = ? ORDER BY sh.created_at, sh.user_id`, orderID)
@@ -155,6 +160,11 @@ func (s *Service) ShareCandidates(ctx context.Context, actor users.User, orderID
 	if err != nil {
 		return nil, err
 	}
+	return s.candidatesOf(ctx, actor, o)
+}
+
+// candidatesOf lists the members o could be shared with by actor.
+func (s *Service) candidatesOf(ctx context.Context, actor users.User, o orders.Order) ([]accounts.Membership, error) {
 	seeing, err := viewers(ctx, s.DB, o)
 	if err != nil {
 		return nil, err
@@ -301,6 +311,11 @@ func (s *Service) Comments(ctx context.Context, actor users.User, orderID string
 	if _, err := s.clientView(ctx, s.DB, actor, orderID); err != nil {
 		return nil, err
 	}
+	return s.commentsOf(ctx, orderID)
+}
+
+// commentsOf lists an order's internal comments, oldest first.
+func (s *Service) commentsOf(ctx context.Context, orderID string) ([]Comment, error) {
 	rows, err := s.DB.Query(ctx, `SELECT c.id, COALESCE(c.parent_id, ''), c.author_id, u.name, c.body, c.created_at FROM order_comments c
 		JOIN users u ON u.id = c.author_id WHERE c.order_id = ? ORDER BY c.id`, orderID)
 	if err != nil {
@@ -329,4 +344,31 @@ type Comment struct {
 	AuthorName string    `json:"author_name"`
 	Body       string    `json:"body"`
 	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Layer is the client side's own layer of one order, as its page shows it.
+type Layer struct {
+	Comments   []Comment             // oldest first
+	Shares     []Share               // the members it is shared with
+	Candidates []accounts.Membership // whom the viewer could share it with
+}
+
+// LayerOf reads the internal layer of o, an order as orders read it for
+// actor (orders.Service.Get): the order page's one read, instead of
+// Comments, Shares and ShareCandidates each reading the order again. To
+// any other side than the client's it does not exist.
+func (s *Service) LayerOf(ctx context.Context, actor users.User, o orders.Order) (Layer, error) {
+	if o.Side != orders.ClientSide {
+		return Layer{}, errCommentsNotFound
+	}
+	var l Layer
+	var err error
+	if l.Comments, err = s.commentsOf(ctx, o.ID); err != nil {
+		return Layer{}, err
+	}
+	if l.Shares, err = s.sharesOf(ctx, o.ID); err != nil {
+		return Layer{}, err
+	}
+	l.Candidates, err = s.candidatesOf(ctx, actor, o)
+	return l, err
 }
