@@ -15,11 +15,14 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/i18n"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // User is a registered person.
@@ -56,9 +59,14 @@ type NewUser struct {
 	Name     string
 }
 
-// NormalizeEmail validates an e-mail address and returns it lower-cased.
+// NormalizeEmail validates an e-mail address and returns the one form
+// addresses are stored and compared in: NFKC (full-width letters and other
+// compatibility forms become the plain ones, so "ａｄａ@example.com" is
+// ada@example.com), lower-cased. An address whose local part or domain
+// mixes writing systems — a Cyrillic "і" among Latin letters — is a
+// look-alike of another one and is refused (email_confusable).
 func NormalizeEmail(field, email string) (string, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = strings.ToLower(norm.NFKC.String(strings.TrimSpace(email)))
 	if email == "" {
 		return "", errs.Invalid(field, "email_required")
 	}
@@ -66,7 +74,48 @@ func NormalizeEmail(field, email string) (string, error) {
 	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") || len(email) > 254 {
 		return "", errs.Invalid(field, "email_invalid")
 	}
+	at := strings.LastIndex(email, "@")
+	if mixedScripts(email[:at]) || mixedScripts(email[at+1:]) {
+		return "", errs.Invalid(field, "email_confusable")
+	}
 	return email, nil
+}
+
+// scripts are the writing systems a part of an address may be written in,
+// one at a time; Japanese writes with three of them together.
+var scripts = []struct {
+	name   string
+	tables []*unicode.RangeTable
+}{
+	{"latin", []*unicode.RangeTable{unicode.Latin}}, {"cyrillic", []*unicode.RangeTable{unicode.Cyrillic}},
+	{"greek", []*unicode.RangeTable{unicode.Greek}}, {"armenian", []*unicode.RangeTable{unicode.Armenian}},
+	{"hebrew", []*unicode.RangeTable{unicode.Hebrew}}, {"arabic", []*unicode.RangeTable{unicode.Arabic}},
+	{"devanagari", []*unicode.RangeTable{unicode.Devanagari}}, {"thai", []*unicode.RangeTable{unicode.Thai}},
+	{"hangul", []*unicode.RangeTable{unicode.Hangul}},
+	{"cjk", []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana}},
+}
+
+// mixedScripts tells whether the letters of s belong to more than one
+// writing system (digits and punctuation belong to all).
+func mixedScripts(s string) bool {
+	seen := ""
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		name := "other"
+		for _, sc := range scripts {
+			if unicode.In(r, sc.tables...) {
+				name = sc.name
+				break
+			}
+		}
+		if seen != "" && name != seen {
+			return true
+		}
+		seen = name
+	}
+	return false
 }
 
 func validateName(name string) (string, error) {
@@ -78,16 +127,6 @@ func validateName(name string) (string, error) {
 		return "", errs.Invalid("name", "name_too_long")
 	}
 	return name, nil
-}
-
-func validatePassword(p string) error {
-	switch n := utf8.RuneCountInString(p); {
-	case n < 8:
-		return errs.Invalid("password", "password_too_short")
-	case n > 200:
-		return errs.Invalid("password", "password_too_long")
-	}
-	return nil
 }
 
 // SignUp registers a person.
@@ -109,7 +148,7 @@ func (s *Service) create(ctx context.Context, in NewUser, operator bool) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	if err := validatePassword(in.Password); err != nil {
+	if err := CheckPassword(in.Password, email, name); err != nil {
 		return User{}, err
 	}
 	hash := hashPassword(in.Password)
