@@ -248,3 +248,14 @@ func WantErr(t testing.TB, err error, kind errs.Kind, code, field string) {
 		t.Fatalf("got %v, want %s on %q (kind %d)", err, code, field, kind)
 	}
 }
+
+// Changes returns a maker of variants of valid: each call copies valid and
+// applies change to the copy. Tables of refused inputs build their rows
+// with it, each one change away from an input that is accepted.
+func Changes[T any](valid T) func(change func(*T)) T {
+	return func(change func(*T)) T {
+		in := valid
+		change(&in)
+		return in
+	}
+}
