@@ -40,6 +40,15 @@ func wantError(t *testing.T, r apptest.Response, status int, code, field string)
 	}
 }
 
+// wantBalancedLedger fails the test unless the ledger check, as the
+// operator ops reads it, says the ledger balances.
+func wantBalancedLedger(t *testing.T, ops *apptest.Client) {
+	t.Helper()
+	if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+		t.Fatalf("ledger %v", check)
+	}
+}
+
 func TestUsersAndSessions(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {

@@ -267,8 +267,6 @@ func TestOrdersSentAtOnceTakeTurnsAtTheGate(t *testing.T) {
 		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE account_id = ?`, m.ac); n != 3 {
 			t.Fatalf("%d invoices for three paid orders", n)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger: %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }

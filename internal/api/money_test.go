@@ -107,9 +107,7 @@ func TestMoneyOverHTTP(t *testing.T) {
 		}
 		ops := s.Client(t)
 		ops.Token = ops.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": "ops@x.test", "password": "correct horse"})["token"].(string)
-		if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger check %v", check)
-		}
+		wantBalancedLedger(t, ops)
 		admin.Must(204, "DELETE", base+"/payment-methods/"+card["id"].(string), nil)
 		methods := admin.Must(200, "GET", base+"/payment-methods", nil)["items"].([]any)
 		if len(methods) != 1 || methods[0].(map[string]any)["default"] != true {

@@ -94,9 +94,7 @@ func TestFixedOfferBecomesAnOrder(t *testing.T) {
 		}
 		m.member.Must(201, "POST", "/api/v1/orders/"+oid+"/reviews", map[string]any{"rating": 5, "text": "Great"})
 		m.seller.Must(201, "POST", "/api/v1/orders/"+oid+"/reviews", map[string]any{"rating": 5, "text": "Clear"})
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
@@ -171,9 +169,7 @@ func TestMilestoneOfferRunsAndStops(t *testing.T) {
 		if rw := m.admin.Must(200, "GET", acc+"/rewards", nil); amount(rw["credit"]) != 500 || amount(rw["spend_12m"]) != 52750 {
 			t.Fatalf("rewards %v", rw)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
@@ -216,9 +212,7 @@ func TestMilestoneAutoApprovalFiresOnce(t *testing.T) {
 		if bal := m.admin.Must(200, "GET", acc+"/balance", nil); amount(bal["available"]) != 100000-21100 {
 			t.Fatalf("balance %v", bal)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
@@ -309,8 +303,6 @@ func TestMilestoneChargeFailureWaitsForPayment(t *testing.T) {
 			t.Fatalf("after paying: %v", o)
 		}
 		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+id+"/milestones/pay", nil), 409, "order_not_awaiting_payment", "")
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }

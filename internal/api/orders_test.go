@@ -9,7 +9,6 @@ import (
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
-	"atelier/internal/users"
 )
 
 // market is a seller with a service and a business account with an admin
@@ -148,14 +147,7 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 		}
 
 		// The ledger balances after all of it.
-		if _, err := m.s.App.Users.CreateOperator(t.Context(), users.NewUser{Email: "ops@x.test", Password: "correct horse", Name: "Ops"}); err != nil {
-			t.Fatal(err)
-		}
-		ops := m.s.Client(t)
-		ops.Token = ops.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": "ops@x.test", "password": "correct horse"})["token"].(string)
-		if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 

@@ -202,9 +202,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE kind = 'management_fee'`); n != 1 {
 			t.Fatalf("%d fee invoices after a day without spend", n)
 		}
-		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
-			t.Fatalf("ledger %v", chk)
-		}
+		wantBalancedLedger(t, ops)
 
 		// The dashboard of the admin.
 		d := m.admin.Must(200, "GET", "/api/v1/me/dashboard", nil)
@@ -352,9 +350,7 @@ func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
 		if want := (int64(amount(o["subtotal"]))*1000 + 5000) / 10000; total != want {
 			t.Fatalf("fee %d, want %d", total, want)
 		}
-		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
-			t.Fatalf("ledger %v", chk)
-		}
+		wantBalancedLedger(t, ops)
 	})
 }
 

@@ -46,9 +46,7 @@ func (m resolutionMarket) advance(t *testing.T, d string) {
 // balanced fails the test unless the ledger balances.
 func (m resolutionMarket) balanced(t *testing.T) {
 	t.Helper()
-	if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-		t.Fatalf("ledger %v", check)
-	}
+	wantBalancedLedger(t, m.ops)
 	// No order gave back more than was paid for it (refunds of every kind).
 	n := countRows(t, m.market, `SELECT COUNT(*) FROM (SELECT t.ref FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
 		WHERE e.amount > 0 AND t.kind IN ('order_payment', 'refund', 'guarantee_refund') GROUP BY t.ref
@@ -655,8 +653,6 @@ func TestCancellationRacingCompletion(t *testing.T) {
 				t.Fatalf("accepted but %v", o["status"])
 			}
 		}
-		if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, m.ops)
 	})
 }
