@@ -79,9 +79,7 @@ func admins(t *testing.T, f *fixture, actor users.User, accountID string) []stri
 }
 
 func TestRolesAndExactlyOneAdmin(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob, cat, eve := f.user(t, "ann@example.com"), f.user(t, "bob@example.com"), f.user(t, "cat@example.com"), f.user(t, "eve@example.com")
 		acc, err := f.acc.Create(f.ctx, ann, "Acme", "")
 		if err != nil {
@@ -165,9 +163,7 @@ func TestRolesAndExactlyOneAdmin(t *testing.T) {
 }
 
 func TestInvitationApprovalPolicy(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "EUR")
 		f.join(t, ann, acc.ID, bob, accounts.Member)
@@ -275,9 +271,7 @@ func TestInvitationApprovalPolicy(t *testing.T) {
 }
 
 func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann := f.user(t, "ann@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		inv, _ := f.acc.Invite(f.ctx, ann, acc.ID, "dan@example.com", accounts.Member)
@@ -329,9 +323,7 @@ func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
 }
 
 func TestPoliciesValidationChangesNothing(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		f.join(t, ann, acc.ID, bob, accounts.Member)
@@ -392,9 +384,7 @@ func TestPoliciesValidationChangesNothing(t *testing.T) {
 }
 
 func TestPendingApprovalsFilter(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		f.join(t, ann, acc.ID, bob, accounts.Member)

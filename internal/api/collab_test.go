@@ -65,9 +65,7 @@ func has(list []string, s string) bool {
 // account's members who see the order, with @mentions, and never the
 // freelancer.
 func TestOrderSharingAndInternalComments(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		path := "/api/v1/orders/" + c.order
 		wantError(t, c.colleague.Do("GET", path, nil), 404, "order_not_found", "")
 		wantError(t, c.colleague.Do("POST", path+"/internal-comments", map[string]any{"body": "hi"}), 404, "order_not_found", "")
@@ -153,9 +151,7 @@ func TestOrderSharingAndInternalComments(t *testing.T) {
 // Lists are edited together by the account's members, shared read-only
 // with another account, and revocable.
 func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		wantError(t, c.member.Do("POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": " "}), 422, "required", "name")
 		l := c.member.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": "Logo designers"})
 		id := l["id"].(string)
@@ -232,9 +228,7 @@ func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
 // candidates, with the account's orders and internal reviews; a rehire
 // tells the freelancer with a link to the offer form for this account.
 func TestFreelancerNetwork(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		candidate, _ := c.s.SignUp(t, "cand@studio.test", "Cara Candidate")
 		cand := candidate.Must(201, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Cara Motion", "country": "ES",
 			"hourly_rate": map[string]any{"amount": 6000, "currency": "USD"}})["id"].(string)
@@ -331,9 +325,7 @@ func TestFreelancerNetwork(t *testing.T) {
 // of another account and to the freelancer of the account's orders (API.md:
 // another account's objects do not exist).
 func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		c.member.Must(201, "POST", "/api/v1/orders/"+c.order+"/shares", map[string]any{"user_id": c.colleagueID})
 		c.member.Must(201, "POST", "/api/v1/orders/"+c.order+"/internal-comments", map[string]any{"body": "private"})
 		list := c.member.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": "Shortlist"})["id"].(string)

@@ -461,9 +461,7 @@ func TestHourlyFailedChargeSuspendsUntilRetried(t *testing.T) {
 
 // Bad hourly offers are refused and store nothing.
 func TestBadHourlyOffers(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		ops := operator(t, m)
 		app := m.seller.Must(201, "POST", "/api/v1/freelancers/"+m.freelancer+"/pro-application", map[string]any{"message": "Portfolio."})
 		ops.Must(200, "POST", "/api/v1/pro-applications/"+app["id"].(string)+"/approve", nil)

@@ -46,9 +46,7 @@ func newMarket(t *testing.T, e db.Engine) market {
 func amount(v any) float64 { return v.(map[string]any)["amount"].(float64) }
 
 func TestOrderLifecycleOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": map[string]any{"amount": 50000, "currency": "USD"}})
 
@@ -152,9 +150,7 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 }
 
 func TestOrderLimitsBalanceAndCancellation(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		me := m.member.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		// A monthly limit without the approval policy: refused, clearly.

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/httpx"
 	"atelier/internal/users"
@@ -23,9 +22,7 @@ func items(v map[string]any) []any { return v["items"].([]any) }
 // a member confirms through the approval policy; the management fee is
 // invoiced on the project's spend; the dashboard shows it all.
 func TestProjectsAndProjectManagement(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		ops := operator(t, m)
 		bea, beaID := m.s.SignUp(t, "bea@acme.test", "Bea Member")
@@ -224,9 +221,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 // page, the account's projects and the dashboard draw no bar and no "over
 // budget", only what it spent.
 func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		p := m.member.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/projects", map[string]any{"name": "Open-ended", "type": "content",
 			"budget": map[string]any{"amount": 0, "currency": "USD"}})
 		pid := p["id"].(string)
@@ -279,9 +274,7 @@ func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
 // Every read route of projects answers 404 to a stranger, a member of
 // another account and the freelancer of the project's orders.
 func TestProjectsArePrivate(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		p := m.admin.Must(201, "POST", acc+"/projects", map[string]any{"name": "Launch", "type": "marketing_campaign",
 			"budget": map[string]any{"amount": 500000, "currency": "USD"}})
@@ -319,9 +312,7 @@ func TestProjectsArePrivate(t *testing.T) {
 // The management fee waits while the account cannot pay it, and is
 // invoiced once the next day it can.
 func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		ops := operator(t, m)
 		opsID := ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
@@ -358,9 +349,7 @@ func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
 // buyer's fees (the audit found 10% charged on 351.66 that held 18.33 of
 // fees), and it goes back, with a credit note, when that work is refunded.
 func TestManagementFeeIsOnThePriceNetOfRefunds(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		acc := "/api/v1/accounts/" + m.ac
 		pid := m.managedProject(t)
 		o := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})

@@ -99,9 +99,7 @@ func balanced(t *testing.T, f *fixture) ledger.Report {
 }
 
 func TestPaymentMethodsAndDeposits(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, bm, member := f.team(t, "a")
 		other, _, _, _ := f.team(t, "b")
 
@@ -178,9 +176,7 @@ func TestPaymentMethodsAndDeposits(t *testing.T) {
 // The order money primitives: pay from credits then balance into escrow,
 // release to the freelancer (with fees and commission), refund, clearance.
 func TestEscrowReleaseRefundClearance(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, _, _ := f.team(t, "a")
 		seller := f.user(t, "seller@example.com")
 		cat := &catalog.Service{DB: f.db}
@@ -352,9 +348,7 @@ func TestConcurrentMoney(t *testing.T) {
 }
 
 func TestRefundDepositToCard(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, _, member := f.team(t, "a")
 		f.bill.AddCard(f.ctx, admin, acc.ID, "tok_visa")
 		d, err := f.bill.Deposit(f.ctx, admin, acc.ID, usd(1_000_000), "", "")

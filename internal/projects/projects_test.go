@@ -87,9 +87,7 @@ func refuse[In any](t *testing.T, rows []refusal[In], call func(actor users.User
 func usd(a int64) money.Money { return money.New(a, "USD") }
 
 func TestCreateAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		stranger := f.SignUp(t, "stranger@example.com", "Stranger")
 		valid := projects.NewProject{Name: "New website", Type: "website", Budget: usd(1000)}
@@ -161,9 +159,7 @@ func TestCreateAProject(t *testing.T) {
 // Who sees a project, and as what (projects.access), is the same in each
 // project, in an account's list and in a person's projects (the dashboard).
 func TestWhoSeesAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		teammate := f.SignUp(t, "teammate@example.com", "Tess Teammate")
 		f.Join(t, tm.Admin, tm.Account.ID, teammate, accounts.Member)
@@ -256,9 +252,7 @@ func TestWhoSeesAProject(t *testing.T) {
 // member still finds the project they see behind 200 newer private ones
 // they do not, in the account's list and on their dashboard.
 func TestListsAreCutAfterWhoSees(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		open := f.create(t, tm.Member, tm.Account.ID, "Shared brand", "", 1000)
 		for i := range 200 {
@@ -289,9 +283,7 @@ func TestListsAreCutAfterWhoSees(t *testing.T) {
 // every viewer's lists show exactly the projects, and as what, that each
 // project's page shows them.
 func TestListsShowWhatEachPageShows(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		pm := f.Operator(t, "pm@atelier.test", "Pat Manager")         // staff outside the account
@@ -430,9 +422,7 @@ func maps(a, b map[string]string) bool {
 // The admin, the creator and the project's members add members of the
 // account, once each; viewers cannot.
 func TestProjectMembers(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		teammate := f.SignUp(t, "teammate@example.com", "Tess Teammate")
 		f.Join(t, tm.Admin, tm.Account.ID, teammate, accounts.Member)
@@ -502,9 +492,7 @@ func TestProjectMembers(t *testing.T) {
 // project's spend is what its orders paid, net of refunds, against its
 // budget.
 func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		f.Card(t, tm.Admin, tm.Account.ID)
 		_, l := f.seller(t)
@@ -614,9 +602,7 @@ func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
 // percentage, whatever it spends: on its page, in lists and on the
 // dashboard.
 func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		f.Card(t, tm.Admin, tm.Account.ID)
 		_, l := f.seller(t)
@@ -642,9 +628,7 @@ func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
 // a member confirms through the account's policies; the fee is billed on
 // the spend from the assignment on, and given back when the spend falls.
 func TestProjectManagement(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		f.Projects.FeeBP = 1250 // 12.5%
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		f.Card(t, tm.Admin, tm.Account.ID)
@@ -919,9 +903,7 @@ func TestProjectManagement(t *testing.T) {
 // project is still its admin (adds members, attaches orders, answers
 // proposals) and, as its manager, proposes orders too.
 func TestTheAdminWhoManagesAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		boss := f.Operator(t, "bea@atelier.test", "Bea Boss") // staff, and admin of her own company's account
 		acc := f.Account(t, boss, "Boss Corp")
@@ -973,9 +955,7 @@ func TestTheAdminWhoManagesAProject(t *testing.T) {
 }
 
 func TestFeaturedProjects(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		valid := projects.NewFeatured{Title: "Brand refresh", Type: "branding", Brief: "Goals:\nAudience:", Budget: usd(250000)}
