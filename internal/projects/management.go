@@ -23,12 +23,9 @@ import (
 // operators' queue. Asking twice is 409.
 func (s *Service) RequestManager(ctx context.Context, actor users.User, projectID string) (Project, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		p, err := s.view(ctx, tx, actor, projectID)
+		p, err := s.viewAsTeam(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
-			return errs.Forbidden("project_role_not_allowed")
 		}
 		if err := tx.ExecOne(ctx, errs.Conflict("manager_already_requested"), `UPDATE projects SET manager_status = 'requested', manager_requested_by = ?, manager_requested_at = ?
 			WHERE id = ? AND manager_status = 'none'`, actor.ID, db.Micros(tx.Now), projectID); err != nil {

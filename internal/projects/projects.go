@@ -328,6 +328,20 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	return p, s.fillSpend(ctx, q, &p)
 }
 
+// viewAsTeam is view for what the account's side of a project does (ask for
+// its manager, add a member): the admin, the creator and the project's
+// members may; anyone else who sees the project is refused with 403.
+func (s *Service) viewAsTeam(ctx context.Context, q db.Queryer, actor users.User, id string) (Project, error) {
+	p, err := s.view(ctx, q, actor, id)
+	if err != nil {
+		return Project{}, err
+	}
+	if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
+		return Project{}, errs.Forbidden("project_role_not_allowed")
+	}
+	return p, nil
+}
+
 // spent is what the project's orders paid, net of refunds: the account's
 // spend rows of those orders.
 func spent(ctx context.Context, q db.Queryer, projectID string) (int64, error) {
@@ -552,12 +566,9 @@ func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, 
 // creator and the project's members may.
 func (s *Service) AddMember(ctx context.Context, actor users.User, projectID, userID string) (Project, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		p, err := s.view(ctx, tx, actor, projectID)
+		p, err := s.viewAsTeam(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
-			return errs.Forbidden("project_role_not_allowed")
 		}
 		var name string
 		err = tx.QueryRow(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ? AND m.user_id = ?`,
