@@ -80,17 +80,9 @@ func TestUsersAndSessions(t *testing.T) {
 
 		// A malformed body is a 400, and French is spoken on request.
 		c, _ := s.SignUp(t, "bob@example.com", "Bob")
-		req, _ := http.NewRequest("POST", s.URL+"/api/v1/accounts", strings.NewReader("{not json"))
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 400 || !strings.Contains(string(body), "JSON valide") {
-			t.Fatalf("malformed body: %d %s", resp.StatusCode, body)
+		malformed := c.Send("POST", "/api/v1/accounts", strings.NewReader("{not json"), "Accept-Language", "fr-FR,fr;q=0.9")
+		if malformed.Status != 400 || !strings.Contains(string(malformed.Raw), "JSON valide") {
+			t.Fatalf("malformed body: %d %s", malformed.Status, malformed.Raw)
 		}
 	})
 }

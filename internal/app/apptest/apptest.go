@@ -74,11 +74,18 @@ func (c *Client) Do(method, path string, body any, headers ...string) Response {
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, c.base+path, r)
+	return c.Send(method, path, r, append([]string{"Content-Type", "application/json"}, headers...)...)
+}
+
+// Send sends a request with a body as it is (nil for none) and the headers
+// named (name, value, …), and decodes the answer: for the bodies Do cannot
+// make, malformed or too large ones.
+func (c *Client) Send(method, path string, body io.Reader, headers ...string) Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
