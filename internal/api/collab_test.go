@@ -27,8 +27,7 @@ func newCollab(t *testing.T, e db.Engine) collab {
 	t.Helper()
 	c := collab{market: newMarket(t, e)}
 	c.colleague, c.colleagueID = c.s.SignUp(t, "colleague@acme.test", "Cleo Colleague")
-	inv := c.admin.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/invitations", map[string]any{"email": "colleague@acme.test"})
-	c.colleague.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+	c.colleague.Join(c.admin, c.ac)
 	c.adminID = c.admin.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 	c.memberID = c.member.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 	c.other, _ = c.s.SignUp(t, "olga@globex.test", "Olga Other")
@@ -361,8 +360,7 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 		// them a billing manager) still never reads the internal layer of
 		// their own order, nor the team's reviews of them, nor is told of a
 		// note that names them.
-		inv := c.admin.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/invitations", map[string]any{"email": "seller@studio.test"})
-		c.seller.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		c.seller.Join(c.admin, c.ac)
 		sellerID := c.seller.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		c.admin.Must(200, "PATCH", "/api/v1/accounts/"+c.ac+"/members/"+sellerID, map[string]any{"role": "billing_manager"})
 		wantError(t, c.seller.Do("GET", "/api/v1/orders/"+c.order+"/internal-comments", nil), 404, "internal_comments_not_found", "")

@@ -19,8 +19,7 @@ func TestMoneyOverHTTP(t *testing.T) {
 		member, _ := s.SignUp(t, "member@acme.test", "Max")
 		outsider, _ := s.SignUp(t, "eve@other.test", "Eve")
 		acc := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
-		inv := admin.Must(201, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "member@acme.test"})
-		member.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		member.Join(admin, acc)
 		base := "/api/v1/accounts/" + acc
 
 		wantError(t, member.Do("POST", base+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"}), 403, "role_not_allowed", "")

@@ -34,8 +34,7 @@ func newMarket(t *testing.T, e db.Engine) market {
 			{"name": "Premium", "price": map[string]any{"amount": 90000, "currency": "USD"}, "delivery_days": 10, "revisions": 3},
 		}})["id"].(string)
 	m.ac = m.admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
-	inv := m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/invitations", map[string]any{"email": "member@acme.test"})
-	m.member.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+	m.member.Join(m.admin, m.ac)
 	m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
 	// An American company, billed without VAT (outside the EU): the
 	// amounts of most tests are VAT-free; vat_test.go taxes the others.

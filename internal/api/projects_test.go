@@ -26,8 +26,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		acc := "/api/v1/accounts/" + m.ac
 		ops := operator(t, m)
 		bea, beaID := m.s.SignUp(t, "bea@acme.test", "Bea Member")
-		inv := m.admin.Must(201, "POST", acc+"/invitations", map[string]any{"email": "bea@acme.test"})
-		bea.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		bea.Join(m.admin, m.ac)
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": map[string]any{"amount": 50000, "currency": "USD"}})
 
 		// Bad input is refused.

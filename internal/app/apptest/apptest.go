@@ -136,3 +136,14 @@ func (c *Client) SignInAgain() {
 	sess := c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": c.email, "password": "correct horse"})
 	c.Token = sess["token"].(string)
 }
+
+// Join has admin invite the client's person (one SignUp made) into the
+// account with the default role, and the person accept.
+func (c *Client) Join(admin *Client, accountID string) {
+	c.t.Helper()
+	if c.email == "" {
+		c.t.Fatal("Join: the client was not made by SignUp")
+	}
+	inv := admin.Must(201, "POST", "/api/v1/accounts/"+accountID+"/invitations", map[string]any{"email": c.email})
+	c.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+}
