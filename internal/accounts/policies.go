@@ -189,7 +189,8 @@ func (s *Service) AuditLog(ctx context.Context, actor users.User, accountID stri
 			return e, err
 		}
 		e.At = db.Time(at)
-		return e, json.Unmarshal([]byte(details), &e.Details)
+		err = json.Unmarshal([]byte(details), &e.Details)
+		return e, err
 	}, `SELECT l.id, l.at, COALESCE(l.actor_id, ''), COALESCE(u.name, ''), l.action, l.target, l.details
 		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
 		WHERE l.account_id = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?`, accountID, after, r.Limit+1)
