@@ -12,7 +12,6 @@ import (
 	"atelier/internal/app"
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/notify"
 )
 
@@ -50,9 +49,7 @@ func wantBalancedLedger(t *testing.T, ops *apptest.Client) {
 }
 
 func TestUsersAndSessions(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		anon := s.Client(t)
 		wantError(t, anon.Do("GET", "/api/v1/me", nil), 401, "not_signed_in", "")
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "nope", "password": "correct horse", "name": "A"}), 422, "email_invalid", "email")
@@ -88,9 +85,7 @@ func TestUsersAndSessions(t *testing.T) {
 }
 
 func TestBusinessAccountsOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, adminID := s.SignUp(t, "admin@acme.test", "Ada Admin")
 		member, memberID := s.SignUp(t, "member@acme.test", "Max Member")
 		outsider, _ := s.SignUp(t, "eve@other.test", "Eve")
@@ -221,9 +216,7 @@ func TestBusinessAccountsOverHTTP(t *testing.T) {
 }
 
 func TestTestClockExpiresInvitations(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")
 		id := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
 		inv := admin.Must(201, "POST", "/api/v1/accounts/"+id+"/invitations", map[string]any{"email": "late@acme.test"})
@@ -356,9 +349,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
 		wantError(t, ann.Do("PATCH", "/api/v1/me", map[string]any{"locale": "de"}), 422, "locale_unsupported", "locale")
 		ann.Must(200, "PATCH", "/api/v1/me", map[string]any{"locale": "fr"})

@@ -12,16 +12,13 @@ import (
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
 // A JSON body over 1 MiB is refused with 413 in the API's error format,
 // on a plain route and on an idempotent one, and changes nothing.
 func TestBodyTooLarge(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
 		big := `{"name":"` + strings.Repeat("x", 2<<20) + `","currency":"EUR"}`
 		for _, path := range []string{"/api/v1/accounts", "/api/v1/users"} {
@@ -40,9 +37,7 @@ func TestBodyTooLarge(t *testing.T) {
 // Failed sign-ins over the API are limited: the eleventh attempt in 15
 // minutes is a 429 with a sentence saying how long to wait.
 func TestSignInRateLimitedOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		s.SignUp(t, "ann@example.com", "Ann")
 		anon := s.Client(t)
 		for i := 0; i < users.MaxEmailFailures; i++ {
@@ -60,9 +55,7 @@ func TestSignInRateLimitedOverHTTP(t *testing.T) {
 // 422 naming the field on both engines, in a body, a nested field or a
 // query, and stores nothing; the pages refuse it too.
 func TestBadBytesAreRefused(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		anon := s.Client(t)
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "a@example.com", "password": "correct horse", "name": "a\u0000b"}), 422, "text_invalid", "name")
 		wantError(t, anon.Do("POST", "/api/v1/sessions", map[string]any{"email": "a\u0000@example.com", "password": "correct horse"}), 422, "text_invalid", "email")

@@ -6,15 +6,11 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
 func TestMoneyOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")
 		member, _ := s.SignUp(t, "member@acme.test", "Max")
 		outsider, _ := s.SignUp(t, "eve@other.test", "Eve")

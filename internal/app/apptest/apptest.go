@@ -44,6 +44,13 @@ func Start(t testing.TB, engine db.Engine) *Server {
 	return &Server{URL: ts.URL, App: a}
 }
 
+// Each runs test in parallel with the other tests, once per engine, on an
+// Atelier started for that engine's subtest.
+func Each(t *testing.T, test func(t *testing.T, s *Server)) {
+	t.Helper()
+	dbtest.EachWith(t, func(t *testing.T, e db.Engine) *Server { return Start(t, e) }, test)
+}
+
 // Client calls the API as one person (or anonymously, with no token).
 type Client struct {
 	t     testing.TB
