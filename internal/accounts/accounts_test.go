@@ -12,6 +12,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/domaintest"
 	"atelier/internal/errs"
 	"atelier/internal/money"
 	"atelier/internal/page"
@@ -46,13 +47,7 @@ func (f *fixture) user(t *testing.T, email string) users.User {
 // join invites u into acc as role (by the admin) and has u accept.
 func (f *fixture) join(t *testing.T, admin users.User, accountID string, u users.User, role accounts.Role) {
 	t.Helper()
-	inv, err := f.acc.Invite(f.ctx, admin, accountID, u.Email, role)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.acc.AcceptInvitation(f.ctx, u, inv.ID); err != nil {
-		t.Fatal(err)
-	}
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, accountID, u, role)
 }
 
 func wantErr(t *testing.T, err error, kind errs.Kind, code string) {

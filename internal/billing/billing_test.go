@@ -17,6 +17,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/domaintest"
 	"atelier/internal/errs"
 	"atelier/internal/ledger"
 	"atelier/internal/money"
@@ -61,18 +62,8 @@ func (f *fixture) user(t *testing.T, email string) users.User {
 func (f *fixture) team(t *testing.T, prefix string) (acc accounts.Account, admin, billingMgr, member users.User) {
 	admin, billingMgr, member = f.user(t, prefix+"admin@example.com"), f.user(t, prefix+"billing@example.com"), f.user(t, prefix+"member@example.com")
 	acc, _ = f.acc.Create(f.ctx, admin, prefix+" Corp", "USD")
-	for _, m := range []struct {
-		u    users.User
-		role accounts.Role
-	}{{billingMgr, accounts.BillingManager}, {member, accounts.Member}} {
-		inv, err := f.acc.Invite(f.ctx, admin, acc.ID, m.u.Email, m.role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.acc.AcceptInvitation(f.ctx, m.u, inv.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, acc.ID, billingMgr, accounts.BillingManager)
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, acc.ID, member, accounts.Member)
 	return acc, admin, billingMgr, member
 }
 
