@@ -1,12 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 )
 
 // The whole team story of PRODUCT.md §1–2 in a browser: an admin opens a
@@ -14,12 +12,7 @@ import (
 // invites someone else, which waits for her approval; she approves, the
 // invitee joins, and the audit log tells it all.
 func TestTeamJoinsWithInvitationApproval(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite // one set of screenshots is enough
-
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		// Alice signs up and opens a business account in euros.
 		alice := srv.person(t, browser, "Alice")
 		alice.open("/")
@@ -117,11 +110,7 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 
 		// Carol signs up on her own and finds the invitation waiting.
 		carol := srv.person(t, browser, "Carol")
-		carol.open("/signup")
-		carol.fill("#f-name", "Carol Lefèvre")
-		carol.fill("#f-email", "carol@example.com")
-		carol.fill("#f-password", "correct horse battery")
-		carol.click(`form[action="/signup"] button[type="submit"]`)
+		carol.signUp("Carol Lefèvre", "carol@example.com", "correct horse battery")
 		carol.sees("Invitations for you", "Acme Studio")
 		carol.click(`.mainnav a[href="/invitations"]`)
 		carol.sees("Your invitations", "Acme Studio", "Bob Dupont invited you as Member.")

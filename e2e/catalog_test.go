@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/demo"
 	"atelier/internal/users"
 )
@@ -18,6 +17,25 @@ func (p *person) signIn(email, password string) {
 	p.fill("#f-email", email)
 	p.fill("#f-password", password)
 	p.click(`form[action="/signin"] button[type="submit"]`)
+}
+
+// signedIn opens a browser context for name and signs in as email, with
+// the password every story gives its people.
+func (s *server) signedIn(t *testing.T, browser context.Context, name, email string) *person {
+	t.Helper()
+	p := s.person(t, browser, name)
+	p.signIn(email, "correct horse battery")
+	return p
+}
+
+// signUp signs a person up through the sign-up page.
+func (p *person) signUp(name, email, password string) {
+	p.t.Helper()
+	p.open("/signup")
+	p.fill("#f-name", name)
+	p.fill("#f-email", email)
+	p.fill("#f-password", password)
+	p.click(`form[action="/signup"] button[type="submit"]`)
 }
 
 // typeIn types into an empty field (chromedp cannot clear an empty
@@ -32,18 +50,10 @@ func (p *person) typeIn(css, value string) {
 // with filters and works out the price of three; the freelancer applies
 // for Pro, an operator approves, and the buyer sees the badge in search.
 func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
-		srv := start(t, engine)
-		browser := newBrowser(t)
-
+	story(t, func(t *testing.T, srv *server, browser context.Context, _ bool) {
 		// Fanny signs up and opens her seller profile.
 		fanny := srv.person(t, browser, "Fanny")
-		fanny.open("/signup")
-		fanny.fill("#f-name", "Fanny Fontaine")
-		fanny.fill("#f-email", "fanny@example.com")
-		fanny.fill("#f-password", "correct horse battery")
-		fanny.click(`form[action="/signup"] button[type="submit"]`)
+		fanny.signUp("Fanny Fontaine", "fanny@example.com", "correct horse battery")
 		fanny.click(`.mainnav a[href="/sell"]`)
 		fanny.sees("Start selling on Atelier")
 		fanny.fill("#f-display-name", "Fanny Studio")
@@ -86,11 +96,7 @@ func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
 
 		// Bob searches with words, a category and a maximum price.
 		bob := srv.person(t, browser, "Bob")
-		bob.open("/signup")
-		bob.fill("#f-name", "Bob Buyer")
-		bob.fill("#f-email", "bob@example.com")
-		bob.fill("#f-password", "correct horse battery")
-		bob.click(`form[action="/signup"] button[type="submit"]`)
+		bob.signUp("Bob Buyer", "bob@example.com", "correct horse battery")
 		bob.click(`.mainnav a[href="/services"]`)
 		bob.fill("#f-q", "logo")
 		bob.choose("#f-category", "graphics-design")
@@ -138,8 +144,7 @@ func TestFreelancerListsServiceBuyerFindsItOperatorVetsIt(t *testing.T) {
 		if _, err := srv.App.Users.CreateOperator(context.Background(), users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse battery"}); err != nil {
 			t.Fatal(err)
 		}
-		olivia := srv.person(t, browser, "Olivia")
-		olivia.signIn("olivia@example.com", "correct horse battery")
+		olivia := srv.signedIn(t, browser, "Olivia", "olivia@example.com")
 		olivia.click(`.mainnav a[href="/operator/pro-applications"]`)
 		olivia.sees("Pro applications", "Fanny Studio", "Portfolio at fanny.example")
 		olivia.click(`form[action$="/approve"] button`)

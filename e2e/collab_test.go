@@ -4,10 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
-	"atelier/internal/orders"
 )
 
 // Team collaboration in a browser (PRODUCT.md §7): Bob shares his order
@@ -16,16 +12,11 @@ import (
 // it. Bob saves the service to a new list and shares it with Globex, whose
 // admin reads it and cannot change it; once revoked, it is gone for her.
 func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
 		a := srv.App
 
-		st := srv.studio(t, studioService{headline: "Brand identities", title: "Brand identity for your startup",
-			description: "Logo, palette and type.", price: 30000, revisions: 1})
+		st := srv.studio(t, brandIdentity)
 		alice, acc, svc := st.alice, st.acc, st.service
 		bob, carl, olga := srv.signUp(t, "Bob Durand", "bob@example.com"), srv.signUp(t, "Carl Petit", "carl@example.com"), srv.signUp(t, "Olga Novak", "olga@globex.test")
 		srv.join(t, alice, acc.ID, bob)
@@ -34,16 +25,11 @@ func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := a.Orders.Place(ctx, bob, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
-			Requirements: "A mark for our newsletter."}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := srv.orderBasic(t, st, bob, "A mark for our newsletter.")
 		orderURL := "/orders/" + o.ID
 
 		// Bob writes an internal note and shares the order with Carl.
-		bo := srv.person(t, browser, "Bob")
-		bo.signIn("bob@example.com", "correct horse battery")
+		bo := srv.signedIn(t, browser, "Bob", "bob@example.com")
 		bo.open(orderURL)
 		bo.sees("Internal notes", "The freelancer never sees them.")
 		bo.typeIn("#f-internal-body", "Budget is tight this quarter, @Carl Petit please keep an eye on it.")
@@ -57,8 +43,7 @@ func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
 		}
 
 		// Carl is told, follows the order read-only, and answers.
-		ca := srv.person(t, browser, "Carl")
-		ca.signIn("carl@example.com", "correct horse battery")
+		ca := srv.signedIn(t, browser, "Carl", "carl@example.com")
 		ca.open("/")
 		ca.sees("Bob Durand shared the order “Brand identity for your startup” with you.")
 		ca.open(orderURL)
@@ -76,8 +61,7 @@ func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
 		}
 
 		// Fanny, the freelancer, sees none of it.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.open(orderURL)
 		fa.sees("Brand identity for your startup")
 		fa.seesNot("Internal notes", "Budget is tight", "Noted, I will follow it.", "Agreed, let us cap it.")
@@ -103,8 +87,7 @@ func TestMembersShareAnOrderCommentInternallyAndShareAList(t *testing.T) {
 		}
 
 		// Olga, Globex's admin, reads it and cannot change it.
-		ol := srv.person(t, browser, "Olga")
-		ol.signIn("olga@globex.test", "correct horse battery")
+		ol := srv.signedIn(t, browser, "Olga", "olga@globex.test")
 		ol.open("/accounts/" + globex.ID + "/lists")
 		ol.sees("Shared with this account", "Logo designers")
 		ol.open(listURL)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 )
 
 // Issue 8, item 7, in a browser, through the pages only: Bob and Carl,
@@ -20,16 +17,11 @@ import (
 // Globex, whose member Paul reads it and has no way to change it: no form
 // on the page, and every direct post is refused.
 func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
 		a := srv.App
 
-		st := srv.studio(t, studioService{headline: "Brand identities", title: "Brand identity for your startup",
-			description: "Logo, palette and type.", price: 30000, revisions: 1})
+		st := srv.studio(t, brandIdentity)
 		alice, acc, svc := st.alice, st.acc, st.service
 		bob, carl := srv.signUp(t, "Bob Durand", "bob@example.com"), srv.signUp(t, "Carl Petit", "carl@example.com")
 		olga, paul := srv.signUp(t, "Olga Novak", "olga@globex.test"), srv.signUp(t, "Paul Weber", "paul@globex.test")
@@ -44,8 +36,7 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 
 		// Bob creates the project from the account's Projects tab and adds
 		// Carl to it.
-		bo := srv.person(t, browser, "Bob")
-		bo.signIn("bob@example.com", "correct horse battery")
+		bo := srv.signedIn(t, browser, "Bob", "bob@example.com")
 		bo.open("/accounts/" + acc.ID + "/projects")
 		bo.typeIn("#f-name", "Spring launch")
 		bo.choose("#f-type", "branding")
@@ -88,8 +79,7 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 		bo.sees("Bob Durand ordered “" + title + "”.")
 
 		// Carl finds it all on his home page.
-		ca := srv.person(t, browser, "Carl")
-		ca.signIn("carl@example.com", "correct horse battery")
+		ca := srv.signedIn(t, browser, "Carl", "carl@example.com")
 		ca.open("/")
 		ca.sees("Bob Durand added you to the project “Spring launch”.",
 			"Bob Durand shared the order “"+title+"” with you.",
@@ -128,8 +118,7 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 
 		// Fanny, the freelancer, works on the order and sees neither the
 		// project nor the notes.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.open(orderURL)
 		fa.sees(title, "The mark of the spring launch.")
 		fa.seesNot("Spring launch", "Internal notes", "keep the revisions to one", "Noted, one revision it is.")
@@ -151,8 +140,7 @@ func TestTwoMembersCollaborateOnAProjectAndShareAListWithAnotherAccount(t *testi
 
 		// Paul, a member of Globex (not its admin), reads it from his
 		// account's Lists tab...
-		pa := srv.person(t, browser, "Paul")
-		pa.signIn("paul@globex.test", "correct horse battery")
+		pa := srv.signedIn(t, browser, "Paul", "paul@globex.test")
 		pa.open("/accounts/" + globex.ID + "/lists")
 		pa.sees("Shared with this account", "Spring shortlist", "Shared by Acme Studio")
 		pa.click("#lists-shared a")

@@ -8,8 +8,6 @@ import (
 
 	"atelier/internal/billing"
 	"atelier/internal/catalog"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
@@ -20,11 +18,8 @@ import (
 // French, with dates and money the French way, and no English sentence of
 // the catalog left on those pages.
 func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, _ bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
 		a := srv.App
 		amelie, fanny := srv.signUp(t, "Amélie Durand", "amelie@example.com"), srv.signUp(t, "Fanny Moreau", "fanny@example.com")
 		if _, err := a.Users.SetLocale(ctx, amelie, "fr"); err != nil {
@@ -61,8 +56,7 @@ func TestFrenchUserSeesDashboardOrderAndCancellationInFrench(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		am := srv.person(t, browser, "Amélie")
-		am.signIn("amelie@example.com", "correct horse battery")
+		am := srv.signedIn(t, browser, "Amélie", "amelie@example.com")
 		am.open("/")
 		am.sees(i18n.T("fr", "nav.home"), i18n.T("fr", "nav.orders"), "Fanny Moreau demande l’annulation")
 		englishLeft(t, "dashboard", am.pageText())

@@ -101,6 +101,18 @@ func start(t *testing.T, engine db.Engine) *server {
 	return &server{URL: "http://" + ln.Addr().String(), App: a, log: logs}
 }
 
+// story runs a browser story on each database engine, in parallel with
+// the other tests: a fresh server, the shared browser, and shoot true on
+// one engine only (one set of screenshots is enough).
+func story(t *testing.T, run func(t *testing.T, srv *server, browser context.Context, shoot bool)) {
+	t.Helper()
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		srv := start(t, engine)
+		run(t, srv, newBrowser(t), engine == db.SQLite)
+	})
+}
+
 // emailLink waits for the e-mail of kind sent to an address and returns
 // the link it carries.
 func (s *server) emailLink(t *testing.T, to, kind string) string {

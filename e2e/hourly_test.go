@@ -8,12 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/catalog"
 	"atelier/internal/clock/clocktest"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
-	"atelier/internal/money"
 	"atelier/internal/users"
 )
 
@@ -25,7 +21,14 @@ func (s *server) clockTo(t *testing.T, at time.Time) {
 	if by <= 0 {
 		return
 	}
-	body, _ := json.Marshal(map[string]string{"duration": by.String()})
+	s.advanceClock(t, by.String())
+}
+
+// advanceClock moves the server's test clock forward by a duration as the
+// API reads it ("49h", "4d"), which also runs what became due.
+func (s *server) advanceClock(t *testing.T, by string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"duration": by})
 	res, err := http.Post(s.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(string(body)))
 	if err != nil {
 		t.Fatal(err)
@@ -62,28 +65,12 @@ func (s *server) now(t *testing.T) time.Time {
 // second week; after the first week's Friday it is released to the
 // freelancer, and the client disputes the second once it is charged.
 func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
 		a := srv.App
 
-		alice, fanny := srv.signUp(t, "Alice Martin", "alice@example.com"), srv.signUp(t, "Fanny Moreau", "fanny@example.com")
-		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Billing.AddCard(ctx, alice, acc.ID, "tok_visa"); err != nil {
-			t.Fatal(err)
-		}
-		american(t, a, alice, acc.ID)
-		studio, err := a.Catalog.CreateFreelancer(ctx, fanny, catalog.Profile{DisplayName: "Fanny Studio", Headline: "Backend engineering",
-			Country: "FR", HourlyRate: money.New(8000, "USD")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := srv.studioProfile(t, "Backend engineering")
+		fanny, acc, studio := st.fanny, st.acc, st.profile
 		op, err := a.Users.CreateOperator(ctx, users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
@@ -97,8 +84,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 		}
 
 		// Fanny, Pro, writes an hourly offer to Alice's account by its id.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.open("/offers/new")
 		fa.check("#kind-hourly")
 		fa.typeIn("#f-other-account-id", acc.ID)
@@ -111,8 +97,7 @@ func TestProFreelancerHourlyContractWeeklyReportChargeAndDispute(t *testing.T) {
 		offerURL := strings.TrimPrefix(fa.location(), srv.URL)
 
 		// Alice reads it: one week at the limit is what approval counts.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.open(offerURL)
 		al.sees("$80.00 an hour", "10 hours a week", "It is quoted as one week at the limit ($844.00 with fees)")
 		al.click("#accept-offer")

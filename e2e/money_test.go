@@ -8,11 +8,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"atelier/internal/accounts"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/money"
-	"atelier/internal/users"
 )
 
 // The money story of PRODUCT.md §3–4 in a browser: the admin of a business
@@ -21,36 +18,19 @@ import (
 // account stands in the rewards program; a member sees the rewards but not
 // the billing.
 func TestAdminDepositsAndMemberSeesRewards(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite // one set of screenshots is enough
 
 		// Alice runs Acme Studio (in US dollars); Bob is a member. Orders
 		// are not in the web UI yet: the account's past order payments are
 		// recorded as spend directly.
 		a := srv.App
-		alice, err := a.Users.SignUp(ctx, users.NewUser{Name: "Alice Martin", Email: "alice@example.com", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bob, err := a.Users.SignUp(ctx, users.NewUser{Name: "Bob Dupont", Email: "bob@example.com", Password: "correct horse battery"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		alice, bob := srv.signUp(t, "Alice Martin", "alice@example.com"), srv.signUp(t, "Bob Dupont", "bob@example.com")
 		acc, err := a.Accounts.Create(ctx, alice, "Acme Studio", "USD")
 		if err != nil {
 			t.Fatal(err)
 		}
-		inv, err := a.Accounts.Invite(ctx, alice, acc.ID, bob.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		srv.join(t, alice, acc.ID, bob)
 		if err := a.DB.InTx(ctx, func(tx *db.Tx) error {
 			return a.Billing.RecordSpend(ctx, tx, acc.ID, "ord_earlier", money.New(35000, "USD"))
 		}); err != nil {
@@ -59,8 +39,7 @@ func TestAdminDepositsAndMemberSeesRewards(t *testing.T) {
 		accountURL := "/accounts/" + acc.ID
 
 		// Alice opens the Billing tab: no card yet.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.open(accountURL)
 		al.click(`.tabs a[href$="/billing"]`)
 		al.sees("$0.00", "Add a card to make a deposit.", "tok_visa", "tok_chargeDeclined")
@@ -146,8 +125,7 @@ func TestAdminDepositsAndMemberSeesRewards(t *testing.T) {
 
 		// Bob, a member, sees the rewards but has no billing tab, and the
 		// billing page refuses him.
-		bb := srv.person(t, browser, "Bob")
-		bb.signIn("bob@example.com", "correct horse battery")
+		bb := srv.signedIn(t, browser, "Bob", "bob@example.com")
 		bb.open(accountURL)
 		if n := bb.count(`.tabs a[href$="/billing"]`); n != 0 {
 			t.Fatal("a member sees the billing tab")

@@ -5,10 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/money"
-	"atelier/internal/orders"
 )
 
 // The custom offer story of PRODUCT.md §6 in a browser: a freelancer,
@@ -19,31 +16,22 @@ import (
 // is delivered and approved too; the order completes, the balance shows
 // both charges and the freelancer's earnings both milestones.
 func TestFreelancerSendsMilestoneOfferClientAcceptsAndApprovesEach(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
 		a := srv.App
 
 		st := srv.studio(t, studioService{headline: "Brand identities for startups", title: "Logo for your startup",
 			description: "Three logo concepts.", price: 30000, revisions: 1})
-		alice, acc, svc := st.alice, st.acc, st.service
+		alice, acc := st.alice, st.acc
 		// A first order, paid by card; then Alice tops the balance up.
-		first, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
-			Requirements: "A mark for our newsletter."}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		first := srv.orderBasic(t, st, alice, "A mark for our newsletter.")
 		if _, err := a.Billing.Deposit(ctx, alice, acc.ID, money.New(200000, "USD"), "", "top-up"); err != nil {
 			t.Fatal(err)
 		}
 
 		// Fanny, on that order's page, sends Alice's account an offer in
 		// two milestones; the third row stays blank.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.open("/orders/" + first.ID)
 		fa.click("#offer-from-order")
 		fa.sees("Send a custom offer", "The business account of Alice Martin, your client on “Logo for your startup”.")
@@ -64,8 +52,7 @@ func TestFreelancerSendsMilestoneOfferClientAcceptsAndApprovesEach(t *testing.T)
 
 		// Alice finds it on the account's Offers tab: each milestone with
 		// its fees (5.5%), the total and the expiry.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.open("/accounts/" + acc.ID)
 		al.click(`.tabs a[href$="/offers"]`)
 		al.sees("Full brand identity", "Fanny Studio", "Waiting for an answer", "$1,055.00")

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +12,6 @@ import (
 
 	"atelier/internal/accounts"
 	"atelier/internal/catalog"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/money"
 	"atelier/internal/orders"
 )
@@ -26,12 +23,8 @@ import (
 // later (on the test clock) the order has completed by itself, and the
 // member reviews the freelancer.
 func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite // one set of screenshots is enough
 		a := srv.App
 
 		// Alice runs Acme Studio (USD, a card on file, orders above 500.00
@@ -73,8 +66,7 @@ func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T)
 		}
 
 		// Bob orders 2 × Basic from the service page: 600.00 + 5.5%.
-		bb := srv.person(t, browser, "Bob")
-		bb.signIn("bob@example.com", "correct horse battery")
+		bb := srv.signedIn(t, browser, "Bob", "bob@example.com")
 		bb.open("/services/" + svc.ID)
 		bb.sees("Order this service", "Buy for", "Acme Studio", "In Acme Studio, orders above $500.00 wait for the admin's approval")
 		bb.fill("#f-quantity", "2")
@@ -91,8 +83,7 @@ func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T)
 		orderID := strings.TrimPrefix(orderURL, "/orders/")
 
 		// Alice sees it on her dashboard and approves it from the queue.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.sees("Waiting for your approval", "2 orders in Acme Studio wait for your approval.")
 		al.click(`a[href="/accounts/` + acc.ID + `/approvals"].btn`)
 		al.sees("Orders to approve", "Brand identity for your startup", "Bob Dupont", "$633.00", "$949.50")
@@ -109,8 +100,7 @@ func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T)
 		}
 
 		// Fanny finds the order in her orders and delivers, with a file.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.click(`.mainnav a[href="/orders"]`)
 		fa.sees("Selling as Fanny Studio", "Brand identity for your startup", "Bob Dupont")
 		fa.click(`a[href="` + orderURL + `"]`)
@@ -148,14 +138,7 @@ func TestMemberOrdersAdminApprovesFreelancerDeliversOrderCompletes(t *testing.T)
 		}
 
 		// Three days and an hour later, the order has completed by itself.
-		res, err := http.Post(srv.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(`{"duration":"73h"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("advance the test clock: %d", res.StatusCode)
-		}
+		srv.advanceClock(t, "73h")
 		bb.waitFor(orderURL, "#order-head-status", "Completed")
 		bb.sees("Completed automatically after the review window", "Rate your work with Fanny Studio")
 

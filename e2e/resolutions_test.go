@@ -2,13 +2,9 @@ package e2e
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
-	"atelier/internal/orders"
 	"atelier/internal/users"
 )
 
@@ -18,28 +14,15 @@ import (
 // clock) the order shows cancelled and the refund is on the account's
 // balance.
 func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
-		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
-		a := srv.App
-
-		st := srv.studio(t, studioService{headline: "Brand identities", title: "Brand identity for your startup",
-			description: "Logo, palette and type.", price: 30000, revisions: 1})
-		alice, acc, svc := st.alice, st.acc, st.service
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
+		st := srv.studio(t, brandIdentity)
+		alice, acc := st.alice, st.acc
 		// Alice's order is paid by card: $300.00 + $16.50 of fees.
-		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1,
-			Requirements: "A mark for our newsletter."}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := srv.orderBasic(t, st, alice, "A mark for our newsletter.")
 		orderURL := "/orders/" + o.ID
 
 		// Fanny asks to cancel from the order page's resolution center.
-		fa := srv.person(t, browser, "Fanny")
-		fa.signIn("fanny@example.com", "correct horse battery")
+		fa := srv.signedIn(t, browser, "Fanny", "fanny@example.com")
 		fa.open(orderURL)
 		fa.sees("Resolution center", "Cancel the order")
 		fa.check("#open-cancellation")
@@ -48,8 +31,7 @@ func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *
 		fa.sees("Cancellation requested. The other side has 2 days to answer.", "2 days left", "Withdraw the request")
 
 		// Alice sees the request and the days left, and does not answer.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.open("/accounts/" + acc.ID + "/billing")
 		if got := al.within("#balance"); got != "$0.00" {
 			t.Fatalf("balance before: %q", got)
@@ -65,14 +47,7 @@ func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *
 		}
 
 		// 49 hours later the order is cancelled and refunded.
-		res, err := http.Post(srv.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(`{"duration":"49h"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("advance the test clock: %d", res.StatusCode)
-		}
+		srv.advanceClock(t, "49h")
 		al.waitFor(orderURL, "#order-head-status", "Cancelled")
 		al.sees("I am ill and cannot deliver in time.", "No answer in 2 days: the cancellation was accepted automatically", "The order was cancelled and refunded")
 		al.seesNot("Accept the cancellation")
@@ -90,31 +65,23 @@ func TestFreelancerRequestsCancellationUnansweredOrderIsCancelledAndRefunded(t *
 // order's evidence log in the escalations queue and cancels the order with
 // a partial refund; the client's balance shows it.
 func TestClientEscalatesOperatorDecidesPartialRefund(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+	story(t, func(t *testing.T, srv *server, browser context.Context, shoot bool) {
 		ctx := context.Background()
-		srv := start(t, engine)
-		browser := newBrowser(t)
-		shoot := engine == db.SQLite
 		a := srv.App
 
 		st := srv.studio(t, studioService{title: "Brand identity for your startup", description: "Logo, palette and type.", price: 30000})
-		alice, fanny, acc, svc := st.alice, st.fanny, st.acc, st.service
+		alice, fanny, acc := st.alice, st.fanny, st.acc
 		if _, err := a.Users.CreateOperator(ctx, users.NewUser{Name: "Olivia Operator", Email: "olivia@example.com", Password: "correct horse battery"}); err != nil {
 			t.Fatal(err)
 		}
-		o, err := a.Orders.Place(ctx, alice, orders.NewOrder{AccountID: acc.ID, ServiceID: svc.ID, Package: "Basic", Quantity: 1}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := srv.orderBasic(t, st, alice, "")
 		if _, err := a.Orders.Deliver(ctx, fanny, o.ID, "The logo only; the palette is coming.", nil); err != nil {
 			t.Fatal(err)
 		}
 		orderURL := "/orders/" + o.ID
 
 		// Alice asks Atelier to step in.
-		al := srv.person(t, browser, "Alice")
-		al.signIn("alice@example.com", "correct horse battery")
+		al := srv.signedIn(t, browser, "Alice", "alice@example.com")
 		al.open(orderURL)
 		al.check(`#resolution-center details:last-of-type summary`)
 		al.typeIn("#f-escalate-message", "Only the logo was delivered; the palette and type are missing.")
@@ -122,15 +89,10 @@ func TestClientEscalatesOperatorDecidesPartialRefund(t *testing.T) {
 		al.sees("Atelier is told: an operator will decide from the order’s evidence log.", "Ask Atelier to step in", "An Atelier operator reads the order’s messages")
 
 		// Four days later the delivery has not completed by itself.
-		res, err := http.Post(srv.URL+"/api/v1/test-clock/advance", "application/json", strings.NewReader(`{"duration":"4d"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		srv.advanceClock(t, "4d")
 
 		// Olivia decides from the escalations queue: $100.00 back.
-		ol := srv.person(t, browser, "Olivia")
-		ol.signIn("olivia@example.com", "correct horse battery")
+		ol := srv.signedIn(t, browser, "Olivia", "olivia@example.com")
 		ol.click(`.mainnav a[href="/operator/pro-applications"]`)
 		ol.click(`.subnav a[href="/operator/resolutions"]`)
 		ol.sees("Escalations", "Alice Martin", "Only the logo was delivered")

@@ -178,7 +178,30 @@ func (sh shop) load(nodes []*node, clients int, stop <-chan struct{}) (acked []s
 	return acked, gone
 }
 
-// ids reads every page of a list route and returns the ids of its items.
+// twoNodes starts two `atelier serve` processes in test mode on one fresh
+// PostgreSQL database, whose URL it returns too; without
+// ATELIER_TEST_DATABASE_URL the test is skipped.
+func twoNodes(t *testing.T) (dbURL string, a, b *node) {
+	t.Helper()
+	cfg := dbtest.Config(t, db.Postgres)
+	dir := t.TempDir()
+	a = startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	b = startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	return cfg.URL, a, b
+}
+
+// countWhere counts the items (JSON objects of a list the API returned)
+// whose key is value: the timeline's entries of a kind, say.
+func countWhere(items []any, key, value string) int {
+	n := 0
+	for _, it := range items {
+		if it.(map[string]any)[key] == value {
+			n++
+		}
+	}
+	return n
+}
+
 // advanceAll moves the test clocks of nodes by d, all at once (each node
 // keeps its own test clock, as each keeps its own sweeper).
 func advanceAll(t *testing.T, d time.Duration, nodes ...*node) {
@@ -194,6 +217,7 @@ func advanceAll(t *testing.T, d time.Duration, nodes ...*node) {
 	wg.Wait()
 }
 
+// ids reads every page of a list route and returns the ids of its items.
 func (n *node) ids(t *testing.T, token, path string) []string {
 	t.Helper()
 	var ids []string
@@ -315,10 +339,7 @@ func TestOperatorCreateBesideARunningServer(t *testing.T) {
 // clock passes an invitation's deadline, and it expires exactly once.
 func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
 	t.Parallel()
-	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
-	dir := t.TempDir()
-	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
-	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	_, a, b := twoNodes(t)
 
 	tok := signUp(t, a, "admin@two.test")
 	acc := a.must(t, 201, tok, "POST", "/api/v1/accounts", map[string]any{"name": "Two Nodes"})["id"].(string)
@@ -332,19 +353,9 @@ func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
 	// Let both background sweepers run a few more times.
 	time.Sleep(2500 * time.Millisecond)
 	log := b.must(t, 200, tok, "GET", "/api/v1/accounts/"+acc+"/audit-log?limit=100", nil)["items"].([]any)
-	expired := 0
-	for _, e := range log {
-		if e.(map[string]any)["action"] == "invitation.expired" {
-			expired++
-		}
-	}
+	expired := countWhere(log, "action", "invitation.expired")
 	notes := a.must(t, 200, tok, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
-	expiredNotes := 0
-	for _, n := range notes {
-		if n.(map[string]any)["kind"] == "invitation_expired" {
-			expiredNotes++
-		}
-	}
+	expiredNotes := countWhere(notes, "kind", "invitation_expired")
 	if expired != 1 || expiredNotes != 1 {
 		t.Fatalf("expiry applied %d times with %d notifications; want once\nnode a:\n%s\nnode b:\n%s", expired, expiredNotes, a.log(), b.log())
 	}
@@ -397,10 +408,7 @@ func TestServeDemo(t *testing.T) {
 // unanswered completes once, and its escrow is released once.
 func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 	t.Parallel()
-	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
-	dir := t.TempDir()
-	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
-	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	_, a, b := twoNodes(t)
 
 	sh := newShop(t, a, b, "two", 20000)
 	seller, buyer, svc, acc := sh.seller, sh.buyer, sh.service, sh.account
@@ -413,12 +421,7 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 		t.Fatalf("status %v", got)
 	}
 	timeline := a.must(t, 200, seller, "GET", "/api/v1/orders/"+order+"/timeline", nil)["items"].([]any)
-	completed := 0
-	for _, e := range timeline {
-		if e.(map[string]any)["kind"] == "completed" {
-			completed++
-		}
-	}
+	completed := countWhere(timeline, "kind", "completed")
 	earnings := a.must(t, 200, seller, "GET", "/api/v1/freelancers/"+sh.freelancer+"/earnings", nil)
 	if pending := earnings["pending"].(map[string]any)["amount"].(float64); completed != 1 || pending != 16000 {
 		t.Fatalf("completed %d times, pending earnings %v\nnode a:\n%s\nnode b:\n%s", completed, pending, a.log(), b.log())
@@ -433,10 +436,7 @@ func TestTwoNodesAutoCompleteAnOrderOnce(t *testing.T) {
 // week without a report charges nothing; the ledger balances.
 func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	t.Parallel()
-	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
-	dir := t.TempDir()
-	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
-	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	dbURL, a, b := twoNodes(t)
 
 	seller := signUp(t, a, "seller@hourly.test")
 	buyer := signUp(t, b, "buyer@hourly.test")
@@ -445,7 +445,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	app := a.must(t, 201, seller, "POST", "/api/v1/freelancers/"+fr+"/pro-application", map[string]any{"message": "Portfolio."})["id"].(string)
 	var out, errOut bytes.Buffer
 	if code := Main(context.Background(), []string{"operator", "create", "--email", "ops@hourly.test", "--password", "operator pass", "--name", "Olga Ops",
-		"--database-url", cfg.URL}, &out, &errOut); code != 0 {
+		"--database-url", dbURL}, &out, &errOut); code != 0 {
 		t.Fatalf("operator create: %d %s", code, errOut.String())
 	}
 	ops := a.must(t, 201, "", "POST", "/api/v1/sessions", map[string]any{"email": "ops@hourly.test", "password": "operator pass"})["token"].(string)
@@ -485,12 +485,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 	reports := b.must(t, 200, buyer, "GET", "/api/v1/orders/"+order+"/weekly-reports", nil)["items"].([]any)
 	invoices := b.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/invoices", nil)["items"].([]any)
 	timeline := a.must(t, 200, seller, "GET", "/api/v1/orders/"+order+"/timeline", nil)["items"].([]any)
-	charged := 0
-	for _, e := range timeline {
-		if e.(map[string]any)["kind"] == "hourly_charged" {
-			charged++
-		}
-	}
+	charged := countWhere(timeline, "kind", "hourly_charged")
 	if len(reports) != 3 || len(invoices) != 3 || charged != 3 {
 		t.Fatalf("%d reports, %d invoices, charged %d times\nnode a:\n%s\nnode b:\n%s", len(reports), len(invoices), charged, a.log(), b.log())
 	}
@@ -530,10 +525,7 @@ func TestTwoNodesChargeFourHourlyWeeksOnce(t *testing.T) {
 // refunded once — and a withdrawn request's timer never cancels.
 func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 	t.Parallel()
-	cfg := dbtest.Config(t, db.Postgres) // skips without ATELIER_TEST_DATABASE_URL
-	dir := t.TempDir()
-	a := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
-	b := startNode(t, dir, "--test-mode", "--database-url", cfg.URL)
+	_, a, b := twoNodes(t)
 
 	sh := newShop(t, a, b, "two", 20000)
 	seller, buyer, svc, acc := sh.seller, sh.buyer, sh.service, sh.account
@@ -552,12 +544,7 @@ func TestTwoNodesAutoAcceptACancellationOnce(t *testing.T) {
 		t.Fatalf("the withdrawn request cancelled its order: %v", got)
 	}
 	timeline := a.must(t, 200, seller, "GET", "/api/v1/orders/"+order+"/timeline", nil)["items"].([]any)
-	cancelled := 0
-	for _, e := range timeline {
-		if e.(map[string]any)["kind"] == "cancelled" {
-			cancelled++
-		}
-	}
+	cancelled := countWhere(timeline, "kind", "cancelled")
 	balance := b.must(t, 200, buyer, "GET", "/api/v1/accounts/"+acc+"/balance", nil)["available"].(map[string]any)["amount"].(float64)
 	fired := strings.Count(a.log(), "timer=cancellation_auto_accept") + strings.Count(b.log(), "timer=cancellation_auto_accept")
 	if cancelled != 1 || balance != 21100 || fired != 1 {
@@ -829,12 +816,7 @@ func TestCrashMidLoadThenRestart(t *testing.T) {
 		if o := m.must(t, 200, sh.buyer, "GET", "/api/v1/orders/"+id, nil); o["status"] != "completed" {
 			t.Fatalf("order %s after its auto-completion: %v", id, o["status"])
 		}
-		completed := 0
-		for _, e := range m.must(t, 200, sh.seller, "GET", "/api/v1/orders/"+id+"/timeline", nil)["items"].([]any) {
-			if e.(map[string]any)["kind"] == "completed" {
-				completed++
-			}
-		}
+		completed := countWhere(m.must(t, 200, sh.seller, "GET", "/api/v1/orders/"+id+"/timeline", nil)["items"].([]any), "kind", "completed")
 		if completed != 1 {
 			t.Fatalf("order %s completed %d times", id, completed)
 		}

@@ -230,24 +230,14 @@ func (s *Service) Get(ctx context.Context, actor users.User, accountID string) (
 
 // ForUser lists the accounts the actor belongs to, oldest membership first.
 func (s *Service) ForUser(ctx context.Context, actor users.User) ([]Account, error) {
-	rows, err := s.DB.Query(ctx, `SELECT a.id, a.name, a.currency, a.rewards_level, a.created_at, m.role
+	return db.Collect(ctx, s.DB, func(row db.Row) (a Account, err error) {
+		var created int64
+		err = row.Scan(&a.ID, &a.Name, &a.Currency, &a.RewardsLevel, &created, &a.Role)
+		a.CreatedAt = db.Time(created)
+		return a, err
+	}, `SELECT a.id, a.name, a.currency, a.rewards_level, a.created_at, m.role
 		FROM memberships m JOIN accounts a ON a.id = m.account_id
 		WHERE m.user_id = ? ORDER BY m.joined_at, a.id`, actor.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Account{}
-	for rows.Next() {
-		var a Account
-		var created int64
-		if err := rows.Scan(&a.ID, &a.Name, &a.Currency, &a.RewardsLevel, &created, &a.Role); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = db.Time(created)
-		list = append(list, a)
-	}
-	return list, rows.Err()
 }
 
 // Changes is what an admin sends to edit an account: its name. The

@@ -12,6 +12,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/domaintest"
 	"atelier/internal/errs"
 	"atelier/internal/money"
 	"atelier/internal/page"
@@ -46,13 +47,7 @@ func (f *fixture) user(t *testing.T, email string) users.User {
 // join invites u into acc as role (by the admin) and has u accept.
 func (f *fixture) join(t *testing.T, admin users.User, accountID string, u users.User, role accounts.Role) {
 	t.Helper()
-	inv, err := f.acc.Invite(f.ctx, admin, accountID, u.Email, role)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.acc.AcceptInvitation(f.ctx, u, inv.ID); err != nil {
-		t.Fatal(err)
-	}
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, accountID, u, role)
 }
 
 func wantErr(t *testing.T, err error, kind errs.Kind, code string) {
@@ -79,9 +74,7 @@ func admins(t *testing.T, f *fixture, actor users.User, accountID string) []stri
 }
 
 func TestRolesAndExactlyOneAdmin(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob, cat, eve := f.user(t, "ann@example.com"), f.user(t, "bob@example.com"), f.user(t, "cat@example.com"), f.user(t, "eve@example.com")
 		acc, err := f.acc.Create(f.ctx, ann, "Acme", "")
 		if err != nil {
@@ -165,9 +158,7 @@ func TestRolesAndExactlyOneAdmin(t *testing.T) {
 }
 
 func TestInvitationApprovalPolicy(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "EUR")
 		f.join(t, ann, acc.ID, bob, accounts.Member)
@@ -275,9 +266,7 @@ func TestInvitationApprovalPolicy(t *testing.T) {
 }
 
 func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann := f.user(t, "ann@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		inv, _ := f.acc.Invite(f.ctx, ann, acc.ID, "dan@example.com", accounts.Member)
@@ -329,9 +318,7 @@ func TestInvitationExpiresOnceAfterSevenDays(t *testing.T) {
 }
 
 func TestPoliciesValidationChangesNothing(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		f.join(t, ann, acc.ID, bob, accounts.Member)
@@ -392,9 +379,7 @@ func TestPoliciesValidationChangesNothing(t *testing.T) {
 }
 
 func TestPendingApprovalsFilter(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com"), f.user(t, "bob@example.com")
 		acc, _ := f.acc.Create(f.ctx, ann, "Acme", "")
 		f.join(t, ann, acc.ID, bob, accounts.Member)

@@ -187,20 +187,11 @@ func (s *Service) Invitations(ctx context.Context, actor users.User, accountID, 
 }
 
 func queryInvitations(ctx context.Context, q db.Queryer, query string, args []any, r page.Request) (page.Page[Invitation], error) {
-	rows, err := q.Query(ctx, query, args...)
+	list, err := db.Collect(ctx, q, scanInvitation, query, args...)
 	if err != nil {
 		return page.Page[Invitation]{}, err
 	}
-	defer rows.Close()
-	var list []Invitation
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return page.Page[Invitation]{}, err
-		}
-		list = append(list, i)
-	}
-	return page.Cut(list, r, func(i Invitation) string { return i.ID }), rows.Err()
+	return page.Cut(list, r, func(i Invitation) string { return i.ID }), nil
 }
 
 // MyInvitations lists the invitations sent to the actor's e-mail address

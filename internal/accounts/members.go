@@ -28,24 +28,18 @@ func (s *Service) Members(ctx context.Context, actor users.User, accountID strin
 		return page.Page[Membership]{}, err
 	}
 	r = r.Norm()
-	rows, err := s.DB.Query(ctx, `SELECT u.id, u.name, u.email, m.role, m.joined_at
+	list, err := db.Collect(ctx, s.DB, func(row db.Row) (m Membership, err error) {
+		var joined int64
+		err = row.Scan(&m.UserID, &m.Name, &m.Email, &m.Role, &joined)
+		m.JoinedAt = db.Time(joined)
+		return m, err
+	}, `SELECT u.id, u.name, u.email, m.role, m.joined_at
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.account_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`, accountID, r.After, r.Limit+1)
 	if err != nil {
 		return page.Page[Membership]{}, err
 	}
-	defer rows.Close()
-	var list []Membership
-	for rows.Next() {
-		var m Membership
-		var joined int64
-		if err := rows.Scan(&m.UserID, &m.Name, &m.Email, &m.Role, &joined); err != nil {
-			return page.Page[Membership]{}, err
-		}
-		m.JoinedAt = db.Time(joined)
-		list = append(list, m)
-	}
-	return page.Cut(list, r, func(m Membership) string { return m.UserID }), rows.Err()
+	return page.Cut(list, r, func(m Membership) string { return m.UserID }), nil
 }
 
 // memberRole returns a member's role, or "member not found".

@@ -182,26 +182,20 @@ func (s *Service) AuditLog(ctx context.Context, actor users.User, accountID stri
 	if after == "" {
 		after = "~"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT l.id, l.at, COALESCE(l.actor_id, ''), COALESCE(u.name, ''), l.action, l.target, l.details
+	list, err := db.Collect(ctx, s.DB, func(row db.Row) (e AuditEntry, err error) {
+		var at int64
+		var details string
+		if err := row.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Target, &details); err != nil {
+			return e, err
+		}
+		e.At = db.Time(at)
+		err = json.Unmarshal([]byte(details), &e.Details)
+		return e, err
+	}, `SELECT l.id, l.at, COALESCE(l.actor_id, ''), COALESCE(u.name, ''), l.action, l.target, l.details
 		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
 		WHERE l.account_id = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?`, accountID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[AuditEntry]{}, err
 	}
-	defer rows.Close()
-	var list []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		var details string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Target, &details); err != nil {
-			return page.Page[AuditEntry]{}, err
-		}
-		e.At = db.Time(at)
-		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
-			return page.Page[AuditEntry]{}, err
-		}
-		list = append(list, e)
-	}
-	return page.Cut(list, r, func(e AuditEntry) string { return e.ID }), rows.Err()
+	return page.Cut(list, r, func(e AuditEntry) string { return e.ID }), nil
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
 
@@ -17,9 +16,7 @@ import (
 // and changes nothing, for the admin, the member who bought it and the
 // freelancer.
 func TestOrderActionsAreWhatTheAPIAccepts(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(500_000)})
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": usd(10_000)})
@@ -171,9 +168,7 @@ func TestOrderActionsAreWhatTheAPIAccepts(t *testing.T) {
 // freelancer's side — not the admin or a billing manager (they see every
 // order), not the buyer, not one it is shared with already.
 func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		invite := func(email, name, role string) (*apptest.Client, string) {
 			c, _ := m.s.SignUp(t, email, name)
@@ -213,9 +208,7 @@ func TestShareCandidatesFollowTheSharingRule(t *testing.T) {
 // client (what the account gives comes first), not as its manager: they
 // accept a delivery on an order they placed.
 func TestTheAdminWhoManagesTheProjectIsTheClient(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		ops := operator(t, m)
 		opsID := ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		ac := ops.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Ops Studio"})["id"].(string)
@@ -239,9 +232,7 @@ func TestTheAdminWhoManagesTheProjectIsTheClient(t *testing.T) {
 // each milestone action listed is carried out on an order brought to the
 // same state, and each one not listed is refused and changes nothing.
 func TestMilestoneActionsAreWhatTheAPIAccepts(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(500_000)})
 		place := func() string {
 			offer := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 10_000, 20_000))["id"].(string)

@@ -12,7 +12,6 @@ import (
 	"atelier/internal/app"
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/notify"
 )
 
@@ -40,10 +39,17 @@ func wantError(t *testing.T, r apptest.Response, status int, code, field string)
 	}
 }
 
+// wantBalancedLedger fails the test unless the ledger check, as the
+// operator ops reads it, says the ledger balances.
+func wantBalancedLedger(t *testing.T, ops *apptest.Client) {
+	t.Helper()
+	if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
+		t.Fatalf("ledger %v", check)
+	}
+}
+
 func TestUsersAndSessions(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		anon := s.Client(t)
 		wantError(t, anon.Do("GET", "/api/v1/me", nil), 401, "not_signed_in", "")
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "nope", "password": "correct horse", "name": "A"}), 422, "email_invalid", "email")
@@ -71,25 +77,15 @@ func TestUsersAndSessions(t *testing.T) {
 
 		// A malformed body is a 400, and French is spoken on request.
 		c, _ := s.SignUp(t, "bob@example.com", "Bob")
-		req, _ := http.NewRequest("POST", s.URL+"/api/v1/accounts", strings.NewReader("{not json"))
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 400 || !strings.Contains(string(body), "JSON valide") {
-			t.Fatalf("malformed body: %d %s", resp.StatusCode, body)
+		malformed := c.Send("POST", "/api/v1/accounts", strings.NewReader("{not json"), "Accept-Language", "fr-FR,fr;q=0.9")
+		if malformed.Status != 400 || !strings.Contains(string(malformed.Raw), "JSON valide") {
+			t.Fatalf("malformed body: %d %s", malformed.Status, malformed.Raw)
 		}
 	})
 }
 
 func TestBusinessAccountsOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, adminID := s.SignUp(t, "admin@acme.test", "Ada Admin")
 		member, memberID := s.SignUp(t, "member@acme.test", "Max Member")
 		outsider, _ := s.SignUp(t, "eve@other.test", "Eve")
@@ -220,9 +216,7 @@ func TestBusinessAccountsOverHTTP(t *testing.T) {
 }
 
 func TestTestClockExpiresInvitations(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")
 		id := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
 		inv := admin.Must(201, "POST", "/api/v1/accounts/"+id+"/invitations", map[string]any{"email": "late@acme.test"})
@@ -355,9 +349,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
 		wantError(t, ann.Do("PATCH", "/api/v1/me", map[string]any{"locale": "de"}), 422, "locale_unsupported", "locale")
 		ann.Must(200, "PATCH", "/api/v1/me", map[string]any{"locale": "fr"})
@@ -367,8 +359,7 @@ func TestSavedLanguageWinsAndNotificationsGetRead(t *testing.T) {
 		}
 		acc := ann.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
 		bob, bobID := s.SignUp(t, "bob@example.com", "Bob")
-		inv := ann.Must(201, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "bob@example.com"})
-		bob.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		bob.Join(ann, acc)
 		ann.Must(200, "PATCH", "/api/v1/accounts/"+acc+"/members/"+bobID, map[string]any{"role": "billing_manager"})
 		notes := bob.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any)
 		if len(notes) != 2 || notes[0].(map[string]any)["params"].(map[string]any)["account"] != "Acme" || notes[0].(map[string]any)["read"] != false {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
 
@@ -18,9 +17,7 @@ import (
 // invoiced less the VAT credited; numbers have no gaps; the ledger
 // balances.
 func TestAYearOfBooksReconciles(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		m.makePro(t)
 		signIn := func(c *apptest.Client, email string) {
 			c.Token = c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": email, "password": "correct horse"})["token"].(string)

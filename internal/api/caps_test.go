@@ -3,7 +3,6 @@ package api_test
 import (
 	"testing"
 
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
 
@@ -11,9 +10,7 @@ import (
 // a package at the cap times a quantity is refused, nothing charged, on an
 // order and on a project manager's proposal alike.
 func TestComputedTotalsAreCapped(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		top := map[string]any{"amount": 100_000_000_00, "currency": "USD"}
 		svc := m.seller.Must(201, "POST", "/api/v1/services", map[string]any{"freelancer_id": m.freelancer,
 			"title": "A very large engagement", "description": "Everything.", "category": "graphics-design", "max_quantity": 100,

@@ -4,15 +4,11 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
 func TestCatalogOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		anon := s.Client(t)
 		cats := anon.Must(200, "GET", "/api/v1/categories", nil)["items"].([]any)
 		if len(cats) < 10 || cats[0].(map[string]any)["name"] == "" {

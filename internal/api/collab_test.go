@@ -27,8 +27,7 @@ func newCollab(t *testing.T, e db.Engine) collab {
 	t.Helper()
 	c := collab{market: newMarket(t, e)}
 	c.colleague, c.colleagueID = c.s.SignUp(t, "colleague@acme.test", "Cleo Colleague")
-	inv := c.admin.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/invitations", map[string]any{"email": "colleague@acme.test"})
-	c.colleague.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+	c.colleague.Join(c.admin, c.ac)
 	c.adminID = c.admin.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 	c.memberID = c.member.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 	c.other, _ = c.s.SignUp(t, "olga@globex.test", "Olga Other")
@@ -65,9 +64,7 @@ func has(list []string, s string) bool {
 // account's members who see the order, with @mentions, and never the
 // freelancer.
 func TestOrderSharingAndInternalComments(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		path := "/api/v1/orders/" + c.order
 		wantError(t, c.colleague.Do("GET", path, nil), 404, "order_not_found", "")
 		wantError(t, c.colleague.Do("POST", path+"/internal-comments", map[string]any{"body": "hi"}), 404, "order_not_found", "")
@@ -153,9 +150,7 @@ func TestOrderSharingAndInternalComments(t *testing.T) {
 // Lists are edited together by the account's members, shared read-only
 // with another account, and revocable.
 func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		wantError(t, c.member.Do("POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": " "}), 422, "required", "name")
 		l := c.member.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": "Logo designers"})
 		id := l["id"].(string)
@@ -232,9 +227,7 @@ func TestListsSharedReadOnlyAndRevocable(t *testing.T) {
 // candidates, with the account's orders and internal reviews; a rehire
 // tells the freelancer with a link to the offer form for this account.
 func TestFreelancerNetwork(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		candidate, _ := c.s.SignUp(t, "cand@studio.test", "Cara Candidate")
 		cand := candidate.Must(201, "POST", "/api/v1/freelancers", map[string]any{"display_name": "Cara Motion", "country": "ES",
 			"hourly_rate": map[string]any{"amount": 6000, "currency": "USD"}})["id"].(string)
@@ -331,9 +324,7 @@ func TestFreelancerNetwork(t *testing.T) {
 // of another account and to the freelancer of the account's orders (API.md:
 // another account's objects do not exist).
 func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		c := newCollab(t, e)
+	dbtest.EachWith(t, newCollab, func(t *testing.T, c collab) {
 		c.member.Must(201, "POST", "/api/v1/orders/"+c.order+"/shares", map[string]any{"user_id": c.colleagueID})
 		c.member.Must(201, "POST", "/api/v1/orders/"+c.order+"/internal-comments", map[string]any{"body": "private"})
 		list := c.member.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/lists", map[string]any{"name": "Shortlist"})["id"].(string)
@@ -369,8 +360,7 @@ func TestCollaborationIsPrivateToItsAccount(t *testing.T) {
 		// them a billing manager) still never reads the internal layer of
 		// their own order, nor the team's reviews of them, nor is told of a
 		// note that names them.
-		inv := c.admin.Must(201, "POST", "/api/v1/accounts/"+c.ac+"/invitations", map[string]any{"email": "seller@studio.test"})
-		c.seller.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		c.seller.Join(c.admin, c.ac)
 		sellerID := c.seller.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		c.admin.Must(200, "PATCH", "/api/v1/accounts/"+c.ac+"/members/"+sellerID, map[string]any{"role": "billing_manager"})
 		wantError(t, c.seller.Do("GET", "/api/v1/orders/"+c.order+"/internal-comments", nil), 404, "internal_comments_not_found", "")

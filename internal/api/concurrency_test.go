@@ -13,7 +13,6 @@ import (
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/ledger"
 	"atelier/internal/users"
 )
@@ -59,9 +58,7 @@ func (c caller) do(method, path string, body any, headers ...string) (int, map[s
 // be is negative, invoice numbers run 1..N without a gap or a repeat,
 // every order is in a known state, and no finished order holds money.
 func TestConcurrentMarketplace(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		ctx := t.Context()
 		client := &http.Client{Timeout: 30 * time.Second}
 		sign := func(c *apptest.Client) caller { return caller{base: s.URL, token: c.Token, c: client} }

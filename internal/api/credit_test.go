@@ -16,9 +16,7 @@ import (
 // account's documents add up to the money it was charged less what it got
 // back.
 func TestEveryRefundIssuesACreditNote(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		acc := "/api/v1/accounts/" + m.ac
 		invoiceOf := func(ref string) string {
 			for _, it := range m.admin.Must(200, "GET", acc+"/invoices", nil)["items"].([]any) {
@@ -181,9 +179,7 @@ func reconcile(t *testing.T, d *db.DB) {
 // rounded once: refunds in pieces give back what one refund of their sum
 // would. Once the reward credit is spent, a refund says so.
 func TestDepositRewardClawbackIsExact(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		dep := m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(1_000_000)}) // earns 5%: 500.00
 		refund := "/api/v1/accounts/" + m.ac + "/deposits/" + dep["id"].(string) + "/refund"
@@ -220,9 +216,7 @@ func TestDepositRewardClawbackIsExact(t *testing.T) {
 // refunds brought back. A deposit's part is a deposit refund with its credit
 // note; an order's part needs none (its cancellation issued one).
 func TestBalanceGoesBackToTheCards(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		back := acc + "/balance/refund"
 		balance := func() float64 { return amount(m.admin.Must(200, "GET", acc+"/balance", nil)["available"]) }
@@ -264,8 +258,6 @@ func TestBalanceGoesBackToTheCards(t *testing.T) {
 			t.Fatalf("balance %v", b)
 		}
 		reconcile(t, m.s.App.DB)
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger: %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }

@@ -144,9 +144,7 @@ func TestSpendingGateHoldsEveryRaise(t *testing.T) {
 // raise they accepted under the threshold counts, and the next one past
 // the limit is refused (approval off).
 func TestMonthlyLimitCountsRaises(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		id := m.member.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic"})["id"].(string)
 		m.admin.Must(200, "PUT", "/api/v1/accounts/"+m.ac+"/policies", map[string]any{"member_monthly_limit": usd(60000)})
 		res := "/api/v1/orders/" + id + "/resolutions"
@@ -224,9 +222,7 @@ func TestEveryChargeToAnAccountPassesTheGate(t *testing.T) {
 // placed and the others wait for the admin — and no card is left charged
 // for an order that waits.
 func TestOrdersSentAtOnceTakeTurnsAtTheGate(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		member := caller{base: m.s.URL, token: m.member.Token, c: &http.Client{}}
 		burst := func() map[string]int {
@@ -267,8 +263,6 @@ func TestOrdersSentAtOnceTakeTurnsAtTheGate(t *testing.T) {
 		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE account_id = ?`, m.ac); n != 3 {
 			t.Fatalf("%d invoices for three paid orders", n)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger: %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }

@@ -111,11 +111,11 @@ func (h hourlyMarket) hourlyInvoices(t *testing.T) []map[string]any {
 	return out
 }
 
+// ledgerBalanced fails the test unless the ledger balances (the operator
+// was created by newHourlyMarket).
 func ledgerBalanced(t *testing.T, m market) {
 	t.Helper()
-	if check := operatorClient(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-		t.Fatalf("ledger %v", check)
-	}
+	wantBalancedLedger(t, operatorClient(t, m))
 }
 
 // operatorClient signs the operator in (created by newHourlyMarket).
@@ -461,9 +461,7 @@ func TestHourlyFailedChargeSuspendsUntilRetried(t *testing.T) {
 
 // Bad hourly offers are refused and store nothing.
 func TestBadHourlyOffers(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		ops := operator(t, m)
 		app := m.seller.Must(201, "POST", "/api/v1/freelancers/"+m.freelancer+"/pro-application", map[string]any{"message": "Portfolio."})
 		ops.Must(200, "POST", "/api/v1/pro-applications/"+app["id"].(string)+"/approve", nil)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
 
@@ -14,9 +13,7 @@ import (
 // replaced by a default, glued, dropped or read as "not sent" — and a
 // refusal changes nothing.
 func TestBadInputIsRefusedNeverChanged(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		orders := func() int { return countRows(t, m, `SELECT COUNT(*) FROM orders WHERE account_id = ?`, m.ac) }
 		order := func(fields map[string]any) map[string]any {

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,30 +12,19 @@ import (
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
 // A JSON body over 1 MiB is refused with 413 in the API's error format,
 // on a plain route and on an idempotent one, and changes nothing.
 func TestBodyTooLarge(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")
 		big := `{"name":"` + strings.Repeat("x", 2<<20) + `","currency":"EUR"}`
 		for _, path := range []string{"/api/v1/accounts", "/api/v1/users"} {
-			req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(big))
-			req.Header.Set("Authorization", "Bearer "+ann.Token)
-			req.Header.Set("Idempotency-Key", "k1")
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 413 || !strings.Contains(string(body), `"code":"body_too_large"`) || !strings.Contains(string(body), "1 MiB") {
-				t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+			r := ann.Send("POST", path, strings.NewReader(big), "Idempotency-Key", "k1")
+			if r.Status != 413 || !strings.Contains(string(r.Raw), `"code":"body_too_large"`) || !strings.Contains(string(r.Raw), "1 MiB") {
+				t.Fatalf("%s: %d %s", path, r.Status, r.Raw)
 			}
 		}
 		list := ann.Must(200, "GET", "/api/v1/me", nil)
@@ -49,9 +37,7 @@ func TestBodyTooLarge(t *testing.T) {
 // Failed sign-ins over the API are limited: the eleventh attempt in 15
 // minutes is a 429 with a sentence saying how long to wait.
 func TestSignInRateLimitedOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		s.SignUp(t, "ann@example.com", "Ann")
 		anon := s.Client(t)
 		for i := 0; i < users.MaxEmailFailures; i++ {
@@ -69,25 +55,12 @@ func TestSignInRateLimitedOverHTTP(t *testing.T) {
 // 422 naming the field on both engines, in a body, a nested field or a
 // query, and stores nothing; the pages refuse it too.
 func TestBadBytesAreRefused(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		anon := s.Client(t)
 		wantError(t, anon.Do("POST", "/api/v1/users", map[string]any{"email": "a@example.com", "password": "correct horse", "name": "a\u0000b"}), 422, "text_invalid", "name")
 		wantError(t, anon.Do("POST", "/api/v1/sessions", map[string]any{"email": "a\u0000@example.com", "password": "correct horse"}), 422, "text_invalid", "email")
-		raw := func(body string) apptest.Response {
-			req, _ := http.NewRequest("POST", s.URL+"/api/v1/users", strings.NewReader(body))
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			out := apptest.Response{Status: resp.StatusCode, Header: resp.Header}
-			out.Raw, _ = io.ReadAll(resp.Body)
-			json.Unmarshal(out.Raw, &out.Body)
-			return out
-		}
-		wantError(t, raw(`{"email":"b@example.com","password":"correct horse","name":"caf`+"\xff"+`"}`), 422, "text_invalid", "name")
+		notUTF8 := `{"email":"b@example.com","password":"correct horse","name":"caf` + "\xff" + `"}`
+		wantError(t, anon.Send("POST", "/api/v1/users", strings.NewReader(notUTF8)), 422, "text_invalid", "name")
 		wantError(t, anon.Do("GET", "/api/v1/services?q=logo%00", nil), 422, "text_invalid", "q")
 		wantError(t, anon.Do("GET", "/api/v1/services?q=%FF", nil), 422, "text_invalid", "q")
 		ann, _ := s.SignUp(t, "ann@example.com", "Ann")

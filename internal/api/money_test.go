@@ -6,21 +6,16 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
-	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
 
 func TestMoneyOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		s := apptest.Start(t, e)
+	apptest.Each(t, func(t *testing.T, s *apptest.Server) {
 		admin, _ := s.SignUp(t, "admin@acme.test", "Ada")
 		member, _ := s.SignUp(t, "member@acme.test", "Max")
 		outsider, _ := s.SignUp(t, "eve@other.test", "Eve")
 		acc := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
-		inv := admin.Must(201, "POST", "/api/v1/accounts/"+acc+"/invitations", map[string]any{"email": "member@acme.test"})
-		member.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		member.Join(admin, acc)
 		base := "/api/v1/accounts/" + acc
 
 		wantError(t, member.Do("POST", base+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"}), 403, "role_not_allowed", "")
@@ -107,9 +102,7 @@ func TestMoneyOverHTTP(t *testing.T) {
 		}
 		ops := s.Client(t)
 		ops.Token = ops.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": "ops@x.test", "password": "correct horse"})["token"].(string)
-		if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger check %v", check)
-		}
+		wantBalancedLedger(t, ops)
 		admin.Must(204, "DELETE", base+"/payment-methods/"+card["id"].(string), nil)
 		methods := admin.Must(200, "GET", base+"/payment-methods", nil)["items"].([]any)
 		if len(methods) != 1 || methods[0].(map[string]any)["default"] != true {

@@ -5,7 +5,6 @@ import (
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/billing"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/users"
 )
@@ -47,9 +46,7 @@ func milestone(o map[string]any, i int) map[string]any {
 // A fixed-price offer accepted becomes an active order, paid at once, and
 // runs like a service order.
 func TestFixedOfferBecomesAnOrder(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
 		of := m.seller.Must(201, "POST", "/api/v1/offers", map[string]any{"account_id": m.ac, "kind": "fixed", "title": "Landing page",
 			"description": "One page, responsive", "price": usd(40000), "delivery_days": 4, "revisions": 1})
@@ -94,9 +91,7 @@ func TestFixedOfferBecomesAnOrder(t *testing.T) {
 		}
 		m.member.Must(201, "POST", "/api/v1/orders/"+oid+"/reviews", map[string]any{"rating": 5, "text": "Great"})
 		m.seller.Must(201, "POST", "/api/v1/orders/"+oid+"/reviews", map[string]any{"rating": 5, "text": "Clear"})
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
@@ -105,9 +100,7 @@ func TestFixedOfferBecomesAnOrder(t *testing.T) {
 // approved, and the client stops after the second: the third is never
 // charged, and the order's escrow ends empty.
 func TestMilestoneOfferRunsAndStops(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": usd(50000)})
 		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 30000, 20000, 10000))
@@ -171,18 +164,14 @@ func TestMilestoneOfferRunsAndStops(t *testing.T) {
 		if rw := m.admin.Must(200, "GET", acc+"/rewards", nil); amount(rw["credit"]) != 500 || amount(rw["spend_12m"]) != 52750 {
 			t.Fatalf("rewards %v", rw)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
 // A delivered milestone left 8 days without an answer is approved by
 // itself, once, and the order stops there.
 func TestMilestoneAutoApprovalFiresOnce(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(100000)})
 		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 20000))
@@ -216,18 +205,14 @@ func TestMilestoneAutoApprovalFiresOnce(t *testing.T) {
 		if bal := m.admin.Must(200, "GET", acc+"/balance", nil); amount(bal["available"]) != 100000-21100 {
 			t.Fatalf("balance %v", bal)
 		}
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
 // Bad offers and bad acceptances get a clear error and change nothing: no
 // offer stored, no ledger transaction, no invoice.
 func TestBadOffersChangeNothing(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
 		post := func(body map[string]any) apptest.Response { return m.seller.Do("POST", "/api/v1/offers", body) }
 		wantError(t, post(milestonesOffer(m.ac, 0, 0)), 422, "amount_not_positive", "milestones.0.amount")
@@ -285,9 +270,7 @@ func TestBadOffersChangeNothing(t *testing.T) {
 // When the next milestone cannot be charged, the approval stands and the
 // order waits in awaiting_payment until the client pays it.
 func TestMilestoneChargeFailureWaitsForPayment(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		visa := m.admin.Must(200, "GET", acc+"/payment-methods", nil)["items"].([]any)[0].(map[string]any)["id"].(string)
 		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(25000)})
@@ -309,8 +292,6 @@ func TestMilestoneChargeFailureWaitsForPayment(t *testing.T) {
 			t.Fatalf("after paying: %v", o)
 		}
 		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+id+"/milestones/pay", nil), 409, "order_not_awaiting_payment", "")
-		if check := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
-	"atelier/internal/users"
 )
 
 // market is a seller with a service and a business account with an admin
@@ -35,8 +34,7 @@ func newMarket(t *testing.T, e db.Engine) market {
 			{"name": "Premium", "price": map[string]any{"amount": 90000, "currency": "USD"}, "delivery_days": 10, "revisions": 3},
 		}})["id"].(string)
 	m.ac = m.admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Acme"})["id"].(string)
-	inv := m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/invitations", map[string]any{"email": "member@acme.test"})
-	m.member.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+	m.member.Join(m.admin, m.ac)
 	m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/payment-methods", map[string]any{"type": "card", "token": "tok_visa"})
 	// An American company, billed without VAT (outside the EU): the
 	// amounts of most tests are VAT-free; vat_test.go taxes the others.
@@ -47,9 +45,7 @@ func newMarket(t *testing.T, e db.Engine) market {
 func amount(v any) float64 { return v.(map[string]any)["amount"].(float64) }
 
 func TestOrderLifecycleOverHTTP(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": map[string]any{"amount": 50000, "currency": "USD"}})
 
@@ -148,21 +144,12 @@ func TestOrderLifecycleOverHTTP(t *testing.T) {
 		}
 
 		// The ledger balances after all of it.
-		if _, err := m.s.App.Users.CreateOperator(t.Context(), users.NewUser{Email: "ops@x.test", Password: "correct horse", Name: "Ops"}); err != nil {
-			t.Fatal(err)
-		}
-		ops := m.s.Client(t)
-		ops.Token = ops.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": "ops@x.test", "password": "correct horse"})["token"].(string)
-		if check := ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, operator(t, m))
 	})
 }
 
 func TestOrderLimitsBalanceAndCancellation(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		me := m.member.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
 		// A monthly limit without the approval policy: refused, clearly.

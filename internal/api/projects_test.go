@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"atelier/internal/app/apptest"
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/httpx"
 	"atelier/internal/users"
@@ -23,14 +22,11 @@ func items(v map[string]any) []any { return v["items"].([]any) }
 // a member confirms through the approval policy; the management fee is
 // invoiced on the project's spend; the dashboard shows it all.
 func TestProjectsAndProjectManagement(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		ops := operator(t, m)
 		bea, beaID := m.s.SignUp(t, "bea@acme.test", "Bea Member")
-		inv := m.admin.Must(201, "POST", acc+"/invitations", map[string]any{"email": "bea@acme.test"})
-		bea.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
+		bea.Join(m.admin, m.ac)
 		m.admin.Must(200, "PUT", acc+"/policies", map[string]any{"order_approval_threshold": map[string]any{"amount": 50000, "currency": "USD"}})
 
 		// Bad input is refused.
@@ -202,9 +198,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 		if n := countRows(t, m, `SELECT COUNT(*) FROM invoices WHERE kind = 'management_fee'`); n != 1 {
 			t.Fatalf("%d fee invoices after a day without spend", n)
 		}
-		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
-			t.Fatalf("ledger %v", chk)
-		}
+		wantBalancedLedger(t, ops)
 
 		// The dashboard of the admin.
 		d := m.admin.Must(200, "GET", "/api/v1/me/dashboard", nil)
@@ -226,9 +220,7 @@ func TestProjectsAndProjectManagement(t *testing.T) {
 // page, the account's projects and the dashboard draw no bar and no "over
 // budget", only what it spent.
 func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		p := m.member.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/projects", map[string]any{"name": "Open-ended", "type": "content",
 			"budget": map[string]any{"amount": 0, "currency": "USD"}})
 		pid := p["id"].(string)
@@ -281,9 +273,7 @@ func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
 // Every read route of projects answers 404 to a stranger, a member of
 // another account and the freelancer of the project's orders.
 func TestProjectsArePrivate(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		p := m.admin.Must(201, "POST", acc+"/projects", map[string]any{"name": "Launch", "type": "marketing_campaign",
 			"budget": map[string]any{"amount": 500000, "currency": "USD"}})
@@ -321,9 +311,7 @@ func TestProjectsArePrivate(t *testing.T) {
 // The management fee waits while the account cannot pay it, and is
 // invoiced once the next day it can.
 func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		acc := "/api/v1/accounts/" + m.ac
 		ops := operator(t, m)
 		opsID := ops.Must(200, "GET", "/api/v1/me", nil)["id"].(string)
@@ -352,9 +340,7 @@ func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
 		if want := (int64(amount(o["subtotal"]))*1000 + 5000) / 10000; total != want {
 			t.Fatalf("fee %d, want %d", total, want)
 		}
-		if chk := ops.Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
-			t.Fatalf("ledger %v", chk)
-		}
+		wantBalancedLedger(t, ops)
 	})
 }
 
@@ -362,9 +348,7 @@ func TestManagementFeeWaitsForAMeansOfPayment(t *testing.T) {
 // buyer's fees (the audit found 10% charged on 351.66 that held 18.33 of
 // fees), and it goes back, with a credit note, when that work is refunded.
 func TestManagementFeeIsOnThePriceNetOfRefunds(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		acc := "/api/v1/accounts/" + m.ac
 		pid := m.managedProject(t)
 		o := m.admin.Must(201, "POST", "/api/v1/orders", map[string]any{"account_id": m.ac, "service_id": m.service, "package": "Basic", "project_id": pid})

@@ -46,9 +46,7 @@ func (m resolutionMarket) advance(t *testing.T, d string) {
 // balanced fails the test unless the ledger balances.
 func (m resolutionMarket) balanced(t *testing.T) {
 	t.Helper()
-	if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-		t.Fatalf("ledger %v", check)
-	}
+	wantBalancedLedger(t, m.ops)
 	// No order gave back more than was paid for it (refunds of every kind).
 	n := countRows(t, m.market, `SELECT COUNT(*) FROM (SELECT t.ref FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
 		WHERE e.amount > 0 AND t.kind IN ('order_payment', 'refund', 'guarantee_refund') GROUP BY t.ref
@@ -81,9 +79,7 @@ func kindCount(list []any) map[string]int {
 // Strangers get 404, the wrong side 403, a double request and a closed
 // order 409, and bad input 422 that changes nothing.
 func TestMutualCancellation(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
 		id := m.order(t)
 		path := "/api/v1/orders/" + id + "/cancellation"
@@ -183,9 +179,7 @@ func TestMutualCancellation(t *testing.T) {
 // and refunded; a withdrawn request's timer never cancels; while the
 // request is open the review window is paused and given back after.
 func TestCancellationTimer(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		auto, withdrawn, delivered := m.order(t), m.order(t), m.order(t)
 		m.seller.Must(201, "POST", "/api/v1/orders/"+delivered+"/deliveries", map[string]any{"message": "Here"}) // completes at +72h
 		m.advance(t, "48h")
@@ -244,9 +238,7 @@ func TestCancellationTimer(t *testing.T) {
 // (what escrow holds) is refunded; the approved milestone stays paid to the
 // freelancer; the next ones never run.
 func TestMilestoneOrderCancellation(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		of := m.seller.Must(201, "POST", "/api/v1/offers", milestonesOffer(m.ac, 20000, 30000, 10000))
 		o := m.admin.Must(201, "POST", "/api/v1/offers/"+of["id"].(string)+"/accept", nil)
 		id := o["id"].(string)
@@ -295,9 +287,7 @@ func (m resolutionMarket) completed(t *testing.T) string {
 // (the client's balance gets back 100% of what it paid, from the guarantee
 // fund, and the freelancer keeps the earnings) or rejects it.
 func TestSatisfactionGuarantee(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
 		notPro := m.completed(t)
 		wantError(t, m.admin.Do("POST", "/api/v1/orders/"+notPro+"/guarantee-claim", map[string]any{"reason": "Bad"}), 409, "guarantee_pro_only", "")
@@ -409,9 +399,7 @@ func (m resolutionMarket) requests(t *testing.T, who *apptest.Client, order stri
 // refunded), a partial refund; accept, decline, withdraw; bad input 422
 // that stores nothing.
 func TestResolutionRequests(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		outsider, _ := m.s.SignUp(t, "eve@other.test", "Eve")
 		id := m.order(t)
 		res := "/api/v1/orders/" + id + "/resolutions"
@@ -521,9 +509,7 @@ func TestResolutionRequests(t *testing.T) {
 // evidence and decides — extend, complete, cancel with a full or a partial
 // refund; the order is held (and its review window paused) meanwhile.
 func TestEscalations(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		escalate := func(who *apptest.Client, order, msg string) string {
 			t.Helper()
 			return who.Must(201, "POST", "/api/v1/orders/"+order+"/resolutions", map[string]any{"kind": "escalate", "message": msg})["id"].(string)
@@ -623,9 +609,7 @@ func TestEscalations(t *testing.T) {
 // whichever wins, the order never ends up completed with a request open,
 // and an open request always holds its order.
 func TestCancellationRacingCompletion(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		m.admin.Must(201, "POST", "/api/v1/accounts/"+m.ac+"/deposits", map[string]any{"amount": usd(300000)})
 		for range 6 {
 			id := m.order(t)
@@ -655,8 +639,6 @@ func TestCancellationRacingCompletion(t *testing.T) {
 				t.Fatalf("accepted but %v", o["status"])
 			}
 		}
-		if check := m.ops.Must(200, "GET", "/api/v1/ledger/check", nil); check["balanced"] != true {
-			t.Fatalf("ledger %v", check)
-		}
+		wantBalancedLedger(t, m.ops)
 	})
 }

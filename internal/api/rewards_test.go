@@ -3,7 +3,6 @@ package api_test
 import (
 	"testing"
 
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 )
 
@@ -13,9 +12,7 @@ import (
 // counts for the level once it is released; every release earns the
 // level's reward alike, an operator's partial decision included.
 func TestEscrowDoesNotLiftTheRewardsLevel(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(201, "POST", acc+"/deposits", map[string]any{"amount": usd(500_000)})
 		rewards := func() map[string]any { return m.admin.Must(200, "GET", acc+"/rewards", nil) }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
 	"atelier/internal/invoicedoc/pdftext"
@@ -21,9 +20,7 @@ import (
 // balance agree with them. A French customer with a French VAT number owes
 // French VAT (the audit found 0% and "VAT not applicable").
 func TestVATOnEveryCaseInAPIPDFAndCSV(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newMarket(t, e)
+	dbtest.EachWith(t, newMarket, func(t *testing.T, m market) {
 		// Basic: 300.00 + 16.50 of fees = 316.50 before VAT.
 		for _, c := range []struct {
 			name, country, vatID string
@@ -102,9 +99,7 @@ func TestVATOnEveryCaseInAPIPDFAndCSV(t *testing.T) {
 			}
 		}
 		reconcile(t, m.s.App.DB)
-		if chk := operator(t, m).Must(200, "GET", "/api/v1/ledger/check", nil); chk["balanced"] != true {
-			t.Fatalf("ledger %v", chk)
-		}
+		wantBalancedLedger(t, operator(t, m))
 		var held int64
 		if err := m.s.App.DB.QueryRow(t.Context(), `SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
 			WHERE a.kind = 'vat'`).Scan(&held); err != nil || held != 0 {
@@ -116,9 +111,7 @@ func TestVATOnEveryCaseInAPIPDFAndCSV(t *testing.T) {
 // The management fee bears VAT like an order (the audit found it at 0% for
 // a French customer), and its credit note gives the VAT back.
 func TestManagementFeeBearsVAT(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		m := newResolutionMarket(t, e)
+	dbtest.EachWith(t, newResolutionMarket, func(t *testing.T, m resolutionMarket) {
 		acc := "/api/v1/accounts/" + m.ac
 		m.admin.Must(200, "PUT", acc+"/billing-info", map[string]any{"company": "Acme SAS", "country": "FR", "vat_id": "FR12345678901"})
 		pid := m.managedProject(t)

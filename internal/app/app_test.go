@@ -20,15 +20,24 @@ import (
 	"atelier/internal/users"
 )
 
-// /readyz fails while the database is unreachable; /healthz does not.
-func TestReadyzFollowsTheDatabase(t *testing.T) {
-	t.Parallel()
+// serveSQLite starts an Atelier on a fresh SQLite data directory, logging
+// nowhere, behind a test HTTP server closed when the test ends. The test
+// closes the app itself.
+func serveSQLite(t *testing.T) (*app.App, *httptest.Server) {
+	t.Helper()
 	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(a.Handler())
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return a, ts
+}
+
+// /readyz fails while the database is unreachable; /healthz does not.
+func TestReadyzFollowsTheDatabase(t *testing.T) {
+	t.Parallel()
+	a, ts := serveSQLite(t)
 	get := func(path string) int {
 		resp, err := http.Get(ts.URL + path)
 		if err != nil {
@@ -54,12 +63,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 // never 401 "please sign in" or the sign-in page.
 func TestADatabaseFailureIsNotASignOut(t *testing.T) {
 	t.Parallel()
-	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Handler())
-	defer ts.Close()
+	a, ts := serveSQLite(t)
 	ctx := context.Background()
 	if _, err := a.Users.SignUp(ctx, users.NewUser{Email: "ada@example.com", Password: "correct horse", Name: "Ada"}); err != nil {
 		t.Fatal(err)

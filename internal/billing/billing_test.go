@@ -17,6 +17,7 @@ import (
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/domaintest"
 	"atelier/internal/errs"
 	"atelier/internal/ledger"
 	"atelier/internal/money"
@@ -61,18 +62,8 @@ func (f *fixture) user(t *testing.T, email string) users.User {
 func (f *fixture) team(t *testing.T, prefix string) (acc accounts.Account, admin, billingMgr, member users.User) {
 	admin, billingMgr, member = f.user(t, prefix+"admin@example.com"), f.user(t, prefix+"billing@example.com"), f.user(t, prefix+"member@example.com")
 	acc, _ = f.acc.Create(f.ctx, admin, prefix+" Corp", "USD")
-	for _, m := range []struct {
-		u    users.User
-		role accounts.Role
-	}{{billingMgr, accounts.BillingManager}, {member, accounts.Member}} {
-		inv, err := f.acc.Invite(f.ctx, admin, acc.ID, m.u.Email, m.role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.acc.AcceptInvitation(f.ctx, m.u, inv.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, acc.ID, billingMgr, accounts.BillingManager)
+	domaintest.JoinOn(t, f.ctx, f.acc, admin, acc.ID, member, accounts.Member)
 	return acc, admin, billingMgr, member
 }
 
@@ -99,9 +90,7 @@ func balanced(t *testing.T, f *fixture) ledger.Report {
 }
 
 func TestPaymentMethodsAndDeposits(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, bm, member := f.team(t, "a")
 		other, _, _, _ := f.team(t, "b")
 
@@ -178,9 +167,7 @@ func TestPaymentMethodsAndDeposits(t *testing.T) {
 // The order money primitives: pay from credits then balance into escrow,
 // release to the freelancer (with fees and commission), refund, clearance.
 func TestEscrowReleaseRefundClearance(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, _, _ := f.team(t, "a")
 		seller := f.user(t, "seller@example.com")
 		cat := &catalog.Service{DB: f.db}
@@ -352,9 +339,7 @@ func TestConcurrentMoney(t *testing.T) {
 }
 
 func TestRefundDepositToCard(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, _, member := f.team(t, "a")
 		f.bill.AddCard(f.ctx, admin, acc.ID, "tok_visa")
 		d, err := f.bill.Deposit(f.ctx, admin, acc.ID, usd(1_000_000), "", "")

@@ -46,35 +46,24 @@ func (s *Service) CreditNote(ctx context.Context, tx *db.Tx, r Refund) (Invoice,
 	if r.Amount.Amount <= 0 {
 		return Invoice{}, fmt.Errorf("billing: a credit note of %v", r.Amount)
 	}
-	rows, err := tx.Query(ctx, `SELECT i.id, i.body,
-		COALESCE((SELECT SUM(l.amount - l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0),
-		COALESCE((SELECT SUM(l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0)
-		FROM invoices i WHERE i.account_id = ? AND i.ref = ? AND i.currency = ? ORDER BY i.seq DESC`, r.AccountID, r.Ref, r.Amount.Currency)
-	if err != nil {
-		return Invoice{}, err
-	}
 	type open struct {
 		id          string
 		inv         Invoice
 		credited    int64 // before VAT, by earlier credit notes
 		creditedVAT int64
 	}
-	var invs []open
-	for rows.Next() {
-		var o open
+	invs, err := db.Collect(ctx, tx, func(row db.Row) (o open, err error) {
 		var body string
-		if err := rows.Scan(&o.id, &body, &o.credited, &o.creditedVAT); err != nil {
-			rows.Close()
-			return Invoice{}, err
+		if err := row.Scan(&o.id, &body, &o.credited, &o.creditedVAT); err != nil {
+			return o, err
 		}
-		if err := json.Unmarshal([]byte(body), &o.inv); err != nil {
-			rows.Close()
-			return Invoice{}, err
-		}
-		invs = append(invs, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err = json.Unmarshal([]byte(body), &o.inv)
+		return o, err
+	}, `SELECT i.id, i.body,
+		COALESCE((SELECT SUM(l.amount - l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0),
+		COALESCE((SELECT SUM(l.vat) FROM credit_note_lines l WHERE l.invoice_id = i.id), 0)
+		FROM invoices i WHERE i.account_id = ? AND i.ref = ? AND i.currency = ? ORDER BY i.seq DESC`, r.AccountID, r.Ref, r.Amount.Currency)
+	if err != nil {
 		return Invoice{}, err
 	}
 	c := r.Amount.Currency

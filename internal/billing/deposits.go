@@ -143,23 +143,18 @@ func (s *Service) Deposits(ctx context.Context, actor users.User, accountID stri
 	if after == "" {
 		after = "~"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, amount, currency, reward, payment_method_id, invoice_id, created_at FROM deposits
+	list, err := db.Collect(ctx, s.DB, func(row db.Row) (Deposit, error) {
+		d := Deposit{AccountID: accountID}
+		var created int64
+		err := row.Scan(&d.ID, &d.Amount.Amount, &d.Amount.Currency, &d.Reward.Amount, &d.PaymentMethodID, &d.InvoiceID, &created)
+		d.Reward.Currency, d.CreatedAt = d.Amount.Currency, db.Time(created)
+		return d, err
+	}, `SELECT id, amount, currency, reward, payment_method_id, invoice_id, created_at FROM deposits
 		WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Deposit]{}, err
 	}
-	defer rows.Close()
-	var list []Deposit
-	for rows.Next() {
-		d := Deposit{AccountID: accountID}
-		var created int64
-		if err := rows.Scan(&d.ID, &d.Amount.Amount, &d.Amount.Currency, &d.Reward.Amount, &d.PaymentMethodID, &d.InvoiceID, &created); err != nil {
-			return page.Page[Deposit]{}, err
-		}
-		d.Reward.Currency, d.CreatedAt = d.Amount.Currency, db.Time(created)
-		list = append(list, d)
-	}
-	return page.Cut(list, r, func(d Deposit) string { return d.ID }), rows.Err()
+	return page.Cut(list, r, func(d Deposit) string { return d.ID }), nil
 }
 
 // AccountBalance is what an account can pay with.

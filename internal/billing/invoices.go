@@ -107,20 +107,11 @@ func (s *Service) documents(ctx context.Context, actor users.User, accountID, ta
 	if after == "" {
 		after = "~"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT body FROM `+table+` WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
+	list, err := db.Collect(ctx, s.DB, scanInvoice, `SELECT body FROM `+table+` WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, accountID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Invoice]{}, err
 	}
-	defer rows.Close()
-	var list []Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return page.Page[Invoice]{}, err
-		}
-		list = append(list, inv)
-	}
-	return page.Cut(list, r, func(i Invoice) string { return i.ID }), rows.Err()
+	return page.Cut(list, r, func(i Invoice) string { return i.ID }), nil
 }
 
 // AllInvoices returns every invoice of an account and then every credit
@@ -133,22 +124,11 @@ func (s *Service) AllInvoices(ctx context.Context, actor users.User, accountID s
 	list := []Invoice{}
 	for _, q := range []string{`SELECT body FROM invoices WHERE account_id = ? ORDER BY seq`,
 		`SELECT body FROM credit_notes WHERE account_id = ? ORDER BY seq`} {
-		rows, err := s.DB.Query(ctx, q, accountID)
+		part, err := db.Collect(ctx, s.DB, scanInvoice, q, accountID)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			inv, err := scanInvoice(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			list = append(list, inv)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		list = append(list, part...)
 	}
 	return list, nil
 }

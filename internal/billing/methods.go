@@ -99,21 +99,8 @@ func (s *Service) PaymentMethods(ctx context.Context, actor users.User, accountI
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ManageBilling); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+methodColumns+` FROM payment_methods WHERE account_id = ? AND removed_at IS NULL
+	return db.Collect(ctx, s.DB, scanMethod, `SELECT `+methodColumns+` FROM payment_methods WHERE account_id = ? AND removed_at IS NULL
 		ORDER BY is_default DESC, id`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []PaymentMethod{}
-	for rows.Next() {
-		p, err := scanMethod(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
 }
 
 // RemovePaymentMethod removes a card; when it was the default, the most

@@ -114,25 +114,15 @@ func levelSpend(ctx context.Context, q db.Queryer, accountID string, now time.Ti
 // ShiftSpend moves the spend recorded for ref back in time by d (the demo
 // marketplace dates the orders it makes in the past).
 func ShiftSpend(ctx context.Context, tx *db.Tx, ref string, d time.Duration) error {
-	rows, err := tx.Query(ctx, `SELECT account_id, currency, amount, at FROM spend WHERE ref = ?`, ref)
-	if err != nil {
-		return err
-	}
 	type row struct {
 		account, currency string
 		amount, at        int64
 	}
-	var moved []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.account, &r.currency, &r.amount, &r.at); err != nil {
-			rows.Close()
-			return err
-		}
-		moved = append(moved, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	moved, err := db.Collect(ctx, tx, func(sc db.Row) (r row, err error) {
+		err = sc.Scan(&r.account, &r.currency, &r.amount, &r.at)
+		return r, err
+	}, `SELECT account_id, currency, amount, at FROM spend WHERE ref = ?`, ref)
+	if err != nil {
 		return err
 	}
 	us := d.Microseconds()

@@ -20,12 +20,7 @@ func TestSpendWindowAndMonths(t *testing.T) {
 		clk := &fixedClock{at: time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)}
 		f := setupOn(t, e, clk)
 		acc, admin, _, _ := f.team(t, "sp")
-		spend := func(ref string, amount int64) {
-			t.Helper()
-			if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RecordSpend(f.ctx, tx, acc.ID, ref, usd(amount)) }); err != nil {
-				t.Fatal(err)
-			}
-		}
+		spend := func(ref string, amount int64) { t.Helper(); f.recordSpend(t, acc.ID, ref, amount) }
 		spend("o1", 60_000)
 		clk.set(clk.Now().Add(2 * time.Hour))
 		spend("o2", 30_000) // 16:00
@@ -119,12 +114,7 @@ func TestRefundCountsInItsPaymentsWindow(t *testing.T) {
 		clk := &fixedClock{at: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)}
 		f := setupOn(t, e, clk)
 		acc, admin, _, _ := f.team(t, "rw")
-		spend := func(ref string, amount int64) {
-			t.Helper()
-			if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RecordSpend(f.ctx, tx, acc.ID, ref, usd(amount)) }); err != nil {
-				t.Fatal(err)
-			}
-		}
+		spend := func(ref string, amount int64) { t.Helper(); f.recordSpend(t, acc.ID, ref, amount) }
 		check := func(what string, level string, spent int64, month string, inMonth int64) {
 			t.Helper()
 			r, err := f.bill.Rewards(f.ctx, admin, acc.ID)
@@ -166,4 +156,13 @@ func TestRefundCountsInItsPaymentsWindow(t *testing.T) {
 		spend("parts", -20_000) // the rest: from March
 		check("the rest", "silver", 15_000, "2027-03", 0)
 	})
+}
+
+// recordSpend records a payment of amount USD cents by the account, as
+// ref, in a transaction of its own.
+func (f *fixture) recordSpend(t *testing.T, accountID, ref string, amount int64) {
+	t.Helper()
+	if err := f.db.InTx(f.ctx, func(tx *db.Tx) error { return f.bill.RecordSpend(f.ctx, tx, accountID, ref, usd(amount)) }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -14,9 +14,7 @@ import (
 // elsewhere with one reverse-charges it; outside the EU there is none; a
 // seller outside the EU charges none at all.
 func TestVATFollowsTheBuyer(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, admin, _, _ := f.team(t, "a")
 		usOnly := *f.bill
 		usOnly.Config.Seller.Country = "US"
@@ -60,9 +58,7 @@ func TestVATFollowsTheBuyer(t *testing.T) {
 // of all that was refunded less what came back before), and the VAT
 // collected for it goes back to nothing.
 func TestCreditNotesGiveBackTheVATExactly(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		acc, _, _, _ := f.team(t, "a")
 		tax, err := f.bill.TaxFor(f.ctx, f.db, acc.ID) // no billing details: 20%
 		if err != nil {

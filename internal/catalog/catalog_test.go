@@ -82,9 +82,7 @@ func count(t *testing.T, f *fixture, table string) int {
 }
 
 func TestProfilesAndServicesValidation(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, bob := f.user(t, "ann@example.com", false), f.user(t, "bob@example.com", false)
 		_, err := f.cat.CreateFreelancer(f.ctx, ann, catalog.Profile{DisplayName: "Ann", Country: "France", HourlyRate: money.New(100, "USD")})
 		wantInvalid(t, err, "country", "country_invalid")
@@ -174,9 +172,7 @@ func TestProfilesAndServicesValidation(t *testing.T) {
 }
 
 func TestProVettingShowsTheBadgeEverywhere(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		ann, op := f.user(t, "ann@example.com", false), f.user(t, "ops@example.com", true)
 		fr := f.freelancer(t, ann, "Ann Studio", "branding")
 		svc, _ := f.cat.CreateService(f.ctx, ann, offer(fr, "Brand identity for scale-ups", "graphics-design", 90000))
@@ -411,9 +407,7 @@ func testSearch(t *testing.T) {
 }
 
 func TestRecentlyViewed(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f *fixture) {
 		viewer := f.user(t, "viewer@example.com", false)
 		var ids []string
 		for i := range 3 {

@@ -59,21 +59,15 @@ func (s *Service) Reviews(ctx context.Context, serviceID, freelancerID string, r
 	if serviceID == "" {
 		col, val = "freelancer_id", freelancerID
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, service_id, author_name, rating, body, created_at FROM reviews
+	list, err := db.Collect(ctx, s.DB, func(row db.Row) (rv Review, err error) {
+		var created int64
+		err = row.Scan(&rv.ID, &rv.ServiceID, &rv.AuthorName, &rv.Rating, &rv.Body, &created)
+		rv.CreatedAt = stamp(created)
+		return rv, err
+	}, `SELECT id, service_id, author_name, rating, body, created_at FROM reviews
 		WHERE `+col+` = ? AND id < ? ORDER BY id DESC LIMIT ?`, val, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Review]{}, err
 	}
-	defer rows.Close()
-	var list []Review
-	for rows.Next() {
-		var rv Review
-		var created int64
-		if err := rows.Scan(&rv.ID, &rv.ServiceID, &rv.AuthorName, &rv.Rating, &rv.Body, &created); err != nil {
-			return page.Page[Review]{}, err
-		}
-		rv.CreatedAt = stamp(created)
-		list = append(list, rv)
-	}
-	return page.Cut(list, r, func(rv Review) string { return rv.ID }), rows.Err()
+	return page.Cut(list, r, func(rv Review) string { return rv.ID }), nil
 }

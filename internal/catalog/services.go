@@ -330,18 +330,9 @@ func (s *Service) FreelancerServices(ctx context.Context, viewer *users.User, fr
 	if viewer == nil || viewer.ID != f.OwnerID {
 		q += ` AND s.status = 'active'`
 	}
-	rows, err := s.DB.Query(ctx, q+` ORDER BY s.id DESC LIMIT ?`, freelancerID, after, r.Limit+1)
+	list, err := db.Collect(ctx, s.DB, scanListing, q+` ORDER BY s.id DESC LIMIT ?`, freelancerID, after, r.Limit+1)
 	if err != nil {
 		return page.Page[Listing]{}, err
 	}
-	defer rows.Close()
-	var list []Listing
-	for rows.Next() {
-		l, err := scanListing(rows)
-		if err != nil {
-			return page.Page[Listing]{}, err
-		}
-		list = append(list, l)
-	}
-	return page.Cut(list, r, func(l Listing) string { return l.ID }), rows.Err()
+	return page.Cut(list, r, func(l Listing) string { return l.ID }), nil
 }

@@ -92,20 +92,11 @@ func (s *Service) ProApplications(ctx context.Context, actor users.User, status 
 		return page.Page[ProApplication]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()
-	rows, err := s.DB.Query(ctx, applicationSelect+`WHERE a.status = `+db.Words(status)+` AND a.id > ? ORDER BY a.id LIMIT ?`, r.After, r.Limit+1)
+	list, err := db.Collect(ctx, s.DB, scanApplication, applicationSelect+`WHERE a.status = `+db.Words(status)+` AND a.id > ? ORDER BY a.id LIMIT ?`, r.After, r.Limit+1)
 	if err != nil {
 		return page.Page[ProApplication]{}, err
 	}
-	defer rows.Close()
-	var list []ProApplication
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return page.Page[ProApplication]{}, err
-		}
-		list = append(list, a)
-	}
-	return page.Cut(list, r, func(a ProApplication) string { return a.ID }), rows.Err()
+	return page.Cut(list, r, func(a ProApplication) string { return a.ID }), nil
 }
 
 // LatestApplication returns a freelancer's most recent application, if any

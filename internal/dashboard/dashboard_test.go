@@ -49,9 +49,7 @@ func sorted(ids ...string) []string {
 
 // Each part of the dashboard shows a person what its domain lets them see.
 func TestWhatEachRoleSees(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.BuyingTeam(t, "a")
 		them := f.BuyingTeam(t, "b")
 		sam := f.Freelancer(t, "seller@example.com", "Sam Studio")
@@ -165,9 +163,7 @@ func TestWhatEachRoleSees(t *testing.T) {
 // The dashboard's lists are short: 10 notifications, 6 viewed profiles,
 // 10 active orders across a person's accounts, newest first.
 func TestListsAreShortAndNewestFirst(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		buyer := f.SignUp(t, "buyer@example.com", "Bea Buyer")
 		first, second := f.Account(t, buyer, "First Corp"), f.Account(t, buyer, "Second Corp")
 		f.Card(t, buyer, first.ID)
@@ -248,9 +244,7 @@ func TestListsAreShortAndNewestFirst(t *testing.T) {
 // The chart: what the account's orders paid each calendar month over the
 // last 12, net of later refunds, for every member of the account.
 func TestSpendByMonth(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.BuyingTeam(t, "a"), f.BuyingTeam(t, "b")
 		f.Join(t, them.Admin, them.Account.ID, tm.Member, accounts.Member) // the member's second account
 		l := f.Freelancer(t, "seller@example.com", "Sam Studio").Service

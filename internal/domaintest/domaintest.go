@@ -90,11 +90,18 @@ func (e *Env) Account(t testing.TB, admin users.User, name string) accounts.Acco
 // Join has admin invite u into the account as role, and u accept.
 func (e *Env) Join(t testing.TB, admin users.User, accountID string, u users.User, role accounts.Role) {
 	t.Helper()
-	inv, err := e.Accounts.Invite(e.Ctx, admin, accountID, u.Email, role)
+	JoinOn(t, e.Ctx, e.Accounts, admin, accountID, u, role)
+}
+
+// JoinOn is Join through acc, for the tests of a domain that wire their
+// own accounts service instead of an Env.
+func JoinOn(t testing.TB, ctx context.Context, acc *accounts.Service, admin users.User, accountID string, u users.User, role accounts.Role) {
+	t.Helper()
+	inv, err := acc.Invite(ctx, admin, accountID, u.Email, role)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Accounts.AcceptInvitation(e.Ctx, u, inv.ID); err != nil {
+	if _, err := acc.AcceptInvitation(ctx, u, inv.ID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -246,5 +253,16 @@ func WantErr(t testing.TB, err error, kind errs.Kind, code, field string) {
 	e, ok := errs.As(err)
 	if !ok || e.Kind != kind || e.Code != code || e.Field != field {
 		t.Fatalf("got %v, want %s on %q (kind %d)", err, code, field, kind)
+	}
+}
+
+// Changes returns a maker of variants of valid: each call copies valid and
+// applies change to the copy. Tables of refused inputs build their rows
+// with it, each one change away from an input that is accepted.
+func Changes[T any](valid T) func(change func(*T)) T {
+	return func(change func(*T)) T {
+		in := valid
+		change(&in)
+		return in
 	}
 }

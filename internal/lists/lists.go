@@ -205,25 +205,20 @@ func (s *Service) list(ctx context.Context, cond string, args []any, readOnly bo
 	if after == "" {
 		after = "~"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT l.id, l.account_id, a.name, l.name, l.created_by, l.created_at, l.updated_at,
+	out, err := db.Collect(ctx, s.DB, func(row db.Row) (List, error) {
+		l := List{ReadOnly: readOnly}
+		var created, updated int64
+		err := row.Scan(&l.ID, &l.AccountID, &l.AccountName, &l.Name, &l.CreatedBy, &created, &updated, &l.ItemsCount)
+		l.CreatedAt, l.UpdatedAt = db.Time(created), db.Time(updated)
+		return l, err
+	}, `SELECT l.id, l.account_id, a.name, l.name, l.created_by, l.created_at, l.updated_at,
 		(SELECT COUNT(*) FROM list_items i WHERE i.list_id = l.id)
 		FROM lists l JOIN accounts a ON a.id = l.account_id WHERE `+cond+` AND l.id < ? ORDER BY l.id DESC LIMIT ?`,
 		append(args, after, r.Limit+1)...)
 	if err != nil {
 		return page.Page[List]{}, err
 	}
-	defer rows.Close()
-	var out []List
-	for rows.Next() {
-		l := List{ReadOnly: readOnly}
-		var created, updated int64
-		if err := rows.Scan(&l.ID, &l.AccountID, &l.AccountName, &l.Name, &l.CreatedBy, &created, &updated, &l.ItemsCount); err != nil {
-			return page.Page[List]{}, err
-		}
-		l.CreatedAt, l.UpdatedAt = db.Time(created), db.Time(updated)
-		out = append(out, l)
-	}
-	return page.Cut(out, r, func(l List) string { return l.ID }), rows.Err()
+	return page.Cut(out, r, func(l List) string { return l.ID }), nil
 }
 
 // Get returns a list with its items (and, to its own account, its shares).
@@ -244,53 +239,33 @@ func (s *Service) Get(ctx context.Context, actor users.User, listID string) (Lis
 }
 
 func items(ctx context.Context, q db.Queryer, listID string) ([]Item, error) {
-	rows, err := q.Query(ctx, `SELECT i.id, COALESCE(i.service_id, ''), COALESCE(sv.title, ''), f.id, f.display_name, f.pro,
+	return db.Collect(ctx, q, func(row db.Row) (it Item, err error) {
+		var at int64
+		err = row.Scan(&it.ID, &it.ServiceID, &it.ServiceTitle, &it.FreelancerID, &it.FreelancerName, &it.Pro,
+			&it.Note, &it.AddedBy, &it.AddedByName, &at)
+		it.Kind = "freelancer"
+		if it.ServiceID != "" {
+			it.Kind = "service"
+		}
+		it.CreatedAt = db.Time(at)
+		return it, err
+	}, `SELECT i.id, COALESCE(i.service_id, ''), COALESCE(sv.title, ''), f.id, f.display_name, f.pro,
 		i.note, i.added_by, u.name, i.created_at
 		FROM list_items i
 		LEFT JOIN services sv ON sv.id = i.service_id
 		JOIN freelancers f ON f.id = COALESCE(i.freelancer_id, sv.freelancer_id)
 		JOIN users u ON u.id = i.added_by
 		WHERE i.list_id = ? ORDER BY i.id`, listID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Item{}
-	for rows.Next() {
-		var it Item
-		var at int64
-		if err := rows.Scan(&it.ID, &it.ServiceID, &it.ServiceTitle, &it.FreelancerID, &it.FreelancerName, &it.Pro,
-			&it.Note, &it.AddedBy, &it.AddedByName, &at); err != nil {
-			return nil, err
-		}
-		it.Kind = "freelancer"
-		if it.ServiceID != "" {
-			it.Kind = "service"
-		}
-		it.CreatedAt = db.Time(at)
-		list = append(list, it)
-	}
-	return list, rows.Err()
 }
 
 func shares(ctx context.Context, q db.Queryer, listID string) ([]Share, error) {
-	rows, err := q.Query(ctx, `SELECT s.account_id, a.name, s.shared_by, s.created_at FROM list_shares s
-		JOIN accounts a ON a.id = s.account_id WHERE s.list_id = ? ORDER BY s.created_at, s.account_id`, listID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Share{}
-	for rows.Next() {
-		var sh Share
+	return db.Collect(ctx, q, func(row db.Row) (sh Share, err error) {
 		var at int64
-		if err := rows.Scan(&sh.AccountID, &sh.AccountName, &sh.SharedBy, &at); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&sh.AccountID, &sh.AccountName, &sh.SharedBy, &at)
 		sh.SharedAt = db.Time(at)
-		list = append(list, sh)
-	}
-	return list, rows.Err()
+		return sh, err
+	}, `SELECT s.account_id, a.name, s.shared_by, s.created_at FROM list_shares s
+		JOIN accounts a ON a.id = s.account_id WHERE s.list_id = ? ORDER BY s.created_at, s.account_id`, listID)
 }
 
 // Rename renames a list (its account's members).

@@ -51,9 +51,7 @@ func ids(list []lists.List) []string {
 }
 
 func TestListNamesAndItems(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		ann := f.Freelancer(t, "ann@example.com", "Ann Studio")
 		bob := f.Freelancer(t, "bob@example.com", "Bob Films")
@@ -163,9 +161,7 @@ func TestListNamesAndItems(t *testing.T) {
 
 // A list holds up to lists.MaxItems items.
 func TestAListIsFullAtItsLimit(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		ann := f.Freelancer(t, "ann@example.com", "Ann Studio")
 		bob := f.Freelancer(t, "bob@example.com", "Bob Films")
@@ -200,9 +196,7 @@ func TestAListIsFullAtItsLimit(t *testing.T) {
 // Adds that arrive together take turns at the limit: of 40 adds to a list
 // 20 short of full, sent at once, 20 are stored and 20 are refused.
 func TestConcurrentAddsStopAtTheLimit(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		logo := f.Freelancer(t, "ann@example.com", "Ann Studio").Service
 		l := f.create(t, tm.Member, tm.Account.ID, "Everyone")
@@ -258,9 +252,7 @@ func TestConcurrentAddsStopAtTheLimit(t *testing.T) {
 // account, that account's members read it and change nothing; to anyone
 // else it does not exist.
 func TestWhoReadsAndEditsAList(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, friends, third := f.Team(t, "a"), f.Team(t, "b"), f.Team(t, "c")
 		ann := f.Freelancer(t, "ann@example.com", "Ann Studio")
 		stranger := f.SignUp(t, "stranger@example.com", "Stranger")
@@ -421,9 +413,7 @@ func TestWhoReadsAndEditsAList(t *testing.T) {
 // Deleting a list takes its items and shares with it; it then does not
 // exist for anyone.
 func TestDeleteAList(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, friends := f.Team(t, "a"), f.Team(t, "b")
 		ann := f.Freelancer(t, "ann@example.com", "Ann Studio")
 		l := f.create(t, tm.Admin, tm.Account.ID, "Logo designers")
@@ -456,9 +446,7 @@ func TestDeleteAList(t *testing.T) {
 
 // An account's lists come newest first, a page at a time.
 func TestAccountListsArePaged(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, friends := f.Team(t, "a"), f.Team(t, "b")
 		var made []string
 		for _, name := range []string{"One", "Two", "Three", "Four", "Five"} {

@@ -70,9 +70,7 @@ func orderIDs(e network.Entry) []string {
 // The network is every freelancer of an order that started, plus the
 // candidates saved; each entry shows the orders the viewer may open.
 func TestWhoIsInTheNetwork(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.BuyingTeam(t, "a"), f.BuyingTeam(t, "b")
 		ann := f.seller(t, f.SignUp(t, "ann@example.com", "Ann"), "Ann Studio", false)
 		bob := f.seller(t, f.SignUp(t, "bob@example.com", "Bob"), "Bob Films", false)
@@ -212,9 +210,7 @@ func TestWhoIsInTheNetwork(t *testing.T) {
 // An entry's orders are the ones its count counts, those that hired: an
 // order waiting for approval or rejected is in neither, until it starts.
 func TestAnEntryListsTheOrdersThatHired(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.BuyingTeam(t, "a")
 		ann := f.seller(t, f.SignUp(t, "ann@example.com", "Ann"), "Ann Studio", false)
 		hired := f.Order(t, tm.Member, tm.Account.ID, ann.Service, "Basic", "")
@@ -242,9 +238,7 @@ func TestAnEntryListsTheOrdersThatHired(t *testing.T) {
 // the account's members only — never by a member who is the freelancer,
 // never outside the account, never in the catalog.
 func TestInternalReviews(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.BuyingTeam(t, "a"), f.BuyingTeam(t, "b")
 		ann := f.seller(t, f.SignUp(t, "ann@example.com", "Ann"), "Ann Studio", false)
 		dana := f.seller(t, f.SignUp(t, "dana@example.com", "Dana"), "Dana Agency", true)
@@ -351,9 +345,7 @@ func TestInternalReviews(t *testing.T) {
 // Rehire asks a freelancer of the network for a custom offer addressed to
 // the account, from any member.
 func TestRehire(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.BuyingTeam(t, "a"), f.BuyingTeam(t, "b")
 		ann := f.seller(t, f.SignUp(t, "ann@example.com", "Ann"), "Ann Studio", false)
 		outside := f.seller(t, f.SignUp(t, "eve@example.com", "Eve"), "Eve Outside", false)

@@ -70,22 +70,12 @@ func (s *Service) CreateFeatured(ctx context.Context, actor users.User, in NewFe
 
 // FeaturedList is the gallery, newest first.
 func (s *Service) FeaturedList(ctx context.Context) ([]Featured, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, title, type, brief, budget, currency, created_at FROM featured_projects ORDER BY id DESC LIMIT 100`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Featured{}
-	for rows.Next() {
-		var f Featured
+	return db.Collect(ctx, s.DB, func(row db.Row) (f Featured, err error) {
 		var at int64
-		if err := rows.Scan(&f.ID, &f.Title, &f.Type, &f.Brief, &f.Budget.Amount, &f.Budget.Currency, &at); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&f.ID, &f.Title, &f.Type, &f.Brief, &f.Budget.Amount, &f.Budget.Currency, &at)
 		f.CreatedAt = db.Time(at)
-		list = append(list, f)
-	}
-	return list, rows.Err()
+		return f, err
+	}, `SELECT id, title, type, brief, budget, currency, created_at FROM featured_projects ORDER BY id DESC LIMIT 100`)
 }
 
 // StartFromFeatured opens a project in an account from a featured project.

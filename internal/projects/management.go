@@ -23,12 +23,9 @@ import (
 // operators' queue. Asking twice is 409.
 func (s *Service) RequestManager(ctx context.Context, actor users.User, projectID string) (Project, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		p, err := s.view(ctx, tx, actor, projectID)
+		p, err := s.viewAsTeam(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
-			return errs.Forbidden("project_role_not_allowed")
 		}
 		if err := tx.ExecOne(ctx, errs.Conflict("manager_already_requested"), `UPDATE projects SET manager_status = 'requested', manager_requested_by = ?, manager_requested_at = ?
 			WHERE id = ? AND manager_status = 'none'`, actor.ID, db.Micros(tx.Now), projectID); err != nil {
@@ -75,21 +72,11 @@ func (s *Service) ManagerRequests(ctx context.Context, actor users.User) ([]Mana
 	if err := operatorOnly(actor); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, projectSelect+`WHERE p.manager_status = 'requested' ORDER BY p.manager_requested_at, p.id LIMIT 100`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []ManagerRequest{}
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, ManagerRequest{ProjectID: p.ID, Name: p.Name, Type: p.Type, Brief: p.Brief, Budget: p.Budget,
-			AccountName: p.AccountName, RequestedAt: p.Manager.RequestedAt})
-	}
-	return list, rows.Err()
+	return db.Collect(ctx, s.DB, func(row db.Row) (ManagerRequest, error) {
+		p, err := scan(row)
+		return ManagerRequest{ProjectID: p.ID, Name: p.Name, Type: p.Type, Brief: p.Brief, Budget: p.Budget,
+			AccountName: p.AccountName, RequestedAt: p.Manager.RequestedAt}, err
+	}, projectSelect+`WHERE p.manager_status = 'requested' ORDER BY p.manager_requested_at, p.id LIMIT 100`)
 }
 
 // AssignManager gives a requested project its project manager: an
@@ -345,21 +332,8 @@ func (s *Service) DeclineProposal(ctx context.Context, actor users.User, project
 // charge or refund, so two nodes do it once. An account that cannot pay is
 // tried again the next day.
 func (s *Service) BillManagementFees(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.DB.Query(ctx, projectSelect+`WHERE p.manager_status = 'assigned' AND p.fee_bp > 0 ORDER BY p.id`)
+	due, err := db.Collect(ctx, s.DB, scan, projectSelect+`WHERE p.manager_status = 'assigned' AND p.fee_bp > 0 ORDER BY p.id`)
 	if err != nil {
-		return 0, err
-	}
-	var due []Project
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	n := 0

@@ -328,6 +328,20 @@ func (s *Service) view(ctx context.Context, q db.Queryer, actor users.User, id s
 	return p, s.fillSpend(ctx, q, &p)
 }
 
+// viewAsTeam is view for what the account's side of a project does (ask for
+// its manager, add a member): the admin, the creator and the project's
+// members may; anyone else who sees the project is refused with 403.
+func (s *Service) viewAsTeam(ctx context.Context, q db.Queryer, actor users.User, id string) (Project, error) {
+	p, err := s.view(ctx, q, actor, id)
+	if err != nil {
+		return Project{}, err
+	}
+	if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
+		return Project{}, errs.Forbidden("project_role_not_allowed")
+	}
+	return p, nil
+}
+
 // spent is what the project's orders paid, net of refunds: the account's
 // spend rows of those orders.
 func spent(ctx context.Context, q db.Queryer, projectID string) (int64, error) {
@@ -438,49 +452,29 @@ func (s *Service) Get(ctx context.Context, actor users.User, id string) (Project
 }
 
 func (s *Service) members(ctx context.Context, projectID string) ([]Member, error) {
-	rows, err := s.DB.Query(ctx, `SELECT u.id, u.name, u.email FROM project_members m JOIN users u ON u.id = m.user_id
+	return db.Collect(ctx, s.DB, func(row db.Row) (m Member, err error) {
+		err = row.Scan(&m.UserID, &m.Name, &m.Email)
+		return m, err
+	}, `SELECT u.id, u.name, u.email FROM project_members m JOIN users u ON u.id = m.user_id
 		WHERE m.project_id = ? ORDER BY m.added_at, u.id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Member{}
-	for rows.Next() {
-		var m Member
-		if err := rows.Scan(&m.UserID, &m.Name, &m.Email); err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
 }
 
 // activity is the project's own events and its orders' milestones of
 // life (placed, approved, delivered, completed…; never the messages, which
 // belong to each order's sides), newest first.
 func (s *Service) activity(ctx context.Context, projectID string) ([]Event, error) {
-	rows, err := s.DB.Query(ctx, `SELECT e.kind, COALESCE(u.name, ''), e.body, '', e.at FROM project_events e LEFT JOIN users u ON u.id = e.actor_id
+	return db.Collect(ctx, s.DB, func(row db.Row) (e Event, err error) {
+		var at int64
+		err = row.Scan(&e.Kind, &e.ActorName, &e.Body, &e.OrderID, &at)
+		e.At = db.Time(at)
+		return e, err
+	}, `SELECT e.kind, COALESCE(u.name, ''), e.body, '', e.at FROM project_events e LEFT JOIN users u ON u.id = e.actor_id
 		WHERE e.project_id = ?
 		UNION ALL
 		SELECT 'order_' || e.kind, COALESCE(u.name, ''), o.title, o.id, e.at FROM order_events e JOIN orders o ON o.id = e.order_id
 		LEFT JOIN users u ON u.id = e.actor_id
 		WHERE o.project_id = ? AND e.kind IN ('placed', 'approved', 'rejected', 'started', 'delivered', 'completed', 'cancelled')
 		ORDER BY 5 DESC LIMIT 50`, projectID, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []Event{}
-	for rows.Next() {
-		var e Event
-		var at int64
-		if err := rows.Scan(&e.Kind, &e.ActorName, &e.Body, &e.OrderID, &at); err != nil {
-			return nil, err
-		}
-		e.At = db.Time(at)
-		list = append(list, e)
-	}
-	return list, rows.Err()
 }
 
 // List returns the projects of an account the actor sees, newest first.
@@ -552,12 +546,9 @@ func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, 
 // creator and the project's members may.
 func (s *Service) AddMember(ctx context.Context, actor users.User, projectID, userID string) (Project, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		p, err := s.view(ctx, tx, actor, projectID)
+		p, err := s.viewAsTeam(ctx, tx, actor, projectID)
 		if err != nil {
 			return err
-		}
-		if p.Access != AccessAdmin && p.Access != AccessOwner && p.Access != AccessMember {
-			return errs.Forbidden("project_role_not_allowed")
 		}
 		var name string
 		err = tx.QueryRow(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = ? AND m.user_id = ?`,

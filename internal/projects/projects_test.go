@@ -62,27 +62,37 @@ func kinds(list []notify.Notification) []string {
 	return out
 }
 
+// refusal is a row of a table of calls that must fail: the subtest's name,
+// who calls, what they send, and the error domaintest.WantErr must find.
+type refusal[In any] struct {
+	name        string
+	actor       users.User
+	in          In
+	kind        errs.Kind
+	code, field string
+}
+
+// refuse runs each row as a subtest: call, made by the row's actor with
+// its input, must fail with the row's error.
+func refuse[In any](t *testing.T, rows []refusal[In], call func(actor users.User, in In) error) {
+	t.Helper()
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			t.Helper()
+			domaintest.WantErr(t, call(r.actor, r.in), r.kind, r.code, r.field)
+		})
+	}
+}
+
 func usd(a int64) money.Money { return money.New(a, "USD") }
 
 func TestCreateAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		stranger := f.SignUp(t, "stranger@example.com", "Stranger")
 		valid := projects.NewProject{Name: "New website", Type: "website", Budget: usd(1000)}
-		with := func(change func(*projects.NewProject)) projects.NewProject {
-			in := valid
-			change(&in)
-			return in
-		}
-		for _, c := range []struct {
-			name        string
-			actor       users.User
-			in          projects.NewProject
-			kind        errs.Kind
-			code, field string
-		}{
+		with := domaintest.Changes(valid)
+		refuse(t, []refusal[projects.NewProject]{
 			{"blank name", tm.Member, with(func(in *projects.NewProject) { in.Name = "   " }), errs.KindInvalid, "required", "name"},
 			{"name of 121 characters", tm.Member, with(func(in *projects.NewProject) { in.Name = strings.Repeat("é", 121) }), errs.KindInvalid, "too_long", "name"},
 			{"no type", tm.Member, with(func(in *projects.NewProject) { in.Type = "" }), errs.KindInvalid, "project_type_invalid", "type"},
@@ -95,12 +105,10 @@ func TestCreateAProject(t *testing.T) {
 			{"unknown visibility", tm.Member, with(func(in *projects.NewProject) { in.Visibility = "secret" }), errs.KindInvalid, "visibility_invalid", "visibility"},
 			{"another account's admin", them.Admin, valid, errs.KindNotFound, "account_not_found", ""},
 			{"a stranger", stranger, valid, errs.KindNotFound, "account_not_found", ""},
-		} {
-			t.Run(c.name, func(t *testing.T) {
-				_, err := f.Projects.Create(f.Ctx, c.actor, tm.Account.ID, c.in)
-				domaintest.WantErr(t, err, c.kind, c.code, c.field)
-			})
-		}
+		}, func(actor users.User, in projects.NewProject) error {
+			_, err := f.Projects.Create(f.Ctx, actor, tm.Account.ID, in)
+			return err
+		})
 		if n := f.Count(t, `SELECT COUNT(*) FROM projects`); n != 0 {
 			t.Fatalf("%d refused projects were stored", n)
 		}
@@ -151,9 +159,7 @@ func TestCreateAProject(t *testing.T) {
 // Who sees a project, and as what (projects.access), is the same in each
 // project, in an account's list and in a person's projects (the dashboard).
 func TestWhoSeesAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		teammate := f.SignUp(t, "teammate@example.com", "Tess Teammate")
 		f.Join(t, tm.Admin, tm.Account.ID, teammate, accounts.Member)
@@ -246,9 +252,7 @@ func TestWhoSeesAProject(t *testing.T) {
 // member still finds the project they see behind 200 newer private ones
 // they do not, in the account's list and on their dashboard.
 func TestListsAreCutAfterWhoSees(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		open := f.create(t, tm.Member, tm.Account.ID, "Shared brand", "", 1000)
 		for i := range 200 {
@@ -279,9 +283,7 @@ func TestListsAreCutAfterWhoSees(t *testing.T) {
 // every viewer's lists show exactly the projects, and as what, that each
 // project's page shows them.
 func TestListsShowWhatEachPageShows(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		pm := f.Operator(t, "pm@atelier.test", "Pat Manager")         // staff outside the account
@@ -420,9 +422,7 @@ func maps(a, b map[string]string) bool {
 // The admin, the creator and the project's members add members of the
 // account, once each; viewers cannot.
 func TestProjectMembers(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		teammate := f.SignUp(t, "teammate@example.com", "Tess Teammate")
 		f.Join(t, tm.Admin, tm.Account.ID, teammate, accounts.Member)
@@ -492,9 +492,7 @@ func TestProjectMembers(t *testing.T) {
 // project's spend is what its orders paid, net of refunds, against its
 // budget.
 func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		f.Card(t, tm.Admin, tm.Account.ID)
 		_, l := f.seller(t)
@@ -604,9 +602,7 @@ func TestOrdersJoinAProjectAndItsSpend(t *testing.T) {
 // percentage, whatever it spends: on its page, in lists and on the
 // dashboard.
 func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm := f.Team(t, "a")
 		f.Card(t, tm.Admin, tm.Account.ID)
 		_, l := f.seller(t)
@@ -632,9 +628,7 @@ func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
 // a member confirms through the account's policies; the fee is billed on
 // the spend from the assignment on, and given back when the spend falls.
 func TestProjectManagement(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		f.Projects.FeeBP = 1250 // 12.5%
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		f.Card(t, tm.Admin, tm.Account.ID)
@@ -747,11 +741,7 @@ func TestProjectManagement(t *testing.T) {
 
 		// Proposals: the manager's only, checked as sent.
 		valid := projects.NewProposal{ServiceID: l.ID, Package: "Premium", Quantity: 1, Note: " Better value. "}
-		propose := func(change func(*projects.NewProposal)) projects.NewProposal {
-			in := valid
-			change(&in)
-			return in
-		}
+		propose := domaintest.Changes(valid)
 		for _, c := range []struct {
 			name        string
 			actor       users.User
@@ -913,9 +903,7 @@ func TestProjectManagement(t *testing.T) {
 // project is still its admin (adds members, attaches orders, answers
 // proposals) and, as its manager, proposes orders too.
 func TestTheAdminWhoManagesAProject(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		boss := f.Operator(t, "bea@atelier.test", "Bea Boss") // staff, and admin of her own company's account
 		acc := f.Account(t, boss, "Boss Corp")
@@ -967,24 +955,12 @@ func TestTheAdminWhoManagesAProject(t *testing.T) {
 }
 
 func TestFeaturedProjects(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		f := setup(t, e)
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
 		tm, them := f.Team(t, "a"), f.Team(t, "b")
 		ops := f.Operator(t, "ops@atelier.test", "Olga Ops")
 		valid := projects.NewFeatured{Title: "Brand refresh", Type: "branding", Brief: "Goals:\nAudience:", Budget: usd(250000)}
-		with := func(change func(*projects.NewFeatured)) projects.NewFeatured {
-			in := valid
-			change(&in)
-			return in
-		}
-		for _, c := range []struct {
-			name        string
-			actor       users.User
-			in          projects.NewFeatured
-			kind        errs.Kind
-			code, field string
-		}{
+		with := domaintest.Changes(valid)
+		refuse(t, []refusal[projects.NewFeatured]{
 			{"by an account's admin", tm.Admin, valid, errs.KindForbidden, "operator_only", ""},
 			{"without a title", ops, with(func(in *projects.NewFeatured) { in.Title = "" }), errs.KindInvalid, "required", "title"},
 			{"with a title of 121 characters", ops, with(func(in *projects.NewFeatured) { in.Title = strings.Repeat("t", 121) }), errs.KindInvalid, "too_long", "title"},
@@ -995,12 +971,10 @@ func TestFeaturedProjects(t *testing.T) {
 			{"in an unknown currency", ops, with(func(in *projects.NewFeatured) { in.Budget = money.New(100, "XYZ") }), errs.KindInvalid, "currency_unsupported", "budget"},
 			{"with a negative budget", ops, with(func(in *projects.NewFeatured) { in.Budget = usd(-1) }), errs.KindInvalid, "amount_negative", "budget"},
 			{"with a budget above a project's", ops, with(func(in *projects.NewFeatured) { in.Budget = usd(100_000_000_01) }), errs.KindInvalid, "amount_too_large", "budget"},
-		} {
-			t.Run(c.name, func(t *testing.T) {
-				_, err := f.Projects.CreateFeatured(f.Ctx, c.actor, c.in)
-				domaintest.WantErr(t, err, c.kind, c.code, c.field)
-			})
-		}
+		}, func(actor users.User, in projects.NewFeatured) error {
+			_, err := f.Projects.CreateFeatured(f.Ctx, actor, in)
+			return err
+		})
 		brand, err := f.Projects.CreateFeatured(f.Ctx, ops, valid)
 		if err != nil {
 			t.Fatal(err)

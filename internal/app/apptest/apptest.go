@@ -44,6 +44,13 @@ func Start(t testing.TB, engine db.Engine) *Server {
 	return &Server{URL: ts.URL, App: a}
 }
 
+// Each runs test in parallel with the other tests, once per engine, on an
+// Atelier started for that engine's subtest.
+func Each(t *testing.T, test func(t *testing.T, s *Server)) {
+	t.Helper()
+	dbtest.EachWith(t, func(t *testing.T, e db.Engine) *Server { return Start(t, e) }, test)
+}
+
 // Client calls the API as one person (or anonymously, with no token).
 type Client struct {
 	t     testing.TB
@@ -74,11 +81,18 @@ func (c *Client) Do(method, path string, body any, headers ...string) Response {
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, c.base+path, r)
+	return c.Send(method, path, r, append([]string{"Content-Type", "application/json"}, headers...)...)
+}
+
+// Send sends a request with a body as it is (nil for none) and the headers
+// named (name, value, …), and decodes the answer: for the bodies Do cannot
+// make, malformed or too large ones.
+func (c *Client) Send(method, path string, body io.Reader, headers ...string) Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
@@ -128,4 +142,15 @@ func (c *Client) SignInAgain() {
 	c.t.Helper()
 	sess := c.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": c.email, "password": "correct horse"})
 	c.Token = sess["token"].(string)
+}
+
+// Join has admin invite the client's person (one SignUp made) into the
+// account with the default role, and the person accept.
+func (c *Client) Join(admin *Client, accountID string) {
+	c.t.Helper()
+	if c.email == "" {
+		c.t.Fatal("Join: the client was not made by SignUp")
+	}
+	inv := admin.Must(201, "POST", "/api/v1/accounts/"+accountID+"/invitations", map[string]any{"email": c.email})
+	c.Must(200, "POST", "/api/v1/invitations/"+inv["id"].(string)+"/accept", nil)
 }

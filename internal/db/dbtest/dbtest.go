@@ -37,6 +37,15 @@ func Each(t *testing.T, fn func(t *testing.T, engine db.Engine)) {
 	}
 }
 
+// EachWith runs test in parallel with the other tests, once per engine,
+// on what setup makes for that engine's subtest: the fixture of a fresh
+// database.
+func EachWith[F any](t *testing.T, setup func(*testing.T, db.Engine) F, test func(*testing.T, F)) {
+	t.Helper()
+	t.Parallel()
+	Each(t, func(t *testing.T, e db.Engine) { test(t, setup(t, e)) })
+}
+
 // Config returns a database configuration for a fresh database of engine
 // (an empty SQLite directory, or a new PostgreSQL schema), removed when the
 // test ends. The database is not yet migrated.
