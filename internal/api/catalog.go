@@ -41,7 +41,7 @@ func searchQuery() []param {
 
 // status is the ?status= filter of a list, one of values; def is what an
 // absent status means ("" for every status).
-func status(values []string, def string) param {
+func status[T ~string](values []T, def T) param {
 	s := map[string]any{"type": "string", "enum": values}
 	desc := "every status when absent"
 	if def != "" {

@@ -89,7 +89,7 @@ func (s *Server) resolutionRoutes() []route {
 			Summary: "The escalations queue (operators); ?status=open (default), decided, withdrawn, closed",
 			Query:   []param{status(orders.EscalationStatuses, orders.RequestOpen)},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return s.Resolutions.Escalations(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
+				return s.Resolutions.Escalations(c.r.Context(), c.user, orders.RequestStatus(c.r.URL.Query().Get("status")), p)
 			})},
 		{Method: "GET", Path: "/resolutions/{r}", Tag: "resolutions", Out: resolutions.Escalation{},
 			Summary: "An escalation with the order's evidence log: messages, deliveries, requests (operators)",
@@ -113,7 +113,7 @@ func (s *Server) resolutionRoutes() []route {
 			Summary: "Guarantee claims (operators); ?status=pending (default), granted, rejected",
 			Query:   []param{status(orders.ClaimStatuses, orders.ClaimPending)},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return s.Resolutions.Claims(c.r.Context(), c.user, c.r.URL.Query().Get("status"), p)
+				return s.Resolutions.Claims(c.r.Context(), c.user, orders.ClaimStatus(c.r.URL.Query().Get("status")), p)
 			})},
 		{Method: "POST", Path: "/guarantee-claims/{c}/approve", Tag: "resolutions", Idempotent: true, In: grantIn{}, Out: orders.Claim{},
 			Summary: "Grant a claim (operators): the client's balance gets back what it paid, from the platform's guarantee fund",

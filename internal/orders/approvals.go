@@ -16,30 +16,39 @@ import (
 // gate, pending when they wait for the admin (nothing charged, nothing
 // changed), then approved (carried out in the admin's name) or rejected.
 
+// CommitKind is what a commitment that is not an order commits to.
+type CommitKind string
+
 // Kinds of commitment that are not orders.
 const (
-	CommitScopeChange = "scope_change"
-	CommitHourlyLimit = "hourly_limit"
+	CommitScopeChange CommitKind = "scope_change"
+	CommitHourlyLimit CommitKind = "hourly_limit"
 )
+
+// CommitStatus is where a commitment is.
+type CommitStatus string
 
 // Statuses of a commitment.
 const (
-	CommitApplied  = "applied"
-	CommitPending  = "pending"
-	CommitApproved = "approved"
-	CommitRejected = "rejected"
-	CommitClosed   = "closed"
+	CommitApplied  CommitStatus = "applied"
+	CommitPending  CommitStatus = "pending"
+	CommitApproved CommitStatus = "approved"
+	CommitRejected CommitStatus = "rejected"
+	CommitClosed   CommitStatus = "closed"
 )
 
+// CommitKinds lists every kind of commitment.
+var CommitKinds = []CommitKind{CommitScopeChange, CommitHourlyLimit}
+
 // CommitStatuses are the statuses a list of commitments filters by.
-var CommitStatuses = []string{CommitPending, CommitApproved, CommitRejected, CommitApplied, CommitClosed}
+var CommitStatuses = []CommitStatus{CommitPending, CommitApproved, CommitRejected, CommitApplied, CommitClosed}
 
 // commitment is a member's commitment beside an order, before it is
 // written down.
 type commitment struct {
 	order      Order
 	actor      users.User
-	kind       string
+	kind       CommitKind
 	requestID  string
 	limitHours int
 	amount     money.Money
@@ -49,7 +58,7 @@ type commitment struct {
 // pending one replaces an earlier pending one of the same order and kind
 // (a member who asks for 20 hours, then 30); asking again for the very
 // same thing changes nothing. A pending one is audited and the admin told.
-func record(ctx context.Context, tx *db.Tx, c commitment, status string) error {
+func record(ctx context.Context, tx *db.Tx, c commitment, status CommitStatus) error {
 	var request, hours any
 	if c.requestID != "" {
 		request = c.requestID

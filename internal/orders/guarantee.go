@@ -25,15 +25,18 @@ import (
 // GuaranteeWindow is how long after completion a claim may be made.
 const GuaranteeWindow = 14 * 24 * time.Hour
 
+// ClaimStatus is where a guarantee claim is.
+type ClaimStatus string
+
 // Statuses of a claim.
 const (
-	ClaimPending  = "pending"
-	ClaimGranted  = "granted"
-	ClaimRejected = "rejected"
+	ClaimPending  ClaimStatus = "pending"
+	ClaimGranted  ClaimStatus = "granted"
+	ClaimRejected ClaimStatus = "rejected"
 )
 
 // ClaimStatuses are the statuses the claims queue filters by.
-var ClaimStatuses = []string{ClaimPending, ClaimGranted, ClaimRejected}
+var ClaimStatuses = []ClaimStatus{ClaimPending, ClaimGranted, ClaimRejected}
 
 // Claim is a satisfaction-guarantee claim.
 type Claim struct {
@@ -45,7 +48,7 @@ type Claim struct {
 	ClaimName  string      `json:"claimed_by_name"`
 	Reason     string      `json:"reason"`
 	Amount     money.Money `json:"amount"` // refunded when granted
-	Status     string      `json:"status"`
+	Status     ClaimStatus `json:"status"`
 	CreatedAt  time.Time   `json:"created_at"`
 	DecidedAt  time.Time   `json:"decided_at,omitzero"`
 	Note       string      `json:"note,omitempty"`

@@ -86,7 +86,7 @@ type Order struct {
 	BuyerName        string      `json:"buyer_name"`
 	FreelancerID     string      `json:"freelancer_id"`
 	FreelancerName   string      `json:"freelancer_name"`
-	Kind             string      `json:"kind"` // service, fixed, milestones, hourly
+	Kind             Kind        `json:"kind"` // service, fixed, milestones, hourly
 	ServiceID        string      `json:"service_id,omitempty"`
 	OfferID          string      `json:"offer_id,omitempty"`
 	Title            string      `json:"title"`
@@ -241,16 +241,21 @@ func Load(ctx context.Context, q db.Queryer, id string) (Order, error) {
 	return o, err
 }
 
+// Kind is what an order buys: a service's package, or an accepted offer's
+// fixed price, milestones or hourly contract. The database's CHECK on
+// orders.kind lists exactly these (TestStatusesMatchTheSchema).
+type Kind string
+
 // Kinds of order.
 const (
-	KindService    = "service"
-	KindFixed      = "fixed"
-	KindMilestones = "milestones"
-	KindHourly     = "hourly"
+	KindService    Kind = "service"
+	KindFixed      Kind = "fixed"
+	KindMilestones Kind = "milestones"
+	KindHourly     Kind = "hourly"
 )
 
 // Kinds lists every kind of order.
-var Kinds = []string{KindService, KindFixed, KindMilestones, KindHourly}
+var Kinds = []Kind{KindService, KindFixed, KindMilestones, KindHourly}
 
 // Sides of an order.
 const (

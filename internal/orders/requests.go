@@ -26,23 +26,26 @@ const (
 // RequestKind is what a request of the resolution center asks for.
 type RequestKind string
 
+// RequestStatus is where a request of the resolution center is.
+type RequestStatus string
+
 // Statuses of a request.
 const (
-	RequestOpen      = "open"
-	RequestAccepted  = "accepted"
-	RequestDeclined  = "declined"
-	RequestWithdrawn = "withdrawn"
-	RequestClosed    = "closed"  // the order ended otherwise
-	RequestDecided   = "decided" // an operator decided an escalation
+	RequestOpen      RequestStatus = "open"
+	RequestAccepted  RequestStatus = "accepted"
+	RequestDeclined  RequestStatus = "declined"
+	RequestWithdrawn RequestStatus = "withdrawn"
+	RequestClosed    RequestStatus = "closed"  // the order ended otherwise
+	RequestDecided   RequestStatus = "decided" // an operator decided an escalation
 )
 
 // EscalationStatuses are the statuses the escalations queue filters by.
-var EscalationStatuses = []string{RequestOpen, RequestDecided, RequestWithdrawn, RequestClosed}
+var EscalationStatuses = []RequestStatus{RequestOpen, RequestDecided, RequestWithdrawn, RequestClosed}
 
 // RequestKinds and RequestStatuses list every kind and status of a request.
 var (
 	RequestKinds    = []RequestKind{RequestCancel, RequestExtendDelivery, RequestChangeScope, RequestPartialRefund, RequestEscalate}
-	RequestStatuses = []string{RequestOpen, RequestAccepted, RequestDeclined, RequestWithdrawn, RequestClosed, RequestDecided}
+	RequestStatuses = []RequestStatus{RequestOpen, RequestAccepted, RequestDeclined, RequestWithdrawn, RequestClosed, RequestDecided}
 )
 
 // Timings of the resolution center.
@@ -54,23 +57,23 @@ const (
 
 // Request is one request of the resolution center.
 type Request struct {
-	ID            string       `json:"id"`
-	OrderID       string       `json:"order_id"`
-	Kind          RequestKind  `json:"kind"`
-	Side          string       `json:"side"` // the requester's side
-	RequestedBy   string       `json:"requested_by_id"`
-	RequesterName string       `json:"requested_by_name"`
-	Message       string       `json:"message"`
-	Days          int          `json:"days,omitempty"`
-	Amount        *money.Money `json:"amount,omitempty"`
-	Status        string       `json:"status"`
-	Deadline      time.Time    `json:"deadline,omitzero"`
-	DaysLeft      int          `json:"days_left,omitempty"`
-	CreatedAt     time.Time    `json:"created_at"`
-	DecidedAt     time.Time    `json:"decided_at,omitzero"`
-	DecidedBy     string       `json:"decided_by,omitempty"`
-	Outcome       string       `json:"outcome,omitempty"`
-	Note          string       `json:"note,omitempty"`
+	ID            string        `json:"id"`
+	OrderID       string        `json:"order_id"`
+	Kind          RequestKind   `json:"kind"`
+	Side          string        `json:"side"` // the requester's side
+	RequestedBy   string        `json:"requested_by_id"`
+	RequesterName string        `json:"requested_by_name"`
+	Message       string        `json:"message"`
+	Days          int           `json:"days,omitempty"`
+	Amount        *money.Money  `json:"amount,omitempty"`
+	Status        RequestStatus `json:"status"`
+	Deadline      time.Time     `json:"deadline,omitzero"`
+	DaysLeft      int           `json:"days_left,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+	DecidedAt     time.Time     `json:"decided_at,omitzero"`
+	DecidedBy     string        `json:"decided_by,omitempty"`
+	Outcome       string        `json:"outcome,omitempty"`
+	Note          string        `json:"note,omitempty"`
 	// AwaitingApproval: a price raise that waits for the account's admin
 	// (the spending gate); it cannot be carried out before.
 	AwaitingApproval bool `json:"awaiting_approval"`

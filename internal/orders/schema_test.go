@@ -25,15 +25,16 @@ func TestStatusesMatchTheSchema(t *testing.T) {
 		want          []string
 	}{
 		{"orders", "status", toStrings(orders.Statuses)},
-		{"orders", "kind", orders.Kinds},
-		{"offers", "status", offers.OfferStatuses},
+		{"orders", "kind", toStrings(orders.Kinds)},
+		{"offers", "status", toStrings(offers.OfferStatuses)},
 		{"order_milestones", "status", toStrings(orders.MilestoneStatuses)},
 		{"hourly_contracts", "state", toStrings(orders.ContractStates)},
 		{"hourly_reports", "status", toStrings(orders.ReportStatuses)},
 		{"order_requests", "kind", toStrings(orders.RequestKinds)},
-		{"order_requests", "status", orders.RequestStatuses},
-		{"guarantee_claims", "status", orders.ClaimStatuses},
-		{"spend_approvals", "status", orders.CommitStatuses},
+		{"order_requests", "status", toStrings(orders.RequestStatuses)},
+		{"guarantee_claims", "status", toStrings(orders.ClaimStatuses)},
+		{"spend_approvals", "status", toStrings(orders.CommitStatuses)},
+		{"spend_approvals", "kind", toStrings(orders.CommitKinds)},
 	} {
 		var sql string
 		if err := d.QueryRow(t.Context(), `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, c.table).Scan(&sql); err != nil {

@@ -458,7 +458,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	accPages := "/accounts/" + acc.ID
 	// Gus's custom offers to Acme: one in milestones, accepted, its first
 	// milestone delivered; one at a fixed price, pending; one declined.
-	newOffer := func(kind string) offers.Offer {
+	newOffer := func(kind orders.Kind) offers.Offer {
 		in := offers.NewOffer{AccountID: acc.ID, Kind: kind, Title: "Launch film", Description: "Script, storyboard, film.", Revisions: 1}
 		if kind == orders.KindFixed {
 			price := money.New(80000, "EUR")

@@ -26,7 +26,7 @@ type Service struct {
 	// Carry carries out a waiting commitment of each kind once the admin
 	// approves its spending (ApproveSpend): the packages that own them set
 	// theirs (resolutions a scope change, hourly a weekly limit).
-	Carry map[string]Carry
+	Carry map[orders.CommitKind]Carry
 }
 
 // Carry carries out an approved commitment in the admin's name; key keys

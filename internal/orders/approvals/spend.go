@@ -19,20 +19,20 @@ import (
 // SpendApproval is a member's commitment that is not an order, as the
 // admin's approvals queue shows it.
 type SpendApproval struct {
-	ID              string      `json:"id"`
-	AccountID       string      `json:"account_id"`
-	OrderID         string      `json:"order_id"`
-	OrderTitle      string      `json:"order_title"`
-	Kind            string      `json:"kind"`                  // scope_change or hourly_limit
-	RequestID       string      `json:"request_id,omitempty"`  // scope_change: the request accepted
-	LimitHours      int         `json:"limit_hours,omitempty"` // hourly_limit: the limit asked for
-	Amount          money.Money `json:"amount"`                // what it commits
-	RequestedBy     string      `json:"requested_by"`
-	RequestedByName string      `json:"requested_by_name"`
-	Status          string      `json:"status"`
-	Reason          string      `json:"reason"`
-	CreatedAt       time.Time   `json:"created_at"`
-	DecidedAt       *time.Time  `json:"decided_at"`
+	ID              string              `json:"id"`
+	AccountID       string              `json:"account_id"`
+	OrderID         string              `json:"order_id"`
+	OrderTitle      string              `json:"order_title"`
+	Kind            orders.CommitKind   `json:"kind"`                  // scope_change or hourly_limit
+	RequestID       string              `json:"request_id,omitempty"`  // scope_change: the request accepted
+	LimitHours      int                 `json:"limit_hours,omitempty"` // hourly_limit: the limit asked for
+	Amount          money.Money         `json:"amount"`                // what it commits
+	RequestedBy     string              `json:"requested_by"`
+	RequestedByName string              `json:"requested_by_name"`
+	Status          orders.CommitStatus `json:"status"`
+	Reason          string              `json:"reason"`
+	CreatedAt       time.Time           `json:"created_at"`
+	DecidedAt       *time.Time          `json:"decided_at"`
 }
 
 const approvalSelect = `SELECT a.id, a.account_id, a.order_id, o.title, a.kind, COALESCE(a.request_id, ''), COALESCE(a.limit_hours, 0),
@@ -58,7 +58,7 @@ func scanApproval(row db.Row) (SpendApproval, error) {
 
 // SpendApprovals is the admin's queue of commitments that are not orders,
 // waiting ones first, then the rest, newest first.
-func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountID, status string, r page.Request) (page.Page[SpendApproval], error) {
+func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountID string, status orders.CommitStatus, r page.Request) (page.Page[SpendApproval], error) {
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
 		return page.Page[SpendApproval]{}, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountI
 	}
 	cond, args := `a.account_id = ? AND a.id < ?`, []any{accountID, after}
 	if status != "" {
-		cond += ` AND a.status = ` + db.Words(status)
+		cond += ` AND a.status = ` + db.Words(string(status))
 	}
 	list, err := db.Collect(ctx, s.DB, scanApproval, approvalSelect+`WHERE `+cond+` ORDER BY a.id DESC LIMIT ?`, append(args, r.Limit+1)...)
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Service) RejectSpend(ctx context.Context, actor users.User, id, reason 
 }
 
 // decide moves a commitment from one status to another, once.
-func (s *Service) decide(ctx context.Context, a SpendApproval, actor users.User, from, to, reason string) error {
+func (s *Service) decide(ctx context.Context, a SpendApproval, actor users.User, from, to orders.CommitStatus, reason string) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		decided := any(db.Micros(tx.Now))
 		if to == orders.CommitPending {

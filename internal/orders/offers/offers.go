@@ -62,17 +62,20 @@ func (s *Service) Timers() []jobs.Timer {
 	}
 }
 
+// Status is where an offer is.
+type Status string
+
 // Statuses of an offer.
 const (
-	OfferPending   = "pending"
-	OfferAccepted  = "accepted"
-	OfferDeclined  = "declined"
-	OfferExpired   = "expired"
-	OfferWithdrawn = "withdrawn"
+	OfferPending   Status = "pending"
+	OfferAccepted  Status = "accepted"
+	OfferDeclined  Status = "declined"
+	OfferExpired   Status = "expired"
+	OfferWithdrawn Status = "withdrawn"
 )
 
 // OfferStatuses are the statuses a list of offers filters by.
-var OfferStatuses = []string{OfferPending, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn}
+var OfferStatuses = []Status{OfferPending, OfferAccepted, OfferDeclined, OfferExpired, OfferWithdrawn}
 
 // Limits of offers.
 const (
@@ -98,7 +101,7 @@ type NewOffer struct {
 	// FreelancerID: the profile making the offer (its owner or an agency
 	// team member); the actor's own profile when empty.
 	FreelancerID     string           `json:"freelancer_id,omitempty"`
-	Kind             string           `json:"kind"` // fixed, milestones, hourly
+	Kind             orders.Kind      `json:"kind"` // fixed, milestones, hourly
 	Title            string           `json:"title"`
 	Description      string           `json:"description"`
 	Price            *money.Money     `json:"price,omitempty"`         // fixed
@@ -149,14 +152,14 @@ func (in NewOffer) foreign() string {
 
 // Offer is an offer as one of its sides sees it.
 type Offer struct {
-	ID             string `json:"id"`
-	FreelancerID   string `json:"freelancer_id"`
-	FreelancerName string `json:"freelancer_name"`
-	AccountID      string `json:"account_id"`
-	CreatedBy      string `json:"created_by"`
-	Kind           string `json:"kind"`
-	Title          string `json:"title"`
-	Description    string `json:"description"`
+	ID             string      `json:"id"`
+	FreelancerID   string      `json:"freelancer_id"`
+	FreelancerName string      `json:"freelancer_name"`
+	AccountID      string      `json:"account_id"`
+	CreatedBy      string      `json:"created_by"`
+	Kind           orders.Kind `json:"kind"`
+	Title          string      `json:"title"`
+	Description    string      `json:"description"`
 	// Price is the work's price (the milestones' sum); Fees the buyer's
 	// fees on it (per milestone for milestones); Total what the account pays.
 	Price            money.Money      `json:"price"`
@@ -167,7 +170,7 @@ type Offer struct {
 	Milestones       []OfferMilestone `json:"milestones"`
 	HourlyRate       *money.Money     `json:"hourly_rate,omitempty"`
 	WeeklyLimitHours int              `json:"weekly_limit_hours,omitempty"`
-	Status           string           `json:"status"`
+	Status           Status           `json:"status"`
 	ExpiresAt        time.Time        `json:"expires_at"`
 	OrderID          string           `json:"order_id,omitempty"`
 	CreatedAt        time.Time        `json:"created_at"`
@@ -465,7 +468,7 @@ func (s *Service) GetOffer(ctx context.Context, actor users.User, id string) (Of
 
 // decideOffer closes a pending offer, once: a concurrent answer or the
 // expiry makes it a 409.
-func decideOffer(ctx context.Context, tx *db.Tx, id, status, actorID, orderID string) error {
+func decideOffer(ctx context.Context, tx *db.Tx, id string, status Status, actorID, orderID string) error {
 	var order any
 	if orderID != "" {
 		order = orderID
@@ -605,7 +608,7 @@ type OfferFilter struct{ Status string }
 
 func (s *Service) listOffers(ctx context.Context, cond string, args []any, f OfferFilter, r page.Request, sd string) (page.Page[Offer], error) {
 	now := s.DB.Clock.Now()
-	switch f.Status {
+	switch Status(f.Status) {
 	case "":
 	case OfferPending:
 		cond, args = cond+` AND o.status = 'pending' AND o.expires_at > ?`, append(args, db.Micros(now))

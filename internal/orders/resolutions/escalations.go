@@ -63,7 +63,7 @@ func notifyUser(ctx context.Context, tx *db.Tx, userID string, o orders.Order, k
 
 // Escalations lists escalations for operators: open ones (the queue),
 // oldest first, or decided ones (?status=decided), and withdrawn ones.
-func (s *Service) Escalations(ctx context.Context, actor users.User, status string, r page.Request) (page.Page[orders.Request], error) {
+func (s *Service) Escalations(ctx context.Context, actor users.User, status orders.RequestStatus, r page.Request) (page.Page[orders.Request], error) {
 	if err := orders.OperatorOnly(actor); err != nil {
 		return page.Page[orders.Request]{}, err
 	}
@@ -74,7 +74,7 @@ func (s *Service) Escalations(ctx context.Context, actor users.User, status stri
 		return page.Page[orders.Request]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()
-	rows, err := s.DB.Query(ctx, orders.RequestSelect+`WHERE r.kind = 'escalate' AND r.status = `+db.Words(status)+` AND r.id > ? ORDER BY r.id LIMIT ?`, r.After, r.Limit+1)
+	rows, err := s.DB.Query(ctx, orders.RequestSelect+`WHERE r.kind = 'escalate' AND r.status = `+db.Words(string(status))+` AND r.id > ? ORDER BY r.id LIMIT ?`, r.After, r.Limit+1)
 	if err != nil {
 		return page.Page[orders.Request]{}, err
 	}

@@ -63,7 +63,7 @@ func (s *Service) GuaranteeClaim(ctx context.Context, actor users.User, orderID 
 }
 
 // Claims lists the claims of a status for operators, oldest first.
-func (s *Service) Claims(ctx context.Context, actor users.User, status string, r page.Request) (page.Page[orders.Claim], error) {
+func (s *Service) Claims(ctx context.Context, actor users.User, status orders.ClaimStatus, r page.Request) (page.Page[orders.Claim], error) {
 	if err := orders.OperatorOnly(actor); err != nil {
 		return page.Page[orders.Claim]{}, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) Claims(ctx context.Context, actor users.User, status string, r
 }
 
 // decideClaim moves a pending claim to granted or rejected, once.
-func (s *Service) decideClaim(ctx context.Context, actor users.User, id, status, note string, then func(tx *db.Tx, c orders.Claim, o orders.Order) error) (orders.Claim, error) {
+func (s *Service) decideClaim(ctx context.Context, actor users.User, id string, status orders.ClaimStatus, note string, then func(tx *db.Tx, c orders.Claim, o orders.Order) error) (orders.Claim, error) {
 	if err := orders.OperatorOnly(actor); err != nil {
 		return orders.Claim{}, err
 	}

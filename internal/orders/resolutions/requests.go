@@ -278,7 +278,7 @@ func requestOf(ctx context.Context, tx *db.Tx, o orders.Order, id string) (order
 
 // endRequest closes an open request with a status, once: a concurrent
 // answer (or the timer) makes it a 409.
-func endRequest(ctx context.Context, tx *db.Tx, r orders.Request, status, actorID string) error {
+func endRequest(ctx context.Context, tx *db.Tx, r orders.Request, status orders.RequestStatus, actorID string) error {
 	var by any
 	if actorID != "" {
 		by = actorID
@@ -330,7 +330,7 @@ func (s *Service) WithdrawCancellation(ctx context.Context, actor users.User, id
 
 // closeRequest ends r without applying it (declined or withdrawn): the
 // order's timers run again, and the timeline says so.
-func closeRequest(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, status, actorID, kind string) error {
+func closeRequest(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, status orders.RequestStatus, actorID, kind string) error {
 	if err := endRequest(ctx, tx, r, status, actorID); err != nil {
 		return err
 	}

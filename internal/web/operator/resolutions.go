@@ -20,17 +20,17 @@ import (
 // queue of satisfaction guarantee claims.
 
 type escalationsData struct {
-	Status      string
-	Statuses    []string
+	Status      orders.RequestStatus
+	Statuses    []orders.RequestStatus
 	Escalations []orders.Request
 	NextCursor  string
 }
 
-var escalationStatuses = []string{orders.RequestOpen, orders.RequestDecided, orders.RequestWithdrawn}
+var escalationStatuses = []orders.RequestStatus{orders.RequestOpen, orders.RequestDecided, orders.RequestWithdrawn}
 
 // escalationsPage is the operators' queue of escalations.
 func (s *pages) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	status := r.URL.Query().Get("status")
+	status := orders.RequestStatus(r.URL.Query().Get("status"))
 	if status == "" {
 		status = orders.RequestOpen
 	}
@@ -102,17 +102,17 @@ func (s *pages) decideEscalation(w http.ResponseWriter, r *http.Request, u users
 }
 
 type claimsData struct {
-	Status     string
-	Statuses   []string
+	Status     orders.ClaimStatus
+	Statuses   []orders.ClaimStatus
 	Claims     []orders.Claim
 	NextCursor string
 }
 
-var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
+var claimStatuses = []orders.ClaimStatus{orders.ClaimPending, orders.ClaimGranted, orders.ClaimRejected}
 
 // showClaims is the operators' queue of guarantee claims.
 func (s *pages) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	st := r.URL.Query().Get("status")
+	st := orders.ClaimStatus(r.URL.Query().Get("status"))
 	if st == "" {
 		st = orders.ClaimPending
 	}

@@ -115,7 +115,7 @@ func (s *pages) newOfferPage(w http.ResponseWriter, r *http.Request, u users.Use
 		return err
 	}
 	q := r.URL.Query()
-	f := &site.Form{Values: url.Values{"kind": {orders.KindMilestones}, "revisions": {"1"}, "order": {q.Get("order")},
+	f := &site.Form{Values: url.Values{"kind": {string(orders.KindMilestones)}, "revisions": {"1"}, "order": {q.Get("order")},
 		"account_id": {q.Get("account")}, "idempotency_key": {site.NewFormKey()}}, Errors: map[string]string{}}
 	return s.showOfferForm(w, r, u, fr, f, http.StatusOK)
 }
@@ -155,7 +155,7 @@ func (s *pages) showOfferForm(w http.ResponseWriter, r *http.Request, u users.Us
 // error about "milestones.i" on the row the person typed it in.
 func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offers.NewOffer, []int, error) {
 	cur := fr.HourlyRate.Currency
-	in := offers.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: r.PostFormValue("kind"),
+	in := offers.NewOffer{AccountID: accountID, FreelancerID: fr.ID, Kind: orders.Kind(r.PostFormValue("kind")),
 		Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	var err error
 	if in.Kind != orders.KindHourly { // an hourly contract has no revisions
@@ -406,7 +406,7 @@ func (s *pages) withdrawOffer(w http.ResponseWriter, r *http.Request, u users.Us
 }
 
 // offerTabs are the status filters of the offer lists; "all" is no filter.
-var offerTabs = []string{"all", offers.OfferPending, offers.OfferAccepted, offers.OfferDeclined, offers.OfferExpired, offers.OfferWithdrawn}
+var offerTabs = []string{"all", string(offers.OfferPending), string(offers.OfferAccepted), string(offers.OfferDeclined), string(offers.OfferExpired), string(offers.OfferWithdrawn)}
 
 type offersData struct {
 	Status  string

@@ -19,8 +19,8 @@ func TestOrderPagesCompareWithKnownStatuses(t *testing.T) {
 	t.Parallel()
 	known := []string{"done", "current", "todo", string(orders.ContractSuspended)} // the progress bar's stages; suspended is shown over the state
 	for _, list := range [][]string{
-		toStrings(orders.Statuses), orders.Kinds, offers.OfferStatuses, toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
-		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), orders.RequestStatuses, orders.ClaimStatuses, orders.CommitStatuses,
+		toStrings(orders.Statuses), toStrings(orders.Kinds), toStrings(offers.OfferStatuses), toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
+		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), toStrings(orders.RequestStatuses), toStrings(orders.ClaimStatuses), toStrings(orders.CommitStatuses),
 	} {
 		known = append(known, list...)
 	}

@@ -174,10 +174,10 @@ func (v *View) MilestoneField(i int, name string) string {
 func (v *View) RowNumber(i int) int { return i + 1 }
 
 // OfferStatus names an offer's status.
-func (v *View) OfferStatus(s string) string { return i18n.T(v.Lang, "offer.status."+s) }
+func (v *View) OfferStatus(s any) string { return i18n.T(v.Lang, "offer.status."+fmt.Sprint(s)) }
 
 // OfferKind names an offer's (or an order's) kind.
-func (v *View) OfferKind(k string) string { return i18n.T(v.Lang, "offer.kind."+k) }
+func (v *View) OfferKind(k orders.Kind) string { return i18n.T(v.Lang, "offer.kind."+string(k)) }
 
 // OrderLine is the line under an order's title: the package and quantity
 // of a service order, the kind of an offer's.
