@@ -85,9 +85,9 @@ func (s *Server) orderRoutes() []route {
 			})},
 		{Method: "GET", Path: "/accounts/{account}/spend-approvals", Tag: "orders", Out: page.Page[approvals.SpendApproval]{},
 			Summary: "Commitments that are not orders — a price raise, a weekly limit raise — newest first; ?status=pending|approved|rejected|applied|closed (admin)",
-			Query:   []param{status(orders.CommitStatuses, "")},
+			Query:   []param{status(approvals.CommitStatuses, "")},
 			Handle: paged(func(c *call, p page.Request) (any, error) {
-				return s.Approvals.SpendApprovals(c.r.Context(), c.user, c.param("account"), orders.CommitStatus(c.r.URL.Query().Get("status")), p)
+				return s.Approvals.SpendApprovals(c.r.Context(), c.user, c.param("account"), approvals.CommitStatus(c.r.URL.Query().Get("status")), p)
 			})},
 		{Method: "POST", Path: "/spend-approvals/{approval}/approve", Tag: "orders", Idempotent: true, Out: approvals.SpendApproval{},
 			Summary: "Approve a waiting commitment: the raise is charged, or the limit raised, in the admin's name (admin; Idempotency-Key honoured)",

@@ -27,14 +27,14 @@ import (
 // its limit. TestEveryChargeToAnAccountPassesTheGate lists the ledger's
 // kinds of movement out of an account and fails on a new one.
 
-// gate applies the account's policies to a commitment of amount by actor,
+// Gate applies the account's policies to a commitment of amount by actor,
 // in the transaction that records the commitment: the admin's never wait;
 // above the approval threshold it waits; past the member's monthly limit
 // (their own, else the account's default) it waits when the approval policy
 // is on and is refused otherwise. It locks the account's row first, so the
 // commitments of one account take turns: requests sent at the same instant
 // cannot each pass a limit that together they exceed.
-func gate(ctx context.Context, tx *db.Tx, accountID string, actor users.User, role accounts.Role, amount money.Money) (bool, error) {
+func Gate(ctx context.Context, tx *db.Tx, accountID string, actor users.User, role accounts.Role, amount money.Money) (bool, error) {
 	if role.Can(accounts.ApproveOrders) { // who approves never waits
 		return false, nil
 	}

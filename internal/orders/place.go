@@ -104,7 +104,7 @@ func (s *Service) Open(ctx context.Context, actor users.User, role accounts.Role
 		// with the account's other commitments: an order that another one
 		// sent at the same instant pushed past the policy waits instead (a
 		// card charged for it is refunded by pay).
-		if again, err := gate(ctx, tx, o.AccountID, actor, role, o.Total); err != nil {
+		if again, err := Gate(ctx, tx, o.AccountID, actor, role, o.Total); err != nil {
 			return err
 		} else if again && status != PendingApproval {
 			return errMustWait

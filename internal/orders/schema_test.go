@@ -10,6 +10,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/orders/offers"
 )
 
@@ -33,8 +34,8 @@ func TestStatusesMatchTheSchema(t *testing.T) {
 		{"order_requests", "kind", toStrings(orders.RequestKinds)},
 		{"order_requests", "status", toStrings(orders.RequestStatuses)},
 		{"guarantee_claims", "status", toStrings(orders.ClaimStatuses)},
-		{"spend_approvals", "status", toStrings(orders.CommitStatuses)},
-		{"spend_approvals", "kind", toStrings(orders.CommitKinds)},
+		{"spend_approvals", "status", toStrings(approvals.CommitStatuses)},
+		{"spend_approvals", "kind", toStrings(approvals.CommitKinds)},
 	} {
 		var sql string
 		if err := d.QueryRow(t.Context(), `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, c.table).Scan(&sql); err != nil {

@@ -71,10 +71,10 @@ func New(d *db.DB, cfg Config) Services {
 	s.Reviews = &reviews.Service{DB: d, Orders: s.Orders}
 	s.Sharing = &sharing.Service{DB: d, Orders: s.Orders}
 	s.Offers = &offers.Service{DB: d, Billing: s.Billing, Catalog: s.Catalog, Orders: s.Orders}
-	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
-	s.Approvals = &approvals.Service{DB: d, Orders: s.Orders,
-		Carry: map[orders.CommitKind]approvals.Carry{orders.CommitScopeChange: s.Resolutions.CarryScope, orders.CommitHourlyLimit: s.Hourly.CarryLimit}}
+	s.Approvals = &approvals.Service{DB: d, Billing: s.Billing, Orders: s.Orders}
+	s.Resolutions = &resolutions.Service{DB: d, Billing: s.Billing, Orders: s.Orders, Approvals: s.Approvals}
+	s.Hourly = &hourly.Service{DB: d, Billing: s.Billing, Orders: s.Orders, Approvals: s.Approvals}
+	s.Approvals.Carry = map[approvals.CommitKind]approvals.Carry{approvals.CommitScopeChange: s.Resolutions.CarryScope, approvals.CommitHourlyLimit: s.Hourly.CarryLimit}
 	s.Projects = &projects.Service{DB: d, Orders: s.Orders, Billing: s.Billing, Catalog: s.Catalog, FeeBP: cfg.ManagementFeeBP}
 	s.Orders.Projects = s.Projects.CanAttach
 	s.Dashboard = &dashboard.Service{DB: d, Notify: s.Notify, Accounts: s.Accounts, Catalog: s.Catalog, Billing: s.Billing, Orders: s.Orders, Projects: s.Projects}

@@ -4,7 +4,8 @@
 // commitments beside orders that wait too (a price raise, a weekly limit
 // raise), carried out in the admin's name once approved by the package
 // that owns them (Service.Carry). The gate that makes them wait is the
-// core's (orders.Open, GateRaise, GateScopePayment, GateLimit).
+// core's (orders.Gate), which GateRaise, GateScopePayment and GateLimit
+// ask for the commitments beside orders.
 package approvals
 
 import (
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"atelier/internal/accounts"
+	"atelier/internal/billing"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/orders"
@@ -21,12 +23,13 @@ import (
 
 // Service answers what waits for an account's admin.
 type Service struct {
-	DB     *db.DB
-	Orders *orders.Service
+	DB      *db.DB
+	Billing *billing.Service
+	Orders  *orders.Service
 	// Carry carries out a waiting commitment of each kind once the admin
 	// approves its spending (ApproveSpend): the packages that own them set
 	// theirs (resolutions a scope change, hourly a weekly limit).
-	Carry map[orders.CommitKind]Carry
+	Carry map[CommitKind]Carry
 }
 
 // Carry carries out an approved commitment in the admin's name; key keys

@@ -23,13 +23,13 @@ type SpendApproval struct {
 	AccountID       string              `json:"account_id"`
 	OrderID         string              `json:"order_id"`
 	OrderTitle      string              `json:"order_title"`
-	Kind            orders.CommitKind   `json:"kind"`                  // scope_change or hourly_limit
+	Kind            CommitKind   `json:"kind"`                  // scope_change or hourly_limit
 	RequestID       string              `json:"request_id,omitempty"`  // scope_change: the request accepted
 	LimitHours      int                 `json:"limit_hours,omitempty"` // hourly_limit: the limit asked for
 	Amount          money.Money         `json:"amount"`                // what it commits
 	RequestedBy     string              `json:"requested_by"`
 	RequestedByName string              `json:"requested_by_name"`
-	Status          orders.CommitStatus `json:"status"`
+	Status          CommitStatus `json:"status"`
 	Reason          string              `json:"reason"`
 	CreatedAt       time.Time           `json:"created_at"`
 	DecidedAt       *time.Time          `json:"decided_at"`
@@ -58,11 +58,11 @@ func scanApproval(row db.Row) (SpendApproval, error) {
 
 // SpendApprovals is the admin's queue of commitments that are not orders,
 // waiting ones first, then the rest, newest first.
-func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountID string, status orders.CommitStatus, r page.Request) (page.Page[SpendApproval], error) {
+func (s *Service) SpendApprovals(ctx context.Context, actor users.User, accountID string, status CommitStatus, r page.Request) (page.Page[SpendApproval], error) {
 	if _, err := accounts.Authorize(ctx, s.DB, actor, accountID, accounts.ApproveOrders); err != nil {
 		return page.Page[SpendApproval]{}, err
 	}
-	if status != "" && !slices.Contains(orders.CommitStatuses, status) {
+	if status != "" && !slices.Contains(CommitStatuses, status) {
 		return page.Page[SpendApproval]{}, errs.Invalid("status", "status_invalid")
 	}
 	r = r.Norm()
@@ -107,7 +107,7 @@ func (s *Service) pendingApproval(ctx context.Context, actor users.User, id stri
 		}
 		return SpendApproval{}, err
 	}
-	if a.Status != orders.CommitPending {
+	if a.Status != CommitPending {
 		return SpendApproval{}, errs.Conflict("approval_not_pending")
 	}
 	return a, nil
@@ -123,18 +123,18 @@ func (s *Service) ApproveSpend(ctx context.Context, actor users.User, id, key st
 	if err != nil {
 		return SpendApproval{}, err
 	}
-	if err := s.decide(ctx, a, actor, orders.CommitPending, orders.CommitApproved, ""); err != nil {
+	if err := s.decide(ctx, a, actor, CommitPending, CommitApproved, ""); err != nil {
 		return SpendApproval{}, err
 	}
 	if carry := s.Carry[a.Kind]; carry != nil {
 		err = carry(ctx, actor, a, key)
 	}
 	if err != nil {
-		back := orders.CommitPending // a card to add, a payment to retry: it waits
+		back := CommitPending // a card to add, a payment to retry: it waits
 		if gone(err) {
-			back = orders.CommitClosed // the request or the contract moved on: nothing to carry out
+			back = CommitClosed // the request or the contract moved on: nothing to carry out
 		}
-		if derr := s.decide(ctx, a, actor, orders.CommitApproved, back, ""); derr != nil {
+		if derr := s.decide(ctx, a, actor, CommitApproved, back, ""); derr != nil {
 			return SpendApproval{}, errors.Join(err, derr)
 		}
 		return SpendApproval{}, err
@@ -168,17 +168,17 @@ func (s *Service) RejectSpend(ctx context.Context, actor users.User, id, reason 
 	if err != nil {
 		return SpendApproval{}, err
 	}
-	if err := s.decide(ctx, a, actor, orders.CommitPending, orders.CommitRejected, reason); err != nil {
+	if err := s.decide(ctx, a, actor, CommitPending, CommitRejected, reason); err != nil {
 		return SpendApproval{}, err
 	}
 	return s.answered(ctx, a, actor, "order_spend_rejected", reason)
 }
 
 // decide moves a commitment from one status to another, once.
-func (s *Service) decide(ctx context.Context, a SpendApproval, actor users.User, from, to orders.CommitStatus, reason string) error {
+func (s *Service) decide(ctx context.Context, a SpendApproval, actor users.User, from, to CommitStatus, reason string) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		decided := any(db.Micros(tx.Now))
-		if to == orders.CommitPending {
+		if to == CommitPending {
 			decided = nil
 		}
 		if err := tx.ExecOne(ctx, errs.Conflict("approval_not_pending"), `UPDATE spend_approvals SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ?`,

@@ -48,9 +48,10 @@ import (
 
 // Service runs hourly contracts.
 type Service struct {
-	DB      *db.DB
-	Billing *billing.Service
-	Orders  *orders.Service
+	DB        *db.DB
+	Billing   *billing.Service
+	Orders    *orders.Service
+	Approvals *approvals.Service // a raised weekly limit passes its gate
 }
 
 // Timings of a week.
@@ -413,11 +414,11 @@ func (s *Service) SetWeeklyLimit(ctx context.Context, actor users.User, orderID 
 		} else if hours > max(current, next) {
 			// A raise is a new commitment of a week at the new limit: it
 			// passes the gate, and waits for the admin above the policy.
-			wait, err := s.Orders.GateLimit(ctx, tx, o, h, actor, hours)
+			wait, err := s.Approvals.GateLimit(ctx, tx, o, h, actor, hours)
 			if err != nil || wait {
 				return err
 			}
-		} else if err := orders.CloseCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID); err != nil {
+		} else if err := approvals.CloseCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID); err != nil {
 			return err // a cut, or no raise: what waited is moot
 		}
 		from := ws

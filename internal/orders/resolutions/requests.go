@@ -41,9 +41,10 @@ import (
 
 // Service runs the resolution center.
 type Service struct {
-	DB      *db.DB
-	Billing *billing.Service
-	Orders  *orders.Service
+	DB        *db.DB
+	Billing   *billing.Service
+	Orders    *orders.Service
+	Approvals *approvals.Service // a price raise passes its gate
 }
 
 // requestsOpen: open requests of one kind (a cancellation, an extension).
@@ -124,7 +125,7 @@ func (s *Service) OpenRequest(ctx context.Context, actor users.User, id string, 
 		if r.Kind == orders.RequestChangeScope && o.Side == orders.ClientSide {
 			// The client asks to pay more: their word commits the money,
 			// so the gate decides now; the freelancer's acceptance charges.
-			if r.AwaitingApproval, err = s.Orders.GateRaise(ctx, tx, o, r, actor); err != nil {
+			if r.AwaitingApproval, err = s.Approvals.GateRaise(ctx, tx, o, r, actor); err != nil {
 				return err
 			}
 		}
@@ -288,7 +289,7 @@ func endRequest(ctx context.Context, tx *db.Tx, r orders.Request, status orders.
 		return err
 	}
 	if status != orders.RequestAccepted {
-		return orders.CloseCommitments(ctx, tx, `request_id = ?`, r.ID)
+		return approvals.CloseCommitments(ctx, tx, `request_id = ?`, r.ID)
 	}
 	return nil
 }
@@ -395,7 +396,7 @@ func (s *Service) AcceptRequest(ctx context.Context, actor users.User, orderID, 
 				return err
 			}
 			if p != nil {
-				charge, err = s.Orders.GateScopePayment(ctx, tx, o, r, actor, p)
+				charge, err = s.Approvals.GateScopePayment(ctx, tx, o, r, actor, p)
 				return err // the charge and its acceptance follow, below (none while it waits)
 			}
 		}
@@ -475,7 +476,7 @@ func (s *Service) endOrder(ctx context.Context, tx *db.Tx, o orders.Order, reaso
 			return err
 		}
 	}
-	if err := orders.CloseCommitments(ctx, tx, `request_id IN (SELECT id FROM order_requests WHERE order_id = ? AND status = 'open')`, o.ID); err != nil {
+	if err := approvals.CloseCommitments(ctx, tx, `request_id IN (SELECT id FROM order_requests WHERE order_id = ? AND status = 'open')`, o.ID); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE order_requests SET status = 'closed', decided_at = ? WHERE order_id = ? AND status = 'open'`, db.Micros(tx.Now), o.ID)

@@ -468,7 +468,7 @@ func (s *pages) showApprovals(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return err
 	}
-	spend, err := s.Approvals.SpendApprovals(ctx, u, a.ID, orders.CommitPending, page.Request{Limit: page.MaxLimit})
+	spend, err := s.Approvals.SpendApprovals(ctx, u, a.ID, approvals.CommitPending, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"atelier/internal/orders"
+	"atelier/internal/orders/approvals"
 	"atelier/internal/orders/offers"
 )
 
@@ -20,7 +21,7 @@ func TestOrderPagesCompareWithKnownStatuses(t *testing.T) {
 	known := []string{"done", "current", "todo", string(orders.ContractSuspended)} // the progress bar's stages; suspended is shown over the state
 	for _, list := range [][]string{
 		toStrings(orders.Statuses), toStrings(orders.Kinds), toStrings(offers.OfferStatuses), toStrings(orders.MilestoneStatuses), toStrings(orders.ReportStatuses),
-		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), toStrings(orders.RequestStatuses), toStrings(orders.ClaimStatuses), toStrings(orders.CommitStatuses),
+		toStrings(orders.ContractStates), toStrings(orders.RequestKinds), toStrings(orders.RequestStatuses), toStrings(orders.ClaimStatuses), toStrings(approvals.CommitStatuses),
 	} {
 		known = append(known, list...)
 	}

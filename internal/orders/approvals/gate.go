@@ -1,41 +1,30 @@
-package orders
+package approvals
 
 import (
-	"context"
-
 	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/money"
 	"atelier/internal/notify"
+	"atelier/internal/orders"
 	"atelier/internal/users"
+	"context"
 )
 
 // A member's commitments besides orders (a price raise, a weekly limit
 // raise) are written down in spend_approvals: applied when they passed the
 // gate, pending when they wait for the admin (nothing charged, nothing
 // changed), then approved (carried out in the admin's name) or rejected.
+// The gate that decides (orders.Gate, the account's policies, taking turns
+// with the account's other commitments) is the core's, as placing an order
+// uses it too; what a commitment beside an order is, how it is written
+// down, and how it is answered are this package's.
 
 // CommitKind is what a commitment that is not an order commits to.
 type CommitKind string
 
-// Kinds of commitment that are not orders.
-const (
-	CommitScopeChange CommitKind = "scope_change"
-	CommitHourlyLimit CommitKind = "hourly_limit"
-)
-
 // CommitStatus is where a commitment is.
 type CommitStatus string
-
-// Statuses of a commitment.
-const (
-	CommitApplied  CommitStatus = "applied"
-	CommitPending  CommitStatus = "pending"
-	CommitApproved CommitStatus = "approved"
-	CommitRejected CommitStatus = "rejected"
-	CommitClosed   CommitStatus = "closed"
-)
 
 // CommitKinds lists every kind of commitment.
 var CommitKinds = []CommitKind{CommitScopeChange, CommitHourlyLimit}
@@ -46,7 +35,7 @@ var CommitStatuses = []CommitStatus{CommitPending, CommitApproved, CommitRejecte
 // commitment is a member's commitment beside an order, before it is
 // written down.
 type commitment struct {
-	order      Order
+	order      orders.Order
 	actor      users.User
 	kind       CommitKind
 	requestID  string
@@ -119,7 +108,7 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	wait, err := gate(ctx, tx, c.order.AccountID, c.actor, role, c.amount)
+	wait, err := orders.Gate(ctx, tx, c.order.AccountID, c.actor, role, c.amount)
 	switch {
 	case err != nil:
 		field := "price"
@@ -139,7 +128,7 @@ func (s *Service) pass(ctx context.Context, tx *db.Tx, c commitment) (bool, erro
 // gate when it is made: above the policy it waits for the admin (the
 // freelancer cannot accept it before; it reports true), else it counts as
 // spent.
-func (s *Service) GateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User) (bool, error) {
+func (s *Service) GateRaise(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, actor users.User) (bool, error) {
 	raise := s.Billing.Quote(*r.Amount).Total.Amount - o.Total.Amount
 	if raise <= 0 {
 		return false, nil
@@ -153,8 +142,8 @@ func (s *Service) GateRaise(ctx context.Context, tx *db.Tx, o Order, r Request, 
 // the request still open (nil payment); else it counts as the member's
 // spend once charged. A raise the client asked for passed the gate when it
 // was asked: the freelancer cannot accept it while it waits.
-func (s *Service) GateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Request, actor users.User, p *Payment) (*Payment, error) {
-	if r.Side == ClientSide {
+func (s *Service) GateScopePayment(ctx context.Context, tx *db.Tx, o orders.Order, r orders.Request, actor users.User, p *orders.Payment) (*orders.Payment, error) {
+	if r.Side == orders.ClientSide {
 		if r.AwaitingApproval {
 			return nil, errs.Conflict("awaiting_approval")
 		}
@@ -165,7 +154,7 @@ func (s *Service) GateScopePayment(ctx context.Context, tx *db.Tx, o Order, r Re
 		return nil, err
 	}
 	c := commitment{order: o, actor: actor, kind: CommitScopeChange, requestID: r.ID, amount: p.Amount}
-	wait, err := gate(ctx, tx, o.AccountID, actor, role, p.Amount)
+	wait, err := orders.Gate(ctx, tx, o.AccountID, actor, role, p.Amount)
 	if err != nil || wait {
 		if err != nil {
 			return nil, onField(err, "") // accepting has no field: the page's alert
@@ -197,7 +186,7 @@ func onField(err error, field string) error {
 // the commitment is one week at the new limit, fees included. It reports
 // whether the raise waits for the admin (recorded, nothing changed); one
 // that passes withdraws a raise that waited.
-func (s *Service) GateLimit(ctx context.Context, tx *db.Tx, o Order, h *Hourly, actor users.User, hours int) (bool, error) {
+func (s *Service) GateLimit(ctx context.Context, tx *db.Tx, o orders.Order, h *orders.Hourly, actor users.User, hours int) (bool, error) {
 	wait, err := s.pass(ctx, tx, commitment{order: o, actor: actor, kind: CommitHourlyLimit, limitHours: hours,
 		amount: s.Billing.Week(money.New(h.Rate.Amount*int64(hours), h.Rate.Currency)).Total})
 	if err != nil || wait {
@@ -205,3 +194,18 @@ func (s *Service) GateLimit(ctx context.Context, tx *db.Tx, o Order, h *Hourly, 
 	}
 	return false, CloseCommitments(ctx, tx, `order_id = ? AND kind = 'hourly_limit' AND status = 'pending'`, o.ID)
 }
+
+// Kinds of commitment that are not orders.
+const (
+	CommitScopeChange CommitKind = "scope_change"
+	CommitHourlyLimit CommitKind = "hourly_limit"
+)
+
+// Statuses of a commitment.
+const (
+	CommitApplied  CommitStatus = "applied"
+	CommitPending  CommitStatus = "pending"
+	CommitApproved CommitStatus = "approved"
+	CommitRejected CommitStatus = "rejected"
+	CommitClosed   CommitStatus = "closed"
+)
