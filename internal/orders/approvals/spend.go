@@ -19,20 +19,20 @@ import (
 // SpendApproval is a member's commitment that is not an order, as the
 // admin's approvals queue shows it.
 type SpendApproval struct {
-	ID              string              `json:"id"`
-	AccountID       string              `json:"account_id"`
-	OrderID         string              `json:"order_id"`
-	OrderTitle      string              `json:"order_title"`
+	ID              string       `json:"id"`
+	AccountID       string       `json:"account_id"`
+	OrderID         string       `json:"order_id"`
+	OrderTitle      string       `json:"order_title"`
 	Kind            CommitKind   `json:"kind"`                  // scope_change or hourly_limit
-	RequestID       string              `json:"request_id,omitempty"`  // scope_change: the request accepted
-	LimitHours      int                 `json:"limit_hours,omitempty"` // hourly_limit: the limit asked for
-	Amount          money.Money         `json:"amount"`                // what it commits
-	RequestedBy     string              `json:"requested_by"`
-	RequestedByName string              `json:"requested_by_name"`
+	RequestID       string       `json:"request_id,omitempty"`  // scope_change: the request accepted
+	LimitHours      int          `json:"limit_hours,omitempty"` // hourly_limit: the limit asked for
+	Amount          money.Money  `json:"amount"`                // what it commits
+	RequestedBy     string       `json:"requested_by"`
+	RequestedByName string       `json:"requested_by_name"`
 	Status          CommitStatus `json:"status"`
-	Reason          string              `json:"reason"`
-	CreatedAt       time.Time           `json:"created_at"`
-	DecidedAt       *time.Time          `json:"decided_at"`
+	Reason          string       `json:"reason"`
+	CreatedAt       time.Time    `json:"created_at"`
+	DecidedAt       *time.Time   `json:"decided_at"`
 }
 
 const approvalSelect = `SELECT a.id, a.account_id, a.order_id, o.title, a.kind, COALESCE(a.request_id, ''), COALESCE(a.limit_hours, 0),
