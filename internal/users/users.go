@@ -66,7 +66,7 @@ type NewUser struct {
 // mixes writing systems — a Cyrillic "і" among Latin letters — is a
 // look-alike of another one and is refused (email_confusable).
 func NormalizeEmail(field, email string) (string, error) {
-	email = strings.ToLower(norm.NFKC.String(strings.TrimSpace(email)))
+	email = emailKey(email)
 	if email == "" {
 		return "", errs.Invalid(field, "email_required")
 	}
@@ -80,6 +80,10 @@ func NormalizeEmail(field, email string) (string, error) {
 	}
 	return email, nil
 }
+
+// emailKey is the form addresses are stored and looked up in (see
+// NormalizeEmail): signing in with "ＡＮＮ@example.com" finds ann@example.com.
+func emailKey(email string) string { return strings.ToLower(norm.NFKC.String(strings.TrimSpace(email))) }
 
 // scripts are the writing systems a part of an address may be written in,
 // one at a time; Japanese writes with three of them together.
@@ -191,7 +195,7 @@ func (s *Service) Get(ctx context.Context, id string) (User, error) {
 
 // ByEmail returns the user with an e-mail address, if any.
 func (s *Service) ByEmail(ctx context.Context, q db.Queryer, email string) (User, bool, error) {
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))))
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, emailKey(email)))
 	if errors.Is(err, db.ErrNotFound) {
 		return User{}, false, nil
 	}
@@ -208,7 +212,7 @@ var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "invalid_
 // per e-mail and per address, and a sign-in is refused with
 // ErrSignInRateLimited while either has failed too often (ratelimit.go).
 func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind, addr string) (string, User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = emailKey(email)
 	now := s.DB.Clock.Now()
 	if err := s.takeSignInTurn(ctx, now, email, addr); err != nil {
 		return "", User{}, err

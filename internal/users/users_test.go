@@ -36,6 +36,21 @@ func TestSignUpSignInSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The same address in full-width letters is the same person: it
+		// signs in, and cannot sign up again; a look-alike is refused.
+		wide, got, err := s.SignIn(ctx, "ＡＮＮ@ｅｘａｍｐｌｅ.ｃｏｍ", "correct horse", users.APISession, "")
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("full-width sign-in: %v %v", got, err)
+		}
+		s.SignOut(ctx, wide)
+		_, err = s.SignUp(ctx, users.NewUser{Email: "ａｎｎ@example.com", Password: "correct horse", Name: "Ann Again"})
+		if e, ok := errs.As(err); !ok || e.Code != "email_taken" {
+			t.Fatalf("full-width sign-up: %v", err)
+		}
+		_, err = s.SignUp(ctx, users.NewUser{Email: "аnn@example.com", Password: "correct horse", Name: "Not Ann"}) // a Cyrillic а
+		if e, ok := errs.As(err); !ok || e.Code != "email_confusable" {
+			t.Fatalf("look-alike sign-up: %v", err)
+		}
 		var stored int
 		d.QueryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE token_hash = ?`, tok).Scan(&stored)
 		if stored != 0 {
