@@ -38,9 +38,9 @@ func TestSignUpSignInSessions(t *testing.T) {
 		}
 		// The same address in full-width letters is the same person: it
 		// signs in, and cannot sign up again; a look-alike is refused.
-		wide, got, err := s.SignIn(ctx, "ＡＮＮ@ｅｘａｍｐｌｅ.ｃｏｍ", "correct horse", users.APISession, "")
-		if err != nil || got.ID != u.ID {
-			t.Fatalf("full-width sign-in: %v %v", got, err)
+		wide, same, err := s.SignIn(ctx, "ＡＮＮ@ｅｘａｍｐｌｅ.ｃｏｍ", "correct horse", users.APISession, "")
+		if err != nil || same.ID != u.ID {
+			t.Fatalf("full-width sign-in: %v %v", same, err)
 		}
 		s.SignOut(ctx, wide)
 		_, err = s.SignUp(ctx, users.NewUser{Email: "ａｎｎ@example.com", Password: "correct horse", Name: "Ann Again"})
