@@ -46,6 +46,7 @@ Commands:
                         (--services N: how many services, 300 by default; --seed S)
   migrate               create or update the database schema, then exit
   operator create       create a platform operator: --email E --password P --name N
+  user verify           mark a person's e-mail address verified (support): --email E
   migrate-to --database-url postgres://…
                         copy the whole marketplace from the SQLite database (--data-dir)
                         into an empty PostgreSQL database, then compare both
@@ -95,6 +96,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		cmd, rest = "operator create", rest[1:]
 	}
+	if cmd == "user" {
+		if len(rest) == 0 || rest[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: atelier user verify --email E")
+			return 2
+		}
+		cmd, rest = "user verify", rest[1:]
+	}
 	fs := flag.NewFlagSet("atelier "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := app.Config{}
@@ -138,6 +146,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&replace, "force", false, "replace an existing database")
 	}
 	var email, password, name string
+	if cmd == "user verify" {
+		fs.StringVar(&email, "email", "", "the person's e-mail address")
+	}
 	if cmd == "operator create" {
 		fs.StringVar(&email, "email", "", "operator e-mail")
 		fs.StringVar(&password, "password", "", "operator password")
@@ -195,7 +206,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	return run(ctx, cmd, cfg, options{withDemo: *withDemo, demo: demoOpt, backupPath: backupPath, replace: replace,
-		operator: users.NewUser{Email: email, Password: password, Name: name}}, stdout, stderr)
+		operator: users.NewUser{Email: email, Password: password, Name: name}, email: email}, stdout, stderr)
 }
 
 // options are what a command reads beside the configuration.
@@ -205,6 +216,7 @@ type options struct {
 	backupPath string
 	replace    bool
 	operator   users.NewUser
+	email      string // user verify's
 }
 
 // run carries out a command with its configuration.
@@ -235,6 +247,14 @@ func run(ctx context.Context, cmd string, cfg app.Config, o options, stdout, std
 			u, err := a.Users.CreateOperator(ctx, o.operator)
 			if err == nil {
 				fmt.Fprintf(stdout, "operator %s <%s> created (id %s)\n", u.Name, u.Email, u.ID)
+			}
+			return err
+		})
+	case "user verify":
+		return withApp(ctx, cfg, stderr, func(a *app.App) error {
+			u, err := a.Users.MarkVerified(ctx, o.email)
+			if err == nil {
+				fmt.Fprintf(stdout, "%s <%s>: e-mail address verified\n", u.Name, u.Email)
 			}
 			return err
 		})

@@ -332,6 +332,23 @@ func TestOperatorCreateBesideARunningServer(t *testing.T) {
 		if code == 0 || !strings.Contains(errOut.String(), "email_taken") {
 			t.Fatalf("duplicate operator: code %d, %s", code, errOut.String())
 		}
+		// Support marks an address verified, while the server runs.
+		if me := n.must(t, 200, tok, "GET", "/api/v1/me", nil); me["email_verified"] != false {
+			t.Fatalf("someone is verified before following the link: %v", me)
+		}
+		out.Reset()
+		code = Main(context.Background(), append([]string{"user", "verify", "--email", "Someone@example.com"}, args...), &out, &errOut)
+		if code != 0 || !strings.Contains(out.String(), "<someone@example.com>: e-mail address verified") {
+			t.Fatalf("user verify: code %d\n%s%s", code, out.String(), errOut.String())
+		}
+		if me := n.must(t, 200, tok, "GET", "/api/v1/me", nil); me["email_verified"] != true {
+			t.Fatalf("after user verify: %v", me)
+		}
+		errOut.Reset()
+		code = Main(context.Background(), append([]string{"user", "verify", "--email", "nobody@example.com"}, args...), &out, &errOut)
+		if code == 0 || !strings.Contains(errOut.String(), "user_not_found") {
+			t.Fatalf("verifying an unknown address: code %d, %s", code, errOut.String())
+		}
 	})
 }
 
@@ -368,7 +385,8 @@ func TestTwoNodesExpireAnInvitationOnce(t *testing.T) {
 func TestHelpAndUnknownCommand(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	if code := Main(context.Background(), []string{"help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "operator create") {
+	if code := Main(context.Background(), []string{"help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "operator create") ||
+		!strings.Contains(out.String(), "user verify") {
 		t.Fatalf("help: %d %s", code, out.String())
 	}
 	if code := Main(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 {

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/mail"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -147,6 +148,23 @@ func TestEmailsOverSMTP(t *testing.T) {
 		send()
 		send() // nothing is sent twice
 
+		// Signing up sent each person the link that verifies their address,
+		// whatever their e-mail settings; the rest are the invitations.
+		split := func(to string) (links, rest []received) {
+			for _, m := range mb.to(to) {
+				if strings.Contains(m.text, "https://atelier.example/verify-email/") {
+					links = append(links, m)
+				} else {
+					rest = append(rest, m)
+				}
+			}
+			return links, rest
+		}
+		for _, to := range []string{"ada@mail.test", "bruno@mail.test", "carol@mail.test"} {
+			if links, _ := split(to); len(links) != 1 || !strings.HasPrefix(links[0].subject, "Confirm that this address is yours") {
+				t.Fatalf("%s's verification links: %+v", to, links)
+			}
+		}
 		// Someone without an account yet: English, with the link to the invitation.
 		got := mb.to("newcomer@mail.test")
 		if len(got) != 1 || got[0].from != "atelier@mail.test" || got[0].subject != "Ada Admin invited you to join Lovelace Ltd as Member." ||
@@ -154,15 +172,42 @@ func TestEmailsOverSMTP(t *testing.T) {
 			t.Fatalf("newcomer's e-mail: %+v", got)
 		}
 		// A user who chose French reads French.
-		got = mb.to("bruno@mail.test")
+		_, got = split("bruno@mail.test")
 		if len(got) != 1 || got[0].subject != "Ada Admin vous invite à rejoindre Lovelace Ltd en tant que Membre." ||
 			!strings.Contains(got[0].text, "Ouvrir dans Atelier: https://atelier.example/invitations/") {
 			t.Fatalf("Bruno's e-mail: %+v", got)
 		}
 		// Carol turned team e-mails off: the notice is in the app only.
-		if got := mb.to("carol@mail.test"); len(got) != 0 {
+		if _, got := split("carol@mail.test"); len(got) != 0 {
 			t.Fatalf("Carol got %d e-mails", len(got))
 		}
+		// Bruno asks for a new link, now in French: the first stops working,
+		// the new one verifies his address once, and is no one else's.
+		token := func(m received) string {
+			return regexp.MustCompile(`/verify-email/([A-Za-z0-9_-]+)`).FindStringSubmatch(m.text)[1]
+		}
+		links, _ := split("bruno@mail.test")
+		first := token(links[0])
+		bruno.Must(200, "POST", "/api/v1/me/email-verification", map[string]any{})
+		send()
+		links, _ = split("bruno@mail.test")
+		if len(links) != 2 || !strings.HasPrefix(links[1].subject, "Confirmez que cette adresse est la vôtre") {
+			t.Fatalf("Bruno's new link: %+v", links)
+		}
+		second := token(links[1])
+		wantError(t, bruno.Do("POST", "/api/v1/me/email-verification", map[string]any{"token": first}), 422, "link_used", "token")
+		wantError(t, carol.Do("POST", "/api/v1/me/email-verification", map[string]any{"token": second}), 422, "link_invalid", "token")
+		if me := bruno.Must(200, "GET", "/api/v1/me", nil); me["email_verified"] != false {
+			t.Fatalf("Bruno verified before following his link: %v", me)
+		}
+		if u := bruno.Must(200, "POST", "/api/v1/me/email-verification", map[string]any{"token": second}); u["email_verified"] != true {
+			t.Fatalf("Bruno after his link: %v", u)
+		}
+		if me := bruno.Must(200, "GET", "/api/v1/me", nil); me["email_verified"] != true {
+			t.Fatalf("Bruno's /me: %v", me)
+		}
+		wantError(t, bruno.Do("POST", "/api/v1/me/email-verification", map[string]any{"token": second}), 422, "link_used", "token")
+		wantError(t, bruno.Do("POST", "/api/v1/me/email-verification", map[string]any{}), 409, "email_already_verified", "")
 		if notes := carol.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any); len(notes) != 1 {
 			t.Fatalf("Carol's notices: %v", notes)
 		}

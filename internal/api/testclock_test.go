@@ -140,6 +140,7 @@ var snapshotTables = []string{"accounts", "audit_log", "earnings", "hourly_contr
 
 var (
 	idPattern      = regexp.MustCompile(`\b([a-z]+)_[0-9a-f]{32}\b`)
+	linkPattern    = regexp.MustCompile(`/verify-email/[A-Za-z0-9_-]{43}`) // a one-time link's random token
 	instantPattern = regexp.MustCompile(`(\d{4}-\d\d-\d\dT\d\d:\d\d):\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)
 )
 
@@ -202,6 +203,7 @@ func snapshotValue(column string, v any, labels map[string]string) string {
 		}
 		return idPattern.FindStringSubmatch(id)[1] + "_…"
 	})
+	s = linkPattern.ReplaceAllString(s, "/verify-email/…")
 	return instantPattern.ReplaceAllString(s, "$1")
 }
 

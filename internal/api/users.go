@@ -32,6 +32,11 @@ type localeIn struct {
 	Locale *string `json:"locale"`
 }
 
+// verifyIn is the token of a verification link; none asks for a new link.
+type verifyIn struct {
+	Token string `json:"token"`
+}
+
 type readIn struct {
 	IDs []string `json:"ids"`
 }
@@ -47,6 +52,7 @@ type meOut struct {
 	Email        string          `json:"email"`
 	Name         string          `json:"name"`
 	Operator     bool            `json:"operator"`
+	Verified     bool            `json:"email_verified"` // the address is theirs (the link sent to it was followed)
 	Memberships  []membershipOut `json:"memberships"`
 	FreelancerID *string         `json:"freelancer_id"`
 }
@@ -78,7 +84,7 @@ func (s *Server) userRoutes() []route {
 				if err != nil {
 					return nil, err
 				}
-				me := meOut{ID: c.user.ID, Email: c.user.Email, Name: c.user.Name, Operator: c.user.IsOperator, Memberships: []membershipOut{}}
+				me := meOut{ID: c.user.ID, Email: c.user.Email, Name: c.user.Name, Operator: c.user.IsOperator, Verified: c.user.EmailVerified, Memberships: []membershipOut{}}
 				if f, ok, err := s.Catalog.FreelancerOf(c.r.Context(), c.user.ID); err != nil {
 					return nil, err
 				} else if ok {
@@ -96,6 +102,15 @@ func (s *Server) userRoutes() []route {
 					return c.user, nil
 				}
 				return s.Users.SetLocale(c.r.Context(), c.user, *in.Locale)
+			})},
+		{Method: "POST", Path: "/me/email-verification", Tag: "users",
+			Summary: "Verify my e-mail address with the token of the link sent to it (token); without a token, send me a new link (the older one stops working)",
+			In:      verifyIn{}, Out: users.User{},
+			Handle: body(func(c *call, in verifyIn) (any, error) {
+				if in.Token == "" {
+					return c.user, s.Users.SendVerification(c.r.Context(), c.user)
+				}
+				return s.Users.VerifyEmail(c.r.Context(), in.Token, c.user.ID)
 			})},
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,

@@ -137,7 +137,7 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 	}
 	var people []users.User
 	for _, l := range logins[1:] {
-		u, err := s.Users.SignUp(ctx, users.NewUser{Email: l.Email, Password: Password, Name: l.Name})
+		u, err := s.Users.SignUpVerified(ctx, users.NewUser{Email: l.Email, Password: Password, Name: l.Name})
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +215,7 @@ func people(ctx context.Context, s Services) ([]Login, error) {
 		listings = append(listings, l)
 	}
 	// A freelancer waiting for vetting, for the operator's queue.
-	waiting, err := s.Users.SignUp(ctx, users.NewUser{Email: "applicant@atelier.test", Password: Password, Name: "Andrés Applicant"})
+	waiting, err := s.Users.SignUpVerified(ctx, users.NewUser{Email: "applicant@atelier.test", Password: Password, Name: "Andrés Applicant"})
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,13 @@ func Address(ctx context.Context, tx *db.Tx, email, kind string, params map[stri
 	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Kind: kind, Params: params, Link: link})
 }
 
+// Send e-mails an address through the outbox in tx, whatever its owner's
+// e-mail settings, with no in-app notice: what proves an address is
+// someone's (a verification link) must reach it and nothing else.
+func Send(ctx context.Context, tx *db.Tx, email, lang, kind string, params map[string]any, link string) error {
+	return jobs.Enqueue(ctx, tx, TopicEmail, Email{To: email, Lang: lang, Kind: kind, Params: params, Link: link})
+}
+
 // Notification is one in-app notice.
 type Notification struct {
 	ID        string         `json:"id"`

@@ -27,12 +27,15 @@ import (
 
 // User is a registered person.
 type User struct {
-	ID         string    `json:"id"`
-	Email      string    `json:"email"`
-	Name       string    `json:"name"`
-	IsOperator bool      `json:"-"`
-	Locale     string    `json:"locale"`
-	CreatedAt  time.Time `json:"-"`
+	ID         string `json:"id"`
+	Email      string `json:"email"`
+	Name       string `json:"name"`
+	IsOperator bool   `json:"-"`
+	Locale     string `json:"locale"`
+	// EmailVerified: the person followed the link sent to the address
+	// (or support marked it), so the address is theirs (tokens.go).
+	EmailVerified bool      `json:"email_verified"`
+	CreatedAt     time.Time `json:"-"`
 }
 
 // SessionKind tells a browser session from an API token.
@@ -83,7 +86,9 @@ func NormalizeEmail(field, email string) (string, error) {
 
 // emailKey is the form addresses are stored and looked up in (see
 // NormalizeEmail): signing in with "ＡＮＮ@example.com" finds ann@example.com.
-func emailKey(email string) string { return strings.ToLower(norm.NFKC.String(strings.TrimSpace(email))) }
+func emailKey(email string) string {
+	return strings.ToLower(norm.NFKC.String(strings.TrimSpace(email)))
+}
 
 // scripts are the writing systems a part of an address may be written in,
 // one at a time; Japanese writes with three of them together.
@@ -135,15 +140,24 @@ func validateName(name string) (string, error) {
 
 // SignUp registers a person.
 func (s *Service) SignUp(ctx context.Context, in NewUser) (User, error) {
-	return s.create(ctx, in, false)
+	return s.create(ctx, in, false, false)
 }
 
 // CreateOperator registers a platform operator (staff).
 func (s *Service) CreateOperator(ctx context.Context, in NewUser) (User, error) {
-	return s.create(ctx, in, true)
+	return s.create(ctx, in, true, true)
 }
 
-func (s *Service) create(ctx context.Context, in NewUser, operator bool) (User, error) {
+// SignUpVerified registers a person whose address is taken as verified
+// and sends nothing: the demo marketplace's people, whose addresses are
+// made up.
+func (s *Service) SignUpVerified(ctx context.Context, in NewUser) (User, error) {
+	return s.create(ctx, in, false, true)
+}
+
+// create registers a person; a verified one's address is taken as theirs,
+// anyone else is sent the link that verifies it.
+func (s *Service) create(ctx context.Context, in NewUser, operator, verified bool) (User, error) {
 	email, err := NormalizeEmail("email", in.Email)
 	if err != nil {
 		return User{}, err
@@ -159,12 +173,22 @@ func (s *Service) create(ctx context.Context, in NewUser, operator bool) (User, 
 	u := User{ID: db.NewID("usr"), Email: email, Name: name, IsOperator: operator}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		u.CreatedAt = tx.Now
-		_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, is_operator, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Email, u.Name, hash, operator, db.Micros(tx.Now))
+		// An operator is made by whoever runs the server: their address is
+		// taken as verified. Anyone else verifies theirs through the link
+		// sent now.
+		var at any
+		if verified {
+			at, u.EmailVerified = db.Micros(tx.Now), true
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, password_hash, is_operator, email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, hash, operator, at, db.Micros(tx.Now))
 		if db.IsUniqueViolation(err) {
 			return errs.Invalid("email", "email_taken")
 		}
-		return err
+		if err != nil || verified {
+			return err
+		}
+		return sendVerification(ctx, tx, u)
 	})
 	if err != nil {
 		return User{}, err
@@ -172,12 +196,12 @@ func (s *Service) create(ctx context.Context, in NewUser, operator bool) (User, 
 	return u, nil
 }
 
-const userColumns = `id, email, name, is_operator, locale, created_at`
+const userColumns = `u.id, u.email, u.name, u.is_operator, u.locale, u.email_verified_at IS NOT NULL, u.created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created); err != nil {
 		return User{}, db.NoRows(err)
 	}
 	u.CreatedAt = db.Time(created)
@@ -186,7 +210,7 @@ func scanUser(row interface{ Scan(...any) error }) (User, error) {
 
 // Get returns a user by id.
 func (s *Service) Get(ctx context.Context, id string) (User, error) {
-	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE id = ?`, id))
 	if errors.Is(err, db.ErrNotFound) {
 		return User{}, errs.NotFound("user_not_found")
 	}
@@ -195,7 +219,7 @@ func (s *Service) Get(ctx context.Context, id string) (User, error) {
 
 // ByEmail returns the user with an e-mail address, if any.
 func (s *Service) ByEmail(ctx context.Context, q db.Queryer, email string) (User, bool, error) {
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, emailKey(email)))
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE email = ?`, emailKey(email)))
 	if errors.Is(err, db.ErrNotFound) {
 		return User{}, false, nil
 	}
@@ -220,8 +244,8 @@ func (s *Service) SignIn(ctx context.Context, email, password string, kind Sessi
 	var hash string
 	var u User
 	var created int64
-	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &created, &hash)
+	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, password)
 		return "", User{}, ErrBadCredentials // the attempt stays counted
@@ -240,10 +264,16 @@ func (s *Service) SignIn(ctx context.Context, email, password string, kind Sessi
 	return token, u, err
 }
 
-func (s *Service) openSession(ctx context.Context, userID string, kind SessionKind) (string, error) {
+// newToken is 32 random bytes, as URL-safe text: a session's or a
+// one-time link's secret.
+func newToken() string {
 	var raw [32]byte
 	rand.Read(raw[:])
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	return base64.RawURLEncoding.EncodeToString(raw[:])
+}
+
+func (s *Service) openSession(ctx context.Context, userID string, kind SessionKind) (string, error) {
+	token := newToken()
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			hashToken(token), userID, string(kind), db.Micros(tx.Now), db.Micros(tx.Now.Add(SessionLifetime)))
@@ -262,7 +292,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 	if token == "" {
 		return User{}, errs.Unauthorized
 	}
-	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.is_operator, u.locale, u.created_at
+	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), db.Micros(s.DB.Clock.Now())))
 	if errors.Is(err, db.ErrNotFound) {
