@@ -3,12 +3,9 @@ package orders
 import (
 	"net/http"
 
-	"atelier/internal/httpx"
-	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/users"
-	"atelier/internal/web/site"
 )
 
 // The milestones of an offer's order on its page: each one with its state
@@ -150,18 +147,7 @@ func (s *pages) payMilestone(w http.ResponseWriter, r *http.Request, u users.Use
 // stopPage is the confirmation step before stopping a milestone order: it
 // says which milestone is approved now and which are never charged.
 func (s *pages) stopPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
-	if err != nil {
-		return err
-	}
-	d := orderData{Order: o}
-	if !d.CanStop() {
-		// Nothing to confirm: the order page says what can be done.
-		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
-		return nil
-	}
-	s.Render(w, r, http.StatusOK, "order_stop", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "stop.title"), Data: d})
-	return nil
+	return s.confirmPage(w, r, u, orderData.CanStop, "order_stop", "stop.title")
 }
 
 func (s *pages) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {
