@@ -7,7 +7,6 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders/hourly"
-	"atelier/internal/page"
 	"atelier/internal/users"
 	"atelier/internal/web/site"
 )
@@ -19,11 +18,10 @@ type hourlyDisputesData struct {
 
 // showHourlyDisputes is the operators' queue of disputed hourly weeks.
 func (s *pages) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	p, err := site.Cursor(r, queueSize)
 	if err != nil {
 		return err
 	}
-	p.Limit = 50
 	list, err := s.Hourly.HourlyDisputes(r.Context(), u, p)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/orders/resolutions"
-	"atelier/internal/page"
 	"atelier/internal/users"
 	"atelier/internal/web/site"
 )
@@ -30,11 +29,7 @@ var escalationStatuses = []string{orders.RequestOpen, orders.RequestDecided, ord
 
 // escalationsPage is the operators' queue of escalations.
 func (s *pages) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	status := r.URL.Query().Get("status")
-	if status == "" {
-		status = orders.RequestOpen
-	}
-	p, err := site.Cursor(r, 50)
+	status, p, err := queuePage(r, orders.RequestOpen)
 	if err != nil {
 		return err
 	}
@@ -112,15 +107,10 @@ var claimStatuses = []string{orders.ClaimPending, orders.ClaimGranted, orders.Cl
 
 // showClaims is the operators' queue of guarantee claims.
 func (s *pages) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	st := r.URL.Query().Get("status")
-	if st == "" {
-		st = orders.ClaimPending
-	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	st, p, err := queuePage(r, orders.ClaimPending)
 	if err != nil {
 		return err
 	}
-	p.Limit = 50
 	list, err := s.Resolutions.Claims(r.Context(), u, st, p)
 	if err != nil {
 		return err
