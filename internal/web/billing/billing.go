@@ -229,11 +229,7 @@ type invoicesData struct {
 }
 
 func (s *pages) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.Account(r, u)
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, page.DefaultLimit)
+	a, p, err := s.AccountPage(r, u, page.DefaultLimit)
 	if err != nil {
 		return err
 	}
