@@ -34,10 +34,7 @@ func (s *pages) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u use
 // decideHourlyDispute settles a week with the refund typed (empty: none).
 func (s *pages) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) error {
 	id := r.PathValue("report")
-	again := func(f *site.Form, status int) error {
-		f.Target = id
-		return s.showHourlyDisputes(w, r, u, f, status)
-	}
+	again := site.RowAgain(w, r, u, s.showHourlyDisputes, id)
 	refund, err := site.ParseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
 	if err != nil {
 		return site.ShowAgain(err, again)

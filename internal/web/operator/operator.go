@@ -51,10 +51,7 @@ func (s *pages) showProQueue(w http.ResponseWriter, r *http.Request, u users.Use
 func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("app")
-			return s.showProQueue(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showProQueue, r.PathValue("app")))
 	}
 	s.Done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
 	return nil
@@ -63,10 +60,7 @@ func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User)
 func (s *pages) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("app")
-			return s.showProQueue(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showProQueue, r.PathValue("app")))
 	}
 	s.Done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
 	return nil

@@ -135,10 +135,7 @@ func (s *pages) decideClaim(w http.ResponseWriter, r *http.Request, u users.User
 		return nil
 	}
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = id
-			return s.showClaims(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showClaims, id))
 	}
 	s.Done(w, r, "/operator/guarantee-claims", flash)
 	return nil

@@ -431,17 +431,12 @@ func offerFilter(r *http.Request) (string, offers.OfferFilter) {
 
 // accountOffersPage lists the offers made to an account, for every member.
 func (s *pages) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	ctx := r.Context()
-	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, 50)
+	a, p, err := s.AccountPage(r, u, 50)
 	if err != nil {
 		return err
 	}
 	status, filter := offerFilter(r)
-	list, err := s.Offers.AccountOffers(ctx, u, a.ID, filter, p)
+	list, err := s.Offers.AccountOffers(r.Context(), u, a.ID, filter, p)
 	if err != nil {
 		return err
 	}
