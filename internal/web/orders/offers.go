@@ -210,19 +210,10 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 // offerFormError puts a refusal about the offer's milestone i on the form
 // row it came from; one about no field of the form becomes an alert.
 func offerFormError(f *site.Form, rows []int) {
-	moved := map[string]string{}
-	fields := append([]string{}, offerFields...)
-	for name, msg := range f.Errors {
-		if m := milestoneField.FindStringSubmatch(name); m != nil {
-			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
-				name = "milestones." + strconv.Itoa(rows[i]) + "." + m[2]
-			}
-			fields = append(fields, name)
-		}
-		moved[name] = msg
-	}
-	f.Errors = moved
-	site.AlertUnless(f, fields...)
+	fields := site.RowErrors(f, rows, milestoneField, func(row int, field string) string {
+		return "milestones." + strconv.Itoa(row) + "." + field
+	})
+	site.AlertUnless(f, append(fields, offerFields...)...)
 }
 
 // createOffer posts the offer form. "Add a milestone" shows the form again
