@@ -428,11 +428,8 @@ func (s *pages) withdraw(w http.ResponseWriter, r *http.Request, u users.User) e
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var wd billing.Withdrawal
-	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
-		var err error
-		wd, err = s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
-		return err
+	wd, repeat, err := site.OnceValue(s.Site, r, u, r.PostFormValue("idempotency_key"), func() (billing.Withdrawal, error) {
+		return s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
 	})
 	switch {
 	case err != nil:

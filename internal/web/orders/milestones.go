@@ -6,6 +6,7 @@ import (
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/users"
+	"atelier/internal/web/site"
 )
 
 // The milestones of an offer's order on its page: each one with its state
@@ -108,11 +109,8 @@ func (s *pages) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.
 func (s *pages) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	var o orders.Order
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		o, err = s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
-		return err
+	o, repeat, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+		return s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
 	})
 	return s.orderAction(w, r, u, milestoneFlash(o, repeat), func() error { return err })
 }

@@ -252,11 +252,8 @@ func (s *pages) createOffer(w http.ResponseWriter, r *http.Request, u users.User
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var of offers.Offer
-	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
-		var err error
-		of, err = s.Offers.CreateOffer(ctx, u, in)
-		return err
+	of, repeat, err := site.OnceValue(s.Site, r, u, r.PostFormValue("idempotency_key"), func() (offers.Offer, error) {
+		return s.Offers.CreateOffer(ctx, u, in)
 	})
 	switch {
 	case err != nil:
@@ -351,11 +348,8 @@ func (s *pages) offerAction(w http.ResponseWriter, r *http.Request, u users.User
 func (s *pages) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	var o orders.Order
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		o, err = s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
-		return err
+	o, repeat, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+		return s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
 	})
 	switch {
 	case err != nil:
