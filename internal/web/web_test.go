@@ -160,19 +160,7 @@ func TestMemberCannotSavePolicies(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
-		admin := signUp(t, a, "Alice Admin", "alice@example.com")
-		bob := signUp(t, a, "Bob Member", "bob@example.com")
-		acc, err := a.Accounts.Create(ctx, admin, "Acme", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		inv, err := a.Accounts.Invite(ctx, admin, acc.ID, bob.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		admin, _, acc := team(t, a)
 		b := newBrowser(t, srv)
 		b.signIn("bob@example.com", "correct horse")
 
