@@ -409,13 +409,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Gus is Pro: an hourly contract with Acme, this week's report filed.
-	gusApp, err := a.Catalog.ApplyForPro(ctx, gus, gusShop.ID, "Reel.")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Catalog.ApproveProApplication(ctx, op, gusApp.ID); err != nil {
-		t.Fatal(err)
-	}
+	approvePro(t, a, op, gus, gusShop.ID, "Reel.")
 	rate := money.New(6000, "EUR")
 	hourlyOffer, err := a.Offers.CreateOffer(ctx, gus, offers.NewOffer{AccountID: acc.ID, Kind: orders.KindHourly, Title: "Motion design, by the hour",
 		Description: "Edits as needed.", HourlyRate: &rate, WeeklyLimitHours: 8})
