@@ -31,14 +31,21 @@ func team(t *testing.T, a *app.App) (admin, member users.User, acc accounts.Acco
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := a.Accounts.Invite(ctx, admin, acc.ID, member.Email, accounts.Member)
+	addMember(t, a, admin, acc, member)
+	return admin, member, acc
+}
+
+// addMember makes u a member of the account: the admin invites, u accepts.
+func addMember(t *testing.T, a *app.App, admin users.User, acc accounts.Account, u users.User) {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := a.Accounts.Invite(ctx, admin, acc.ID, u.Email, accounts.Member)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Accounts.AcceptInvitation(ctx, member, inv.ID); err != nil {
+	if _, err := a.Accounts.AcceptInvitation(ctx, u, inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	return admin, member, acc
 }
 
 var formKey = regexp.MustCompile(`name="idempotency_key" value="([0-9a-f]{32})"`)

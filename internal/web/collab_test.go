@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/lists"
@@ -28,13 +27,7 @@ func TestInternalNotesOnTheOrderPage(t *testing.T) {
 		s := newShop(t, e)
 		ctx := context.Background()
 		carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")
-		inv, err := s.a.Accounts.Invite(ctx, s.admin, s.acc.ID, carl.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.a.Accounts.AcceptInvitation(ctx, carl, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		addMember(t, s.a, s.admin, s.acc, carl)
 		o, err := s.a.Orders.Place(ctx, s.bob, orders.NewOrder{AccountID: s.acc.ID, ServiceID: s.service.ID, Package: "1", Quantity: 1}, "")
 		if err != nil {
 			t.Fatal(err)
@@ -246,13 +239,7 @@ func TestCollaborationPagesInBothLanguages(t *testing.T) {
 	s := newShop(t, db.SQLite)
 	ctx := context.Background()
 	carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")
-	inv, err := s.a.Accounts.Invite(ctx, s.admin, s.acc.ID, carl.Email, accounts.Member)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.a.Accounts.AcceptInvitation(ctx, carl, inv.ID); err != nil {
-		t.Fatal(err)
-	}
+	addMember(t, s.a, s.admin, s.acc, carl)
 	o, err := s.a.Orders.Place(ctx, s.bob, orders.NewOrder{AccountID: s.acc.ID, ServiceID: s.service.ID, Package: "1", Quantity: 1}, "")
 	if err != nil {
 		t.Fatal(err)

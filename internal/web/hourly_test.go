@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/internal/app"
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
@@ -34,11 +35,19 @@ func (s *shop) makePro(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := s.a.Catalog.ApplyForPro(ctx, s.fanny, s.service.FreelancerID, "Portfolio.")
+	approvePro(t, s.a, op, s.fanny, s.service.FreelancerID, "Portfolio.")
+}
+
+// approvePro makes a freelancer's profile Pro through the operators'
+// queue: its owner u applies with message, the operator approves.
+func approvePro(t *testing.T, a *app.App, op, u users.User, freelancerID, message string) {
+	t.Helper()
+	ctx := context.Background()
+	ap, err := a.Catalog.ApplyForPro(ctx, u, freelancerID, message)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.a.Catalog.ApproveProApplication(ctx, op, app.ID); err != nil {
+	if _, err := a.Catalog.ApproveProApplication(ctx, op, ap.ID); err != nil {
 		t.Fatal(err)
 	}
 }

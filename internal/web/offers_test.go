@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
@@ -223,12 +222,8 @@ func TestFreelancerSendsMilestoneOfferFromOrderPageAndItRunsToCompletion(t *test
 func TestMemberAcceptsOfferAboveThresholdAndItWaitsForTheAdmin(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
-		ctx := context.Background()
 		s := newShop(t, engine)
-		threshold := money.New(5000, "USD")
-		if _, err := s.a.Accounts.SetPolicies(ctx, s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
-			t.Fatal(err)
-		}
+		s.approvalAbove(t, money.New(5000, "USD"))
 		of := s.milestoneOffer(t)
 		_, body, _ := s.buyer.do("GET", "/offers/"+of.ID, nil)
 		status, _, h := s.buyer.do("POST", "/offers/"+of.ID+"/accept", url.Values{"idempotency_key": {key(t, body, "/offers/"+of.ID+"/accept")}})

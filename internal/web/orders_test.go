@@ -61,6 +61,15 @@ func newShop(t *testing.T, engine db.Engine) *shop {
 	return s
 }
 
+// approvalAbove sets the account's policy: an order above threshold waits
+// for the admin's approval.
+func (s *shop) approvalAbove(t *testing.T, threshold money.Money) {
+	t.Helper()
+	if _, err := s.a.Accounts.SetPolicies(context.Background(), s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // orderForm reads the service page's order form as a browser would send
 // it: its key and the account it selects, with the choices given.
 func (b *browser) orderForm(serviceID string, choices url.Values) url.Values {
@@ -175,10 +184,7 @@ func TestMemberOrderAboveThresholdWaitsForAdmin(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		s := newShop(t, engine)
-		threshold := money.New(5000, "USD")
-		if _, err := s.a.Accounts.SetPolicies(ctx, s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
-			t.Fatal(err)
-		}
+		s.approvalAbove(t, money.New(5000, "USD"))
 		_, body, _ := s.buyer.do("GET", "/services/"+s.service.ID, nil)
 		if !strings.Contains(body, html.EscapeString(i18n.T("en", "service.order.approval_note", "account", "Acme", "amount", "$50.00"))) {
 			t.Error("the order form does not tell the member about the approval threshold")
@@ -351,10 +357,7 @@ func TestRaiseAboveThresholdWaitsInTheQueue(t *testing.T) {
 		ctx := context.Background()
 		s := newShop(t, engine)
 		orderID := s.buyer.place(s.service.ID, s.buyer.orderForm(s.service.ID, url.Values{"package": {"1"}, "quantity": {"1"}}))
-		threshold := money.New(50000, "USD")
-		if _, err := s.a.Accounts.SetPolicies(ctx, s.admin, s.acc.ID, accounts.Policies{OrderApprovalThreshold: &threshold}); err != nil {
-			t.Fatal(err)
-		}
+		s.approvalAbove(t, money.New(50000, "USD"))
 		req, _, err := s.a.Resolutions.OpenRequest(ctx, s.fanny, orderID, resolutions.NewRequest{Kind: orders.RequestChangeScope,
 			Price: &money.Money{Amount: 200000, Currency: "USD"}, Message: "A whole brand book"})
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
@@ -134,16 +133,9 @@ func TestProjectPagesAndDashboard(t *testing.T) {
 func TestProjectPageLinksOnlyTheOrdersTheViewerMayOpen(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
-		ctx := context.Background()
 		s := newShop(t, e)
 		carl := signUp(t, s.a, "Carl Colleague", "carl@example.com")
-		inv, err := s.a.Accounts.Invite(ctx, s.admin, s.acc.ID, carl.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.a.Accounts.AcceptInvitation(ctx, carl, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		addMember(t, s.a, s.admin, s.acc, carl)
 		_, _, h := s.buyer.do("POST", "/accounts/"+s.acc.ID+"/projects", url.Values{"name": {"Spring launch"}, "type": {"branding"}, "budget": {"100"}})
 		pid := strings.TrimPrefix(h.Get("Location"), "/projects/")
 		if code, body, _ := s.buyer.do("POST", "/projects/"+pid+"/members", url.Values{"user_id": {carl.ID}}); code != 303 {

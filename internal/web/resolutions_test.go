@@ -46,13 +46,7 @@ func TestResolutionCenterPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		app, err := a.Catalog.ApplyForPro(ctx, gus, shop.ID, "Please.")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Catalog.ApproveProApplication(ctx, op, app.ID); err != nil {
-			t.Fatal(err)
-		}
+		approvePro(t, a, op, gus, shop.ID, "Please.")
 		video, err := a.Catalog.CreateService(ctx, gus, catalog.Offer{FreelancerID: shop.ID, Title: "Explainer video", Description: "60 seconds.",
 			Category: "video-animation", MaxQuantity: 4, Packages: []catalog.Package{{Name: "Basic", Price: money.New(40000, "EUR"), DeliveryDays: 7, Revisions: 2}}})
 		if err != nil {

@@ -160,19 +160,7 @@ func TestMemberCannotSavePolicies(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
 		ctx := context.Background()
 		a, srv := setup(t, engine)
-		admin := signUp(t, a, "Alice Admin", "alice@example.com")
-		bob := signUp(t, a, "Bob Member", "bob@example.com")
-		acc, err := a.Accounts.Create(ctx, admin, "Acme", "USD")
-		if err != nil {
-			t.Fatal(err)
-		}
-		inv, err := a.Accounts.Invite(ctx, admin, acc.ID, bob.Email, accounts.Member)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := a.Accounts.AcceptInvitation(ctx, bob, inv.ID); err != nil {
-			t.Fatal(err)
-		}
+		admin, _, acc := team(t, a)
 		b := newBrowser(t, srv)
 		b.signIn("bob@example.com", "correct horse")
 
@@ -421,13 +409,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Gus is Pro: an hourly contract with Acme, this week's report filed.
-	gusApp, err := a.Catalog.ApplyForPro(ctx, gus, gusShop.ID, "Reel.")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Catalog.ApproveProApplication(ctx, op, gusApp.ID); err != nil {
-		t.Fatal(err)
-	}
+	approvePro(t, a, op, gus, gusShop.ID, "Reel.")
 	rate := money.New(6000, "EUR")
 	hourlyOffer, err := a.Offers.CreateOffer(ctx, gus, offers.NewOffer{AccountID: acc.ID, Kind: orders.KindHourly, Title: "Motion design, by the hour",
 		Description: "Edits as needed.", HourlyRate: &rate, WeeklyLimitHours: 8})

@@ -66,11 +66,7 @@ type membersData struct {
 }
 
 func (s *pages) showMembers(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	a, err := s.Account(r, u)
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, page.MaxLimit)
+	a, p, err := s.AccountPage(r, u, page.MaxLimit)
 	if err != nil {
 		return err
 	}

@@ -41,11 +41,7 @@ const auditPageSize = 50
 
 func (s *pages) auditLogPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	lang := httpx.Lang(r)
-	a, err := s.Account(r, u)
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, auditPageSize)
+	a, p, err := s.AccountPage(r, u, auditPageSize)
 	if err != nil {
 		return err
 	}

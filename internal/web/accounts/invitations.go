@@ -23,11 +23,7 @@ type accountInvitationsData struct {
 }
 
 func (s *pages) showAccountInvitations(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	a, err := s.Account(r, u)
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, page.MaxLimit)
+	a, p, err := s.AccountPage(r, u, page.MaxLimit)
 	if err != nil {
 		return err
 	}

@@ -21,26 +21,13 @@ type authData struct {
 }
 
 func (s *pages) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
-	if _, ok := httpx.User(r); ok {
-		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return nil
-	}
-	return s.showSignUp(w, r, nil, http.StatusOK)
-}
-
-func (s *pages) showSignUp(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
-	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
-	s.Render(w, r, status, "signup", &site.View{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup.title"), Form: f, Data: authData{Next: next}})
-	return nil
+	return s.authPage(w, r, "signup")
 }
 
 // signUp registers the person and signs them in at once.
 func (s *pages) signUp(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	redo := func(f *site.Form, status int) error {
-		f.Values.Del("password")
-		return s.showSignUp(w, r, f, status)
-	}
+	redo := s.authAgain(w, r, "signup")
 	in := users.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
 	u, err := s.Users.SignUp(r.Context(), in)
 	if err != nil {
@@ -54,30 +41,43 @@ func (s *pages) signUp(w http.ResponseWriter, r *http.Request, _ users.User) err
 }
 
 func (s *pages) signInPage(w http.ResponseWriter, r *http.Request, _ users.User) error {
-	if _, ok := httpx.User(r); ok {
-		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return nil
-	}
-	return s.showSignIn(w, r, nil, http.StatusOK)
-}
-
-func (s *pages) showSignIn(w http.ResponseWriter, r *http.Request, f *site.Form, status int) error {
-	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
-	s.Render(w, r, status, "signin", &site.View{Nav: "signin", Title: i18n.T(httpx.Lang(r), "signin.title"), Form: f, Data: authData{Next: next}})
-	return nil
+	return s.authPage(w, r, "signin")
 }
 
 func (s *pages) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	redo := func(f *site.Form, status int) error {
-		f.Values.Del("password")
-		return s.showSignIn(w, r, f, status)
-	}
 	if err := s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password")); err != nil {
-		return site.ShowAgain(err, redo)
+		return site.ShowAgain(err, s.authAgain(w, r, "signin"))
 	}
 	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.signed_in")
 	return nil
+}
+
+// authPage shows the sign-up or sign-in page (page is "signup" or
+// "signin"); a person already signed in goes on to where they were going.
+func (s *pages) authPage(w http.ResponseWriter, r *http.Request, page string) error {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, site.SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.showAuth(w, r, page, nil, http.StatusOK)
+}
+
+// showAuth renders the sign-up or sign-in page, with the form f posted
+// to it shown again when it was refused.
+func (s *pages) showAuth(w http.ResponseWriter, r *http.Request, page string, f *site.Form, status int) error {
+	next := site.SafeNext(cmp.Or(r.FormValue("next"), r.URL.Query().Get("next")))
+	s.Render(w, r, status, page, &site.View{Nav: page, Title: i18n.T(httpx.Lang(r), page+".title"), Form: f, Data: authData{Next: next}})
+	return nil
+}
+
+// authAgain shows the sign-up or sign-in form again after a refusal,
+// without the password typed.
+func (s *pages) authAgain(w http.ResponseWriter, r *http.Request, page string) func(f *site.Form, status int) error {
+	return func(f *site.Form, status int) error {
+		f.Values.Del("password")
+		return s.showAuth(w, r, page, f, status)
+	}
 }
 
 // startSession signs in and sets the session cookie.

@@ -107,12 +107,9 @@ func (s *pages) deposit(w http.ResponseWriter, r *http.Request, u users.User) er
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var dep billing.Deposit
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		dep, err = s.Billing.Deposit(r.Context(), u, a.ID, amount, r.PostFormValue("payment_method_id"), key)
-		return err
+	dep, repeat, err := site.OnceValue(s.Site, r, u, key, func() (billing.Deposit, error) {
+		return s.Billing.Deposit(r.Context(), u, a.ID, amount, r.PostFormValue("payment_method_id"), key)
 	})
 	switch {
 	case err != nil:
@@ -142,12 +139,9 @@ func (s *pages) refundBalance(w http.ResponseWriter, r *http.Request, u users.Us
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var back billing.BalanceRefund
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		back, err = s.Billing.RefundBalance(r.Context(), u, a.ID, amount)
-		return err
+	back, repeat, err := site.OnceValue(s.Site, r, u, key, func() (billing.BalanceRefund, error) {
+		return s.Billing.RefundBalance(r.Context(), u, a.ID, amount)
 	})
 	switch {
 	case err != nil:
@@ -229,11 +223,7 @@ type invoicesData struct {
 }
 
 func (s *pages) invoicesPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	a, err := s.Account(r, u)
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, page.DefaultLimit)
+	a, p, err := s.AccountPage(r, u, page.DefaultLimit)
 	if err != nil {
 		return err
 	}

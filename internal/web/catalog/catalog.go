@@ -368,12 +368,9 @@ func (s *pages) placeOrder(w http.ResponseWriter, r *http.Request, u users.User)
 	if in.Quantity, err = site.Quantity(r.PostFormValue("quantity"), l); err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var o orders.Order
 	key := r.PostFormValue("idempotency_key")
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		o, err = s.Orders.Place(ctx, u, in, key)
-		return err
+	o, repeat, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+		return s.Orders.Place(ctx, u, in, key)
 	})
 	switch {
 	case err != nil:

@@ -296,22 +296,16 @@ func offerForm(r *http.Request, fr catalog.Freelancer) (catalog.Offer, []int, er
 // offerError puts a refusal about the offer's package i on the form row
 // it came from; a refusal about no field of the form becomes an alert.
 func offerError(f *site.Form, rows []int) {
-	moved := map[string]string{}
-	fields := append([]string{}, serviceFields...)
-	for name, msg := range f.Errors {
-		if m := packageField.FindStringSubmatch(name); m != nil {
-			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
-				name = fmt.Sprintf("packages[%d].%s", rows[i], m[2])
-			}
-			fields = append(fields, name)
-		} else if name == "packages" {
-			name = "packages[0].name"
-			fields = append(fields, name)
-		}
-		moved[name] = msg
+	fields := site.RowErrors(f, rows, packageField, func(row int, field string) string {
+		return fmt.Sprintf("packages[%d].%s", row, field)
+	})
+	// A refusal of the packages as a whole is shown on the first one.
+	if msg, ok := f.Errors["packages"]; ok {
+		delete(f.Errors, "packages")
+		f.Errors["packages[0].name"] = msg
+		fields = append(fields, "packages[0].name")
 	}
-	f.Errors = moved
-	site.AlertUnless(f, fields...)
+	site.AlertUnless(f, append(fields, serviceFields...)...)
 }
 
 func (s *pages) createService(w http.ResponseWriter, r *http.Request, u users.User) error {
@@ -434,11 +428,8 @@ func (s *pages) withdraw(w http.ResponseWriter, r *http.Request, u users.User) e
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var wd billing.Withdrawal
-	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
-		var err error
-		wd, err = s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
-		return err
+	wd, repeat, err := site.OnceValue(s.Site, r, u, r.PostFormValue("idempotency_key"), func() (billing.Withdrawal, error) {
+		return s.Billing.Withdraw(r.Context(), u, fr.ID, amount)
 	})
 	switch {
 	case err != nil:

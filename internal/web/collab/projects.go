@@ -163,10 +163,7 @@ func (s *pages) showFeatured(w http.ResponseWriter, r *http.Request, u users.Use
 func (s *pages) startFeatured(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.StartFromFeatured(r.Context(), u, r.PathValue("featured"), r.PostFormValue("account_id"), r.PostFormValue("name"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("featured")
-			return s.showFeatured(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showFeatured, r.PathValue("featured")))
 	}
 	s.Done(w, r, "/projects/"+p.ID, "flash.project_created", "name", p.Name)
 	return nil

@@ -7,7 +7,6 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders/hourly"
-	"atelier/internal/page"
 	"atelier/internal/users"
 	"atelier/internal/web/site"
 )
@@ -19,11 +18,10 @@ type hourlyDisputesData struct {
 
 // showHourlyDisputes is the operators' queue of disputed hourly weeks.
 func (s *pages) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	p, err := site.Cursor(r, queueSize)
 	if err != nil {
 		return err
 	}
-	p.Limit = 50
 	list, err := s.Hourly.HourlyDisputes(r.Context(), u, p)
 	if err != nil {
 		return err
@@ -36,10 +34,7 @@ func (s *pages) showHourlyDisputes(w http.ResponseWriter, r *http.Request, u use
 // decideHourlyDispute settles a week with the refund typed (empty: none).
 func (s *pages) decideHourlyDispute(w http.ResponseWriter, r *http.Request, u users.User) error {
 	id := r.PathValue("report")
-	again := func(f *site.Form, status int) error {
-		f.Target = id
-		return s.showHourlyDisputes(w, r, u, f, status)
-	}
+	again := site.RowAgain(w, r, u, s.showHourlyDisputes, id)
 	refund, err := site.ParseAmount("refund", r.PostFormValue("refund"), r.PostFormValue("currency"), httpx.Lang(r))
 	if err != nil {
 		return site.ShowAgain(err, again)

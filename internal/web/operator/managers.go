@@ -58,10 +58,7 @@ func (s *pages) showManagerQueue(w http.ResponseWriter, r *http.Request, u users
 func (s *pages) assignManager(w http.ResponseWriter, r *http.Request, u users.User) error {
 	p, err := s.Projects.AssignManager(r.Context(), u, r.PathValue("project"), r.PostFormValue("user_id"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("project")
-			return s.showManagerQueue(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showManagerQueue, r.PathValue("project")))
 	}
 	s.Done(w, r, "/operator/project-managers", "flash.manager_assigned", "name", p.Name)
 	return nil

@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"cmp"
 	"net/http"
 
 	"atelier/internal/catalog"
@@ -10,6 +11,16 @@ import (
 	"atelier/internal/users"
 	"atelier/internal/web/site"
 )
+
+// queueSize is how many rows a page of an operators' queue shows.
+const queueSize = 50
+
+// queuePage reads what an operators' queue shows: the status tab asked
+// for (def when none) and the page of it.
+func queuePage[T ~string](r *http.Request, def T) (status T, p page.Request, err error) {
+	p, err = site.Cursor(r, queueSize)
+	return cmp.Or(T(r.URL.Query().Get("status")), def), p, err
+}
 
 // proStatuses are the tabs of the vetting queue.
 var proStatuses = []string{"pending", "approved", "rejected"}
@@ -24,16 +35,10 @@ type proQueueData struct {
 // showProQueue is the operators' vetting queue. The catalog refuses
 // everyone else, who get the 403 page.
 func (s *pages) showProQueue(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	q := r.URL.Query()
-	state := q.Get("status")
-	if state == "" {
-		state = "pending"
-	}
-	p, err := page.Parse("", q.Get("cursor"))
+	state, p, err := queuePage(r, "pending")
 	if err != nil {
 		return err
 	}
-	p.Limit = 50
 	list, err := s.Catalog.ProApplications(r.Context(), u, state, p)
 	if err != nil {
 		return err
@@ -46,10 +51,7 @@ func (s *pages) showProQueue(w http.ResponseWriter, r *http.Request, u users.Use
 func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.ApproveProApplication(r.Context(), u, r.PathValue("app"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("app")
-			return s.showProQueue(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showProQueue, r.PathValue("app")))
 	}
 	s.Done(w, r, "/operator/pro-applications", "flash.pro_approved", "name", a.FreelancerName)
 	return nil
@@ -58,10 +60,7 @@ func (s *pages) approvePro(w http.ResponseWriter, r *http.Request, u users.User)
 func (s *pages) rejectPro(w http.ResponseWriter, r *http.Request, u users.User) error {
 	a, err := s.Catalog.RejectProApplication(r.Context(), u, r.PathValue("app"), r.PostFormValue("reason"))
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = r.PathValue("app")
-			return s.showProQueue(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showProQueue, r.PathValue("app")))
 	}
 	s.Done(w, r, "/operator/pro-applications", "flash.pro_rejected", "name", a.FreelancerName)
 	return nil

@@ -10,7 +10,6 @@ import (
 	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/orders/resolutions"
-	"atelier/internal/page"
 	"atelier/internal/users"
 	"atelier/internal/web/site"
 )
@@ -30,11 +29,7 @@ var escalationStatuses = []orders.RequestStatus{orders.RequestOpen, orders.Reque
 
 // escalationsPage is the operators' queue of escalations.
 func (s *pages) escalationsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	status := orders.RequestStatus(r.URL.Query().Get("status"))
-	if status == "" {
-		status = orders.RequestOpen
-	}
-	p, err := site.Cursor(r, 50)
+	status, p, err := queuePage(r, orders.RequestOpen)
 	if err != nil {
 		return err
 	}
@@ -112,15 +107,10 @@ var claimStatuses = []orders.ClaimStatus{orders.ClaimPending, orders.ClaimGrante
 
 // showClaims is the operators' queue of guarantee claims.
 func (s *pages) showClaims(w http.ResponseWriter, r *http.Request, u users.User, f *site.Form, status int) error {
-	st := orders.ClaimStatus(r.URL.Query().Get("status"))
-	if st == "" {
-		st = orders.ClaimPending
-	}
-	p, err := page.Parse("", r.URL.Query().Get("cursor"))
+	st, p, err := queuePage(r, orders.ClaimPending)
 	if err != nil {
 		return err
 	}
-	p.Limit = 50
 	list, err := s.Resolutions.Claims(r.Context(), u, st, p)
 	if err != nil {
 		return err
@@ -145,10 +135,7 @@ func (s *pages) decideClaim(w http.ResponseWriter, r *http.Request, u users.User
 		return nil
 	}
 	if err != nil {
-		return site.ShowAgain(err, func(f *site.Form, status int) error {
-			f.Target = id
-			return s.showClaims(w, r, u, f, status)
-		})
+		return site.ShowAgain(err, site.RowAgain(w, r, u, s.showClaims, id))
 	}
 	s.Done(w, r, "/operator/guarantee-claims", flash)
 	return nil

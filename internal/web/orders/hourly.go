@@ -10,7 +10,6 @@ import (
 
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
-	"atelier/internal/i18n"
 	"atelier/internal/orders"
 	"atelier/internal/orders/hourly"
 	"atelier/internal/users"
@@ -323,17 +322,7 @@ func (s *pages) resumeHourly(w http.ResponseWriter, r *http.Request, u users.Use
 // endHourlyPage asks before ending a contract: it says what still
 // happens (the last week is reported, charged and released as usual).
 func (s *pages) endHourlyPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
-	if err != nil {
-		return err
-	}
-	d := orderData{Order: o}
-	if !d.CanEnd() {
-		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
-		return nil
-	}
-	s.Render(w, r, http.StatusOK, "hourly_end", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "hourly.end.title"), Data: d})
-	return nil
+	return s.confirmPage(w, r, u, orderData.CanEnd, "hourly_end", "hourly.end.title")
 }
 
 func (s *pages) endHourly(w http.ResponseWriter, r *http.Request, u users.User) error {

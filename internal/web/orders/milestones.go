@@ -3,8 +3,6 @@ package orders
 import (
 	"net/http"
 
-	"atelier/internal/httpx"
-	"atelier/internal/i18n"
 	"atelier/internal/money"
 	"atelier/internal/orders"
 	"atelier/internal/users"
@@ -111,11 +109,8 @@ func (s *pages) reviseMilestone(w http.ResponseWriter, r *http.Request, u users.
 func (s *pages) approveMilestone(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	var o orders.Order
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		o, err = s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
-		return err
+	o, repeat, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+		return s.Offers.ApproveMilestone(r.Context(), u, r.PathValue("order"), r.PathValue("milestone"), false, key)
 	})
 	return s.orderAction(w, r, u, milestoneFlash(o, repeat), func() error { return err })
 }
@@ -150,18 +145,7 @@ func (s *pages) payMilestone(w http.ResponseWriter, r *http.Request, u users.Use
 // stopPage is the confirmation step before stopping a milestone order: it
 // says which milestone is approved now and which are never charged.
 func (s *pages) stopPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
-	if err != nil {
-		return err
-	}
-	d := orderData{Order: o}
-	if !d.CanStop() {
-		// Nothing to confirm: the order page says what can be done.
-		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
-		return nil
-	}
-	s.Render(w, r, http.StatusOK, "order_stop", &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), "stop.title"), Data: d})
-	return nil
+	return s.confirmPage(w, r, u, orderData.CanStop, "order_stop", "stop.title")
 }
 
 func (s *pages) stopOrder(w http.ResponseWriter, r *http.Request, u users.User) error {

@@ -210,19 +210,10 @@ func offerInput(r *http.Request, fr catalog.Freelancer, accountID string) (offer
 // offerFormError puts a refusal about the offer's milestone i on the form
 // row it came from; one about no field of the form becomes an alert.
 func offerFormError(f *site.Form, rows []int) {
-	moved := map[string]string{}
-	fields := append([]string{}, offerFields...)
-	for name, msg := range f.Errors {
-		if m := milestoneField.FindStringSubmatch(name); m != nil {
-			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
-				name = "milestones." + strconv.Itoa(rows[i]) + "." + m[2]
-			}
-			fields = append(fields, name)
-		}
-		moved[name] = msg
-	}
-	f.Errors = moved
-	site.AlertUnless(f, fields...)
+	fields := site.RowErrors(f, rows, milestoneField, func(row int, field string) string {
+		return "milestones." + strconv.Itoa(row) + "." + field
+	})
+	site.AlertUnless(f, append(fields, offerFields...)...)
 }
 
 // createOffer posts the offer form. "Add a milestone" shows the form again
@@ -261,11 +252,8 @@ func (s *pages) createOffer(w http.ResponseWriter, r *http.Request, u users.User
 	if err != nil {
 		return site.ShowAgain(err, redo)
 	}
-	var of offers.Offer
-	repeat, err := s.Once(r, u, r.PostFormValue("idempotency_key"), func() error {
-		var err error
-		of, err = s.Offers.CreateOffer(ctx, u, in)
-		return err
+	of, repeat, err := site.OnceValue(s.Site, r, u, r.PostFormValue("idempotency_key"), func() (offers.Offer, error) {
+		return s.Offers.CreateOffer(ctx, u, in)
 	})
 	switch {
 	case err != nil:
@@ -360,11 +348,8 @@ func (s *pages) offerAction(w http.ResponseWriter, r *http.Request, u users.User
 func (s *pages) acceptOffer(w http.ResponseWriter, r *http.Request, u users.User) error {
 	r.ParseForm()
 	key := r.PostFormValue("idempotency_key")
-	var o orders.Order
-	repeat, err := s.Once(r, u, key, func() error {
-		var err error
-		o, err = s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
-		return err
+	o, repeat, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+		return s.Offers.AcceptOffer(r.Context(), u, r.PathValue("offer"), r.PostFormValue("project_id"), key)
 	})
 	switch {
 	case err != nil:
@@ -431,17 +416,12 @@ func offerFilter(r *http.Request) (string, offers.OfferFilter) {
 
 // accountOffersPage lists the offers made to an account, for every member.
 func (s *pages) accountOffersPage(w http.ResponseWriter, r *http.Request, u users.User) error {
-	ctx := r.Context()
-	a, err := s.Accounts.Get(ctx, u, r.PathValue("account"))
-	if err != nil {
-		return err
-	}
-	p, err := site.Cursor(r, 50)
+	a, p, err := s.AccountPage(r, u, 50)
 	if err != nil {
 		return err
 	}
 	status, filter := offerFilter(r)
-	list, err := s.Offers.AccountOffers(ctx, u, a.ID, filter, p)
+	list, err := s.Offers.AccountOffers(r.Context(), u, a.ID, filter, p)
 	if err != nil {
 		return err
 	}

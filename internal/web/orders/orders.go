@@ -28,6 +28,24 @@ import (
 
 func orderPath(id string) string { return "/orders/" + id }
 
+// confirmPage is the step that asks before an order is stopped or its
+// contract ended: the page (titled by titleKey) when can says the order
+// allows it; otherwise there is nothing to confirm, and the order page
+// says what can be done.
+func (s *pages) confirmPage(w http.ResponseWriter, r *http.Request, u users.User, can func(orderData) bool, page, titleKey string) error {
+	o, err := s.Orders.Get(r.Context(), u, r.PathValue("order"))
+	if err != nil {
+		return err
+	}
+	d := orderData{Order: o}
+	if !can(d) {
+		http.Redirect(w, r, orderPath(o.ID), http.StatusSeeOther)
+		return nil
+	}
+	s.Render(w, r, http.StatusOK, page, &site.View{Nav: "orders", Title: i18n.T(httpx.Lang(r), titleKey), Data: d})
+	return nil
+}
+
 // orderData is the order page: the order as the viewer's side sees it.
 type orderData struct {
 	Order   orders.Order

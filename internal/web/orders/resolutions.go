@@ -106,15 +106,9 @@ func (s *pages) answerRequest(w http.ResponseWriter, r *http.Request, u users.Us
 	switch r.PathValue("answer") {
 	case "accept":
 		key := r.PostFormValue("idempotency_key")
-		var after orders.Order
-		err := func() error {
-			_, err := s.Once(r, u, key, func() error {
-				var err error
-				after, err = s.Resolutions.AcceptRequest(ctx, u, id, req, key)
-				return err
-			})
-			return err
-		}()
+		after, _, err := site.OnceValue(s.Site, r, u, key, func() (orders.Order, error) {
+			return s.Resolutions.AcceptRequest(ctx, u, id, req, key)
+		})
 		if err != nil {
 			return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showOrder(w, r, u, f, status) })
 		}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -132,6 +133,29 @@ func AlertUnless(f *Form, fields ...string) {
 			delete(f.Errors, name)
 		}
 	}
+}
+
+// RowErrors puts the refusals about a form's repeated rows (packages,
+// milestones) on the rows they came from. field matches the name of such
+// a refusal: its first group is the row's number among the rows sent to
+// the domain, its second the field; rows[i] is the form's row the i-th
+// came from, and name writes the name of a field of a form's row. It
+// returns the names it wrote, for AlertUnless with the form's other
+// fields.
+func RowErrors(f *Form, rows []int, field *regexp.Regexp, name func(row int, field string) string) []string {
+	moved := map[string]string{}
+	var fields []string
+	for n, msg := range f.Errors {
+		if m := field.FindStringSubmatch(n); m != nil {
+			if i, _ := strconv.Atoi(m[1]); i < len(rows) {
+				n = name(rows[i], m[2])
+			}
+			fields = append(fields, n)
+		}
+		moved[n] = msg
+	}
+	f.Errors = moved
+	return fields
 }
 
 // FormatInt groups the digits of a count for the language: "1,234" or

@@ -51,3 +51,14 @@ func (s *Site) Once(r *http.Request, u users.User, key string, run func() error)
 	}
 	return false, nil
 }
+
+// OnceValue is Once for an action that gives back what it did (the order
+// placed, the deposit made): v is its value, the zero value on a repeat.
+func OnceValue[T any](s *Site, r *http.Request, u users.User, key string, run func() (T, error)) (v T, repeat bool, err error) {
+	repeat, err = s.Once(r, u, key, func() error {
+		var err error
+		v, err = run()
+		return err
+	})
+	return v, repeat, err
+}

@@ -18,6 +18,17 @@ func (s *Site) Account(r *http.Request, u users.User) (accounts.Account, error) 
 	return s.Accounts.Get(r.Context(), u, r.PathValue("account"))
 }
 
+// AccountPage loads the account of the URL for u, like Account, and reads
+// which page of one of its lists to show (?cursor=), of size items.
+func (s *Site) AccountPage(r *http.Request, u users.User, size int) (accounts.Account, page.Request, error) {
+	a, err := s.Account(r, u)
+	if err != nil {
+		return a, page.Request{}, err
+	}
+	p, err := Cursor(r, size)
+	return a, p, err
+}
+
 // AllMembers reads every page of an account's members: the policies form
 // replaces all per-member limits, so it must show all of them.
 func (s *Site) AllMembers(r *http.Request, u users.User, accountID string) ([]accounts.Membership, error) {

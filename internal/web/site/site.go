@@ -157,6 +157,16 @@ func ShowAgain(err error, redo func(f *Form, status int) error) error {
 	return &formError{err: err, redo: redo}
 }
 
+// RowAgain is the redo (ShowAgain) of a form posted from one row of a
+// page's table or list: the page (show) again, the refusal on that row
+// (target).
+func RowAgain(w http.ResponseWriter, r *http.Request, u users.User, show FormPage, target string) func(f *Form, status int) error {
+	return func(f *Form, status int) error {
+		f.Target = target
+		return show(w, r, u, f, status)
+	}
+}
+
 // Fail answers a handler that returned err. A refusal tied to the input or
 // the state of a form (ShowAgain) goes back to the form's page with the
 // message inline (or as an alert) and the refusal's status; "not found" and

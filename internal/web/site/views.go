@@ -308,6 +308,16 @@ func (v *View) Field(name, labelKey, typ string) field {
 	}
 }
 
+// Check describes a checkbox with its help text for the "checkbox"
+// partial: value is what it sends when ticked; it is ticked when the
+// form has a value for it.
+func (v *View) Check(name, labelKey, hintKey, value string) field {
+	f := v.Field(name, labelKey, "checkbox").WithHint(hintKey)
+	f.Checked = f.Value != ""
+	f.Value = value
+	return f
+}
+
 // field is one input of the "field" partial. Its methods return a changed
 // copy, so a template can chain them: ($.Field "email" "x" "email").Auto "email".
 type field struct {
@@ -315,6 +325,7 @@ type field struct {
 	Name, ID, Type, Label, Value, Error string
 	Hint, Auto, Placeholder, Mode       string
 	Disabled                            bool
+	Checked                             bool // a checkbox's (Check)
 }
 
 // WithHint adds a translated help text under the label.

@@ -98,6 +98,16 @@ func (v *View) EventText(e orders.Event) string {
 	return i18n.T(v.Lang, "order.event."+e.Kind, "name", e.ActorName)
 }
 
+// Timeline pairs the view with an order's events, for the "timeline"
+// partial: order is the order's id, whose page links their files, or ""
+// where they are only named.
+func (v *View) Timeline(events []orders.Event, order string) sub {
+	return sub{V: v, D: struct {
+		Events []orders.Event
+		Order  string
+	}{events, order}}
+}
+
 // Size writes a file size for the language: "12 KB", "1.5 MB".
 func (v *View) Size(n int64) string {
 	switch {
