@@ -282,10 +282,16 @@ func (s *Service) WeekLimit(ctx context.Context, actor users.User, orderID, week
 	if err != nil {
 		return 0, err
 	}
+	return s.LimitOf(ctx, o, ws)
+}
+
+// LimitOf is the weekly limit in effect the week starting at ws of o, an
+// hourly order as orders read it for its viewer (the order page's read).
+func (s *Service) LimitOf(ctx context.Context, o orders.Order, ws time.Time) (int, error) {
 	if o.Hourly == nil {
 		return 0, errs.Conflict("order_not_hourly")
 	}
-	return orders.LimitFor(ctx, s.DB, orderID, ws)
+	return orders.LimitFor(ctx, s.DB, o.ID, ws)
 }
 
 // The rows each timer applies, written once for the timer (rows due now)

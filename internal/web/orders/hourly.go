@@ -182,7 +182,7 @@ func (s *pages) hourlyFor(r *http.Request, u users.User, d *orderData, week stri
 			p.Report = &h.Reports[i]
 		}
 	}
-	limit, err := s.Hourly.WeekLimit(r.Context(), u, o.ID, ws)
+	limit, err := s.Hourly.LimitOf(r.Context(), o, p.Week)
 	if err != nil {
 		return err
 	}

@@ -26,21 +26,11 @@ type internalNotes struct {
 // internalNotesFor reads an order's internal layer; only the client side
 // ever calls it (the domain refuses anyone else anyway).
 func (s *pages) internalNotesFor(r *http.Request, u users.User, o orders.Order) (*internalNotes, error) {
-	ctx := r.Context()
-	n := &internalNotes{OrderID: o.ID}
-	var err error
-	comments, err := s.Sharing.Comments(ctx, u, o.ID)
+	l, err := s.Sharing.LayerOf(r.Context(), u, o)
 	if err != nil {
 		return nil, err
 	}
-	n.Threads = threads(comments)
-	if n.Shares, err = s.Sharing.Shares(ctx, u, o.ID); err != nil {
-		return nil, err
-	}
-	if n.Candidates, err = s.Sharing.ShareCandidates(ctx, u, o.ID); err != nil {
-		return nil, err
-	}
-	return n, nil
+	return &internalNotes{OrderID: o.ID, Threads: threads(l.Comments), Shares: l.Shares, Candidates: l.Candidates}, nil
 }
 
 // thread is a comment with its replies, oldest first.

@@ -134,7 +134,9 @@ func (s *pages) showOrder(w http.ResponseWriter, r *http.Request, u users.User, 
 	if err != nil {
 		return err
 	}
-	events, err := s.Orders.Timeline(ctx, u, id, "")
+	// One read of the order for its viewer; what the page adds to it is
+	// read from that order, never authorized again.
+	events, err := s.Orders.Events(ctx, o.ID, "")
 	if err != nil {
 		return err
 	}
@@ -153,7 +155,7 @@ func (s *pages) showOrder(w http.ResponseWriter, r *http.Request, u users.User, 
 		}
 	}
 	if o.Status == orders.Completed {
-		reviews, err := s.Reviews.Reviews(ctx, u, id)
+		reviews, err := s.Reviews.Of(ctx, o)
 		if err != nil {
 			return err
 		}
