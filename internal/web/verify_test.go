@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"atelier/internal/db"
+	"atelier/internal/db/dbtest"
+	"atelier/internal/i18n"
+	"atelier/internal/notify"
+)
+
+// The link sent at sign-up opens a page whose button verifies the
+// address, once; settings say the address is not verified until then and
+// send a new link; a used or made-up link says so on the page.
+func TestVerifyingAnAddressFromItsLink(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, engine db.Engine) {
+		a, srv := setup(t, engine)
+		b := newBrowser(t, srv)
+		if status, _, _ := b.do("POST", "/signup", url.Values{"name": {"Ada Lovelace"}, "email": {"ada@example.com"}, "password": {"correct horse"}}); status != http.StatusSeeOther {
+			t.Fatalf("sign-up: %d", status)
+		}
+		link := func() string {
+			t.Helper()
+			payloads, err := db.Strings(context.Background(), a.DB, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var e notify.Email
+			if err := json.Unmarshal([]byte(payloads[len(payloads)-1]), &e); err != nil || e.Kind != "email_verify" {
+				t.Fatalf("last e-mail %+v %v", e, err)
+			}
+			return e.Link
+		}
+		unverified := i18n.T("en", "settings.unverified", "email", "ada@example.com")
+		if _, body, _ := b.do("GET", "/settings", nil); !strings.Contains(body, unverified) {
+			t.Fatal("settings do not say the address is not verified")
+		}
+		first := link()
+		if status, _, h := b.do("POST", "/settings/email-verification", url.Values{}); status != http.StatusSeeOther || h.Get("Location") != "/settings" {
+			t.Fatalf("a new link: %d %s", status, h.Get("Location"))
+		}
+		second := link()
+		if second == first {
+			t.Fatal("the same link again")
+		}
+		// Opening the link verifies nothing; its button does.
+		if status, body, _ := b.do("GET", second, nil); status != http.StatusOK || !strings.Contains(body, `action="`+second+`"`) {
+			t.Fatalf("the link's page: %d", status)
+		}
+		if _, body, _ := b.do("GET", "/settings", nil); !strings.Contains(body, unverified) {
+			t.Fatal("opening the link verified the address")
+		}
+		status, body, _ := b.do("POST", first, url.Values{})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.link_used")) {
+			t.Fatalf("the replaced link: %d", status)
+		}
+		if status, _, h := b.do("POST", second, url.Values{}); status != http.StatusSeeOther || h.Get("Location") != "/settings" {
+			t.Fatalf("verify: %d %s", status, h.Get("Location"))
+		}
+		if _, body, _ := b.do("GET", "/settings", nil); strings.Contains(body, unverified) {
+			t.Fatal("still not verified")
+		}
+		anon := newBrowser(t, srv)
+		status, body, _ = anon.do("POST", second, url.Values{})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.link_used")) {
+			t.Fatalf("the link again: %d", status)
+		}
+		status, body, _ = anon.do("POST", "/verify-email/made-up", url.Values{})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.link_invalid")) {
+			t.Fatalf("a made-up link: %d", status)
+		}
+	})
+}
