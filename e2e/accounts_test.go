@@ -26,6 +26,7 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 		}
 		alice.click(`form[action="/signup"] button[type="submit"]`)
 		alice.sees("Welcome to Atelier, Alice Martin!", "Hello, Alice Martin", "You are not in any business account yet.")
+		alice.verifyEmail("alice@example.com")
 
 		alice.click(`.page-head a[href="/accounts/new"]`)
 		alice.fill("#f-name", "Acme Studio")
@@ -68,6 +69,11 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 		bob.fill("#f-password", "correct horse battery")
 		bob.click(`form[action="/signup"] button[type="submit"]`)
 		bob.sees("Acme Studio", "Alice Martin invited you as Member.", "day(s) left to answer")
+		// He answers once his address is proven his: the link e-mailed to it.
+		bob.click(`form[action$="/accept"] button`)
+		bob.sees("Confirm your e-mail address first")
+		bob.verifyEmail("bob@example.com")
+		bob.open(link)
 		bob.click(`form[action$="/accept"] button`)
 		bob.sees("Welcome to Acme Studio!", "Member")
 

@@ -28,7 +28,8 @@ func (s *server) signedIn(t *testing.T, browser context.Context, name, email str
 	return p
 }
 
-// signUp signs a person up through the sign-up page.
+// signUp signs a person up through the sign-up page and verifies their
+// address (verifyEmail), back on the home page.
 func (p *person) signUp(name, email, password string) {
 	p.t.Helper()
 	p.open("/signup")
@@ -36,6 +37,17 @@ func (p *person) signUp(name, email, password string) {
 	p.fill("#f-email", email)
 	p.fill("#f-password", password)
 	p.click(`form[action="/signup"] button[type="submit"]`)
+	p.verifyEmail(email)
+}
+
+// verifyEmail opens the link e-mailed to the address at sign-up, confirms
+// it, and goes back to the home page.
+func (p *person) verifyEmail(email string) {
+	p.t.Helper()
+	p.open(p.srv.emailLink(p.t, email, "email_verify"))
+	p.click("#verify-submit")
+	p.sees("Your e-mail address is verified.")
+	p.open("/")
 }
 
 // typeIn types into an empty field (chromedp cannot clear an empty

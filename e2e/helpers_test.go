@@ -224,6 +224,7 @@ type person struct {
 	name string
 	base string
 	ctx  context.Context
+	srv  *server
 }
 
 func (s *server) person(t *testing.T, browser context.Context, name string) *person {
@@ -235,7 +236,7 @@ func (s *server) person(t *testing.T, browser context.Context, name string) *per
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatalf("%s: open a tab: %v", name, err)
 	}
-	return &person{t: t, name: name, base: s.URL, ctx: ctx}
+	return &person{t: t, name: name, base: s.URL, ctx: ctx, srv: s}
 }
 
 func (p *person) do(what string, steps ...chromedp.Action[chromedp.Void]) {

@@ -352,6 +352,13 @@ func inviteeInvitation(ctx context.Context, tx *db.Tx, actor users.User, id stri
 	if i.Email != actor.Email || i.Status == InvitePendingApproval {
 		return Invitation{}, errs.NotFound("invitation_not_found")
 	}
+	// An invitation binds to the owner of its address: whoever signed up
+	// with it answers only once the address is proven theirs, so a
+	// registration made before the real person's can neither accept nor
+	// decline.
+	if err := users.RequireVerified(actor); err != nil {
+		return Invitation{}, err
+	}
 	if i.Status == InviteSent && !tx.Now.Before(i.ExpiresAt) {
 		return Invitation{}, errs.Conflict("invitation_expired")
 	}

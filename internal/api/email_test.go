@@ -129,11 +129,11 @@ func TestEmailsOverSMTP(t *testing.T) {
 			}
 		}
 
-		admin, _ := srv.SignUp(t, "ada@mail.test", "Ada Admin")
+		admin, _ := srv.SignUpUnverified(t, "ada@mail.test", "Ada Admin")
 		acc := admin.Must(201, "POST", "/api/v1/accounts", map[string]any{"name": "Lovelace Ltd"})["id"].(string)
-		bruno, _ := srv.SignUp(t, "bruno@mail.test", "Bruno")
+		bruno, _ := srv.SignUpUnverified(t, "bruno@mail.test", "Bruno")
 		bruno.Must(200, "PATCH", "/api/v1/me", map[string]any{"locale": "fr"})
-		carol, _ := srv.SignUp(t, "carol@mail.test", "Carol")
+		carol, _ := srv.SignUpUnverified(t, "carol@mail.test", "Carol")
 		if got := carol.Must(200, "PATCH", "/api/v1/me/notification-settings", map[string]any{"email": map[string]any{"team": false}}); got["email"].(map[string]any)["team"] != false || got["email"].(map[string]any)["orders"] != true {
 			t.Fatalf("settings: %v", got)
 		}

@@ -97,6 +97,9 @@ type Withdrawal struct {
 // then the provider pays out; if it refuses, a second transaction puts the
 // money back, so the ledger never shows money the bank did not send.
 func (s *Service) Withdraw(ctx context.Context, actor users.User, freelancerID string, amount money.Money) (Withdrawal, error) {
+	if err := users.RequireVerified(actor); err != nil {
+		return Withdrawal{}, err
+	}
 	currency, err := ownerFreelancer(ctx, s.DB, actor, freelancerID)
 	if err != nil {
 		return Withdrawal{}, err

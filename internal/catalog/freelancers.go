@@ -78,6 +78,9 @@ func (p Profile) validate() (Profile, error) {
 
 // CreateFreelancer opens a seller profile owned by the actor (one per user).
 func (s *Service) CreateFreelancer(ctx context.Context, actor users.User, p Profile) (Freelancer, error) {
+	if err := users.RequireVerified(actor); err != nil {
+		return Freelancer{}, err // who sells is who their address says
+	}
 	p, err := p.validate()
 	if err != nil {
 		return Freelancer{}, err

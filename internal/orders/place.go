@@ -95,6 +95,9 @@ func (s *Service) Place(ctx context.Context, actor users.User, in NewOrder, key 
 // starts. with runs in the transaction that creates the order (an offer's
 // acceptance, the milestones); key is the request's Idempotency-Key.
 func (s *Service) Open(ctx context.Context, actor users.User, role accounts.Role, o Order, key string, with func(ctx context.Context, tx *db.Tx) error) (Order, error) {
+	if err := users.RequireVerified(actor); err != nil {
+		return Order{}, err
+	}
 	wait, err := policyAnswer(ctx, s.DB, o.AccountID, actor, role, o.Total, s.DB.Clock.Now())
 	if err != nil {
 		return Order{}, err

@@ -75,6 +75,19 @@ func sendVerification(ctx context.Context, tx *db.Tx, u User) error {
 	return notify.Send(ctx, tx, u.Email, u.Locale, "email_verify", map[string]any{"name": u.Name}, "/verify-email/"+token)
 }
 
+// ErrNotVerified refuses what needs a verified address.
+var ErrNotVerified = errs.Forbidden("email_not_verified")
+
+// RequireVerified is the one rule of what an unverified person may not do:
+// accept an invitation (join an account), buy, sell or be paid. They may
+// browse and set up (an account, settings) until they follow the link.
+func RequireVerified(u User) error {
+	if !u.EmailVerified {
+		return ErrNotVerified
+	}
+	return nil
+}
+
 // SendVerification sends the signed-in person a new link to verify their
 // address (the one sent at sign-up is replaced).
 func (s *Service) SendVerification(ctx context.Context, actor User) error {

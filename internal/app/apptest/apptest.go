@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"atelier/internal/app"
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
+	"atelier/internal/notify"
 	"atelier/internal/users"
 )
 
@@ -124,15 +126,49 @@ func (c *Client) Must(want int, method, path string, body any) map[string]any {
 	return r.Body
 }
 
-// SignUp registers a person and returns a client signed in as them, and
-// their user id.
+// SignUp registers a person, verifies their address through the link
+// sent to it (POST /me/email-verification with its token), and returns a
+// client signed in as them, and their user id.
 func (s *Server) SignUp(t testing.TB, email, name string) (*Client, string) {
+	t.Helper()
+	c, id := s.SignUpUnverified(t, email, name)
+	c.Must(200, "POST", "/api/v1/me/email-verification", map[string]any{"token": s.VerificationToken(t, email)})
+	return c, id
+}
+
+// SignUpUnverified registers a person and signs them in, leaving their
+// address unverified.
+func (s *Server) SignUpUnverified(t testing.TB, email, name string) (*Client, string) {
 	t.Helper()
 	c := s.Client(t)
 	u := c.Must(201, "POST", "/api/v1/users", map[string]any{"email": email, "password": "correct horse", "name": name})
 	c.email = email
 	c.SignInAgain()
 	return c, u["id"].(string)
+}
+
+// VerificationToken is the token of the last verification link e-mailed
+// to an address, read from the outbox as the e-mail carries it.
+func (s *Server) VerificationToken(t testing.TB, email string) string {
+	t.Helper()
+	payloads, err := db.Strings(context.Background(), s.App.DB, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := ""
+	for _, p := range payloads {
+		var e notify.Email
+		if err := json.Unmarshal([]byte(p), &e); err != nil {
+			t.Fatal(err)
+		}
+		if tok, ok := strings.CutPrefix(e.Link, "/verify-email/"); ok && e.To == strings.ToLower(email) && e.Kind == "email_verify" {
+			token = tok
+		}
+	}
+	if token == "" {
+		t.Fatalf("no verification link e-mailed to %s", email)
+	}
+	return token
 }
 
 // SignInAgain replaces the client's session with a new one. A session
