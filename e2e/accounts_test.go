@@ -25,7 +25,8 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 			alice.screenshot("signup")
 		}
 		alice.click(`form[action="/signup"] button[type="submit"]`)
-		alice.sees("Welcome to Atelier, Alice Martin!", "Hello, Alice Martin", "You are not in any business account yet.")
+		alice.sees("Welcome to Atelier, Alice Martin!", "Hello, Alice Martin", "You are not in any business account yet.",
+			"Confirm your address alice@example.com")
 		alice.verifyEmail("alice@example.com")
 
 		alice.click(`.page-head a[href="/accounts/new"]`)

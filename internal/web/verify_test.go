@@ -38,6 +38,10 @@ func TestVerifyingAnAddressFromItsLink(t *testing.T) {
 			return e.Link
 		}
 		unverified := i18n.T("en", "settings.unverified", "email", "ada@example.com")
+		banner := `id="verify-banner"`
+		if _, body, _ := b.do("GET", "/", nil); !strings.Contains(body, banner) {
+			t.Fatal("no banner on the dashboard of an unverified person")
+		}
 		if _, body, _ := b.do("GET", "/settings", nil); !strings.Contains(body, unverified) {
 			t.Fatal("settings do not say the address is not verified")
 		}
@@ -65,6 +69,9 @@ func TestVerifyingAnAddressFromItsLink(t *testing.T) {
 		}
 		if _, body, _ := b.do("GET", "/settings", nil); strings.Contains(body, unverified) {
 			t.Fatal("still not verified")
+		}
+		if _, body, _ := b.do("GET", "/", nil); strings.Contains(body, banner) {
+			t.Fatal("the banner stays once verified")
 		}
 		anon := newBrowser(t, srv)
 		status, body, _ = anon.do("POST", second, url.Values{})
