@@ -2,41 +2,16 @@ package users_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
+	"atelier/internal/app/apptest"
 	"atelier/internal/clock/clocktest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/errs"
-	"atelier/internal/notify"
 	"atelier/internal/users"
 )
-
-// lastLink is the link of the last e-mail of kind sent to an address, as
-// the outbox holds it.
-func lastLink(t *testing.T, d *db.DB, to, kind string) string {
-	t.Helper()
-	rows, err := db.Strings(context.Background(), d, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := ""
-	for _, p := range rows {
-		var e notify.Email
-		if err := json.Unmarshal([]byte(p), &e); err != nil {
-			t.Fatal(err)
-		}
-		if e.To == to && e.Kind == kind {
-			link = e.Link
-		}
-	}
-	if link == "" {
-		t.Fatalf("no %s e-mail to %s", kind, to)
-	}
-	return link
-}
 
 // Signing up sends a link to the address; following it verifies the
 // address, once, within 24 hours; a new link replaces the old one; a
@@ -49,14 +24,13 @@ func TestEmailVerification(t *testing.T) {
 		clk := clocktest.New(t)
 		d := dbtest.Open(t, e, clk)
 		s := &users.Service{DB: d}
-		users.UseTestCost()
 		ann, err := s.SignUp(ctx, users.NewUser{Email: "ann@example.com", Password: "correct horse", Name: "Ann"})
 		if err != nil || ann.EmailVerified {
 			t.Fatalf("sign-up: %+v %v", ann, err)
 		}
 		bob, _ := s.SignUp(ctx, users.NewUser{Email: "bob@example.com", Password: "correct horse", Name: "Bob"})
 		token := func(to string) string {
-			link := lastLink(t, d, to, "email_verify")
+			link := apptest.EmailLink(t, d, to, "email_verify")
 			tok, ok := strings.CutPrefix(link, "/verify-email/")
 			if !ok || len(tok) < 40 {
 				t.Fatalf("link %q", link)

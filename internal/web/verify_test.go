@@ -1,17 +1,15 @@
 package web_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"atelier/internal/app/apptest"
 	"atelier/internal/db"
 	"atelier/internal/db/dbtest"
 	"atelier/internal/i18n"
-	"atelier/internal/notify"
 )
 
 // The link sent at sign-up opens a page whose button verifies the
@@ -25,18 +23,7 @@ func TestVerifyingAnAddressFromItsLink(t *testing.T) {
 		if status, _, _ := b.do("POST", "/signup", url.Values{"name": {"Ada Lovelace"}, "email": {"ada@example.com"}, "password": {"correct horse"}}); status != http.StatusSeeOther {
 			t.Fatalf("sign-up: %d", status)
 		}
-		link := func() string {
-			t.Helper()
-			payloads, err := db.Strings(context.Background(), a.DB, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var e notify.Email
-			if err := json.Unmarshal([]byte(payloads[len(payloads)-1]), &e); err != nil || e.Kind != "email_verify" {
-				t.Fatalf("last e-mail %+v %v", e, err)
-			}
-			return e.Link
-		}
+		link := func() string { return apptest.EmailLink(t, a.DB, "ada@example.com", "email_verify") }
 		unverified := i18n.T("en", "settings.unverified", "email", "ada@example.com")
 		banner := `id="verify-banner"`
 		if _, body, _ := b.do("GET", "/", nil); !strings.Contains(body, banner) {

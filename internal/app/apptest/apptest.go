@@ -148,27 +148,34 @@ func (s *Server) SignUpUnverified(t testing.TB, email, name string) (*Client, st
 }
 
 // VerificationToken is the token of the last verification link e-mailed
-// to an address, read from the outbox as the e-mail carries it.
+// to an address.
 func (s *Server) VerificationToken(t testing.TB, email string) string {
 	t.Helper()
-	payloads, err := db.Strings(context.Background(), s.App.DB, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
+	return strings.TrimPrefix(EmailLink(t, s.App.DB, email, "email_verify"), "/verify-email/")
+}
+
+// EmailLink is the link of the last e-mail of kind sent to an address, read
+// from the outbox as the e-mail carries it (sent or not).
+func EmailLink(t testing.TB, d *db.DB, to, kind string) string {
+	t.Helper()
+	payloads, err := db.Strings(context.Background(), d, `SELECT payload FROM outbox WHERE topic = 'email' ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := ""
+	link := ""
 	for _, p := range payloads {
 		var e notify.Email
 		if err := json.Unmarshal([]byte(p), &e); err != nil {
 			t.Fatal(err)
 		}
-		if tok, ok := strings.CutPrefix(e.Link, "/verify-email/"); ok && e.To == strings.ToLower(email) && e.Kind == "email_verify" {
-			token = tok
+		if e.To == strings.ToLower(to) && e.Kind == kind {
+			link = e.Link
 		}
 	}
-	if token == "" {
-		t.Fatalf("no verification link e-mailed to %s", email)
+	if link == "" {
+		t.Fatalf("no %s e-mail to %s", kind, to)
 	}
-	return token
+	return link
 }
 
 // SignInAgain replaces the client's session with a new one. A session
