@@ -233,7 +233,7 @@ func TestAProjectWithoutABudgetIsNeverOverIt(t *testing.T) {
 			t.Fatalf("listed %v", l)
 		}
 
-		token, _, err := m.s.App.Users.SignIn(context.Background(), "member@acme.test", "correct horse", users.WebSession, "127.0.0.1")
+		token, _, err := m.s.App.Users.SignIn(context.Background(), users.Credentials{Email: "member@acme.test", Password: "correct horse"}, users.WebSession, users.Client{Addr: "127.0.0.1"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func (s *Server) userRoutes() []route {
 			Public: true, Status: http.StatusCreated, Also: []int{http.StatusUnauthorized, http.StatusTooManyRequests},
 			In: signInIn{}, Out: sessionOut{},
 			Handle: body(func(c *call, in signInIn) (any, error) {
-				tok, u, err := s.Users.SignIn(c.r.Context(), in.Email, in.Password, users.APISession, httpx.ClientAddr(c.r))
+				tok, u, err := s.Users.SignIn(c.r.Context(), users.Credentials{Email: in.Email, Password: in.Password}, users.APISession, httpx.ClientOf(c.r))
 				if err != nil {
 					return nil, err
 				}

@@ -68,7 +68,7 @@ func TestADatabaseFailureIsNotASignOut(t *testing.T) {
 	if _, err := a.Users.SignUp(ctx, users.NewUser{Email: "ada@example.com", Password: "correct horse", Name: "Ada"}); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := a.Users.SignIn(ctx, "ada@example.com", "correct horse", users.APISession, "127.0.0.1")
+	token, _, err := a.Users.SignIn(ctx, users.Credentials{Email: "ada@example.com", Password: "correct horse"}, users.APISession, users.Client{Addr: "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestDemoListsAndNetwork(t *testing.T) {
 		if _, err := demo.Fill(ctx, s, demo.Options{Services: 300}); err != nil {
 			t.Fatal(err)
 		}
-		_, admin, err := us.SignIn(ctx, "admin@northwind.test", demo.Password, users.WebSession, "")
+		_, admin, err := us.SignIn(ctx, users.Credentials{Email: "admin@northwind.test", Password: demo.Password}, users.WebSession, users.Client{})
 		if err != nil {
 			t.Fatal(err)
 		}

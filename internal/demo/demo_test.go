@@ -36,7 +36,7 @@ func TestDemoMarketplace(t *testing.T) {
 		}
 		// Every demo login signs in, and the admin runs a real account.
 		for _, l := range sum.Logins {
-			_, u, err := s.Users.SignIn(ctx, l.Email, demo.Password, users.WebSession, "")
+			_, u, err := s.Users.SignIn(ctx, users.Credentials{Email: l.Email, Password: demo.Password}, users.WebSession, users.Client{})
 			if err != nil {
 				t.Fatalf("%s: %v", l.Email, err)
 			}

@@ -54,7 +54,7 @@ func Authenticate(us *users.Service, fail func(http.ResponseWriter, *http.Reques
 		}
 		var failed error
 		if tok := Token(r); tok != "" {
-			u, err := us.Authenticate(ctx, tok)
+			u, err := us.Authenticate(ctx, tok, ClientOf(r))
 			switch e, ok := errs.As(err); {
 			case err == nil:
 				ctx = context.WithValue(ctx, userKey, u)
@@ -73,6 +73,11 @@ func Authenticate(us *users.Service, fail func(http.ResponseWriter, *http.Reques
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// ClientOf is who a request comes from: its address and User-Agent.
+func ClientOf(r *http.Request) users.Client {
+	return users.Client{Addr: ClientAddr(r), UserAgent: r.UserAgent()}
 }
 
 // User returns the signed-in user of a request.

@@ -31,7 +31,7 @@ func TestSignInRateLimit(t *testing.T) {
 			}
 		}
 		signIn := func(s *users.Service, email, password, addr string) error {
-			_, _, err := s.SignIn(ctx, email, password, users.WebSession, addr)
+			_, _, err := s.SignIn(ctx, users.Credentials{Email: email, Password: password}, users.WebSession, users.Client{Addr: addr})
 			return err
 		}
 
@@ -111,7 +111,7 @@ func TestSimultaneousGuessesCount(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, err := s.SignIn(ctx, "ann@example.com", fmt.Sprint("guess ", i), users.APISession, "198.51.100.9")
+				_, _, err := s.SignIn(ctx, users.Credentials{Email: "ann@example.com", Password: fmt.Sprint("guess ", i)}, users.APISession, users.Client{Addr: "198.51.100.9"})
 				results <- err
 			}()
 		}

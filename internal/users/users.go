@@ -6,11 +6,7 @@ package users
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net/mail"
 	"strings"
@@ -230,15 +226,24 @@ func (s *Service) ByEmail(ctx context.Context, q db.Queryer, email string) (User
 // the two are not told apart.
 var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "invalid_credentials"}
 
-// SignIn checks an e-mail and password and opens a session. It returns the
+// Credentials are what a person signs in with.
+type Credentials struct {
+	Email, Password string
+	// Code is the six-digit code of their authenticator app, or one of
+	// their recovery codes, when they turned two-factor sign-in on.
+	Code string
+}
+
+// SignIn checks a person's credentials and opens a session. It returns the
 // session token, which the caller hands to the client and never stores.
-// addr is the client's IP address ("" when unknown): failures are counted
-// per e-mail and per address, and a sign-in is refused with
-// ErrSignInRateLimited while either has failed too often (ratelimit.go).
-func (s *Service) SignIn(ctx context.Context, email, password string, kind SessionKind, addr string) (string, User, error) {
-	email = emailKey(email)
+// Failures are counted per e-mail and per client address, and a sign-in is
+// refused with ErrSignInRateLimited while either has failed too often
+// (ratelimit.go). The sign-in, or the wrong password given for a known
+// address, goes to the person's security log.
+func (s *Service) SignIn(ctx context.Context, cr Credentials, kind SessionKind, c Client) (string, User, error) {
+	email := emailKey(cr.Email)
 	now := s.DB.Clock.Now()
-	if err := s.takeSignInTurn(ctx, now, email, addr); err != nil {
+	if err := s.takeSignInTurn(ctx, now, email, c.Addr); err != nil {
 		return "", User{}, err
 	}
 	var hash string
@@ -247,81 +252,31 @@ func (s *Service) SignIn(ctx context.Context, email, password string, kind Sessi
 	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE email = ?`, email).
 		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash, cr.Password)
 		return "", User{}, ErrBadCredentials // the attempt stays counted
 	}
 	if err != nil {
 		return "", User{}, err
 	}
 	u.CreatedAt = db.Time(created)
-	if !checkPassword(hash, password) {
+	if !checkPassword(hash, cr.Password) {
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return record(ctx, tx, u.ID, EventSignInFailed, c) }); err != nil {
+			return "", User{}, err
+		}
 		return "", User{}, ErrBadCredentials
 	}
-	if err := s.signedIn(ctx, now, email, addr); err != nil {
+	if err := s.signedIn(ctx, now, email, c.Addr); err != nil {
 		return "", User{}, err
 	}
-	token, err := s.openSession(ctx, u.ID, kind)
-	return token, u, err
-}
-
-// newToken is 32 random bytes, as URL-safe text: a session's or a
-// one-time link's secret.
-func newToken() string {
-	var raw [32]byte
-	rand.Read(raw[:])
-	return base64.RawURLEncoding.EncodeToString(raw[:])
-}
-
-func (s *Service) openSession(ctx context.Context, userID string, kind SessionKind) (string, error) {
-	token := newToken()
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hashToken(token), userID, string(kind), db.Micros(tx.Now), db.Micros(tx.Now.Add(SessionLifetime)))
-		return err
+	var token string
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		if token, err = openSession(ctx, tx, u.ID, kind, c); err != nil {
+			return err
+		}
+		return record(ctx, tx, u.ID, EventSignIn, c)
 	})
-	return token, err
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// Authenticate returns the user of a live session token.
-func (s *Service) Authenticate(ctx context.Context, token string) (User, error) {
-	if token == "" {
-		return User{}, errs.Unauthorized
-	}
-	u, err := scanUser(s.DB.QueryRow(ctx, `SELECT `+userColumns+`
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), db.Micros(s.DB.Clock.Now())))
-	if errors.Is(err, db.ErrNotFound) {
-		return User{}, errs.Unauthorized
-	}
-	return u, err
-}
-
-// Lock takes the user's row in tx: what one user's requests write (their
-// recently viewed list) is written by one transaction at a time.
-func Lock(ctx context.Context, tx *db.Tx, userID string) error {
-	_, err := tx.Exec(ctx, `UPDATE users SET locale = locale WHERE id = ?`, userID)
-	return err
-}
-
-// SignOut ends a session.
-func (s *Service) SignOut(ctx context.Context, token string) error {
-	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
-	return err
-}
-
-// DeleteExpiredSessions removes sessions past their expiry; a periodic job.
-func (s *Service) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, db.Micros(now))
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return token, u, err
 }
 
 // SetLocale saves the language the user reads Atelier in ("" follows the

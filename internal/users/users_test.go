@@ -32,13 +32,13 @@ func TestSignUpSignInSessions(t *testing.T) {
 		if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") || strings.Contains(hash, "correct horse") {
 			t.Fatalf("stored hash %q", hash)
 		}
-		tok, _, err := s.SignIn(ctx, "ANN@example.com", "correct horse", users.APISession, "")
+		tok, _, err := s.SignIn(ctx, users.Credentials{Email: "ANN@example.com", Password: "correct horse"}, users.APISession, users.Client{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The same address in full-width letters is the same person: it
 		// signs in, and cannot sign up again; a look-alike is refused.
-		wide, same, err := s.SignIn(ctx, "ＡＮＮ@ｅｘａｍｐｌｅ.ｃｏｍ", "correct horse", users.APISession, "")
+		wide, same, err := s.SignIn(ctx, users.Credentials{Email: "ＡＮＮ@ｅｘａｍｐｌｅ.ｃｏｍ", Password: "correct horse"}, users.APISession, users.Client{})
 		if err != nil || same.ID != u.ID {
 			t.Fatalf("full-width sign-in: %v %v", same, err)
 		}
@@ -56,24 +56,24 @@ func TestSignUpSignInSessions(t *testing.T) {
 		if stored != 0 {
 			t.Fatal("the raw token is stored")
 		}
-		if got, err := s.Authenticate(ctx, tok); err != nil || got.ID != u.ID {
+		if got, err := s.Authenticate(ctx, tok, users.Client{}); err != nil || got.ID != u.ID {
 			t.Fatalf("authenticate: %v %v", got, err)
 		}
-		if _, _, err := s.SignIn(ctx, "ann@example.com", "wrong horse", users.WebSession, ""); err != users.ErrBadCredentials {
+		if _, _, err := s.SignIn(ctx, users.Credentials{Email: "ann@example.com", Password: "wrong horse"}, users.WebSession, users.Client{}); err != users.ErrBadCredentials {
 			t.Fatalf("wrong password: %v", err)
 		}
 		// Sessions end after their lifetime, and are cleaned up.
 		clk.Advance(users.SessionLifetime + time.Minute)
-		if _, err := s.Authenticate(ctx, tok); err == nil {
+		if _, err := s.Authenticate(ctx, tok, users.Client{}); err == nil {
 			t.Fatal("expired session still valid")
 		}
 		if n, err := s.DeleteExpiredSessions(ctx, clk.Now()); err != nil || n != 1 {
 			t.Fatalf("cleanup removed %d (%v)", n, err)
 		}
 		// Sign out ends the session at once.
-		tok2, _, _ := s.SignIn(ctx, "ann@example.com", "correct horse", users.WebSession, "")
+		tok2, _, _ := s.SignIn(ctx, users.Credentials{Email: "ann@example.com", Password: "correct horse"}, users.WebSession, users.Client{})
 		s.SignOut(ctx, tok2)
-		if _, err := s.Authenticate(ctx, tok2); err == nil {
+		if _, err := s.Authenticate(ctx, tok2, users.Client{}); err == nil {
 			t.Fatal("session valid after sign-out")
 		}
 		// Operators are flagged.

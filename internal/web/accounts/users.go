@@ -82,7 +82,7 @@ func (s *pages) authAgain(w http.ResponseWriter, r *http.Request, page string) f
 
 // startSession signs in and sets the session cookie.
 func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, password string) error {
-	token, _, err := s.Users.SignIn(r.Context(), email, password, users.WebSession, httpx.ClientAddr(r))
+	token, _, err := s.Users.SignIn(r.Context(), users.Credentials{Email: email, Password: password}, users.WebSession, httpx.ClientOf(r))
 	if err != nil {
 		return err
 	}
