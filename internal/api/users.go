@@ -110,7 +110,7 @@ func (s *Server) userRoutes() []route {
 				if in.Token == "" {
 					return c.user, s.Users.SendVerification(c.r.Context(), c.user)
 				}
-				return s.Users.VerifyEmail(c.r.Context(), in.Token, c.user.ID)
+				return s.Users.VerifyEmail(c.r.Context(), in.Token, c.user.ID, httpx.ClientOf(c.r))
 			})},
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,

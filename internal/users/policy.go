@@ -37,25 +37,28 @@ var breached = func() map[string]bool {
 // CheckPassword refuses a password that is too short or too long, only
 // spaces, one character repeated, a known breached password, or the
 // person's own e-mail address or name.
-func CheckPassword(p, email, name string) error {
+func CheckPassword(p, email, name string) error { return policyRefusal("password", p, email, name) }
+
+// policyRefusal is CheckPassword for the form field named field.
+func policyRefusal(field, p, email, name string) error {
 	n := utf8.RuneCountInString(p)
 	switch {
 	case n < MinPassword:
-		return errs.Invalid("password", "password_too_short").With("min", MinPassword)
+		return errs.Invalid(field, "password_too_short").With("min", MinPassword)
 	case n > MaxPassword:
-		return errs.Invalid("password", "password_too_long").With("max", MaxPassword)
+		return errs.Invalid(field, "password_too_long").With("max", MaxPassword)
 	case strings.TrimFunc(p, unicode.IsSpace) == "":
-		return errs.Invalid("password", "password_blank")
+		return errs.Invalid(field, "password_blank")
 	}
 	lower := strings.ToLower(strings.TrimSpace(p))
 	first, _ := utf8.DecodeRuneInString(lower)
 	switch {
 	case strings.Trim(lower, string(first)) == "":
-		return errs.Invalid("password", "password_common")
+		return errs.Invalid(field, "password_common")
 	case breached[lower]:
-		return errs.Invalid("password", "password_common")
+		return errs.Invalid(field, "password_common")
 	case lower == strings.ToLower(email) || (name != "" && lower == strings.ToLower(strings.TrimSpace(name))):
-		return errs.Invalid("password", "password_personal")
+		return errs.Invalid(field, "password_personal")
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 	"atelier/internal/errs"
 )
 
-// Sign-in rate limiting. Each failed sign-in is a row in sign_in_failures
+// Rate limiting. Each failed sign-in is a row in sign_in_failures
 // under two keys: the e-mail address tried and the client's IP address. A
 // sign-in is refused before its password is checked while either key has
 // reached its limit within the window, so guessing a password is capped at
@@ -30,28 +30,35 @@ const (
 // ErrSignInRateLimited refuses a sign-in after too many failures.
 var ErrSignInRateLimited = errs.TooMany("sign_in_rate_limited").With("minutes", signInWindowWords)
 
+// limit is how many failures a key may have within the window.
+type limit struct {
+	key string
+	max int
+}
+
 // takeSignInTurn refuses when the e-mail or the address has failed too
 // often in the window, and otherwise records this attempt as a failure
-// before its password is checked — counted and recorded in one
-// transaction that takes turns with every other attempt on the same e-mail
-// or address, so a burst of simultaneous guesses cannot pass the limit. A
-// success gives its attempt back (signedIn).
+// before its password is checked. A success gives its attempt back
+// (signedIn).
 func (s *Service) takeSignInTurn(ctx context.Context, now time.Time, email, addr string) error {
-	limits := []struct {
-		key string
-		max int
-	}{{emailKeyPrefix + email, MaxEmailFailures}}
+	limits := []limit{{emailKeyPrefix + email, MaxEmailFailures}}
 	if addr != "" {
-		limits = append(limits, struct {
-			key string
-			max int
-		}{addressKeyPrefix + addr, MaxAddrFailures})
+		limits = append(limits, limit{addressKeyPrefix + addr, MaxAddrFailures})
 	}
+	return s.takeTurn(ctx, now, ErrSignInRateLimited, limits...)
+}
+
+// takeTurn refuses with refusal when a key has reached its limit within
+// the window, and otherwise records this attempt under every key —
+// counted and recorded in one transaction that takes turns with every
+// other attempt on the same keys, so a burst of simultaneous attempts
+// cannot pass the limit.
+func (s *Service) takeTurn(ctx context.Context, now time.Time, refusal error, limits ...limit) error {
 	since := db.Micros(now.Add(-SignInWindow))
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		for _, l := range limits {
 			// SQLite writes take turns already; PostgreSQL takes a lock
-			// per key (the e-mail's first, so two attempts never wait on
+			// per key (in the order given, so two attempts never wait on
 			// each other in a circle).
 			if tx.Engine() == db.Postgres {
 				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, l.key); err != nil {
@@ -63,7 +70,7 @@ func (s *Service) takeSignInTurn(ctx context.Context, now time.Time, email, addr
 				return err
 			}
 			if n >= l.max {
-				return ErrSignInRateLimited
+				return refusal
 			}
 		}
 		for _, l := range limits {

@@ -15,10 +15,8 @@ import (
 // SHA-256 is kept (user_tokens), it works once, until it expires, and a new
 // link of the same purpose replaces the older ones.
 
-// Purposes of a one-time link.
-const (
-	PurposeVerify = "verify_email"
-)
+// PurposeVerify is the purpose of an address's verification link.
+const PurposeVerify = "verify_email"
 
 // VerifyFor is how long an address's verification link works.
 const VerifyFor = 24 * time.Hour
@@ -100,15 +98,17 @@ func (s *Service) SendVerification(ctx context.Context, actor User) error {
 // VerifyEmail verifies the address a link was sent to, once. owner is the
 // signed-in person who sends the token ("" for whoever follows the link):
 // someone else's token is refused.
-func (s *Service) VerifyEmail(ctx context.Context, token, owner string) (User, error) {
+func (s *Service) VerifyEmail(ctx context.Context, token, owner string, c Client) (User, error) {
 	var id string
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if id, err = useToken(ctx, tx, token, PurposeVerify, owner); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?`, db.Micros(tx.Now), id)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?`, db.Micros(tx.Now), id); err != nil {
+			return err
+		}
+		return record(ctx, tx, id, EventEmailVerified, c)
 	})
 	if err != nil {
 		return User{}, err

@@ -49,27 +49,27 @@ func TestEmailVerification(t *testing.T) {
 		if stored != 0 {
 			t.Fatal("the raw token is stored")
 		}
-		if _, err := s.VerifyEmail(ctx, first, bob.ID); code(err) != "link_invalid" {
+		if _, err := s.VerifyEmail(ctx, first, bob.ID, users.Client{}); code(err) != "link_invalid" {
 			t.Fatalf("Bob spends Ann's link: %v", err)
 		}
 		if err := s.SendVerification(ctx, ann); err != nil { // a new link: the first stops working
 			t.Fatal(err)
 		}
-		if _, err := s.VerifyEmail(ctx, first, ""); code(err) != "link_used" {
+		if _, err := s.VerifyEmail(ctx, first, "", users.Client{}); code(err) != "link_used" {
 			t.Fatalf("the replaced link: %v", err)
 		}
 		second := token("ann@example.com")
 		if second == first {
 			t.Fatal("the same link twice")
 		}
-		if _, err := s.VerifyEmail(ctx, "not-a-token", ""); code(err) != "link_invalid" {
+		if _, err := s.VerifyEmail(ctx, "not-a-token", "", users.Client{}); code(err) != "link_invalid" {
 			t.Fatalf("a made-up link: %v", err)
 		}
-		got, err := s.VerifyEmail(ctx, second, ann.ID)
+		got, err := s.VerifyEmail(ctx, second, ann.ID, users.Client{})
 		if err != nil || !got.EmailVerified || got.ID != ann.ID {
 			t.Fatalf("verify: %+v %v", got, err)
 		}
-		if _, err := s.VerifyEmail(ctx, second, ""); code(err) != "link_used" {
+		if _, err := s.VerifyEmail(ctx, second, "", users.Client{}); code(err) != "link_used" {
 			t.Fatalf("the link again: %v", err)
 		}
 		if err := s.SendVerification(ctx, got); code(err) != "email_already_verified" {
@@ -77,7 +77,7 @@ func TestEmailVerification(t *testing.T) {
 		}
 		// Bob's link expires after 24 hours.
 		clk.Advance(users.VerifyFor)
-		if _, err := s.VerifyEmail(ctx, token("bob@example.com"), ""); code(err) != "link_expired" {
+		if _, err := s.VerifyEmail(ctx, token("bob@example.com"), "", users.Client{}); code(err) != "link_expired" {
 			t.Fatalf("an expired link: %v", err)
 		}
 		if u, err := s.Get(ctx, bob.ID); err != nil || u.EmailVerified {

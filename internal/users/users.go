@@ -17,6 +17,7 @@ import (
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/i18n"
+	"atelier/internal/notify"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -134,10 +135,37 @@ func validateName(name string) (string, error) {
 	return name, nil
 }
 
-// SignUp registers a person.
+// SignUp registers a person and e-mails them the link that verifies their
+// address. Its answer does not tell whether the address already had an
+// account: when it had, the person registered is not made, the answer
+// describes one that signs nothing in, and the owner of the address is
+// told by e-mail (at most once per window) that someone tried, with the
+// way to reset their password — the real owner of an address someone
+// else registered takes it over that way (ResetPassword).
 func (s *Service) SignUp(ctx context.Context, in NewUser) (User, error) {
-	return s.create(ctx, in, false, false)
+	u, err := s.create(ctx, in, false, false)
+	if e, ok := errs.As(err); !ok || e.Code != "email_taken" {
+		return u, err
+	}
+	owner, ok, err := s.ByEmail(ctx, s.DB, in.Email)
+	if err != nil || !ok {
+		return User{}, err
+	}
+	if s.takeTurn(ctx, s.DB.Clock.Now(), errs.TooMany("sign_up_told"), limit{signUpKeyPrefix + owner.Email, 1}) == nil {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			return notify.Send(ctx, tx, owner.Email, owner.Locale, "sign_up_taken", map[string]any{"name": owner.Name}, "/password-reset")
+		})
+		if err != nil {
+			return User{}, err
+		}
+	}
+	name, _ := validateName(in.Name)
+	return User{ID: db.NewID("usr"), Email: owner.Email, Name: name}, nil
 }
+
+// signUpKeyPrefix counts the e-mails telling an address's owner that
+// someone signed up with it.
+const signUpKeyPrefix = "sign-up:"
 
 // CreateOperator registers a platform operator (staff).
 func (s *Service) CreateOperator(ctx context.Context, in NewUser) (User, error) {
@@ -168,6 +196,15 @@ func (s *Service) create(ctx context.Context, in NewUser, operator, verified boo
 	hash := hashPassword(in.Password)
 	u := User{ID: db.NewID("usr"), Email: email, Name: name, IsOperator: operator}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// Asked first: after a failed INSERT, PostgreSQL takes nothing
+		// more in the transaction (the unique index still decides a race).
+		var taken int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, email).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return errs.Invalid("email", "email_taken")
+		}
 		u.CreatedAt = tx.Now
 		// An operator is made by whoever runs the server: their address is
 		// taken as verified. Anyone else verifies theirs through the link

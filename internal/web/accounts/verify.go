@@ -30,7 +30,7 @@ func (s *pages) showVerify(w http.ResponseWriter, r *http.Request, f *site.Form,
 // verifyEmail verifies the address the link was sent to, whoever is
 // signed in (the link is the proof), and says so.
 func (s *pages) verifyEmail(w http.ResponseWriter, r *http.Request, _ users.User) error {
-	if _, err := s.Users.VerifyEmail(r.Context(), r.PathValue("token"), ""); err != nil {
+	if _, err := s.Users.VerifyEmail(r.Context(), r.PathValue("token"), "", httpx.ClientOf(r)); err != nil {
 		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showVerify(w, r, f, status) })
 	}
 	to := "/signin"
