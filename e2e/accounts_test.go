@@ -25,8 +25,14 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 			alice.screenshot("signup")
 		}
 		alice.click(`form[action="/signup"] button[type="submit"]`)
-		alice.sees("Welcome to Atelier, Alice Martin!", "Hello, Alice Martin", "You are not in any business account yet.",
-			"Confirm your address alice@example.com")
+		// The answer is the same whether or not the address has an
+		// account: check your e-mail. She may sign in before the link.
+		alice.sees("Check your e-mail", "We sent a message to alice@example.com.")
+		alice.click(`#signup-sent a.btn-primary`)
+		alice.fill("#f-email", "alice@example.com")
+		alice.fill("#f-password", "correct horse battery")
+		alice.click(`form[action="/signin"] button[type="submit"]`)
+		alice.sees("Hello, Alice Martin", "You are not in any business account yet.", "Confirm your address alice@example.com")
 		alice.verifyEmail("alice@example.com")
 
 		alice.click(`.page-head a[href="/accounts/new"]`)
@@ -69,6 +75,11 @@ func TestTeamJoinsWithInvitationApproval(t *testing.T) {
 		bob.fill("#f-email", "bob@example.com")
 		bob.fill("#f-password", "correct horse battery")
 		bob.click(`form[action="/signup"] button[type="submit"]`)
+		bob.sees("Check your e-mail")
+		bob.click(`#signup-sent a.btn-primary`) // back to the invitation once signed in
+		bob.fill("#f-email", "bob@example.com")
+		bob.fill("#f-password", "correct horse battery")
+		bob.click(`form[action="/signin"] button[type="submit"]`)
 		bob.sees("Acme Studio", "Alice Martin invited you as Member.", "day(s) left to answer")
 		// He answers once his address is proven his: the link e-mailed to it.
 		bob.click(`form[action$="/accept"] button`)

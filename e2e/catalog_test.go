@@ -29,8 +29,8 @@ func (s *server) signedIn(t *testing.T, browser context.Context, name, email str
 	return p
 }
 
-// signUp signs a person up through the sign-up page and verifies their
-// address (verifyEmail), back on the home page.
+// signUp signs a person up through the sign-up page, verifies their
+// address (verifyEmail) and signs them in, on the home page.
 func (p *person) signUp(name, email, password string) {
 	p.t.Helper()
 	p.open("/signup")
@@ -38,7 +38,9 @@ func (p *person) signUp(name, email, password string) {
 	p.fill("#f-email", email)
 	p.fill("#f-password", password)
 	p.click(`form[action="/signup"] button[type="submit"]`)
+	p.sees("Check your e-mail")
 	p.verifyEmail(email)
+	p.signIn(email, password)
 }
 
 // verifyEmail opens the link e-mailed to the address at sign-up, confirms

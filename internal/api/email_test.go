@@ -211,5 +211,24 @@ func TestEmailsOverSMTP(t *testing.T) {
 		if notes := carol.Must(200, "GET", "/api/v1/me/notifications", nil)["items"].([]any); len(notes) != 1 {
 			t.Fatalf("Carol's notices: %v", notes)
 		}
+
+		// Carol forgot her password: the reset link arrives (whatever her
+		// settings), works once, and the change is e-mailed to her.
+		anon := srv.Client(t)
+		anon.Must(202, "POST", "/api/v1/password-resets", map[string]any{"email": "carol@mail.test"})
+		send()
+		var reset string
+		for _, m := range mb.to("carol@mail.test") {
+			if found := regexp.MustCompile(`https://atelier.example/reset-password/([A-Za-z0-9_-]+)`).FindStringSubmatch(m.text); found != nil {
+				reset = found[1]
+			}
+		}
+		if reset == "" {
+			t.Fatal("no reset link reached Carol")
+		}
+		anon.Must(204, "POST", "/api/v1/password-resets/"+reset, map[string]any{"new_password": "battery staple horse"})
+		wantError(t, anon.Do("POST", "/api/v1/password-resets/"+reset, map[string]any{"new_password": "battery staple horse"}), 422, "link_used", "token")
+		wantError(t, carol.Do("GET", "/api/v1/me", nil), 401, "not_signed_in", "")
+		anon.Must(201, "POST", "/api/v1/sessions", map[string]any{"email": "carol@mail.test", "password": "battery staple horse"})
 	})
 }

@@ -32,6 +32,36 @@ type localeIn struct {
 	Locale *string `json:"locale"`
 }
 
+type passwordIn struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+type resetIn struct {
+	Email string `json:"email"`
+}
+
+// resetOut answers every reset request alike, whether or not the address
+// has an account.
+type resetOut struct {
+	Email string `json:"email"`
+}
+
+type newPasswordIn struct {
+	NewPassword string `json:"new_password"`
+}
+
+// sessionsOut lists a person's browser sessions apart from their API
+// tokens.
+type sessionsOut struct {
+	Sessions  []users.Session `json:"sessions"`
+	APITokens []users.Session `json:"api_tokens"`
+}
+
+type endedOut struct {
+	Ended int `json:"ended"`
+}
+
 // verifyIn is the token of a verification link; none asks for a new link.
 type verifyIn struct {
 	Token string `json:"token"`
@@ -111,6 +141,62 @@ func (s *Server) userRoutes() []route {
 					return c.user, s.Users.SendVerification(c.r.Context(), c.user)
 				}
 				return s.Users.VerifyEmail(c.r.Context(), in.Token, c.user.ID, httpx.ClientOf(c.r))
+			})},
+		{Method: "POST", Path: "/me/password", Tag: "users",
+			Summary: "Change my password (current_password, new_password): every other session and token ends; a wrong current password counts as a failed sign-in",
+			In:      passwordIn{}, Status: http.StatusNoContent, Also: []int{http.StatusTooManyRequests},
+			Handle: body(func(c *call, in passwordIn) (any, error) {
+				return nil, s.Users.ChangePassword(c.r.Context(), c.user, in.CurrentPassword, in.NewPassword, httpx.SessionToken(c.r), httpx.ClientOf(c.r))
+			})},
+		{Method: "POST", Path: "/password-resets", Tag: "users", Public: true,
+			Summary: "E-mail a link that resets the password of the address's account (valid one hour); the answer is the same whether or not the address has one; a few requests per address per 15 minutes (429 with Retry-After)",
+			In:      resetIn{}, Out: resetOut{}, Status: http.StatusAccepted, Also: []int{http.StatusTooManyRequests},
+			Handle: body(func(c *call, in resetIn) (any, error) {
+				if err := s.Users.RequestPasswordReset(c.r.Context(), in.Email, httpx.ClientOf(c.r)); err != nil {
+					return nil, err
+				}
+				email, _ := users.NormalizeEmail("email", in.Email)
+				return resetOut{Email: email}, nil
+			})},
+		{Method: "POST", Path: "/password-resets/{token}", Tag: "users", Public: true,
+			Summary: "Set a new password with the token of a reset link, once: every session ends, and an address not yet verified is verified (its owner takes the registration over)",
+			In:      newPasswordIn{}, Status: http.StatusNoContent,
+			Handle: body(func(c *call, in newPasswordIn) (any, error) {
+				_, err := s.Users.ResetPassword(c.r.Context(), c.param("token"), in.NewPassword, httpx.ClientOf(c.r))
+				return nil, err
+			})},
+		{Method: "GET", Path: "/me/sessions", Tag: "users",
+			Summary: "My live browser sessions and API tokens, apart: device, address, opened and last used; current marks this request's",
+			Out:     sessionsOut{},
+			Handle: func(c *call) (any, error) {
+				list, err := s.Users.Sessions(c.r.Context(), c.user, httpx.SessionToken(c.r))
+				out := sessionsOut{Sessions: []users.Session{}, APITokens: []users.Session{}}
+				for _, ss := range list {
+					if ss.Kind == users.APISession {
+						out.APITokens = append(out.APITokens, ss)
+					} else {
+						out.Sessions = append(out.Sessions, ss)
+					}
+				}
+				return out, err
+			}},
+		{Method: "DELETE", Path: "/me/sessions/{id}", Tag: "users", Summary: "End one of my sessions or tokens (this one too: that signs out)",
+			Status: http.StatusNoContent,
+			Handle: func(c *call) (any, error) {
+				_, err := s.Users.RevokeSession(c.r.Context(), c.user, c.param("id"), httpx.SessionToken(c.r), httpx.ClientOf(c.r))
+				return nil, err
+			}},
+		{Method: "DELETE", Path: "/me/sessions", Tag: "users", Summary: "End every session and token of mine but this one; answers how many ended",
+			Out: endedOut{},
+			Handle: func(c *call) (any, error) {
+				n, err := s.Users.RevokeOtherSessions(c.r.Context(), c.user, httpx.SessionToken(c.r), httpx.ClientOf(c.r))
+				return endedOut{Ended: n}, err
+			}},
+		{Method: "GET", Path: "/me/security-events", Tag: "users",
+			Summary: "My security log, newest first: sign-ins, failed sign-ins, password changes and resets, two-factor on and off, sessions ended",
+			Out:     page.Page[users.Event]{},
+			Handle: paged(func(c *call, p page.Request) (any, error) {
+				return s.Users.Events(c.r.Context(), c.user, p)
 			})},
 		{Method: "POST", Path: "/me/notifications/read", Tag: "users", Summary: "Mark notifications read (all of them when ids is empty)",
 			In: readIn{}, Status: http.StatusNoContent,

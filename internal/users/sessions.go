@@ -145,15 +145,23 @@ func (s *Service) Sessions(ctx context.Context, actor User, current string) ([]S
 	return list, rows.Err()
 }
 
-// RevokeSession ends one of the person's sessions (their current one
-// too: that is signing out). Another person's session is not found.
-func (s *Service) RevokeSession(ctx context.Context, actor User, id string, c Client) error {
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+// RevokeSession ends one of the person's sessions, and tells whether it
+// was the one current is the token of (ending it is signing out). Another
+// person's session is not found.
+func (s *Service) RevokeSession(ctx context.Context, actor User, id, current string, c Client) (bool, error) {
+	var was bool
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE id = ? AND token_hash = ?`, id, hashToken(current)).Scan(&n); err != nil {
+			return err
+		}
+		was = n > 0
 		if err := tx.ExecOne(ctx, errs.NotFound("session_not_found"), `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, actor.ID); err != nil {
 			return err
 		}
 		return record(ctx, tx, actor.ID, EventSessionRevoked, c)
 	})
+	return was, err
 }
 
 // RevokeOtherSessions ends every session of the person but the one

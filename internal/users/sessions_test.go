@@ -61,7 +61,7 @@ func TestSessionsTheirOwnerControls(t *testing.T) {
 		}
 
 		bobList, _ := s.Sessions(ctx, bob, bobs)
-		if err := s.RevokeSession(ctx, ann, bobList[0].ID, laptop); refusal(err) != "session_not_found/" {
+		if _, err := s.RevokeSession(ctx, ann, bobList[0].ID, web, laptop); refusal(err) != "session_not_found/" {
 			t.Fatalf("Ann ends Bob's session: %v", err)
 		}
 		if _, err := s.Authenticate(ctx, bobs, laptop); err != nil {
@@ -73,8 +73,8 @@ func TestSessionsTheirOwnerControls(t *testing.T) {
 		if _, err := s.Authenticate(ctx, api, script); err == nil {
 			t.Fatal("the API token lives on")
 		}
-		if err := s.RevokeSession(ctx, ann, first.ID, laptop); err != nil {
-			t.Fatal(err)
+		if mine, err := s.RevokeSession(ctx, ann, first.ID, web, laptop); err != nil || !mine {
+			t.Fatalf("ending her own session: %v %v", mine, err)
 		}
 		if _, err := s.Authenticate(ctx, web, laptop); err == nil {
 			t.Fatal("the revoked current session lives on")

@@ -20,7 +20,8 @@ func TestRoutesNeedASession(t *testing.T) {
 	s := &Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	h := s.Handler()
 	public := []string{"GET /{$}", "GET /signup", "POST /signup", "GET /signin", "POST /signin", "POST /signout", "POST /lang",
-		"GET /services", "GET /services/{service}", "GET /freelancers/{freelancer}", "GET /verify-email/{token}", "POST /verify-email/{token}"}
+		"GET /services", "GET /services/{service}", "GET /freelancers/{freelancer}", "GET /verify-email/{token}", "POST /verify-email/{token}",
+		"GET /password-reset", "POST /password-reset", "GET /reset-password/{token}", "POST /reset-password/{token}"}
 	param := regexp.MustCompile(`\{[^}]*\}`)
 	seen := map[string]bool{}
 	for _, rt := range s.routes() {

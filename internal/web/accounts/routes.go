@@ -1,6 +1,7 @@
 // Package accounts holds the pages of people and their business accounts:
-// signing up, in and out, the language switch, the home page (the landing
-// page, or the dashboard of a signed-in user), e-mail settings, and an
+// signing up, in and out, a forgotten password, the language switch, the
+// home page (the landing page, or the dashboard of a signed-in user),
+// settings (e-mails, password, sessions, security log), and an
 // account's overview, members, invitations (sent and received), policies
 // and audit log.
 package accounts
@@ -26,7 +27,17 @@ func Routes(s *site.Site) []site.Route {
 		{Method: "POST", Path: "/lang", Public: true, Handle: p.setLanguage},
 		{Method: "GET", Path: "/verify-email/{token}", Public: true, Handle: p.verifyEmailPage},
 		{Method: "POST", Path: "/verify-email/{token}", Public: true, Handle: p.verifyEmail},
+		{Method: "GET", Path: "/password-reset", Public: true, Handle: p.passwordResetPage},
+		{Method: "POST", Path: "/password-reset", Public: true, Handle: p.requestPasswordReset},
+		{Method: "GET", Path: "/reset-password/{token}", Public: true, Handle: p.newPasswordPage},
+		{Method: "POST", Path: "/reset-password/{token}", Public: true, Handle: p.resetPassword},
 		{Method: "POST", Path: "/settings/email-verification", Handle: p.resendVerification},
+		{Method: "GET", Path: "/settings/security", Handle: site.PageOf(p.showSecurity)},
+		{Method: "POST", Path: "/settings/password", Handle: p.changePassword},
+		{Method: "GET", Path: "/settings/sessions", Handle: p.sessionsPage},
+		{Method: "POST", Path: "/settings/sessions/others/revoke", Handle: p.revokeOtherSessions},
+		{Method: "POST", Path: "/settings/sessions/{session}/revoke", Handle: p.revokeSession},
+		{Method: "GET", Path: "/settings/security-log", Handle: p.securityLogPage},
 		{Method: "GET", Path: "/settings", Handle: p.settingsPage},
 		{Method: "POST", Path: "/settings", Handle: p.saveSettings},
 		{Method: "GET", Path: "/accounts", Handle: p.accountList},

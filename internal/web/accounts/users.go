@@ -24,19 +24,26 @@ func (s *pages) signUpPage(w http.ResponseWriter, r *http.Request, _ users.User)
 	return s.authPage(w, r, "signup")
 }
 
-// signUp registers the person and signs them in at once.
+// sentData is the page that asks a person to open the e-mail sent to
+// them: after signing up, and after asking for a password reset.
+type sentData struct {
+	Email string
+	Next  string
+}
+
+// signUp registers the person and asks them to open the link e-mailed to
+// them — the same answer whether or not the address had an account (its
+// owner is e-mailed the way to reset their password instead). They sign in
+// once they want to: before the link, they may look around and set up.
 func (s *pages) signUp(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	redo := s.authAgain(w, r, "signup")
 	in := users.NewUser{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
 	u, err := s.Users.SignUp(r.Context(), in)
 	if err != nil {
-		return site.ShowAgain(err, redo)
+		return site.ShowAgain(err, s.authAgain(w, r, "signup"))
 	}
-	if err := s.startSession(w, r, in.Email, in.Password); err != nil {
-		return site.ShowAgain(err, redo)
-	}
-	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.welcome", "name", u.Name)
+	s.Render(w, r, http.StatusOK, "signup_sent", &site.View{Nav: "signup", Title: i18n.T(httpx.Lang(r), "signup_sent.title"),
+		Data: sentData{Email: u.Email, Next: site.SafeNext(r.PostFormValue("next"))}})
 	return nil
 }
 
@@ -86,6 +93,12 @@ func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, pass
 	if err != nil {
 		return err
 	}
+	s.setSession(w, r, token)
+	return nil
+}
+
+// setSession gives the browser the session cookie of token.
+func (s *pages) setSession(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: httpx.CookieName, Value: token, Path: "/",
 		// The browser keeps the cookie by its own clock (MaxAge first);
@@ -93,7 +106,11 @@ func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, pass
 		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
 	})
-	return nil
+}
+
+// clearSession tells the browser to forget its session cookie.
+func (s *pages) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
 }
 
 func (s *pages) signOut(w http.ResponseWriter, r *http.Request, _ users.User) error {
@@ -102,7 +119,7 @@ func (s *pages) signOut(w http.ResponseWriter, r *http.Request, _ users.User) er
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpx.CookieName, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r)})
+	s.clearSession(w, r)
 	s.Done(w, r, "/", "flash.signed_out")
 	return nil
 }

@@ -13,7 +13,7 @@ type pages struct{ *site.Site }
 
 // Routes are the operators' queues: Pro applications, escalations, guarantee
 // claims, disputed hourly weeks, project manager requests and featured
-// projects.
+// projects, and support's page of people.
 func Routes(s *site.Site) []site.Route {
 	p := &pages{s}
 	return []site.Route{
@@ -30,5 +30,7 @@ func Routes(s *site.Site) []site.Route {
 		{Method: "GET", Path: "/operator/hourly-disputes", Handle: site.PageOf(p.showHourlyDisputes)},
 		{Method: "POST", Path: "/operator/hourly-disputes/{report}/decide", Handle: p.decideHourlyDispute},
 		{Method: "POST", Path: "/operator/guarantee-claims/{c}/{answer}", Handle: p.decideClaim},
+		{Method: "GET", Path: "/operator/people", Handle: p.peoplePage},
+		{Method: "POST", Path: "/operator/people/verify", Handle: p.verifyPerson},
 	}
 }
