@@ -15,22 +15,39 @@ var uaParser = sync.OnceValue(useragent.NewParser)
 // Device names the browser and system a User-Agent describes, as a
 // person recognises their own devices in a list of sessions: "Firefox on
 // Windows", "Safari on iOS". A program that is not a browser is named by
-// its first word ("curl"); an empty User-Agent is "".
+// its first word ("curl"); an empty User-Agent is "". Pages word it in the
+// reader's language from DeviceOf's parts.
 func Device(userAgent string) string {
+	d := DeviceOf(userAgent)
+	switch {
+	case d.Browser != "" && d.OS != "":
+		return d.Browser + " on " + d.OS
+	case d.Browser != "":
+		return d.Browser
+	case d.OS != "":
+		return d.OS
+	}
+	return d.Program
+}
+
+// DeviceParts are what a User-Agent tells: a browser and its system, or
+// else the program's name.
+type DeviceParts struct {
+	Browser string `json:"browser"`
+	OS      string `json:"os"`
+	Program string `json:"-"`
+}
+
+// DeviceOf reads a User-Agent.
+func DeviceOf(userAgent string) DeviceParts {
 	if userAgent == "" {
-		return ""
+		return DeviceParts{}
 	}
 	a := uaParser().Parse(userAgent)
-	browser, os := string(a.Browser()), string(a.OS())
-	switch {
-	case browser != "" && os != "":
-		return browser + " on " + os
-	case browser != "":
-		return browser
-	case os != "":
-		return os
+	d := DeviceParts{Browser: string(a.Browser()), OS: string(a.OS())}
+	if d.Browser == "" && d.OS == "" {
+		word, _, _ := strings.Cut(userAgent, " ")
+		d.Program, _, _ = strings.Cut(word, "/")
 	}
-	word, _, _ := strings.Cut(userAgent, " ")
-	word, _, _ = strings.Cut(word, "/")
-	return word
+	return d
 }

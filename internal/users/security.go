@@ -35,7 +35,8 @@ type Event struct {
 	ID        string    `json:"id"`
 	Kind      EventKind `json:"kind"`
 	Addr      string    `json:"address"`
-	Device    string    `json:"device"`
+	Device    string    `json:"device"` // "Firefox on Windows"
+	DeviceParts
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -69,7 +70,7 @@ func (s *Service) Events(ctx context.Context, actor User, r page.Request) (page.
 		if err := rows.Scan(&e.ID, &e.Kind, &e.Addr, &agent, &at); err != nil {
 			return page.Page[Event]{}, err
 		}
-		e.Device, e.CreatedAt = Device(agent), db.Time(at)
+		e.Device, e.DeviceParts, e.CreatedAt = Device(agent), DeviceOf(agent), db.Time(at)
 		list = append(list, e)
 	}
 	return page.Cut(list, r, func(e Event) string { return e.ID }), rows.Err()

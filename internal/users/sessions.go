@@ -41,6 +41,7 @@ type Session struct {
 	ID        string      `json:"id"`
 	Kind      SessionKind `json:"kind"`
 	Device    string      `json:"device"` // read from the User-Agent: "Firefox on Windows"
+	DeviceParts
 	UserAgent string      `json:"user_agent"`
 	Addr      string      `json:"address"`
 	CreatedAt time.Time   `json:"created_at"`
@@ -139,7 +140,7 @@ func (s *Service) Sessions(ctx context.Context, actor User, current string) ([]S
 			return nil, err
 		}
 		ss.CreatedAt, ss.LastSeen, ss.ExpiresAt = db.Time(created), db.Time(seen), db.Time(expires)
-		ss.Device = Device(ss.UserAgent)
+		ss.Device, ss.DeviceParts = Device(ss.UserAgent), DeviceOf(ss.UserAgent)
 		list = append(list, ss)
 	}
 	return list, rows.Err()
