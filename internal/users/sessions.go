@@ -90,7 +90,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Use
 	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, s.last_seen_at, s.addr
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), db.Micros(now)).
-		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created, &seen, &addr)
+		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &u.TwoFactor, &created, &seen, &addr)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
 		return User{}, errs.Unauthorized
 	}
