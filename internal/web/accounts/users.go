@@ -44,11 +44,20 @@ func (s *pages) signInPage(w http.ResponseWriter, r *http.Request, _ users.User)
 	return s.authPage(w, r, "signin")
 }
 
+// signIn checks the password; a person who uses two-factor sign-in is
+// then asked for their code on a page of its own (signInCode), without
+// typing the password again.
 func (s *pages) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	if err := s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password")); err != nil {
+	st, err := s.Users.BeginSignIn(r.Context(), users.Credentials{Email: r.PostFormValue("email"), Password: r.PostFormValue("password")},
+		users.WebSession, httpx.ClientOf(r))
+	if err != nil {
 		return site.ShowAgain(err, s.authAgain(w, r, "signin"))
 	}
+	if st.Challenge != "" {
+		return s.showSignInCode(w, r, st.Challenge, nil, http.StatusOK)
+	}
+	s.setSessionCookie(w, r, st.Token)
 	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.signed_in")
 	return nil
 }
@@ -86,6 +95,12 @@ func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, pass
 	if err != nil {
 		return err
 	}
+	s.setSessionCookie(w, r, token)
+	return nil
+}
+
+// setSessionCookie hands the browser its session.
+func (s *pages) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: httpx.CookieName, Value: token, Path: "/",
 		// The browser keeps the cookie by its own clock (MaxAge first);
@@ -93,7 +108,6 @@ func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, pass
 		Expires: time.Now().Add(users.SessionLifetime), MaxAge: int(users.SessionLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Secure(r),
 	})
-	return nil
 }
 
 func (s *pages) signOut(w http.ResponseWriter, r *http.Request, _ users.User) error {
