@@ -133,7 +133,8 @@ func TestAccountRequiresTwoFactor(t *testing.T) {
 			t.Fatalf("policies %v", got)
 		}
 
-		for _, path := range []string{"/api/v1/accounts/" + acc, "/api/v1/accounts/" + acc + "/members", "/api/v1/accounts/" + acc + "/policies",
+		list := admin.Must(201, "POST", "/api/v1/accounts/"+acc+"/lists", map[string]any{"name": "Designers"})["id"].(string)
+		for _, path := range []string{"/api/v1/lists/" + list, "/api/v1/accounts/" + acc, "/api/v1/accounts/" + acc + "/members", "/api/v1/accounts/" + acc + "/policies",
 			"/api/v1/accounts/" + acc + "/orders"} {
 			wantError(t, bob.Do("GET", path, nil), 403, "two_factor_required_by_account", "")
 		}

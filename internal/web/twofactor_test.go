@@ -70,6 +70,9 @@ func TestTwoFactorPages(t *testing.T) {
 		if status != http.StatusSeeOther || h.Get("Location") != want {
 			t.Fatalf("the members page: %d to %q, want %q", status, h.Get("Location"), want)
 		}
+		if status, _, h := b.do("GET", "/", nil); status != http.StatusSeeOther || h.Get("Location") != "/settings/two-factor?next=%2F" {
+			t.Fatalf("the dashboard of the account: %d to %q", status, h.Get("Location"))
+		}
 		_, body, _ := b.do("GET", want, nil)
 		if !strings.Contains(body, i18n.T("en", "flash.two_factor_required_by_account")) || !strings.Contains(body, `id="two-factor-start"`) {
 			t.Fatalf("the two-factor page does not say why, or cannot start:\n%s", body)
