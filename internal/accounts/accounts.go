@@ -192,19 +192,47 @@ func AdminOf(ctx context.Context, q db.Queryer, accountID string) (string, error
 // roleOf returns the actor's role in an account, or "account not found"
 // when the actor is not a member — a stranger cannot tell an account that
 // exists from one that does not.
-func roleOf(ctx context.Context, q db.Queryer, actorID, accountID string) (Role, error) {
-	r, err := RoleOf(ctx, q, accountID, actorID)
+func roleOf(ctx context.Context, q db.Queryer, actor users.User, accountID string) (Role, error) {
+	r, err := ActorRole(ctx, q, actor, accountID)
 	if err == nil && r == "" {
 		return "", errAccountNotFound
 	}
 	return r, err
 }
 
+// ErrTwoFactorRequired refuses a member without two-factor sign-in an
+// account whose admin requires it (Policies.RequireTwoFactor).
+var ErrTwoFactorRequired = errs.Forbidden("two_factor_required_by_account")
+
+// ActorRole is the acting person's role in an account ("" when they are
+// not a member), and the one place the account's own conditions for its
+// members are applied: an account that requires two-factor sign-in refuses
+// a member without it (ErrTwoFactorRequired) whatever they ask of it.
+// Every operation of a person on an account reads their role through here
+// (Authorize); what the platform does without a person (timers, jobs)
+// reads memberships with RoleOf, and is not held up.
+func ActorRole(ctx context.Context, q db.Queryer, actor users.User, accountID string) (Role, error) {
+	var r Role
+	var required bool
+	err := q.QueryRow(ctx, `SELECT m.role, a.require_two_factor FROM memberships m JOIN accounts a ON a.id = m.account_id
+		WHERE m.account_id = ? AND m.user_id = ?`, accountID, actor.ID).Scan(&r, &required)
+	if errors.Is(db.NoRows(err), db.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if required && !actor.TwoFactor {
+		return "", ErrTwoFactorRequired
+	}
+	return r, nil
+}
+
 // Authorize returns the actor's role if it may perform a in the account:
 // 404 for a non-member, 403 for a member whose role does not allow it.
 // Other domains (billing, orders) call it to apply the same table.
 func Authorize(ctx context.Context, q db.Queryer, actor users.User, accountID string, a Action) (Role, error) {
-	r, err := roleOf(ctx, q, actor.ID, accountID)
+	r, err := roleOf(ctx, q, actor, accountID)
 	if err != nil {
 		return "", err
 	}
@@ -216,6 +244,9 @@ func Authorize(ctx context.Context, q db.Queryer, actor users.User, accountID st
 
 // Get returns an account the actor belongs to.
 func (s *Service) Get(ctx context.Context, actor users.User, accountID string) (Account, error) {
+	if _, err := roleOf(ctx, s.DB, actor, accountID); err != nil {
+		return Account{}, err
+	}
 	var a Account
 	var created int64
 	err := s.DB.QueryRow(ctx, `SELECT a.id, a.name, a.currency, a.rewards_level, a.created_at, m.role

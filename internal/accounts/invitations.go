@@ -216,7 +216,7 @@ func (s *Service) Invitation(ctx context.Context, actor users.User, id string) (
 	if i.Email == actor.Email && i.Status != InvitePendingApproval {
 		return i, nil
 	}
-	role, err := roleOf(ctx, s.DB, actor.ID, i.AccountID)
+	role, err := roleOf(ctx, s.DB, actor, i.AccountID)
 	if err != nil || (!role.Can(SeeAllInvitations) && i.InvitedBy != actor.ID) {
 		return Invitation{}, errs.NotFound("invitation_not_found")
 	}
@@ -320,7 +320,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, actor users.User, accoun
 		if err != nil {
 			return err
 		}
-		role, err := roleOf(ctx, tx, actor.ID, i.AccountID)
+		role, err := roleOf(ctx, tx, actor, i.AccountID)
 		if err != nil {
 			return errs.NotFound("invitation_not_found")
 		}

@@ -91,7 +91,7 @@ func (s *Service) ChangeRole(ctx context.Context, actor users.User, accountID, u
 // removed: transfer the role first.
 func (s *Service) RemoveMember(ctx context.Context, actor users.User, accountID, userID string) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		actorRole, err := roleOf(ctx, tx, actor.ID, accountID)
+		actorRole, err := roleOf(ctx, tx, actor, accountID)
 		if err != nil {
 			return err
 		}

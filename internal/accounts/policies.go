@@ -25,6 +25,9 @@ type Policies struct {
 	MemberMonthlyLimit *money.Money `json:"member_monthly_limit"`
 	// MemberLimits: a limit of its own for some members, by user id.
 	MemberLimits map[string]money.Money `json:"member_limits"`
+	// RequireTwoFactor: members reach the account only once they sign in
+	// with two-factor (ActorRole refuses the others).
+	RequireTwoFactor bool `json:"require_two_factor"`
 }
 
 // Policies returns the account's policies; every member may read them (a
@@ -46,8 +49,8 @@ func loadPolicies(ctx context.Context, q db.Queryer, accountID string) (Policies
 	var p Policies
 	var currency string
 	var threshold, limit db.NullInt
-	err := q.QueryRow(ctx, `SELECT currency, invitation_approval, order_approval_threshold, member_monthly_limit FROM accounts WHERE id = ?`, accountID).
-		Scan(&currency, &p.InvitationApproval, &threshold, &limit)
+	err := q.QueryRow(ctx, `SELECT currency, invitation_approval, order_approval_threshold, member_monthly_limit, require_two_factor FROM accounts WHERE id = ?`, accountID).
+		Scan(&currency, &p.InvitationApproval, &threshold, &limit, &p.RequireTwoFactor)
 	if err != nil {
 		return Policies{}, db.NoRows(err)
 	}
@@ -89,6 +92,9 @@ func checkAmount(field string, m *money.Money, currency string) error {
 
 // SetPolicies replaces the account's policies (admin only) and records the
 // before and after in the audit log. Amounts are in the account's currency.
+// An admin requires two-factor sign-in of the members only once they use
+// it themselves (two_factor_needed_first): the rule holds for the admin
+// too, who would otherwise shut themselves out.
 func (s *Service) SetPolicies(ctx context.Context, actor users.User, accountID string, p Policies) (Policies, error) {
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := Authorize(ctx, tx, actor, accountID, EditPolicies); err != nil {
@@ -97,6 +103,9 @@ func (s *Service) SetPolicies(ctx context.Context, actor users.User, accountID s
 		var currency string
 		if err := tx.QueryRow(ctx, `SELECT currency FROM accounts WHERE id = ?`, accountID).Scan(&currency); err != nil {
 			return err
+		}
+		if p.RequireTwoFactor && !actor.TwoFactor {
+			return &errs.Error{Kind: errs.KindConflict, Code: "two_factor_needed_first", Field: "require_two_factor"}
 		}
 		if err := checkAmount("order_approval_threshold", p.OrderApprovalThreshold, currency); err != nil {
 			return err
@@ -121,8 +130,8 @@ func (s *Service) SetPolicies(ctx context.Context, actor users.User, accountID s
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET invitation_approval = ?, order_approval_threshold = ?, member_monthly_limit = ? WHERE id = ?`,
-			p.InvitationApproval, amountOrNull(p.OrderApprovalThreshold), amountOrNull(p.MemberMonthlyLimit), accountID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET invitation_approval = ?, order_approval_threshold = ?, member_monthly_limit = ?, require_two_factor = ? WHERE id = ?`,
+			p.InvitationApproval, amountOrNull(p.OrderApprovalThreshold), amountOrNull(p.MemberMonthlyLimit), p.RequireTwoFactor, accountID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE memberships SET monthly_limit = NULL WHERE account_id = ?`, accountID); err != nil {

@@ -234,6 +234,7 @@ func (s *Server) errorAnswer(r *http.Request, err error) answer {
 func (s *Server) routes() []route {
 	list := []route{}
 	list = append(list, s.userRoutes()...)
+	list = append(list, s.twoFactorRoutes()...)
 	list = append(list, s.accountRoutes()...)
 	list = append(list, s.catalogRoutes()...)
 	list = append(list, s.moneyRoutes()...)

@@ -19,6 +19,9 @@ type signUpIn struct {
 type signInIn struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// Code is the code of the authenticator app, or a recovery code, of a
+	// person who turned two-factor sign-in on.
+	Code string `json:"code,omitempty"`
 }
 
 type sessionOut struct {
@@ -94,11 +97,11 @@ func (s *Server) userRoutes() []route {
 			Handle: body(func(c *call, in signUpIn) (any, error) {
 				return s.Users.SignUp(c.r.Context(), users.NewUser{Email: in.Email, Password: in.Password, Name: in.Name})
 			})},
-		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token; a wrong password is a 401, and too many failures a 429 with Retry-After",
+		{Method: "POST", Path: "/sessions", Tag: "users", Summary: "Sign in: returns a bearer token; a wrong password is a 401, and too many failures a 429 with Retry-After. With two-factor sign-in on, code is needed too (401 two_factor_required without it, two_factor_invalid when wrong or used; five wrong codes a 429)",
 			Public: true, Status: http.StatusCreated, Also: []int{http.StatusUnauthorized, http.StatusTooManyRequests},
 			In: signInIn{}, Out: sessionOut{},
 			Handle: body(func(c *call, in signInIn) (any, error) {
-				tok, u, err := s.Users.SignIn(c.r.Context(), users.Credentials{Email: in.Email, Password: in.Password}, users.APISession, httpx.ClientOf(c.r))
+				tok, u, err := s.Users.SignIn(c.r.Context(), users.Credentials{Email: in.Email, Password: in.Password, Code: in.Code}, users.APISession, httpx.ClientOf(c.r))
 				if err != nil {
 					return nil, err
 				}

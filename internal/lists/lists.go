@@ -123,6 +123,9 @@ func access(ctx context.Context, q db.Queryer, actor users.User, listID string) 
 	}
 	l.CreatedAt, l.UpdatedAt = db.Time(created), db.Time(updated)
 	_, merr := accounts.Authorize(ctx, q, actor, l.AccountID, accounts.ViewAccount)
+	if errors.Is(merr, accounts.ErrTwoFactorRequired) {
+		return List{}, merr // its own account's list, not to be read as shared
+	}
 	l.ReadOnly = merr != nil
 	return l, nil
 }

@@ -278,7 +278,7 @@ func side(ctx context.Context, q db.Queryer, actor users.User, o Order) (string,
 	}
 	// What the account gives comes first: an admin who also manages the
 	// order's project acts as the client, not as its manager.
-	role, err := accounts.RoleOf(ctx, q, o.AccountID, actor.ID)
+	role, err := accounts.ActorRole(ctx, q, actor, o.AccountID)
 	if err != nil {
 		return "", "", err
 	}

@@ -257,7 +257,7 @@ func load(ctx context.Context, q db.Queryer, id string) (Project, error) {
 
 // access is the one rule of who sees a project, and as what.
 func access(ctx context.Context, q db.Queryer, actor users.User, p Project) (string, error) {
-	role, err := accounts.RoleOf(ctx, q, p.AccountID, actor.ID)
+	role, err := accounts.ActorRole(ctx, q, actor, p.AccountID)
 	if err != nil {
 		return "", err
 	}

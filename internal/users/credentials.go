@@ -145,9 +145,13 @@ func (s *Service) ResetPassword(ctx context.Context, token, newPassword string, 
 
 // takeOver is the owner of an address taking over a registration they did
 // not make: its address is theirs now (verified by the reset link); what
-// the registrant set up to sign in goes with them.
+// the registrant set up to sign in goes with them — their links and their
+// two-factor sign-in, which would otherwise keep the owner out.
 func takeOver(ctx context.Context, tx *db.Tx, userID string, c Client) error {
 	if _, err := tx.Exec(ctx, `UPDATE user_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, db.Micros(tx.Now), userID); err != nil {
+		return err
+	}
+	if err := removeTwoFactor(ctx, tx, userID); err != nil {
 		return err
 	}
 	return record(ctx, tx, userID, EventEmailVerified, c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/clock/clocktest"
@@ -215,15 +216,27 @@ func TestPasswordReset(t *testing.T) {
 
 // Someone registers the address of another before them. The owner's
 // sign-up is answered as any other; the reset link they are sent takes the
-// registration over: verified, the registrant's password and sessions gone.
+// registration over: verified, the registrant's password, sessions and
+// two-factor gone.
 func TestTheOwnerOfAnAddressTakesItOver(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, e db.Engine) {
 		ctx := context.Background()
-		d := dbtest.Open(t, e, clocktest.New(t))
+		clk := clocktest.New(t)
+		clk.Hold() // codes are computed at the clock's instant
+		d := dbtest.Open(t, e, clk)
 		s := &users.Service{DB: d}
 		squat, _ := s.SignUp(ctx, users.NewUser{Email: "newhire@acme.test", Password: "mallory's horse", Name: "New Hire"})
-		session, _, _ := s.SignIn(ctx, users.Credentials{Email: "newhire@acme.test", Password: "mallory's horse"}, users.WebSession, users.Client{})
+		// The registrant turns two-factor on, to keep the owner out.
+		en, err := s.StartTwoFactor(ctx, squat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmTwoFactor(ctx, squat, code(t, en.Secret, clk.Now()), users.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Minute)
+		session, _, _ := s.SignIn(ctx, users.Credentials{Email: "newhire@acme.test", Password: "mallory's horse", Code: code(t, en.Secret, clk.Now())}, users.WebSession, users.Client{})
 		if _, err := s.SignUp(ctx, users.NewUser{Email: "newhire@acme.test", Password: "the real horse", Name: "Nina Hire"}); err != nil {
 			t.Fatal(err)
 		}
@@ -240,6 +253,9 @@ func TestTheOwnerOfAnAddressTakesItOver(t *testing.T) {
 		}
 		if _, _, err := s.SignIn(ctx, users.Credentials{Email: "newhire@acme.test", Password: "mallory's horse"}, users.WebSession, users.Client{}); err != users.ErrBadCredentials {
 			t.Fatalf("the registrant's password: %v", err)
+		}
+		if _, u, err := s.SignIn(ctx, users.Credentials{Email: "newhire@acme.test", Password: "the real horse"}, users.WebSession, users.Client{}); err != nil || u.TwoFactor {
+			t.Fatalf("the owner signs in without the registrant's two-factor: %+v %v", u, err)
 		}
 		// The registrant's verification link no longer works either.
 		verify := strings.TrimPrefix(apptest.EmailLink(t, d, "newhire@acme.test", "email_verify"), "/verify-email/")

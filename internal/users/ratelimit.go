@@ -8,7 +8,7 @@ import (
 	"atelier/internal/errs"
 )
 
-// Rate limiting. Each failed sign-in is a row in sign_in_failures
+// Sign-in rate limiting. Each failed sign-in is a row in sign_in_failures
 // under two keys: the e-mail address tried and the client's IP address. A
 // sign-in is refused before its password is checked while either key has
 // reached its limit within the window, so guessing a password is capped at
@@ -18,19 +18,29 @@ import (
 // node's memory, so every node behind a load balancer counts the same
 // failures. A successful sign-in clears its e-mail's failures (not its
 // address's: one known account must not reset a guesser's count).
+//
+// Two-factor codes are counted the same way, under the person's own key
+// ("2fa:" and their id), wherever a code is checked (twofactor.go): after
+// the right password, a six-digit code allows far fewer guesses.
 const (
-	SignInWindow      = 15 * time.Minute
-	MaxEmailFailures  = 10 // per e-mail address in the window
-	MaxAddrFailures   = 30 // per IP address: an office behind one NAT shares it
-	emailKeyPrefix    = "email:"
-	addressKeyPrefix  = "ip:"
-	signInWindowWords = 15 // minutes, for the message
+	SignInWindow       = 15 * time.Minute
+	MaxEmailFailures   = 10 // per e-mail address in the window
+	MaxAddrFailures    = 30 // per IP address: an office behind one NAT shares it
+	MaxCodeFailures    = 5  // two-factor codes, per person
+	emailKeyPrefix     = "email:"
+	addressKeyPrefix   = "ip:"
+	twoFactorKeyPrefix = "2fa:"
+	signInWindowWords  = 15 // minutes, for the message
 )
 
 // ErrSignInRateLimited refuses a sign-in after too many failures.
 var ErrSignInRateLimited = errs.TooMany("sign_in_rate_limited").With("minutes", signInWindowWords)
 
-// limit is how many failures a key may have within the window.
+// ErrTwoFactorRateLimited refuses a two-factor code after too many wrong
+// ones.
+var ErrTwoFactorRateLimited = errs.TooMany("two_factor_rate_limited").With("minutes", signInWindowWords)
+
+// limit is one key's allowance of failures in the window.
 type limit struct {
 	key string
 	max int
@@ -38,8 +48,8 @@ type limit struct {
 
 // takeSignInTurn refuses when the e-mail or the address has failed too
 // often in the window, and otherwise records this attempt as a failure
-// before its password is checked. A success gives its attempt back
-// (signedIn).
+// before its password is checked (takeTurn). A success gives its attempt
+// back (signedIn).
 func (s *Service) takeSignInTurn(ctx context.Context, now time.Time, email, addr string) error {
 	limits := []limit{{emailKeyPrefix + email, MaxEmailFailures}}
 	if addr != "" {
@@ -48,11 +58,11 @@ func (s *Service) takeSignInTurn(ctx context.Context, now time.Time, email, addr
 	return s.takeTurn(ctx, now, ErrSignInRateLimited, limits...)
 }
 
-// takeTurn refuses with refusal when a key has reached its limit within
-// the window, and otherwise records this attempt under every key —
-// counted and recorded in one transaction that takes turns with every
-// other attempt on the same keys, so a burst of simultaneous attempts
-// cannot pass the limit.
+// takeTurn refuses with refusal when any of the keys has failed its max
+// times in the window, and otherwise records this attempt as a failure of
+// each key before it is checked — counted and recorded in one transaction
+// that takes turns with every other attempt on the same keys, so a burst
+// of simultaneous guesses cannot pass the limit.
 func (s *Service) takeTurn(ctx context.Context, now time.Time, refusal error, limits ...limit) error {
 	since := db.Micros(now.Add(-SignInWindow))
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -32,10 +32,10 @@ var EventKinds = []EventKind{EventSignIn, EventSignInFailed, EventPasswordChange
 
 // Event is one line of a person's security log.
 type Event struct {
-	ID        string    `json:"id"`
-	Kind      EventKind `json:"kind"`
-	Addr      string    `json:"address"`
-	Device    string    `json:"device"` // "Firefox on Windows"
+	ID     string    `json:"id"`
+	Kind   EventKind `json:"kind"`
+	Addr   string    `json:"address"`
+	Device string    `json:"device"` // "Firefox on Windows"
 	DeviceParts
 	CreatedAt time.Time `json:"created_at"`
 }

@@ -38,16 +38,16 @@ func (c Client) trimmed() Client {
 // Session is one signed-in browser or API token, as its owner sees it in
 // the list of their sessions.
 type Session struct {
-	ID        string      `json:"id"`
-	Kind      SessionKind `json:"kind"`
-	Device    string      `json:"device"` // read from the User-Agent: "Firefox on Windows"
+	ID     string      `json:"id"`
+	Kind   SessionKind `json:"kind"`
+	Device string      `json:"device"` // read from the User-Agent: "Firefox on Windows"
 	DeviceParts
-	UserAgent string      `json:"user_agent"`
-	Addr      string      `json:"address"`
-	CreatedAt time.Time   `json:"created_at"`
-	LastSeen  time.Time   `json:"last_seen_at"`
-	ExpiresAt time.Time   `json:"expires_at"`
-	Current   bool        `json:"current"` // the session this request was made with
+	UserAgent string    `json:"user_agent"`
+	Addr      string    `json:"address"`
+	CreatedAt time.Time `json:"created_at"`
+	LastSeen  time.Time `json:"last_seen_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Current   bool      `json:"current"` // the session this request was made with
 }
 
 // SeenEvery is how stale a session's "last seen" may grow before a request
@@ -91,7 +91,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, c Client) (Use
 	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, s.last_seen_at, s.addr
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), db.Micros(now)).
-		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created, &seen, &addr)
+		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &u.TwoFactor, &created, &seen, &addr)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
 		return User{}, errs.Unauthorized
 	}

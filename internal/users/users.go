@@ -31,8 +31,11 @@ type User struct {
 	Locale     string `json:"locale"`
 	// EmailVerified: the person followed the link sent to the address
 	// (or support marked it), so the address is theirs (tokens.go).
-	EmailVerified bool      `json:"email_verified"`
-	CreatedAt     time.Time `json:"-"`
+	EmailVerified bool `json:"email_verified"`
+	// TwoFactor: signing in takes a code from their authenticator app
+	// too (twofactor.go).
+	TwoFactor bool      `json:"two_factor"`
+	CreatedAt time.Time `json:"-"`
 }
 
 // SessionKind tells a browser session from an API token.
@@ -229,12 +232,12 @@ func (s *Service) create(ctx context.Context, in NewUser, operator, verified boo
 	return u, nil
 }
 
-const userColumns = `u.id, u.email, u.name, u.is_operator, u.locale, u.email_verified_at IS NOT NULL, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.is_operator, u.locale, u.email_verified_at IS NOT NULL, u.two_factor_at IS NOT NULL, u.created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &u.TwoFactor, &created); err != nil {
 		return User{}, db.NoRows(err)
 	}
 	u.CreatedAt = db.Time(created)
@@ -276,44 +279,92 @@ type Credentials struct {
 // Failures are counted per e-mail and per client address, and a sign-in is
 // refused with ErrSignInRateLimited while either has failed too often
 // (ratelimit.go). The sign-in, or the wrong password given for a known
-// address, goes to the person's security log.
+// address, goes to the person's security log. A person who turned
+// two-factor sign-in on gives a code too (twofactor.go): none is
+// ErrTwoFactorRequired, a wrong one ErrTwoFactorInvalid.
 func (s *Service) SignIn(ctx context.Context, cr Credentials, kind SessionKind, c Client) (string, User, error) {
+	st, err := s.signIn(ctx, cr, kind, c, false)
+	return st.Token, st.User, err
+}
+
+// SignInStep is where a sign-in stands once its password was right:
+// signed in (Token, User), or waiting for the two-factor code (Challenge,
+// for CompleteSignIn).
+type SignInStep struct {
+	Token     string
+	User      User
+	Challenge string
+}
+
+// BeginSignIn is SignIn for a browser, which asks for the two-factor code
+// on a page of its own: when the password is right and the code is still
+// to come, it answers a Challenge instead of an error, so the page does not
+// ask for the password again.
+func (s *Service) BeginSignIn(ctx context.Context, cr Credentials, kind SessionKind, c Client) (SignInStep, error) {
+	return s.signIn(ctx, cr, kind, c, true)
+}
+
+func (s *Service) signIn(ctx context.Context, cr Credentials, kind SessionKind, c Client, challenge bool) (SignInStep, error) {
 	email := emailKey(cr.Email)
 	now := s.DB.Clock.Now()
 	if err := s.takeSignInTurn(ctx, now, email, c.Addr); err != nil {
-		return "", User{}, err
+		return SignInStep{}, err
 	}
 	var hash string
 	var u User
 	var created int64
 	err := s.DB.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &created, &hash)
+		Scan(&u.ID, &u.Email, &u.Name, &u.IsOperator, &u.Locale, &u.EmailVerified, &u.TwoFactor, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, cr.Password)
-		return "", User{}, ErrBadCredentials // the attempt stays counted
+		return SignInStep{}, ErrBadCredentials // the attempt stays counted
 	}
 	if err != nil {
-		return "", User{}, err
+		return SignInStep{}, err
 	}
 	u.CreatedAt = db.Time(created)
 	if !checkPassword(hash, cr.Password) {
 		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return record(ctx, tx, u.ID, EventSignInFailed, c) }); err != nil {
-			return "", User{}, err
+			return SignInStep{}, err
 		}
-		return "", User{}, ErrBadCredentials
+		return SignInStep{}, ErrBadCredentials
 	}
 	if err := s.signedIn(ctx, now, email, c.Addr); err != nil {
-		return "", User{}, err
+		return SignInStep{}, err
+	}
+	open := func(tx *db.Tx) (string, error) {
+		token, err := openSession(ctx, tx, u.ID, kind, c)
+		if err != nil {
+			return "", err
+		}
+		return token, record(ctx, tx, u.ID, EventSignIn, c)
+	}
+	if u.TwoFactor {
+		if strings.TrimSpace(cr.Code) == "" {
+			if !challenge {
+				return SignInStep{}, ErrTwoFactorRequired
+			}
+			token, err := s.issueChallenge(ctx, u.ID)
+			return SignInStep{Challenge: token}, err
+		}
+		var token string
+		err := s.spendCode(ctx, u.ID, codeCheck{code: cr.Code, wrong: ErrTwoFactorInvalid, client: c}, func(tx *db.Tx) error {
+			var err error
+			token, err = open(tx)
+			return err
+		})
+		if err != nil {
+			return SignInStep{}, err
+		}
+		return SignInStep{Token: token, User: u}, nil
 	}
 	var token string
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if token, err = openSession(ctx, tx, u.ID, kind, c); err != nil {
-			return err
-		}
-		return record(ctx, tx, u.ID, EventSignIn, c)
+		token, err = open(tx)
+		return err
 	})
-	return token, u, err
+	return SignInStep{Token: token, User: u}, err
 }
 
 // SetLocale saves the language the user reads Atelier in ("" follows the

@@ -19,7 +19,7 @@ func TestRoutesNeedASession(t *testing.T) {
 	t.Parallel()
 	s := &Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	h := s.Handler()
-	public := []string{"GET /{$}", "GET /signup", "POST /signup", "GET /signin", "POST /signin", "POST /signout", "POST /lang",
+	public := []string{"GET /{$}", "GET /signup", "POST /signup", "GET /signin", "POST /signin", "POST /signin/two-factor", "POST /signout", "POST /lang",
 		"GET /services", "GET /services/{service}", "GET /freelancers/{freelancer}", "GET /verify-email/{token}", "POST /verify-email/{token}",
 		"GET /password-reset", "POST /password-reset", "GET /reset-password/{token}", "POST /reset-password/{token}"}
 	param := regexp.MustCompile(`\{[^}]*\}`)

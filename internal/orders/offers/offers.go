@@ -450,7 +450,7 @@ func (s *Service) viewOffer(ctx context.Context, q db.Queryer, actor users.User,
 	} else if ok {
 		o.Side = orders.FreelancerSide
 	} else {
-		if role, err = accounts.RoleOf(ctx, q, o.AccountID, actor.ID); err != nil {
+		if role, err = accounts.ActorRole(ctx, q, actor, o.AccountID); err != nil {
 			return Offer{}, "", err
 		} else if role == "" {
 			return Offer{}, "", errOfferNotFound

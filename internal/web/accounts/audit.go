@@ -187,6 +187,7 @@ func policyChanges(lang string, d map[string]any, name func(string) string) []de
 	add("policies.invitation_approval", onOff(before.InvitationApproval), onOff(after.InvitationApproval))
 	add("policies.order_approval_threshold", amount(before.OrderApprovalThreshold), amount(after.OrderApprovalThreshold))
 	add("policies.member_monthly_limit", amount(before.MemberMonthlyLimit), amount(after.MemberMonthlyLimit))
+	add("policies.require_two_factor", onOff(before.RequireTwoFactor), onOff(after.RequireTwoFactor))
 	users := map[string]bool{}
 	for u := range before.MemberLimits {
 		users[u] = true

@@ -45,6 +45,9 @@ func (s *pages) showPolicies(w http.ResponseWriter, r *http.Request, u users.Use
 		if p.InvitationApproval {
 			f.Values.Set("invitation_approval", "on")
 		}
+		if p.RequireTwoFactor {
+			f.Values.Set("require_two_factor", "on")
+		}
 		f.Values.Set("order_approval_threshold", site.AmountText(p.OrderApprovalThreshold))
 		f.Values.Set("member_monthly_limit", site.AmountText(p.MemberMonthlyLimit))
 		for user, m := range p.MemberLimits {
@@ -76,7 +79,8 @@ func (s *pages) savePolicies(w http.ResponseWriter, r *http.Request, u users.Use
 
 // policiesForm reads the policies form. An empty amount means "none".
 func policiesForm(r *http.Request, currency string) (accounts.Policies, error) {
-	p := accounts.Policies{InvitationApproval: r.PostFormValue("invitation_approval") != "", MemberLimits: map[string]money.Money{}}
+	p := accounts.Policies{InvitationApproval: r.PostFormValue("invitation_approval") != "", RequireTwoFactor: r.PostFormValue("require_two_factor") != "",
+		MemberLimits: map[string]money.Money{}}
 	var err error
 	if p.OrderApprovalThreshold, err = site.ParseAmount("order_approval_threshold", r.PostFormValue("order_approval_threshold"), currency, httpx.Lang(r)); err != nil {
 		return p, err

@@ -51,11 +51,20 @@ func (s *pages) signInPage(w http.ResponseWriter, r *http.Request, _ users.User)
 	return s.authPage(w, r, "signin")
 }
 
+// signIn checks the password; a person who uses two-factor sign-in is
+// then asked for their code on a page of its own (signInCode), without
+// typing the password again.
 func (s *pages) signIn(w http.ResponseWriter, r *http.Request, _ users.User) error {
 	r.ParseForm()
-	if err := s.startSession(w, r, r.PostFormValue("email"), r.PostFormValue("password")); err != nil {
+	st, err := s.Users.BeginSignIn(r.Context(), users.Credentials{Email: r.PostFormValue("email"), Password: r.PostFormValue("password")},
+		users.WebSession, httpx.ClientOf(r))
+	if err != nil {
 		return site.ShowAgain(err, s.authAgain(w, r, "signin"))
 	}
+	if st.Challenge != "" {
+		return s.showSignInCode(w, r, st.Challenge, nil, http.StatusOK)
+	}
+	s.setSession(w, r, st.Token)
 	s.Done(w, r, site.SafeNext(r.PostFormValue("next")), "flash.signed_in")
 	return nil
 }
@@ -85,16 +94,6 @@ func (s *pages) authAgain(w http.ResponseWriter, r *http.Request, page string) f
 		f.Values.Del("password")
 		return s.showAuth(w, r, page, f, status)
 	}
-}
-
-// startSession signs in and sets the session cookie.
-func (s *pages) startSession(w http.ResponseWriter, r *http.Request, email, password string) error {
-	token, _, err := s.Users.SignIn(r.Context(), users.Credentials{Email: email, Password: password}, users.WebSession, httpx.ClientOf(r))
-	if err != nil {
-		return err
-	}
-	s.setSession(w, r, token)
-	return nil
 }
 
 // setSession gives the browser the session cookie of token.

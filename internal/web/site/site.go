@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"strings"
 
+	"atelier/internal/accounts"
 	"atelier/internal/db"
 	"atelier/internal/errs"
 	"atelier/internal/httpx"
@@ -170,8 +171,9 @@ func RowAgain(w http.ResponseWriter, r *http.Request, u users.User, show FormPag
 // Fail answers a handler that returned err. A refusal tied to the input or
 // the state of a form (ShowAgain) goes back to the form's page with the
 // message inline (or as an alert) and the refusal's status; "not found" and
-// "forbidden" get their own pages, as does any other refusal; anything else
-// is a bug: logged, and a 500 page.
+// "forbidden" get their own pages, as does any other refusal — but an
+// account that requires two-factor sign-in sends a member without it to
+// turn it on; anything else is a bug: logged, and a 500 page.
 func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	var redo func(f *Form, status int) error
 	var fe *formError
@@ -183,6 +185,10 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		s.Log.ErrorContext(r.Context(), "web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.ErrorPage(w, r, http.StatusInternalServerError, httpx.Message(lang, err))
+		return
+	}
+	if errors.Is(err, accounts.ErrTwoFactorRequired) {
+		s.toTwoFactor(w, r)
 		return
 	}
 	status := httpx.Status(err)
@@ -199,6 +205,20 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if err := redo(f, status); err != nil {
 		s.Fail(w, r, err) // the page itself failed: as it would have alone
 	}
+}
+
+// toTwoFactor sends a member of an account that requires two-factor
+// sign-in, who has not turned it on, to turn it on, then back to the page
+// they asked for (a form's page, for a post).
+func (s *Site) toTwoFactor(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		next = "/"
+		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
+			next = ref.RequestURI()
+		}
+	}
+	s.Done(w, r, "/settings/two-factor?next="+url.QueryEscape(SafeNext(next)), "flash.two_factor_required_by_account")
 }
 
 // Done ends a successful POST: a flash message for the next page, then a
