@@ -228,6 +228,15 @@ func ActorRole(ctx context.Context, q db.Queryer, actor users.User, accountID st
 	return r, nil
 }
 
+// ReachableSQL is ActorRole's rule for queries over many accounts: the SQL
+// condition that the account whose id is the column col is one the actor
+// reaches as a member — theirs, and, if it requires two-factor sign-in,
+// with two-factor on. Its arguments follow it.
+func ReachableSQL(col string, actor users.User) (string, []any) {
+	return `EXISTS (SELECT 1 FROM memberships rm JOIN accounts ra ON ra.id = rm.account_id
+		WHERE rm.account_id = ` + col + ` AND rm.user_id = ? AND (NOT ra.require_two_factor OR ?))`, []any{actor.ID, actor.TwoFactor}
+}
+
 // Authorize returns the actor's role if it may perform a in the account:
 // 404 for a non-member, 403 for a member whose role does not allow it.
 // Other domains (billing, orders) call it to apply the same table.

@@ -108,12 +108,12 @@ func validName(name string) (string, error) {
 func access(ctx context.Context, q db.Queryer, actor users.User, listID string) (List, error) {
 	var l List
 	var created, updated int64
+	sharedTo, args := accounts.ReachableSQL("s.account_id", actor)
 	err := q.QueryRow(ctx, `SELECT l.id, l.account_id, a.name, l.name, l.created_by, l.created_at, l.updated_at,
 		(SELECT COUNT(*) FROM list_items i WHERE i.list_id = l.id)
 		FROM lists l JOIN accounts a ON a.id = l.account_id WHERE l.id = ?
 		AND (EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = l.account_id AND m.user_id = ?)
-			OR EXISTS (SELECT 1 FROM list_shares s JOIN memberships m ON m.account_id = s.account_id
-				WHERE s.list_id = l.id AND m.user_id = ?))`, listID, actor.ID, actor.ID).
+			OR EXISTS (SELECT 1 FROM list_shares s WHERE s.list_id = l.id AND `+sharedTo+`))`, append([]any{listID, actor.ID}, args...)...).
 		Scan(&l.ID, &l.AccountID, &l.AccountName, &l.Name, &l.CreatedBy, &created, &updated, &l.ItemsCount)
 	if errors.Is(db.NoRows(err), db.ErrNotFound) {
 		return List{}, errListNotFound

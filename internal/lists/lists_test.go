@@ -474,3 +474,28 @@ func TestAccountListsArePaged(t *testing.T) {
 		}
 	})
 }
+
+// A list shared with an account that requires two-factor sign-in is read
+// there only by its members who use it, as the account itself is.
+func TestASharedListFollowsTheTwoFactorPolicyOfTheAccountItIsSharedWith(t *testing.T) {
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
+		tm, friends := f.Team(t, "a"), f.Team(t, "b")
+		l := f.create(t, tm.Member, tm.Account.ID, "Logo designers")
+		if _, err := f.Lists.Share(f.Ctx, tm.Admin, l.ID, friends.Account.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Lists.Get(f.Ctx, friends.Member, l.ID); err != nil {
+			t.Fatalf("before the policy: %v", err)
+		}
+		if _, err := f.DB.Exec(f.Ctx, `UPDATE accounts SET require_two_factor = ? WHERE id = ?`, true, friends.Account.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.Lists.Get(f.Ctx, friends.Member, l.ID)
+		domaintest.WantErr(t, err, errs.KindNotFound, "list_not_found", "")
+		enrolled := friends.Member
+		enrolled.TwoFactor = true
+		if got, err := f.Lists.Get(f.Ctx, enrolled, l.ID); err != nil || !got.ReadOnly {
+			t.Fatalf("with two-factor: %+v %v", got, err)
+		}
+	})
+}

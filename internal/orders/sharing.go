@@ -5,7 +5,6 @@ package orders
 
 import (
 	"context"
-	"errors"
 
 	"atelier/internal/accounts"
 	"atelier/internal/db"
@@ -20,13 +19,16 @@ var ErrSharedReadOnly = errs.Forbidden("order_shared_read_only")
 // its buyer, admin or billing manager: the client side, read-only, when the
 // order was shared with them; otherwise the order does not exist for them.
 func sharedSide(ctx context.Context, q db.Queryer, actor users.User, o *Order) (string, accounts.Role, error) {
-	var role accounts.Role
-	err := q.QueryRow(ctx, `SELECT m.role FROM order_shares s JOIN memberships m ON m.account_id = ? AND m.user_id = s.user_id
-		WHERE s.order_id = ? AND s.user_id = ?`, o.AccountID, o.ID, actor.ID).Scan(&role)
-	if errors.Is(db.NoRows(err), db.ErrNotFound) {
-		return "", "", ErrNotFound
-	} else if err != nil {
+	var shared int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM order_shares WHERE order_id = ? AND user_id = ?`, o.ID, actor.ID).Scan(&shared); err != nil {
 		return "", "", err
+	}
+	role, err := accounts.ActorRole(ctx, q, actor, o.AccountID) // the account's conditions (two-factor) hold here too
+	if err != nil {
+		return "", "", err
+	}
+	if shared == 0 || role == "" {
+		return "", "", ErrNotFound
 	}
 	o.ReadOnly = true
 	return ClientSide, role, nil

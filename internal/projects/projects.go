@@ -485,10 +485,12 @@ func (s *Service) List(ctx context.Context, actor users.User, accountID string) 
 	return s.listWhere(ctx, actor, `p.account_id = ?`, accountID)
 }
 
-// Mine returns every project the user sees, in all their accounts and as a
-// project manager, newest first (the dashboard).
+// Mine returns every project the user sees, in all the accounts they reach
+// (accounts.ReachableSQL) and as a project manager, newest first (the
+// dashboard).
 func (s *Service) Mine(ctx context.Context, actor users.User) ([]Project, error) {
-	return s.listWhere(ctx, actor, `(p.account_id IN (SELECT account_id FROM memberships WHERE user_id = ?) OR p.manager_id = ?)`, actor.ID, actor.ID)
+	reach, args := accounts.ReachableSQL("p.account_id", actor)
+	return s.listWhere(ctx, actor, `(`+reach+` OR p.manager_id = ?)`, append(args, actor.ID)...)
 }
 
 func (s *Service) listWhere(ctx context.Context, actor users.User, cond string, args ...any) ([]Project, error) {

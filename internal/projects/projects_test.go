@@ -1008,3 +1008,35 @@ func TestFeaturedProjects(t *testing.T) {
 		}
 	})
 }
+
+// An account that requires two-factor sign-in keeps its projects out of
+// "my projects" (the dashboard) of a member without it, as it keeps the
+// account's pages (accounts.ReachableSQL, ActorRole's rule).
+func TestMyProjectsFollowTheTwoFactorPolicy(t *testing.T) {
+	dbtest.EachWith(t, setup, func(t *testing.T, f fixture) {
+		tm := f.Team(t, "a")
+		f.create(t, tm.Member, tm.Account.ID, "Shared brand", "", 1000)
+		mine := func(u users.User) int {
+			t.Helper()
+			list, err := f.Projects.Mine(f.Ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(list)
+		}
+		if n := mine(tm.Member); n != 1 {
+			t.Fatalf("%d projects before the policy", n)
+		}
+		if _, err := f.DB.Exec(f.Ctx, `UPDATE accounts SET require_two_factor = ? WHERE id = ?`, true, tm.Account.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := mine(tm.Member); n != 0 {
+			t.Fatalf("a member without two-factor sees %d projects", n)
+		}
+		enrolled := tm.Member
+		enrolled.TwoFactor = true
+		if n := mine(enrolled); n != 1 {
+			t.Fatalf("a member with two-factor sees %d projects", n)
+		}
+	})
+}
