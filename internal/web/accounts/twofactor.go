@@ -81,7 +81,7 @@ func (s *pages) showTwoFactor(w http.ResponseWriter, r *http.Request, u users.Us
 	if st.EnabledAt != nil {
 		d.EnabledAt = *st.EnabledAt
 	}
-	s.Render(w, r, status, "two_factor", &site.View{Nav: "settings", Title: i18n.T(httpx.Lang(r), "two_factor.title"), Form: f, Data: d})
+	s.Render(w, r, status, "two_factor", &site.View{Nav: "settings", Tab: "security", Title: i18n.T(httpx.Lang(r), "two_factor.title"), Form: f, Data: d})
 	return nil
 }
 
