@@ -494,12 +494,14 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		"gus@example.com": {"/orders", "/orders?status=completed", "/orders/" + delivered.ID, "/orders/" + completed.ID},
 		"bob@example.com": {"/sell", "/", "/accounts/" + acc.ID, "/accounts/" + acc.ID + "/members", "/accounts/" + acc.ID + "/invitations",
 			"/accounts/" + acc.ID + "/policies", "/invitations/" + inv.ID, accPages + "/billing", accPages + "/invoices", accPages + "/rewards"},
-		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID, "/settings"},
-		"":                  append([]string{"/", "/signin", "/signup?next=/invitations"}, catalogPages...),
+		"carol@example.com": {"/", "/invitations", "/invitations/" + carolInv.ID, "/settings", "/settings/security", "/settings/sessions",
+			"/settings/security-log", "/settings/two-factor"},
+		"": append([]string{"/", "/signin", "/signup?next=/invitations", "/password-reset", "/reset-password/made-up"}, catalogPages...),
 	} {
 		pages[who] = append(pages[who], paths...)
 	}
 	pages["alice@example.com"] = append(pages["alice@example.com"], orderPages...)
+	pages["olivia@example.com"] = append(pages["olivia@example.com"], "/operator/people", "/operator/people?email=carol@example.com")
 	pages["bob@example.com"] = append(pages["bob@example.com"], "/orders", "/orders/"+waiting.ID, "/orders/"+rejected.ID, "/services/"+video.ID)
 	for _, lang := range i18n.Languages {
 		for who, paths := range pages {
