@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/internal/app/apptest"
 	"atelier/internal/db"
@@ -79,6 +80,14 @@ func TestResettingAPasswordFromItsLink(t *testing.T) {
 			t.Fatalf("the link again: %d", status)
 		}
 		b.signIn("ann@example.com", "battery staple horse")
+		// A link an hour old says so, and offers a new one.
+		b.do("POST", "/password-reset", url.Values{"email": {"ann@example.com"}})
+		late := apptest.EmailLink(t, a.DB, "ann@example.com", "password_reset")
+		a.TestClock.Advance(time.Hour)
+		status, body, _ = b.do("POST", late, url.Values{"new_password": {"another staple horse"}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, i18n.T("en", "error.link_expired")) || !strings.Contains(body, `href="/password-reset"`) {
+			t.Fatalf("an expired link: %d", status)
+		}
 	})
 }
 
