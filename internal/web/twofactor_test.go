@@ -74,7 +74,7 @@ func TestTwoFactorPages(t *testing.T) {
 			t.Fatalf("the dashboard of the account: %d to %q", status, h.Get("Location"))
 		}
 		_, body, _ := b.do("GET", want, nil)
-		if !strings.Contains(body, i18n.T("en", "flash.two_factor_required_by_account")) || !strings.Contains(body, `id="two-factor-start"`) {
+		if !strings.Contains(body, i18n.T("en", "flash.notice.two_factor_required_by_account")) || !strings.Contains(body, `class="flash flash-info"`) || !strings.Contains(body, `id="two-factor-start"`) {
 			t.Fatalf("the two-factor page does not say why, or cannot start:\n%s", body)
 		}
 		status, _, h = b.do("POST", "/settings/two-factor/start", url.Values{"next": {members}})

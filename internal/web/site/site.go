@@ -218,7 +218,7 @@ func (s *Site) toTwoFactor(w http.ResponseWriter, r *http.Request) {
 			next = ref.RequestURI()
 		}
 	}
-	s.Done(w, r, "/settings/two-factor?next="+url.QueryEscape(SafeNext(next)), "flash.two_factor_required_by_account")
+	s.Done(w, r, "/settings/two-factor?next="+url.QueryEscape(SafeNext(next)), "flash.notice.two_factor_required_by_account")
 }
 
 // Done ends a successful POST: a flash message for the next page, then a
@@ -236,27 +236,31 @@ func (s *Site) Done(w http.ResponseWriter, r *http.Request, to, flashKey string,
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
+// noticePrefix marks the flash messages that tell what to do rather than
+// what was done: they show in the information style.
+const noticePrefix = "flash.notice."
+
 // takeFlash reads the flash message left by the previous POST and clears
-// it, so it shows once.
-func takeFlash(w http.ResponseWriter, r *http.Request) string {
+// it, so it shows once; notice tells a message of noticePrefix.
+func takeFlash(w http.ResponseWriter, r *http.Request) (text string, notice bool) {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	v, err := url.ParseQuery(string(raw))
 	if err != nil || !strings.HasPrefix(v.Get("k"), "flash.") {
-		return "" // only our own flash keys, never an arbitrary catalog entry
+		return "", false // only our own flash keys, never an arbitrary catalog entry
 	}
 	args := make([]any, 0, len(v["a"]))
 	for _, a := range v["a"] {
 		args = append(args, a)
 	}
-	return i18n.T(httpx.Lang(r), v.Get("k"), args...)
+	return i18n.T(httpx.Lang(r), v.Get("k"), args...), strings.HasPrefix(v.Get("k"), noticePrefix)
 }
 
 // Cursor reads the page a list page shows (?cursor=), of size items.

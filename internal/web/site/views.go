@@ -113,15 +113,16 @@ func firstOf(a, b string) string {
 // own Data. Its methods are the template's vocabulary: T translates, Date
 // and Money format for the language.
 type View struct {
-	Lang    string
-	User    *users.User
-	Path    string // the current URL, where the language switch returns
-	Nav     string // the active item of the main navigation
-	Title   string // the page title, translated
-	Flash   string
-	Form    *Form
-	Account *accounts.Account // set on an account's pages, for its tabs
-	Tab     string
+	Lang        string
+	User        *users.User
+	Path        string // the current URL, where the language switch returns
+	Nav         string // the active item of the main navigation
+	Title       string // the page title, translated
+	Flash       string
+	FlashNotice bool // the flash tells what to do (information style), not what was done
+	Form        *Form
+	Account     *accounts.Account // set on an account's pages, for its tabs
+	Tab         string
 	// Approvals counts the account's orders waiting for its admin (shown
 	// to the admin on the account's tabs); ApprovalsMore: more than that.
 	Approvals     int
@@ -168,7 +169,7 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, page s
 	// it was racing). Browsers say which is which; other clients say
 	// nothing and get the flash.
 	if mode := r.Header.Get("Sec-Fetch-Mode"); status < 400 && (mode == "" || mode == "navigate") {
-		v.Flash = takeFlash(w, r)
+		v.Flash, v.FlashNotice = takeFlash(w, r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
