@@ -25,26 +25,39 @@ const (
 var testCost atomic.Bool
 
 // UseTestCost makes this process hash new passwords with argon2id at a
-// small cost (1 MiB, one pass). Only test helpers that start whole servers
-// call it: their suites sign up and in thousands of times, and at the full
-// cost argon2 and the garbage its 19 MiB leave took half of their CPU. The
-// hashes keep their format and verify the same way; this package's own
-// tests check the full cost.
+// small cost (1 MiB, one pass). Only tests call it: their suites sign up
+// and in thousands of times, and at the full cost argon2 and the garbage
+// its 19 MiB leave took half of their CPU. The hashes keep their format
+// and verify the same way; TestPasswordsAreHashedAtFullCost checks the
+// full cost.
 func UseTestCost() { testCost.Store(true) }
+
+// argonCost is what a hash costs: memory in KiB, and passes.
+type argonCost struct{ memory, passes uint32 }
+
+var (
+	fullCost  = argonCost{argonMemory, argonTime}
+	cheapCost = argonCost{1024, 1}
+)
 
 var b64 = base64.RawStdEncoding
 
-// hashPassword returns an argon2id hash in the PHC string format.
+// hashPassword returns an argon2id hash in the PHC string format, at the
+// full cost (or the tests' cost, UseTestCost).
 func hashPassword(password string) string {
+	if testCost.Load() {
+		return hashAt(password, cheapCost)
+	}
+	return hashAt(password, fullCost)
+}
+
+// hashAt hashes password at cost c, with a random 16-byte salt.
+func hashAt(password string, c argonCost) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	memory, passes := uint32(argonMemory), uint32(argonTime)
-	if testCost.Load() {
-		memory, passes = 1024, 1
-	}
-	key := argon2.IDKey([]byte(password), salt, passes, memory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, c.passes, c.memory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, memory, passes, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+		argon2.Version, c.memory, c.passes, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // checkPassword reports whether password matches the PHC-encoded hash.
@@ -69,4 +82,4 @@ func checkPassword(encoded, password string) bool {
 
 // dummyHash is checked against when no user has the e-mail, so that a
 // sign-in takes as long whether the address exists or not.
-var dummyHash = hashPassword("not a real password")
+var dummyHash = hashAt("not a real password", fullCost)
