@@ -12,16 +12,18 @@ import (
 	"atelier/internal/app/apptest"
 )
 
-// code is the authenticator app's code for secret now, on the server's
-// clock, which then moves on to the next 30-second step: a code is taken
-// once (a replay is refused).
+// code is the authenticator app's code for secret on the server's clock,
+// moved on first to the next 30-second step: a code is taken once (a
+// replay is refused). Moving after computing it would leave the code a
+// step behind the server's, and two behind — refused — if the browser
+// then took longer than what was left of the step.
 func (s *server) code(t *testing.T, secret string) string {
 	t.Helper()
+	s.App.TestClock.Advance(30 * time.Second)
 	c, err := totp.GenerateCode(strings.TrimSpace(secret), s.App.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.App.TestClock.Advance(30 * time.Second)
 	return c
 }
 
