@@ -54,13 +54,6 @@ type newPasswordIn struct {
 	NewPassword string `json:"new_password"`
 }
 
-// sessionsOut lists a person's browser sessions apart from their API
-// tokens.
-type sessionsOut struct {
-	Sessions  []users.Session `json:"sessions"`
-	APITokens []users.Session `json:"api_tokens"`
-}
-
 type endedOut struct {
 	Ended int `json:"ended"`
 }
@@ -155,11 +148,8 @@ func (s *Server) userRoutes() []route {
 			Summary: "E-mail a link that resets the password of the address's account (valid one hour); the answer is the same whether or not the address has one; a few requests per address per 15 minutes (429 with Retry-After)",
 			In:      resetIn{}, Out: resetOut{}, Status: http.StatusAccepted, Also: []int{http.StatusTooManyRequests},
 			Handle: body(func(c *call, in resetIn) (any, error) {
-				if err := s.Users.RequestPasswordReset(c.r.Context(), in.Email, httpx.ClientOf(c.r)); err != nil {
-					return nil, err
-				}
-				email, _ := users.NormalizeEmail("email", in.Email)
-				return resetOut{Email: email}, nil
+				email, err := s.Users.RequestPasswordReset(c.r.Context(), in.Email, httpx.ClientOf(c.r))
+				return resetOut{Email: email}, err
 			})},
 		{Method: "POST", Path: "/password-resets/{token}", Tag: "users", Public: true,
 			Summary: "Set a new password with the token of a reset link, once: every session ends, and an address not yet verified is verified (its owner takes the registration over)",
@@ -170,18 +160,9 @@ func (s *Server) userRoutes() []route {
 			})},
 		{Method: "GET", Path: "/me/sessions", Tag: "users",
 			Summary: "My live browser sessions and API tokens, apart: device, address, opened and last used; current marks this request's",
-			Out:     sessionsOut{},
+			Out:     users.SessionList{},
 			Handle: func(c *call) (any, error) {
-				list, err := s.Users.Sessions(c.r.Context(), c.user, httpx.SessionToken(c.r))
-				out := sessionsOut{Sessions: []users.Session{}, APITokens: []users.Session{}}
-				for _, ss := range list {
-					if ss.Kind == users.APISession {
-						out.APITokens = append(out.APITokens, ss)
-					} else {
-						out.Sessions = append(out.Sessions, ss)
-					}
-				}
-				return out, err
+				return s.Users.Sessions(c.r.Context(), c.user, httpx.SessionToken(c.r))
 			}},
 		{Method: "DELETE", Path: "/me/sessions/{id}", Tag: "users", Summary: "End one of my sessions or tokens (this one too: that signs out)",
 			Status: http.StatusNoContent,

@@ -69,26 +69,26 @@ func (s *Service) ChangePassword(ctx context.Context, actor User, currentPasswor
 }
 
 // RequestPasswordReset e-mails a link that resets the password of the
-// person with the address, if there is one. The answer is the same
-// whether or not there is (nothing tells who has an account), and so is
-// the limit.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) error {
+// person with the address, if there is one, and answers the address as it
+// is compared. The answer is the same whether or not there is (nothing
+// tells who has an account), and so is the limit.
+func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Client) (string, error) {
 	email, err := NormalizeEmail("email", email)
 	if err != nil {
-		return err
+		return "", err
 	}
 	limits := []limit{{resetKeyPrefix + email, MaxResetsPerEmail}}
 	if c.Addr != "" {
 		limits = append(limits, limit{resetAddrPrefix + c.Addr, MaxResetsPerAddr})
 	}
 	if err := s.takeTurn(ctx, s.DB.Clock.Now(), ErrResetRateLimited, limits...); err != nil {
-		return err
+		return "", err
 	}
 	u, ok, err := s.ByEmail(ctx, s.DB, email)
 	if err != nil || !ok {
-		return err
+		return email, err
 	}
-	return s.DB.InTx(ctx, func(tx *db.Tx) error { return sendReset(ctx, tx, u) })
+	return email, s.DB.InTx(ctx, func(tx *db.Tx) error { return sendReset(ctx, tx, u) })
 }
 
 // sendReset e-mails u a link that resets their password, in tx.

@@ -156,17 +156,17 @@ func TestPasswordReset(t *testing.T) {
 		s.MarkVerified(ctx, ann.Email)
 		session, _, _ := s.SignIn(ctx, users.Credentials{Email: "ann@example.com", Password: "correct horse"}, users.WebSession, users.Client{})
 		client := users.Client{Addr: "192.0.2.1"}
-		if err := s.RequestPasswordReset(ctx, "nobody@example.com", client); err != nil {
+		if _, err := s.RequestPasswordReset(ctx, "nobody@example.com", client); err != nil {
 			t.Fatalf("an unknown address: %v", err)
 		}
 		if emails(t, d, "nobody@example.com", "password_reset") != 0 {
 			t.Fatal("an unknown address was sent a link")
 		}
-		if err := s.RequestPasswordReset(ctx, "not an address", client); refusal(err) != "email_invalid/email" {
+		if _, err := s.RequestPasswordReset(ctx, "not an address", client); refusal(err) != "email_invalid/email" {
 			t.Fatalf("a malformed address: %v", err)
 		}
-		if err := s.RequestPasswordReset(ctx, "Ann@Example.com", client); err != nil {
-			t.Fatal(err)
+		if email, err := s.RequestPasswordReset(ctx, "Ann@Example.com", client); err != nil || email != "ann@example.com" {
+			t.Fatalf("reset for %q: %v", email, err)
 		}
 		token := func() string {
 			tok, ok := strings.CutPrefix(apptest.EmailLink(t, d, "ann@example.com", "password_reset"), "/reset-password/")
@@ -205,7 +205,7 @@ func TestPasswordReset(t *testing.T) {
 		for _, email := range []string{"ann@example.com", "nobody@example.com"} {
 			var err error
 			for range users.MaxResetsPerEmail + 1 {
-				err = s.RequestPasswordReset(ctx, email, users.Client{Addr: "192.0.2.9"})
+				_, err = s.RequestPasswordReset(ctx, email, users.Client{Addr: "192.0.2.9"})
 			}
 			if refusal(err) != "reset_rate_limited/" {
 				t.Fatalf("%s: request after %d: %v", email, users.MaxResetsPerEmail, err)
@@ -240,7 +240,7 @@ func TestTheOwnerOfAnAddressTakesItOver(t *testing.T) {
 		if _, err := s.SignUp(ctx, users.NewUser{Email: "newhire@acme.test", Password: "the real horse", Name: "Nina Hire"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RequestPasswordReset(ctx, "newhire@acme.test", users.Client{}); err != nil {
+		if _, err := s.RequestPasswordReset(ctx, "newhire@acme.test", users.Client{}); err != nil {
 			t.Fatal(err)
 		}
 		tok := strings.TrimPrefix(apptest.EmailLink(t, d, "newhire@acme.test", "password_reset"), "/reset-password/")

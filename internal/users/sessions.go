@@ -121,27 +121,37 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	return err
 }
 
-// Sessions lists the person's live sessions, the most recently used
-// first; current is the token of the request asking, whose session is
-// marked.
-func (s *Service) Sessions(ctx context.Context, actor User, current string) ([]Session, error) {
+// SessionList is a person's live sessions: browsers apart from API
+// tokens, each the most recently used first.
+type SessionList struct {
+	Browsers []Session `json:"sessions"`
+	Tokens   []Session `json:"api_tokens"`
+}
+
+// Sessions lists the person's live sessions; current is the token of the
+// request asking, whose session is marked.
+func (s *Service) Sessions(ctx context.Context, actor User, current string) (SessionList, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, kind, user_agent, addr, created_at, last_seen_at, expires_at, token_hash = ?
 		FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC`,
 		hashToken(current), actor.ID, db.Micros(s.DB.Clock.Now()))
+	list := SessionList{Browsers: []Session{}, Tokens: []Session{}}
 	if err != nil {
-		return nil, err
+		return list, err
 	}
 	defer rows.Close()
-	list := []Session{}
 	for rows.Next() {
 		var ss Session
 		var created, seen, expires int64
 		if err := rows.Scan(&ss.ID, &ss.Kind, &ss.UserAgent, &ss.Addr, &created, &seen, &expires, &ss.Current); err != nil {
-			return nil, err
+			return list, err
 		}
 		ss.CreatedAt, ss.LastSeen, ss.ExpiresAt = db.Time(created), db.Time(seen), db.Time(expires)
 		ss.Device, ss.DeviceParts = Device(ss.UserAgent), DeviceOf(ss.UserAgent)
-		list = append(list, ss)
+		if ss.Kind == APISession {
+			list.Tokens = append(list.Tokens, ss)
+		} else {
+			list.Browsers = append(list.Browsers, ss)
+		}
 	}
 	return list, rows.Err()
 }

@@ -42,10 +42,10 @@ func TestSessionsTheirOwnerControls(t *testing.T) {
 			t.Fatal(err)
 		}
 		list, err := s.Sessions(ctx, ann, web)
-		if err != nil || len(list) != 2 {
+		if err != nil || len(list.Browsers) != 1 || len(list.Tokens) != 1 {
 			t.Fatalf("sessions %+v %v", list, err)
 		}
-		first, second := list[0], list[1]
+		first, second := list.Browsers[0], list.Tokens[0]
 		if first.Kind != users.WebSession || !first.Current || first.Device != "Chrome on Windows" || first.Addr != "203.0.113.99" ||
 			first.LastSeen.Sub(first.CreatedAt) < 2*time.Hour || clk.Now().Sub(first.LastSeen) > time.Second {
 			t.Fatalf("the browser session reads %+v", first)
@@ -56,12 +56,12 @@ func TestSessionsTheirOwnerControls(t *testing.T) {
 		// A minute later, the same address: not written again.
 		clk.Advance(time.Minute)
 		s.Authenticate(ctx, web, users.Client{Addr: "203.0.113.99"})
-		if list, _ := s.Sessions(ctx, ann, web); !list[0].LastSeen.Equal(first.LastSeen) {
+		if list, _ := s.Sessions(ctx, ann, web); !list.Browsers[0].LastSeen.Equal(first.LastSeen) {
 			t.Fatal("last seen written on every request")
 		}
 
 		bobList, _ := s.Sessions(ctx, bob, bobs)
-		if _, err := s.RevokeSession(ctx, ann, bobList[0].ID, web, laptop); refusal(err) != "session_not_found/" {
+		if _, err := s.RevokeSession(ctx, ann, bobList.Browsers[0].ID, web, laptop); refusal(err) != "session_not_found/" {
 			t.Fatalf("Ann ends Bob's session: %v", err)
 		}
 		if _, err := s.Authenticate(ctx, bobs, laptop); err != nil {

@@ -26,13 +26,12 @@ func (s *pages) showPasswordReset(w http.ResponseWriter, r *http.Request, f *sit
 // requestPasswordReset sends the link, if the address has an account, and
 // says that it was sent to the address if it has one.
 func (s *pages) requestPasswordReset(w http.ResponseWriter, r *http.Request, _ users.User) error {
-	email := r.PostFormValue("email")
-	if err := s.Users.RequestPasswordReset(r.Context(), email, httpx.ClientOf(r)); err != nil {
+	email, err := s.Users.RequestPasswordReset(r.Context(), r.PostFormValue("email"), httpx.ClientOf(r))
+	if err != nil {
 		return site.ShowAgain(err, func(f *site.Form, status int) error { return s.showPasswordReset(w, r, f, status) })
 	}
-	normal, _ := users.NormalizeEmail("email", email)
 	s.Render(w, r, http.StatusOK, "password_reset_sent", &site.View{Nav: "signin", Title: i18n.T(httpx.Lang(r), "reset.sent_title"),
-		Data: sentData{Email: normal}})
+		Data: sentData{Email: email}})
 	return nil
 }
 

@@ -19,25 +19,12 @@ func (s *pages) showSecurity(w http.ResponseWriter, r *http.Request, u users.Use
 	return nil
 }
 
-// sessionsData is the list of a person's sessions.
-type sessionsData struct {
-	Browsers, Tokens []users.Session
-}
-
 func (s *pages) sessionsPage(w http.ResponseWriter, r *http.Request, u users.User) error {
 	list, err := s.Users.Sessions(r.Context(), u, httpx.SessionToken(r))
 	if err != nil {
 		return err
 	}
-	var d sessionsData
-	for _, ss := range list {
-		if ss.Kind == users.APISession {
-			d.Tokens = append(d.Tokens, ss)
-		} else {
-			d.Browsers = append(d.Browsers, ss)
-		}
-	}
-	s.Render(w, r, http.StatusOK, "settings_sessions", &site.View{Nav: "settings", Tab: "sessions", Title: i18n.T(httpx.Lang(r), "sessions.title"), Data: d})
+	s.Render(w, r, http.StatusOK, "settings_sessions", &site.View{Nav: "settings", Tab: "sessions", Title: i18n.T(httpx.Lang(r), "sessions.title"), Data: list})
 	return nil
 }
 
